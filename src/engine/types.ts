@@ -1,0 +1,177 @@
+/**
+ * The seams of the engine. Tasks, policies and recipes meet only through these interfaces, so each can be
+ * read, tested and replaced on its own. Nothing here imports TensorFlow.js.
+ */
+import type { Metrics } from '../shared/run';
+
+/** A seeded, serialisable random source (see rng.ts). */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  int(maxExclusive: number): number;
+  normal(): number;
+  state(): number[];
+  setState(state: number[]): void;
+}
+
+/** One verifiable problem. */
+export interface Problem {
+  id: string;
+  level: number;
+  prompt: string;
+  /** Reference answer as the policy should write it (e.g. reversed digits); null when the task has none. */
+  answer: string | null;
+}
+
+export interface Verdict {
+  correct: boolean;
+  /** In [0, 1]. 1 = fully correct. Tasks may give partial credit. */
+  reward: number;
+  /** A short sentence: why. */
+  verdict: string;
+}
+
+/** Character-level tokenizer; token 0 is padding, 1 is BOS, 2 is EOS. */
+export interface Tokenizer {
+  readonly vocabSize: number;
+  readonly pad: number;
+  readonly bos: number;
+  readonly eos: number;
+  encode(text: string): number[];
+  decode(tokens: number[]): string;
+}
+
+export interface Task {
+  readonly kind: string;
+  readonly tokenizer: Tokenizer;
+  /** Difficulty levels present in the task, easiest first. */
+  readonly levels: number[];
+  /** Levels covered by the supervised warm-up. */
+  readonly warmupLevels: number[];
+  /** Longest prompt + answer + EOS in tokens, so the policy's context can be checked against it. */
+  readonly maxSequenceLength: number;
+  /** Supervised examples (with answers) from the warm-up levels. */
+  warmupBatch(rng: Rng, n: number): Problem[];
+  /** Training prompts at `level` (answers may be present but recipes must only use them through verify()). */
+  sample(rng: Rng, n: number, level: number): Problem[];
+  /** The fixed held-out set of a level: independent of the run's seed. */
+  heldout(level: number): Problem[];
+  verify(problem: Problem, output: string): Verdict;
+}
+
+/** A batch of token sequences for training. */
+export interface TrainBatch {
+  /** Each row: BOS + prompt + answer + EOS tokens (unpadded; the policy pads). */
+  sequences: number[][];
+  /** Index in each row of the first token whose prediction is trained (prompt tokens are not). */
+  targetStart: number[];
+  /** Per-sequence weight (advantage for policy gradient; 1 for SFT). Default 1. */
+  weights?: number[];
+  /** Per-token log-probs of the sampling policy, for the clipped ratio (aligned with targets). */
+  oldLogProbs?: number[][];
+  /** Per-token log-probs of the reference policy, for the KL penalty (aligned with targets). */
+  refLogProbs?: number[][];
+}
+
+export interface TrainOptions {
+  learningRate: number;
+  gradClip: number;
+  klBeta?: number;
+  clipEpsilon?: number;
+}
+
+export interface TrainResult {
+  loss: number;
+  gradNorm: number;
+  tokens: number;
+  /** Mean KL estimate to the reference when refLogProbs were given. */
+  kl?: number;
+}
+
+export interface SampleOptions {
+  maxNewTokens: number;
+  temperature: number;
+  topK?: number;
+  rng: Rng;
+  /** Use the key/value cache (default true); false recomputes the prefix each step (for the bench). */
+  useCache?: boolean;
+}
+
+export interface SampleResult {
+  /** Generated tokens per prompt, EOS excluded. */
+  tokens: number[][];
+  /** Log-prob of each generated token under the sampling distribution at temperature 1. */
+  logProbs: number[][];
+}
+
+/** Serialisable policy state: everything needed to continue training bit-for-bit. */
+export interface PolicyState {
+  config: unknown;
+  step: number;
+  weights: Record<string, { shape: number[]; data: Float32Array }>;
+  optimizer: Record<string, { shape: number[]; data: Float32Array }>;
+}
+
+export interface Policy {
+  readonly numParams: number;
+  readonly contextLength: number;
+  /** Autoregressive sampling, batched, with a key/value cache. prompts are token ids beginning with BOS. */
+  sample(prompts: number[][], options: SampleOptions): SampleResult;
+  /** One optimiser step on the batch; returns the loss and diagnostics. */
+  trainStep(batch: TrainBatch, options: TrainOptions): TrainResult;
+  /** Per-token log-probs of the targets (positions >= targetStart), no gradient. */
+  logProbs(batch: TrainBatch): number[][];
+  getState(): PolicyState;
+  setState(state: PolicyState): void;
+  /** A frozen copy (e.g. the reference policy for KL). */
+  clone(): Policy;
+  dispose(): void;
+}
+
+/** What a recipe can use in one iteration. */
+export interface RecipeContext {
+  iteration: number;
+  task: Task;
+  policy: Policy;
+  /** The warm-up policy, frozen, for KL penalties and ReST-EM restarts. */
+  reference: Policy;
+  rng: Rng;
+  /** Learning rate for the global step (schedule applied by the runner). */
+  learningRate(step: number): number;
+  /** Current curriculum level (the lowest level not yet mastered). */
+  level: number;
+  /** Report progress inside the iteration. */
+  progress(phase: string, done: number, total: number): void;
+  /**
+   * Call between steps. Resolves at once normally; waits while the run is paused; throws StopSignal when the
+   * run was asked to stop, in which case the in-flight iteration is discarded and the run ends at its last
+   * checkpoint (the end of the previous iteration), so resume neither repeats nor skips an iteration.
+   */
+  stepBoundary(): Promise<void>;
+}
+
+export interface TrajectoryRecord {
+  level: number | null;
+  prompt: string;
+  output: string;
+  answer: string | null;
+  reward: number;
+  correct: boolean;
+  kept: boolean;
+  verdict: string;
+}
+
+export interface IterationResult {
+  /** Recipe monitors for this iteration (reward/*, explore/*, exploit/*, balance/*, train/*, perf/*). */
+  metrics: Metrics;
+  trajectories: TrajectoryRecord[];
+}
+
+/** A recipe: config schema -> setup -> the loop body. State it keeps between iterations must be in `state`. */
+export interface Recipe {
+  readonly kind: string;
+  iterate(ctx: RecipeContext): Promise<IterationResult>;
+  /** JSON-serialisable recipe state, stored in every checkpoint (e.g. B-STaR's chosen T and tau history). */
+  getState(): unknown;
+  setState(state: unknown): void;
+}

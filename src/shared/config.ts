@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/**
+ * The run configuration. Every field has a description and a default; the schema drives the CLI's
+ * validation, the engine's and the app's configuration form alike. Fields are grouped by concern.
+ */
+
+export const BackendName = z
+  .enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+  .describe('Compute backend: "auto" takes the first that loads of tensorflow-gpu (CUDA), tensorflow (native CPU), wasm, cpu (pure JS).');
+export type BackendName = z.infer<typeof BackendName>;
+
+export const ArithmeticTaskConfig = z
+  .object({
+    kind: z.literal('arithmetic').describe('Multi-digit arithmetic; difficulty = number of digits per operand.'),
+    operation: z.enum(['add', 'mul']).default('add').describe('Addition, or multiplication as an option.'),
+    warmupMaxDigits: z.number().int().min(1).max(12).default(3).describe('The supervised warm-up covers levels 1..warmupMaxDigits only.'),
+    maxDigits: z.number().int().min(1).max(12).default(6).describe('Hardest level the run self-improves towards and evaluates.'),
+    reverseAnswer: z.boolean().default(true).describe('Write the answer least-significant digit first, the order in which carries are computed.'),
+    heldoutPerLevel: z.number().int().min(4).max(2000).default(64).describe('Size of the fixed held-out set of each level.'),
+  })
+  .strict();
+
+export const JsonlTaskConfig = z
+  .object({
+    kind: z.literal('jsonl').describe('Your own problem set: one {"prompt", "answer"} object per line.'),
+    path: z.string().min(1).describe('Path of the .jsonl file (relative to the working directory).'),
+    verifier: z.enum(['exact', 'numeric', 'regex']).default('exact').describe('exact: trimmed string equality; numeric: |x - answer| <= tolerance; regex: the answer is a regular expression the output must match in full.'),
+    tolerance: z.number().min(0).default(1e-6).describe('Absolute tolerance of the numeric verifier.'),
+    heldoutFraction: z.number().gt(0).lt(1).default(0.2).describe('Fraction of lines held out for evaluation (chosen by a fixed hash, not the run seed).'),
+    warmupFraction: z.number().min(0).max(1).default(0.5).describe('Fraction of the training lines whose answers are used for the supervised warm-up; the rest are self-improvement prompts.'),
+  })
+  .strict();
+
+export const TaskConfig = z.discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig]).describe('The verifiable environment.');
+export type TaskConfig = z.infer<typeof TaskConfig>;
+export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
+export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
+
+export const PolicyConfig = z
+  .object({
+    kind: z.literal('transformer').default('transformer').describe('A small decoder-only transformer over the task tokens.'),
+    dModel: z.number().int().min(8).max(1024).default(64).describe('Width of the residual stream.'),
+    nLayers: z.number().int().min(1).max(24).default(2).describe('Number of transformer blocks.'),
+    nHeads: z.number().int().min(1).max(32).default(4).describe('Attention heads per block; must divide dModel.'),
+    contextLength: z.number().int().min(8).max(1024).default(32).describe('Maximum tokens (prompt + answer) the policy sees.'),
+  })
+  .strict()
+  .refine((p) => p.dModel % p.nHeads === 0, { message: 'nHeads must divide dModel', path: ['nHeads'] });
+export type PolicyConfig = z.infer<typeof PolicyConfig>;
+
+export const OptimConfig = z
+  .object({
+    learningRate: z.number().gt(0).max(1).default(3e-3).describe('Peak Adam learning rate.'),
+    warmupSteps: z.number().int().min(0).default(20).describe('Linear learning-rate warm-up steps.'),
+    minLrRatio: z.number().min(0).max(1).default(0.1).describe('Cosine decay ends at learningRate * minLrRatio.'),
+    gradClip: z.number().gt(0).default(1).describe('Global gradient-norm clip.'),
+    batchSize: z.number().int().min(1).max(4096).default(32).describe('Sequences per training step.'),
+  })
+  .strict();
+export type OptimConfig = z.infer<typeof OptimConfig>;
+
+export const WarmupConfig = z
+  .object({
+    steps: z.number().int().min(0).max(1_000_000).default(400).describe('Supervised steps on the easy levels before self-improvement starts (0 = none).'),
+  })
+  .strict();
+
+export const BalanceConfig = z
+  .object({
+    enabled: z.boolean().default(true).describe('B-STaR: re-choose temperature and threshold each iteration by the balance score.'),
+    temperatures: z.array(z.number().min(0).max(5)).min(1).max(8).default([0.5, 0.8, 1.1]).describe('Temperature grid searched each iteration.'),
+    thresholds: z.array(z.number().min(0).max(1)).min(1).max(8).default([0.3, 0.5, 0.7]).describe('Reward-threshold grid searched each iteration.'),
+    n0: z.number().int().min(1).default(4).describe('Target number of correct kept samples per query in the balance score.'),
+    probeQueries: z.number().int().min(1).default(16).describe('Queries sampled to compute the balance score of each grid point.'),
+  })
+  .strict();
+
+export const StarRecipeConfig = z
+  .object({
+    kind: z.literal('star').describe('STaR / ReST rejection-sampling fine-tuning, with optional B-STaR balancing.'),
+    promptsPerIteration: z.number().int().min(1).max(4096).default(64).describe('Prompts sampled per iteration.'),
+    samplesPerPrompt: z.number().int().min(1).max(256).default(8).describe('k: answers sampled per prompt.'),
+    temperature: z.number().min(0).max(5).default(0.8).describe('Sampling temperature when balancing is off.'),
+    topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
+    reward: z.enum(['verifier', 'majority']).default('majority').describe('verifier: the task checks the answer; majority: the share of the k samples that agree (self-verification, no labels).'),
+    rewardThreshold: z.number().min(0).max(1).default(0.5).describe('Keep samples whose reward is at least this (when balancing is off).'),
+    keep: z.enum(['threshold', 'top1']).default('threshold').describe('threshold: STaR/ReST keep all over the threshold; top1: RAFT keeps the best of k.'),
+    restartFromBase: z.boolean().default(false).describe('ReST-EM restarts each iteration from the warm-up weights; STaR continues.'),
+    trainStepsPerIteration: z.number().int().min(1).max(100_000).default(30).describe('Fine-tuning steps on the kept set per iteration.'),
+    replayWarmup: z.number().min(0).max(1).default(0.25).describe('Fraction of each batch drawn from the warm-up data, so easy levels are not forgotten.'),
+    curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones, moving up as the agent masters it.'),
+    balance: BalanceConfig.default({ enabled: true, temperatures: [0.5, 0.8, 1.1], thresholds: [0.3, 0.5, 0.7], n0: 4, probeQueries: 16 }),
+  })
+  .strict();
+
+export const GrpoRecipeConfig = z
+  .object({
+    kind: z.literal('grpo').describe('GRPO / RLOO: policy gradient with group-relative advantages on the verifiable reward.'),
+    promptsPerIteration: z.number().int().min(1).max(4096).default(32).describe('Prompts (groups) per iteration.'),
+    groupSize: z.number().int().min(2).max(256).default(8).describe('G: samples per prompt.'),
+    temperature: z.number().gt(0).max(5).default(1).describe('Sampling temperature.'),
+    topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
+    baseline: z.enum(['group', 'rloo']).default('group').describe('group: (r - mean) / (std + eps) as in GRPO; rloo: r minus the mean of the other G-1.'),
+    klBeta: z.number().min(0).default(0.02).describe('Weight of the KL penalty towards the reference (warm-up) policy.'),
+    clipEpsilon: z.number().gt(0).max(1).default(0.2).describe('PPO-style ratio clip when several steps reuse one batch.'),
+    stepsPerIteration: z.number().int().min(1).max(1000).default(4).describe('Gradient steps per sampled batch.'),
+    partialCredit: z.boolean().default(true).describe('Reward the fraction of correct answer characters (0..1) instead of 0/1, so early groups carry a signal.'),
+    curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones.'),
+    replayWarmup: z.number().min(0).max(1).default(0.25).describe('Fraction of supervised warm-up batches interleaved, so easy levels are not forgotten.'),
+  })
+  .strict();
+
+export const RecipeConfig = z.discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig]).describe('The self-improvement algorithm.');
+export type RecipeConfig = z.infer<typeof RecipeConfig>;
+export type StarRecipeConfig = z.infer<typeof StarRecipeConfig>;
+export type GrpoRecipeConfig = z.infer<typeof GrpoRecipeConfig>;
+
+export const RunConfig = z
+  .object({
+    name: z.string().max(200).optional().describe('A label for the run.'),
+    preset: z.string().optional().describe('The preset this config came from, if any.'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seeds every random choice: same config + seed + backend = same metrics.'),
+    backend: BackendName.default('auto'),
+    iterations: z.number().int().min(1).max(100_000).default(10).describe('Self-improvement iterations after the warm-up.'),
+    task: TaskConfig,
+    policy: PolicyConfig.default({ kind: 'transformer', dModel: 64, nLayers: 2, nHeads: 4, contextLength: 32 }),
+    optim: OptimConfig.default({ learningRate: 3e-3, warmupSteps: 20, minLrRatio: 0.1, gradClip: 1, batchSize: 32 }),
+    warmup: WarmupConfig.default({ steps: 400 }),
+    recipe: RecipeConfig,
+    evalEvery: z.number().int().min(1).default(1).describe('Evaluate on the held-out sets every N iterations (and always at the last).'),
+  })
+  .strict();
+export type RunConfig = z.infer<typeof RunConfig>;
+/** What a user may write: every defaulted field optional. */
+export type RunConfigInput = z.input<typeof RunConfig>;

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { RunConfig } from './config';
+import { CodedErrorShape } from './errors';
+import {
+  BackendReport,
+  MetricSeries,
+  Metrics,
+  PresetInfo,
+  RunDetail,
+  RunStatus,
+  RunSummary,
+  Trajectory,
+  TrajectoryFilter,
+} from './run';
+
+/**
+ * The one map of request names (resource.verb) to input and output schemas, and of event names
+ * (noun.past-ish) to payloads. Engine, host, main, preload and renderer all derive from it.
+ */
+const RunRef = z.object({ runId: z.string().min(1) });
+
+export const requests = {
+  'presets.list': { input: z.object({}), output: z.array(PresetInfo) },
+  'config.validate': {
+    input: z.object({ config: z.unknown() }),
+    output: z.object({ config: RunConfig }),
+  },
+  'runs.start': {
+    input: z.object({
+      preset: z.string().optional().describe('Start from this preset; fields of `config` override it.'),
+      config: z.unknown().optional(),
+      seed: z.number().int().min(0).optional(),
+      backend: z.string().optional(),
+    }),
+    output: z.object({ runId: z.string() }),
+  },
+  'runs.list': { input: z.object({}), output: z.array(RunSummary) },
+  'runs.get': { input: RunRef, output: RunDetail },
+  'runs.metrics': {
+    input: RunRef.extend({ sinceIteration: z.number().int().optional() }),
+    output: MetricSeries,
+  },
+  'runs.trajectories': {
+    input: RunRef.extend({
+      iteration: z.number().int().optional(),
+      filter: TrajectoryFilter.default('all'),
+      search: z.string().optional().describe('Substring of the prompt or output.'),
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    }),
+    output: z.object({ total: z.number().int(), items: z.array(Trajectory), iterations: z.array(z.number().int()) }),
+  },
+  'runs.pause': { input: RunRef, output: z.object({ status: RunStatus }) },
+  'runs.resume': {
+    input: RunRef,
+    output: z.object({ status: RunStatus }).describe('Un-pauses a paused run, or continues an interrupted/stopped run from its last checkpoint.'),
+  },
+  'runs.stop': { input: RunRef, output: z.object({ status: RunStatus }) },
+  'runs.delete': { input: RunRef, output: z.object({ deleted: z.boolean() }) },
+  'engine.kill': {
+    input: z.object({}),
+    output: z.object({ killed: z.boolean() }).describe('Handled by the host, never the engine: terminates the engine process.'),
+  },
+  'system.info': {
+    input: z.object({}),
+    output: z.object({ backend: BackendReport, workspace: z.string(), versions: z.record(z.string(), z.string()) }),
+  },
+} as const;
+
+export type RequestName = keyof typeof requests;
+export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
+export type RequestOutput<N extends RequestName> = z.infer<(typeof requests)[N]['output']>;
+
+export const events = {
+  'run.status': z.object({ runId: z.string(), status: RunStatus, reason: z.string().optional() }),
+  'run.iteration': z.object({ runId: z.string(), iteration: z.number().int(), metrics: Metrics }),
+  'run.progress': z.object({
+    runId: z.string(),
+    iteration: z.number().int(),
+    phase: z.string().describe('warmup | sample | train | evaluate | checkpoint'),
+    done: z.number(),
+    total: z.number(),
+  }),
+  'run.log': z.object({ runId: z.string().optional(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  'engine.status': z.object({
+    state: z.enum(['starting', 'ready', 'crashed', 'killed', 'exited']),
+    reason: z.string().optional(),
+  }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<N extends EventName> = z.infer<(typeof events)[N]>;
+
+/** Wire frames, the same on every transport (Electron ports, child_process IPC, WebSocket). */
+export const Frame = z.union([
+  z.object({ type: z.literal('request'), id: z.number().int(), name: z.string(), input: z.unknown() }),
+  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), output: z.unknown() }),
+  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(false), error: CodedErrorShape }),
+  z.object({ type: z.literal('event'), name: z.string(), payload: z.unknown() }),
+]);
+export type Frame = z.infer<typeof Frame>;
+
+/** What the renderer (and any client) talks to: the preload bridge in Electron, a WebSocket under `evolab serve`. */
+export interface Bridge {
+  request<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>>;
+  subscribe<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
