@@ -1,0 +1,223 @@
+/**
+ * The one module that imports TensorFlow.js. It registers the pure-JS and WASM backends, and chooses the compute
+ * backend: for 'auto' the first that loads of tensorflow-gpu (tfjs-node-gpu, CUDA), tensorflow (tfjs-node), wasm,
+ * cpu. Every skipped backend gets a reason, shown to the user in Settings and in the run's report.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { CodedError } from '../shared/errors';
+import type { BackendName } from '../shared/config';
+import type { BackendReport } from '../shared/run';
+
+export { tf };
+
+export type ConcreteBackend = Exclude<BackendName, 'auto'>;
+export type ProbeResult = { ok: true; details: string } | { ok: false; reason: string };
+/** Tries to bring one backend up; resolves with why not instead of throwing. */
+export type BackendProbe = (name: ConcreteBackend) => Promise<ProbeResult>;
+
+export const AUTO_ORDER: readonly ConcreteBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const NATIVE_PACKAGE: Record<'tensorflow-gpu' | 'tensorflow', string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
+const PROBE_TIMEOUT_MS = 20_000;
+
+let report: BackendReport | null = null;
+let pending: Promise<BackendReport> | null = null;
+
+/**
+ * The decision alone, with the probe injected so it can be tested without native packages. A native backend's probe
+ * loads it for real, so once one succeeds nothing after it is tried: two native packages in one process would
+ * register kernels twice.
+ */
+export async function chooseBackend(requested: BackendName, probe: BackendProbe): Promise<BackendReport> {
+  if (requested !== 'auto') {
+    const result = await probe(requested);
+    if (!result.ok) {
+      throw new CodedError(
+        'engine_unavailable',
+        `The "${requested}" backend could not be loaded: ${result.reason}. Choose another backend (or "auto") in the run's "backend" field.`,
+      );
+    }
+    return { active: requested, requested, skipped: [], details: result.details };
+  }
+  const skipped: BackendReport['skipped'] = [];
+  for (const name of AUTO_ORDER) {
+    const result = await probe(name);
+    if (result.ok) return { active: name, requested, skipped, details: result.details };
+    skipped.push({ name, reason: result.reason });
+  }
+  const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  throw new CodedError('engine_unavailable', `No compute backend could be loaded (${reasons}).`);
+}
+
+/** Chooses and activates the backend once per process; later calls with the same request return the same report. */
+export async function initBackend(requested: BackendName): Promise<BackendReport> {
+  if (report) {
+    if (requested === report.requested || requested === report.active) return report;
+    throw new CodedError(
+      'engine_unavailable',
+      `The engine already runs on "${report.active}" and cannot switch to "${requested}" in the same process; restart the engine to change backend.`,
+    );
+  }
+  if (!pending) {
+    tf.env().set('PROD', true);
+    pending = chooseBackend(requested, realProbe).then(
+      (r) => (report = r),
+      (e: unknown) => {
+        pending = null;
+        throw e;
+      },
+    );
+  }
+  return pending;
+}
+
+export function backendReport(): BackendReport | null {
+  return report;
+}
+
+export function memoryInfo(): { numTensors: number; numBytes: number } {
+  const m = tf.memory();
+  return { numTensors: m.numTensors, numBytes: m.numBytes };
+}
+
+const realProbe: BackendProbe = async (name) => {
+  switch (name) {
+    case 'cpu':
+      return (await tf.setBackend('cpu')) && tf.getBackend() === 'cpu'
+        ? { ok: true, details: 'pure JavaScript, single thread' }
+        : { ok: false, reason: 'tf.setBackend("cpu") failed' };
+    case 'wasm':
+      return activateWasm();
+    case 'tensorflow-gpu':
+    case 'tensorflow':
+      return activateNative(name);
+  }
+};
+
+async function activateWasm(): Promise<ProbeResult> {
+  try {
+    // One thread: the engine shares the machine with the app, and Node has no SharedArrayBuffer workers for tfjs.
+    setThreadsCount(1);
+    const ok = await tf.setBackend('wasm');
+    // setBackend can resolve false, or leave the previous backend active, without throwing.
+    if (!ok || tf.getBackend() !== 'wasm') {
+      return { ok: false, reason: `tf.setBackend("wasm") did not activate it (active: ${tf.getBackend() ?? 'none'})` };
+    }
+    const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+    return { ok: true, details: `WebAssembly, SIMD ${simd ? 'on' : 'off'}, ${getThreadsCount()} thread` };
+  } catch (e) {
+    return { ok: false, reason: `the WebAssembly module failed to load: ${firstLine(e)}` };
+  }
+}
+
+/** Where the package is installed, or null. */
+function resolvePackage(pkg: string): string | null {
+  try {
+    return createRequire(import.meta.url).resolve(pkg);
+  } catch {
+    return null;
+  }
+}
+
+export function notInstalledReason(name: 'tensorflow-gpu' | 'tensorflow'): string {
+  const pkg = NATIVE_PACKAGE[name];
+  return name === 'tensorflow-gpu'
+    ? `package ${pkg} is not installed: its install step could not download libtensorflow (or the platform is not Linux x64); install CUDA 11.8 + cuDNN 8 and run npm install again`
+    : `package ${pkg} is not installed: its install step could not download libtensorflow; run npm install again with network access to fetch it`;
+}
+
+async function activateNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<ProbeResult> {
+  const pkg = NATIVE_PACKAGE[name];
+  if (!resolvePackage(pkg)) return { ok: false, reason: notInstalledReason(name) };
+  // Load it in a child first: a native package that fails half-way registers kernels we could not take back.
+  const probed = await probeNativeInChild(pkg);
+  const verdict = judgeNativeProbe(name, probed);
+  if (!verdict.ok) return verdict;
+  try {
+    await import(pkg);
+    const ok = await tf.setBackend('tensorflow');
+    if (!ok || tf.getBackend() !== 'tensorflow') {
+      return { ok: false, reason: `${pkg} loaded but tf.setBackend("tensorflow") did not activate it` };
+    }
+    return verdict;
+  } catch (e) {
+    return { ok: false, reason: `${pkg} passed its probe but failed to load here: ${firstLine(e)}` };
+  }
+}
+
+export interface NativeProbeOutput {
+  exitCode: number | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Reads the child's output. The child prints one JSON line after a small matmul; TensorFlow's own log (level 0)
+ * names each device it creates, which is how a GPU is told apart from tfjs-node-gpu silently falling back to CPU.
+ */
+export function judgeNativeProbe(name: 'tensorflow-gpu' | 'tensorflow', out: NativeProbeOutput): ProbeResult {
+  const pkg = NATIVE_PACKAGE[name];
+  if (out.timedOut) return { ok: false, reason: `${pkg} did not load within ${PROBE_TIMEOUT_MS / 1000} s` };
+  const line = out.stdout.split('\n').find((l) => l.startsWith('{"probe"'));
+  if (out.exitCode !== 0 || !line) {
+    const why = out.stderr.split('\n').find((l) => /error|cannot|not found|undefined symbol/i.test(l)) ?? `exit code ${String(out.exitCode)}`;
+    return { ok: false, reason: `${pkg} failed to load: ${why.trim().slice(0, 300)}` };
+  }
+  const parsed = JSON.parse(line) as { probe: string; backend: string; version: string; sum: number };
+  if (parsed.backend !== 'tensorflow' || parsed.sum !== 8) {
+    return { ok: false, reason: `${pkg} loaded but its test matmul was wrong (backend ${parsed.backend}, sum ${parsed.sum})` };
+  }
+  if (name === 'tensorflow') return { ok: true, details: `libtensorflow ${parsed.version} (native CPU)` };
+  const gpu = /Created (?:TensorFlow )?device \S*GPU:0[^\n]*/.exec(out.stderr);
+  if (!gpu) {
+    return {
+      ok: false,
+      reason: `${pkg} loaded but found no CUDA GPU (no GPU:0 device was created); check the NVIDIA driver, CUDA 11.8 and cuDNN 8`,
+    };
+  }
+  const detail = /name: ([^,]+)/.exec(gpu[0])?.[1] ?? 'GPU:0';
+  return { ok: true, details: `libtensorflow ${parsed.version} on CUDA device ${detail.trim()}` };
+}
+
+function probeNativeInChild(pkg: string): Promise<NativeProbeOutput> {
+  const script = [
+    `const tf = require(${JSON.stringify(pkg)});`,
+    "const x = tf.tensor2d([1, 1, 1, 1], [2, 2]);",
+    'const s = tf.matMul(x, x).sum().dataSync()[0];',
+    "console.log(JSON.stringify({ probe: 'ok', backend: tf.getBackend(), version: String((tf.version && (tf.version['tfjs-node'] || tf.version['tfjs-core'])) || ''), sum: s }));",
+  ].join('\n');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', script], {
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '0', ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, PROBE_TIMEOUT_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ exitCode: null, timedOut, stdout, stderr: stderr + String(e) });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ exitCode: code, timedOut, stdout, stderr });
+    });
+  });
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
