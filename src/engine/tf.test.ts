@@ -85,7 +85,9 @@ describe('initBackend', () => {
     expect(await initBackend('auto')).toBe(r);
     await expect(initBackend('cpu')).rejects.toThrow(/cannot switch/);
     const before = memoryInfo().numTensors;
-    tf.tidy(() => tf.add(tf.ones([2, 2]), 1));
+    tf.tidy(() => {
+      tf.add(tf.ones([2, 2]), 1);
+    });
     expect(memoryInfo().numTensors).toBe(before);
   });
 });
