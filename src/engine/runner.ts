@@ -1,0 +1,206 @@
+import type { RunConfig } from '../shared/config';
+import type { EventName, EventPayload } from '../shared/contract';
+import type { Metrics, RunStatus } from '../shared/run';
+import type { IterationResult } from './types';
+import { readCheckpoint, writeCheckpoint } from './store/checkpoint';
+import type { Store } from './store/store';
+
+/** Thrown from a step boundary when the run was asked to stop; the in-flight iteration is discarded. */
+export class StopSignal extends Error {
+  constructor() {
+    super('The run was asked to stop.');
+    this.name = 'StopSignal';
+  }
+}
+
+export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
+export interface RunnerHooks {
+  progress(phase: string, done: number, total: number): void;
+  stepBoundary(): Promise<void>;
+}
+
+/** What the runner needs of a session (structurally the engine's Session). */
+export interface RunnerSession {
+  warmup(): Promise<Metrics>;
+  iterate(iteration: number): Promise<IterationResult>;
+  getState(): unknown;
+  setState(state: never): void;
+  dispose(): void;
+}
+
+export type SessionFactory = (config: RunConfig, hooks: RunnerHooks) => Promise<RunnerSession>;
+export type BackendInit = (requested: RunConfig['backend']) => Promise<{ active: string; details?: string }>;
+
+export const defaultSessionFactory: SessionFactory = async (config, hooks) => {
+  const { Session } = await import('./session');
+  return Session.create(config, hooks);
+};
+
+export const defaultBackendInit: BackendInit = async (requested) => {
+  const { initBackend } = await import('./tf');
+  return initBackend(requested);
+};
+
+export interface RunnerOptions {
+  store: Store;
+  runId: string;
+  config: RunConfig;
+  emit: Emit;
+  /** Continue from the run's last checkpoint (stopped, interrupted or failed runs). */
+  resume?: boolean;
+  createSession?: SessionFactory;
+  initBackend?: BackendInit;
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Drives one run: warm-up as iteration 0, then iterations 1..N, each made durable (checkpoint, then one
+ * transaction) before the next starts. Pause, resume and stop take effect at the session's step boundaries.
+ */
+export class Runner {
+  readonly runId: string;
+  private readonly options: RunnerOptions;
+  private state: RunStatus = 'running';
+  private paused = false;
+  private stopRequested = false;
+  private waiters: Array<() => void> = [];
+  private iteration = 0;
+  private lastProgressAt = 0;
+  private finished: Promise<RunStatus> | null = null;
+
+  constructor(options: RunnerOptions) {
+    this.options = options;
+    this.runId = options.runId;
+  }
+
+  get status(): RunStatus {
+    return this.state;
+  }
+
+  /** Starts the run (once); resolves with the final status. Never rejects: failures mark the run failed. */
+  start(): Promise<RunStatus> {
+    this.finished ??= this.drive();
+    return this.finished;
+  }
+
+  /** Resolves with the final status once the run has ended. */
+  get done(): Promise<RunStatus> {
+    return this.start();
+  }
+
+  pause(): RunStatus {
+    if (this.state === 'running') {
+      this.paused = true;
+      this.setStatus('paused', 'paused by request');
+    }
+    return this.state;
+  }
+
+  resume(): RunStatus {
+    if (this.state === 'paused') {
+      this.paused = false;
+      this.setStatus('running', 'resumed by request');
+      this.wake();
+    }
+    return this.state;
+  }
+
+  stop(): RunStatus {
+    if (this.state === 'running' || this.state === 'paused') {
+      this.stopRequested = true;
+      this.setStatus('stopping', 'stop requested');
+      this.wake();
+    }
+    return this.state;
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /**
+   * The session calls this between steps. It always yields a macrotask turn, so requests (pause, stop) and
+   * signals are handled even while training runs flat out; it waits while paused and throws when stopping.
+   */
+  private readonly stepBoundary = async (): Promise<void> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.paused && !this.stopRequested) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (this.stopRequested) throw new StopSignal();
+  };
+
+  private readonly progress = (phase: string, done: number, total: number): void => {
+    const now = Date.now();
+    if (done < total && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    this.lastProgressAt = now;
+    this.options.emit('run.progress', { runId: this.runId, iteration: this.iteration, phase, done, total });
+  };
+
+  private setStatus(status: RunStatus, reason?: string, error: string | null = null): void {
+    this.state = status;
+    this.options.store.setStatus(this.runId, status, error);
+    this.options.emit('run.status', { runId: this.runId, status, ...(reason ? { reason } : {}) });
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.options.emit('run.log', { runId: this.runId, level, message });
+  }
+
+  private async drive(): Promise<RunStatus> {
+    const { store, config } = this.options;
+    let session: RunnerSession | null = null;
+    try {
+      this.setStatus('running', this.options.resume ? 'resumed' : 'started');
+      const backend = await (this.options.initBackend ?? defaultBackendInit)(config.backend);
+      store.setBackend(this.runId, backend.active);
+      this.log('info', `Backend: ${backend.active}${backend.details ? ` (${backend.details})` : ''}`);
+      session = await (this.options.createSession ?? defaultSessionFactory)(config, { progress: this.progress, stepBoundary: this.stepBoundary });
+      let next = 0;
+      if (this.options.resume) next = this.restore(session);
+      for (let iteration = next; iteration <= config.iterations; iteration++) {
+        await this.stepBoundary();
+        this.iteration = iteration;
+        const startedAt = new Date().toISOString();
+        const result: IterationResult = iteration === 0 ? { metrics: await session.warmup(), trajectories: [] } : await session.iterate(iteration);
+        this.progress('checkpoint', 0, 1);
+        const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), { runId: this.runId, iteration, config, state: session.getState() });
+        store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories });
+        store.pruneCheckpoints(this.runId);
+        this.progress('checkpoint', 1, 1);
+        this.options.emit('run.iteration', { runId: this.runId, iteration, metrics: result.metrics });
+      }
+      this.setStatus('completed', 'all iterations done');
+    } catch (error) {
+      if (error instanceof StopSignal) {
+        this.setStatus('stopped', 'stopped by request; resume continues from the last checkpoint');
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        this.log('error', message);
+        this.setStatus('failed', message, message);
+      }
+    } finally {
+      session?.dispose();
+    }
+    return this.state;
+  }
+
+  /** Loads the last checkpoint into the session; returns the iteration to continue with. */
+  private restore(session: RunnerSession): number {
+    const { store } = this.options;
+    const last = store.lastCheckpoint(this.runId);
+    if (!last) {
+      // Killed or stopped before the warm-up finished: start over, dropping nothing but the unfinished work.
+      store.truncateAfter(this.runId, -1);
+      this.log('info', 'No checkpoint yet: starting from the warm-up.');
+      return 0;
+    }
+    const checkpoint = readCheckpoint<never>(last.path);
+    session.setState(checkpoint.state);
+    store.truncateAfter(this.runId, last.iteration);
+    this.log('info', `Resuming after iteration ${last.iteration}.`);
+    return last.iteration + 1;
+  }
+}

@@ -1,0 +1,85 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order on open. `PRAGMA user_version` records how many have run, so a
+ * workspace written by any earlier release is brought up to date and one from a newer release is refused.
+ * Never edit a released migration: append a new one.
+ */
+const migrations: string[] = [
+  // 1: the first release.
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    preset TEXT,
+    recipe TEXT NOT NULL,
+    config TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    backend TEXT NOT NULL,
+    status TEXT NOT NULL,
+    iterations_total INTEGER NOT NULL,
+    iterations_done INTEGER NOT NULL DEFAULT 0,
+    best_score REAL,
+    error TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX runs_created ON runs(created_at);
+
+  CREATE TABLE iterations (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    iteration INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT NOT NULL,
+    checkpoint TEXT,
+    PRIMARY KEY (run_id, iteration)
+  );
+
+  CREATE TABLE metrics (
+    run_id TEXT NOT NULL,
+    iteration INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    value REAL,
+    PRIMARY KEY (run_id, iteration, name),
+    FOREIGN KEY (run_id, iteration) REFERENCES iterations(run_id, iteration) ON DELETE CASCADE
+  );
+
+  CREATE TABLE trajectories (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    iteration INTEGER NOT NULL,
+    level INTEGER,
+    prompt TEXT NOT NULL,
+    output TEXT NOT NULL,
+    answer TEXT,
+    reward REAL NOT NULL,
+    correct INTEGER NOT NULL,
+    kept INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    FOREIGN KEY (run_id, iteration) REFERENCES iterations(run_id, iteration) ON DELETE CASCADE
+  );
+  -- The trajectory browser filters by run + iteration, then by kept or correct.
+  CREATE INDEX trajectories_run_iter ON trajectories(run_id, iteration, id);
+  CREATE INDEX trajectories_run_kept ON trajectories(run_id, kept, id);
+  CREATE INDEX trajectories_run_correct ON trajectories(run_id, correct, id);
+  `,
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+/** Brings the database to SCHEMA_VERSION; each migration runs in its own transaction with the version bump. */
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `The workspace database has schema version ${current}, newer than this Evolab understands (${SCHEMA_VERSION}). Update Evolab or use another workspace.`,
+    );
+  }
+  for (let v = current; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return current;
+}

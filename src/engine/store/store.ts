@@ -1,0 +1,407 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { RunConfig } from '../../shared/config';
+import { CodedError } from '../../shared/errors';
+import type { MetricSeries, Metrics, RunDetail, RunStatus, RunSummary, Trajectory, TrajectoryFilter } from '../../shared/run';
+import type { TrajectoryRecord } from '../types';
+import { checkpointFileName, removeTempFiles } from './checkpoint';
+import { migrate } from './schema';
+
+/** The metric whose best value is a run's score. */
+export const SCORE_METRIC = 'heldout/acc_hardest';
+/** How many checkpoints each run keeps on disk. */
+export const CHECKPOINTS_KEPT = 2;
+const LIVE_STATUSES: RunStatus[] = ['running', 'paused', 'stopping'];
+
+export interface IterationCommit {
+  iteration: number;
+  startedAt: string;
+  endedAt: string;
+  /** Path of the checkpoint written for this iteration (already durable), or null. */
+  checkpoint: string | null;
+  metrics: Metrics;
+  trajectories: TrajectoryRecord[];
+}
+
+export interface TrajectoryQuery {
+  runId: string;
+  iteration?: number;
+  filter?: TrajectoryFilter;
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface Recovery {
+  /** Runs that were live when the workspace was last closed uncleanly, now `interrupted`. */
+  interrupted: string[];
+  /** Temp and uncommitted checkpoint files removed. */
+  filesRemoved: number;
+}
+
+interface RunRow {
+  id: string;
+  name: string | null;
+  preset: string | null;
+  recipe: string;
+  config: string;
+  seed: number;
+  backend: string;
+  status: RunStatus;
+  iterations_total: number;
+  iterations_done: number;
+  best_score: number | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface TrajectoryRow {
+  id: number;
+  run_id: string;
+  iteration: number;
+  level: number | null;
+  prompt: string;
+  output: string;
+  answer: string | null;
+  reward: number;
+  correct: number;
+  kept: number;
+  verdict: string;
+}
+
+function unwritable(dir: string, cause: unknown): CodedError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new CodedError(
+    'workspace_unwritable',
+    `The workspace folder ${dir} is not writable (${reason}). Choose a writable folder with --workspace DIR or EVOLAB_WORKSPACE, or give your user write permission on it.`,
+  );
+}
+
+/** A workspace: one SQLite database (WAL) plus one folder of checkpoints per run. */
+export class Store {
+  readonly workspace: string;
+  readonly recovery: Recovery;
+  private readonly db: Database.Database;
+
+  private constructor(workspace: string, db: Database.Database) {
+    this.workspace = workspace;
+    this.db = db;
+    this.recovery = this.recover();
+  }
+
+  /** Opens (creating if needed) the workspace at `dir`, migrates it and recovers from an unclean shutdown. */
+  static open(dir: string): Store {
+    const workspace = path.resolve(dir);
+    let db: Database.Database;
+    try {
+      fs.mkdirSync(workspace, { recursive: true });
+      fs.accessSync(workspace, fs.constants.W_OK);
+      // access() says yes to root on a read-only mount; a real write says the truth.
+      const probe = path.join(workspace, `.write-probe-${process.pid}`);
+      fs.writeFileSync(probe, '');
+      fs.rmSync(probe);
+      db = new Database(path.join(workspace, 'evolab.db'));
+    } catch (error) {
+      throw unwritable(workspace, error);
+    }
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+    } catch (error) {
+      db.close();
+      if (error instanceof Error && /readonly|read-only|permission/i.test(error.message)) throw unwritable(workspace, error);
+      throw error;
+    }
+    return new Store(workspace, db);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  runDir(runId: string): string {
+    return path.join(this.workspace, 'runs', runId);
+  }
+
+  checkpointDir(runId: string): string {
+    return path.join(this.runDir(runId), 'checkpoints');
+  }
+
+  checkpointPath(runId: string, iteration: number): string {
+    return path.join(this.checkpointDir(runId), checkpointFileName(iteration));
+  }
+
+  private resolve(stored: string): string {
+    return path.resolve(this.workspace, stored);
+  }
+
+  private recover(): Recovery {
+    const placeholders = LIVE_STATUSES.map(() => '?').join(', ');
+    const live = this.db.prepare(`SELECT id FROM runs WHERE status IN (${placeholders})`).pluck().all(...LIVE_STATUSES) as string[];
+    if (live.length > 0) {
+      this.db
+        .prepare(`UPDATE runs SET status = 'interrupted', updated_at = ? WHERE status IN (${placeholders})`)
+        .run(new Date().toISOString(), ...LIVE_STATUSES);
+    }
+    let filesRemoved = 0;
+    const runsDir = path.join(this.workspace, 'runs');
+    if (fs.existsSync(runsDir)) {
+      const known = new Set((this.db.prepare('SELECT checkpoint FROM iterations WHERE checkpoint IS NOT NULL').pluck().all() as string[]).map((p) => this.resolve(p)));
+      for (const runId of fs.readdirSync(runsDir)) {
+        const dir = this.checkpointDir(runId);
+        filesRemoved += removeTempFiles(dir);
+        if (!fs.existsSync(dir)) continue;
+        // A checkpoint written but never committed (killed between the rename and the transaction) is not a resume point.
+        for (const name of fs.readdirSync(dir)) {
+          const file = path.join(dir, name);
+          if (name.endsWith('.ckpt') && !known.has(file)) {
+            fs.rmSync(file, { force: true });
+            filesRemoved++;
+          }
+        }
+      }
+    }
+    return { interrupted: live, filesRemoved };
+  }
+
+  createRun(config: RunConfig, backend: string = config.backend): RunSummary {
+    const now = new Date().toISOString();
+    const id = `${now.slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, name, preset, recipe, config, seed, backend, status, iterations_total, iterations_done, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, 0, ?, ?)`,
+      )
+      .run(id, config.name ?? null, config.preset ?? null, config.recipe.kind, JSON.stringify(config), config.seed, backend, config.iterations, now, now);
+    return this.requireRun(id);
+  }
+
+  getRun(runId: string): RunSummary | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+    return row ? toSummary(row) : undefined;
+  }
+
+  requireRun(runId: string): RunSummary {
+    const run = this.getRun(runId);
+    if (!run) throw new CodedError('unknown_run', `No run with id "${runId}" in the workspace ${this.workspace}. List runs with \`evolab runs\`.`);
+    return run;
+  }
+
+  runConfig(runId: string): RunConfig {
+    this.requireRun(runId);
+    const json = this.db.prepare('SELECT config FROM runs WHERE id = ?').pluck().get(runId) as string;
+    return RunConfig.parse(JSON.parse(json));
+  }
+
+  runDetail(runId: string): RunDetail {
+    const summary = this.requireRun(runId);
+    const last = this.lastCheckpoint(runId);
+    return { ...summary, config: this.runConfig(runId), lastMetrics: this.lastMetrics(runId), lastCheckpointIteration: last?.iteration ?? null };
+  }
+
+  listRuns(): RunSummary[] {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC').all() as RunRow[]).map(toSummary);
+  }
+
+  setStatus(runId: string, status: RunStatus, error: string | null = null): void {
+    this.db.prepare('UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, new Date().toISOString(), runId);
+  }
+
+  setBackend(runId: string, backend: string): void {
+    this.db.prepare('UPDATE runs SET backend = ?, updated_at = ? WHERE id = ?').run(backend, new Date().toISOString(), runId);
+  }
+
+  /** The iteration the run continues with: one past the last committed, or 0 for a fresh run. */
+  nextIteration(runId: string): number {
+    const last = this.db.prepare('SELECT MAX(iteration) FROM iterations WHERE run_id = ?').pluck().get(runId) as number | null;
+    return last === null ? 0 : last + 1;
+  }
+
+  /**
+   * Commits one iteration in one transaction: its row, its metrics, its trajectories, the run's progress and
+   * best score. The checkpoint must already be durable. Refuses an iteration that is not the next one, so a
+   * run's iterations are always 0..n without gaps or duplicates.
+   */
+  commitIteration(runId: string, commit: IterationCommit): void {
+    this.db.transaction(() => {
+      const expected = this.nextIteration(runId);
+      if (commit.iteration !== expected) {
+        throw new Error(`Iteration ${commit.iteration} of run ${runId} cannot be committed: the next is ${expected}.`);
+      }
+      this.db
+        .prepare('INSERT INTO iterations (run_id, iteration, started_at, ended_at, checkpoint) VALUES (?, ?, ?, ?, ?)')
+        // Stored relative, so a workspace folder can be moved or copied whole.
+        .run(runId, commit.iteration, commit.startedAt, commit.endedAt, commit.checkpoint && path.relative(this.workspace, commit.checkpoint));
+      const metric = this.db.prepare('INSERT INTO metrics (run_id, iteration, name, value) VALUES (?, ?, ?, ?)');
+      for (const [name, value] of Object.entries(commit.metrics)) metric.run(runId, commit.iteration, name, Number.isFinite(value) ? value : null);
+      const traj = this.db.prepare(
+        'INSERT INTO trajectories (run_id, iteration, level, prompt, output, answer, reward, correct, kept, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const t of commit.trajectories) {
+        traj.run(runId, commit.iteration, t.level, t.prompt, t.output, t.answer, t.reward, t.correct ? 1 : 0, t.kept ? 1 : 0, t.verdict);
+      }
+      const score = commit.metrics[SCORE_METRIC];
+      this.db
+        .prepare(
+          `UPDATE runs SET iterations_done = ?, updated_at = ?,
+             best_score = CASE WHEN ? IS NULL THEN best_score WHEN best_score IS NULL OR ? > best_score THEN ? ELSE best_score END
+           WHERE id = ?`,
+        )
+        .run(commit.iteration, commit.endedAt, ...Array<number | null>(3).fill(Number.isFinite(score) ? score : null), runId);
+    })();
+  }
+
+  /** Deletes all but the newest CHECKPOINTS_KEPT checkpoint files of a run (after the newest was committed). */
+  pruneCheckpoints(runId: string): void {
+    const old = this.db
+      .prepare('SELECT iteration, checkpoint FROM iterations WHERE run_id = ? AND checkpoint IS NOT NULL ORDER BY iteration DESC LIMIT -1 OFFSET ?')
+      .all(runId, CHECKPOINTS_KEPT) as Array<{ iteration: number; checkpoint: string }>;
+    const clear = this.db.prepare('UPDATE iterations SET checkpoint = NULL WHERE run_id = ? AND iteration = ?');
+    for (const row of old) {
+      // Forget first, then delete: a crash in between leaves an orphan file that recovery removes.
+      clear.run(runId, row.iteration);
+      fs.rmSync(this.resolve(row.checkpoint), { force: true });
+    }
+  }
+
+  lastCheckpoint(runId: string): { iteration: number; path: string } | null {
+    const row = this.db
+      .prepare('SELECT iteration, checkpoint FROM iterations WHERE run_id = ? AND checkpoint IS NOT NULL ORDER BY iteration DESC LIMIT 1')
+      .get(runId) as { iteration: number; checkpoint: string } | undefined;
+    return row ? { iteration: row.iteration, path: this.resolve(row.checkpoint) } : null;
+  }
+
+  /** Iterations committed after the last checkpoint cannot be resumed from; drop them so resume neither repeats nor skips. */
+  truncateAfter(runId: string, iteration: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM trajectories WHERE run_id = ? AND iteration > ?').run(runId, iteration);
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND iteration > ?').run(runId, iteration);
+      this.db.prepare('DELETE FROM iterations WHERE run_id = ? AND iteration > ?').run(runId, iteration);
+      this.db.prepare('UPDATE runs SET iterations_done = MAX(?, 0) WHERE id = ?').run(iteration, runId);
+    })();
+  }
+
+  iterationNumbers(runId: string): number[] {
+    return this.db.prepare('SELECT iteration FROM iterations WHERE run_id = ? ORDER BY iteration').pluck().all(runId) as number[];
+  }
+
+  lastMetrics(runId: string): Metrics | null {
+    const last = this.db.prepare('SELECT MAX(iteration) FROM iterations WHERE run_id = ?').pluck().get(runId) as number | null;
+    return last === null ? null : this.iterationMetrics(runId, last);
+  }
+
+  iterationMetrics(runId: string, iteration: number): Metrics {
+    const rows = this.db.prepare('SELECT name, value FROM metrics WHERE run_id = ? AND iteration = ? ORDER BY name').all(runId, iteration) as Array<{
+      name: string;
+      value: number | null;
+    }>;
+    const out: Metrics = {};
+    for (const r of rows) if (r.value !== null) out[r.name] = r.value;
+    return out;
+  }
+
+  /** Columnar series: series[name][i] belongs to iterations[i], null where the metric is absent. */
+  metricSeries(runId: string, sinceIteration?: number): MetricSeries {
+    this.requireRun(runId);
+    const since = sinceIteration ?? -1;
+    const iterations = this.db.prepare('SELECT iteration FROM iterations WHERE run_id = ? AND iteration > ? ORDER BY iteration').pluck().all(runId, since) as number[];
+    const index = new Map(iterations.map((it, i) => [it, i]));
+    const series: Record<string, Array<number | null>> = {};
+    const rows = this.db.prepare('SELECT iteration, name, value FROM metrics WHERE run_id = ? AND iteration > ?').all(runId, since) as Array<{
+      iteration: number;
+      name: string;
+      value: number | null;
+    }>;
+    for (const r of rows) {
+      const i = index.get(r.iteration);
+      if (i === undefined) continue;
+      const column = (series[r.name] ??= new Array<number | null>(iterations.length).fill(null));
+      column[i] = r.value;
+    }
+    return { iterations, series };
+  }
+
+  trajectories(query: TrajectoryQuery): { total: number; items: Trajectory[]; iterations: number[] } {
+    this.requireRun(query.runId);
+    const where = ['run_id = ?'];
+    const params: Array<string | number> = [query.runId];
+    if (query.iteration !== undefined) {
+      where.push('iteration = ?');
+      params.push(query.iteration);
+    }
+    const filter = query.filter ?? 'all';
+    if (filter === 'kept') where.push('kept = 1');
+    if (filter === 'rejected') where.push('kept = 0');
+    if (filter === 'correct') where.push('correct = 1');
+    if (filter === 'incorrect') where.push('correct = 0');
+    if (query.search) {
+      where.push('(instr(prompt, ?) > 0 OR instr(output, ?) > 0)');
+      params.push(query.search, query.search);
+    }
+    const clause = where.join(' AND ');
+    const total = this.db.prepare(`SELECT COUNT(*) FROM trajectories WHERE ${clause}`).pluck().get(...params) as number;
+    const rows = this.db
+      .prepare(`SELECT * FROM trajectories WHERE ${clause} ORDER BY iteration, id LIMIT ? OFFSET ?`)
+      .all(...params, query.limit ?? 100, query.offset ?? 0) as TrajectoryRow[];
+    const iterations = this.db.prepare('SELECT DISTINCT iteration FROM trajectories WHERE run_id = ? ORDER BY iteration').pluck().all(query.runId) as number[];
+    return { total, items: rows.map(toTrajectory), iterations };
+  }
+
+  /** Per-iteration trajectory counts, for export. */
+  trajectorySummary(runId: string): Array<{ iteration: number; count: number; kept: number; correct: number }> {
+    return this.db
+      .prepare('SELECT iteration, COUNT(*) AS count, SUM(kept) AS kept, SUM(correct) AS correct FROM trajectories WHERE run_id = ? GROUP BY iteration ORDER BY iteration')
+      .all(runId) as Array<{ iteration: number; count: number; kept: number; correct: number }>;
+  }
+
+  deleteRun(runId: string): boolean {
+    const deleted = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM trajectories WHERE run_id = ?').run(runId);
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
+      this.db.prepare('DELETE FROM iterations WHERE run_id = ?').run(runId);
+      return this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
+    })();
+    fs.rmSync(this.runDir(runId), { recursive: true, force: true });
+    return deleted;
+  }
+}
+
+function toSummary(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    preset: row.preset,
+    recipe: row.recipe,
+    status: row.status,
+    seed: row.seed,
+    backend: row.backend,
+    iterationsDone: row.iterations_done,
+    iterationsTotal: row.iterations_total,
+    bestScore: row.best_score,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    error: row.error,
+  };
+}
+
+function toTrajectory(row: TrajectoryRow): Trajectory {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    iteration: row.iteration,
+    level: row.level,
+    prompt: row.prompt,
+    output: row.output,
+    answer: row.answer,
+    reward: row.reward,
+    correct: row.correct === 1,
+    kept: row.kept === 1,
+    verdict: row.verdict,
+  };
+}
