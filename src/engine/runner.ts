@@ -38,7 +38,10 @@ export const defaultSessionFactory: SessionFactory = async (config, hooks) => {
 };
 
 export const defaultBackendInit: BackendInit = async (requested) => {
-  const { initBackend } = await import('./tf');
+  const { initBackend, backendReport } = await import('./tf');
+  // "auto" means "whatever works": accept the backend this process already runs on rather than refusing.
+  const current = backendReport();
+  if (current && requested === 'auto') return current;
   return initBackend(requested);
 };
 
