@@ -1,0 +1,47 @@
+import { useStore } from 'zustand';
+import { ChartBench } from '../features/bench/chart-bench';
+import { NewRunScreen } from '../features/new-run/new-run-screen';
+import { RunScreen } from '../features/run/run-screen';
+import { RunsScreen } from '../features/runs/runs-screen';
+import { SettingsScreen } from '../features/settings/settings-screen';
+import { TrajectoriesScreen } from '../features/trajectories/trajectories-screen';
+import { ErrorBoundary } from '../components/error-boundary';
+import { connectionStore, selectBanner } from '../lib/connection-store';
+import { parseRoute, useHash, type Route } from './router';
+
+function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case 'runs': return <RunsScreen />;
+    case 'new': return <NewRunScreen />;
+    case 'run': return <RunScreen key={route.runId} runId={route.runId} />;
+    case 'trajectories': return <TrajectoriesScreen runId={route.runId} />;
+    case 'settings': return <SettingsScreen />;
+    case 'bench': return <ChartBench points={route.points} charts={route.charts} seconds={route.seconds} />;
+  }
+}
+
+export function App() {
+  const route = parseRoute(useHash());
+  const banner = useStore(connectionStore, selectBanner);
+  const engine = useStore(connectionStore, (s) => s.engine);
+  const active = (screens: Route['screen'][]) => (screens.includes(route.screen) ? 'active' : undefined);
+  return (
+    <div className="app">
+      <nav className="topbar">
+        <span className="brand">Evolab</span>
+        <a href="#/runs" className={active(['runs', 'run', 'trajectories'])}>Runs</a>
+        <a href="#/new" className={active(['new'])}>New run</a>
+        <a href="#/settings" className={active(['settings'])}>Settings</a>
+        <span className="spacer" />
+        <span className="muted small" data-testid="engine-state">engine: {engine}</span>
+        <span className="muted small" title="Keyboard: Ctrl+Shift+K kill engine, Ctrl+Shift+P pause/resume, Ctrl+Shift+S stop">⌨ Ctrl+Shift+K/P/S</span>
+      </nav>
+      {banner && <div className="banner" role="status" data-testid="banner">{banner}</div>}
+      <main className="content">
+        <ErrorBoundary label="This screen">
+          <Screen route={route} />
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}

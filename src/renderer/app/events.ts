@@ -1,0 +1,26 @@
+import type { Bridge } from '../../shared/contract';
+import { runActions } from '../features/run/run-store';
+import { runsActions } from '../features/runs/runs-store';
+
+/** One subscription per event for the whole app; stores filter by run id themselves. */
+export function wireEvents(bridge: Bridge): () => void {
+  const offs = [
+    bridge.subscribe('run.status', (p) => {
+      runActions.onStatus(p);
+      runsActions.onStatus(p);
+    }),
+    bridge.subscribe('run.iteration', (p) => {
+      runActions.onIteration(p);
+      runsActions.onIteration(p);
+    }),
+    bridge.subscribe('run.progress', (p) => runActions.onProgress(p)),
+    bridge.subscribe('engine.status', (p) => {
+      // A restarted engine has marked the runs it held interrupted; show that.
+      if (p.state === 'ready') {
+        void runActions.refresh();
+        void runsActions.load();
+      }
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,40 @@
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { screen: 'runs' }
+  | { screen: 'new' }
+  | { screen: 'run'; runId: string }
+  | { screen: 'trajectories'; runId: string }
+  | { screen: 'settings' }
+  | { screen: 'bench'; points: number; charts: number; seconds: number };
+
+function intParam(params: URLSearchParams, name: string, fallback: number, max: number): number {
+  const value = Number(params.get(name));
+  return Number.isInteger(value) && value > 0 ? Math.min(value, max) : fallback;
+}
+
+/** Hash routes: `#/runs`, `#/new`, `#/runs/<id>`, `#/runs/<id>/trajectories`, `#/settings`, `#/bench/charts?points=`. */
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const [path, query = ''] = raw.split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'new') return { screen: 'new' };
+  if (parts[0] === 'settings') return { screen: 'settings' };
+  if (parts[0] === 'bench' && parts[1] === 'charts') {
+    const params = new URLSearchParams(query);
+    return { screen: 'bench', points: intParam(params, 'points', 100_000, 2_000_000), charts: intParam(params, 'charts', 4, 32), seconds: intParam(params, 'seconds', 3, 60) };
+  }
+  if (parts[0] === 'runs' && parts[1]) {
+    return parts[2] === 'trajectories' ? { screen: 'trajectories', runId: parts[1] } : { screen: 'run', runId: parts[1] };
+  }
+  return { screen: 'runs' };
+}
+
+function subscribe(callback: () => void): () => void {
+  window.addEventListener('hashchange', callback);
+  return () => window.removeEventListener('hashchange', callback);
+}
+
+export function useHash(): string {
+  return useSyncExternalStore(subscribe, () => location.hash);
+}

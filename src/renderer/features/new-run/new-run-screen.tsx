@@ -1,0 +1,74 @@
+import { useEffect, useMemo } from 'react';
+import { useStore } from 'zustand';
+import { ErrorBox } from '../../components/error-box';
+import { ConfigForm } from './config-form';
+import { newRunActions, newRunStore, validateDraft } from './new-run-store';
+
+function open(runId: string): void {
+  location.hash = `#/runs/${encodeURIComponent(runId)}`;
+}
+
+export function NewRunScreen() {
+  const s = useStore(newRunStore);
+  const issues = useMemo(() => {
+    const local = validateDraft(s.draft);
+    // Issues the engine reported (e.g. a jsonl path that does not exist) show beside their field too.
+    for (const i of s.startError?.issues ?? []) if (!local.has(i.path)) local.set(i.path, i.message);
+    return local;
+  }, [s.draft, s.startError]);
+
+  useEffect(() => {
+    void newRunActions.loadPresets();
+  }, []);
+
+  const startPreset = async (id: string) => {
+    const runId = await newRunActions.start({ preset: id });
+    if (runId) open(runId);
+  };
+  const startForm = async () => {
+    const runId = await newRunActions.start({ config: s.draft });
+    if (runId) open(runId);
+  };
+
+  return (
+    <div className="new-run-screen">
+      <header className="screen-head"><h1>New run</h1></header>
+      <section>
+        <h2>Presets</h2>
+        <ErrorBox title="Presets could not be loaded." message={s.presetsError} hint="The engine may be starting; reload in a moment." />
+        <div className="gallery" data-testid="preset-gallery">
+          {s.presets.map((p) => (
+            <article key={p.id} className={`card${s.loadedPreset === p.id ? ' selected' : ''}`} data-testid="preset-card" data-preset={p.id}>
+              <header>
+                <h3>{p.title}</h3>
+                <span className="chip">{p.recipe}</span>{p.smoke && <span className="chip smoke">smoke · &lt;1 min</span>}
+              </header>
+              <p>{p.summary}</p>
+              <p className="muted small">{p.config.iterations} iterations · warm-up {p.config.warmup.steps} steps · d{p.config.policy.dModel}×{p.config.policy.nLayers}</p>
+              <footer>
+                <button type="button" className="primary" disabled={s.starting !== null} onClick={() => void startPreset(p.id)} data-testid="preset-start">
+                  {s.starting === p.id ? 'Starting…' : 'Start'}
+                </button>
+                <button type="button" onClick={() => newRunActions.loadPreset(p.id)} data-testid="preset-customize">Customize</button>
+              </footer>
+            </article>
+          ))}
+        </div>
+      </section>
+      <section className="form-section">
+        <header className="panel-head">
+          <h2>Configuration {s.loadedPreset && <span className="muted small">from {s.loadedPreset}</span>}</h2>
+          <button type="button" className="subtle" onClick={() => newRunActions.reset()}>Reset to defaults</button>
+        </header>
+        <ConfigForm draft={s.draft} issues={issues} onChange={newRunActions.setField} />
+        <ErrorBox title="The run did not start." message={s.startError?.message ?? null} hint="Fix the fields marked in red and press Start again." />
+        <div className="form-actions sticky-bottom">
+          {issues.size > 0 && <span className="error-text" data-testid="form-invalid">{issues.size} field{issues.size > 1 ? 's need' : ' needs'} fixing</span>}
+          <button type="button" className="primary" disabled={issues.size > 0 || s.starting !== null} onClick={() => void startForm()} data-testid="form-start">
+            {s.starting === 'form' ? 'Starting…' : 'Start'}
+          </button>
+        </div>
+      </section>
+    </div>
+  );
+}

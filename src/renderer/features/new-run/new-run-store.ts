@@ -1,0 +1,68 @@
+import { createStore } from 'zustand/vanilla';
+import { RunConfig } from '../../../shared/config';
+import { fieldIssues, type FieldIssue } from '../../../shared/errors';
+import type { PresetInfo } from '../../../shared/run';
+import { describeError, getBridge } from '../../lib/bridge';
+import { defaultsOf, setAt } from '../../lib/schema-walker';
+
+export interface NewRunState {
+  presets: PresetInfo[];
+  presetsError: string | null;
+  /** The form's value: what the user would write as a config file. */
+  draft: Record<string, unknown>;
+  loadedPreset: string | null;
+  starting: string | null;
+  startError: { message: string; issues: FieldIssue[] } | null;
+}
+
+/** A complete starting point when no preset is loaded: the schema's defaults plus the two required unions. */
+export function blankDraft(): Record<string, unknown> {
+  return defaultsOf(RunConfig, { task: { kind: 'arithmetic' }, recipe: { kind: 'star' } });
+}
+
+export const newRunStore = createStore<NewRunState>(() => ({
+  presets: [], presetsError: null, draft: blankDraft(), loadedPreset: null, starting: null, startError: null,
+}));
+
+/** Field-level issues of the draft, keyed by dotted path, as the engine would report them. */
+export function validateDraft(draft: Record<string, unknown>): Map<string, string> {
+  const result = RunConfig.safeParse(draft);
+  const issues = new Map<string, string>();
+  if (!result.success) for (const i of fieldIssues(result.error)) if (!issues.has(i.path)) issues.set(i.path, i.message);
+  return issues;
+}
+
+export const newRunActions = {
+  async loadPresets(): Promise<void> {
+    try {
+      const presets = await getBridge().request('presets.list', {});
+      newRunStore.setState({ presets, presetsError: null });
+    } catch (error) {
+      newRunStore.setState({ presetsError: describeError(error).message });
+    }
+  },
+  loadPreset(id: string): void {
+    const preset = newRunStore.getState().presets.find((p) => p.id === id);
+    if (!preset) return;
+    newRunStore.setState({ draft: structuredClone(preset.config) as Record<string, unknown>, loadedPreset: id, startError: null });
+  },
+  reset(): void {
+    newRunStore.setState({ draft: blankDraft(), loadedPreset: null, startError: null });
+  },
+  setField(path: string, value: unknown): void {
+    newRunStore.setState((s) => ({ draft: setAt(s.draft, path, value) }));
+  },
+  /** Starts a run; returns its id, or null with the error (and the invalid fields) in the store. */
+  async start(source: { preset: string } | { config: Record<string, unknown> }): Promise<string | null> {
+    newRunStore.setState({ starting: 'preset' in source ? source.preset : 'form', startError: null });
+    try {
+      const { runId } = await getBridge().request('runs.start', source);
+      newRunStore.setState({ starting: null });
+      return runId;
+    } catch (error) {
+      const { message, issues } = describeError(error);
+      newRunStore.setState({ starting: null, startError: { message, issues } });
+      return null;
+    }
+  },
+};

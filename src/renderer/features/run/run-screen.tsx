@@ -1,0 +1,90 @@
+import { useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { ErrorBox } from '../../components/error-box';
+import { StatusBadge } from '../../components/status-badge';
+import { connectionStore } from '../../lib/connection-store';
+import { formatNumber } from '../../lib/format';
+import { ChartsPanel } from './charts-panel';
+import { OffSwitch } from './off-switch';
+import { ConfigPanel, IterationTimeline, MemoryPanel, PhaseProgress, PhaseTimings } from './run-panels';
+import {
+  runActions, runStore, selectCanPause, selectCanResume, selectCanStop, selectMemory, selectTimeMetrics, type LatencySample,
+} from './run-store';
+
+declare global {
+  interface Window {
+    /** Click-to-screen latency of each off-switch action, read by the end-to-end suite. */
+    __evolabOffSwitchLatency?: LatencySample[];
+  }
+}
+
+/** What the status area shows: the run's status, or the engine's when it was killed or crashed. */
+export function shownState(status: string | null, engine: string): string {
+  if (engine === 'killed' || engine === 'crashed') return `engine ${engine}`;
+  return status ?? 'unknown';
+}
+
+export function RunScreen({ runId }: { runId: string }) {
+  const s = useStore(runStore);
+  const engine = useStore(connectionStore, (c) => c.engine);
+  const [smoothing, setSmoothing] = useState(0);
+  const [logScale, setLogScale] = useState(false);
+  const shown = shownState(s.status, engine);
+  const shownRef = useRef(shown);
+  shownRef.current = shown;
+
+  useEffect(() => {
+    void runActions.open(runId);
+  }, [runId]);
+
+  // Runs on commit, i.e. after the new status is on screen.
+  useEffect(() => {
+    const sample = runActions.statusShown(shown, performance.now());
+    if (sample) window.__evolabOffSwitchLatency = [...(window.__evolabOffSwitchLatency ?? []), sample];
+  }, [shown]);
+
+  if (s.error) return <ErrorBox title="This run could not be loaded." message={s.error} hint="Check that the run still exists on the Runs screen; if the engine was killed, it restarts on the next request." />;
+  const d = s.detail;
+  const pendingLabel = s.pending ? { pause: 'Pausing', resume: 'Resuming', stop: 'Stopping', kill: 'Killing engine' }[s.pending.action] : null;
+  const metricsAt = (iteration: number): string =>
+    s.names.flatMap((n) => {
+      const b = s.buffers.get(n);
+      if (!b) return [];
+      for (let i = b.length - 1; i >= 0; i--) if (b.x[i] === iteration) return [`${n}: ${formatNumber(b.y[i])}`];
+      return [];
+    }).slice(0, 12).join('\n');
+  const act = (action: 'pause' | 'resume' | 'stop' | 'kill') => () => void runActions.act(action, shownRef.current);
+
+  return (
+    <div className="run-screen">
+      <header className="run-head sticky">
+        <div>
+          <h1>{d?.name ?? runId}</h1>
+          <div className="muted small">
+            {d ? `${d.recipe} · preset ${d.preset ?? '—'} · seed ${d.seed} · backend ${d.backend}` : s.loading ? 'Loading…' : ''}
+            {' · '}<a href={`#/runs/${encodeURIComponent(runId)}/trajectories`} data-testid="open-trajectories">Trajectories</a>
+          </div>
+        </div>
+        <div className="run-status">
+          <StatusBadge status={shown} testId="run-status" />
+          {s.statusReason && <span className="muted small">{s.statusReason}</span>}
+          <span className="muted small">best {formatNumber(d?.bestScore ?? null)}</span>
+        </div>
+        <OffSwitch canPause={selectCanPause(s)} canResume={selectCanResume(s)} canStop={selectCanStop(s)} busy={pendingLabel}
+          onPause={act('pause')} onResume={act('resume')} onStop={act('stop')} onKill={act('kill')} />
+        <div className="run-progress">{s.status === 'running' || s.status === 'stopping' ? <PhaseProgress progress={s.progress} /> : null}</div>
+      </header>
+      <ErrorBox title="The off switch did not go through." message={s.actionError} hint="The Kill engine button always works: it ends the engine process from outside." />
+      {d?.error && <ErrorBox title="The run failed." message={d.error} hint="Fix the cause named above, then Resume continues from the last checkpoint." />}
+      <div className="run-body">
+        <ChartsPanel names={s.names} buffers={s.buffers} version={s.version} smoothing={smoothing} logScale={logScale} onSmoothing={setSmoothing} onLogScale={setLogScale} />
+        <aside className="run-side">
+          <IterationTimeline total={d?.iterationsTotal ?? 0} done={s.iterations} current={s.progress?.iteration ?? null} metricsAt={metricsAt} />
+          <PhaseTimings timings={s.phaseTimings} reported={selectTimeMetrics(s)} />
+          <MemoryPanel memory={selectMemory(s)} />
+          <ConfigPanel config={d?.config ?? null} />
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+import { createStore } from 'zustand/vanilla';
+import type { EventPayload } from '../../../shared/contract';
+import type { RunDetail, RunStatus } from '../../../shared/run';
+import { describeError, getBridge } from '../../lib/bridge';
+import { appendMetrics, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
+
+export type OffSwitchAction = 'pause' | 'resume' | 'stop' | 'kill';
+
+export interface PhaseTiming {
+  iteration: number;
+  phase: string;
+  ms: number;
+}
+
+/** Off-switch latency as the user sees it: click to the new status on screen. */
+export interface LatencySample {
+  action: OffSwitchAction;
+  ms: number;
+  from: string;
+  to: string;
+}
+
+export interface RunState {
+  runId: string | null;
+  detail: RunDetail | null;
+  status: RunStatus | null;
+  statusReason: string | null;
+  /** One buffer per monitor; mutated in place, `version` says when. */
+  buffers: Map<string, SeriesBuffer>;
+  names: string[];
+  version: number;
+  iterations: number[];
+  lastMetrics: Record<string, number>;
+  progress: EventPayload<'run.progress'> | null;
+  phaseStartedAt: number | null;
+  phaseTimings: PhaseTiming[];
+  loading: boolean;
+  error: string | null;
+  actionError: string | null;
+  pending: { action: OffSwitchAction; at: number; from: string } | null;
+}
+
+const initial: RunState = {
+  runId: null, detail: null, status: null, statusReason: null, buffers: new Map(), names: [], version: 0, iterations: [],
+  lastMetrics: {}, progress: null, phaseStartedAt: null, phaseTimings: [], loading: false, error: null, actionError: null, pending: null,
+};
+
+export const runStore = createStore<RunState>(() => ({ ...initial, buffers: new Map() }));
+
+const now = (): number => (typeof performance === 'undefined' ? Date.now() : performance.now());
+
+export const selectCanPause = (s: RunState): boolean => s.status === 'running';
+export const selectCanResume = (s: RunState): boolean => s.status === 'paused' || s.status === 'interrupted' || s.status === 'stopped' || s.status === 'failed';
+export const selectCanStop = (s: RunState): boolean => s.status === 'running' || s.status === 'paused';
+export const selectIterationsTotal = (s: RunState): number => s.detail?.iterationsTotal ?? 0;
+/** Monitors of the engine's memory (tf.memory()), shown beside the charts. */
+export const selectMemory = (s: RunState): Array<[string, number]> =>
+  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith('mem/'));
+export const selectTimeMetrics = (s: RunState): Array<[string, number]> =>
+  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith('time/') || k.startsWith('perf/'));
+
+export const runActions = {
+  async open(runId: string): Promise<void> {
+    runStore.setState({ ...initial, buffers: new Map(), runId, loading: true });
+    const bridge = getBridge();
+    try {
+      const [detail, metrics] = await Promise.all([bridge.request('runs.get', { runId }), bridge.request('runs.metrics', { runId })]);
+      if (runStore.getState().runId !== runId) return;
+      const buffers = fromMetricSeries(metrics);
+      // Events that arrived while loading are already in the store; keep them.
+      const pendingBuffers = runStore.getState().buffers;
+      for (const [name, b] of pendingBuffers) {
+        for (let i = 0; i < b.length; i++) appendMetrics(buffers, b.x[i], { [name]: b.y[i] });
+      }
+      const iterations = [...new Set([...metrics.iterations, ...runStore.getState().iterations])].sort((a, b) => a - b);
+      const lastIteration = iterations[iterations.length - 1];
+      const lastMetrics: Record<string, number> = { ...(detail.lastMetrics ?? {}) };
+      if (lastIteration !== undefined) {
+        for (const [name, b] of buffers) if (b.length && b.x[b.length - 1] === lastIteration) lastMetrics[name] = b.y[b.length - 1];
+      }
+      const current = runStore.getState();
+      runStore.setState({
+        detail, status: current.status ?? detail.status, buffers, names: [...buffers.keys()].sort(), version: current.version + 1,
+        iterations, lastMetrics, loading: false, error: null,
+      });
+    } catch (error) {
+      if (runStore.getState().runId === runId) runStore.setState({ loading: false, error: describeError(error).message });
+    }
+  },
+
+  /** Re-reads the run after the engine restarts, which may have marked it interrupted. */
+  async refresh(): Promise<void> {
+    const { runId } = runStore.getState();
+    if (!runId) return;
+    try {
+      const detail = await getBridge().request('runs.get', { runId });
+      if (runStore.getState().runId === runId) runStore.setState({ detail, status: detail.status });
+    } catch {
+      // The engine may still be starting; the next status event triggers another refresh.
+    }
+  },
+
+  onIteration(payload: EventPayload<'run.iteration'>): void {
+    const s = runStore.getState();
+    if (payload.runId !== s.runId) return;
+    const added = appendMetrics(s.buffers, payload.iteration, payload.metrics);
+    const iterations = s.iterations.includes(payload.iteration) ? s.iterations : [...s.iterations, payload.iteration];
+    const detail = s.detail ? { ...s.detail, iterationsDone: Math.max(s.detail.iterationsDone, payload.iteration) } : s.detail;
+    runStore.setState({
+      version: s.version + 1, iterations, lastMetrics: { ...payload.metrics }, detail,
+      names: added ? [...s.buffers.keys()].sort() : s.names,
+    });
+  },
+
+  onStatus(payload: EventPayload<'run.status'>): void {
+    const s = runStore.getState();
+    if (payload.runId !== s.runId) return;
+    runStore.setState({ status: payload.status, statusReason: payload.reason ?? null, detail: s.detail ? { ...s.detail, status: payload.status } : null });
+  },
+
+  onProgress(payload: EventPayload<'run.progress'>): void {
+    const s = runStore.getState();
+    if (payload.runId !== s.runId) return;
+    const t = now();
+    const previous = s.progress;
+    const changed = !previous || previous.phase !== payload.phase || previous.iteration !== payload.iteration;
+    if (!changed) {
+      runStore.setState({ progress: payload });
+      return;
+    }
+    const timings = previous && s.phaseStartedAt !== null
+      ? [...s.phaseTimings, { iteration: previous.iteration, phase: previous.phase, ms: t - s.phaseStartedAt }].slice(-200)
+      : s.phaseTimings;
+    runStore.setState({ progress: payload, phaseStartedAt: t, phaseTimings: timings });
+  },
+
+  /** Pause, resume, stop, or kill the engine; the status change itself arrives as an event. */
+  async act(action: OffSwitchAction, shownNow: string): Promise<void> {
+    const s = runStore.getState();
+    const bridge = getBridge();
+    runStore.setState({ pending: { action, at: now(), from: shownNow }, actionError: null });
+    try {
+      if (action === 'kill') {
+        await bridge.request('engine.kill', {});
+        return;
+      }
+      if (!s.runId) return;
+      const name = action === 'pause' ? 'runs.pause' : action === 'resume' ? 'runs.resume' : 'runs.stop';
+      const result = await bridge.request(name, { runId: s.runId });
+      // The reply carries the status too; use it in case the event was missed.
+      if (runStore.getState().runId === s.runId && runStore.getState().status === s.status) runStore.setState({ status: result.status });
+    } catch (error) {
+      runStore.setState({ actionError: `${action} failed: ${describeError(error).message}`, pending: null });
+    }
+  },
+
+  /** Called once the screen shows a new status; completes the latency sample of a pending action. */
+  statusShown(shown: string, at: number): LatencySample | null {
+    const { pending } = runStore.getState();
+    if (!pending || shown === pending.from) return null;
+    runStore.setState({ pending: null });
+    return { action: pending.action, ms: at - pending.at, from: pending.from, to: shown };
+  },
+};

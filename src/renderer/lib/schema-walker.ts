@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * Turns a zod object schema into a tree of form fields, so the New-run form follows the run-config schema
+ * without a second hand-written description of it. Only the shapes the run config uses are supported;
+ * anything else becomes a JSON text field rather than disappearing from the form.
+ */
+
+export type FieldNode =
+  | { kind: 'number'; key: string; path: string; description: string; integer: boolean; min?: number; max?: number; defaultValue?: unknown; optional: boolean }
+  | { kind: 'string'; key: string; path: string; description: string; defaultValue?: unknown; optional: boolean }
+  | { kind: 'boolean'; key: string; path: string; description: string; defaultValue?: unknown; optional: boolean }
+  | { kind: 'enum'; key: string; path: string; description: string; options: string[]; defaultValue?: unknown; optional: boolean }
+  | { kind: 'literal'; key: string; path: string; description: string; value: unknown }
+  | { kind: 'number-array'; key: string; path: string; description: string; defaultValue?: unknown; optional: boolean }
+  | { kind: 'group'; key: string; path: string; description: string; fields: FieldNode[] }
+  | { kind: 'union'; key: string; path: string; description: string; discriminator: string; variants: UnionVariant[] }
+  | { kind: 'json'; key: string; path: string; description: string; defaultValue?: unknown; optional: boolean };
+
+export interface UnionVariant {
+  value: string;
+  description: string;
+  fields: FieldNode[];
+  schema: z.ZodType;
+}
+
+interface Unwrapped {
+  schema: z.ZodType;
+  description: string;
+  defaultValue?: unknown;
+  optional: boolean;
+}
+
+/** Peels default/optional wrappers, keeping the first description found and the default value. */
+function unwrap(schema: z.ZodType): Unwrapped {
+  let current: z.ZodType = schema;
+  let description = schema.description ?? '';
+  let defaultValue: unknown;
+  let optional = false;
+  for (;;) {
+    if (current instanceof z.ZodDefault) {
+      defaultValue = current.def.defaultValue;
+      current = current.def.innerType as z.ZodType;
+    } else if (current instanceof z.ZodOptional) {
+      optional = true;
+      current = current.def.innerType as z.ZodType;
+    } else break;
+    if (!description && current.description) description = current.description;
+  }
+  return { schema: current, description, defaultValue, optional };
+}
+
+function join(prefix: string, key: string): string {
+  return prefix ? `${prefix}.${key}` : key;
+}
+
+export function walkObject(schema: z.ZodObject, prefix = ''): FieldNode[] {
+  return Object.entries(schema.shape).map(([key, child]) => walkField(key, child as z.ZodType, join(prefix, key)));
+}
+
+export function walkField(key: string, field: z.ZodType, path: string): FieldNode {
+  const { schema, description, defaultValue, optional } = unwrap(field);
+  if (schema instanceof z.ZodNumber) {
+    return {
+      kind: 'number', key, path, description, defaultValue, optional,
+      integer: schema.isInt,
+      min: Number.isFinite(schema.minValue ?? NaN) ? (schema.minValue as number) : undefined,
+      max: Number.isFinite(schema.maxValue ?? NaN) ? (schema.maxValue as number) : undefined,
+    };
+  }
+  if (schema instanceof z.ZodString) return { kind: 'string', key, path, description, defaultValue, optional };
+  if (schema instanceof z.ZodBoolean) return { kind: 'boolean', key, path, description, defaultValue, optional };
+  if (schema instanceof z.ZodEnum) {
+    return { kind: 'enum', key, path, description, defaultValue, optional, options: schema.options.map(String) };
+  }
+  if (schema instanceof z.ZodLiteral) return { kind: 'literal', key, path, description, value: schema.value };
+  if (schema instanceof z.ZodArray && unwrap(schema.element as z.ZodType).schema instanceof z.ZodNumber) {
+    return { kind: 'number-array', key, path, description, defaultValue, optional };
+  }
+  if (schema instanceof z.ZodObject) return { kind: 'group', key, path, description, fields: walkObject(schema, path) };
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    const discriminator = schema.def.discriminator;
+    const variants = (schema.options as z.ZodType[]).flatMap((option): UnionVariant[] => {
+      if (!(option instanceof z.ZodObject)) return [];
+      const tag = unwrap(option.shape[discriminator] as z.ZodType).schema;
+      if (!(tag instanceof z.ZodLiteral)) return [];
+      const tagDescription = (option.shape[discriminator] as z.ZodType).description ?? '';
+      return [{ value: String(tag.value), description: tagDescription, fields: walkObject(option, path), schema: option }];
+    });
+    return { kind: 'union', key, path, description, discriminator, variants };
+  }
+  return { kind: 'json', key, path, description, defaultValue, optional };
+}
+
+/**
+ * The fully defaulted value of an object variant, e.g. a recipe after its kind changes in the form.
+ * Fields without a default stay out; validation then names them.
+ */
+export function defaultsOf(schema: z.ZodType, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const result = schema.safeParse(overrides);
+  if (result.success && result.data && typeof result.data === 'object') return result.data as Record<string, unknown>;
+  return overrides;
+}
+
+export function getAt(value: unknown, path: string): unknown {
+  let current: unknown = value;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+/** Returns a copy of `value` with `path` set (or removed, for undefined); never mutates. */
+export function setAt(value: Record<string, unknown>, path: string, next: unknown): Record<string, unknown> {
+  const [head, ...rest] = path.split('.');
+  const copy: Record<string, unknown> = { ...value };
+  if (rest.length === 0) {
+    if (next === undefined) delete copy[head];
+    else copy[head] = next;
+    return copy;
+  }
+  const child = copy[head];
+  const childObject = child !== null && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {};
+  copy[head] = setAt(childObject, rest.join('.'), next);
+  return copy;
+}
+
+/** Reads an <input> into the value the schema expects, keeping unparsable text so validation can name it. */
+export function parseInput(node: FieldNode, raw: string): unknown {
+  if (node.kind === 'number') {
+    if (raw.trim() === '') return node.optional || node.defaultValue !== undefined ? undefined : raw;
+    const n = Number(raw);
+    return Number.isFinite(n) ? n : raw;
+  }
+  if (node.kind === 'number-array') {
+    const parts = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    const numbers = parts.map(Number);
+    return numbers.every(Number.isFinite) ? numbers : raw;
+  }
+  if (node.kind === 'string') return raw === '' && node.optional ? undefined : raw;
+  if (node.kind === 'json') {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+export function formatInput(node: FieldNode, value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (node.kind === 'number-array' && Array.isArray(value)) return value.join(', ');
+  if (node.kind === 'json') return typeof value === 'string' ? value : JSON.stringify(value);
+  return String(value);
+}
