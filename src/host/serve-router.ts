@@ -1,0 +1,75 @@
+import { requests, type RequestName } from '../shared/contract';
+import { CodedError, parseOrThrow, type CodedErrorShape } from '../shared/errors';
+
+/** What a router needs of the engine; EngineHost provides it. */
+export interface RoutedEngine {
+  call(name: string, input: unknown): Promise<unknown>;
+  kill(graceMs?: number): Promise<boolean>;
+  start(): Promise<void>;
+}
+
+const requestNames = Object.keys(requests) as RequestName[];
+
+function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.hasOwn(requests, name);
+}
+
+/** Checks the name and parses the input with the contract's schema; throws 'invalid_request' naming each bad path. */
+export function validateRequest(name: unknown, input: unknown): { name: RequestName; input: unknown } {
+  if (!isRequestName(name)) {
+    throw new CodedError(
+      'invalid_request',
+      `Unknown request ${JSON.stringify(name)}; valid requests are ${requestNames.join(', ')}.`,
+      [{ path: 'name', message: `must be one of ${requestNames.map((n) => JSON.stringify(n)).join(', ')}` }],
+    );
+  }
+  const parsed: unknown = parseOrThrow(requests[name].input, input ?? {}, 'invalid_request', `The input of "${name}"`);
+  return { name, input: parsed };
+}
+
+export interface RouterOptions {
+  /** Filled into `runs.start` when the caller names no backend (`evolab serve --backend`). */
+  defaultBackend?: string;
+  /** Kill grace in milliseconds. */
+  killGraceMs?: number;
+}
+
+/**
+ * Validates, then forwards to the engine. `engine.kill` never reaches the engine: the host kills the
+ * process and starts a fresh one (runs it held become interrupted) so the app stays usable.
+ */
+export function createRouter(engine: RoutedEngine, options: RouterOptions = {}) {
+  let killing: Promise<{ killed: boolean }> | null = null;
+  const killAndRestart = async (): Promise<{ killed: boolean }> => {
+    const killed = await engine.kill(options.killGraceMs ?? 2000);
+    // A failed restart is reported through engine.status; the kill itself succeeded.
+    await engine.start().catch(() => undefined);
+    return { killed };
+  };
+  return async function route(name: unknown, input: unknown): Promise<unknown> {
+    const request = validateRequest(name, input);
+    if (request.name === 'engine.kill') {
+      // Two kill clicks share one kill rather than killing the fresh engine too.
+      killing ??= killAndRestart().finally(() => {
+        killing = null;
+      });
+      return killing;
+    }
+    let forwarded = request.input;
+    if (request.name === 'runs.start' && options.defaultBackend && isRecord(forwarded) && forwarded.backend === undefined) {
+      forwarded = { ...forwarded, backend: options.defaultBackend };
+    }
+    return engine.call(request.name, forwarded);
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Any thrown value as the coded shape that crosses process boundaries. */
+export function toErrorShape(error: unknown): CodedErrorShape {
+  if (error instanceof CodedError) return error.toJSON();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'internal', message: `Internal error: ${message}`, issues: [] };
+}

@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import { CodedError } from '../shared/errors';
+import { EngineHost, packageRoot, type EngineSpawner } from './engine-host';
+import { UNAUTHORIZED_MESSAGE, authenticate, createToken, sessionCookie, tokensEqual } from './serve-auth';
+import { attachBridge, encodeFrame } from './serve-bridge';
+import { createRouter, toErrorShape } from './serve-router';
+import { baseHeaders, contentSecurityPolicy, rendererMissingMessage, serveStatic } from './serve-static';
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  workspace: string;
+  backend?: string;
+  rendererDir?: string;
+  /** How the engine is started; default: fork src/engine/main.ts with the running Node. */
+  spawn?: EngineSpawner;
+  /** Called with each engine lifecycle line (crash reasons); default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface ServeHandle {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+
+/**
+ * The headless host: supervises the engine and serves the built renderer over HTTP + WebSocket, behind a
+ * random token, on 127.0.0.1 unless told otherwise.
+ */
+export async function serve(options: ServeOptions): Promise<ServeHandle> {
+  const bindHost = options.host ?? '127.0.0.1';
+  const rendererDir = path.resolve(options.rendererDir ?? path.join(packageRoot(), 'out', 'renderer'));
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const token = createToken();
+
+  const engine = new EngineHost({
+    workspace: options.workspace,
+    spawn: options.spawn,
+    env: options.backend ? { EVOLAB_BACKEND: options.backend } : {},
+    restartOnCrash: true,
+  });
+  engine.onCrash((exit) => log(`evolab: the engine crashed (${exit.reason}); starting a fresh one. Runs it held are interrupted and resume when asked.`));
+  const route = createRouter(engine, { defaultBackend: options.backend });
+
+  let port = 0;
+  const server = createServer((request, response) => {
+    handleHttp(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end(`Internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+  });
+
+  async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    const via = authenticate(request, url, token, port, !isApi);
+    if (!via) {
+      response.writeHead(401, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end(UNAUTHORIZED_MESSAGE);
+      return;
+    }
+    const headers: Record<string, string> = {
+      ...baseHeaders(),
+      'Content-Security-Policy': contentSecurityPolicy(wsOrigins(request)),
+    };
+    // The page loaded with ?token= sets the cookie so that its scripts, styles and images load without it.
+    if (via === 'query') headers['Set-Cookie'] = sessionCookie(port, token);
+    if (isApi) return handleApi(request, response, url, headers);
+    return serveStatic(request, response, rendererDir, url.pathname, headers);
+  }
+
+  async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL, headers: Record<string, string>) {
+    const json = (status: number, body: unknown): void => {
+      response.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      response.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/api/health' && request.method === 'GET') return json(200, { ok: true, engine: engine.state });
+    const name = url.pathname.slice('/api/'.length);
+    if (request.method !== 'POST' || name === '') {
+      return json(404, { ok: false, error: new CodedError('invalid_request', 'Use GET /api/health or POST /api/<request name> with a JSON body.').toJSON() });
+    }
+    let input: unknown;
+    try {
+      const body = await readBody(request);
+      input = body.length === 0 ? {} : JSON.parse(body);
+    } catch (error) {
+      return json(400, { ok: false, error: new CodedError('invalid_request', `The body is not JSON of at most 1 MiB: ${String(error)}`).toJSON() });
+    }
+    try {
+      return json(200, { ok: true, output: await route(decodeURIComponent(name), input) });
+    } catch (error) {
+      const shape = toErrorShape(error);
+      return json(shape.code === 'invalid_request' ? 400 : 500, { ok: false, error: shape });
+    }
+  }
+
+  function wsOrigins(request: IncomingMessage): string[] {
+    const origins = new Set([`ws://${urlHost(bindHost)}:${port}`]);
+    const hostHeader = request.headers.host;
+    // The browser may reach us as localhost:PORT; a well-formed Host header names the origin it will use.
+    if (hostHeader && /^[A-Za-z0-9.-]+:\d+$|^\[[0-9A-Fa-f:.]+\]:\d+$/.test(hostHeader)) origins.add(`ws://${hostHeader}`);
+    return [...origins];
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  const detach = attachBridge(wss, route, (listener) => engine.onEvent(listener));
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws' || !tokensEqual(url.searchParams.get('token'), token)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n' + UNAUTHORIZED_MESSAGE);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (client) => {
+      wss.emit('connection', client, request);
+      // A client that connects after the engine started still needs to know its state.
+      const state = engine.state;
+      if (state !== 'idle') client.send(encodeFrame({ type: 'event', name: 'engine.status', payload: { state } }));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  if (!existsSync(path.join(rendererDir, 'index.html'))) log(`evolab: ${rendererMissingMessage(rendererDir)}`);
+  await engine.start().catch((error: unknown) => log(`evolab: ${error instanceof Error ? error.message : String(error)}`));
+
+  return {
+    url: `http://${urlHost(bindHost)}:${port}/?token=${token}`,
+    token,
+    async close() {
+      detach();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+        engine.stop(5000),
+      ]);
+    },
+  };
+}
+
+/** A wildcard bind is reached through loopback; IPv6 literals need brackets in URLs. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('body too large'));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
