@@ -1,0 +1,287 @@
+/**
+ * The transformer policy: training (SFT / policy gradient with optional PPO clip and k3 KL), batched sampling with a
+ * key/value cache, log-probs, and exact state save/restore. The model itself is in transformer-model.ts.
+ * The output head is untied from the token embedding (simpler, and cheap at these vocabulary sizes).
+ */
+import { CodedError } from '../../shared/errors';
+import type { PolicyConfig } from '../../shared/config';
+import { tf } from '../tf';
+import type { Policy, PolicyState, Rng, SampleOptions, SampleResult, TrainBatch, TrainOptions, TrainResult } from '../types';
+import { Adam } from './adam';
+import { mm, oneHotRows } from './ops';
+import { pickToken } from './sampling';
+import { prepareBatch, type PreparedBatch } from './transformer-batch';
+import { blocks, causalMask, head, initWeightData, paddedMask, weightShapes, type LayerCache, type ModelShape, type Weights } from './transformer-model';
+
+type T = tf.Tensor;
+type WeightData = Record<string, { shape: number[]; data: Float32Array }>;
+export type TransformerConfig = PolicyConfig & { vocabSize: number; eos?: number };
+
+const DEFAULT_EOS = 2;
+
+export function createTransformerPolicy(config: TransformerConfig, rng: Rng): Policy {
+  const shape = modelShape(config);
+  return new TransformerPolicy(config, initWeightData(shape, rng));
+}
+
+function modelShape(c: TransformerConfig): ModelShape {
+  if (!Number.isInteger(c.vocabSize) || c.vocabSize < 3) throw new CodedError('invalid_config', `policy vocabSize is ${c.vocabSize}; it must be an integer >= 3`);
+  if (c.dModel % c.nHeads !== 0) {
+    throw new CodedError('invalid_config', `policy.nHeads (${c.nHeads}) must divide policy.dModel (${c.dModel})`, [{ path: 'policy.nHeads', message: 'must divide dModel' }]);
+  }
+  return { vocabSize: c.vocabSize, dModel: c.dModel, nLayers: c.nLayers, nHeads: c.nHeads, contextLength: c.contextLength };
+}
+
+class TransformerPolicy implements Policy {
+  readonly numParams: number;
+  readonly contextLength: number;
+  private readonly shape: ModelShape;
+  private readonly eos: number;
+  private readonly w: Weights = {};
+  private readonly adam: Adam;
+  private disposed = false;
+
+  constructor(private readonly config: TransformerConfig, data: WeightData) {
+    this.shape = modelShape(config);
+    this.contextLength = config.contextLength;
+    this.eos = config.eos ?? DEFAULT_EOS;
+    let count = 0;
+    for (const [name, s] of weightShapes(this.shape)) {
+      this.w[name] = tf.variable(tf.tensor(data[name].data, s), true);
+      count += data[name].data.length;
+    }
+    this.numParams = count;
+    this.adam = new Adam(this.w);
+  }
+
+  trainStep(batch: TrainBatch, options: TrainOptions): TrainResult {
+    this.alive();
+    if (!(options.learningRate >= 0) || !(options.gradClip > 0)) {
+      throw new CodedError('invalid_request', `trainStep needs learningRate >= 0 and gradClip > 0 (got ${options.learningRate}, ${options.gradClip})`);
+    }
+    const p = prepareBatch(batch, this.shape.vocabSize, this.contextLength);
+    let klKept: T | null = null;
+    const grads = tf.tidy(() => {
+      const mask = tf.tensor2d(p.mask, [p.batch, p.time]);
+      const ntok = Math.max(p.tokens, 1);
+      const adv = tf.tensor2d(p.weights, [p.batch, 1]);
+      const { value, grads } = tf.variableGrads(() => {
+        const lp = this.tokenLogProbs(p, true);
+        let obj: T;
+        if (p.oldLogProbs && options.clipEpsilon !== undefined) {
+          const ratio = tf.exp(tf.sub(lp, tf.tensor2d(p.oldLogProbs, [p.batch, p.time])));
+          const clipped = tf.clipByValue(ratio, 1 - options.clipEpsilon, 1 + options.clipEpsilon);
+          obj = tf.minimum(tf.mul(ratio, adv), tf.mul(clipped, adv));
+        } else {
+          obj = tf.mul(lp, adv);
+        }
+        let loss = tf.div(tf.neg(tf.sum(tf.mul(obj, mask))), ntok);
+        if (p.refLogProbs) {
+          // k3 estimator of KL(policy || ref): exp(ref - lp) - (ref - lp) - 1, unbiased and >= 0.
+          const d = tf.sub(tf.tensor2d(p.refLogProbs, [p.batch, p.time]), lp);
+          const kl = tf.div(tf.sum(tf.mul(tf.sub(tf.sub(tf.exp(d), d), 1), mask)), ntok);
+          klKept = tf.keep(kl);
+          if (options.klBeta) loss = tf.add(loss, tf.mul(kl, options.klBeta));
+        }
+        return loss as tf.Scalar;
+      }, Object.values(this.w));
+      const byName: Record<string, T> = {};
+      let sq: T = tf.scalar(0);
+      for (const [name, v] of Object.entries(this.w)) {
+        const g = grads[v.name];
+        byName[name] = g;
+        sq = tf.add(sq, tf.sum(tf.mul(g, g)));
+      }
+      const norm = tf.sqrt(sq);
+      const scale = tf.minimum(tf.div(options.gradClip, tf.add(norm, 1e-6)), 1);
+      this.adam.apply(this.w, byName, options.learningRate, scale);
+      return tf.stack([value, norm]);
+    });
+    const [loss, gradNorm] = grads.dataSync();
+    grads.dispose();
+    let kl: number | undefined;
+    if (klKept) {
+      kl = (klKept as T).dataSync()[0];
+      (klKept as T).dispose();
+    }
+    return { loss, gradNorm, tokens: p.tokens, ...(kl !== undefined ? { kl } : {}) };
+  }
+
+  logProbs(batch: TrainBatch): number[][] {
+    this.alive();
+    const p = prepareBatch(batch, this.shape.vocabSize, this.contextLength);
+    const lp = tf.tidy(() => this.tokenLogProbs(p, false));
+    const data = lp.dataSync() as Float32Array;
+    lp.dispose();
+    const out: number[][] = [];
+    for (let b = 0; b < p.batch; b++) {
+      const row: number[] = [];
+      for (let t = p.firstTarget[b] - 1; t < p.lengths[b] - 1; t++) row.push(data[b * p.time + t]);
+      out.push(row);
+    }
+    return out;
+  }
+
+  /** Log-prob of each next token [B, T]. Training embeds with one-hot matmuls (WASM has no gather gradient). */
+  private tokenLogProbs(p: PreparedBatch, training: boolean): T {
+    const { batch, time } = p;
+    const d = this.shape.dModel;
+    const tok = training ? mm(oneHotRows(p.inputs, this.shape.vocabSize), this.w.tok_emb) : tf.gather(this.w.tok_emb, tf.tensor1d(p.inputs, 'int32'));
+    const pos = tf.slice(this.w.pos_emb, [0, 0], [time, d]);
+    const x = tf.reshape(tf.add(tf.reshape(tok, [batch, time, d]), pos), [batch * time, d]);
+    const { hidden } = blocks(this.w, this.shape, x, batch, time, causalMask(time), null, false);
+    const logp = tf.logSoftmax(head(this.w, hidden));
+    return tf.reshape(tf.sum(tf.mul(logp, oneHotRows(p.targets, this.shape.vocabSize)), 1), [batch, time]);
+  }
+
+  sample(prompts: number[][], options: SampleOptions): SampleResult {
+    this.alive();
+    const n = prompts.length;
+    if (n === 0) return { tokens: [], logProbs: [] };
+    const longest = Math.max(...prompts.map((q) => q.length));
+    prompts.forEach((q, i) => {
+      if (q.length === 0) throw new CodedError('invalid_request', `prompts[${i}] is empty; a prompt starts with BOS`);
+      for (const t of q) if (!Number.isInteger(t) || t < 0 || t >= this.shape.vocabSize) throw new CodedError('invalid_request', `prompts[${i}] has token ${t}, outside the vocabulary`);
+    });
+    if (longest >= this.contextLength) {
+      throw new CodedError('invalid_request', `a prompt has ${longest} tokens, leaving no room in the policy's contextLength (${this.contextLength}); raise policy.contextLength`);
+    }
+    const steps = Math.max(0, Math.min(options.maxNewTokens, this.contextLength - longest));
+    const topK = options.topK ?? 0;
+    const pads = prompts.map((q) => longest - q.length);
+    const tokens: number[][] = prompts.map(() => []);
+    const logProbs: number[][] = prompts.map(() => []);
+    const done = new Array<boolean>(n).fill(false);
+    // seq[b] is the left-padded row so far (pad id 0; padded keys are masked out).
+    const seq = prompts.map((q, b) => [...new Array<number>(pads[b]).fill(0), ...q]);
+    const useCache = options.useCache ?? true;
+    let cache: LayerCache[] | null = null;
+    try {
+      let logits = useCache ? this.prefill(seq, pads, (c) => (cache = c)) : this.lastLogits(seq, pads);
+      for (let s = 0; s < steps; s++) {
+        const next = new Array<number>(n).fill(this.eos);
+        for (let b = 0; b < n; b++) {
+          if (done[b]) continue;
+          const pick = pickToken(logits, b * this.shape.vocabSize, this.shape.vocabSize, options.temperature, topK, options.rng);
+          if (pick.token === this.eos) {
+            done[b] = true;
+            continue;
+          }
+          tokens[b].push(pick.token);
+          logProbs[b].push(pick.logProb);
+          next[b] = pick.token;
+        }
+        for (let b = 0; b < n; b++) seq[b].push(next[b]);
+        if (s === steps - 1 || done.every(Boolean)) break;
+        logits = useCache && cache ? this.decodeStep(next, seq[0].length - 1, pads, cache, (c) => (cache = c)) : this.lastLogits(seq, pads);
+      }
+    } finally {
+      if (cache) disposeCache(cache);
+    }
+    return { tokens, logProbs };
+  }
+
+  /** Embeds rows with per-row position ids (left padding shifts them), with gather: no gradient is needed here. */
+  private embed(ids: number[], positions: number[]): T {
+    const tok = tf.gather(this.w.tok_emb, tf.tensor1d(ids, 'int32'));
+    return tf.add(tok, tf.gather(this.w.pos_emb, tf.tensor1d(positions, 'int32')));
+  }
+
+  private positions(pads: number[], from: number, to: number): number[] {
+    const out: number[] = [];
+    for (const pad of pads) for (let c = from; c < to; c++) out.push(Math.max(0, c - pad));
+    return out;
+  }
+
+  private lastLogits(seq: number[][], pads: number[]): Float32Array {
+    return this.run(seq, pads, false, () => undefined);
+  }
+
+  private prefill(seq: number[][], pads: number[], keep: (c: LayerCache[]) => void): Float32Array {
+    return this.run(seq, pads, true, keep);
+  }
+
+  /** Full forward over every column of the left-padded rows; returns the last column's logits [B * V]. */
+  private run(seq: number[][], pads: number[], wantCache: boolean, keep: (c: LayerCache[]) => void): Float32Array {
+    const n = seq.length;
+    const len = seq[0].length;
+    const logits = tf.tidy(() => {
+      const x = this.embed(seq.flat(), this.positions(pads, 0, len));
+      const { hidden, cache } = blocks(this.w, this.shape, x, n, len, paddedMask(pads, len, len), null, wantCache);
+      if (wantCache) {
+        for (const c of cache) tf.keep(c.kT), tf.keep(c.v);
+        keep(cache);
+      }
+      const last = tf.reshape(tf.slice(tf.reshape(hidden, [n, len, this.shape.dModel]), [0, len - 1, 0], [n, 1, this.shape.dModel]), [n, this.shape.dModel]);
+      return head(this.w, last);
+    });
+    const data = logits.dataSync() as Float32Array;
+    logits.dispose();
+    return data;
+  }
+
+  /** One new column at absolute column `col` for every row, attending to the cache; swaps in the longer cache. */
+  private decodeStep(ids: number[], col: number, pads: number[], past: LayerCache[], keep: (c: LayerCache[]) => void): Float32Array {
+    const n = ids.length;
+    const logits = tf.tidy(() => {
+      const x = this.embed(ids, this.positions(pads, col, col + 1));
+      const { hidden, cache } = blocks(this.w, this.shape, x, n, 1, paddedMask(pads, 1, col + 1), past, true);
+      for (const c of cache) tf.keep(c.kT), tf.keep(c.v);
+      keep(cache);
+      return head(this.w, hidden);
+    });
+    disposeCache(past);
+    const data = logits.dataSync() as Float32Array;
+    logits.dispose();
+    return data;
+  }
+
+  getState(): PolicyState {
+    this.alive();
+    const weights: WeightData = {};
+    for (const [name, v] of Object.entries(this.w)) weights[name] = { shape: [...v.shape], data: new Float32Array(v.dataSync()) };
+    const optimizer: WeightData = {};
+    for (const [name, v] of Object.entries(this.adam.m)) optimizer[`m.${name}`] = { shape: [...v.shape], data: new Float32Array(v.dataSync()) };
+    for (const [name, v] of Object.entries(this.adam.v)) optimizer[`v.${name}`] = { shape: [...v.shape], data: new Float32Array(v.dataSync()) };
+    return { config: { ...this.config }, step: this.adam.step, weights, optimizer };
+  }
+
+  setState(state: PolicyState): void {
+    this.alive();
+    const assign = (v: tf.Variable, entry: { shape: number[]; data: Float32Array } | undefined, what: string) => {
+      if (!entry || entry.shape.join(',') !== v.shape.join(',') || entry.data.length !== v.size) {
+        throw new CodedError('invalid_request', `policy state ${what} is missing or has shape [${entry?.shape.join(', ') ?? ''}], expected [${v.shape.join(', ')}]; the checkpoint was made with another policy config`);
+      }
+      tf.tidy(() => v.assign(tf.tensor(entry.data, v.shape)));
+    };
+    for (const [name, v] of Object.entries(this.w)) assign(v, state.weights[name], `weight "${name}"`);
+    for (const [name, v] of Object.entries(this.adam.m)) assign(v, state.optimizer[`m.${name}`], `optimizer "m.${name}"`);
+    for (const [name, v] of Object.entries(this.adam.v)) assign(v, state.optimizer[`v.${name}`], `optimizer "v.${name}"`);
+    this.adam.step = state.step;
+  }
+
+  clone(): Policy {
+    this.alive();
+    const copy = new TransformerPolicy(this.config, this.getState().weights);
+    copy.setState(this.getState());
+    return copy;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of Object.values(this.w)) v.dispose();
+    this.adam.dispose();
+  }
+
+  private alive(): void {
+    if (this.disposed) throw new CodedError('internal', 'this policy was disposed; use a live copy');
+  }
+}
+
+function disposeCache(cache: LayerCache[]): void {
+  for (const c of cache) {
+    c.kT.dispose();
+    c.v.dispose();
+  }
+}
