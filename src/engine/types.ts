@@ -136,6 +136,8 @@ export interface RecipeContext {
   /** The warm-up policy, frozen, for KL penalties and ReST-EM restarts. */
   reference: Policy;
   rng: Rng;
+  /** Global optimiser step at the start of this iteration (warm-up steps included); step k of the iteration is globalStep + k. */
+  globalStep: number;
   /** Learning rate for the global step (schedule applied by the runner). */
   learningRate(step: number): number;
   /** Current curriculum level (the lowest level not yet mastered). */

@@ -1,0 +1,171 @@
+/**
+ * GRPO / RLOO: policy gradient with group-relative advantages on a verifiable reward.
+ *
+ * Papers: GRPO (Shao et al. 2024, DeepSeekMath), RLOO (Ahmadian et al. 2024, "Back to Basics"), PPO's clipped
+ * ratio (Schulman et al. 2017).
+ *
+ * One iteration:
+ *  1. Prompts from the curriculum (curriculum.ts); G samples each at `temperature`.
+ *  2. Reward each sample with the verifier: 1 if correct, else (partialCredit) the fraction of answer characters
+ *     right, position-wise, so that early groups, where nobody is fully right, still carry a signal.
+ *  3. Advantage of sample j in its group: `group` A_j = (r_j - mean r) / (std r + eps) (GRPO), or `rloo`
+ *     A_j = r_j - mean of the other G-1 rewards. Every token of sample j gets A_j.
+ *  4. `stepsPerIteration` gradient steps on the batch: loss = -mean(min(ratio * A, clip(ratio, 1 +- eps) * A))
+ *     + klBeta * KL(policy || reference), with ratio against the sampling policy (oldLogProbs) and the k3 KL
+ *     estimator towards the frozen warm-up policy (the policy computes both; see policies/).
+ *  5. round(stepsPerIteration * replayWarmup) supervised steps on warm-up data, so easy levels are not forgotten.
+ *
+ * Choices made here:
+ *  - Groups whose rewards have zero std have A = 0 for every sample: they are left out of the batch (they add
+ *    no policy-gradient signal) and counted in grpo/zero_std_fraction. The KL term is averaged over the rest.
+ *  - std is the population std of the group (divide by G), eps = 1e-6.
+ *  - oldLogProbs are recomputed with policy.logProbs on the exact training rows rather than taken from the
+ *    sampler, so the ratio is exactly 1 at the first step whatever the sampling temperature.
+ *  - Rows that ran out of room without EOS are trained without an appended EOS (we never teach a stop the
+ *    policy did not take).
+ *  - Curriculum mastery = majority-vote accuracy over each group at the current level (curriculum.ts).
+ */
+import type { GrpoRecipeConfig, OptimConfig } from '../../shared/config';
+import type { Metrics } from '../../shared/run';
+import { meanPassAtK } from '../monitors/exploration';
+import { partialCredit } from '../tasks/reward';
+import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
+import { curriculumPrompts, majorityAccuracy } from './curriculum';
+import { promptTokens, rollout, warmupTrainBatch, type Sample } from './rollout';
+
+const EPS = 1e-6;
+
+interface Scored extends Sample {
+  reward: number;
+  verdict: Verdict;
+  advantage: number;
+}
+
+/** Group-relative advantages: GRPO's standardised rewards, or RLOO's leave-one-out baseline. */
+export function groupAdvantages(rewards: number[], baseline: 'group' | 'rloo'): number[] {
+  const g = rewards.length;
+  const sum = rewards.reduce((a, b) => a + b, 0);
+  const mean = sum / g;
+  if (baseline === 'rloo') return rewards.map((r) => (g < 2 ? 0 : r - (sum - r) / (g - 1)));
+  const std = Math.sqrt(rewards.reduce((a, r) => a + (r - mean) ** 2, 0) / g);
+  return rewards.map((r) => (std === 0 ? 0 : (r - mean) / (std + EPS)));
+}
+
+export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): Recipe {
+  function reward(ctx: RecipeContext, s: Sample): { reward: number; verdict: Verdict } {
+    const verdict = ctx.task.verify(s.problem, s.output);
+    if (verdict.correct || !config.partialCredit || s.problem.answer === null) return { reward: verdict.reward, verdict };
+    return { reward: partialCredit(s.output, s.problem.answer), verdict };
+  }
+
+  async function iterate(ctx: RecipeContext): Promise<IterationResult> {
+    const t0 = performance.now();
+    ctx.progress('sample', 0, 1);
+    await ctx.stepBoundary();
+    const problems = curriculumPrompts(ctx.task, ctx.rng, config.promptsPerIteration, ctx.level, config.curriculum);
+    const groups = rollout(ctx.policy, ctx.task, problems, { samplesPerProblem: config.groupSize, temperature: config.temperature, topK: config.topK, rng: ctx.rng });
+    const scored: Scored[][] = groups.map((group) => {
+      const rated = group.map((s) => ({ ...s, ...reward(ctx, s) }));
+      const advantages = groupAdvantages(rated.map((s) => s.reward), config.baseline);
+      return rated.map((s, j) => ({ ...s, advantage: advantages[j]! }));
+    });
+    const all = scored.flat();
+    const sampleTokens = all.reduce((n, s) => n + s.tokens.length + (s.finished ? 1 : 0), 0);
+    const zeroStd = scored.filter((g) => g.every((s) => s.reward === g[0]!.reward)).length;
+
+    // The training rows: exactly the sampled tokens, so the ratio and KL are of what the policy did.
+    const rows = scored.filter((g) => g.some((s) => s.reward !== g[0]!.reward)).flat();
+    const batch: TrainBatch = { sequences: [], targetStart: [], weights: [] };
+    for (const s of rows) {
+      const prompt = promptTokens(ctx.task, s.problem);
+      batch.sequences.push([...prompt, ...s.tokens, ...(s.finished ? [ctx.task.tokenizer.eos] : [])]);
+      batch.targetStart.push(prompt.length);
+      batch.weights!.push(s.advantage);
+    }
+    const sampleSeconds = (performance.now() - t0) / 1000;
+
+    const t1 = performance.now();
+    let lossSum = 0;
+    let klSum = 0;
+    let pgSteps = 0;
+    let trainTokens = 0;
+    let step = 0;
+    const replaySteps = Math.round(config.stepsPerIteration * config.replayWarmup);
+    const totalSteps = config.stepsPerIteration + replaySteps;
+    if (batch.sequences.length > 0) {
+      batch.oldLogProbs = ctx.policy.logProbs(batch);
+      batch.refLogProbs = ctx.reference.logProbs(batch);
+      for (let i = 0; i < config.stepsPerIteration; i++, step++) {
+        ctx.progress('train', step, totalSteps);
+        await ctx.stepBoundary();
+        const result = ctx.policy.trainStep(batch, {
+          learningRate: ctx.learningRate(ctx.globalStep + step),
+          gradClip: optim.gradClip,
+          klBeta: config.klBeta,
+          clipEpsilon: config.clipEpsilon,
+        });
+        lossSum += result.loss;
+        klSum += result.kl ?? 0;
+        trainTokens += result.tokens;
+        pgSteps++;
+      }
+    }
+    for (let i = 0; i < replaySteps; i++, step++) {
+      ctx.progress('train', step, totalSteps);
+      await ctx.stepBoundary();
+      const result = ctx.policy.trainStep(warmupTrainBatch(ctx.task, ctx.rng, optim.batchSize), {
+        learningRate: ctx.learningRate(ctx.globalStep + step),
+        gradClip: optim.gradClip,
+      });
+      trainTokens += result.tokens;
+    }
+    ctx.progress('train', totalSteps, totalSteps);
+    const trainSeconds = (performance.now() - t1) / 1000;
+
+    const sampledLogProbs = all.flatMap((s) => s.logProbs);
+    const metrics: Metrics = {
+      'reward/mean': mean(all.map((s) => s.reward)),
+      'grpo/zero_std_fraction': scored.length === 0 ? 0 : zeroStd / scored.length,
+      'grpo/entropy': sampledLogProbs.length === 0 ? 0 : -mean(sampledLogProbs),
+      'grpo/mean_length': mean(all.map((s) => s.tokens.length)),
+      'explore/pass_at_k': meanPassAtK(scored.map((g) => g.map((s) => s.verdict.correct)), config.groupSize),
+      'train/steps': step,
+      'train/rows': batch.sequences.length,
+      'curriculum/level': ctx.level,
+      'curriculum/mastery': majorityAccuracy(ctx.task, scored, ctx.level),
+      'time/sample_s': sampleSeconds,
+      'time/train_s': trainSeconds,
+      'perf/sample_tokens_per_s': sampleSeconds > 0 ? sampleTokens / sampleSeconds : 0,
+      'perf/train_tokens_per_s': trainSeconds > 0 ? trainTokens / trainSeconds : 0,
+    };
+    if (pgSteps > 0) {
+      metrics['train/loss'] = lossSum / pgSteps;
+      metrics['train/kl'] = klSum / pgSteps;
+    }
+
+    const trainedRows = new Set(rows);
+    const trajectories: TrajectoryRecord[] = all.map((s) => ({
+      level: s.problem.level,
+      prompt: s.problem.prompt,
+      output: s.output,
+      answer: s.problem.answer,
+      reward: s.reward,
+      correct: s.verdict.correct,
+      kept: trainedRows.has(s),
+      verdict: `${s.verdict.verdict}; reward ${s.reward.toFixed(2)}, advantage ${s.advantage.toFixed(2)}${trainedRows.has(s) ? '' : ' (group without signal: not trained)'}`,
+    }));
+    return { metrics, trajectories };
+  }
+
+  return {
+    kind: 'grpo',
+    iterate,
+    // GRPO keeps nothing between iterations: the reference policy and the level live in the session.
+    getState: () => ({}),
+    setState: () => undefined,
+  };
+}
+
+function mean(xs: number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}

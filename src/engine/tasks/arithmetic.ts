@@ -1,0 +1,117 @@
+import type { ArithmeticTaskConfig } from '../../shared/config';
+import { createRng } from '../rng';
+import type { Problem, Rng, Task, Verdict } from '../types';
+import { createCharTokenizer } from './tokenizer';
+
+/**
+ * Multi-digit arithmetic. Level d = both operands have d digits (level 1: 0-9). The prompt is "123+456=", the
+ * answer the exact sum or product, written least-significant digit first when reverseAnswer (the order in which
+ * carries are computed, which is what lets a small transformer learn addition left to right).
+ *
+ * Held-out sets are drawn from a fixed seed, independent of the run's seed, and training prompts are redrawn
+ * whenever they hit a held-out prompt, so held-out accuracy is never measured on trained problems.
+ */
+const HELDOUT_SEED = 0x5eed_1234;
+/** At most this share of a level's problem space is held out (level 1 has only 100 problems). */
+const MAX_HELDOUT_SHARE = 0.25;
+
+export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
+  const { operation, maxDigits, reverseAnswer, heldoutPerLevel } = config;
+  const warmupMaxDigits = Math.min(config.warmupMaxDigits, maxDigits);
+  const op = operation === 'add' ? '+' : '*';
+  const tokenizer = createCharTokenizer([...'0123456789', op, '=']);
+  const levels = range(1, maxDigits);
+  const warmupLevels = range(1, warmupMaxDigits);
+  // BOS + "a op b =" + longest answer + EOS.
+  const longestAnswer = operation === 'add' ? maxDigits + 1 : 2 * maxDigits;
+  const maxSequenceLength = 1 + (2 * maxDigits + 2) + longestAnswer + 1;
+
+  const heldoutSets = new Map<number, Problem[]>();
+  const heldoutKeys = new Map<number, Set<string>>();
+  for (const level of levels) {
+    const rng = createRng(HELDOUT_SEED + level * 7919);
+    const size = Math.min(heldoutPerLevel, Math.floor(levelSpace(level) * MAX_HELDOUT_SHARE));
+    const keys = new Set<string>();
+    const problems: Problem[] = [];
+    while (problems.length < size) {
+      const [a, b] = [operand(rng, level), operand(rng, level)];
+      const prompt = `${a}${op}${b}=`;
+      if (keys.has(prompt)) continue;
+      keys.add(prompt);
+      problems.push(makeProblem(`heldout-d${level}-${problems.length}`, level, a, b));
+    }
+    heldoutSets.set(level, problems);
+    heldoutKeys.set(level, keys);
+  }
+
+  function makeProblem(id: string, level: number, a: string, b: string): Problem {
+    const exact = operation === 'add' ? BigInt(a) + BigInt(b) : BigInt(a) * BigInt(b);
+    const text = exact.toString();
+    return { id, level, prompt: `${a}${op}${b}=`, answer: reverseAnswer ? reverse(text) : text };
+  }
+
+  function sampleLevel(rng: Rng, level: number, tag: string): Problem {
+    const keys = heldoutKeys.get(level) ?? new Set<string>();
+    for (;;) {
+      const [a, b] = [operand(rng, level), operand(rng, level)];
+      if (!keys.has(`${a}${op}${b}=`)) return makeProblem(`${tag}-d${level}-${a}${op}${b}`, level, a, b);
+    }
+  }
+
+  function checkLevel(level: number): void {
+    if (!Number.isInteger(level) || level < 1 || level > maxDigits) {
+      throw new RangeError(`arithmetic level must be an integer in 1..${maxDigits}, got ${level}`);
+    }
+  }
+
+  return {
+    kind: 'arithmetic',
+    tokenizer,
+    levels,
+    warmupLevels,
+    maxSequenceLength,
+    warmupBatch(rng: Rng, n: number): Problem[] {
+      return Array.from({ length: n }, () => sampleLevel(rng, 1 + rng.int(warmupMaxDigits), 'warmup'));
+    },
+    sample(rng: Rng, n: number, level: number): Problem[] {
+      checkLevel(level);
+      return Array.from({ length: n }, () => sampleLevel(rng, level, 'train'));
+    },
+    heldout(level: number): Problem[] {
+      checkLevel(level);
+      return heldoutSets.get(level) ?? [];
+    },
+    verify(problem: Problem, output: string): Verdict {
+      const answer = problem.answer ?? '';
+      const got = output.trim();
+      const correct = got === answer;
+      return { correct, reward: correct ? 1 : 0, verdict: describe(correct, answer, got, reverseAnswer) };
+    },
+  };
+}
+
+function describe(correct: boolean, answer: string, got: string, reversed: boolean): string {
+  const show = (s: string): string => (reversed && /^\d+$/.test(s) ? `${reverse(s)} (reversed ${s})` : JSON.stringify(s));
+  return correct ? `correct: ${show(answer)}` : `expected ${show(answer)}, got ${got === '' ? 'nothing' : show(got)}`;
+}
+
+/** A uniformly drawn operand with exactly `digits` digits (level 1 includes 0). */
+function operand(rng: Rng, digits: number): string {
+  if (digits === 1) return String(rng.int(10));
+  let s = String(1 + rng.int(9));
+  for (let i = 1; i < digits; i++) s += String(rng.int(10));
+  return s;
+}
+
+function levelSpace(level: number): number {
+  const perOperand = level === 1 ? 10 : 9 * 10 ** (level - 1);
+  return perOperand * perOperand;
+}
+
+function reverse(s: string): string {
+  return [...s].reverse().join('');
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}
