@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute } from './router';
+import { shortcutFor } from './shortcuts';
+import { backoffMs, resolveToken } from '../lib/ws-bridge';
+import { connectionStore, selectBanner } from '../lib/connection-store';
+
+describe('routes, shortcuts, connection', () => {
+  it('parses every screen route', () => {
+    expect(parseRoute('')).toEqual({ screen: 'runs' });
+    expect(parseRoute('#/new')).toEqual({ screen: 'new' });
+    expect(parseRoute('#/runs/abc%20d')).toEqual({ screen: 'run', runId: 'abc d' });
+    expect(parseRoute('#/runs/abc/trajectories')).toEqual({ screen: 'trajectories', runId: 'abc' });
+    expect(parseRoute('#/bench/charts?points=1000&charts=2')).toEqual({ screen: 'bench', points: 1000, charts: 2, seconds: 3 });
+    expect(parseRoute('#/bench/charts?points=-5')).toMatchObject({ points: 100_000 });
+  });
+
+  it('maps Ctrl+Shift+K/P/S to the off switch and nothing else', () => {
+    expect(shortcutFor({ ctrlKey: true, metaKey: false, shiftKey: true, key: 'K' })).toBe('kill');
+    expect(shortcutFor({ ctrlKey: true, metaKey: false, shiftKey: true, key: 'p' })).toBe('pause');
+    expect(shortcutFor({ ctrlKey: false, metaKey: true, shiftKey: true, key: 's' })).toBe('stop');
+    expect(shortcutFor({ ctrlKey: true, metaKey: false, shiftKey: false, key: 'k' })).toBeNull();
+  });
+
+  it('remembers the token of the URL for reloads without it', () => {
+    const memory = new Map<string, string>();
+    const storage = { getItem: (k: string) => memory.get(k) ?? null, setItem: (k: string, v: string) => void memory.set(k, v) };
+    expect(resolveToken('?token=abc', storage)).toBe('abc');
+    expect(resolveToken('', storage)).toBe('abc');
+    expect(resolveToken('', null)).toBeNull();
+  });
+
+  it('backs off up to 5 s and explains a lost connection', () => {
+    expect(backoffMs(0)).toBe(250);
+    expect(backoffMs(10)).toBe(5000);
+    connectionStore.setState({ transport: 'closed', retryInMs: 2000, engine: 'ready' });
+    expect(selectBanner(connectionStore.getState())).toMatch(/Disconnected.*Reconnecting in 2 s/);
+    connectionStore.setState({ transport: 'open', engine: 'killed', engineReason: null });
+    expect(selectBanner(connectionStore.getState())).toMatch(/Engine killed.*Resume/);
+    connectionStore.setState({ engine: 'ready' });
+    expect(selectBanner(connectionStore.getState())).toBeNull();
+  });
+});

@@ -1,0 +1,48 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CodedError } from '../../../shared/errors';
+import { presets } from '../../../shared/presets';
+import { setBridge } from '../../lib/bridge';
+import { FakeBridge } from '../../lib/fake-bridge';
+import { blankDraft, newRunActions, newRunStore, validateDraft } from './new-run-store';
+
+let bridge: FakeBridge;
+beforeEach(() => {
+  bridge = new FakeBridge().on('presets.list', () => presets).on('runs.start', () => ({ runId: 'r42' }));
+  setBridge(bridge);
+  newRunActions.reset();
+});
+
+describe('new-run store', () => {
+  it('starts from a draft that is already valid', () => {
+    expect(validateDraft(blankDraft()).size).toBe(0);
+  });
+
+  it('names the invalid field and what is allowed', () => {
+    newRunActions.setField('recipe.samplesPerPrompt', 0);
+    newRunActions.setField('policy.nHeads', 3);
+    const issues = validateDraft(newRunStore.getState().draft);
+    expect(issues.get('recipe.samplesPerPrompt')).toBe('must be at least 1');
+    expect(issues.get('policy.nHeads')).toBe('nHeads must divide dModel');
+  });
+
+  it('loads a preset into the form', async () => {
+    await newRunActions.loadPresets();
+    newRunActions.loadPreset('addition-grpo-smoke');
+    const s = newRunStore.getState();
+    expect(s.loadedPreset).toBe('addition-grpo-smoke');
+    expect(s.draft).toMatchObject({ iterations: 3, recipe: { kind: 'grpo', groupSize: 6 } });
+  });
+
+  it('starts a run and returns its id', async () => {
+    expect(await newRunActions.start({ preset: 'addition-star-smoke' })).toBe('r42');
+    expect(bridge.calls.at(-1)).toEqual({ name: 'runs.start', input: { preset: 'addition-star-smoke' } });
+  });
+
+  it('keeps the engine\'s field issues when a start is refused', async () => {
+    bridge.on('runs.start', () => {
+      throw new CodedError('invalid_config', 'Run config is invalid', [{ path: 'task.path', message: 'file not found; check the path' }]);
+    });
+    expect(await newRunActions.start({ config: blankDraft() })).toBeNull();
+    expect(newRunStore.getState().startError?.issues).toEqual([{ path: 'task.path', message: 'file not found; check the path' }]);
+  });
+});

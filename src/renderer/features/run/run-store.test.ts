@@ -1,0 +1,90 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { RunConfig } from '../../../shared/config';
+import type { RunDetail } from '../../../shared/run';
+import { setBridge } from '../../lib/bridge';
+import { FakeBridge } from '../../lib/fake-bridge';
+import { runActions, runStore, selectCanPause, selectCanResume, selectMemory } from './run-store';
+
+const detail = (status: RunDetail['status'] = 'running'): RunDetail => ({
+  id: 'r1', name: 'test', preset: 'addition-star-smoke', recipe: 'star', status, seed: 1, backend: 'cpu', iterationsDone: 2, iterationsTotal: 3,
+  bestScore: 0.5, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z', error: null,
+  config: RunConfig.parse({ task: { kind: 'arithmetic' }, recipe: { kind: 'star' } }), lastMetrics: { 'reward/mean': 0.2 }, lastCheckpointIteration: 2,
+});
+
+let bridge: FakeBridge;
+beforeEach(() => {
+  bridge = new FakeBridge()
+    .on('runs.get', () => detail())
+    .on('runs.metrics', () => ({ iterations: [1, 2], series: { 'reward/mean': [0.1, 0.2], 'heldout/acc_d3': [null, 0.4] } }))
+    .on('runs.pause', () => ({ status: 'paused' }));
+  setBridge(bridge);
+});
+
+describe('run store', () => {
+  it('loads detail and metric series into per-monitor buffers', async () => {
+    await runActions.open('r1');
+    const s = runStore.getState();
+    expect(s.status).toBe('running');
+    expect(s.names).toEqual(['heldout/acc_d3', 'reward/mean']);
+    expect(s.buffers.get('reward/mean')?.length).toBe(2);
+    expect(s.iterations).toEqual([1, 2]);
+  });
+
+  it('appends iteration events of its run only, bumping the version', async () => {
+    await runActions.open('r1');
+    const v = runStore.getState().version;
+    runActions.onIteration({ runId: 'other', iteration: 3, metrics: { 'reward/mean': 9 } });
+    expect(runStore.getState().version).toBe(v);
+    runActions.onIteration({ runId: 'r1', iteration: 3, metrics: { 'reward/mean': 0.3, 'mem/tensors': 40 } });
+    const s = runStore.getState();
+    expect(s.version).toBe(v + 1);
+    expect(s.buffers.get('reward/mean')?.length).toBe(3);
+    expect(s.names).toContain('mem/tensors');
+    expect(selectMemory(s)).toEqual([['mem/tensors', 40]]);
+    expect(s.detail?.iterationsDone).toBe(3);
+  });
+
+  it('follows status events and enables the matching off-switch buttons', async () => {
+    await runActions.open('r1');
+    expect(selectCanPause(runStore.getState())).toBe(true);
+    runActions.onStatus({ runId: 'r1', status: 'paused' });
+    expect(selectCanPause(runStore.getState())).toBe(false);
+    expect(selectCanResume(runStore.getState())).toBe(true);
+  });
+
+  it('measures click-to-screen latency of an off-switch action once the new status is shown', async () => {
+    await runActions.open('r1');
+    await runActions.act('pause', 'running');
+    expect(bridge.calls.at(-1)).toEqual({ name: 'runs.pause', input: { runId: 'r1' } });
+    const t0 = runStore.getState().pending?.at ?? 0;
+    expect(runActions.statusShown('running', t0 + 5)).toBeNull();
+    const sample = runActions.statusShown('paused', t0 + 42);
+    expect(sample).toEqual({ action: 'pause', ms: 42, from: 'running', to: 'paused' });
+    expect(runStore.getState().pending).toBeNull();
+  });
+
+  it('reports a failed action with its reason', async () => {
+    await runActions.open('r1');
+    bridge.on('runs.stop', () => { throw new Error('run_busy: already stopping'); });
+    await runActions.act('stop', 'running');
+    expect(runStore.getState().actionError).toMatch(/stop failed: run_busy/);
+  });
+
+  it('records how long each phase took from progress events', async () => {
+    await runActions.open('r1');
+    runActions.onProgress({ runId: 'r1', iteration: 3, phase: 'sample', done: 0, total: 10 });
+    runActions.onProgress({ runId: 'r1', iteration: 3, phase: 'sample', done: 5, total: 10 });
+    expect(runStore.getState().phaseTimings).toEqual([]);
+    runActions.onProgress({ runId: 'r1', iteration: 3, phase: 'train', done: 0, total: 15 });
+    const timings = runStore.getState().phaseTimings;
+    expect(timings).toHaveLength(1);
+    expect(timings[0]).toMatchObject({ iteration: 3, phase: 'sample' });
+    expect(timings[0].ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('says what went wrong when the run cannot be loaded', async () => {
+    bridge.on('runs.get', () => { throw new Error('unknown run r9'); });
+    await runActions.open('r9');
+    expect(runStore.getState().error).toBe('unknown run r9');
+  });
+});

@@ -1,0 +1,51 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../../shared/run';
+import { setBridge } from '../../lib/bridge';
+import { FakeBridge } from '../../lib/fake-bridge';
+import { runsActions, runsStore, selectVisibleRuns } from './runs-store';
+
+const run = (id: string, patch: Partial<RunSummary> = {}): RunSummary => ({
+  id, name: `run ${id}`, preset: 'addition-grpo-smoke', recipe: 'grpo', status: 'completed', seed: 1, backend: 'cpu', iterationsDone: 3,
+  iterationsTotal: 3, bestScore: null, createdAt: `2025-01-0${id}T00:00:00Z`, updatedAt: '', error: null, ...patch,
+});
+
+let bridge: FakeBridge;
+beforeEach(async () => {
+  bridge = new FakeBridge()
+    .on('runs.list', () => [run('1'), run('2', { status: 'running', recipe: 'star', preset: 'addition-star-smoke' })])
+    .on('runs.delete', () => ({ deleted: true }));
+  setBridge(bridge);
+  runsStore.setState({ text: '', status: 'all', runs: [], loaded: false });
+  await runsActions.load();
+});
+
+describe('runs store', () => {
+  it('lists newest first and filters by text and status', () => {
+    expect(selectVisibleRuns(runsStore.getState()).map((r) => r.id)).toEqual(['2', '1']);
+    runsActions.setText('STAR');
+    expect(selectVisibleRuns(runsStore.getState()).map((r) => r.id)).toEqual(['2']);
+    runsActions.setText('');
+    runsActions.setStatus('completed');
+    expect(selectVisibleRuns(runsStore.getState()).map((r) => r.id)).toEqual(['1']);
+  });
+
+  it('deletes only after confirmation', async () => {
+    runsActions.askDelete('1');
+    expect(bridge.calls.some((c) => c.name === 'runs.delete')).toBe(false);
+    await runsActions.confirmDelete('1');
+    expect(bridge.calls.at(-1)).toEqual({ name: 'runs.delete', input: { runId: '1' } });
+    expect(runsStore.getState().runs.map((r) => r.id)).toEqual(['2']);
+    expect(runsStore.getState().confirming).toBeNull();
+  });
+
+  it('updates a row on status and iteration events, and reloads for an unknown run', async () => {
+    runsActions.onStatus({ runId: '2', status: 'paused' });
+    runsActions.onIteration({ runId: '1', iteration: 5, metrics: {} });
+    const byId = new Map(runsStore.getState().runs.map((r) => [r.id, r]));
+    expect(byId.get('2')?.status).toBe('paused');
+    expect(byId.get('1')?.iterationsDone).toBe(5);
+    const before = bridge.calls.length;
+    runsActions.onStatus({ runId: '3', status: 'running' });
+    expect(bridge.calls.slice(before).map((c) => c.name)).toEqual(['runs.list']);
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { appendMetrics, appendPoint, createBuffer, fromMetricSeries, groupByNamespace, positiveOnly, smooth } from './series';
+
+describe('series buffers', () => {
+  it('grows past its capacity and keeps every point in order', () => {
+    const b = createBuffer('x', 4);
+    for (let i = 0; i < 1000; i++) appendPoint(b, i, i * 2);
+    expect(b.length).toBe(1000);
+    expect(b.x[999]).toBe(999);
+    expect(b.y[500]).toBe(1000);
+  });
+
+  it('replaces rather than duplicates a repeated iteration', () => {
+    const b = createBuffer('x');
+    appendPoint(b, 1, 1);
+    appendPoint(b, 1, 5);
+    expect(b.length).toBe(1);
+    expect(b.y[0]).toBe(5);
+  });
+
+  it('drops null columns from the wire so sparse monitors draw as lines', () => {
+    const m = fromMetricSeries({ iterations: [1, 2, 3], series: { 'heldout/acc': [null, 0.5, 0.7], 'reward/mean': [0.1, 0.2, 0.3] } });
+    expect(m.get('heldout/acc')?.length).toBe(2);
+    expect([...(m.get('heldout/acc')?.x.subarray(0, 2) ?? [])]).toEqual([2, 3]);
+    expect(appendMetrics(m, 4, { 'reward/mean': 0.4 })).toBe(false);
+    expect(appendMetrics(m, 4, { 'mem/tensors': 12 })).toBe(true);
+  });
+
+  it('groups monitors by namespace, sorted', () => {
+    expect(groupByNamespace(['reward/mean', 'balance/score', 'reward/std', 'loss'])).toEqual([
+      { namespace: 'balance', names: ['balance/score'] },
+      { namespace: 'other', names: ['loss'] },
+      { namespace: 'reward', names: ['reward/mean', 'reward/std'] },
+    ]);
+  });
+
+  it('smooths with a debiased EMA that starts at the first value', () => {
+    const y = new Float64Array([10, 10, 10, 0]);
+    const out = smooth(y, 4, 0.9, new Float64Array(4));
+    expect(out[0]).toBeCloseTo(10);
+    expect(out[2]).toBeCloseTo(10);
+    expect(out[3]).toBeLessThan(10);
+    expect(out[3]).toBeGreaterThan(5);
+    expect([...smooth(y, 4, 0, new Float64Array(4))]).toEqual([10, 10, 10, 0]);
+  });
+
+  it('keeps only positive values for a log scale', () => {
+    const [x, y] = positiveOnly(new Float64Array([1, 2, 3]), new Float64Array([0, -1, 2]), 3);
+    expect([...x]).toEqual([3]);
+    expect([...y]).toEqual([2]);
+  });
+});
