@@ -6,13 +6,14 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients; the @tensorflow/tfjs bundle would import this for us.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { CodedError } from '../shared/errors';
 import type { BackendName } from '../shared/config';
 import type { BackendReport } from '../shared/run';
+import { registerGradients } from './tf-gradients';
+
+registerGradients(tf);
 
 export { tf };
 
