@@ -9,5 +9,7 @@ export default defineConfig({
     // Recipe smoke tests are CPU-bound; two workers match CI's two cores.
     pool: 'forks',
     maxWorkers: 2,
+    // Inlined so that tests of main-process code can vi.mock('electron') underneath electron-store.
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

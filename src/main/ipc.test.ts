@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+
+// Main-process modules must not need a real Electron to be tested.
+vi.mock('electron', () => ({ default: {} }));
+
+const { createRequestHandler, handOffPort, isTrustedUrl, registerRequestHandler } = await import('./ipc');
+const { ENGINE_PORT_MESSAGE, PORT_CHANNEL, REQUEST_CHANNEL } = await import('../preload/channels');
+
+const indexFile = path.resolve('/opt/evolab/resources/app.asar/out/renderer/index.html');
+const renderer = { indexFile };
+const ourUrl = pathToFileURL(indexFile).href + '#/runs';
+
+function fakeEngine() {
+  return {
+    call: vi.fn(async (name: string, input: unknown) => ({ name, input })),
+    kill: vi.fn(async () => true),
+    start: vi.fn(async () => undefined),
+  };
+}
+
+const from = (url: string | undefined) => ({ senderFrame: url === undefined ? null : ({ url } as never) });
+
+describe('isTrustedUrl', () => {
+  it('accepts only our index.html, or the dev server origin in development', () => {
+    expect(isTrustedUrl(ourUrl, renderer)).toBe(true);
+    expect(isTrustedUrl(pathToFileURL(path.resolve('/tmp/evil/index.html')).href, renderer)).toBe(false);
+    expect(isTrustedUrl('https://example.com/', renderer)).toBe(false);
+    expect(isTrustedUrl(undefined, renderer)).toBe(false);
+    const dev = { indexFile, devUrl: 'http://localhost:5173' };
+    expect(isTrustedUrl('http://localhost:5173/#/runs', dev)).toBe(true);
+    expect(isTrustedUrl('http://localhost:5174/', dev)).toBe(false);
+  });
+});
+
+describe('the request router', () => {
+  it('rejects a wrong sender with a coded error and does not reach the engine', async () => {
+    const engine = fakeEngine();
+    const handle = createRequestHandler(engine, renderer);
+    const reply = await handle(from('https://attacker.example/'), 'runs.list', {});
+    expect(reply).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect((await handle(from(undefined), 'runs.list', {})).ok).toBe(false);
+    expect(engine.call).not.toHaveBeenCalled();
+  });
+
+  it('rejects an invalid input with the path of each bad field', async () => {
+    const engine = fakeEngine();
+    const handle = createRequestHandler(engine, renderer);
+    const reply = await handle(from(ourUrl), 'runs.trajectories', { runId: '', limit: 5000 });
+    expect(reply.ok).toBe(false);
+    if (reply.ok) return;
+    expect(reply.error.code).toBe('invalid_request');
+    expect(reply.error.issues.map((i) => i.path).sort()).toEqual(['limit', 'runId']);
+    const unknown = await handle(from(ourUrl), 'shell.exec', { cmd: 'rm' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(engine.call).not.toHaveBeenCalled();
+  });
+
+  it('routes a valid request with its parsed input, and passes engine errors on', async () => {
+    const engine = fakeEngine();
+    const handle = createRequestHandler(engine, renderer, { defaultBackend: 'wasm' });
+    const reply = await handle(from(ourUrl), 'runs.trajectories', { runId: 'r1' });
+    expect(reply).toEqual({
+      ok: true,
+      output: { name: 'runs.trajectories', input: { runId: 'r1', filter: 'all', limit: 100, offset: 0 } },
+    });
+    const started = await handle(from(ourUrl), 'runs.start', { preset: 'addition-star' });
+    expect(started).toMatchObject({ ok: true, output: { input: { preset: 'addition-star', backend: 'wasm' } } });
+    engine.call.mockRejectedValueOnce(new Error('disk full'));
+    expect(await handle(from(ourUrl), 'runs.list', {})).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+
+  it('handles engine.kill itself: kills, starts a fresh engine, never forwards it', async () => {
+    const engine = fakeEngine();
+    const handle = createRequestHandler(engine, renderer);
+    const [a, b] = await Promise.all([handle(from(ourUrl), 'engine.kill', {}), handle(from(ourUrl), 'engine.kill', {})]);
+    expect(a).toEqual({ ok: true, output: { killed: true } });
+    expect(b).toEqual(a);
+    expect(engine.kill).toHaveBeenCalledTimes(1);
+    expect(engine.start).toHaveBeenCalledTimes(1);
+    expect(engine.call).not.toHaveBeenCalled();
+  });
+
+  it('registers one invoke handler on the request channel', () => {
+    const ipcMain = { handle: vi.fn(), removeHandler: vi.fn() };
+    const off = registerRequestHandler(ipcMain, createRequestHandler(fakeEngine(), renderer));
+    expect(ipcMain.handle).toHaveBeenCalledWith(REQUEST_CHANNEL, expect.any(Function));
+    off();
+    expect(ipcMain.removeHandler).toHaveBeenCalledWith(REQUEST_CHANNEL);
+  });
+});
+
+/** An in-memory port pair: what one end posts, the other end's listeners receive (cloned, like a real port). */
+function memoryChannel() {
+  type Listener = (event: { data: unknown }) => void;
+  const makePort = () => ({ listeners: [] as Listener[], peer: null as null | { listeners: Listener[] } });
+  const a = makePort();
+  const b = makePort();
+  a.peer = b;
+  b.peer = a;
+  const wrap = (port: ReturnType<typeof makePort>) => ({
+    postMessage: (data: unknown) => port.peer?.listeners.forEach((l) => l({ data: structuredClone(data) })),
+    on: (_event: 'message', listener: Listener) => port.listeners.push(listener),
+    start: () => undefined,
+    close: () => undefined,
+  });
+  return { port1: wrap(a), port2: wrap(b) };
+}
+
+describe('the MessagePort hand-off', () => {
+  it('gives one end to the engine and the other to the renderer, so frames flow between them past main', () => {
+    const channel = memoryChannel();
+    const engine = { postMessage: vi.fn() };
+    const contents = { postMessage: vi.fn() };
+    handOffPort(() => channel as never, engine, contents);
+    expect(engine.postMessage).toHaveBeenCalledWith(ENGINE_PORT_MESSAGE, [channel.port1]);
+    expect(contents.postMessage).toHaveBeenCalledWith(PORT_CHANNEL, null, [channel.port2]);
+
+    const received: unknown[] = [];
+    const rendererEnd = contents.postMessage.mock.calls[0][2][0] as typeof channel.port2;
+    const engineEnd = engine.postMessage.mock.calls[0][1][0] as typeof channel.port1;
+    rendererEnd.on('message', (event) => received.push(event.data));
+    const frame = { type: 'event', name: 'run.iteration', payload: { runId: 'r1', iteration: 3, metrics: { 'reward/mean': 0.5 } } };
+    engineEnd.postMessage(frame);
+    expect(received).toEqual([frame]);
+  });
+});

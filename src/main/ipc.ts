@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IpcMain, IpcMainInvokeEvent, MessageChannelMain, MessagePortMain } from 'electron';
+import { CodedError, type CodedErrorShape } from '../shared/errors';
+import { createRouter, toErrorShape, type RoutedEngine, type RouterOptions } from '../host/serve-router';
+import { ENGINE_PORT_MESSAGE, PORT_CHANNEL, REQUEST_CHANNEL } from '../preload/channels';
+
+export type IpcReply = { ok: true; output: unknown } | { ok: false; error: CodedErrorShape };
+
+/** Where our renderer lives: the dev server (electron-vite dev) or the built index.html. */
+export interface RendererLocation {
+  devUrl?: string;
+  indexFile: string;
+}
+
+/** True only for our own page: same dev-server origin, or exactly the built index.html. */
+export function isTrustedUrl(url: string | undefined, renderer: RendererLocation): boolean {
+  if (!url) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (renderer.devUrl) {
+    return parsed.origin === new URL(renderer.devUrl).origin;
+  }
+  if (parsed.protocol !== 'file:') return false;
+  parsed.hash = '';
+  parsed.search = '';
+  return path.resolve(fileURLToPath(parsed)) === path.resolve(renderer.indexFile);
+}
+
+type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
+
+/**
+ * The router behind `ipcMain.handle('evolab:request')`: checks the sender's frame on every message,
+ * validates name and input against the contract, forwards to the engine. Replies are values, never
+ * thrown errors, because Electron reduces a thrown error to its message.
+ */
+export function createRequestHandler(engine: RoutedEngine, renderer: RendererLocation, options: RouterOptions = {}) {
+  const route = createRouter(engine, options);
+  return async (event: SenderEvent, name: unknown, input: unknown): Promise<IpcReply> => {
+    const frameUrl = event.senderFrame?.url;
+    if (!isTrustedUrl(frameUrl, renderer)) {
+      return {
+        ok: false,
+        error: new CodedError('unauthorized', `Requests are accepted only from the Evolab window, not from ${frameUrl ?? 'an unknown frame'}.`).toJSON(),
+      };
+    }
+    try {
+      return { ok: true, output: await route(name, input) };
+    } catch (error) {
+      return { ok: false, error: toErrorShape(error) };
+    }
+  };
+}
+
+export function registerRequestHandler(ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>, handler: ReturnType<typeof createRequestHandler>): () => void {
+  ipcMain.handle(REQUEST_CHANNEL, handler);
+  return () => ipcMain.removeHandler(REQUEST_CHANNEL);
+}
+
+/** The structural parts of UtilityProcess and WebContents the hand-off uses (so tests need no Electron). */
+export interface PortReceiver {
+  postMessage(message: unknown, transfer?: MessagePortMain[]): void;
+}
+export interface RendererContents {
+  postMessage(channel: string, message: unknown, transfer?: MessagePortMain[]): void;
+}
+
+/**
+ * Gives the engine and the renderer the two ends of a fresh channel, so streamed events go engine ->
+ * renderer without passing through main. Called again whenever either side is replaced.
+ */
+export function handOffPort(
+  createChannel: () => Pick<MessageChannelMain, 'port1' | 'port2'>,
+  engine: PortReceiver,
+  contents: RendererContents,
+): void {
+  const { port1, port2 } = createChannel();
+  engine.postMessage(ENGINE_PORT_MESSAGE, [port1]);
+  contents.postMessage(PORT_CHANNEL, null, [port2]);
+}
