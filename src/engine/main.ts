@@ -2,6 +2,7 @@
  * The engine entry. Forked by the host (`node --import tsx src/engine/main.ts --workspace DIR`) or started as an
  * Electron utility process; it picks the transport that its parent offers and serves the contract on it.
  */
+import './esm-compat';
 import { parseArgs } from 'node:util';
 import { EngineService } from './service';
 import { childProcessTransport, parentPortTransport, serveEngine, type ParentPortLike, type Transport } from './transport';

@@ -1,0 +1,75 @@
+import { BackendName } from '../../shared/config';
+import { parseOrThrow } from '../../shared/errors';
+import { presets } from '../../shared/presets';
+import { Store } from '../../engine/store/store';
+import { type Command, stringOption, table, workspaceHelp, workspaceOption } from './common';
+
+export const presetsCommand: Command = {
+  name: 'presets',
+  summary: 'list the preset recipes',
+  usage: 'evolab presets [--json]',
+  help: ['  --json            the presets with their full configs, as JSON'],
+  options: { ...workspaceOption, json: { type: 'boolean' } },
+  async run(ctx) {
+    if (ctx.values.json) {
+      ctx.out(JSON.stringify(presets, null, 2));
+      return 0;
+    }
+    const width = Math.max(...presets.map((p) => p.id.length));
+    for (const p of presets) ctx.out(`${p.id.padEnd(width)}  ${p.recipe.padEnd(4)}  ${p.summary}`);
+    return 0;
+  },
+};
+
+export const runsCommand: Command = {
+  name: 'runs',
+  summary: 'list the runs of the workspace',
+  usage: 'evolab runs [--json]',
+  help: ['  --json            the run summaries as JSON', workspaceHelp],
+  options: { ...workspaceOption, json: { type: 'boolean' } },
+  async run(ctx) {
+    const store = Store.open(ctx.workspace);
+    try {
+      const runs = store.listRuns();
+      if (ctx.values.json) {
+        ctx.out(JSON.stringify(runs, null, 2));
+        return 0;
+      }
+      if (runs.length === 0) {
+        ctx.out(`No runs in ${store.workspace} yet. Start one with: evolab run --preset addition-star-smoke`);
+        return 0;
+      }
+      const rows = [['ID', 'STATUS', 'PRESET', 'ITER', 'BEST', 'CREATED']];
+      for (const r of runs) {
+        rows.push([r.id, r.status, r.preset ?? r.recipe, `${r.iterationsDone}/${r.iterationsTotal}`, r.bestScore === null ? '-' : r.bestScore.toFixed(3), r.createdAt.slice(0, 19).replace('T', ' ')]);
+      }
+      for (const line of table(rows)) ctx.out(line);
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: 'say which compute backend is used and why each other was skipped',
+  usage: 'evolab doctor [--backend B] [--json]',
+  help: ['  --backend B       check this backend instead of auto', '  --json            the backend report as JSON', workspaceHelp],
+  options: { ...workspaceOption, backend: { type: 'string' }, json: { type: 'boolean' } },
+  async run(ctx) {
+    const requested = parseOrThrow(BackendName, stringOption(ctx.values, 'backend') ?? 'auto', 'invalid_request', '--backend');
+    const { initBackend } = await import('../../engine/tf');
+    const report = await initBackend(requested);
+    if (ctx.values.json) {
+      ctx.out(JSON.stringify({ ...report, node: process.versions.node, workspace: ctx.workspace }, null, 2));
+      return 0;
+    }
+    ctx.out(`backend    ${report.active}${report.details ? ` (${report.details})` : ''}`);
+    ctx.out(`requested  ${report.requested}`);
+    for (const s of report.skipped) ctx.out(`skipped    ${s.name}: ${s.reason}`);
+    ctx.out(`node       ${process.versions.node}`);
+    ctx.out(`workspace  ${ctx.workspace}`);
+    return 0;
+  },
+};

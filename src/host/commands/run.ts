@@ -1,0 +1,139 @@
+import { CodedError } from '../../shared/errors';
+import type { Metrics, RunStatus } from '../../shared/run';
+import type { Emit } from '../../engine/runner';
+import { EngineService } from '../../engine/service';
+import { type Command, type CommandContext, intOption, readConfigFile, stringOption, workspaceHelp, workspaceOption } from './common';
+import { MonitorTable, progressBar } from './monitor-view';
+
+/** Exit codes: 0 completed, 1 failed, 130 stopped by Ctrl-C (the shell's convention for SIGINT). */
+function exitCode(status: RunStatus): number {
+  if (status === 'completed') return 0;
+  if (status === 'stopped') return 130;
+  return 1;
+}
+
+/**
+ * Runs the engine in this process and follows one run to its end: table rows or JSON lines per iteration,
+ * a progress bar on stderr, and Ctrl-C as the off switch (once: stop, keeping the last checkpoint; twice: exit now).
+ */
+async function follow(ctx: CommandContext, json: boolean, begin: (service: EngineService) => string): Promise<number> {
+  const view = new MonitorTable();
+  let barVisible = false;
+  const clearBar = () => {
+    if (barVisible) ctx.err('\r\u001b[K');
+    barVisible = false;
+  };
+  let followed: string | null = null;
+  const emit: Emit = (name, payload) => {
+    if (name === 'run.iteration') {
+      const p = payload as { runId: string; iteration: number; metrics: Metrics };
+      if (p.runId !== followed) return;
+      clearBar();
+      if (json) ctx.out(JSON.stringify({ event: 'iteration', iteration: p.iteration, metrics: p.metrics }));
+      else for (const line of view.row(p.iteration, p.metrics)) ctx.out(line);
+    } else if (name === 'run.progress' && !json && ctx.tty) {
+      const p = payload as { iteration: number; phase: string; done: number; total: number };
+      ctx.err(progressBar(`iteration ${p.iteration} ${p.phase.padEnd(10)}`, p.done, p.total));
+      barVisible = true;
+    } else if (name === 'run.log') {
+      const p = payload as { level: string; message: string };
+      if (p.level !== 'info' || !json) {
+        clearBar();
+        ctx.err(`${p.level}: ${p.message}\n`);
+      }
+    }
+  };
+  const service = new EngineService({ workspace: ctx.workspace, emit });
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) {
+      ctx.err('\nExiting now; the run resumes from its last checkpoint with `evolab resume`.\n');
+      process.exit(130);
+    }
+    clearBar();
+    ctx.err('\nStopping at the next step boundary (the last checkpoint is kept). Press Ctrl-C again to exit at once.\n');
+    if (followed) void service.handle('runs.stop', { runId: followed }).catch(() => undefined);
+  };
+  try {
+    followed = begin(service);
+    process.on('SIGINT', onSigint);
+    if (!json) ctx.err(`Run ${followed} in ${service.store.workspace}\n`);
+    const status = await service.waitForRun(followed);
+    clearBar();
+    const run = service.store.requireRun(followed);
+    const metrics = service.store.lastMetrics(followed) ?? {};
+    if (json) ctx.out(JSON.stringify({ event: 'done', runId: followed, status, metrics }));
+    else {
+      const best = run.bestScore === null ? '-' : run.bestScore.toFixed(3);
+      ctx.err(`Run ${followed} ${status} after iteration ${run.iterationsDone} of ${run.iterationsTotal}; best held-out accuracy on the hardest level: ${best}.\n`);
+      if (status === 'stopped') ctx.err(`Continue it with: evolab resume ${followed}\n`);
+      if (status === 'failed') ctx.err(`error: ${run.error ?? 'unknown failure'}\n`);
+    }
+    return exitCode(status);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await service.close();
+  }
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a preset or a config file to the end, in this terminal',
+  usage: 'evolab run --preset NAME | --config FILE [--seed N] [--backend B] [--iterations N] [--json]',
+  help: [
+    '  --preset NAME     start from a preset (see `evolab presets`)',
+    '  --config FILE     a JSON run config; with --preset, its fields override the preset',
+    '  --seed N          random seed (same config + seed + backend = same metrics)',
+    '  --backend B       auto | tensorflow-gpu | tensorflow | wasm | cpu',
+    '  --iterations N    self-improvement iterations after the warm-up',
+    '  --json            one JSON object per line on stdout instead of the table',
+    workspaceHelp,
+    '  Ctrl-C once stops the run at the next step (resume it later); twice exits at once.',
+  ],
+  options: {
+    ...workspaceOption,
+    preset: { type: 'string' },
+    config: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    iterations: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(ctx) {
+    const file = stringOption(ctx.values, 'config') ?? ctx.positionals[0];
+    const preset = stringOption(ctx.values, 'preset');
+    if (!file && !preset) {
+      throw new CodedError('invalid_request', 'Give --preset NAME or --config FILE. List presets with `evolab presets`.', [
+        { path: 'preset', message: 'a preset or a config file is required' },
+      ]);
+    }
+    const request = {
+      preset,
+      config: file ? readConfigFile(file) : undefined,
+      seed: intOption(ctx.values, 'seed'),
+      backend: stringOption(ctx.values, 'backend'),
+      iterations: intOption(ctx.values, 'iterations', 1),
+    };
+    return follow(ctx, ctx.values.json === true, (service) => service.start(request));
+  },
+};
+
+export const resumeCommand: Command = {
+  name: 'resume',
+  summary: 'continue a stopped or interrupted run from its last checkpoint',
+  usage: 'evolab resume <run-id> [--json]',
+  help: ['  --json            one JSON object per line on stdout instead of the table', workspaceHelp],
+  options: { ...workspaceOption, json: { type: 'boolean' } },
+  async run(ctx) {
+    const runId = ctx.positionals[0];
+    if (!runId) throw new CodedError('invalid_request', 'Give the id of the run to resume (see `evolab runs`).', [{ path: 'runId', message: 'required' }]);
+    return follow(ctx, ctx.values.json === true, (service) => {
+      const status = service.resume(runId);
+      if (status !== 'running') {
+        throw new CodedError('invalid_request', `Run ${runId} is ${status}; only stopped, interrupted or failed runs can be resumed.`);
+      }
+      return runId;
+    });
+  },
+};
