@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: training and sampling throughput of the transformer policy, the backend's raw matmul speed, and the
+ * same model trained with PyTorch on the CPU (one thread) for comparison. Prints a table and writes
+ * bench/results/latest.json. Backend: EVOLAB_BACKEND (default wasm).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BackendName } from '../src/shared/config';
+import { createRng } from '../src/engine/rng';
+import { initBackend, memoryInfo, tf } from '../src/engine/tf';
+import type { TrainBatch } from '../src/engine/types';
+import { createTransformerPolicy, type TransformerConfig } from '../src/engine/policies/transformer';
+import { trainingFlopsPerStep } from './flops';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const VOCAB = 16;
+const LAYERS = 2;
+const HEADS = 4;
+const CTX = 32;
+const BATCH = 32;
+const QUICK = process.argv.includes('--quick');
+
+function timeIt(fn: () => void, minMs: number, minReps: number): number {
+  fn();
+  let reps = 0;
+  const t0 = performance.now();
+  while (reps < minReps || performance.now() - t0 < minMs) {
+    fn();
+    reps++;
+  }
+  return (performance.now() - t0) / reps;
+}
+
+function matmulGflops(n: number): number {
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  // Not tf.tidy(() => ...dataSync()): tidy walks a returned typed array element by element looking for tensors.
+  const ms = timeIt(
+    () => {
+      const c = tf.matMul(a, b);
+      c.dataSync();
+      c.dispose();
+    },
+    QUICK ? 200 : 1000,
+    3,
+  );
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / ms / 1e6;
+}
+
+function randomBatch(seed: number): TrainBatch {
+  const rng = createRng(seed);
+  const sequences = Array.from({ length: BATCH }, () => [1, ...Array.from({ length: CTX - 1 }, () => 3 + rng.int(VOCAB - 3))]);
+  return { sequences, targetStart: sequences.map(() => 1) };
+}
+
+function benchTraining(width: number) {
+  const config: TransformerConfig = { kind: 'transformer', dModel: width, nLayers: LAYERS, nHeads: HEADS, contextLength: CTX, vocabSize: VOCAB };
+  const policy = createTransformerPolicy(config, createRng(1));
+  const batch = randomBatch(2);
+  const ms = timeIt(() => policy.trainStep(batch, { learningRate: 1e-3, gradClip: 1 }), QUICK ? 500 : 3000, 3);
+  policy.dispose();
+  const tokens = BATCH * (CTX - 1);
+  const flops = trainingFlopsPerStep({ vocab: VOCAB, width, layers: LAYERS, time: CTX - 1, batch: BATCH });
+  return { width, stepMs: ms, tokensPerS: tokens / (ms / 1000), gflops: flops / ms / 1e6 };
+}
+
+function benchSampling(useCache: boolean) {
+  const newTokens = 32;
+  const promptLen = 8;
+  // eos -1: no row stops early, so every run generates exactly 32 tokens per row.
+  const config: TransformerConfig = { kind: 'transformer', dModel: 64, nLayers: LAYERS, nHeads: HEADS, contextLength: promptLen + newTokens, vocabSize: VOCAB, eos: -1 };
+  const policy = createTransformerPolicy(config, createRng(1));
+  const prompts = randomBatch(3).sequences.map((s) => s.slice(0, promptLen));
+  const ms = timeIt(() => policy.sample(prompts, { maxNewTokens: newTokens, temperature: 1, rng: createRng(4), useCache }), QUICK ? 500 : 3000, 2);
+  policy.dispose();
+  return { useCache, ms, tokensPerS: (BATCH * newTokens) / (ms / 1000) };
+}
+
+function torchPeer(width: number): { tokensPerS: number; torch: string } | { skipped: string } {
+  const python = process.env.EVOLAB_TORCH_PYTHON ?? '/usr/bin/python3';
+  const r = spawnSync(python, [path.join(here, 'torch-peer.py'), '--width', String(width), '--layers', String(LAYERS), '--heads', String(HEADS), '--ctx', String(CTX), '--batch', String(BATCH), '--vocab', String(VOCAB), '--steps', QUICK ? '5' : '20'], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    timeout: 300_000,
+  });
+  if (r.error) return { skipped: `${python} could not run (${r.error.message}); install python3-torch and libopenblas0-pthread` };
+  try {
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { error?: string; tokens_per_s?: number; torch?: string };
+    if (out.error || out.tokens_per_s === undefined) return { skipped: `${out.error ?? 'no result'}; install python3-torch and libopenblas0-pthread` };
+    return { tokensPerS: out.tokens_per_s, torch: out.torch ?? '?' };
+  } catch {
+    return { skipped: `torch-peer.py printed no JSON: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}` };
+  }
+}
+
+async function main(): Promise<void> {
+  const requested = BackendName.parse(process.env.EVOLAB_BACKEND ?? 'wasm');
+  const backend = await initBackend(requested);
+  const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const rows: Array<[string, string]> = [];
+  const result: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version },
+    backend,
+    shapes: { vocab: VOCAB, layers: LAYERS, heads: HEADS, ctx: CTX, batch: BATCH },
+  };
+  const mm = { 512: matmulGflops(512), 1024: matmulGflops(1024) };
+  result.matmulGflops = mm;
+  rows.push(['matmul 512x512 GFLOP/s', fmt(mm[512], 1)], ['matmul 1024x1024 GFLOP/s', fmt(mm[1024], 1)]);
+  const peak = Math.max(mm[512], mm[1024]);
+  const training = [64, 128].map((w) => {
+    const t = benchTraining(w);
+    const torch = torchPeer(w);
+    rows.push(
+      [`train w${w} tokens/s`, fmt(t.tokensPerS)],
+      [`train w${w} step ms`, fmt(t.stepMs, 1)],
+      [`train w${w} achieved GFLOP/s (ratio to matmul)`, `${fmt(t.gflops, 2)} (${fmt((100 * t.gflops) / peak)}%)`],
+      'skipped' in torch
+        ? [`pytorch w${w} tokens/s`, `skipped: ${torch.skipped}`]
+        : [`pytorch w${w} tokens/s (ours / pytorch)`, `${fmt(torch.tokensPerS)} (${fmt(t.tokensPerS / torch.tokensPerS, 2)}x)`],
+    );
+    return { ...t, ratioToMatmul: t.gflops / peak, torch, oursOverTorch: 'skipped' in torch ? null : t.tokensPerS / torch.tokensPerS };
+  });
+  result.training = training;
+  const cached = benchSampling(true);
+  const uncached = benchSampling(false);
+  result.sampling = { cached, uncached, speedup: cached.tokensPerS / uncached.tokensPerS, newTokens: 32, batch: BATCH };
+  rows.push(
+    ['sample w64 KV cache tokens/s', fmt(cached.tokensPerS)],
+    ['sample w64 recompute tokens/s', fmt(uncached.tokensPerS)],
+    ['sample KV-cache speedup', `${fmt(cached.tokensPerS / uncached.tokensPerS, 1)}x`],
+  );
+  result.tensorsAfter = memoryInfo().numTensors;
+
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`backend: ${backend.active} (${backend.details}); ${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? ''}`);
+  for (const s of backend.skipped) console.log(`  skipped ${s.name}: ${s.reason}`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  const dir = path.join(here, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(result, null, 2));
+  console.log(`wrote ${path.relative(process.cwd(), path.join(dir, 'latest.json'))}`);
+}
+
+await main();
