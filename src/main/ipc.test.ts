@@ -5,7 +5,12 @@ import { describe, expect, it, vi } from 'vitest';
 // Main-process modules must not need a real Electron to be tested.
 vi.mock('electron', () => ({ default: {} }));
 
-const { createRequestHandler, handOffPort, isTrustedUrl, registerRequestHandler } = await import('./ipc');
+const { createRequestHandler: createHandler, handOffPort, isTrustedUrl, registerRequestHandler } = await import('./ipc');
+const { createRouter } = await import('../host/serve-router');
+
+type Engine = ReturnType<typeof fakeEngine>;
+const createRequestHandler = (engine: Engine, location: typeof renderer, options: { defaultBackend?: string } = {}) =>
+  createHandler(createRouter(engine, options), location);
 const { ENGINE_PORT_MESSAGE, PORT_CHANNEL, REQUEST_CHANNEL } = await import('../preload/channels');
 
 const indexFile = path.resolve('/opt/evolab/resources/app.asar/out/renderer/index.html');

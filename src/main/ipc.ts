@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IpcMain, IpcMainInvokeEvent, MessageChannelMain, MessagePortMain } from 'electron';
 import { CodedError, type CodedErrorShape } from '../shared/errors';
-import { createRouter, toErrorShape, type RoutedEngine, type RouterOptions } from '../host/serve-router';
+import { toErrorShape } from '../host/serve-router';
 import { ENGINE_PORT_MESSAGE, PORT_CHANNEL, REQUEST_CHANNEL } from '../preload/channels';
 
 export type IpcReply = { ok: true; output: unknown } | { ok: false; error: CodedErrorShape };
@@ -35,11 +35,10 @@ type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
 
 /**
  * The router behind `ipcMain.handle('evolab:request')`: checks the sender's frame on every message,
- * validates name and input against the contract, forwards to the engine. Replies are values, never
+ * then hands name and input to `route` (createRouter: contract validation, engine.kill, forwarding). Replies are values, never
  * thrown errors, because Electron reduces a thrown error to its message.
  */
-export function createRequestHandler(engine: RoutedEngine, renderer: RendererLocation, options: RouterOptions = {}) {
-  const route = createRouter(engine, options);
+export function createRequestHandler(route: (name: unknown, input: unknown) => Promise<unknown>, renderer: RendererLocation) {
   return async (event: SenderEvent, name: unknown, input: unknown): Promise<IpcReply> => {
     const frameUrl = event.senderFrame?.url;
     if (!isTrustedUrl(frameUrl, renderer)) {
