@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** Native and WASM-backed packages load from node_modules at run time (asar-unpacked), never from the bundle. */
+const external = ['better-sqlite3', /^@tensorflow\//];
+
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rolldownOptions: {
+        // The engine entry is built beside main, so the utility process forks out/main/engine.js.
+        input: {
+          index: resolve(here, 'src/main/index.ts'),
+          engine: resolve(here, 'src/engine/main.ts'),
+        },
+        external,
+      },
+    },
+  },
+  preload: {
+    build: {
+      externalizeDeps: true,
+      rolldownOptions: {
+        input: { index: resolve(here, 'src/preload/index.ts') },
+        // A sandboxed preload cannot be an ES module.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(here, 'src/renderer'),
+    base: './',
+    plugins: [react()],
+    build: {
+      outDir: resolve(here, 'out/renderer'),
+      emptyOutDir: true,
+      rolldownOptions: { input: { index: resolve(here, 'src/renderer/index.html') } },
+    },
+  },
+});
