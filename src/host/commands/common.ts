@@ -4,7 +4,7 @@ import type { ParseArgsOptionsConfig } from 'node:util';
 import { CodedError } from '../../shared/errors';
 import { defaultWorkspace } from '../paths';
 
-export type OptionValues = Record<string, string | boolean | undefined>;
+export type OptionValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
 export interface CommandContext {
   values: OptionValues;
