@@ -1,6 +1,6 @@
 /**
  * Runs presets end to end in memory (warm-up + every iteration) and prints the held-out accuracy per iteration.
- * Usage: node --import tsx scripts/run-presets.ts [--seed N] [--backend wasm] preset-id...
+ * Usage: jiti scripts/run-presets.ts [--seed N] [--backend wasm] [--override '{"warmup":{"steps":800}}'] preset-id...
  * Used to compare addition-bstar with addition-star at the same seed.
  */
 import { findPreset } from '../src/shared/presets';
@@ -11,10 +11,12 @@ import { initBackend } from '../src/engine/tf';
 const args = process.argv.slice(2);
 let seed: number | null = null;
 let backend: 'wasm' | 'cpu' | 'auto' = 'wasm';
+let override: Record<string, unknown> = {};
 const ids: string[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--seed') seed = Number(args[++i]);
   else if (args[i] === '--backend') backend = args[++i] as typeof backend;
+  else if (args[i] === '--override') override = JSON.parse(args[++i]!) as Record<string, unknown>;
   else ids.push(args[i]!);
 }
 await initBackend(backend);
@@ -22,7 +24,7 @@ const fmt = (x: number | undefined): string => (x === undefined ? '  -  ' : x.to
 for (const id of ids) {
   const preset = findPreset(id);
   if (!preset) throw new Error(`unknown preset ${id}`);
-  const config = RunConfig.parse({ ...preset.config, seed: seed ?? preset.config.seed, backend });
+  const config = RunConfig.parse(merge({ ...preset.config, seed: seed ?? preset.config.seed, backend }, override));
   const t0 = performance.now();
   const session = await Session.create(config);
   const w = await session.warmup();
@@ -36,4 +38,16 @@ for (const id of ids) {
   }
   console.log(`${id}: total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   session.dispose();
+}
+
+function merge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    const current = out[key];
+    out[key] =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)
+        ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
 }

@@ -4,7 +4,9 @@ import type { Problem, Rng, Task, Verdict } from '../types';
 import { createCharTokenizer } from './tokenizer';
 
 /**
- * Multi-digit arithmetic. Level d = both operands have d digits (level 1: 0-9). The prompt is "123+456=", the
+ * Multi-digit arithmetic. Level d = the longer operand has d digits, the other 1..d (uniformly; level 1: 0-9), so a
+ * level's shortest prompts are as long as the level below's longest: the bridge that lets a policy extend its
+ * reach one digit at a time on its own labels. The prompt is "123+45=", the
  * answer the exact sum or product, written least-significant digit first when reverseAnswer (the order in which
  * carries are computed, which is what lets a small transformer learn addition left to right).
  *
@@ -34,7 +36,7 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
     const keys = new Set<string>();
     const problems: Problem[] = [];
     while (problems.length < size) {
-      const [a, b] = [operand(rng, level), operand(rng, level)];
+      const [a, b] = operands(rng, level);
       const prompt = `${a}${op}${b}=`;
       if (keys.has(prompt)) continue;
       keys.add(prompt);
@@ -53,7 +55,7 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
   function sampleLevel(rng: Rng, level: number, tag: string): Problem {
     const keys = heldoutKeys.get(level) ?? new Set<string>();
     for (;;) {
-      const [a, b] = [operand(rng, level), operand(rng, level)];
+      const [a, b] = operands(rng, level);
       if (!keys.has(`${a}${op}${b}=`)) return makeProblem(`${tag}-d${level}-${a}${op}${b}`, level, a, b);
     }
   }
@@ -95,6 +97,13 @@ function describe(correct: boolean, answer: string, got: string, reversed: boole
   return correct ? `correct: ${show(answer)}` : `expected ${show(answer)}, got ${got === '' ? 'nothing' : show(got)}`;
 }
 
+/** One operand with `level` digits, the other with 1..level, in random order. */
+function operands(rng: Rng, level: number): [string, string] {
+  const long = operand(rng, level);
+  const short = operand(rng, 1 + rng.int(level));
+  return rng.int(2) === 0 ? [long, short] : [short, long];
+}
+
 /** A uniformly drawn operand with exactly `digits` digits (level 1 includes 0). */
 function operand(rng: Rng, digits: number): string {
   if (digits === 1) return String(rng.int(10));
@@ -103,9 +112,10 @@ function operand(rng: Rng, digits: number): string {
   return s;
 }
 
+/** Number of distinct problems at a level (ordered pairs whose longer operand has exactly `level` digits). */
 function levelSpace(level: number): number {
-  const perOperand = level === 1 ? 10 : 9 * 10 ** (level - 1);
-  return perOperand * perOperand;
+  const upTo = (d: number): number => 10 ** d;
+  return upTo(level) ** 2 - (level === 1 ? 0 : upTo(level - 1) ** 2);
 }
 
 function reverse(s: string): string {

@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ArithmeticTaskConfig, JsonlTaskConfig } from '../../shared/config';
+import { CodedError } from '../../shared/errors';
+import { createRng } from '../rng';
+import { createArithmeticTask } from './arithmetic';
+import { createTask } from './index';
+import { partialCredit } from './reward';
+import { createCharTokenizer } from './tokenizer';
+
+const arithmetic = (over: Partial<ArithmeticTaskConfig> = {}) =>
+  createArithmeticTask(ArithmeticTaskConfig.parse({ kind: 'arithmetic', warmupMaxDigits: 2, maxDigits: 4, heldoutPerLevel: 32, ...over }));
+
+describe('tokenizer', () => {
+  it('reserves 0/1/2 and round-trips text', () => {
+    const t = createCharTokenizer(['a', 'b']);
+    expect([t.pad, t.bos, t.eos, t.vocabSize]).toEqual([0, 1, 2, 5]);
+    expect(t.encode('ab')).toEqual([3, 4]);
+    expect(t.decode([1, 4, 3, 2])).toBe('ba');
+    expect(() => t.encode('c')).toThrow(/not in the task's vocabulary/);
+  });
+});
+
+describe('arithmetic task', () => {
+  it('writes reversed sums and says so in the verdict', () => {
+    const task = arithmetic();
+    const p = { id: 'x', level: 3, prompt: '123+45=', answer: '861' };
+    expect(task.verify(p, '861')).toMatchObject({ correct: true, reward: 1 });
+    const wrong = task.verify(p, '961');
+    expect(wrong.correct).toBe(false);
+    expect(wrong.verdict).toContain('expected 168 (reversed 861)');
+  });
+
+  it('computes answers and levels from the operands', () => {
+    const task = arithmetic({ reverseAnswer: false });
+    for (const p of task.sample(createRng(3), 50, 3)) {
+      const [a, b] = p.prompt.slice(0, -1).split('+');
+      expect(Math.max(a!.length, b!.length)).toBe(3);
+      expect(p.answer).toBe(String(Number(a) + Number(b)));
+    }
+    const mul = arithmetic({ operation: 'mul', reverseAnswer: false });
+    const [p] = mul.sample(createRng(1), 1, 2);
+    const [a, b] = p!.prompt.slice(0, -1).split('*');
+    expect(p!.answer).toBe(String(Number(a) * Number(b)));
+  });
+
+  it('keeps held-out sets fixed across seeds and disjoint from training prompts', () => {
+    const a = arithmetic();
+    const b = arithmetic();
+    expect(a.heldout(2)).toEqual(b.heldout(2));
+    expect(a.heldout(1).length).toBe(25); // capped at a quarter of the 100 one-digit problems
+    const held = new Set(a.heldout(1).map((p) => p.prompt));
+    const train = a.sample(createRng(9), 2000, 1);
+    expect(train.some((p) => held.has(p.prompt))).toBe(false);
+  });
+
+  it('warms up only on the warm-up levels and sizes the context', () => {
+    const task = arithmetic();
+    expect(task.warmupLevels).toEqual([1, 2]);
+    expect(new Set(task.warmupBatch(createRng(2), 200).map((p) => p.level))).toEqual(new Set([1, 2]));
+    // BOS + "1234+5678=" + 5 answer digits + EOS
+    expect(task.maxSequenceLength).toBe(1 + 10 + 5 + 1);
+  });
+
+  it('gives position-wise partial credit', () => {
+    expect(partialCredit('861', '861')).toBe(1);
+    expect(partialCredit('871', '861')).toBeCloseTo(2 / 3, 12);
+    expect(partialCredit('8612', '861')).toBeCloseTo(3 / 4, 12);
+    expect(partialCredit('', '861')).toBe(0);
+  });
+});
+
+describe('jsonl task', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'evolab-jsonl-'));
+  const write = (name: string, lines: string[]): string => {
+    const path = join(dir, name);
+    writeFileSync(path, lines.join('\n'));
+    return path;
+  };
+  const config = (path: string, over: Partial<JsonlTaskConfig> = {}) => JsonlTaskConfig.parse({ kind: 'jsonl', path, ...over });
+
+  it('builds a sorted vocabulary, one level, and a hash split independent of line order', () => {
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `${i}*2=`, answer: String(i * 2) }));
+    const a = createTask(config(write('a.jsonl', lines)));
+    const b = createTask(config(write('b.jsonl', [...lines].reverse())));
+    expect(a.levels).toEqual([1]);
+    expect(a.tokenizer.decode(a.tokenizer.encode('*0123456789='))).toBe('*0123456789=');
+    expect(new Set(a.heldout(1).map((p) => p.prompt))).toEqual(new Set(b.heldout(1).map((p) => p.prompt)));
+    expect(a.heldout(1).length).toBeGreaterThan(0);
+  });
+
+  it('verifies exact, numeric and regex answers', () => {
+    const path = write('v.jsonl', ['{"prompt":"pi=","answer":"3.14"}']);
+    const p = { id: 'x', level: 1, prompt: 'pi=', answer: '3.14' };
+    expect(createTask(config(path)).verify(p, '3.140').correct).toBe(false);
+    expect(createTask(config(path, { verifier: 'numeric', tolerance: 0.01 })).verify(p, '3.141').correct).toBe(true);
+    const rp = { ...p, answer: '3\\.1\\d*' };
+    expect(createTask(config(path, { verifier: 'regex' })).verify(rp, '3.1415').correct).toBe(true);
+    expect(createTask(config(path, { verifier: 'regex' })).verify(rp, 'x3.14').correct).toBe(false);
+  });
+
+  it('names the line and field of a malformed line, and a missing file', () => {
+    const path = write('bad.jsonl', ['{"prompt":"a","answer":"b"}', '', '{"prompt":"a","answer":7}']);
+    expect(() => createTask(config(path))).toThrow(/line 3: "answer" must be a string/);
+    try {
+      createTask(config(join(dir, 'missing.jsonl')));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(CodedError);
+      expect((error as CodedError).message).toContain('missing.jsonl');
+    }
+  });
+});
