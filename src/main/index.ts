@@ -23,7 +23,8 @@ app.setName('Evolab');
 async function main(): Promise<void> {
   await app.whenReady();
   const settings = createSettings();
-  const workspace = settings.get('workspace') ?? path.join(app.getPath('userData'), 'workspace');
+  // EVOLAB_WORKSPACE (as for the CLI) wins, so tests and scripts can point the app at a scratch folder.
+  const workspace = process.env.EVOLAB_WORKSPACE || (settings.get('workspace') ?? path.join(app.getPath('userData'), 'workspace'));
   const backend = settings.get('defaultBackend');
   const renderer = rendererLocation();
   hardenSession(session.defaultSession, Boolean(renderer.devUrl));
