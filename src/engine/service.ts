@@ -61,7 +61,14 @@ export class EngineService {
       throw new CodedError('invalid_request', 'engine.kill is handled by the host that runs the engine, not by the engine itself.');
     }
     const parsed = parseOrThrow(requests[name].input, input ?? {}, 'invalid_request', `The input of ${name}`);
-    return this.dispatch(name, parsed);
+    const output = await this.dispatch(name, parsed);
+    // Outputs are checked against the contract too, so a bug here surfaces as a clear error, not a broken screen.
+    const checked = requests[name].output.safeParse(output);
+    if (!checked.success) {
+      const where = checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new CodedError('internal', `The engine's answer to ${name} does not match the contract (${where}).`);
+    }
+    return output;
   }
 
   private async dispatch(name: RequestName, input: unknown): Promise<unknown> {

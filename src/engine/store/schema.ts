@@ -63,19 +63,24 @@ const migrations: string[] = [
   CREATE INDEX trajectories_run_kept ON trajectories(run_id, kept, id);
   CREATE INDEX trajectories_run_correct ON trajectories(run_id, correct, id);
   `,
+  // 2: which process drives a live run, so opening a workspace another live process uses does not mark that
+  // process's runs interrupted.
+  `
+  ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
 
 /** Brings the database to SCHEMA_VERSION; each migration runs in its own transaction with the version bump. */
-export function migrate(db: Database.Database): number {
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `The workspace database has schema version ${current}, newer than this Evolab understands (${SCHEMA_VERSION}). Update Evolab or use another workspace.`,
     );
   }
-  for (let v = current; v < SCHEMA_VERSION; v++) {
+  for (let v = current; v < target; v++) {
     db.transaction(() => {
       db.exec(migrations[v]);
       db.pragma(`user_version = ${v + 1}`);

@@ -7,7 +7,7 @@ import { findPreset } from '../../shared/presets';
 import { CodedError } from '../../shared/errors';
 import type { TrajectoryRecord } from '../types';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
-import { SCHEMA_VERSION } from './schema';
+import { SCHEMA_VERSION, migrate } from './schema';
 import { Store } from './store';
 
 const config = findPreset('addition-star-smoke')!.config;
@@ -41,6 +41,36 @@ describe('Store', () => {
     const store = Store.open(dir);
     expect(store.listRuns()).toEqual([]);
     store.close();
+  });
+
+  it('migrates a workspace of the first release, keeping its runs', () => {
+    const db = new Database(path.join(dir, 'evolab.db'));
+    migrate(db, 1);
+    db.prepare(
+      `INSERT INTO runs (id, recipe, config, seed, backend, status, iterations_total, created_at, updated_at) VALUES ('old', 'star', ?, 1, 'cpu', 'completed', 3, 't', 't')`,
+    ).run(JSON.stringify(config));
+    db.close();
+    const store = Store.open(dir);
+    expect(store.requireRun('old').status).toBe('completed');
+    store.close();
+    const check = new Database(path.join(dir, 'evolab.db'));
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect((check.prepare('SELECT owner_pid FROM runs').get() as { owner_pid: unknown }).owner_pid).toBeNull();
+    check.close();
+  });
+
+  it('leaves alone the live runs of another process that is still alive', () => {
+    const store = Store.open(dir);
+    const run = store.createRun(config);
+    store.close();
+    const db = new Database(path.join(dir, 'evolab.db'));
+    // The parent of this test process is alive, and is not us.
+    db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(process.ppid, run.id);
+    db.close();
+    const reopened = Store.open(dir);
+    expect(reopened.recovery.interrupted).toEqual([]);
+    expect(reopened.requireRun(run.id).status).toBe('running');
+    reopened.close();
   });
 
   it('refuses a database from a newer schema', () => {

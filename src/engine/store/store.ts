@@ -143,17 +143,18 @@ export class Store {
 
   private recover(): Recovery {
     const placeholders = LIVE_STATUSES.map(() => '?').join(', ');
-    const live = this.db.prepare(`SELECT id FROM runs WHERE status IN (${placeholders})`).pluck().all(...LIVE_STATUSES) as string[];
-    if (live.length > 0) {
-      this.db
-        .prepare(`UPDATE runs SET status = 'interrupted', updated_at = ? WHERE status IN (${placeholders})`)
-        .run(new Date().toISOString(), ...LIVE_STATUSES);
-    }
+    const rows = this.db.prepare(`SELECT id, owner_pid FROM runs WHERE status IN (${placeholders})`).all(...LIVE_STATUSES) as Array<{ id: string; owner_pid: number | null }>;
+    const busy = new Set(rows.filter((r) => isOtherLiveProcess(r.owner_pid)).map((r) => r.id));
+    const live = rows.filter((r) => !busy.has(r.id)).map((r) => r.id);
+    const mark = this.db.prepare(`UPDATE runs SET status = 'interrupted', updated_at = ? WHERE id = ?`);
+    for (const id of live) mark.run(new Date().toISOString(), id);
     let filesRemoved = 0;
     const runsDir = path.join(this.workspace, 'runs');
     if (fs.existsSync(runsDir)) {
       const known = new Set((this.db.prepare('SELECT checkpoint FROM iterations WHERE checkpoint IS NOT NULL').pluck().all() as string[]).map((p) => this.resolve(p)));
       for (const runId of fs.readdirSync(runsDir)) {
+        // Another live process is writing this run's checkpoints right now.
+        if (busy.has(runId)) continue;
         const dir = this.checkpointDir(runId);
         filesRemoved += removeTempFiles(dir);
         if (!fs.existsSync(dir)) continue;
@@ -179,6 +180,7 @@ export class Store {
          VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, 0, ?, ?)`,
       )
       .run(id, config.name ?? null, config.preset ?? null, config.recipe.kind, JSON.stringify(config), config.seed, backend, config.iterations, now, now);
+    this.db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(process.pid, id);
     return this.requireRun(id);
   }
 
@@ -209,8 +211,10 @@ export class Store {
     return (this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC').all() as RunRow[]).map(toSummary);
   }
 
+  /** Sets the status; a live status records this process as the run's owner. */
   setStatus(runId: string, status: RunStatus, error: string | null = null): void {
-    this.db.prepare('UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, new Date().toISOString(), runId);
+    const owner = LIVE_STATUSES.includes(status) ? process.pid : null;
+    this.db.prepare('UPDATE runs SET status = ?, error = ?, owner_pid = ?, updated_at = ? WHERE id = ?').run(status, error, owner, new Date().toISOString(), runId);
   }
 
   setBackend(runId: string, backend: string): void {
@@ -369,6 +373,18 @@ export class Store {
     })();
     fs.rmSync(this.runDir(runId), { recursive: true, force: true });
     return deleted;
+  }
+}
+
+/** Whether `pid` is a process other than this one that is still alive (it then still drives its runs). */
+function isOtherLiveProcess(pid: number | null): boolean {
+  if (pid === null || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive but not ours to signal.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

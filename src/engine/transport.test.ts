@@ -1,0 +1,73 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../shared/contract';
+import { childProcessTransport, createMemoryPair, parentPortTransport, serveEngine } from './transport';
+
+const request: Frame = { type: 'request', id: 7, name: 'echo', input: { data: new Float32Array([1, 2]) } };
+
+describe('transports', () => {
+  it('child_process: sends with process.send and hears process "message" events until closed', () => {
+    const proc = Object.assign(new EventEmitter(), { sent: [] as unknown[], send(m: unknown) { this.sent.push(m); return true; } });
+    const t = childProcessTransport(proc);
+    const got: unknown[] = [];
+    t.onMessage((m) => got.push(m));
+    proc.emit('message', request);
+    t.send(request);
+    expect(got).toEqual([request]);
+    expect(proc.sent).toEqual([request]);
+    t.close();
+    proc.emit('message', request);
+    expect(got).toHaveLength(1);
+  });
+
+  it('refuses a process without an IPC channel', () => {
+    expect(() => childProcessTransport(new EventEmitter())).toThrow(/no IPC channel/);
+  });
+
+  it('Electron parentPort: unwraps event.data and posts frames', () => {
+    const port = Object.assign(new EventEmitter(), { posted: [] as unknown[], postMessage(m: unknown) { this.posted.push(m); } });
+    const t = parentPortTransport(port);
+    const got: unknown[] = [];
+    t.onMessage((m) => got.push(m));
+    port.emit('message', { data: request });
+    t.send(request);
+    expect(got).toEqual([request]);
+    expect(port.posted).toEqual([request]);
+  });
+
+  it('in-memory pair: copies every frame (typed arrays included) and delivers asynchronously', async () => {
+    const [a, b] = createMemoryPair();
+    const got: Frame[] = [];
+    const arrived = new Promise<void>((resolve) => b.onMessage((m) => (got.push(m as Frame), resolve())));
+    a.send(request);
+    expect(got).toEqual([]);
+    await arrived;
+    expect(got[0]).toEqual(request);
+    expect(got[0]).not.toBe(request);
+    const input = (got[0] as { input: { data: Float32Array } }).input;
+    expect(input.data).toBeInstanceOf(Float32Array);
+  });
+
+  it('serveEngine answers service errors as coded responses and internal failures as "internal"', async () => {
+    const [client, engine] = createMemoryPair();
+    serveEngine(engine, {
+      handle: async (name) => {
+        if (name === 'boom') throw new Error('kaput');
+        return { name };
+      },
+    });
+    const answers = new Map<number, Frame>();
+    const all = new Promise<void>((resolve) =>
+      client.onMessage((m) => {
+        const f = m as Frame & { id: number };
+        answers.set(f.id, f);
+        if (answers.size === 2) resolve();
+      }),
+    );
+    client.send({ type: 'request', id: 1, name: 'boom', input: {} });
+    client.send({ type: 'request', id: 2, name: 'fine', input: {} });
+    await all;
+    expect(answers.get(1)).toMatchObject({ ok: false, error: { code: 'internal', message: 'The engine failed: kaput' } });
+    expect(answers.get(2)).toEqual({ type: 'response', id: 2, ok: true, output: { name: 'fine' } });
+  });
+});
