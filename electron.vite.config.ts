@@ -2,11 +2,24 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './src/main/csp';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** Native and WASM-backed packages load from node_modules at run time (asar-unpacked), never from the bundle. */
 const external = ['better-sqlite3', /^@tensorflow\//];
+
+/** file:// responses carry no headers, so the packaged page states its own CSP. */
+function cspMetaTag(): Plugin {
+  return {
+    name: 'evolab-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy(false) }, injectTo: 'head-prepend' },
+    ],
+  };
+}
 
 export default defineConfig({
   main: {
@@ -35,7 +48,7 @@ export default defineConfig({
   renderer: {
     root: resolve(here, 'src/renderer'),
     base: './',
-    plugins: [react()],
+    plugins: [react(), cspMetaTag()],
     build: {
       outDir: resolve(here, 'out/renderer'),
       emptyOutDir: true,

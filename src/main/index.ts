@@ -16,8 +16,6 @@ import { createMainWindow, hardenSession, rendererLocation } from './window';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const preloadPath = path.join(here, '..', 'preload', 'index.cjs');
 
-if (!app.requestSingleInstanceLock()) app.quit();
-
 app.setName('Evolab');
 
 async function main(): Promise<void> {
@@ -85,7 +83,12 @@ async function main(): Promise<void> {
   });
 }
 
-void main().catch((error: unknown) => {
-  dialog.showErrorBox('Evolab could not start', error instanceof Error ? (error.stack ?? error.message) : String(error));
-  app.exit(1);
-});
+// A second launch only focuses the first window (see 'second-instance'): one engine per workspace.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void main().catch((error: unknown) => {
+    dialog.showErrorBox('Evolab could not start', error instanceof Error ? (error.stack ?? error.message) : String(error));
+    app.exit(1);
+  });
+}

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, type Session } from 'electron';
+import { BrowserWindow, app, type Session } from 'electron';
+import { contentSecurityPolicy } from './csp';
 import type { RendererLocation } from './ipc';
 import { isTrustedUrl } from './ipc';
 import type { SettingsStore } from './settings';
@@ -8,29 +9,16 @@ import type { SettingsStore } from './settings';
 export function rendererLocation(): RendererLocation {
   const here = path.dirname(fileURLToPath(import.meta.url));
   return {
-    // Set by electron-vite dev only; a packaged app always loads the built file.
-    devUrl: process.env.ELECTRON_RENDERER_URL,
+    // Set by electron-vite dev; a packaged app ignores it, so no variable can point it at another page.
+    devUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
     indexFile: path.join(here, '..', 'renderer', 'index.html'),
   };
 }
 
-/** Self only; the dev server additionally needs its HMR socket and React's inline refresh preamble. */
-export function contentSecurityPolicy(dev: boolean): string {
-  return [
-    "default-src 'self'",
-    dev ? "script-src 'self' 'unsafe-inline'" : "script-src 'self'",
-    "style-src 'self'" + (dev ? " 'unsafe-inline'" : ''),
-    "img-src 'self' data:",
-    "font-src 'self'",
-    dev ? "connect-src 'self' ws://localhost:* http://localhost:*" : "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-/** Session-wide hardening: CSP on every response, every permission (camera, notifications, ...) denied. */
+/**
+ * Session-wide hardening: CSP on every response, every permission (camera, notifications, ...) denied.
+ * file:// pages get no response headers, so the built index.html also carries the policy as a meta tag.
+ */
 export function hardenSession(session: Session, dev: boolean): void {
   const csp = contentSecurityPolicy(dev);
   session.webRequest.onHeadersReceived((details, callback) => {
