@@ -1,0 +1,24 @@
+import type { Locator, Page } from '@playwright/test';
+
+export class TrajectoriesPage {
+  constructor(private readonly page: Page) {}
+
+  samples(): Locator {
+    return this.page.getByTestId('trajectory');
+  }
+  total(): Locator {
+    return this.page.getByTestId('traj-total');
+  }
+  async filter(name: 'all' | 'kept' | 'rejected' | 'correct' | 'incorrect'): Promise<void> {
+    await this.page.getByTestId(`traj-filter-${name}`).click();
+  }
+  async iteration(value: string): Promise<void> {
+    await this.page.getByTestId('traj-iteration').selectOption(value);
+  }
+  async search(text: string): Promise<void> {
+    await this.page.getByTestId('traj-search').fill(text);
+  }
+  samePromptView(): Locator {
+    return this.page.getByTestId('same-prompt-view');
+  }
+}

@@ -1,0 +1,42 @@
+import WebSocket from 'ws';
+import { expect, test } from './fixtures';
+
+function wsStatus(url: string): Promise<number | 'open'> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => {
+      socket.close();
+      resolve('open');
+    });
+    socket.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.once('error', (error) => reject(error));
+  });
+}
+
+test.describe('token', () => {
+  test('the page and the API refuse requests without the token', async ({ host, page }) => {
+    const { origin } = host.current;
+    const response = await page.goto(`${origin}/`);
+    expect(response?.status()).toBe(401);
+    expect((await page.goto(`${origin}/?token=wrong`))?.status()).toBe(401);
+    expect((await page.request.post(`${origin}/api/runs.list`, { data: {} })).status()).toBe(401);
+  });
+
+  test('the WebSocket refuses a connection without the right token', async ({ host }) => {
+    const ws = host.current.origin.replace('http:', 'ws:');
+    expect(await wsStatus(`${ws}/ws`)).toBe(401);
+    expect(await wsStatus(`${ws}/ws?token=wrong`)).toBe(401);
+    expect(await wsStatus(`${ws}/ws?token=${host.current.token}`)).toBe('open');
+  });
+
+  test('with the token the app loads and reaches the engine', async ({ app }) => {
+    await expect(app.page.getByTestId('engine-state')).toHaveText('engine: ready');
+    await app.go('#/settings');
+    await expect(app.page.getByTestId('backend-active')).toHaveText(/tensorflow-gpu|tensorflow|wasm|cpu/);
+    await expect(app.page.getByTestId('workspace')).toHaveText(/evolab-e2e-/);
+    await app.screenshot('settings');
+  });
+});
