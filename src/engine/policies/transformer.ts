@@ -86,15 +86,8 @@ class TransformerPolicy implements Policy {
         return loss as tf.Scalar;
       }, Object.values(this.w));
       const byName: Record<string, T> = {};
-      let sq: T = tf.scalar(0);
-      for (const [name, v] of Object.entries(this.w)) {
-        const g = grads[v.name];
-        byName[name] = g;
-        sq = tf.add(sq, tf.sum(tf.mul(g, g)));
-      }
-      const norm = tf.sqrt(sq);
-      const scale = tf.minimum(tf.div(options.gradClip, tf.add(norm, 1e-6)), 1);
-      this.adam.apply(this.w, byName, options.learningRate, scale);
+      for (const [name, v] of Object.entries(this.w)) byName[name] = grads[v.name];
+      const norm = this.adam.apply(this.w, byName, options.learningRate, options.gradClip);
       return tf.stack([value, norm]);
     });
     const [loss, gradNorm] = grads.dataSync();
@@ -240,9 +233,7 @@ class TransformerPolicy implements Policy {
     this.alive();
     const weights: WeightData = {};
     for (const [name, v] of Object.entries(this.w)) weights[name] = { shape: [...v.shape], data: new Float32Array(v.dataSync()) };
-    const optimizer: WeightData = {};
-    for (const [name, v] of Object.entries(this.adam.m)) optimizer[`m.${name}`] = { shape: [...v.shape], data: new Float32Array(v.dataSync()) };
-    for (const [name, v] of Object.entries(this.adam.v)) optimizer[`v.${name}`] = { shape: [...v.shape], data: new Float32Array(v.dataSync()) };
+    const optimizer = this.adam.getState(this.w);
     return { config: { ...this.config }, step: this.adam.step, weights, optimizer };
   }
 
@@ -255,9 +246,11 @@ class TransformerPolicy implements Policy {
       tf.tidy(() => v.assign(tf.tensor(entry.data, v.shape)));
     };
     for (const [name, v] of Object.entries(this.w)) assign(v, state.weights[name], `weight "${name}"`);
-    for (const [name, v] of Object.entries(this.adam.m)) assign(v, state.optimizer[`m.${name}`], `optimizer "m.${name}"`);
-    for (const [name, v] of Object.entries(this.adam.v)) assign(v, state.optimizer[`v.${name}`], `optimizer "v.${name}"`);
-    this.adam.step = state.step;
+    this.adam.setState(state.optimizer, state.step, (key, entry, size) => {
+      if (!entry || entry.data.length !== size) {
+        throw new CodedError('invalid_request', `policy state optimizer "${key}" is missing or has ${entry?.data.length ?? 0} values, expected ${size}; the checkpoint was made with another policy config`);
+      }
+    });
   }
 
   clone(): Policy {
