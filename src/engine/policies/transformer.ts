@@ -61,7 +61,27 @@ class TransformerPolicy implements Policy {
     }
     const p = prepareBatch(batch, this.shape.vocabSize, this.contextLength);
     let klKept: T | null = null;
-    const grads = tf.tidy(() => {
+    let out: T;
+    try {
+      out = this.lossAndStep(p, options, (kl) => (klKept = kl));
+    } catch (e) {
+      // tidy has disposed its intermediates; only the kept KL tensor would outlive a failed step.
+      if (klKept) (klKept as T).dispose();
+      throw e;
+    }
+    const [loss, gradNorm] = out.dataSync();
+    out.dispose();
+    let kl: number | undefined;
+    if (klKept) {
+      kl = (klKept as T).dataSync()[0];
+      (klKept as T).dispose();
+    }
+    return { loss, gradNorm, tokens: p.tokens, ...(kl !== undefined ? { kl } : {}) };
+  }
+
+  /** Loss, gradients, clipping and the Adam step, in one tidy; returns [loss, gradNorm]. */
+  private lossAndStep(p: PreparedBatch, options: TrainOptions, keepKl: (kl: T) => void): T {
+    return tf.tidy(() => {
       const mask = tf.tensor2d(p.mask, [p.batch, p.time]);
       const ntok = Math.max(p.tokens, 1);
       const adv = tf.tensor2d(p.weights, [p.batch, 1]);
@@ -80,7 +100,7 @@ class TransformerPolicy implements Policy {
           // k3 estimator of KL(policy || ref): exp(ref - lp) - (ref - lp) - 1, unbiased and >= 0.
           const d = tf.sub(tf.tensor2d(p.refLogProbs, [p.batch, p.time]), lp);
           const kl = tf.div(tf.sum(tf.mul(tf.sub(tf.sub(tf.exp(d), d), 1), mask)), ntok);
-          klKept = tf.keep(kl);
+          keepKl(tf.keep(kl));
           if (options.klBeta) loss = tf.add(loss, tf.mul(kl, options.klBeta));
         }
         return loss as tf.Scalar;
@@ -90,14 +110,6 @@ class TransformerPolicy implements Policy {
       const norm = this.adam.apply(this.w, byName, options.learningRate, options.gradClip);
       return tf.stack([value, norm]);
     });
-    const [loss, gradNorm] = grads.dataSync();
-    grads.dispose();
-    let kl: number | undefined;
-    if (klKept) {
-      kl = (klKept as T).dataSync()[0];
-      (klKept as T).dispose();
-    }
-    return { loss, gradNorm, tokens: p.tokens, ...(kl !== undefined ? { kl } : {}) };
   }
 
   logProbs(batch: TrainBatch): number[][] {
