@@ -1,0 +1,28 @@
+/**
+ * Where a training step's time goes, by kernel: `node --import tsx bench/profile-step.ts [width]`.
+ * Best of six profiled steps per kernel group (the machine may be shared); "forward" is the custom-gradient
+ * matmul wrapper and overlaps the BatchMatMul rows.
+ */
+import { initBackend, tf } from '../src/engine/tf';
+import { createRng } from '../src/engine/rng';
+import { createTransformerPolicy } from '../src/engine/policies/transformer';
+await initBackend('wasm');
+const width = Number(process.argv[2] ?? 64);
+if (!Number.isInteger(width) || width < 8 || width % 4 !== 0) throw new Error('width must be an integer >= 8 divisible by 4 (the 4 heads)');
+const policy = createTransformerPolicy({ kind: 'transformer', dModel: width, nLayers: 2, nHeads: 4, contextLength: 32, vocabSize: 16 }, createRng(1));
+const rng = createRng(2);
+const seqs = Array.from({ length: 32 }, () => [1, ...Array.from({ length: 31 }, () => 3 + rng.int(13))]);
+const batch = { sequences: seqs, targetStart: seqs.map(() => 1) };
+for (let i = 0; i < 3; i++) policy.trainStep(batch, { learningRate: 1e-3, gradClip: 1 });
+const best = new Map<string, number>();
+let bestTotal = Infinity; let count = 0;
+for (let r = 0; r < 6; r++) {
+  const info = await tf.profile(() => { policy.trainStep(batch, { learningRate: 1e-3, gradClip: 1 }); });
+  count = info.kernels.length;
+  const agg = new Map<string, number>();
+  for (const k of info.kernels) { const key = k.name === 'BatchMatMul' ? `BMM ${k.inputShapes[0]?.length === 3 ? 'attn' : 'dense'}` : k.name; agg.set(key, (agg.get(key) ?? 0) + Number(k.kernelTimeMs)); }
+  let tot = 0; for (const [k, v] of agg) { tot += v; best.set(k, Math.min(best.get(k) ?? Infinity, v)); }
+  bestTotal = Math.min(bestTotal, tot);
+}
+console.log('kernels', count, 'best total', bestTotal.toFixed(1));
+console.log([...best].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join('\n'));
