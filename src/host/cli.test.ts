@@ -106,6 +106,31 @@ describe('evolab CLI', () => {
     expect(check.iterationNumbers(run.id)).toEqual([0, 1, 2, 3]);
     check.close();
     expect(storedMetrics(ws, run.id)).toEqual(storedMetrics(wsRef, refDone.runId!));
+  }, 600_000);
+
+  it('Ctrl-C once stops the run at its last checkpoint; resume finishes it', async () => {
+    const ws = path.join(tmp, 'sigint');
+    const child = start(['run', '--preset', PRESET, '--iterations', '2', '--json', '--workspace', ws]);
+    let sent = false;
+    const r = await finish(child, (line) => {
+      if (!sent && line.includes('"event":"iteration"')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    expect(r.code, r.stderr).toBe(130);
+    const done = jsonLines(r.stdout).at(-1)!;
+    expect(done).toMatchObject({ event: 'done', status: 'stopped' });
+    expect(r.stderr).toContain('Stopping at the next step boundary');
+    const store = Store.open(ws);
+    const run = store.requireRun(done.runId!);
+    expect(run.status).toBe('stopped');
+    const last = store.lastCheckpoint(run.id)!.iteration;
+    expect(store.iterationNumbers(run.id)).toEqual([...Array(last + 1).keys()]);
+    store.close();
+    const resumed = await cli(['resume', run.id, '--json', '--workspace', ws]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(jsonLines(resumed.stdout)[0].iteration).toBe(last + 1);
   }, 300_000);
 
   it('names the unknown preset and lists the valid ones, writing nothing', async () => {
