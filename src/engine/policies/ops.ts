@@ -30,6 +30,22 @@ export const mm = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
   };
 }) as (a: T, b: T) => T;
 
+/**
+ * x @ w + b for x [N, K], w [K, N'], b [N'] as one fused kernel (XNNPACK adds the bias while writing the output),
+ * with the same explicit-transpose gradient as mm.
+ */
+export const linear = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
+  const x = args[0] as T;
+  const w = args[1] as T;
+  const b = args[2] as T;
+  const save = args[3] as tf.GradSaveFunc;
+  save([x, w]);
+  return {
+    value: tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }),
+    gradFunc: (dy: T, saved: T[]) => [tf.matMul(dy, swapLast(saved[1])), tf.matMul(swapLast(saved[0]), dy), tf.sum(dy, 0)],
+  };
+}) as (x: T, w: T, b: T) => T;
+
 /** LayerNorm over the last axis, eps 1e-5. */
 export function layerNorm(x: T, gain: T, bias: T): T {
   const { mean, variance } = tf.moments(x, -1, true);

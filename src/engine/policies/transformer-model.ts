@@ -5,7 +5,7 @@
  */
 import { tf } from '../tf';
 import type { Rng } from '../types';
-import { gelu, layerNorm, mm } from './ops';
+import { gelu, layerNorm, linear, mm } from './ops';
 
 type T = tf.Tensor;
 
@@ -87,7 +87,7 @@ export function blocks(
   for (let l = 0; l < s.nLayers; l++) {
     const p = `l${l}.`;
     const n1 = layerNorm(xs, w[p + 'ln1.g'], w[p + 'ln1.b']);
-    const qkv = tf.add(mm(n1, w[p + 'attn.wqkv']), w[p + 'attn.bqkv']);
+    const qkv = linear(n1, w[p + 'attn.wqkv'], w[p + 'attn.bqkv']);
     const [q2, k2, v2] = tf.split(qkv, 3, 1);
     const q = tf.reshape(tf.transpose(tf.reshape(tf.mul(q2, scale), [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]);
     let kT = tf.reshape(tf.transpose(tf.reshape(k2, [batch, tq, h, hd]), [0, 2, 3, 1]), [batch * h, hd, tq]);
@@ -101,17 +101,17 @@ export function blocks(
     const scores = tf.add(tf.reshape(mm(q, kT), [batch, h, tq, tk]), mask);
     const att = tf.reshape(tf.softmax(scores), [batch * h, tq, tk]);
     const ctx = tf.reshape(tf.transpose(tf.reshape(mm(att, v), [batch, h, tq, hd]), [0, 2, 1, 3]), [batch * tq, d]);
-    xs = tf.add(xs, tf.add(mm(ctx, w[p + 'attn.wo']), w[p + 'attn.bo']));
+    xs = tf.add(xs, linear(ctx, w[p + 'attn.wo'], w[p + 'attn.bo']));
     const n2 = layerNorm(xs, w[p + 'ln2.g'], w[p + 'ln2.b']);
-    const m = gelu(tf.add(mm(n2, w[p + 'mlp.w1']), w[p + 'mlp.b1']));
-    xs = tf.add(xs, tf.add(mm(m, w[p + 'mlp.w2']), w[p + 'mlp.b2']));
+    const m = gelu(linear(n2, w[p + 'mlp.w1'], w[p + 'mlp.b1']));
+    xs = tf.add(xs, linear(m, w[p + 'mlp.w2'], w[p + 'mlp.b2']));
   }
   return { hidden: xs, cache };
 }
 
 /** Final LN and output head: hidden [N, D] -> logits [N, V]. */
 export function head(w: Weights, hidden: T): T {
-  return tf.add(mm(layerNorm(hidden, w['lnf.g'], w['lnf.b']), w['head.w']), w['head.b']);
+  return linear(layerNorm(hidden, w['lnf.g'], w['lnf.b']), w['head.w'], w['head.b']);
 }
 
 /** Additive causal mask [1, 1, T, T]: 0 where key <= query, -1e9 after. */
