@@ -31,7 +31,7 @@ export function PhaseProgress({ progress }: { progress: EventPayload<'run.progre
   if (!progress) return <p className="muted small">Waiting for the engine to report progress…</p>;
   return (
     <ProgressBar done={progress.done} total={progress.total}
-      label={`${progress.iteration === 0 ? 'warm-up' : `iteration ${progress.iteration}`} · ${progress.phase} ${progress.done}/${progress.total}`} />
+      label={`${progress.iteration === 0 ? '' : `iteration ${progress.iteration} · `}${progress.phase} ${progress.done}/${progress.total}`} />
   );
 }
 
