@@ -7,7 +7,9 @@ import type { PresetInfo } from './run';
  */
 const addition = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 6 } as const;
 const additionSmoke = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 2, maxDigits: 3, heldoutPerLevel: 48 } as const;
-const smokePolicy = { dModel: 32, nLayers: 2, nHeads: 4, contextLength: 16 };
+const smokePolicy = { dModel: 64, nLayers: 2, nHeads: 4, contextLength: 16 };
+// Smoke runs check the verifier-filtered loop (STaR as published); the full presets self-label by majority vote.
+const smokeStar = { promptsPerIteration: 32, samplesPerPrompt: 8, trainStepsPerIteration: 20, reward: 'verifier' } as const;
 
 const definitions: Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput }> = [
   {
@@ -15,42 +17,42 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     title: 'Addition · B-STaR',
     summary: 'Warm up on 1-3 digit sums, then self-improve towards 6 digits; temperature and threshold re-chosen each iteration by the balance score.',
     smoke: false,
-    config: { task: addition, iterations: 12, warmup: { steps: 600 }, recipe: { kind: 'star', reward: 'majority', balance: { enabled: true } } },
+    config: { task: addition, iterations: 12, warmup: { steps: 2000 }, recipe: { kind: 'star', reward: 'majority', balance: { enabled: true } } },
   },
   {
     id: 'addition-star',
     title: 'Addition · STaR (fixed temperature)',
     summary: 'The same loop as addition-bstar with a fixed temperature and threshold, for comparison.',
     smoke: false,
-    config: { task: addition, iterations: 12, warmup: { steps: 600 }, recipe: { kind: 'star', reward: 'majority', balance: { enabled: false } } },
+    config: { task: addition, iterations: 12, warmup: { steps: 2000 }, recipe: { kind: 'star', reward: 'majority', balance: { enabled: false } } },
   },
   {
     id: 'addition-grpo',
     title: 'Addition · GRPO',
     summary: 'Group-relative policy gradient on the verifier\'s reward, with a KL leash to the warm-up policy.',
     smoke: false,
-    config: { task: addition, iterations: 12, warmup: { steps: 600 }, recipe: { kind: 'grpo' } },
+    config: { task: addition, iterations: 12, warmup: { steps: 2000 }, recipe: { kind: 'grpo' } },
   },
   {
     id: 'addition-bstar-smoke',
     title: 'Addition · B-STaR (smoke)',
     summary: 'A seconds-long B-STaR run: warm up on 1-2 digits, self-improve on 3.',
     smoke: true,
-    config: { task: additionSmoke, policy: smokePolicy, iterations: 3, warmup: { steps: 150 }, recipe: { kind: 'star', promptsPerIteration: 24, samplesPerPrompt: 6, trainStepsPerIteration: 15, balance: { enabled: true, probeQueries: 8 } } },
+    config: { task: additionSmoke, policy: smokePolicy, iterations: 3, warmup: { steps: 800 }, recipe: { kind: 'star', ...smokeStar, balance: { enabled: true, probeQueries: 8 } } },
   },
   {
     id: 'addition-star-smoke',
     title: 'Addition · STaR (smoke)',
     summary: 'A seconds-long STaR run with a fixed temperature.',
     smoke: true,
-    config: { task: additionSmoke, policy: smokePolicy, iterations: 3, warmup: { steps: 150 }, recipe: { kind: 'star', promptsPerIteration: 24, samplesPerPrompt: 6, trainStepsPerIteration: 15, balance: { enabled: false } } },
+    config: { task: additionSmoke, policy: smokePolicy, iterations: 3, warmup: { steps: 800 }, recipe: { kind: 'star', ...smokeStar, balance: { enabled: false } } },
   },
   {
     id: 'addition-grpo-smoke',
     title: 'Addition · GRPO (smoke)',
     summary: 'A seconds-long GRPO run.',
     smoke: true,
-    config: { task: additionSmoke, policy: smokePolicy, iterations: 3, warmup: { steps: 150 }, recipe: { kind: 'grpo', promptsPerIteration: 16, groupSize: 6 } },
+    config: { task: additionSmoke, policy: smokePolicy, iterations: 3, warmup: { steps: 800 }, recipe: { kind: 'grpo', promptsPerIteration: 24, groupSize: 8 } },
   },
 ];
 

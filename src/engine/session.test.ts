@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RunConfig, type RunConfigInput } from '../shared/config';
+import { CodedError } from '../shared/errors';
+import type { Metrics } from '../shared/run';
+import { Session } from './session';
+import { learningRateAt } from './session-schedule';
+import { initBackend, memoryInfo } from './tf';
+
+const tiny = (recipe: RunConfigInput['recipe'], over: Partial<RunConfigInput> = {}): RunConfig =>
+  RunConfig.parse({
+    seed: 7,
+    backend: 'wasm',
+    iterations: 2,
+    task: { kind: 'arithmetic', warmupMaxDigits: 1, maxDigits: 2, heldoutPerLevel: 8 },
+    policy: { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 12 },
+    optim: { batchSize: 8, warmupSteps: 2 },
+    warmup: { steps: 6 },
+    recipe,
+    ...over,
+  });
+const star = { kind: 'star', promptsPerIteration: 4, samplesPerPrompt: 3, trainStepsPerIteration: 2, balance: { enabled: true, probeQueries: 2, temperatures: [0.5, 1], thresholds: [0.3, 0.6] } } as const;
+const grpo = { kind: 'grpo', promptsPerIteration: 3, groupSize: 3, stepsPerIteration: 2 } as const;
+
+/** Metrics that must replay exactly (time, speed and memory vary from run to run). */
+const replayable = (m: Metrics): Metrics => Object.fromEntries(Object.entries(m).filter(([k]) => !/^(time|perf|mem)\//.test(k)));
+
+async function run(config: RunConfig): Promise<Metrics[]> {
+  const session = await Session.create(config);
+  try {
+    const out = [replayable(await session.warmup())];
+    for (let i = 1; i <= config.iterations; i++) out.push(replayable((await session.iterate(i)).metrics));
+    return out;
+  } finally {
+    session.dispose();
+  }
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('Session', () => {
+  it('replays the same metrics from the same config and seed, and a different seed differs', async () => {
+    for (const recipe of [star, grpo]) {
+      const a = await run(tiny(recipe));
+      expect(await run(tiny(recipe))).toEqual(a);
+      expect(a[1]!['balance/temperature'] ?? a[1]!['grpo/entropy']).toBeDefined();
+      expect(await run(tiny(recipe, { seed: 8 }))).not.toEqual(a);
+    }
+  });
+
+  it('continues bit-for-bit from getState() in a fresh session (resume neither repeats nor skips)', async () => {
+    const config = tiny(star, { iterations: 2 });
+    const straight = await run(config);
+    const first = await Session.create(config);
+    await first.warmup();
+    await first.iterate(1);
+    const state = first.getState();
+    first.dispose();
+    const second = await Session.create(config);
+    second.setState(state);
+    const resumed = replayable((await second.iterate(2)).metrics);
+    second.dispose();
+    expect(resumed).toEqual(straight[2]);
+  });
+
+  it('reports the metrics every iteration promises and frees its tensors on dispose', async () => {
+    const before = memoryInfo().numTensors;
+    const session = await Session.create(tiny(star));
+    const warm = await session.warmup();
+    expect(warm['train/loss']).toBeGreaterThan(0);
+    const { metrics, trajectories } = await session.iterate(1);
+    for (const key of ['reward/mean', 'explore/pass_at_k', 'explore/distinct_answers', 'explore/distinct_2', 'exploit/reward_precision', 'balance/score', 'balance/temperature', 'balance/threshold', 'train/loss', 'train/kept', 'train/kept_fraction', 'curriculum/level', 'heldout/acc_d2', 'heldout/acc_unseen', 'perf/train_tokens_per_s', 'perf/sample_tokens_per_s', 'time/sample_s', 'time/train_s', 'time/eval_s', 'time/iteration_s', 'mem/tensors', 'mem/bytes']) {
+      expect(metrics[key], key).toBeTypeOf('number');
+    }
+    expect(trajectories.length).toBe(4 * 3);
+    session.dispose();
+    expect(memoryInfo().numTensors).toBe(before);
+  });
+
+  it('rejects a context too short for the task, naming policy.contextLength and the needed length', async () => {
+    const config = tiny(star, { policy: { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 8 } });
+    await expect(Session.create(config)).rejects.toThrow(CodedError);
+    await expect(Session.create(config)).rejects.toThrow(/policy\.contextLength is 8 .* at least 11/);
+  });
+
+  it('schedules the learning rate: linear warm-up, cosine down to minLrRatio', () => {
+    const optim = { learningRate: 1e-2, warmupSteps: 10, minLrRatio: 0.1, gradClip: 1, batchSize: 8 };
+    expect(learningRateAt(optim, 0, 110)).toBeCloseTo(1e-3, 12);
+    expect(learningRateAt(optim, 9, 110)).toBeCloseTo(1e-2, 12);
+    expect(learningRateAt(optim, 60, 110)).toBeCloseTo(1e-3 + 9e-3 * 0.5, 12);
+    expect(learningRateAt(optim, 110, 110)).toBeCloseTo(1e-3, 12);
+  });
+});
