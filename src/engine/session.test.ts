@@ -18,8 +18,8 @@ const tiny = (recipe: RunConfigInput['recipe'], over: Partial<RunConfigInput> = 
     recipe,
     ...over,
   });
-const star = { kind: 'star', promptsPerIteration: 4, samplesPerPrompt: 3, trainStepsPerIteration: 2, balance: { enabled: true, probeQueries: 2, temperatures: [0.5, 1], thresholds: [0.3, 0.6] } } as const;
-const grpo = { kind: 'grpo', promptsPerIteration: 3, groupSize: 3, stepsPerIteration: 2 } as const;
+const star: RunConfigInput['recipe'] = { kind: 'star', promptsPerIteration: 4, samplesPerPrompt: 3, trainStepsPerIteration: 2, balance: { enabled: true, probeQueries: 2, temperatures: [0.5, 1], thresholds: [0.3, 0.6] } };
+const grpo: RunConfigInput['recipe'] = { kind: 'grpo', promptsPerIteration: 3, groupSize: 3, stepsPerIteration: 2 };
 
 /** Metrics that must replay exactly (time, speed and memory vary from run to run). */
 const replayable = (m: Metrics): Metrics => Object.fromEntries(Object.entries(m).filter(([k]) => !/^(time|perf|mem)\//.test(k)));
