@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatNumber } from '../lib/format';
+import { formatNumber, formatTick } from '../lib/format';
 import { positiveOnly, smooth, type SeriesBuffer } from '../lib/series';
 
 interface Props {
@@ -13,6 +13,8 @@ interface Props {
   logScale: boolean;
   height?: number;
 }
+
+const INTEGER_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6];
 
 function cssVar(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -59,7 +61,8 @@ export function LineChart({ title, buffer, version, smoothing, logScale, height 
         width: Math.max(200, host.clientWidth),
         height,
         scales: { x: { time: false }, y: { distr: logScale ? 3 : 1 } },
-        axes: [{ ...axis }, { ...axis, size: 48, values: (_u, ticks) => ticks.map((t) => formatNumber(t)) }],
+        // Iterations are whole numbers: no 1.5 ticks on the x axis.
+        axes: [{ ...axis, incrs: INTEGER_INCRS }, { ...axis, size: 52, values: (_u, ticks) => ticks.map((t) => formatTick(t)) }],
         series,
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },

@@ -26,3 +26,14 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
   return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
+
+/** Axis ticks: short enough for a narrow axis (4.7M, 2e-3). */
+export function formatTick(value: number): string {
+  const abs = Math.abs(value);
+  if (value === 0) return '0';
+  if (abs >= 1e4) return compact.format(value);
+  if (abs < 1e-2) return value.toExponential(0);
+  return String(Number(value.toPrecision(3)));
+}

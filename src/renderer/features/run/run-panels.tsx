@@ -11,8 +11,9 @@ export function IterationTimeline({ total, done, current, metricsAt }: {
   current: number | null;
   metricsAt: (iteration: number) => string;
 }) {
-  const cells = Array.from({ length: Math.max(total, done.length) }, (_, i) => i + 1);
-  const doneSet = new Set(done);
+  // Iteration 0 holds the warm-up's metrics; the timeline counts self-improvement iterations only.
+  const doneSet = new Set(done.filter((i) => i >= 1));
+  const cells = Array.from({ length: Math.max(total, Math.max(0, ...doneSet)) }, (_, i) => i + 1);
   return (
     <section className="panel">
       <h2>Iterations <span className="muted small" data-testid="iterations-done">{doneSet.size} / {total}</span></h2>

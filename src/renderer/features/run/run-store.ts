@@ -94,7 +94,8 @@ export const runActions = {
     if (!runId) return;
     try {
       const detail = await getBridge().request('runs.get', { runId });
-      if (runStore.getState().runId === runId) runStore.setState({ detail, status: detail.status });
+      // The reason of an earlier status event ("resumed") no longer applies to the re-read status.
+      if (runStore.getState().runId === runId) runStore.setState({ detail, status: detail.status, statusReason: detail.error });
     } catch {
       // The engine may still be starting; the next status event triggers another refresh.
     }
