@@ -30,7 +30,9 @@ describe('new-run store', () => {
     newRunActions.loadPreset('addition-grpo-smoke');
     const s = newRunStore.getState();
     expect(s.loadedPreset).toBe('addition-grpo-smoke');
-    expect(s.draft).toMatchObject({ iterations: 3, recipe: { kind: 'grpo', groupSize: 6 } });
+    const preset = presets.find((p) => p.id === 'addition-grpo-smoke');
+    expect(s.draft).toEqual(preset?.config);
+    expect(s.draft).toMatchObject({ recipe: { kind: 'grpo' } });
   });
 
   it('starts a run and returns its id', async () => {
