@@ -133,6 +133,13 @@ describe('evolab CLI', () => {
     expect(jsonLines(resumed.stdout)[0].iteration).toBe(last + 1);
   }, 300_000);
 
+  it('runs as `npx evolab` from the repository root', async () => {
+    const npx = spawn(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['--offline', 'evolab', 'presets'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = await finish(npx);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^addition-star-smoke\s+star\s+/m);
+  }, 120_000);
+
   it('names the unknown preset and lists the valid ones, writing nothing', async () => {
     const ws = path.join(tmp, 'bad-preset');
     const r = await cli(['run', '--preset', 'nope', '--workspace', ws]);
