@@ -15,11 +15,9 @@ export function wireEvents(bridge: Bridge): () => void {
     }),
     bridge.subscribe('run.progress', (p) => runActions.onProgress(p)),
     bridge.subscribe('engine.status', (p) => {
-      // A restarted engine has marked the runs it held interrupted; show that.
-      if (p.state === 'ready') {
-        void runActions.refresh();
-        void runsActions.load();
-      }
+      // A restarted engine has marked the runs it held interrupted; the stores re-read them.
+      runActions.onEngine(p);
+      if (p.state === 'ready') void runsActions.load();
     }),
   ];
   return () => offs.forEach((off) => off());

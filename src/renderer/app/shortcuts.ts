@@ -1,5 +1,4 @@
-import { runActions, runStore } from '../features/run/run-store';
-import { connectionStore } from '../lib/connection-store';
+import { runActions, runStore, selectShown } from '../features/run/run-store';
 
 export type ShortcutAction = 'kill' | 'pause' | 'stop' | null;
 
@@ -19,8 +18,7 @@ export function installShortcuts(): () => void {
     if (!action) return;
     e.preventDefault();
     const s = runStore.getState();
-    const engine = connectionStore.getState().engine;
-    const shown = engine === 'killed' || engine === 'crashed' ? `engine ${engine}` : (s.status ?? 'unknown');
+    const shown = selectShown(s);
     if (action === 'kill') void runActions.act('kill', shown);
     else if (!s.runId) return;
     else if (action === 'pause') void runActions.act(s.status === 'paused' ? 'resume' : 'pause', shown);

@@ -2,13 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { ErrorBox } from '../../components/error-box';
 import { StatusBadge } from '../../components/status-badge';
-import { connectionStore } from '../../lib/connection-store';
 import { formatNumber } from '../../lib/format';
 import { ChartsPanel } from './charts-panel';
 import { OffSwitch } from './off-switch';
 import { ConfigPanel, IterationTimeline, MemoryPanel, PhaseProgress, PhaseTimings } from './run-panels';
 import {
-  runActions, runStore, selectCanPause, selectCanResume, selectCanStop, selectMemory, selectTimeMetrics, type LatencySample,
+  runActions, runStore, selectCanPause, selectCanResume, selectCanStop, selectMemory, selectShown, selectTimeMetrics, type LatencySample,
 } from './run-store';
 
 declare global {
@@ -18,18 +17,11 @@ declare global {
   }
 }
 
-/** What the status area shows: the run's status, or the engine's when it was killed or crashed. */
-export function shownState(status: string | null, engine: string): string {
-  if (engine === 'killed' || engine === 'crashed') return `engine ${engine}`;
-  return status ?? 'unknown';
-}
-
 export function RunScreen({ runId }: { runId: string }) {
   const s = useStore(runStore);
-  const engine = useStore(connectionStore, (c) => c.engine);
   const [smoothing, setSmoothing] = useState(0);
   const [logScale, setLogScale] = useState(false);
-  const shown = shownState(s.status, engine);
+  const shown = selectShown(s);
   const shownRef = useRef(shown);
   shownRef.current = shown;
 

@@ -3,7 +3,7 @@ import { RunConfig } from '../../../shared/config';
 import type { RunDetail } from '../../../shared/run';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { runActions, runStore, selectCanPause, selectCanResume, selectMemory } from './run-store';
+import { runActions, runStore, selectCanPause, selectCanResume, selectMemory, selectShown } from './run-store';
 
 const detail = (status: RunDetail['status'] = 'running'): RunDetail => ({
   id: 'r1', name: 'test', preset: 'addition-star-smoke', recipe: 'star', status, seed: 1, backend: 'cpu', iterationsDone: 2, iterationsTotal: 3,
@@ -86,5 +86,18 @@ describe('run store', () => {
     bridge.on('runs.get', () => { throw new Error('unknown run r9'); });
     await runActions.open('r9');
     expect(runStore.getState().error).toBe('unknown run r9');
+  });
+
+  it('shows a killed engine until the restarted engine says what became of the run, retrying an unanswered read', async () => {
+    await runActions.open('r1');
+    runActions.onEngine({ state: 'killed', reason: 'signal SIGTERM' });
+    expect(selectShown(runStore.getState())).toBe('engine killed');
+    expect(selectCanPause(runStore.getState())).toBe(false);
+    let calls = 0;
+    bridge.on('runs.get', () => (++calls === 1 ? new Promise<never>(() => undefined) : detail('interrupted')));
+    await runActions.refresh(3, 20);
+    expect(calls).toBe(2);
+    expect(selectShown(runStore.getState())).toBe('interrupted');
+    expect(selectCanResume(runStore.getState())).toBe(true);
   });
 });

@@ -38,20 +38,25 @@ export interface RunState {
   error: string | null;
   actionError: string | null;
   pending: { action: OffSwitchAction; at: number; from: string } | null;
+  /** Set when the engine was killed or crashed, until the run's status has been re-read from the new engine. */
+  engineLost: 'killed' | 'crashed' | null;
 }
 
 const initial: RunState = {
   runId: null, detail: null, status: null, statusReason: null, buffers: new Map(), names: [], version: 0, iterations: [],
   lastMetrics: {}, progress: null, phaseStartedAt: null, phaseTimings: [], loading: false, error: null, actionError: null, pending: null,
+  engineLost: null,
 };
 
 export const runStore = createStore<RunState>(() => ({ ...initial, buffers: new Map() }));
 
 const now = (): number => (typeof performance === 'undefined' ? Date.now() : performance.now());
 
-export const selectCanPause = (s: RunState): boolean => s.status === 'running';
-export const selectCanResume = (s: RunState): boolean => s.status === 'paused' || s.status === 'interrupted' || s.status === 'stopped' || s.status === 'failed';
-export const selectCanStop = (s: RunState): boolean => s.status === 'running' || s.status === 'paused';
+/** What the status badge shows: the engine's loss until the run's status is known again, else the run's status. */
+export const selectShown = (s: RunState): string => (s.engineLost ? `engine ${s.engineLost}` : (s.status ?? 'unknown'));
+export const selectCanPause = (s: RunState): boolean => !s.engineLost && s.status === 'running';
+export const selectCanResume = (s: RunState): boolean => !s.engineLost && (s.status === 'paused' || s.status === 'interrupted' || s.status === 'stopped' || s.status === 'failed');
+export const selectCanStop = (s: RunState): boolean => !s.engineLost && (s.status === 'running' || s.status === 'paused');
 export const selectIterationsTotal = (s: RunState): number => s.detail?.iterationsTotal ?? 0;
 /** Monitors of the engine's memory (tf.memory()), shown beside the charts. */
 export const selectMemory = (s: RunState): Array<[string, number]> =>
@@ -88,17 +93,32 @@ export const runActions = {
     }
   },
 
-  /** Re-reads the run after the engine restarts, which may have marked it interrupted. */
-  async refresh(): Promise<void> {
+  /**
+   * Re-reads the run after the engine restarts, which marks the runs it held interrupted. A fresh engine may
+   * still be loading, so an unanswered read is retried a few times rather than left hanging.
+   */
+  async refresh(attempts = 5, waitMs = 3000): Promise<void> {
     const { runId } = runStore.getState();
     if (!runId) return;
-    try {
-      const detail = await getBridge().request('runs.get', { runId });
-      // The reason of an earlier status event ("resumed") no longer applies to the re-read status.
-      if (runStore.getState().runId === runId) runStore.setState({ detail, status: detail.status, statusReason: detail.error });
-    } catch {
-      // The engine may still be starting; the next status event triggers another refresh.
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      try {
+        const detail = await Promise.race([
+          getBridge().request('runs.get', { runId }),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), waitMs)),
+        ]);
+        if (runStore.getState().runId !== runId) return;
+        // The reason of an earlier status event ("resumed") no longer applies to the re-read status.
+        runStore.setState({ detail, status: detail.status, statusReason: detail.error, engineLost: null });
+        return;
+      } catch {
+        if (runStore.getState().runId !== runId) return;
+      }
     }
+  },
+
+  onEngine(payload: EventPayload<'engine.status'>): void {
+    if (payload.state === 'killed' || payload.state === 'crashed') runStore.setState({ engineLost: payload.state });
+    if (payload.state === 'ready' && runStore.getState().runId) void runActions.refresh();
   },
 
   onIteration(payload: EventPayload<'run.iteration'>): void {
@@ -116,7 +136,7 @@ export const runActions = {
   onStatus(payload: EventPayload<'run.status'>): void {
     const s = runStore.getState();
     if (payload.runId !== s.runId) return;
-    runStore.setState({ status: payload.status, statusReason: payload.reason ?? null, detail: s.detail ? { ...s.detail, status: payload.status } : null });
+    runStore.setState({ status: payload.status, statusReason: payload.reason ?? null, engineLost: null, detail: s.detail ? { ...s.detail, status: payload.status } : null });
   },
 
   onProgress(payload: EventPayload<'run.progress'>): void {

@@ -13,7 +13,7 @@ function Sample({ t, onSamePrompt }: { t: Trajectory; onSamePrompt?: (prompt: st
         <span className={`chip ${t.correct ? 'ok' : 'bad'}`}>{t.correct ? 'correct' : 'incorrect'}</span>
         <span className={`chip ${t.kept ? 'kept' : ''}`}>{t.kept ? 'kept' : 'rejected'}</span>
         <span className="mono small">reward {formatNumber(t.reward)}</span>
-        {onSamePrompt && <button type="button" className="link" onClick={() => onSamePrompt(t.prompt)} data-testid="same-prompt">same prompt across iterations</button>}
+        {onSamePrompt && <button type="button" className="link" onClick={() => onSamePrompt(t.prompt)} data-testid="same-prompt" title="This prompt's samples in every iteration">across iterations</button>}
       </header>
       <dl>
         <dt>Prompt</dt><dd className="mono">{t.prompt}</dd>
