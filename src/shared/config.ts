@@ -17,6 +17,8 @@ export const ArithmeticTaskConfig = z
     warmupMaxDigits: z.number().int().min(1).max(12).default(3).describe('The supervised warm-up covers levels 1..warmupMaxDigits only.'),
     maxDigits: z.number().int().min(1).max(12).default(6).describe('Hardest level the run self-improves towards and evaluates.'),
     reverseAnswer: z.boolean().default(true).describe('Write the answer least-significant digit first, the order in which carries are computed.'),
+    reverseOperands: z.boolean().default(true).describe('Write the operands least-significant digit first too, so answer digit i reads operand digits i at the same offsets for every i.'),
+    padOperands: z.boolean().default(true).describe('Write operands and answer zero-padded to maxDigits, so each place value sits at a fixed position and a longer problem only fills positions the warm-up already trained with zeros.'),
     heldoutPerLevel: z.number().int().min(4).max(2000).default(64).describe('Size of the fixed held-out set of each level.'),
   })
   .strict();
@@ -44,6 +46,7 @@ export const PolicyConfig = z
     nLayers: z.number().int().min(1).max(24).default(2).describe('Number of transformer blocks.'),
     nHeads: z.number().int().min(1).max(32).default(4).describe('Attention heads per block; must divide dModel.'),
     contextLength: z.number().int().min(8).max(1024).default(32).describe('Maximum tokens (prompt + answer) the policy sees.'),
+    positions: z.enum(['rope', 'learned']).default('rope').describe('rope: rotary embeddings, attention depends on relative offsets (generalises to longer problems); learned: absolute position embeddings.'),
   })
   .strict()
   .refine((p) => p.dModel % p.nHeads === 0, { message: 'nHeads must divide dModel', path: ['nHeads'] });
@@ -124,7 +127,7 @@ export const RunConfig = z
     backend: BackendName.default('auto'),
     iterations: z.number().int().min(1).max(100_000).default(10).describe('Self-improvement iterations after the warm-up.'),
     task: TaskConfig,
-    policy: PolicyConfig.default({ kind: 'transformer', dModel: 64, nLayers: 2, nHeads: 4, contextLength: 32 }),
+    policy: PolicyConfig.default({ kind: 'transformer', dModel: 64, nLayers: 2, nHeads: 4, contextLength: 32, positions: 'rope' }),
     optim: OptimConfig.default({ learningRate: 3e-3, warmupSteps: 20, minLrRatio: 0.1, gradClip: 1, batchSize: 32 }),
     warmup: WarmupConfig.default({ steps: 400 }),
     recipe: RecipeConfig,

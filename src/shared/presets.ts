@@ -6,10 +6,11 @@ import type { PresetInfo } from './run';
  * under a minute on the CPU (WASM) backend and are what the tests and the end-to-end suite run.
  */
 const addition = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 6 } as const;
-const additionSmoke = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 2, maxDigits: 3, heldoutPerLevel: 48 } as const;
-const smokePolicy = { dModel: 64, nLayers: 2, nHeads: 4, contextLength: 16 };
-// Smoke runs check the verifier-filtered loop (STaR as published); the full presets self-label by majority vote.
-const smokeStar = { promptsPerIteration: 32, samplesPerPrompt: 8, trainStepsPerIteration: 20, reward: 'verifier' } as const;
+const additionSmoke = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 4, heldoutPerLevel: 96 } as const;
+const smokePolicy = { dModel: 32, nLayers: 2, nHeads: 4, contextLength: 20 };
+const smokeOptim = { learningRate: 5e-3 };
+// Like the full presets, the smoke runs label their own answers by majority vote: no answer key is used to train.
+const smokeStar = { promptsPerIteration: 64, samplesPerPrompt: 8, trainStepsPerIteration: 40, reward: 'majority' } as const;
 
 const definitions: Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput }> = [
   {
@@ -36,23 +37,23 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
   {
     id: 'addition-bstar-smoke',
     title: 'Addition · B-STaR (smoke)',
-    summary: 'A seconds-long B-STaR run: warm up on 1-2 digits, self-improve on 3.',
+    summary: 'A half-minute B-STaR run: warm up on 1-3 digit sums, self-improve on 4 digits.',
     smoke: true,
-    config: { task: additionSmoke, policy: smokePolicy, iterations: 3, warmup: { steps: 800 }, recipe: { kind: 'star', ...smokeStar, balance: { enabled: true, probeQueries: 8 } } },
+    config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 6, warmup: { steps: 1200 }, recipe: { kind: 'star', ...smokeStar, balance: { enabled: true, probeQueries: 8 } } },
   },
   {
     id: 'addition-star-smoke',
     title: 'Addition · STaR (smoke)',
-    summary: 'A seconds-long STaR run with a fixed temperature.',
+    summary: 'A half-minute STaR run with a fixed temperature and threshold.',
     smoke: true,
-    config: { task: additionSmoke, policy: smokePolicy, iterations: 3, warmup: { steps: 800 }, recipe: { kind: 'star', ...smokeStar, balance: { enabled: false } } },
+    config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 6, warmup: { steps: 1200 }, recipe: { kind: 'star', ...smokeStar, balance: { enabled: false } } },
   },
   {
     id: 'addition-grpo-smoke',
     title: 'Addition · GRPO (smoke)',
-    summary: 'A seconds-long GRPO run.',
+    summary: 'A half-minute GRPO run on the verifier\'s reward.',
     smoke: true,
-    config: { task: additionSmoke, policy: smokePolicy, iterations: 3, warmup: { steps: 800 }, recipe: { kind: 'grpo', promptsPerIteration: 24, groupSize: 8 } },
+    config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 6, warmup: { steps: 1200 }, recipe: { kind: 'grpo', promptsPerIteration: 48, groupSize: 8 } },
   },
 ];
 

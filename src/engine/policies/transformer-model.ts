@@ -15,6 +15,8 @@ export interface ModelShape {
   nLayers: number;
   nHeads: number;
   contextLength: number;
+  /** 'rope': rotary position embeddings on queries and keys (no position weights); 'learned': absolute embeddings. */
+  positions: 'rope' | 'learned';
 }
 
 export type Weights = Record<string, tf.Variable>;
@@ -22,10 +24,8 @@ export type Weights = Record<string, tf.Variable>;
 /** Name -> shape, in a fixed order (the order of init draws and of the state). */
 export function weightShapes(s: ModelShape): Array<[string, number[]]> {
   const d = s.dModel;
-  const out: Array<[string, number[]]> = [
-    ['tok_emb', [s.vocabSize, d]],
-    ['pos_emb', [s.contextLength, d]],
-  ];
+  const out: Array<[string, number[]]> = [['tok_emb', [s.vocabSize, d]]];
+  if (s.positions === 'learned') out.push(['pos_emb', [s.contextLength, d]]);
   for (let l = 0; l < s.nLayers; l++) {
     out.push(
       [`l${l}.ln1.g`, [d]], [`l${l}.ln1.b`, [d]],
@@ -63,6 +63,64 @@ export interface LayerCache {
   v: T;
 }
 
+/** Rotary tables for the queries/keys of one forward: [B*H, Tq, hd] each, per-row positions already applied. */
+export interface Rope {
+  cos: T;
+  sin: T;
+  /** [hd, hd]: x @ rot = rotate_half(x) = [-x2, x1], a matmul rather than slices (cheap on WASM, plain gradient). */
+  rot: T;
+}
+
+/**
+ * 100 rather than the usual 10,000: contexts here are tens of tokens, and with a large base most rotation
+ * frequencies barely turn across them, leaving only a couple of pairs to tell offsets apart (measured: the
+ * warm-up found the digit-alignment circuit far sooner with 100).
+ */
+const ROPE_BASE = 100;
+
+/**
+ * Rotary position embeddings (Su et al. 2021): attention scores depend on the offset between query and key, not
+ * on absolute positions. That is what lets a digit-adding circuit learned at one place value work at the next:
+ * output digit i reads its operands at the same offsets whatever i is.
+ */
+export function ropeTables(s: ModelShape, positions: number[][]): Rope {
+  const h = s.nHeads;
+  const hd = s.dModel / h;
+  const half = hd / 2;
+  const rows = positions.length;
+  const tq = positions[0]?.length ?? 0;
+  const cos = new Float32Array(rows * h * tq * hd);
+  const sin = new Float32Array(rows * h * tq * hd);
+  for (let b = 0; b < rows; b++) {
+    for (let t = 0; t < tq; t++) {
+      const p = positions[b][t];
+      for (let j = 0; j < hd; j++) {
+        const angle = p * ROPE_BASE ** (-(2 * (j % half)) / hd);
+        const c = Math.cos(angle);
+        const sn = Math.sin(angle);
+        for (let head = 0; head < h; head++) {
+          const at = ((b * h + head) * tq + t) * hd + j;
+          cos[at] = c;
+          sin[at] = sn;
+        }
+      }
+    }
+  }
+  const rot = new Float32Array(hd * hd);
+  for (let i = 0; i < half; i++) {
+    rot[(i + half) * hd + i] = -1;
+    rot[i * hd + (i + half)] = 1;
+  }
+  return { cos: tf.tensor3d(cos, [rows * h, tq, hd]), sin: tf.tensor3d(sin, [rows * h, tq, hd]), rot: tf.tensor2d(rot, [hd, hd]) };
+}
+
+/** x [B*H, T, hd] rotated by its positions. */
+function rotate(x: T, rope: Rope): T {
+  const [bh, t, hd] = x.shape as [number, number, number];
+  const half = tf.reshape(mm(tf.reshape(x, [bh * t, hd]), rope.rot), [bh, t, hd]);
+  return tf.add(tf.mul(x, rope.cos), tf.mul(half, rope.sin));
+}
+
 /**
  * Runs the blocks on embedded input x [B*Tq, D]. `mask` is added to the attention scores, broadcastable to
  * [B, H, Tq, Tk]. With `past`, keys/values of earlier positions are prepended; the new cache is returned (when
@@ -77,6 +135,7 @@ export function blocks(
   mask: T,
   past: LayerCache[] | null,
   wantCache: boolean,
+  rope: Rope | null,
 ): { hidden: T; cache: LayerCache[] } {
   const d = s.dModel;
   const h = s.nHeads;
@@ -89,8 +148,15 @@ export function blocks(
     const n1 = layerNorm(xs, w[p + 'ln1.g'], w[p + 'ln1.b']);
     const qkv = linear(n1, w[p + 'attn.wqkv'], w[p + 'attn.bqkv']);
     const [q2, k2, v2] = tf.split(qkv, 3, 1);
-    const q = tf.reshape(tf.transpose(tf.reshape(tf.mul(q2, scale), [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]);
-    let kT = tf.reshape(tf.transpose(tf.reshape(k2, [batch, tq, h, hd]), [0, 2, 3, 1]), [batch * h, hd, tq]);
+    let q = tf.reshape(tf.transpose(tf.reshape(tf.mul(q2, scale), [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]);
+    let kT: T;
+    if (rope) {
+      q = rotate(q, rope);
+      const k = rotate(tf.reshape(tf.transpose(tf.reshape(k2, [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]), rope);
+      kT = tf.transpose(k, [0, 2, 1]);
+    } else {
+      kT = tf.reshape(tf.transpose(tf.reshape(k2, [batch, tq, h, hd]), [0, 2, 3, 1]), [batch * h, hd, tq]);
+    }
     let v = tf.reshape(tf.transpose(tf.reshape(v2, [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]);
     if (past) {
       kT = tf.concat([past[l].kT, kT], 2);

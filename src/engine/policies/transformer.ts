@@ -11,11 +11,11 @@ import { Adam } from './adam';
 import { mm, oneHotRows } from './ops';
 import { pickToken } from './sampling';
 import { prepareBatch, type PreparedBatch } from './transformer-batch';
-import { blocks, causalMask, head, initWeightData, paddedMask, weightShapes, type LayerCache, type ModelShape, type Weights } from './transformer-model';
+import { blocks, causalMask, head, initWeightData, paddedMask, ropeTables, weightShapes, type LayerCache, type ModelShape, type Rope, type Weights } from './transformer-model';
 
 type T = tf.Tensor;
 type WeightData = Record<string, { shape: number[]; data: Float32Array }>;
-export type TransformerConfig = PolicyConfig & { vocabSize: number; eos?: number };
+export type TransformerConfig = Omit<PolicyConfig, 'positions'> & { positions?: PolicyConfig['positions']; vocabSize: number; eos?: number };
 
 const DEFAULT_EOS = 2;
 
@@ -29,7 +29,10 @@ function modelShape(c: TransformerConfig): ModelShape {
   if (c.dModel % c.nHeads !== 0) {
     throw new CodedError('invalid_config', `policy.nHeads (${c.nHeads}) must divide policy.dModel (${c.dModel})`, [{ path: 'policy.nHeads', message: 'must divide dModel' }]);
   }
-  return { vocabSize: c.vocabSize, dModel: c.dModel, nLayers: c.nLayers, nHeads: c.nHeads, contextLength: c.contextLength };
+  if (c.positions === 'rope' && (c.dModel / c.nHeads) % 2 !== 0) {
+    throw new CodedError('invalid_config', `rotary positions need an even head width, but dModel / nHeads = ${c.dModel / c.nHeads}`, [{ path: 'policy.nHeads', message: 'dModel / nHeads must be even with positions "rope"' }]);
+  }
+  return { vocabSize: c.vocabSize, dModel: c.dModel, nLayers: c.nLayers, nHeads: c.nHeads, contextLength: c.contextLength, positions: c.positions ?? 'rope' };
 }
 
 class TransformerPolicy implements Policy {
@@ -47,7 +50,10 @@ class TransformerPolicy implements Policy {
     this.eos = config.eos ?? DEFAULT_EOS;
     let count = 0;
     for (const [name, s] of weightShapes(this.shape)) {
-      this.w[name] = tf.variable(tf.tensor(data[name].data, s), true);
+      // tf.variable copies its initial value: the temporary would otherwise outlive the policy.
+      const initial = tf.tensor(data[name].data, s);
+      this.w[name] = tf.variable(initial, true);
+      initial.dispose();
       count += data[name].data.length;
     }
     this.numParams = count;
@@ -132,9 +138,16 @@ class TransformerPolicy implements Policy {
     const { batch, time } = p;
     const d = this.shape.dModel;
     const tok = training ? mm(oneHotRows(p.inputs, this.shape.vocabSize), this.w.tok_emb) : tf.gather(this.w.tok_emb, tf.tensor1d(p.inputs, 'int32'));
-    const pos = tf.slice(this.w.pos_emb, [0, 0], [time, d]);
-    const x = tf.reshape(tf.add(tf.reshape(tok, [batch, time, d]), pos), [batch * time, d]);
-    const { hidden } = blocks(this.w, this.shape, x, batch, time, causalMask(time), null, false);
+    let x = tok;
+    let rope: Rope | null = null;
+    if (this.shape.positions === 'learned') {
+      const pos = tf.slice(this.w.pos_emb, [0, 0], [time, d]);
+      x = tf.reshape(tf.add(tf.reshape(tok, [batch, time, d]), pos), [batch * time, d]);
+    } else {
+      const cols = Array.from({ length: time }, (_, t) => t);
+      rope = ropeTables(this.shape, Array.from({ length: batch }, () => cols));
+    }
+    const { hidden } = blocks(this.w, this.shape, x, batch, time, causalMask(time), null, false, rope);
     const logp = tf.logSoftmax(head(this.w, hidden));
     return tf.reshape(tf.sum(tf.mul(logp, oneHotRows(p.targets, this.shape.vocabSize)), 1), [batch, time]);
   }
@@ -189,7 +202,16 @@ class TransformerPolicy implements Policy {
   /** Embeds rows with per-row position ids (left padding shifts them), with gather: no gradient is needed here. */
   private embed(ids: number[], positions: number[]): T {
     const tok = tf.gather(this.w.tok_emb, tf.tensor1d(ids, 'int32'));
+    if (this.shape.positions !== 'learned') return tok;
     return tf.add(tok, tf.gather(this.w.pos_emb, tf.tensor1d(positions, 'int32')));
+  }
+
+  /** Rotary tables for rows whose columns [from, to) sit at the given positions, or null for learned positions. */
+  private rope(pads: number[], from: number, to: number): Rope | null {
+    if (this.shape.positions === 'learned') return null;
+    const flat = this.positions(pads, from, to);
+    const width = to - from;
+    return ropeTables(this.shape, pads.map((_, b) => flat.slice(b * width, (b + 1) * width)));
   }
 
   private positions(pads: number[], from: number, to: number): number[] {
@@ -212,7 +234,7 @@ class TransformerPolicy implements Policy {
     const len = seq[0].length;
     const logits = tf.tidy(() => {
       const x = this.embed(seq.flat(), this.positions(pads, 0, len));
-      const { hidden, cache } = blocks(this.w, this.shape, x, n, len, paddedMask(pads, len, len), null, wantCache);
+      const { hidden, cache } = blocks(this.w, this.shape, x, n, len, paddedMask(pads, len, len), null, wantCache, this.rope(pads, 0, len));
       if (wantCache) {
         for (const c of cache) tf.keep(c.kT), tf.keep(c.v);
         keep(cache);
@@ -230,7 +252,7 @@ class TransformerPolicy implements Policy {
     const n = ids.length;
     const logits = tf.tidy(() => {
       const x = this.embed(ids, this.positions(pads, col, col + 1));
-      const { hidden, cache } = blocks(this.w, this.shape, x, n, 1, paddedMask(pads, 1, col + 1), past, true);
+      const { hidden, cache } = blocks(this.w, this.shape, x, n, 1, paddedMask(pads, 1, col + 1), past, true, this.rope(pads, col, col + 1));
       for (const c of cache) tf.keep(c.kT), tf.keep(c.v);
       keep(cache);
       return head(this.w, hidden);

@@ -7,8 +7,12 @@ import { majority, type Sample } from './rollout';
  * by one when mastery reaches MASTERY_THRESHOLD, never past the hardest level.
  */
 export const MASTERY_THRESHOLD = 0.8;
-/** Share of each iteration's prompts drawn from levels already mastered, so they are not forgotten. */
-export const REVIEW_SHARE = 0.25;
+/**
+ * Share of each iteration's prompts drawn from levels already mastered. Small: the recipes' replayWarmup share
+ * already keeps the easy levels in every batch, and easy prompts' (plentiful) correct samples would otherwise
+ * crowd the few hard-won ones at the current level out of the kept set.
+ */
+export const REVIEW_SHARE = 0.1;
 
 export function initialLevel(task: Task): number {
   const above = task.levels.filter((l) => l > Math.max(0, ...task.warmupLevels));

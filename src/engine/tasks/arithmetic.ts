@@ -4,11 +4,13 @@ import type { Problem, Rng, Task, Verdict } from '../types';
 import { createCharTokenizer } from './tokenizer';
 
 /**
- * Multi-digit arithmetic. Level d = the longer operand has d digits, the other 1..d (uniformly; level 1: 0-9), so a
- * level's shortest prompts are as long as the level below's longest: the bridge that lets a policy extend its
- * reach one digit at a time on its own labels. The prompt is "123+45=", the
- * answer the exact sum or product, written least-significant digit first when reverseAnswer (the order in which
- * carries are computed, which is what lets a small transformer learn addition left to right).
+ * Multi-digit arithmetic. Level d = the longer operand has d digits, the other 1..d (uniformly; level 1: 0-9).
+ * By default both operands and the answer are zero-padded to the task's width and written least-significant
+ * digit first: "12+345" with maxDigits 4 is "2100+5430=" and its answer 357 is "75300". So answer digit i reads
+ * operand digits i at the same offsets for every i, and the carry flows in writing order. With the policy's
+ * rotary (relative) positions, the circuit the warm-up learns on places 1..3 works at place 4 it never saw with a
+ * non-zero digit: that partial zero-shot skill is what self-improvement then amplifies, level by level.
+ * (padOperands / reverseOperands / reverseAnswer = false gives the plain "12+345=357" for comparison.)
  *
  * Held-out sets are drawn from a fixed seed, independent of the run's seed, and training prompts are redrawn
  * whenever they hit a held-out prompt, so held-out accuracy is never measured on trained problems.
@@ -18,7 +20,7 @@ const HELDOUT_SEED = 0x5eed_1234;
 const MAX_HELDOUT_SHARE = 0.25;
 
 export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
-  const { operation, maxDigits, reverseAnswer, heldoutPerLevel } = config;
+  const { operation, maxDigits, reverseAnswer, heldoutPerLevel, padOperands, reverseOperands } = config;
   const warmupMaxDigits = Math.min(config.warmupMaxDigits, maxDigits);
   const op = operation === 'add' ? '+' : '*';
   const tokenizer = createCharTokenizer([...'0123456789', op, '=']);
@@ -26,6 +28,10 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
   const warmupLevels = range(1, warmupMaxDigits);
   // BOS + "a op b =" + longest answer + EOS.
   const longestAnswer = operation === 'add' ? maxDigits + 1 : 2 * maxDigits;
+  // Zero-padded operands put every place value at a fixed position, and the answer is padded to its full width.
+  const pad = (digits: string, width: number): string => (padOperands ? digits.padStart(width, '0') : digits);
+  const write = (digits: string): string => (reverseOperands ? reverse(pad(digits, maxDigits)) : pad(digits, maxDigits));
+  const promptOf = (a: string, b: string): string => `${write(a)}${op}${write(b)}=`;
   const maxSequenceLength = 1 + (2 * maxDigits + 2) + longestAnswer + 1;
 
   const heldoutSets = new Map<number, Problem[]>();
@@ -37,7 +43,7 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
     const problems: Problem[] = [];
     while (problems.length < size) {
       const [a, b] = operands(rng, level);
-      const prompt = `${a}${op}${b}=`;
+      const prompt = promptOf(a, b);
       if (keys.has(prompt)) continue;
       keys.add(prompt);
       problems.push(makeProblem(`heldout-d${level}-${problems.length}`, level, a, b));
@@ -48,15 +54,15 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
 
   function makeProblem(id: string, level: number, a: string, b: string): Problem {
     const exact = operation === 'add' ? BigInt(a) + BigInt(b) : BigInt(a) * BigInt(b);
-    const text = exact.toString();
-    return { id, level, prompt: `${a}${op}${b}=`, answer: reverseAnswer ? reverse(text) : text };
+    const text = pad(exact.toString(), longestAnswer);
+    return { id, level, prompt: promptOf(a, b), answer: reverseAnswer ? reverse(text) : text };
   }
 
   function sampleLevel(rng: Rng, level: number, tag: string): Problem {
     const keys = heldoutKeys.get(level) ?? new Set<string>();
     for (;;) {
       const [a, b] = operands(rng, level);
-      if (!keys.has(`${a}${op}${b}=`)) return makeProblem(`${tag}-d${level}-${a}${op}${b}`, level, a, b);
+      if (!keys.has(promptOf(a, b))) return makeProblem(`${tag}-d${level}-${a}${op}${b}`, level, a, b);
     }
   }
 

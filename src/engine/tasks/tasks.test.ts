@@ -33,14 +33,26 @@ describe('arithmetic task', () => {
     expect(wrong.verdict).toContain('expected 168 (reversed 861)');
   });
 
-  it('computes answers and levels from the operands', () => {
-    const task = arithmetic({ reverseAnswer: false });
+  it('writes zero-padded operands and answer least-significant digit first, each digit at a fixed place', () => {
+    const task = arithmetic(); // maxDigits 4
+    const rev = (s: string) => [...s].reverse().join('');
+    for (const p of task.sample(createRng(3), 50, 3)) {
+      const [a, b] = p.prompt.slice(0, -1).split('+');
+      expect([a!.length, b!.length]).toEqual([4, 4]);
+      const [x, y] = [Number(rev(a!)), Number(rev(b!))];
+      expect(Math.max(String(x).length, String(y).length)).toBe(3);
+      expect(p.answer).toBe(rev(String(x + y).padStart(5, '0')));
+    }
+  });
+
+  it('can write plain operands and answers for comparison', () => {
+    const task = arithmetic({ reverseAnswer: false, reverseOperands: false, padOperands: false });
     for (const p of task.sample(createRng(3), 50, 3)) {
       const [a, b] = p.prompt.slice(0, -1).split('+');
       expect(Math.max(a!.length, b!.length)).toBe(3);
       expect(p.answer).toBe(String(Number(a) + Number(b)));
     }
-    const mul = arithmetic({ operation: 'mul', reverseAnswer: false });
+    const mul = arithmetic({ operation: 'mul', reverseAnswer: false, reverseOperands: false, padOperands: false });
     const [p] = mul.sample(createRng(1), 1, 2);
     const [a, b] = p!.prompt.slice(0, -1).split('*');
     expect(p!.answer).toBe(String(Number(a) * Number(b)));
