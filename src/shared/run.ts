@@ -4,6 +4,9 @@ import { BackendName, RunConfig } from './config';
 export const RunStatus = z.enum(['running', 'paused', 'stopping', 'stopped', 'completed', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
+/** The metric a run's best score is: held-out accuracy on the hardest level. */
+export const SCORE_METRIC = 'heldout/acc_hardest';
+
 /** Metrics of one iteration, namespaced per CONVENTIONS (`reward/mean`, `heldout/acc_d4`, ...). */
 export const Metrics = z.record(z.string(), z.number());
 export type Metrics = z.infer<typeof Metrics>;

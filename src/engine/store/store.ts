@@ -10,7 +10,8 @@ import { checkpointFileName, removeTempFiles } from './checkpoint';
 import { migrate } from './schema';
 
 /** The metric whose best value is a run's score. */
-export const SCORE_METRIC = 'heldout/acc_hardest';
+export { SCORE_METRIC } from '../../shared/run';
+import { SCORE_METRIC } from '../../shared/run';
 /** How many checkpoints each run keeps on disk. */
 export const CHECKPOINTS_KEPT = 2;
 const LIVE_STATUSES: RunStatus[] = ['running', 'paused', 'stopping'];

@@ -44,6 +44,15 @@ describe('run store', () => {
     expect(s.detail?.iterationsDone).toBe(3);
   });
 
+  it('keeps the best held-out score up to date as iterations arrive', async () => {
+    await runActions.open('r1');
+    const before = runStore.getState().detail?.bestScore ?? null;
+    runActions.onIteration({ runId: 'r1', iteration: 3, metrics: { 'heldout/acc_hardest': 0.9 } });
+    expect(runStore.getState().detail?.bestScore).toBe(Math.max(before ?? 0, 0.9));
+    runActions.onIteration({ runId: 'r1', iteration: 4, metrics: { 'heldout/acc_hardest': 0.2 } });
+    expect(runStore.getState().detail?.bestScore).toBe(Math.max(before ?? 0, 0.9));
+  });
+
   it('follows status events and enables the matching off-switch buttons', async () => {
     await runActions.open('r1');
     expect(selectCanPause(runStore.getState())).toBe(true);

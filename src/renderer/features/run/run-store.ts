@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventPayload } from '../../../shared/contract';
-import type { RunDetail, RunStatus } from '../../../shared/run';
+import { SCORE_METRIC, type RunDetail, type RunStatus } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { appendMetrics, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
 
@@ -126,7 +126,11 @@ export const runActions = {
     if (payload.runId !== s.runId) return;
     const added = appendMetrics(s.buffers, payload.iteration, payload.metrics);
     const iterations = s.iterations.includes(payload.iteration) ? s.iterations : [...s.iterations, payload.iteration];
-    const detail = s.detail ? { ...s.detail, iterationsDone: Math.max(s.detail.iterationsDone, payload.iteration) } : s.detail;
+    const score = payload.metrics[SCORE_METRIC];
+    const bestScore = (best: number | null): number | null => (score === undefined ? best : best === null ? score : Math.max(best, score));
+    const detail = s.detail
+      ? { ...s.detail, iterationsDone: Math.max(s.detail.iterationsDone, payload.iteration), bestScore: bestScore(s.detail.bestScore) }
+      : s.detail;
     runStore.setState({
       version: s.version + 1, iterations, lastMetrics: { ...payload.metrics }, detail,
       names: added ? [...s.buffers.keys()].sort() : s.names,
