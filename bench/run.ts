@@ -65,8 +65,9 @@ function randomBatch(seed: number): TrainBatch {
   return { sequences, targetStart: sequences.map(() => 1) };
 }
 
-function benchTraining(width: number) {
-  const config: TransformerConfig = { kind: 'transformer', dModel: width, nLayers: LAYERS, nHeads: HEADS, contextLength: CTX, vocabSize: VOCAB };
+/** 'learned' positions match the PyTorch peer's model exactly; 'rope' is what runs use by default. */
+function benchTraining(width: number, positions: 'learned' | 'rope' = 'learned') {
+  const config: TransformerConfig = { kind: 'transformer', dModel: width, nLayers: LAYERS, nHeads: HEADS, contextLength: CTX, vocabSize: VOCAB, positions };
   const policy = createTransformerPolicy(config, createRng(1));
   const batch = randomBatch(2);
   const ms = timeIt(() => policy.trainStep(batch, { learningRate: 1e-3, gradClip: 1 }), QUICK ? 500 : 3000, 3);
@@ -74,14 +75,14 @@ function benchTraining(width: number) {
   policy.dispose();
   const tokens = BATCH * (CTX - 1);
   const flops = trainingFlopsPerStep({ vocab: VOCAB, width, layers: LAYERS, time: CTX - 1, batch: BATCH });
-  return { width, stepMs: ms, medianStepMs: medianMs, tokensPerS: tokens / (ms / 1000), gflops: flops / ms / 1e6 };
+  return { width, positions, stepMs: ms, medianStepMs: medianMs, tokensPerS: tokens / (ms / 1000), gflops: flops / ms / 1e6 };
 }
 
 function benchSampling(useCache: boolean) {
   const newTokens = 32;
   const promptLen = 8;
   // eos -1: no row stops early, so every run generates exactly 32 tokens per row.
-  const config: TransformerConfig = { kind: 'transformer', dModel: 64, nLayers: LAYERS, nHeads: HEADS, contextLength: promptLen + newTokens, vocabSize: VOCAB, eos: -1 };
+  const config: TransformerConfig = { kind: 'transformer', dModel: 64, nLayers: LAYERS, nHeads: HEADS, contextLength: promptLen + newTokens, vocabSize: VOCAB, eos: -1, positions: 'rope' };
   const policy = createTransformerPolicy(config, createRng(1));
   const prompts = randomBatch(3).sequences.map((s) => s.slice(0, promptLen));
   const ms = timeIt(() => policy.sample(prompts, { maxNewTokens: newTokens, temperature: 1, rng: createRng(4), useCache }), QUICK ? 500 : 3000, 2);
@@ -135,6 +136,9 @@ async function main(): Promise<void> {
     return { ...t, ratioToMatmul: t.gflops / peak, torch, oursOverTorch: 'skipped' in torch ? null : t.tokensPerS / torch.tokensPerS };
   });
   result.training = training;
+  const rope = benchTraining(64, 'rope');
+  result.trainingRope = rope;
+  rows.push([`train w64 rotary positions tokens/s (vs learned)`, `${fmt(rope.tokensPerS)} (${fmt(rope.tokensPerS / training[0].tokensPerS, 2)}x)`]);
   const cached = benchSampling(true);
   const uncached = benchSampling(false);
   result.sampling = { cached, uncached, speedup: cached.tokensPerS / uncached.tokensPerS, newTokens: 32, batch: BATCH };
