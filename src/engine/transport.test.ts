@@ -48,6 +48,23 @@ describe('transports', () => {
     expect(input.data).toBeInstanceOf(Float32Array);
   });
 
+  it('serveEngine sends the ready handshake once it listens, and answers what arrives after it', async () => {
+    const [client, engine] = createMemoryPair();
+    const frames: Frame[] = [];
+    const answered = new Promise<void>((resolve) =>
+      client.onMessage((m) => {
+        frames.push(m as Frame);
+        if ((m as Frame).type === 'response') resolve();
+      }),
+    );
+    serveEngine(engine, { handle: async (name) => ({ name }) });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(frames).toEqual([{ type: 'ready' }]);
+    client.send({ type: 'request', id: 1, name: 'system.info', input: {} });
+    await answered;
+    expect(frames[1]).toEqual({ type: 'response', id: 1, ok: true, output: { name: 'system.info' } });
+  });
+
   it('serveEngine answers service errors as coded responses and internal failures as "internal"', async () => {
     const [client, engine] = createMemoryPair();
     serveEngine(engine, {
@@ -59,7 +76,8 @@ describe('transports', () => {
     const answers = new Map<number, Frame>();
     const all = new Promise<void>((resolve) =>
       client.onMessage((m) => {
-        const f = m as Frame & { id: number };
+        const f = m as Frame;
+        if (f.type !== 'response') return;
         answers.set(f.id, f);
         if (answers.size === 2) resolve();
       }),

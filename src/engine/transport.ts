@@ -139,7 +139,8 @@ function errorShape(error: unknown): CodedError {
 
 /**
  * Answers request frames with the service. A malformed frame gets a coded 'invalid_request' response (to the
- * frame's id when it has a usable one, else id -1) and the engine goes on serving.
+ * frame's id when it has a usable one, else id -1) and the engine goes on serving. Once it listens it sends the
+ * `ready` handshake: the host reports the engine ready, and sends the requests it held back, only then.
  */
 export function serveEngine(transport: Transport, service: FrameHandler): void {
   transport.onMessage((message) => {
@@ -162,4 +163,5 @@ export function serveEngine(transport: Transport, service: FrameHandler): void {
       (error: unknown) => transport.send({ type: 'response', id, ok: false, error: errorShape(error).toJSON() }),
     );
   });
+  transport.send({ type: 'ready' });
 }

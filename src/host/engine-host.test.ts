@@ -7,16 +7,28 @@ import { EngineHost, minimalEnv, nodeSpawner, type EngineExit } from './engine-h
 const fakeEngine = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'fake-engine.mjs');
 const hosts: EngineHost[] = [];
 
-function createHost(options: { restartOnCrash?: boolean; execArgv?: string[] } = {}): EngineHost {
+function createHost(
+  options: { restartOnCrash?: boolean; execArgv?: string[]; env?: Record<string, string>; readyTimeoutMs?: number } = {},
+): EngineHost {
   const host = new EngineHost({
     workspace: '/tmp/evolab-test-ws',
     // No tsx unless a test asks for the default: the fake engine is plain JavaScript.
     spawn: nodeSpawner({ entry: fakeEngine, execArgv: 'execArgv' in options ? options.execArgv : [] }),
     restartOnCrash: options.restartOnCrash,
+    env: options.env,
+    readyTimeoutMs: options.readyTimeoutMs,
     echoOutput: false,
   });
   hosts.push(host);
   return host;
+}
+
+/** Rejects after `ms` instead of hanging the test until vitest's timeout, naming what never came. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)),
+  ]);
 }
 
 function nextExit(host: EngineHost): Promise<EngineExit> {
@@ -94,6 +106,45 @@ describe('EngineHost', () => {
     await ready;
     expect(host.pid).not.toBe(firstPid);
     await expect(host.call('echo', { again: true })).resolves.toEqual({ again: true });
+  });
+
+  it('after kill and restart, answers requests sent while starting and the moment it reports ready', async () => {
+    // The fresh engine loses whatever arrives during its first 300 ms, as a process does that is not listening yet.
+    const host = createHost({ env: { EVOLAB_FAKE_LISTEN_AFTER_MS: '300' } });
+    await host.start();
+    await expect(within(host.call('echo', { before: true }), 3000, 'echo after the first start')).resolves.toEqual({ before: true });
+
+    const statuses: string[] = [];
+    let duringStart: Promise<unknown> | null = null;
+    const afterReady = new Promise<unknown>((resolve, reject) => {
+      host.onEvent((name, payload) => {
+        if (name !== 'engine.status') return;
+        const { state } = payload as { state: string };
+        statuses.push(state);
+        if (state === 'starting') duringStart = host.call('echo', { sentWhile: 'starting' });
+        // What a client does on seeing "ready": ask at once (the run screen re-reads its run).
+        if (state === 'ready') host.call('runs.get', { runId: 'r1' }).then(resolve, reject);
+      });
+    });
+    await host.kill(1000);
+    const restarted = host.start();
+    expect(host.state).toBe('starting');
+    await restarted;
+    expect(statuses).toEqual(['killed', 'starting', 'ready']);
+    await expect(within(afterReady, 3000, 'runs.get sent on "ready"')).resolves.toEqual({ id: 'r1', status: 'interrupted' });
+    await expect(within(duringStart!, 3000, 'echo sent while starting')).resolves.toEqual({ sentWhile: 'starting' });
+  });
+
+  it('kills an engine that never sends its handshake and fails the requests it held back', async () => {
+    const host = createHost({ env: { EVOLAB_FAKE_NO_READY: '1' }, readyTimeoutMs: 300 });
+    const exitPromise = nextExit(host);
+    const started = host.start().catch((e: unknown) => e);
+    const held = host.call('echo', {}).catch((e: unknown) => e);
+    const exit = await exitPromise;
+    expect(exit.state).toBe('crashed');
+    expect(exit.reason).toContain('no ready handshake');
+    expect(((await started) as CodedError).code).toBe('engine_unavailable');
+    expect(((await held) as CodedError).code).toBe('engine_crashed');
   });
 
   it('kills an engine stuck in a busy loop within the grace period', async () => {

@@ -42,6 +42,11 @@ export interface EngineHostOptions {
   restartOnCrash?: boolean | { max: number; windowMs: number };
   /** Copy the engine's stdout/stderr to ours. Default true. */
   echoOutput?: boolean;
+  /**
+   * How long a started engine may take to send its `ready` handshake before it is killed and reported as
+   * crashed (its held-back requests fail). Default 60 s: loading the engine is quick, but a busy machine is slow.
+   */
+  readyTimeoutMs?: number;
 }
 
 type EventListener = (name: string, payload: unknown) => void;
@@ -51,6 +56,11 @@ interface Pending {
   resolve(value: unknown): void;
   reject(error: CodedError): void;
   name: string;
+}
+
+interface Held {
+  id: number;
+  frame: Frame;
 }
 
 const STDERR_LINES = 20;
@@ -74,6 +84,9 @@ export class EngineHost {
   private exitWaiters: Array<() => void> = [];
   private crashTimes: number[] = [];
   private startPromise: Promise<void> | null = null;
+  /** Requests made while the engine is starting, sent in order once it says `ready`. */
+  private held: Held[] = [];
+  private startupFailure: string | null = null;
 
   constructor(private readonly options: EngineHostOptions) {
     this.spawnProcess = options.spawn ?? nodeSpawner();
@@ -87,11 +100,16 @@ export class EngineHost {
     return this.process?.pid;
   }
 
-  /** Starts the engine; resolves once the process exists, rejects if it died before that. */
+  /**
+   * Starts the engine; resolves once it has sent its `ready` handshake (its service exists and it listens for
+   * requests), rejects if it died before that. The OS 'spawn' event is not enough: the new process still has to
+   * load its modules and attach its message handler, and a request it misses is never answered.
+   */
   start(): Promise<void> {
     if (this.process && this.startPromise) return this.startPromise;
     this.intent = null;
     this.stderrTail = [];
+    this.startupFailure = null;
     this.setState('starting');
     const proc = this.spawnProcess({
       workspace: this.options.workspace,
@@ -99,22 +117,38 @@ export class EngineHost {
       args: ['--workspace', this.options.workspace, ...(this.options.args ?? [])],
     });
     this.process = proc;
+    let readyTimer: ReturnType<typeof setTimeout> | undefined;
     this.startPromise = new Promise<void>((resolve, reject) => {
       proc.onSpawn(() => {
+        if (this.process !== proc || this.currentState !== 'starting') return;
+        const timeoutMs = this.options.readyTimeoutMs ?? 60_000;
+        readyTimer = setTimeout(() => {
+          if (this.process !== proc || this.currentState !== 'starting') return;
+          this.startupFailure = `no ready handshake within ${Math.round(timeoutMs / 1000)} s`;
+          proc.signal('SIGKILL');
+        }, timeoutMs);
+      });
+      proc.onMessage((message) => {
         if (this.process !== proc) return;
-        this.setState('ready');
-        resolve();
+        if (isReadyFrame(message)) {
+          clearTimeout(readyTimer);
+          if (this.currentState !== 'starting') return;
+          this.setState('ready');
+          this.flushHeld(proc);
+          resolve();
+          return;
+        }
+        this.handleMessage(message);
       });
       proc.onExit((info) => {
+        clearTimeout(readyTimer);
+        const reason = this.describeExit(info);
         this.handleExit(proc, info);
-        reject(new CodedError('engine_unavailable', `The engine did not start: ${this.describeExit(info)}`));
+        reject(new CodedError('engine_unavailable', `The engine did not start: ${reason}`));
       });
     });
     // Callers that ignore the promise must not see an unhandled rejection; the exit is reported anyway.
     this.startPromise.catch(() => undefined);
-    proc.onMessage((message) => {
-      if (this.process === proc) this.handleMessage(message);
-    });
     proc.onOutput((text, stream) => {
       if (stream === 'stderr') this.recordStderr(text);
       if (this.options.echoOutput ?? true) process.stderr.write(text);
@@ -131,21 +165,37 @@ export class EngineHost {
   /** The untyped form of request, for routers that have already validated `name` and `input`. */
   call(name: string, input: unknown): Promise<unknown> {
     const proc = this.process;
-    if (!proc || (this.currentState !== 'starting' && this.currentState !== 'ready')) {
+    // 'starting' is announced before the process exists, so a listener of that status may already ask.
+    const starting = this.currentState === 'starting';
+    if (!starting && (!proc || this.currentState !== 'ready')) {
       return Promise.reject(
         new CodedError('engine_unavailable', `The engine is not running (state: ${this.currentState}); start it again or restart Evolab.`),
       );
     }
     const id = this.nextId++;
+    const frame: Frame = { type: 'request', id, name, input };
     return new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, name });
-      try {
-        proc.send({ type: 'request', id, name, input });
-      } catch (error) {
-        this.pending.delete(id);
-        reject(new CodedError('engine_unavailable', `Could not send "${name}" to the engine: ${String(error)}`));
-      }
+      // Until the engine's handshake nothing is sent: the process may not be listening yet.
+      if (starting || !proc) this.held.push({ id, frame });
+      else this.deliver(proc, id, frame);
     });
+  }
+
+  private deliver(proc: EngineProcess, id: number, frame: Frame): void {
+    try {
+      proc.send(frame);
+    } catch (error) {
+      const waiting = this.pending.get(id);
+      this.pending.delete(id);
+      waiting?.reject(new CodedError('engine_unavailable', `Could not send "${waiting.name}" to the engine: ${String(error)}`));
+    }
+  }
+
+  private flushHeld(proc: EngineProcess): void {
+    for (const { id, frame } of this.held.splice(0)) {
+      if (this.pending.has(id)) this.deliver(proc, id, frame);
+    }
   }
 
   /** Every event frame of the engine, and the host's own `engine.status`. Returns an unsubscribe function. */
@@ -207,6 +257,7 @@ export class EngineHost {
       this.emit(frame.name, frame.payload);
       return;
     }
+    // A second handshake from the same process changes nothing.
     if (frame.type !== 'response') return;
     const waiting = this.pending.get(frame.id);
     if (!waiting) return;
@@ -221,6 +272,7 @@ export class EngineHost {
     this.startPromise = null;
     const state = this.intent ?? 'crashed';
     this.intent = null;
+    this.held = [];
     const exit: EngineExit = {
       state,
       code: info.code,
@@ -262,7 +314,8 @@ export class EngineHost {
   }
 
   private describeExit(info: ExitInfo): string {
-    const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code ?? 'unknown'}`;
+    const signalled = info.signal ? `signal ${info.signal}` : `exit code ${info.code ?? 'unknown'}`;
+    const how = this.startupFailure ? `${this.startupFailure}, ended with ${signalled}` : signalled;
     const last = this.stderrTail.at(-1);
     return last ? `${how}; last error output: ${last}` : how;
   }
@@ -284,4 +337,8 @@ export class EngineHost {
   private emit(name: string, payload: unknown): void {
     for (const listener of this.eventListeners) listener(name, payload);
   }
+}
+
+function isReadyFrame(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready';
 }

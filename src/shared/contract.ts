@@ -97,6 +97,9 @@ export const Frame = z.union([
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), output: z.unknown() }),
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(false), error: CodedErrorShape }),
   z.object({ type: z.literal('event'), name: z.string(), payload: z.unknown() }),
+  // The engine's handshake: sent once its service exists and it listens for requests. Until then the host
+  // reports the engine as 'starting' and holds requests back.
+  z.object({ type: z.literal('ready') }),
 ]);
 export type Frame = z.infer<typeof Frame>;
 
