@@ -35,6 +35,62 @@ describe('transports', () => {
     expect(port.posted).toEqual([request]);
   });
 
+  it('Electron parentPort: takes the MessagePort main hands over, streams events on it, answers requests where they came from', async () => {
+    const parent = Object.assign(new EventEmitter(), { posted: [] as unknown[], postMessage(m: unknown) { this.posted.push(m); } });
+    const fakePort = () =>
+      Object.assign(new EventEmitter(), {
+        posted: [] as unknown[],
+        started: false,
+        closed: false,
+        postMessage(m: unknown) { this.posted.push(m); },
+        start() { this.started = true; },
+        close() { this.closed = true; },
+      });
+    const t = parentPortTransport(parent);
+    serveEngine(t, { handle: async (name) => ({ name }) });
+    expect(parent.posted).toEqual([{ type: 'ready' }]);
+    const event: Frame = { type: 'event', name: 'run.log', payload: { level: 'info', message: 'before' } };
+    t.send(event);
+    expect(parent.posted.at(-1)).toEqual(event);
+
+    const first = fakePort();
+    parent.emit('message', { data: { type: 'evolab:port' }, ports: [first] });
+    expect(first.started).toBe(true);
+    // No invalid_request for the hand-off: it is not a frame for the service.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(parent.posted).toHaveLength(2);
+    const metrics: Frame = { type: 'event', name: 'run.metrics', payload: { runId: 'r1', batch: new Float32Array([1]) } };
+    t.send(metrics);
+    t.send({ type: 'ready' });
+    expect(first.posted).toEqual([metrics]);
+    expect(parent.posted.at(-1)).toEqual({ type: 'ready' });
+
+    // A request from the renderer on the port is answered on the port; one from main, on parentPort.
+    first.emit('message', { data: { type: 'request', id: 1, name: 'runs.list', input: {} } });
+    parent.emit('message', { data: { type: 'request', id: 2, name: 'system.info', input: {} } });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(first.posted.at(-1)).toEqual({ type: 'response', id: 1, ok: true, output: { name: 'runs.list' } });
+    expect(parent.posted.at(-1)).toEqual({ type: 'response', id: 2, ok: true, output: { name: 'system.info' } });
+
+    // A reloaded page brings a new port: the old one is closed and hears nothing more.
+    const second = fakePort();
+    parent.emit('message', { data: { type: 'evolab:port' }, ports: [second] });
+    expect(first.closed).toBe(true);
+    t.send(event);
+    expect(second.posted).toEqual([event]);
+    expect(first.posted).toHaveLength(2);
+    first.emit('message', { data: { type: 'request', id: 3, name: 'runs.list', input: {} } });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(first.posted).toHaveLength(2);
+
+    // The renderer went away: events go to main again.
+    second.emit('close');
+    t.send(event);
+    expect(parent.posted.at(-1)).toEqual(event);
+    t.close();
+    expect(parent.listenerCount('message')).toBe(0);
+  });
+
   it('in-memory pair: copies every frame (typed arrays included) and delivers asynchronously', async () => {
     const [a, b] = createMemoryPair();
     const got: Frame[] = [];

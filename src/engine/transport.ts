@@ -1,4 +1,4 @@
-import { Frame } from '../shared/contract';
+import { ENGINE_PORT_MESSAGE, Frame } from '../shared/contract';
 import { CodedError } from '../shared/errors';
 
 /**
@@ -6,9 +6,13 @@ import { CodedError } from '../shared/errors';
  * (typed structurally: the engine never imports electron), and an in-memory pair for tests.
  */
 export interface Transport {
+  /** Events and the handshake. Electron's adapter sends events on the MessagePort main handed over, if any. */
   send(frame: Frame): void;
-  /** Raw messages: they are validated by serveEngine, since a peer may send anything. */
-  onMessage(callback: (message: unknown) => void): void;
+  /**
+   * Raw messages: they are validated by serveEngine, since a peer may send anything. `reply` answers on the
+   * channel the message came from (the parent, or a port a renderer asks on).
+   */
+  onMessage(callback: (message: unknown, reply: (frame: Frame) => void) => void): void;
   close(): void;
 }
 
@@ -30,8 +34,9 @@ export function childProcessTransport(proc: IpcProcess = process as IpcProcess):
       send(frame);
     },
     onMessage: (callback) => {
-      listeners.push(callback);
-      proc.on('message', callback);
+      const listener = (message: unknown) => callback(message, send);
+      listeners.push(listener);
+      proc.on('message', listener);
     },
     close: () => {
       for (const l of listeners.splice(0)) proc.off('message', l);
@@ -40,24 +45,79 @@ export function childProcessTransport(proc: IpcProcess = process as IpcProcess):
   };
 }
 
+/** Electron's MessagePortMain, described by shape (the engine never imports electron). */
+export interface MessagePortLike {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  start(): void;
+  close(): void;
+}
+
+/** What parentPort's 'message' event carries: the data, and the ports transferred with it. */
+export interface ParentPortEvent {
+  data: unknown;
+  ports?: readonly MessagePortLike[];
+}
+
 /** Electron's utilityProcess `process.parentPort`, described by shape. */
 export interface ParentPortLike {
   postMessage(message: unknown): void;
-  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
-  off?(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  on(event: 'message', listener: (event: ParentPortEvent) => void): unknown;
+  off?(event: 'message', listener: (event: ParentPortEvent) => void): unknown;
 }
 
-export function parentPortTransport(port: ParentPortLike): Transport {
-  const listeners: Array<(event: { data: unknown }) => void> = [];
+function isPortHandOff(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === ENGINE_PORT_MESSAGE.type;
+}
+
+/**
+ * Electron's parentPort. Main may hand over one end of a MessageChannelMain (`{type: 'evolab:port'}` with the
+ * port in `event.ports`); the renderer holds the other end. From then on events go on that port, so streamed
+ * metrics do not pass through main, while the handshake stays on parentPort for the host in main. Requests are
+ * answered where they came from: parentPort, or the port when the renderer asks on it. A newer port replaces
+ * the older one (a reloaded page, a new window); when the port closes, events go to parentPort again.
+ */
+export function parentPortTransport(parent: ParentPortLike): Transport {
+  const callbacks: Array<(message: unknown, reply: (frame: Frame) => void) => void> = [];
+  let port: MessagePortLike | null = null;
+  const toParent = (frame: Frame) => parent.postMessage(frame);
+  const adopt = (next: MessagePortLike) => {
+    const previous = port;
+    port = next;
+    previous?.close();
+    const toPort = (frame: Frame) => next.postMessage(frame);
+    next.on('message', (event) => {
+      if (port !== next) return;
+      for (const callback of callbacks) callback(event.data, toPort);
+    });
+    next.on('close', () => {
+      if (port === next) port = null;
+    });
+    next.start();
+  };
+  const onParentMessage = (event: ParentPortEvent) => {
+    if (isPortHandOff(event.data)) {
+      const next = event.ports?.[0];
+      if (next) adopt(next);
+      return;
+    }
+    for (const callback of callbacks) callback(event.data, toParent);
+  };
   return {
-    send: (frame) => port.postMessage(frame),
+    send: (frame) => {
+      if (frame.type === 'event' && port) port.postMessage(frame);
+      else toParent(frame);
+    },
     onMessage: (callback) => {
-      const listener = (event: { data: unknown }) => callback(event.data);
-      listeners.push(listener);
-      port.on('message', listener);
+      if (callbacks.length === 0) parent.on('message', onParentMessage);
+      callbacks.push(callback);
     },
     close: () => {
-      for (const l of listeners.splice(0)) port.off?.('message', l);
+      if (callbacks.length > 0) parent.off?.('message', onParentMessage);
+      callbacks.length = 0;
+      port?.close();
+      port = null;
     },
   };
 }
@@ -97,8 +157,8 @@ export function createMemoryPair(): [MemoryTransport, MemoryTransport] {
           const copy = fault === 'garble' ? garble(message) : structuredClone(message);
           setImmediate(() => peer?.deliver(copy));
         },
-        onMessage(callback: (message: unknown) => void) {
-          listeners.push(callback);
+        onMessage(callback: (message: unknown, reply: (frame: Frame) => void) => void) {
+          listeners.push((message) => callback(message, end.transport.send));
         },
         close() {
           closed = true;
@@ -143,13 +203,13 @@ function errorShape(error: unknown): CodedError {
  * `ready` handshake: the host reports the engine ready, and sends the requests it held back, only then.
  */
 export function serveEngine(transport: Transport, service: FrameHandler): void {
-  transport.onMessage((message) => {
+  transport.onMessage((message, reply) => {
     const parsed = Frame.safeParse(message);
     if (!parsed.success || parsed.data.type !== 'request') {
       const raw = typeof message === 'object' && message !== null ? (message as { id?: unknown }).id : undefined;
       const id = typeof raw === 'number' && Number.isInteger(raw) ? raw : -1;
       const why = parsed.success ? `a "${parsed.data.type}" frame cannot be sent to the engine` : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      transport.send({
+      reply({
         type: 'response',
         id,
         ok: false,
@@ -159,8 +219,8 @@ export function serveEngine(transport: Transport, service: FrameHandler): void {
     }
     const { id, name, input } = parsed.data;
     service.handle(name, input).then(
-      (output) => transport.send({ type: 'response', id, ok: true, output }),
-      (error: unknown) => transport.send({ type: 'response', id, ok: false, error: errorShape(error).toJSON() }),
+      (output) => reply({ type: 'response', id, ok: true, output }),
+      (error: unknown) => reply({ type: 'response', id, ok: false, error: errorShape(error).toJSON() }),
     );
   });
   transport.send({ type: 'ready' });

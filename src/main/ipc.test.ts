@@ -11,7 +11,9 @@ const { createRouter } = await import('../host/serve-router');
 type Engine = ReturnType<typeof fakeEngine>;
 const createRequestHandler = (engine: Engine, location: typeof renderer, options: { defaultBackend?: string } = {}) =>
   createHandler(createRouter(engine, options), location);
-const { ENGINE_PORT_MESSAGE, PORT_CHANNEL, REQUEST_CHANNEL } = await import('../preload/channels');
+const { PORT_CHANNEL, REQUEST_CHANNEL } = await import('../preload/channels');
+const { ENGINE_PORT_MESSAGE } = await import('../shared/contract');
+const { parentPortTransport, serveEngine } = await import('../engine/transport');
 
 const indexFile = path.resolve('/opt/evolab/resources/app.asar/out/renderer/index.html');
 const renderer = { indexFile };
@@ -106,7 +108,9 @@ function memoryChannel() {
   b.peer = a;
   const wrap = (port: ReturnType<typeof makePort>) => ({
     postMessage: (data: unknown) => port.peer?.listeners.forEach((l) => l({ data: structuredClone(data) })),
-    on: (_event: 'message', listener: Listener) => port.listeners.push(listener),
+    on: (event: 'message' | 'close', listener: Listener) => {
+      if (event === 'message') port.listeners.push(listener);
+    },
     start: () => undefined,
     close: () => undefined,
   });
@@ -129,5 +133,40 @@ describe('the MessagePort hand-off', () => {
     const frame = { type: 'event', name: 'run.iteration', payload: { runId: 'r1', iteration: 3, metrics: { 'reward/mean': 0.5 } } };
     engineEnd.postMessage(frame);
     expect(received).toEqual([frame]);
+  });
+
+  it('reaches the engine parentPort transport: it streams events to the renderer end and answers requests there', async () => {
+    const channel = memoryChannel();
+    // The utility process as main sees it, wired to the engine's process.parentPort (data + transferred ports).
+    type ParentListener = (event: { data: unknown; ports?: unknown[] }) => void;
+    const parentListeners: ParentListener[] = [];
+    const toMain: unknown[] = [];
+    const parentPort = {
+      postMessage: (message: unknown) => toMain.push(message),
+      on: (_event: 'message', listener: ParentListener) => parentListeners.push(listener),
+    };
+    const utilityProcess = {
+      postMessage: (message: unknown, transfer?: unknown[]) =>
+        parentListeners.forEach((l) => l({ data: structuredClone(message), ports: transfer ?? [] })),
+    };
+    const transport = parentPortTransport(parentPort as never);
+    serveEngine(transport, { handle: async (name) => ({ answered: name }) });
+    expect(toMain).toEqual([{ type: 'ready' }]);
+
+    const contents = { postMessage: vi.fn() };
+    handOffPort(() => channel as never, utilityProcess as never, contents);
+    const rendererEnd = contents.postMessage.mock.calls[0][2][0] as typeof channel.port2;
+    const received: unknown[] = [];
+    rendererEnd.on('message', (event) => received.push(event.data));
+
+    transport.send({ type: 'event', name: 'run.iteration', payload: { runId: 'r1', iteration: 1 } });
+    rendererEnd.postMessage({ type: 'request', id: 5, name: 'runs.list', input: {} });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(received).toEqual([
+      { type: 'event', name: 'run.iteration', payload: { runId: 'r1', iteration: 1 } },
+      { type: 'response', id: 5, ok: true, output: { answered: 'runs.list' } },
+    ]);
+    // Nothing of it went through main, and the hand-off itself was not answered as a malformed frame.
+    expect(toMain).toEqual([{ type: 'ready' }]);
   });
 });

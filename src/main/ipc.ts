@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { IpcMain, IpcMainInvokeEvent, MessageChannelMain, MessagePortMain } from 'electron';
 import { CodedError, type CodedErrorShape } from '../shared/errors';
 import { toErrorShape } from '../host/serve-router';
-import { ENGINE_PORT_MESSAGE, PORT_CHANNEL, REQUEST_CHANNEL } from '../preload/channels';
+import { ENGINE_PORT_MESSAGE } from '../shared/contract';
+import { PORT_CHANNEL, REQUEST_CHANNEL } from '../preload/channels';
 
 export type IpcReply = { ok: true; output: unknown } | { ok: false; error: CodedErrorShape };
 

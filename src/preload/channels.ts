@@ -2,6 +2,3 @@
 export const REQUEST_CHANNEL = 'evolab:request';
 export const EVENT_CHANNEL = 'evolab:event';
 export const PORT_CHANNEL = 'evolab:port';
-
-/** The message main posts to the engine utility process together with its end of a MessageChannelMain. */
-export const ENGINE_PORT_MESSAGE = { type: 'evolab:port' } as const;

@@ -103,6 +103,12 @@ export const Frame = z.union([
 ]);
 export type Frame = z.infer<typeof Frame>;
 
+/**
+ * What Electron main posts to the engine utility process together with one end of a MessageChannelMain (the
+ * renderer gets the other end): from then on the engine streams its events on that port, past main.
+ */
+export const ENGINE_PORT_MESSAGE = { type: 'evolab:port' } as const;
+
 /** What the renderer (and any client) talks to: the preload bridge in Electron, a WebSocket under `evolab serve`. */
 export interface Bridge {
   request<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>>;

@@ -1,0 +1,64 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Bridge } from '../shared/contract';
+
+// The preload runs against a mocked Electron: what it registers on ipcRenderer and exposes through contextBridge.
+const electron = vi.hoisted(() => ({
+  handlers: new Map<string, (event: { ports: unknown[] }, message?: unknown) => void>(),
+  exposed: new Map<string, unknown>(),
+  invoke: vi.fn<(...args: unknown[]) => Promise<unknown>>(),
+}));
+vi.mock('electron', () => {
+  return {
+    contextBridge: { exposeInMainWorld: (key: string, value: unknown) => electron.exposed.set(key, value) },
+    ipcRenderer: {
+      on: (channel: string, handler: (event: { ports: unknown[] }, message?: unknown) => void) => electron.handlers.set(channel, handler),
+      invoke: (...args: unknown[]) => electron.invoke(...args),
+    },
+  };
+});
+
+await import('./index');
+const { EVENT_CHANNEL, PORT_CHANNEL, REQUEST_CHANNEL } = await import('./channels');
+const bridge = electron.exposed.get('evolab') as Bridge;
+
+/** A renderer-side MessagePort as Electron gives it to the preload (event.ports[0]). */
+function fakePort() {
+  return { onmessage: null as null | ((event: { data: unknown }) => void), start: vi.fn(), close: vi.fn(), postMessage: vi.fn() };
+}
+
+describe('the preload bridge', () => {
+  it('delivers the events of the engine port main hands over, and of main itself, to subscribers', () => {
+    const got: unknown[] = [];
+    const off = bridge.subscribe('run.log', (payload) => got.push(payload));
+
+    const first = fakePort();
+    electron.handlers.get(PORT_CHANNEL)!({ ports: [first] }, null);
+    expect(first.start).toHaveBeenCalled();
+    first.onmessage!({ data: { type: 'event', name: 'run.log', payload: { level: 'info', message: 'on the port' } } });
+    // Responses and handshakes are not events.
+    first.onmessage!({ data: { type: 'response', id: 1, ok: true, output: [] } });
+    electron.handlers.get(EVENT_CHANNEL)!({ ports: [] }, { type: 'event', name: 'run.log', payload: { level: 'warn', message: 'via main' } });
+    expect(got).toEqual([
+      { level: 'info', message: 'on the port' },
+      { level: 'warn', message: 'via main' },
+    ]);
+
+    // A restarted engine comes with a new port: the old one is closed.
+    const second = fakePort();
+    electron.handlers.get(PORT_CHANNEL)!({ ports: [second] }, null);
+    expect(first.close).toHaveBeenCalled();
+    second.onmessage!({ data: { type: 'event', name: 'run.log', payload: { level: 'info', message: 'new port' } } });
+    expect(got).toHaveLength(3);
+    off();
+    second.onmessage!({ data: { type: 'event', name: 'run.log', payload: { level: 'info', message: 'unsubscribed' } } });
+    expect(got).toHaveLength(3);
+  });
+
+  it('sends requests through main and turns coded failures into plain objects with code and issues', async () => {
+    electron.invoke.mockResolvedValueOnce({ ok: true, output: [] });
+    await expect(bridge.request('runs.list', {})).resolves.toEqual([]);
+    expect(electron.invoke).toHaveBeenCalledWith(REQUEST_CHANNEL, 'runs.list', {});
+    electron.invoke.mockResolvedValueOnce({ ok: false, error: { code: 'unknown_run', message: 'No run "x".', issues: [] } });
+    await expect(bridge.request('runs.get', { runId: 'x' })).rejects.toMatchObject({ code: 'unknown_run', issues: [] });
+  });
+});
