@@ -1,6 +1,10 @@
 import { recordLatency } from './latency-report';
 import { expect, test } from './fixtures';
 import type { LatencySample } from './pages/run-page';
+import { findPreset } from '../src/shared/presets';
+
+/** Self-improvement iterations of the smoke preset the gallery test starts (the warm-up is iteration 0). */
+const N = findPreset('addition-star-smoke')!.config.iterations;
 
 /**
  * One smoke run from the gallery to completion, then the same workspace under a restarted host; and one
@@ -21,11 +25,11 @@ test('a smoke preset started from the gallery fills its charts and completes', a
   await expect(run.charts().first()).not.toHaveAttribute('data-points', '0');
   await app.screenshot('run-live');
   await run.waitForStatus('completed', 300_000);
-  await expect(run.timelineDone()).toHaveCount(3);
+  await expect(run.timelineDone()).toHaveCount(N);
   await app.screenshot('run-completed');
   await app.go('#/runs');
   await expect(app.runs().row(completedRunId)).toContainText('completed');
-  await expect(app.runs().row(completedRunId)).toContainText('3 / 3');
+  await expect(app.runs().row(completedRunId)).toContainText(`${N} / ${N}`);
   await app.screenshot('runs');
 });
 
@@ -84,9 +88,9 @@ test('after a host restart the run reopens with every iteration', async ({ app, 
   await app.open(`#/runs/${encodeURIComponent(completedRunId)}`);
   const run = app.run();
   await run.waitForStatus('completed', 30_000);
-  await expect(run.timelineDone()).toHaveCount(3);
-  await expect(run.charts().first()).toHaveAttribute('data-points', '3');
-  await expect(page.getByTestId('iterations-done')).toHaveText('3 / 3');
+  await expect(run.timelineDone()).toHaveCount(N);
+  await expect(run.charts().first()).toHaveAttribute('data-points', String(N));
+  await expect(page.getByTestId('iterations-done')).toHaveText(`${N} / ${N}`);
 });
 
 test('trajectories can be browsed with filters and across iterations', async ({ app }) => {

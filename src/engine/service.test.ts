@@ -111,7 +111,7 @@ describe('EngineService over the in-memory transport', () => {
   });
 
   it('runs one run at a time, streams events, and serves its metrics and trajectories', async () => {
-    const { runId } = (await ok('runs.start', { preset: 'addition-star-smoke', seed: 3 })) as { runId: string };
+    const { runId } = (await ok('runs.start', { preset: 'addition-star-smoke', seed: 3, config: { iterations: 3 } })) as { runId: string };
     expect((await fails('runs.start', { preset: 'addition-star-smoke' })).code).toBe('run_busy');
     expect(await service.waitForRun(runId)).toBe('completed');
     const detail = (await ok('runs.get', { runId })) as { status: string; seed: number; lastCheckpointIteration: number };

@@ -6,10 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metrics } from '../shared/run';
 import { Store } from '../engine/store/store';
+import { findPreset } from '../shared/presets';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = path.join(root, 'bin', 'evolab.js');
 const PRESET = 'addition-star-smoke';
+/** Iteration 0 (the warm-up) and every self-improvement iteration of the preset. */
+const ALL_ITERATIONS = Array.from({ length: findPreset(PRESET)!.config.iterations + 1 }, (_, i) => i);
 let tmp: string;
 
 beforeAll(() => {
@@ -72,7 +75,7 @@ describe('evolab CLI', () => {
     const refLines = jsonLines(ref.stdout);
     const refDone = refLines.at(-1)!;
     expect(refDone).toMatchObject({ event: 'done', status: 'completed' });
-    expect(refLines.filter((l) => l.event === 'iteration').map((l) => l.iteration)).toEqual([0, 1, 2, 3]);
+    expect(refLines.filter((l) => l.event === 'iteration').map((l) => l.iteration)).toEqual(ALL_ITERATIONS);
 
     // Determinism: a second uninterrupted run with the same config and seed, iteration by iteration.
     const wsTwin = path.join(tmp, 'twin');
@@ -103,7 +106,7 @@ describe('evolab CLI', () => {
     expect(done).toMatchObject({ event: 'done', runId: run.id, status: 'completed' });
 
     const check = Store.open(ws);
-    expect(check.iterationNumbers(run.id)).toEqual([0, 1, 2, 3]);
+    expect(check.iterationNumbers(run.id)).toEqual(ALL_ITERATIONS);
     check.close();
     expect(storedMetrics(ws, run.id)).toEqual(storedMetrics(wsRef, refDone.runId!));
   }, 600_000);
@@ -195,10 +198,10 @@ describe('evolab CLI', () => {
     };
     expect(data.status).toBe('completed');
     expect(data.config.preset).toBe(PRESET);
-    expect(data.iterations.map((i) => i.iteration)).toEqual([0, 1, 2, 3]);
+    expect(data.iterations.map((i) => i.iteration)).toEqual(ALL_ITERATIONS);
     expect(data.iterations[1].trajectories.count).toBeGreaterThan(0);
     expect(data.iterations[1].trajectories.kept).toBeLessThanOrEqual(data.iterations[1].trajectories.count);
-    expect(typeof data.iterations[3].metrics['heldout/acc_hardest']).toBe('number');
+    expect(typeof data.iterations.at(-1)!.metrics['heldout/acc_hardest']).toBe('number');
 
     const unknown = await cli(['export', 'no-such-run', '--out', path.join(tmp, 'x.json'), '--workspace', ws]);
     expect(unknown.code).not.toBe(0);

@@ -6,6 +6,8 @@ import type { PresetInfo } from './run';
  * under a minute on the CPU (WASM) backend and are what the tests and the end-to-end suite run.
  */
 const addition = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 6 } as const;
+// Self-improvement rounds are cheap next to the warm-up (a few seconds each on WASM), so the full presets run many.
+const fullStar = { promptsPerIteration: 128, trainStepsPerIteration: 40, reward: 'majority' } as const;
 const additionSmoke = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 4, heldoutPerLevel: 96 } as const;
 const smokePolicy = { dModel: 32, nLayers: 2, nHeads: 4, contextLength: 20 };
 const smokeOptim = { learningRate: 5e-3 };
@@ -18,21 +20,21 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     title: 'Addition · B-STaR',
     summary: 'Warm up on 1-3 digit sums, then self-improve towards 6 digits; temperature and threshold re-chosen each iteration by the balance score.',
     smoke: false,
-    config: { task: addition, iterations: 12, warmup: { steps: 2000 }, recipe: { kind: 'star', reward: 'majority', balance: { enabled: true } } },
+    config: { task: addition, iterations: 30, warmup: { steps: 2000 }, recipe: { kind: 'star', ...fullStar, balance: { enabled: true } } },
   },
   {
     id: 'addition-star',
     title: 'Addition · STaR (fixed temperature)',
     summary: 'The same loop as addition-bstar with a fixed temperature and threshold, for comparison.',
     smoke: false,
-    config: { task: addition, iterations: 12, warmup: { steps: 2000 }, recipe: { kind: 'star', reward: 'majority', balance: { enabled: false } } },
+    config: { task: addition, iterations: 30, warmup: { steps: 2000 }, recipe: { kind: 'star', ...fullStar, balance: { enabled: false } } },
   },
   {
     id: 'addition-grpo',
     title: 'Addition · GRPO',
     summary: 'Group-relative policy gradient on the verifier\'s reward, with a KL leash to the warm-up policy.',
     smoke: false,
-    config: { task: addition, iterations: 12, warmup: { steps: 2000 }, recipe: { kind: 'grpo' } },
+    config: { task: addition, iterations: 30, warmup: { steps: 2000 }, recipe: { kind: 'grpo', promptsPerIteration: 64 } },
   },
   {
     id: 'addition-bstar-smoke',
