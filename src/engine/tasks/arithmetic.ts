@@ -93,14 +93,30 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
       const answer = problem.answer ?? '';
       const got = output.trim();
       const correct = got === answer;
-      return { correct, reward: correct ? 1 : 0, verdict: describe(correct, answer, got, reverseAnswer) };
+      return { correct, reward: correct ? 1 : 0, verdict: describe(problem.prompt, correct, answer, got, { op, reverseOperands, reverseAnswer }) };
     },
   };
 }
 
-function describe(correct: boolean, answer: string, got: string, reversed: boolean): string {
-  const show = (s: string): string => (reversed && /^\d+$/.test(s) ? `${reverse(s)} (reversed ${s})` : JSON.stringify(s));
-  return correct ? `correct: ${show(answer)}` : `expected ${show(answer)}, got ${got === '' ? 'nothing' : show(got)}`;
+/**
+ * The verdict in ordinary notation, since prompts and answers are written least-significant digit first:
+ * "correct: 7313+9 = 7322" or "expected 7313+9 = 7322, got 7422 (as written: 22470)".
+ */
+function describe(prompt: string, correct: boolean, answer: string, got: string, format: { op: string; reverseOperands: boolean; reverseAnswer: boolean }): string {
+  const { op, reverseOperands, reverseAnswer } = format;
+  const operands = prompt.replace(/=$/, '').split(op).map((x) => plain(x, reverseOperands));
+  const sum = `${operands.join(op)} = ${plain(answer, reverseAnswer)}`;
+  if (correct) return `correct: ${sum}`;
+  if (got === '') return `expected ${sum}, got nothing`;
+  if (!/^\d+$/.test(got)) return `expected ${sum}, got ${JSON.stringify(got)}`;
+  const asWritten = reverseAnswer || got.length !== plain(got, reverseAnswer).length ? ` (as written: ${got})` : '';
+  return `expected ${sum}, got ${plain(got, reverseAnswer)}${asWritten}`;
+}
+
+/** Digits as a person writes them: most-significant first, no leading zeros. */
+function plain(digits: string, reversed: boolean): string {
+  const ordered = reversed ? reverse(digits) : digits;
+  return ordered.replace(/^0+(?=\d)/, '');
 }
 
 /** One operand with `level` digits, the other with 1..level, in random order. */

@@ -24,13 +24,21 @@ describe('tokenizer', () => {
 });
 
 describe('arithmetic task', () => {
-  it('writes reversed sums and says so in the verdict', () => {
-    const task = arithmetic();
-    const p = { id: 'x', level: 3, prompt: '123+45=', answer: '861' };
-    expect(task.verify(p, '861')).toMatchObject({ correct: true, reward: 1 });
-    const wrong = task.verify(p, '961');
+  it('states the verdict in ordinary notation whatever the written digit order', () => {
+    const task = arithmetic(); // operands and answer least-significant digit first
+    const [p] = task.sample(createRng(4), 1, 3);
+    const rev = (x: string) => [...x].reverse().join('');
+    const [a, b] = p!.prompt.slice(0, -1).split('+').map((x) => String(Number(rev(x))));
+    const sum = String(Number(a) + Number(b));
+    expect(task.verify(p!, p!.answer!)).toMatchObject({ correct: true, reward: 1, verdict: `correct: ${a}+${b} = ${sum}` });
+    const off = String(Number(sum) + 1);
+    const written = rev(off.padStart(5, '0'));
+    const wrong = task.verify(p!, written);
     expect(wrong.correct).toBe(false);
-    expect(wrong.verdict).toContain('expected 168 (reversed 861)');
+    expect(wrong.verdict).toBe(`expected ${a}+${b} = ${sum}, got ${off} (as written: ${written})`);
+    expect(task.verify(p!, '').verdict).toBe(`expected ${a}+${b} = ${sum}, got nothing`);
+    const plainTask = arithmetic({ reverseAnswer: false, reverseOperands: false, padOperands: false });
+    expect(plainTask.verify({ id: 'y', level: 3, prompt: '123+45=', answer: '168' }, '169').verdict).toBe('expected 123+45 = 168, got 169');
   });
 
   it('writes zero-padded operands and answer least-significant digit first, each digit at a fixed place', () => {
