@@ -1,15 +1,7 @@
 import { recordLatency } from './latency-report';
 import { expect, test } from './fixtures';
+import type { FrameStats } from '../src/renderer/features/bench/frame-stats';
 
-interface FrameStats {
-  points: number;
-  charts: number;
-  frames: number;
-  p50: number;
-  p95: number;
-  max: number;
-  done: boolean;
-}
 
 test('charts stay smooth while streaming 100k points each', async ({ app }) => {
   await app.go('#/bench/charts?points=100000&charts=4&seconds=3');
