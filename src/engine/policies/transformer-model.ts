@@ -63,7 +63,11 @@ export interface LayerCache {
   v: T;
 }
 
-/** Rotary tables for the queries/keys of one forward: [B*H, Tq, hd] each, per-row positions already applied. */
+/**
+ * Rotary tables for the queries/keys of one forward: cos and sin [rows, 1, Tq, hd], shared by every head (the
+ * 1 broadcasts over heads). rows is 1 when every row sits at the same positions (training), else the batch
+ * (left-padded sampling), so a training step builds one small table rather than one per row and head.
+ */
 export interface Rope {
   cos: T;
   sin: T;
@@ -81,28 +85,24 @@ const ROPE_BASE = 100;
 /**
  * Rotary position embeddings (Su et al. 2021): attention scores depend on the offset between query and key, not
  * on absolute positions. That is what lets a digit-adding circuit learned at one place value work at the next:
- * output digit i reads its operands at the same offsets whatever i is.
+ * output digit i reads its operands at the same offsets whatever i is. `positions[row][t]`: one row, or one per
+ * batch row.
  */
 export function ropeTables(s: ModelShape, positions: number[][]): Rope {
-  const h = s.nHeads;
-  const hd = s.dModel / h;
+  const hd = s.dModel / s.nHeads;
   const half = hd / 2;
   const rows = positions.length;
   const tq = positions[0]?.length ?? 0;
-  const cos = new Float32Array(rows * h * tq * hd);
-  const sin = new Float32Array(rows * h * tq * hd);
+  const cos = new Float32Array(rows * tq * hd);
+  const sin = new Float32Array(rows * tq * hd);
   for (let b = 0; b < rows; b++) {
     for (let t = 0; t < tq; t++) {
       const p = positions[b][t];
       for (let j = 0; j < hd; j++) {
         const angle = p * ROPE_BASE ** (-(2 * (j % half)) / hd);
-        const c = Math.cos(angle);
-        const sn = Math.sin(angle);
-        for (let head = 0; head < h; head++) {
-          const at = ((b * h + head) * tq + t) * hd + j;
-          cos[at] = c;
-          sin[at] = sn;
-        }
+        const at = (b * tq + t) * hd + j;
+        cos[at] = Math.cos(angle);
+        sin[at] = Math.sin(angle);
       }
     }
   }
@@ -111,14 +111,15 @@ export function ropeTables(s: ModelShape, positions: number[][]): Rope {
     rot[(i + half) * hd + i] = -1;
     rot[i * hd + (i + half)] = 1;
   }
-  return { cos: tf.tensor3d(cos, [rows * h, tq, hd]), sin: tf.tensor3d(sin, [rows * h, tq, hd]), rot: tf.tensor2d(rot, [hd, hd]) };
+  return { cos: tf.tensor4d(cos, [rows, 1, tq, hd]), sin: tf.tensor4d(sin, [rows, 1, tq, hd]), rot: tf.tensor2d(rot, [hd, hd]) };
 }
 
-/** x [B*H, T, hd] rotated by its positions. */
-function rotate(x: T, rope: Rope): T {
+/** x [B*H, T, hd] rotated by its positions (the tables broadcast over heads, and over rows when they have one). */
+function rotate(x: T, rope: Rope, batch: number, heads: number): T {
   const [bh, t, hd] = x.shape as [number, number, number];
-  const half = tf.reshape(mm(tf.reshape(x, [bh * t, hd]), rope.rot), [bh, t, hd]);
-  return tf.add(tf.mul(x, rope.cos), tf.mul(half, rope.sin));
+  const half = tf.reshape(mm(tf.reshape(x, [bh * t, hd]), rope.rot), [batch, heads, t, hd]);
+  const rotated = tf.add(tf.mul(tf.reshape(x, [batch, heads, t, hd]), rope.cos), tf.mul(half, rope.sin));
+  return tf.reshape(rotated, [bh, t, hd]);
 }
 
 /**
@@ -151,8 +152,8 @@ export function blocks(
     let q = tf.reshape(tf.transpose(tf.reshape(tf.mul(q2, scale), [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]);
     let kT: T;
     if (rope) {
-      q = rotate(q, rope);
-      const k = rotate(tf.reshape(tf.transpose(tf.reshape(k2, [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]), rope);
+      q = rotate(q, rope, batch, h);
+      const k = rotate(tf.reshape(tf.transpose(tf.reshape(k2, [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]), rope, batch, h);
       kT = tf.transpose(k, [0, 2, 1]);
     } else {
       kT = tf.reshape(tf.transpose(tf.reshape(k2, [batch, tq, h, hd]), [0, 2, 3, 1]), [batch * h, hd, tq]);

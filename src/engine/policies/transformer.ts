@@ -144,8 +144,8 @@ class TransformerPolicy implements Policy {
       const pos = tf.slice(this.w.pos_emb, [0, 0], [time, d]);
       x = tf.reshape(tf.add(tf.reshape(tok, [batch, time, d]), pos), [batch * time, d]);
     } else {
-      const cols = Array.from({ length: time }, (_, t) => t);
-      rope = ropeTables(this.shape, Array.from({ length: batch }, () => cols));
+      // Training rows are right-padded, so they all sit at positions 0..time-1: one table for the batch.
+      rope = ropeTables(this.shape, [Array.from({ length: time }, (_, t) => t)]);
     }
     const { hidden } = blocks(this.w, this.shape, x, batch, time, causalMask(time), null, false, rope);
     const logp = tf.logSoftmax(head(this.w, hidden));
