@@ -4,14 +4,12 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
-import type { MetricSeries, Metrics, RunDetail, RunStatus, RunSummary, Trajectory, TrajectoryFilter } from '../../shared/run';
+import { SCORE_METRIC, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory, type TrajectoryFilter } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, removeTempFiles } from './checkpoint';
+import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
 import { migrate } from './schema';
 
-/** The metric whose best value is a run's score. */
-export { SCORE_METRIC } from '../../shared/run';
-import { SCORE_METRIC } from '../../shared/run';
 /** How many checkpoints each run keeps on disk. */
 export const CHECKPOINTS_KEPT = 2;
 const LIVE_STATUSES: RunStatus[] = ['running', 'paused', 'stopping'];
@@ -40,37 +38,6 @@ export interface Recovery {
   interrupted: string[];
   /** Temp and uncommitted checkpoint files removed. */
   filesRemoved: number;
-}
-
-interface RunRow {
-  id: string;
-  name: string | null;
-  preset: string | null;
-  recipe: string;
-  config: string;
-  seed: number;
-  backend: string;
-  status: RunStatus;
-  iterations_total: number;
-  iterations_done: number;
-  best_score: number | null;
-  error: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface TrajectoryRow {
-  id: number;
-  run_id: string;
-  iteration: number;
-  level: number | null;
-  prompt: string;
-  output: string;
-  answer: string | null;
-  reward: number;
-  correct: number;
-  kept: number;
-  verdict: string;
 }
 
 function unwritable(dir: string, cause: unknown): CodedError {
@@ -387,38 +354,4 @@ function isOtherLiveProcess(pid: number | null): boolean {
     // EPERM: alive but not ours to signal.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function toSummary(row: RunRow): RunSummary {
-  return {
-    id: row.id,
-    name: row.name,
-    preset: row.preset,
-    recipe: row.recipe,
-    status: row.status,
-    seed: row.seed,
-    backend: row.backend,
-    iterationsDone: row.iterations_done,
-    iterationsTotal: row.iterations_total,
-    bestScore: row.best_score,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    error: row.error,
-  };
-}
-
-function toTrajectory(row: TrajectoryRow): Trajectory {
-  return {
-    id: row.id,
-    runId: row.run_id,
-    iteration: row.iteration,
-    level: row.level,
-    prompt: row.prompt,
-    output: row.output,
-    answer: row.answer,
-    reward: row.reward,
-    correct: row.correct === 1,
-    kept: row.kept === 1,
-    verdict: row.verdict,
-  };
 }

@@ -34,6 +34,13 @@ export function stringOption(values: OptionValues, name: string): string | undef
   return typeof v === 'string' ? v : undefined;
 }
 
+/** The run id a command takes as its first argument, or an error saying where to find one. */
+export function runIdArgument(ctx: CommandContext, verb: string): string {
+  const runId = ctx.positionals[0];
+  if (!runId) throw new CodedError('invalid_request', `Give the id of the run to ${verb} (see \`evolab runs\`).`, [{ path: 'runId', message: 'required' }]);
+  return runId;
+}
+
 /** Parses a whole-number flag, naming the flag when it is not one. */
 export function intOption(values: OptionValues, name: string, min = 0): number | undefined {
   const raw = stringOption(values, name);

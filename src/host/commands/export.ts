@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CodedError } from '../../shared/errors';
 import { Store } from '../../engine/store/store';
-import { type Command, stringOption, workspaceHelp, workspaceOption, writeFileAtomic } from './common';
+import { type Command, stringOption, workspaceHelp, workspaceOption, writeFileAtomic, runIdArgument } from './common';
 
 /** Everything needed to compare or re-run a run elsewhere, without the checkpoints. */
 export function exportRun(store: Store, runId: string) {
@@ -27,9 +27,8 @@ export const exportCommand: Command = {
   help: ['  --out FILE        where to write the JSON (written whole or not at all)', workspaceHelp],
   options: { ...workspaceOption, out: { type: 'string' } },
   async run(ctx) {
-    const runId = ctx.positionals[0];
+    const runId = runIdArgument(ctx, 'export');
     const out = stringOption(ctx.values, 'out');
-    if (!runId) throw new CodedError('invalid_request', 'Give the id of the run to export (see `evolab runs`).', [{ path: 'runId', message: 'required' }]);
     if (!out) throw new CodedError('invalid_request', 'Give the output file with --out FILE.', [{ path: 'out', message: 'required' }]);
     const store = Store.open(ctx.workspace);
     try {

@@ -2,7 +2,7 @@ import { CodedError } from '../../shared/errors';
 import type { Metrics, RunStatus } from '../../shared/run';
 import type { Emit } from '../../engine/runner';
 import { EngineService } from '../../engine/service';
-import { type Command, type CommandContext, intOption, readConfigFile, stringOption, workspaceHelp, workspaceOption } from './common';
+import { type Command, type CommandContext, intOption, readConfigFile, stringOption, workspaceHelp, workspaceOption, runIdArgument } from './common';
 import { MonitorTable, progressBar } from './monitor-view';
 
 /** Exit codes: 0 completed, 1 failed, 130 stopped by Ctrl-C (the shell's convention for SIGINT). */
@@ -126,8 +126,7 @@ export const resumeCommand: Command = {
   help: ['  --json            one JSON object per line on stdout instead of the table', workspaceHelp],
   options: { ...workspaceOption, json: { type: 'boolean' } },
   async run(ctx) {
-    const runId = ctx.positionals[0];
-    if (!runId) throw new CodedError('invalid_request', 'Give the id of the run to resume (see `evolab runs`).', [{ path: 'runId', message: 'required' }]);
+    const runId = runIdArgument(ctx, 'resume');
     return follow(ctx, ctx.values.json === true, (service) => {
       const status = service.resume(runId);
       if (status !== 'running') {

@@ -1,0 +1,67 @@
+/** The database's row shapes and their conversion to the contract's types. */
+import type { RunStatus, RunSummary, Trajectory } from '../../shared/run';
+
+export interface RunRow {
+  id: string;
+  name: string | null;
+  preset: string | null;
+  recipe: string;
+  config: string;
+  seed: number;
+  backend: string;
+  status: RunStatus;
+  iterations_total: number;
+  iterations_done: number;
+  best_score: number | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TrajectoryRow {
+  id: number;
+  run_id: string;
+  iteration: number;
+  level: number | null;
+  prompt: string;
+  output: string;
+  answer: string | null;
+  reward: number;
+  correct: number;
+  kept: number;
+  verdict: string;
+}
+
+export function toSummary(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    preset: row.preset,
+    recipe: row.recipe,
+    status: row.status,
+    seed: row.seed,
+    backend: row.backend,
+    iterationsDone: row.iterations_done,
+    iterationsTotal: row.iterations_total,
+    bestScore: row.best_score,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    error: row.error,
+  };
+}
+
+export function toTrajectory(row: TrajectoryRow): Trajectory {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    iteration: row.iteration,
+    level: row.level,
+    prompt: row.prompt,
+    output: row.output,
+    answer: row.answer,
+    reward: row.reward,
+    correct: row.correct === 1,
+    kept: row.kept === 1,
+    verdict: row.verdict,
+  };
+}
