@@ -119,6 +119,17 @@ export type RecipeConfig = z.infer<typeof RecipeConfig>;
 export type StarRecipeConfig = z.infer<typeof StarRecipeConfig>;
 export type GrpoRecipeConfig = z.infer<typeof GrpoRecipeConfig>;
 
+export const OversightConfig = z
+  .object({
+    enabled: z.boolean().default(false).describe('The agent proposes changes to itself (weights, memory, tools, workflow), each with evidence, and every change passes the gate. Off: the classic recipe loop, every round\'s weights kept.'),
+    gate: z.boolean().default(true).describe('Ablation only: false applies the agent\'s proposals by its own criterion (training reward), with no gate, to show what the gate prevents. Set at the start of a run by a person, never by a proposal.'),
+    maxProposalsPerRound: z.number().int().min(0).max(8).default(2).describe('Changes to memory, tools or workflow proposed per round, besides promoting the round\'s weights.'),
+    kinds: z.array(z.string()).default([]).describe('Only these kinds of proposal (e.g. "tool:format-credit"); empty = every kind the proposer knows.'),
+    memoryPerProposal: z.number().int().min(1).max(64).default(8).describe('Exemplars a memory proposal adds at most.'),
+  })
+  .strict();
+export type OversightConfig = z.infer<typeof OversightConfig>;
+
 export const RunConfig = z
   .object({
     name: z.string().max(200).optional().describe('A label for the run.'),
@@ -132,6 +143,7 @@ export const RunConfig = z
     warmup: WarmupConfig.default({ steps: 400 }),
     recipe: RecipeConfig,
     evalEvery: z.number().int().min(1).default(1).describe('Evaluate on the held-out sets every N iterations (and always at the last).'),
+    oversight: OversightConfig.default({ enabled: false, gate: true, maxProposalsPerRound: 2, kinds: [], memoryPerProposal: 8 }),
   })
   .strict();
 export type RunConfig = z.infer<typeof RunConfig>;

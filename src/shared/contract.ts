@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { RunConfig } from './config';
 import { CodedErrorShape } from './errors';
+import { Genome } from './genome';
+import { ApprovalPolicy, AuditEntry, AuditVerification, DecisionInput, PolicyPresetName, Proposal, ProposalStatus, ProposerEstimate } from './oversight';
 import {
   BackendReport,
   MetricSeries,
@@ -31,6 +33,7 @@ export const requests = {
       config: z.unknown().optional(),
       seed: z.number().int().min(0).optional(),
       backend: z.string().optional(),
+      policy: z.union([PolicyPresetName, ApprovalPolicy]).optional().describe('The approval policy of the run: a preset name or a whole policy (default: the workspace policy).'),
     }),
     output: z.object({ runId: z.string() }),
   },
@@ -57,6 +60,35 @@ export const requests = {
   },
   'runs.stop': { input: RunRef, output: z.object({ status: RunStatus }) },
   'runs.delete': { input: RunRef, output: z.object({ deleted: z.boolean() }) },
+  'proposals.list': {
+    input: z.object({ runId: z.string().optional(), status: z.union([ProposalStatus, z.literal('decided')]).optional(), limit: z.number().int().min(1).max(1000).default(200) }),
+    output: z.array(Proposal),
+  },
+  'proposals.get': { input: z.object({ id: z.string().min(1) }), output: Proposal },
+  'proposals.decide': {
+    input: DecisionInput,
+    output: Proposal.describe('The proposal after the decision (edit: with the new values and their re-run evidence).'),
+  },
+  'policy.get': {
+    input: z.object({ runId: z.string().optional().describe('A run\'s policy; without it, the workspace default for new runs.') }),
+    output: ApprovalPolicy,
+  },
+  'policy.set': {
+    input: z.object({ runId: z.string().optional(), policy: z.union([PolicyPresetName, ApprovalPolicy]) }),
+    output: ApprovalPolicy,
+  },
+  'audit.list': {
+    input: RunRef,
+    output: z.object({ entries: z.array(AuditEntry), verification: AuditVerification }),
+  },
+  'audit.export': {
+    input: RunRef.extend({ format: z.enum(['json', 'md']) }),
+    output: z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() }),
+  },
+  'oversight.state': {
+    input: RunRef,
+    output: z.object({ enabled: z.boolean(), genome: Genome.nullable(), estimates: z.array(ProposerEstimate), pending: z.number().int(), policy: ApprovalPolicy }),
+  },
   'engine.kill': {
     input: z.object({}),
     output: z.object({ killed: z.boolean() }).describe('Handled by the host, never the engine: terminates the engine process.'),
@@ -82,6 +114,8 @@ export const events = {
     total: z.number(),
   }),
   'run.log': z.object({ runId: z.string().optional(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  'proposal.created': Proposal,
+  'proposal.decided': Proposal.describe('Any change of status: decided by a person or the gate, applied, superseded.'),
   'engine.status': z.object({
     state: z.enum(['starting', 'ready', 'crashed', 'killed', 'exited']),
     reason: z.string().optional(),

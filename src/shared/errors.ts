@@ -11,6 +11,8 @@ export const ErrorCode = z.enum([
   'engine_crashed',
   'engine_unavailable',
   'unauthorized',
+  'unknown_proposal',
+  'already_decided',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BackendName, RunConfig } from './config';
 
-export const RunStatus = z.enum(['running', 'paused', 'stopping', 'stopped', 'completed', 'failed', 'interrupted']);
+export const RunStatus = z.enum(['running', 'paused', 'waiting', 'stopping', 'stopped', 'completed', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 /** The metric a run's best score is: held-out accuracy on the hardest level. */

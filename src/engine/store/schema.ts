@@ -68,6 +68,53 @@ const migrations: string[] = [
   `
   ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
   `,
+  // 3: oversight. Proposals change status as they are decided; the audit log never changes: triggers refuse
+  // every UPDATE and DELETE, and each entry carries the hash of the one before it in its run.
+  `
+  ALTER TABLE runs ADD COLUMN approval_policy TEXT;
+  ALTER TABLE runs ADD COLUMN genome TEXT;
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE proposals (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    iteration INTEGER NOT NULL,
+    pathway TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    size TEXT NOT NULL,
+    rationale TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    evidence_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    gate_action TEXT NOT NULL,
+    gate_reason TEXT NOT NULL,
+    checkpoint TEXT,
+    decided_by TEXT,
+    reason TEXT,
+    created_at TEXT NOT NULL,
+    decided_at TEXT
+  );
+  CREATE INDEX proposals_status ON proposals(status, created_at);
+  CREATE INDEX proposals_run ON proposals(run_id, iteration);
+
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    proposal_id TEXT,
+    evidence_hash TEXT,
+    reason TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_run ON audit(run_id, seq);
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

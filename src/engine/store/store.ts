@@ -8,11 +8,12 @@ import { SCORE_METRIC, type MetricSeries, type Metrics, type RunDetail, type Run
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, removeTempFiles } from './checkpoint';
 import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
+import { OversightStore } from './oversight-store';
 import { migrate } from './schema';
 
 /** How many checkpoints each run keeps on disk. */
 export const CHECKPOINTS_KEPT = 2;
-const LIVE_STATUSES: RunStatus[] = ['running', 'paused', 'stopping'];
+const LIVE_STATUSES: RunStatus[] = ['running', 'paused', 'waiting', 'stopping'];
 
 export interface IterationCommit {
   iteration: number;
@@ -52,11 +53,14 @@ function unwritable(dir: string, cause: unknown): CodedError {
 export class Store {
   readonly workspace: string;
   readonly recovery: Recovery;
+  /** Proposals, decisions, approval policies and the audit log. */
+  readonly oversight: OversightStore;
   private readonly db: Database.Database;
 
   private constructor(workspace: string, db: Database.Database) {
     this.workspace = workspace;
     this.db = db;
+    this.oversight = new OversightStore(db);
     this.recovery = this.recover();
   }
 
@@ -103,6 +107,21 @@ export class Store {
 
   checkpointPath(runId: string, iteration: number): string {
     return path.join(this.checkpointDir(runId), checkpointFileName(iteration));
+  }
+
+  /** Where the children a round proposed keep their checkpoints until they are decided (and after: the archive). */
+  childCheckpointPath(runId: string, iteration: number, label: string): string {
+    return path.join(this.runDir(runId), 'children', `${String(iteration).padStart(6, '0')}-${label}.ckpt`);
+  }
+
+  /** A stored path (relative to the workspace) made absolute. */
+  absolute(stored: string): string {
+    return this.resolve(stored);
+  }
+
+  /** A path stored relative to the workspace, so a moved workspace still finds its files. */
+  relative(file: string): string {
+    return path.relative(this.workspace, file);
   }
 
   private resolve(stored: string): string {
@@ -337,6 +356,8 @@ export class Store {
       this.db.prepare('DELETE FROM trajectories WHERE run_id = ?').run(runId);
       this.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
       this.db.prepare('DELETE FROM iterations WHERE run_id = ?').run(runId);
+      // The audit log outlives the run: it is append-only by design.
+      this.oversight.deleteProposals(runId);
       return this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
     })();
     fs.rmSync(this.runDir(runId), { recursive: true, force: true });

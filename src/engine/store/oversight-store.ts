@@ -1,0 +1,359 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { CodedError } from '../../shared/errors';
+import type { Genome, GenomeChange, Pathway } from '../../shared/genome';
+import {
+  ApprovalPolicy,
+  DEFAULT_POLICY,
+  type AuditAction,
+  type AuditEntry,
+  type AuditVerification,
+  type ChangeSize,
+  type Evidence,
+  type Proposal,
+  type ProposalStatus,
+  type ProposerEstimate,
+} from '../../shared/oversight';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What the runner inserts; the store adds ids, timestamps and hashes. */
+export interface NewProposal {
+  runId: string;
+  iteration: number;
+  pathway: Pathway;
+  kind: string;
+  size: ChangeSize;
+  rationale: string;
+  changes: GenomeChange[];
+  evidence: Evidence;
+  /** The child's checkpoint (relative to the workspace), so the decision can be applied after a restart. */
+  checkpoint: string | null;
+  gate: Proposal['gate'];
+  status: ProposalStatus;
+}
+
+export interface NewAuditEntry {
+  runId: string;
+  actor: string;
+  action: AuditAction;
+  proposalId?: string | null;
+  evidenceHash?: string | null;
+  reason?: string | null;
+  detail?: unknown;
+}
+
+export interface ProposalQuery {
+  runId?: string;
+  status?: ProposalStatus | 'decided';
+  limit?: number;
+}
+
+interface ProposalRow {
+  id: string;
+  run_id: string;
+  iteration: number;
+  pathway: Pathway;
+  kind: string;
+  size: ChangeSize;
+  rationale: string;
+  changes: string;
+  evidence: string;
+  evidence_hash: string;
+  status: ProposalStatus;
+  gate_action: Proposal['gate']['action'];
+  gate_reason: string;
+  checkpoint: string | null;
+  decided_by: string | null;
+  reason: string | null;
+  created_at: string;
+  decided_at: string | null;
+}
+
+interface AuditRow {
+  seq: number;
+  run_id: string;
+  at: string;
+  actor: string;
+  action: AuditAction;
+  proposal_id: string | null;
+  evidence_hash: string | null;
+  reason: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Canonical JSON (sorted keys) so a hash does not depend on property order. */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value as Record<string, unknown>).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The hash of an audit entry: everything it says, chained to the entry before it. */
+export function auditHash(entry: Omit<AuditEntry, 'seq' | 'hash'>): string {
+  return sha256(canonicalJson([entry.runId, entry.at, entry.actor, entry.action, entry.proposalId, entry.evidenceHash, entry.reason, entry.detail ?? null, entry.prevHash]));
+}
+
+function toProposal(row: ProposalRow): Proposal & { checkpoint: string | null } {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    iteration: row.iteration,
+    pathway: row.pathway,
+    kind: row.kind,
+    size: row.size,
+    rationale: row.rationale,
+    changes: JSON.parse(row.changes) as GenomeChange[],
+    evidence: JSON.parse(row.evidence) as Evidence,
+    evidenceHash: row.evidence_hash,
+    status: row.status,
+    gate: { action: row.gate_action, reason: row.gate_reason },
+    decidedBy: row.decided_by,
+    reason: row.reason,
+    createdAt: row.created_at,
+    decidedAt: row.decided_at,
+    checkpoint: row.checkpoint,
+  };
+}
+
+function toAudit(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    runId: row.run_id,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    proposalId: row.proposal_id,
+    evidenceHash: row.evidence_hash,
+    reason: row.reason,
+    detail: JSON.parse(row.detail) as unknown,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export type StoredProposal = Proposal & { checkpoint: string | null };
+
+/**
+ * Proposals, decisions, the approval policy and the audit log, in the workspace database. Several processes
+ * may write at once (an engine and `evolab decide` in another terminal): every write that reads first runs in an
+ * IMMEDIATE transaction, which takes SQLite's write lock before reading, so two deciders cannot both decide the
+ * same proposal and two appenders cannot chain to the same previous entry. The database runs with
+ * synchronous=FULL: a committed entry survives a kill or a power cut.
+ */
+export class OversightStore {
+  constructor(private readonly db: Database.Database) {}
+
+  // ---- Proposals ----
+
+  insertProposal(p: NewProposal, audit: Array<Omit<NewAuditEntry, 'runId' | 'proposalId' | 'evidenceHash'>>): StoredProposal {
+    const evidenceHash = sha256(canonicalJson({ changes: p.changes, evidence: p.evidence }));
+    const id = this.db.transaction(() => {
+      const n = this.db.prepare('SELECT COUNT(*) FROM proposals WHERE run_id = ?').pluck().get(p.runId) as number;
+      const id = `${p.runId}-p${n + 1}`;
+      const now = new Date().toISOString();
+      const decided = p.status !== 'pending';
+      this.db
+        .prepare(
+          `INSERT INTO proposals (id, run_id, iteration, pathway, kind, size, rationale, changes, evidence, evidence_hash, status, gate_action, gate_reason, checkpoint, decided_by, reason, created_at, decided_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, p.runId, p.iteration, p.pathway, p.kind, p.size, p.rationale, JSON.stringify(p.changes), JSON.stringify(p.evidence), evidenceHash, p.status, p.gate.action, p.gate.reason, p.checkpoint, decided ? 'gate' : null, decided ? p.gate.reason : null, now, decided ? now : null);
+      for (const entry of audit) this.appendInTransaction({ ...entry, runId: p.runId, proposalId: id, evidenceHash });
+      return id;
+    }).immediate();
+    return this.requireProposal(id);
+  }
+
+  getProposal(id: string): StoredProposal | undefined {
+    const row = this.db.prepare('SELECT * FROM proposals WHERE id = ?').get(id) as ProposalRow | undefined;
+    return row ? toProposal(row) : undefined;
+  }
+
+  requireProposal(id: string): StoredProposal {
+    const p = this.getProposal(id);
+    if (!p) throw new CodedError('unknown_proposal', `No proposal with id "${id}" in this workspace. List proposals with \`evolab proposals\`.`);
+    return p;
+  }
+
+  listProposals(query: ProposalQuery = {}): StoredProposal[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.runId) {
+      where.push('run_id = ?');
+      args.push(query.runId);
+    }
+    if (query.status === 'decided') where.push("status <> 'pending'");
+    else if (query.status) {
+      where.push('status = ?');
+      args.push(query.status);
+    }
+    const sql = `SELECT * FROM proposals ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, query.limit ?? 1000) as ProposalRow[]).map(toProposal);
+  }
+
+  pendingCount(): number {
+    return this.db.prepare("SELECT COUNT(*) FROM proposals WHERE status = 'pending'").pluck().get() as number;
+  }
+
+  /**
+   * A person's decision: approve or reject a pending proposal, in one transaction with its audit entry.
+   * Refuses a proposal that is no longer pending (someone else decided first) with a clear error.
+   */
+  decide(id: string, decision: 'approve' | 'reject', actor: string, reason: string | null): StoredProposal {
+    this.db.transaction(() => {
+      const p = this.requireProposal(id);
+      if (p.status !== 'pending') {
+        throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}${p.decidedBy ? ` (by ${p.decidedBy})` : ''}; only pending proposals can be decided.`);
+      }
+      const status: ProposalStatus = decision === 'approve' ? 'approved' : 'rejected';
+      this.db.prepare('UPDATE proposals SET status = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?').run(status, actor, reason, new Date().toISOString(), id);
+      this.appendInTransaction({ runId: p.runId, actor, action: status, proposalId: id, evidenceHash: p.evidenceHash, reason, detail: { changes: p.changes } });
+    }).immediate();
+    return this.requireProposal(id);
+  }
+
+  /** Edit-and-approve: the person's values replace the proposal's, with the evidence re-run on them. */
+  editAndApprove(id: string, actor: string, reason: string | null, changes: GenomeChange[], evidence: Evidence, size: ChangeSize): StoredProposal {
+    this.db.transaction(() => {
+      const p = this.requireProposal(id);
+      if (p.status !== 'pending') throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}; only pending proposals can be edited.`);
+      const evidenceHash = sha256(canonicalJson({ changes, evidence }));
+      this.db
+        .prepare("UPDATE proposals SET status = 'approved', changes = ?, evidence = ?, evidence_hash = ?, size = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?")
+        .run(JSON.stringify(changes), JSON.stringify(evidence), evidenceHash, size, actor, reason, new Date().toISOString(), id);
+      this.appendInTransaction({ runId: p.runId, actor, action: 'edited', proposalId: id, evidenceHash, reason, detail: { before: p.changes, after: changes, previousEvidenceHash: p.evidenceHash } });
+    }).immediate();
+    return this.requireProposal(id);
+  }
+
+  /** Marks approved proposals applied (or superseded) with their audit entries, in one transaction. */
+  settle(runId: string, outcomes: Array<{ id: string; status: 'applied' | 'superseded'; reason: string }>): void {
+    if (outcomes.length === 0) return;
+    this.db.transaction(() => {
+      for (const o of outcomes) {
+        const p = this.requireProposal(o.id);
+        if (p.status === o.status) continue; // applying twice (after a crash between checkpoint and commit) is a no-op
+        this.db.prepare('UPDATE proposals SET status = ? WHERE id = ?').run(o.status, o.id);
+        this.appendInTransaction({ runId, actor: 'engine', action: o.status, proposalId: o.id, evidenceHash: p.evidenceHash, reason: o.reason, detail: null });
+      }
+    }).immediate();
+  }
+
+  deleteProposals(runId: string): void {
+    this.db.prepare('DELETE FROM proposals WHERE run_id = ?').run(runId);
+  }
+
+  /** The proposer's estimate per kind: Beta(2 + approvals, 1 + rejections) from the person's decisions in the run. */
+  estimates(runId: string): ProposerEstimate[] {
+    const rows = this.db
+      .prepare(
+        `SELECT kind,
+                SUM(CASE WHEN status IN ('approved', 'applied', 'superseded') THEN 1 ELSE 0 END) AS approved,
+                SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected
+         FROM proposals WHERE run_id = ? AND decided_by LIKE 'person:%' GROUP BY kind`,
+      )
+      .all(runId) as Array<{ kind: string; approved: number; rejected: number }>;
+    return rows.map((r) => ({ kind: r.kind, ...betaSummary(r.approved, r.rejected) }));
+  }
+
+  // ---- The agent's current genome (a copy of the checkpoint's, for display) ----
+
+  setGenome(runId: string, genome: Genome): void {
+    this.db.prepare('UPDATE runs SET genome = ? WHERE id = ?').run(JSON.stringify(genome), runId);
+  }
+
+  genome(runId: string): Genome | null {
+    const json = this.db.prepare('SELECT genome FROM runs WHERE id = ?').pluck().get(runId) as string | null | undefined;
+    return json ? (JSON.parse(json) as Genome) : null;
+  }
+
+  // ---- Approval policy ----
+
+  workspacePolicy(): ApprovalPolicy {
+    const json = this.db.prepare("SELECT value FROM settings WHERE key = 'approval_policy'").pluck().get() as string | undefined;
+    return json ? ApprovalPolicy.parse(JSON.parse(json)) : DEFAULT_POLICY;
+  }
+
+  runPolicy(runId: string): ApprovalPolicy {
+    const json = this.db.prepare('SELECT approval_policy FROM runs WHERE id = ?').pluck().get(runId) as string | null | undefined;
+    return json ? ApprovalPolicy.parse(JSON.parse(json)) : this.workspacePolicy();
+  }
+
+  /** Only a person changes a policy (requests from the app or the CLI); it is audited like a decision. */
+  setPolicy(runId: string | null, policy: ApprovalPolicy, actor: string): void {
+    this.db.transaction(() => {
+      const json = JSON.stringify(policy);
+      if (runId === null) {
+        this.db.prepare("INSERT INTO settings (key, value) VALUES ('approval_policy', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(json);
+      } else {
+        this.db.prepare('UPDATE runs SET approval_policy = ? WHERE id = ?').run(json, runId);
+        this.appendInTransaction({ runId, actor, action: 'policy-changed', detail: policy });
+      }
+    }).immediate();
+  }
+
+  // ---- Audit log ----
+
+  append(entry: NewAuditEntry): AuditEntry {
+    let seq = 0;
+    this.db.transaction(() => {
+      seq = this.appendInTransaction(entry);
+    }).immediate();
+    return this.auditEntries(entry.runId).find((e) => e.seq === seq)!;
+  }
+
+  private appendInTransaction(entry: NewAuditEntry): number {
+    const prevHash = (this.db.prepare('SELECT hash FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').pluck().get(entry.runId) as string | undefined) ?? GENESIS_HASH;
+    const full = {
+      runId: entry.runId,
+      at: new Date().toISOString(),
+      actor: entry.actor,
+      action: entry.action,
+      proposalId: entry.proposalId ?? null,
+      evidenceHash: entry.evidenceHash ?? null,
+      reason: entry.reason ?? null,
+      detail: entry.detail ?? null,
+      prevHash,
+    };
+    const hash = auditHash(full);
+    const info = this.db
+      .prepare('INSERT INTO audit (run_id, at, actor, action, proposal_id, evidence_hash, reason, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(full.runId, full.at, full.actor, full.action, full.proposalId, full.evidenceHash, full.reason, JSON.stringify(full.detail), prevHash, hash);
+    return Number(info.lastInsertRowid);
+  }
+
+  auditEntries(runId: string): AuditEntry[] {
+    return (this.db.prepare('SELECT * FROM audit WHERE run_id = ? ORDER BY seq').all(runId) as AuditRow[]).map(toAudit);
+  }
+
+  /** Recomputes the chain: any altered, inserted or removed entry breaks it at that point. */
+  verifyAudit(runId: string): AuditVerification {
+    const entries = this.auditEntries(runId);
+    let prev = GENESIS_HASH;
+    for (const e of entries) {
+      const { seq, hash, ...rest } = e;
+      if (e.prevHash !== prev) return { ok: false, entries: entries.length, brokenAt: seq, message: `entry ${seq} does not follow the entry before it (an entry was removed or inserted)` };
+      if (auditHash(rest) !== hash) return { ok: false, entries: entries.length, brokenAt: seq, message: `entry ${seq} was altered after it was written` };
+      prev = hash;
+    }
+    return { ok: true, entries: entries.length, brokenAt: null, message: `${entries.length} entries, chain intact` };
+  }
+}
+
+/** Mean and 90% interval (normal approximation, clamped) of Beta(2 + a, 1 + r): prior leans to proposing. */
+export function betaSummary(approved: number, rejected: number): Omit<ProposerEstimate, 'kind'> {
+  const a = 2 + approved;
+  const b = 1 + rejected;
+  const mean = a / (a + b);
+  const sd = Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
+  return { approved, rejected, mean, lo: Math.max(0, mean - 1.645 * sd), hi: Math.min(1, mean + 1.645 * sd) };
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { GenomeChange, Pathway } from './genome';
+
+/**
+ * Proposals, their evidence, the approval policy, decisions and the audit log: the contract of oversight.
+ * See DESIGN.md (Proposal, Evidence, Gate, Decision) and docs/oversight.md.
+ */
+
+export const ChangeSize = z.enum(['small', 'large']);
+export type ChangeSize = z.infer<typeof ChangeSize>;
+
+export const RuleAction = z.enum(['auto', 'ask', 'deny']).describe('auto: approve without a person (within bounds); ask: hold for a person; deny: reject.');
+export type RuleAction = z.infer<typeof RuleAction>;
+
+const PathwayRule = z.object({ small: RuleAction, large: RuleAction }).strict();
+
+export const ApprovalPolicy = z
+  .object({
+    rules: z
+      .object({ model: PathwayRule, memory: PathwayRule, tool: PathwayRule, workflow: PathwayRule })
+      .strict()
+      .describe('What the gate does with each pathway and size of change.'),
+    whileWaiting: z.enum(['pause', 'continue']).describe('pause: the run halts until a person decides; continue: it goes on with the parent and applies a late approval at the next round.'),
+    flagged: z.enum(['ask', 'deny']).describe('What happens to a proposal with a misevolution flag whose rule says auto.'),
+    maxHeldoutDrop: z.number().min(0).max(1).describe('auto approves only if the held-out score falls by at most this much.'),
+  })
+  .strict();
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
+
+const rule = (small: RuleAction, large: RuleAction) => ({ small, large });
+/** The default: a person decides everything except small workflow changes. */
+export const DEFAULT_POLICY: ApprovalPolicy = {
+  rules: { model: rule('ask', 'ask'), memory: rule('ask', 'ask'), tool: rule('ask', 'ask'), workflow: rule('auto', 'ask') },
+  whileWaiting: 'pause',
+  flagged: 'ask',
+  maxHeldoutDrop: 0.02,
+};
+export const POLICY_PRESETS: Record<'default' | 'auto' | 'ask', ApprovalPolicy> = {
+  default: DEFAULT_POLICY,
+  auto: { ...DEFAULT_POLICY, rules: { model: rule('auto', 'auto'), memory: rule('auto', 'auto'), tool: rule('auto', 'auto'), workflow: rule('auto', 'auto') } },
+  ask: { ...DEFAULT_POLICY, rules: { model: rule('ask', 'ask'), memory: rule('ask', 'ask'), tool: rule('ask', 'ask'), workflow: rule('ask', 'ask') } },
+};
+export const PolicyPresetName = z.enum(['default', 'auto', 'ask']);
+
+export const FlagKind = z.enum(['reward-hacking', 'exploration-collapse', 'probe-regression', 'memory-inconsistent', 'protected-invariant', 'heldout-regression']);
+export type FlagKind = z.infer<typeof FlagKind>;
+
+export const Flag = z.object({ kind: FlagKind, message: z.string() });
+export type Flag = z.infer<typeof Flag>;
+
+/** A proportion with its 95% Wilson interval. */
+export const Estimate = z.object({ value: z.number(), lo: z.number(), hi: z.number(), n: z.number().int() });
+export type Estimate = z.infer<typeof Estimate>;
+
+export const Evidence = z.object({
+  heldout: z.object({
+    before: Estimate,
+    after: Estimate,
+    /** after - before, with a 95% normal interval of the difference of two proportions. */
+    delta: z.object({ value: z.number(), lo: z.number(), hi: z.number() }),
+  }).describe('Held-out accuracy over the levels above the warm-up (the protected evaluation sets), parent vs child.'),
+  perLevel: z.array(z.object({ level: z.number().int(), before: z.number(), after: z.number() })),
+  probes: z.array(z.object({ id: z.string(), description: z.string(), before: z.number(), after: z.number() })),
+  training: z.object({ rewardBefore: z.number().nullable(), rewardAfter: z.number().nullable(), passAtKBefore: z.number().nullable(), passAtKAfter: z.number().nullable(), distinctBefore: z.number().nullable(), distinctAfter: z.number().nullable() }),
+  memory: z.array(z.object({ id: z.string(), prompt: z.string(), answer: z.string(), consensus: z.string().nullable(), agreement: z.number(), consistent: z.boolean() })).optional(),
+  cost: z.object({ seconds: z.number(), tokens: z.number() }),
+  flags: z.array(Flag),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+export const ProposalStatus = z.enum(['pending', 'approved', 'rejected', 'applied', 'superseded']);
+export type ProposalStatus = z.infer<typeof ProposalStatus>;
+
+export const Proposal = z.object({
+  id: z.string(),
+  runId: z.string(),
+  iteration: z.number().int().describe('The round that produced it.'),
+  pathway: Pathway,
+  kind: z.string().describe('What sort of change (e.g. workflow:raise-temperature); the proposer learns per kind.'),
+  size: ChangeSize,
+  rationale: z.string(),
+  changes: z.array(GenomeChange),
+  evidence: Evidence,
+  evidenceHash: z.string(),
+  status: ProposalStatus,
+  /** What the gate did: auto-approved, auto-rejected, or held for a person. */
+  gate: z.object({ action: z.enum(['auto-approved', 'auto-rejected', 'held', 'ungated']), reason: z.string() }),
+  decidedBy: z.string().nullable(),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+  decidedAt: z.string().nullable(),
+});
+export type Proposal = z.infer<typeof Proposal>;
+
+export const DecisionInput = z
+  .object({
+    id: z.string().min(1).describe('The proposal id.'),
+    decision: z.enum(['approve', 'reject', 'edit']),
+    reason: z.string().max(2000).optional().describe('Why (required to reject).'),
+    changes: z.array(GenomeChange).optional().describe('edit: the changed values to approve instead (their evidence is re-run).'),
+    actor: z.string().max(200).optional().describe('Who decides (defaults to the local user).'),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.decision === 'reject' && !d.reason?.trim()) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'give a reason to reject (e.g. --reason "too risky")' });
+    if (d.decision === 'edit' && (!d.changes || d.changes.length === 0)) ctx.addIssue({ code: 'custom', path: ['changes'], message: 'edit needs the changed values' });
+  });
+export type DecisionInput = z.infer<typeof DecisionInput>;
+
+export const AuditAction = z.enum(['proposed', 'auto-approved', 'auto-rejected', 'held', 'approved', 'rejected', 'edited', 'applied', 'superseded', 'policy-changed', 'ungated-applied']);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export const AuditEntry = z.object({
+  seq: z.number().int(),
+  runId: z.string(),
+  at: z.string(),
+  actor: z.string().describe('gate, engine, or the person (person:<name>).'),
+  action: AuditAction,
+  proposalId: z.string().nullable(),
+  evidenceHash: z.string().nullable(),
+  reason: z.string().nullable(),
+  detail: z.unknown().describe('What changed (the diff, the policy) as JSON.'),
+  prevHash: z.string(),
+  hash: z.string().describe('sha256 of the entry and the previous hash: the chain shows that nothing was altered or removed.'),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditVerification = z.object({ ok: z.boolean(), entries: z.number().int(), brokenAt: z.number().int().nullable(), message: z.string() });
+export type AuditVerification = z.infer<typeof AuditVerification>;
+
+/** The proposer's belief, from the person's decisions, that a kind of proposal is wanted. */
+export const ProposerEstimate = z.object({ kind: z.string(), approved: z.number().int(), rejected: z.number().int(), mean: z.number(), lo: z.number(), hi: z.number() });
+export type ProposerEstimate = z.infer<typeof ProposerEstimate>;
