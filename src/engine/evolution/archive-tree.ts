@@ -111,7 +111,7 @@ export class ArchiveTree {
 
   /** Changes a node's score, status or own evaluation counts. */
   update(id: string, patch: NodeUpdate): void {
-    const node = this.require(id);
+    const node = this.mutable(id);
     const next = parseOrThrow(nodeSchema, { ...copyNode(node), ...patch }, 'invalid_request', `update of node "${id}"`);
     node.score = next.score;
     node.status = next.status;
@@ -135,7 +135,12 @@ export class ArchiveTree {
   }
 
   /** Like get, but an unknown id is an error naming it. */
-  require(id: string): ArchiveNode {
+  require(id: string): Readonly<ArchiveNode> {
+    return this.mutable(id);
+  }
+
+  /** The stored node itself, for the tree's own updates; callers change nodes through update(). */
+  private mutable(id: string): ArchiveNode {
     const node = this.byId.get(id);
     if (!node) throw new CodedError('invalid_request', `node "${id}" is not in the archive; use an id returned by nodes()`);
     return node;
@@ -155,15 +160,15 @@ export class ArchiveTree {
   }
 
   childrenOf(id: string): Readonly<ArchiveNode>[] {
-    return this.require(id).children.map((c) => this.require(c));
+    return this.mutable(id).children.map((c) => this.mutable(c));
   }
 
   /** Every node below `id`, depth-first in the order children were added; `id` itself is excluded. */
   descendantsOf(id: string): Readonly<ArchiveNode>[] {
     const out: ArchiveNode[] = [];
-    const stack = [...this.require(id).children].reverse();
+    const stack = [...this.mutable(id).children].reverse();
     while (stack.length > 0) {
-      const node = this.require(stack.pop() as string);
+      const node = this.mutable(stack.pop() as string);
       out.push(node);
       for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
     }
@@ -172,7 +177,7 @@ export class ArchiveTree {
 
   /** `id` followed by its descendants (its clade). */
   subtreeOf(id: string): Readonly<ArchiveNode>[] {
-    return [this.require(id), ...this.descendantsOf(id)];
+    return [this.mutable(id), ...this.descendantsOf(id)];
   }
 
   /** The most recently created node, or undefined when the archive is empty. */
