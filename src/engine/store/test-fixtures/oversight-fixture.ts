@@ -6,6 +6,7 @@ import type { Store } from '../store';
 
 export function makeEvidence(over: Partial<Evidence> = {}): Evidence {
   return {
+    baseline: 'the parent agent on the same held-out prompts',
     heldout: {
       before: { value: 0.5, lo: 0.402, hi: 0.598, n: 100 },
       after: { value: 0.56, lo: 0.462, hi: 0.654, n: 100 },

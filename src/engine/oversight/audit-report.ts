@@ -1,0 +1,246 @@
+import { CodedError } from '../../shared/errors';
+import type { GenomeChange } from '../../shared/genome';
+import type { ApprovalPolicy, AuditEntry, AuditVerification, Estimate, Evidence, Proposal } from '../../shared/oversight';
+import type { RunSummary } from '../../shared/run';
+import type { Store } from '../store/store';
+
+/**
+ * A run's oversight history as a file: JSON for machines (everything, verifiable again from the entries) and
+ * Markdown for people (round by round: what was proposed, the evidence, what the gate did, who decided and why).
+ */
+
+export type AuditFormat = 'json' | 'md';
+
+/** The name an export is saved under: `evolab-audit-<run>.json` or `.md`. */
+export function auditFileName(runId: string, format: AuditFormat): string {
+  return `evolab-audit-${runId.replace(/[^A-Za-z0-9._-]/g, '_')}.${format}`;
+}
+
+export const AUDIT_MEDIA_TYPES: Record<AuditFormat, string> = { json: 'application/json', md: 'text/markdown' };
+
+interface AuditData {
+  run: RunSummary | null;
+  runId: string;
+  policy: ApprovalPolicy;
+  verification: AuditVerification;
+  entries: AuditEntry[];
+  proposals: Proposal[];
+}
+
+/** Reads everything an export needs. The audit log outlives a deleted run, so only an id with no trace at all is unknown. */
+function collect(store: Store, runId: string): AuditData {
+  const run = store.getRun(runId) ?? null;
+  const entries = store.oversight.auditEntries(runId);
+  if (!run && entries.length === 0) {
+    throw new CodedError('unknown_run', `No run with id "${runId}" and no audit entries for it in the workspace ${store.workspace}. List runs with \`evolab runs\`.`);
+  }
+  // Oldest first: the report reads as a history. The checkpoint path is internal to the workspace.
+  const proposals = store.oversight
+    .listProposals({ runId, limit: 100_000 })
+    .reverse()
+    .map(({ checkpoint: _checkpoint, ...p }) => p);
+  return {
+    run,
+    runId,
+    policy: run ? store.oversight.runPolicy(runId) : store.oversight.workspacePolicy(),
+    verification: store.oversight.verifyAudit(runId),
+    entries,
+    proposals,
+  };
+}
+
+/** Pretty JSON: the run, its policy, the chain's verification, every audit entry and every proposal with its evidence. */
+export function auditJson(store: Store, runId: string): string {
+  const d = collect(store, runId);
+  const run = d.run && {
+    id: d.run.id,
+    name: d.run.name,
+    preset: d.run.preset,
+    recipe: d.run.recipe,
+    seed: d.run.seed,
+    backend: d.run.backend,
+    status: d.run.status,
+    iterationsDone: d.run.iterationsDone,
+    iterationsTotal: d.run.iterationsTotal,
+    createdAt: d.run.createdAt,
+  };
+  const doc = { format: 'evolab-audit/1', exportedAt: new Date().toISOString(), runId, run, policy: d.policy, verification: d.verification, entries: d.entries, proposals: d.proposals };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** The contract's `audit.export` answer. */
+export function auditExport(store: Store, runId: string, format: AuditFormat): { fileName: string; mediaType: string; content: string } {
+  return { fileName: auditFileName(runId, format), mediaType: AUDIT_MEDIA_TYPES[format], content: format === 'json' ? auditJson(store, runId) : auditMarkdown(store, runId) };
+}
+
+// ---- Formatting shared with the command line ----
+
+const pct = (x: number) => x.toFixed(3);
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+
+export function formatEstimate(e: Estimate): string {
+  return `${pct(e.value)} [${pct(e.lo)}, ${pct(e.hi)}]`;
+}
+
+/** `0.500 -> 0.550 (+0.050)`: the held-out accuracy of parent and child. */
+export function heldoutSummary(evidence: Evidence): string {
+  const h = evidence.heldout;
+  return `${pct(h.before.value)} -> ${pct(h.after.value)} (${signed(h.delta.value)})`;
+}
+
+export function flagSummary(evidence: Evidence): string {
+  return evidence.flags.length === 0 ? 'none' : evidence.flags.map((f) => f.kind).join(', ');
+}
+
+function clip(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** A diff value in a cell: memory entries summarised, long JSON clipped. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return '(none)';
+  if (value && typeof value === 'object' && 'prompt' in value && 'answer' in value) {
+    const m = value as { kind?: string; level?: number | null; prompt: string; answer: string; source?: { origin?: string; support?: number | null } };
+    const support = typeof m.source?.support === 'number' ? `, support ${m.source.support.toFixed(2)}` : '';
+    const level = typeof m.level === 'number' ? ` L${m.level}` : '';
+    return `${m.kind ?? 'entry'}${level}: ${JSON.stringify(clip(m.prompt, 40))} -> ${JSON.stringify(clip(m.answer, 24))} (${m.source?.origin ?? '?'}${support})`;
+  }
+  return clip(JSON.stringify(value));
+}
+
+/** A Markdown table cell: no pipes or line breaks that would break the table. */
+function cell(text: string | number | null | undefined): string {
+  if (text === null || text === undefined || text === '') return '-';
+  return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function mdTable(head: string[], rows: Array<Array<string | number | null | undefined>>): string[] {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+}
+
+function quote(text: string): string[] {
+  return text.split(/\r?\n/).map((l) => `> ${l}`);
+}
+
+// ---- Markdown ----
+
+function verificationLine(v: AuditVerification): string {
+  return v.ok ? `**Audit chain: verified** (${v.message}).` : `**Audit chain: BROKEN at entry ${v.brokenAt ?? '?'}**: ${v.message}. Entries from there on cannot be trusted.`;
+}
+
+function policySection(policy: ApprovalPolicy): string[] {
+  const rows = (Object.keys(policy.rules) as Array<keyof ApprovalPolicy['rules']>).map((p) => [p, policy.rules[p].small, policy.rules[p].large]);
+  return [
+    '## Approval policy',
+    '',
+    'The run\'s policy now; every change to it during the run is in the audit trail (`policy-changed`).',
+    '',
+    ...mdTable(['Pathway', 'Small change', 'Large change'], rows),
+    '',
+    `- While a proposal waits for a person: **${policy.whileWaiting}**.`,
+    `- A flagged proposal whose rule says auto: **${policy.flagged}**.`,
+    `- Auto-approval only if held-out accuracy falls by at most **${policy.maxHeldoutDrop}**.`,
+  ];
+}
+
+function diffLines(changes: GenomeChange[]): string[] {
+  if (changes.length === 0) return ['No changes to the genome.'];
+  return mdTable(['Path', 'Before', 'After'], changes.map((c) => [`\`${c.path}\``, describeValue(c.before), describeValue(c.after)]));
+}
+
+const num = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+
+function evidenceLines(e: Evidence): string[] {
+  const h = e.heldout;
+  const lines = [
+    `- Baseline: ${e.baseline}.`,
+    `- Held-out accuracy: ${formatEstimate(h.before)} (n=${h.before.n}) -> ${formatEstimate(h.after)} (n=${h.after.n}); change ${signed(h.delta.value)} [${signed(h.delta.lo)}, ${signed(h.delta.hi)}] (95% CI).`,
+  ];
+  const t = e.training;
+  lines.push(`- Training: reward ${num(t.rewardBefore)} -> ${num(t.rewardAfter)}; pass@k ${num(t.passAtKBefore)} -> ${num(t.passAtKAfter)}; distinct answers ${num(t.distinctBefore)} -> ${num(t.distinctAfter)}.`);
+  lines.push(`- Cost: ${e.cost.seconds.toFixed(1)} s, ${e.cost.tokens} tokens.`);
+  if (e.flags.length === 0) lines.push('- Flags: none.');
+  else {
+    lines.push('- Flags:');
+    for (const f of e.flags) lines.push(`  - **${f.kind}**: ${f.message}`);
+  }
+  if (e.perLevel.length > 0) lines.push('', '*Per level*', '', ...mdTable(['Level', 'Before', 'After'], e.perLevel.map((l) => [l.level, pct(l.before), pct(l.after)])));
+  if (e.probes.length > 0) lines.push('', '*Safety probes*', '', ...mdTable(['Probe', 'Description', 'Before', 'After'], e.probes.map((p) => [p.id, p.description, pct(p.before), pct(p.after)])));
+  if (e.memory && e.memory.length > 0) {
+    lines.push('', '*Memory consistency*', '', ...mdTable(['Entry', 'Prompt', 'Answer', 'Consensus', 'Agreement', 'Consistent'], e.memory.map((m) => [m.id, clip(m.prompt, 40), clip(m.answer, 24), m.consensus, m.agreement.toFixed(2), m.consistent ? 'yes' : 'no'])));
+  }
+  return lines;
+}
+
+function decisionLine(p: Proposal, entries: AuditEntry[]): string[] {
+  const lines: string[] = [];
+  const person = entries.find((e) => ['approved', 'rejected', 'edited'].includes(e.action));
+  if (person) {
+    const verb = person.action === 'edited' ? 'edited and approved' : person.action;
+    lines.push(`**Decision**: ${verb} by ${person.actor} at ${person.at}${person.reason ? `, reason: "${person.reason}"` : ' (no reason given)'}.`);
+  } else if (p.status === 'pending') lines.push('**Decision**: pending, waiting for a person.');
+  else if (p.decidedBy) lines.push(`**Decision**: ${p.status} by ${p.decidedBy}${p.decidedAt ? ` at ${p.decidedAt}` : ''}${p.reason ? `, reason: "${p.reason}"` : ''}.`);
+  for (const e of entries.filter((x) => x.action === 'applied' || x.action === 'superseded' || x.action === 'ungated-applied')) {
+    lines.push(`**Outcome**: ${e.action} by ${e.actor} at ${e.at}${e.reason ? ` (${e.reason})` : ''}.`);
+  }
+  return lines;
+}
+
+function proposalSection(p: Proposal, entries: AuditEntry[]): string[] {
+  return [
+    `### ${p.id}: ${p.pathway} / ${p.kind} (${p.size})`,
+    '',
+    `Status: **${p.status}**. Proposed at ${p.createdAt}. Evidence hash \`${p.evidenceHash.slice(0, 12)}\`.`,
+    '',
+    ...quote(p.rationale || '(no rationale given)'),
+    '',
+    '**Changes**',
+    '',
+    ...diffLines(p.changes),
+    '',
+    '**Evidence**',
+    '',
+    ...evidenceLines(p.evidence),
+    '',
+    `**Gate**: ${p.gate.action}: ${p.gate.reason}`,
+    '',
+    ...decisionLine(p, entries).flatMap((l) => [l, '']),
+  ];
+}
+
+/** A readable report of the run's history: header, policy, each round's proposals with evidence and decision, the raw trail. */
+export function auditMarkdown(store: Store, runId: string): string {
+  const d = collect(store, runId);
+  const r = d.run;
+  const out: string[] = [`# Audit report: run ${runId}`, ''];
+  if (r) {
+    out.push(
+      `- Run: ${r.name ? `${r.name} (${r.id})` : r.id}, ${r.status}, iteration ${r.iterationsDone} of ${r.iterationsTotal}`,
+      `- Recipe: ${r.recipe}${r.preset ? ` (preset ${r.preset})` : ''}; seed ${r.seed}; backend ${r.backend}`,
+      `- Started: ${r.createdAt}`,
+    );
+  } else out.push('- The run itself was deleted; its audit log is kept.');
+  out.push(`- Exported: ${new Date().toISOString()}`, '', verificationLine(d.verification), '', ...policySection(d.policy), '', '## History', '');
+  const byProposal = new Map<string, AuditEntry[]>();
+  for (const e of d.entries) if (e.proposalId) byProposal.set(e.proposalId, [...(byProposal.get(e.proposalId) ?? []), e]);
+  if (d.proposals.length === 0) out.push('No proposals in this run.', '');
+  let round: number | null = null;
+  for (const p of d.proposals) {
+    if (p.iteration !== round) {
+      round = p.iteration;
+      out.push(`## Round ${round}`, '');
+    }
+    out.push(...proposalSection(p, byProposal.get(p.id) ?? []));
+  }
+  out.push('## Audit trail', '');
+  if (d.entries.length === 0) out.push('No entries.');
+  else {
+    out.push(
+      ...mdTable(
+        ['Seq', 'Time', 'Actor', 'Action', 'Proposal', 'Evidence', 'Reason'],
+        d.entries.map((e) => [e.seq, e.at, e.actor, e.action, e.proposalId, e.evidenceHash ? `\`${e.evidenceHash.slice(0, 12)}\`` : null, e.reason]),
+      ),
+    );
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
