@@ -12,6 +12,12 @@ describe('routes, shortcuts, connection', () => {
     expect(parseRoute('#/runs/abc/trajectories')).toEqual({ screen: 'trajectories', runId: 'abc' });
     expect(parseRoute('#/bench/charts?points=1000&charts=2')).toEqual({ screen: 'bench', points: 1000, charts: 2, seconds: 3 });
     expect(parseRoute('#/bench/charts?points=-5')).toMatchObject({ points: 100_000 });
+    expect(parseRoute('#/approvals')).toEqual({ screen: 'approvals', tab: 'pending', runId: null });
+    expect(parseRoute('#/approvals/decided?run=r%201')).toEqual({ screen: 'approvals', tab: 'decided', runId: 'r 1' });
+    expect(parseRoute('#/approvals/policy')).toEqual({ screen: 'approvals', tab: 'policy', runId: null });
+    expect(parseRoute('#/approvals/nonsense')).toEqual({ screen: 'approvals', tab: 'pending', runId: null });
+    expect(parseRoute('#/audit/abc')).toEqual({ screen: 'audit', runId: 'abc' });
+    expect(parseRoute('#/audit')).toEqual({ screen: 'audit', runId: null });
   });
 
   it('maps Ctrl+Shift+K/P/S to the off switch and nothing else', () => {

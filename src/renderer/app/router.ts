@@ -6,6 +6,8 @@ export type Route =
   | { screen: 'run'; runId: string }
   | { screen: 'trajectories'; runId: string }
   | { screen: 'settings' }
+  | { screen: 'approvals'; tab: 'pending' | 'decided' | 'policy'; runId: string | null }
+  | { screen: 'audit'; runId: string | null }
   | { screen: 'bench'; points: number; charts: number; seconds: number };
 
 function intParam(params: URLSearchParams, name: string, fallback: number, max: number): number {
@@ -13,13 +15,21 @@ function intParam(params: URLSearchParams, name: string, fallback: number, max: 
   return Number.isInteger(value) && value > 0 ? Math.min(value, max) : fallback;
 }
 
-/** Hash routes: `#/runs`, `#/new`, `#/runs/<id>`, `#/runs/<id>/trajectories`, `#/settings`, `#/bench/charts?points=`. */
+/**
+ * Hash routes: `#/runs`, `#/new`, `#/runs/<id>`, `#/runs/<id>/trajectories`, `#/approvals[/decided|/policy][?run=<id>]`,
+ * `#/audit[/<id>]`, `#/settings`, `#/bench/charts?points=`.
+ */
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
   const [path, query = ''] = raw.split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'new') return { screen: 'new' };
   if (parts[0] === 'settings') return { screen: 'settings' };
+  if (parts[0] === 'approvals') {
+    const tab = parts[1] === 'decided' || parts[1] === 'policy' ? parts[1] : 'pending';
+    return { screen: 'approvals', tab, runId: new URLSearchParams(query).get('run') || null };
+  }
+  if (parts[0] === 'audit') return { screen: 'audit', runId: parts[1] ?? null };
   if (parts[0] === 'bench' && parts[1] === 'charts') {
     const params = new URLSearchParams(query);
     return { screen: 'bench', points: intParam(params, 'points', 100_000, 2_000_000), charts: intParam(params, 'charts', 4, 32), seconds: intParam(params, 'seconds', 3, 60) };
