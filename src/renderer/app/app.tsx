@@ -1,4 +1,8 @@
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
+import { ApprovalsScreen } from '../features/approvals/approvals-screen';
+import { approvalsActions, approvalsStore, selectPendingCount } from '../features/approvals/approvals-store';
+import { AuditScreen } from '../features/audit/audit-screen';
 import { ChartBench } from '../features/bench/chart-bench';
 import { NewRunScreen } from '../features/new-run/new-run-screen';
 import { RunScreen } from '../features/run/run-screen';
@@ -16,6 +20,8 @@ function Screen({ route }: { route: Route }) {
     case 'run': return <RunScreen key={route.runId} runId={route.runId} />;
     case 'trajectories': return <TrajectoriesScreen runId={route.runId} />;
     case 'settings': return <SettingsScreen />;
+    case 'approvals': return <ApprovalsScreen tab={route.tab} runId={route.runId} />;
+    case 'audit': return <AuditScreen runId={route.runId} />;
     case 'bench': return <ChartBench points={route.points} charts={route.charts} seconds={route.seconds} />;
   }
 }
@@ -24,6 +30,10 @@ export function App() {
   const route = parseRoute(useHash());
   const banner = useStore(connectionStore, selectBanner);
   const engine = useStore(connectionStore, (s) => s.engine);
+  const pendingCount = useStore(approvalsStore, selectPendingCount);
+  useEffect(() => {
+    void approvalsActions.refresh();
+  }, []);
   const active = (screens: Route['screen'][]) => (screens.includes(route.screen) ? 'active' : undefined);
   return (
     <div className="app">
@@ -31,6 +41,10 @@ export function App() {
         <span className="brand">Evolab</span>
         <a href="#/runs" className={active(['runs', 'run', 'trajectories'])}>Runs</a>
         <a href="#/new" className={active(['new'])}>New run</a>
+        <a href="#/approvals" className={active(['approvals'])} data-testid="nav-approvals">
+          Approvals{pendingCount !== null && <span className={`count${pendingCount ? '' : ' zero'}`} data-testid="nav-approvals-count">{pendingCount}</span>}
+        </a>
+        <a href="#/audit" className={active(['audit'])}>Audit</a>
         <a href="#/settings" className={active(['settings'])}>Settings</a>
         <span className="spacer" />
         <span className="muted small" data-testid="engine-state">engine: {engine}</span>

@@ -1,4 +1,7 @@
 import type { Bridge } from '../../shared/contract';
+import { approvalsActions } from '../features/approvals/approvals-store';
+import { auditActions } from '../features/audit/audit-store';
+import { oversightActions } from '../features/run/oversight-store';
 import { runActions } from '../features/run/run-store';
 import { runsActions } from '../features/runs/runs-store';
 
@@ -8,16 +11,28 @@ export function wireEvents(bridge: Bridge): () => void {
     bridge.subscribe('run.status', (p) => {
       runActions.onStatus(p);
       runsActions.onStatus(p);
+      approvalsActions.onRunStatus(p);
+      oversightActions.onRunEvent(p);
     }),
     bridge.subscribe('run.iteration', (p) => {
       runActions.onIteration(p);
       runsActions.onIteration(p);
     }),
     bridge.subscribe('run.progress', (p) => runActions.onProgress(p)),
+    ...(['proposal.created', 'proposal.decided'] as const).map((name) =>
+      bridge.subscribe(name, (p) => {
+        approvalsActions.onProposal(p);
+        auditActions.onProposal(p);
+        oversightActions.onRunEvent(p);
+      }),
+    ),
     bridge.subscribe('engine.status', (p) => {
       // A restarted engine has marked the runs it held interrupted; the stores re-read them.
       runActions.onEngine(p);
-      if (p.state === 'ready') void runsActions.load();
+      if (p.state === 'ready') {
+        void runsActions.load();
+        void approvalsActions.refresh();
+      }
     }),
   ];
   return () => offs.forEach((off) => off());

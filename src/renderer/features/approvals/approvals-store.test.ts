@@ -10,6 +10,7 @@ const proposal = (id: string, patch: Partial<Proposal> = {}): Proposal => ({
   id, runId: 'r1', iteration: 2, pathway: 'workflow', kind: 'workflow:raise-temperature', size: 'large', rationale: 'explore more',
   changes: [{ path: 'workflow.recipe.temperature', before: 0.7, after: 0.9 }],
   evidence: {
+    baseline: 'the parent agent',
     heldout: { before: { value: 0.4, lo: 0.3, hi: 0.5, n: 100 }, after: { value: 0.45, lo: 0.35, hi: 0.55, n: 100 }, delta: { value: 0.05, lo: -0.08, hi: 0.18 } },
     perLevel: [], probes: [], training: { rewardBefore: null, rewardAfter: null, passAtKBefore: null, passAtKAfter: null, distinctBefore: null, distinctAfter: null },
     cost: { seconds: 3, tokens: 1000 }, flags: [],

@@ -18,6 +18,7 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
         <span data-testid="heldout-before">{formatEstimate(heldout.before)}</span> → <span data-testid="heldout-after">{formatEstimate(heldout.after)}</span>{' '}
         <span className={`delta ${deltaClass}`} data-testid="heldout-delta">Δ {formatDelta(heldout.delta)}</span>
         <span className="muted small"> (95% intervals)</span>
+        <div className="muted small" data-testid="evidence-baseline">before = {evidence.baseline}</div>
       </div>
       <div className="evidence-grid">
         {evidence.perLevel.length > 0 && (

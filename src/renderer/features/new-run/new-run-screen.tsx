@@ -32,7 +32,19 @@ export function NewRunScreen() {
 
   return (
     <div className="new-run-screen">
-      <header className="screen-head"><h1>New run</h1></header>
+      <header className="screen-head">
+        <h1>New run</h1>
+        <label className="inline" title="What the gate does with the run's proposed self-modifications">
+          Approval policy
+          <select value={s.policy} onChange={(e) => newRunActions.setPolicy(e.target.value as typeof s.policy)} data-testid="new-run-policy">
+            <option value="workspace">workspace default</option>
+            <option value="default">default: ask, except small workflow changes</option>
+            <option value="ask">ask for every change</option>
+            <option value="auto">auto within bounds</option>
+          </select>
+        </label>
+        <a href="#/approvals/policy" className="small">edit policies</a>
+      </header>
       <section>
         <h2>Presets</h2>
         <ErrorBox title="Presets could not be loaded." message={s.presetsError} hint="The engine may be starting; reload in a moment." />

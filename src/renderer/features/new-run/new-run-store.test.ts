@@ -40,6 +40,15 @@ describe('new-run store', () => {
     expect(bridge.calls.at(-1)).toEqual({ name: 'runs.start', input: { preset: 'addition-star-smoke' } });
   });
 
+  it('sends the chosen approval policy, and none for the workspace default', async () => {
+    newRunActions.setPolicy('ask');
+    await newRunActions.start({ preset: 'addition-star-smoke' });
+    expect(bridge.calls.at(-1)?.input).toEqual({ preset: 'addition-star-smoke', policy: 'ask' });
+    newRunActions.setPolicy('workspace');
+    await newRunActions.start({ preset: 'addition-star-smoke' });
+    expect(bridge.calls.at(-1)?.input).toEqual({ preset: 'addition-star-smoke' });
+  });
+
   it('keeps the engine\'s field issues when a start is refused', async () => {
     bridge.on('runs.start', () => {
       throw new CodedError('invalid_config', 'Run config is invalid', [{ path: 'task.path', message: 'file not found; check the path' }]);

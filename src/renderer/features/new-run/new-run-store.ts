@@ -13,6 +13,8 @@ export interface NewRunState {
   loadedPreset: string | null;
   starting: string | null;
   startError: { message: string; issues: FieldIssue[] } | null;
+  /** The approval policy the run starts with; 'workspace' sends none, so the workspace default applies. */
+  policy: 'workspace' | 'default' | 'auto' | 'ask';
 }
 
 /** A complete starting point when no preset is loaded: the schema's defaults plus the two required unions. */
@@ -21,7 +23,7 @@ export function blankDraft(): Record<string, unknown> {
 }
 
 export const newRunStore = createStore<NewRunState>(() => ({
-  presets: [], presetsError: null, draft: blankDraft(), loadedPreset: null, starting: null, startError: null,
+  presets: [], presetsError: null, draft: blankDraft(), loadedPreset: null, starting: null, startError: null, policy: 'workspace',
 }));
 
 /** Field-level issues of the draft, keyed by dotted path, as the engine would report them. */
@@ -52,11 +54,15 @@ export const newRunActions = {
   setField(path: string, value: unknown): void {
     newRunStore.setState((s) => ({ draft: setAt(s.draft, path, value) }));
   },
+  setPolicy(policy: NewRunState['policy']): void {
+    newRunStore.setState({ policy });
+  },
   /** Starts a run; returns its id, or null with the error (and the invalid fields) in the store. */
   async start(source: { preset: string } | { config: Record<string, unknown> }): Promise<string | null> {
     newRunStore.setState({ starting: 'preset' in source ? source.preset : 'form', startError: null });
     try {
-      const { runId } = await getBridge().request('runs.start', source);
+      const { policy } = newRunStore.getState();
+      const { runId } = await getBridge().request('runs.start', policy === 'workspace' ? source : { ...source, policy });
       newRunStore.setState({ starting: null });
       return runId;
     } catch (error) {

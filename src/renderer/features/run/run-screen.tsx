@@ -5,6 +5,8 @@ import { StatusBadge } from '../../components/status-badge';
 import { formatNumber } from '../../lib/format';
 import { ChartsPanel } from './charts-panel';
 import { OffSwitch } from './off-switch';
+import { OversightPanel } from './oversight-panel';
+import { oversightActions, oversightStore } from './oversight-store';
 import { ConfigPanel, IterationTimeline, MemoryPanel, PhaseProgress, PhaseTimings } from './run-panels';
 import {
   runActions, runStore, selectCanPause, selectCanResume, selectCanStop, selectMemory, selectShown, selectTimeMetrics, type LatencySample,
@@ -19,6 +21,7 @@ declare global {
 
 export function RunScreen({ runId }: { runId: string }) {
   const s = useStore(runStore);
+  const oversight = useStore(oversightStore, (o) => (o.runId === runId ? o.state : null));
   const [smoothing, setSmoothing] = useState(0);
   const [logScale, setLogScale] = useState(false);
   const shown = selectShown(s);
@@ -27,6 +30,7 @@ export function RunScreen({ runId }: { runId: string }) {
 
   useEffect(() => {
     void runActions.open(runId);
+    void oversightActions.open(runId);
   }, [runId]);
 
   // Runs on commit, i.e. after the new status is on screen.
@@ -67,10 +71,17 @@ export function RunScreen({ runId }: { runId: string }) {
         <div className="run-progress">{s.status === 'running' || s.status === 'stopping' ? <PhaseProgress progress={s.progress} /> : null}</div>
       </header>
       <ErrorBox title="The off switch did not go through." message={s.actionError} hint="The Kill engine button always works: it ends the engine process from outside." />
+      {s.status === 'waiting' && (
+        <div className="banner waiting" role="status" data-testid="waiting-banner">
+          This run is waiting for your decision: {oversight ? `${oversight.pending} proposal${oversight.pending === 1 ? '' : 's'} pending. ` : ''}
+          <a href={`#/approvals?run=${encodeURIComponent(runId)}`}>Open the approvals inbox</a>
+        </div>
+      )}
       {d?.error && <ErrorBox title="The run failed." message={d.error} hint="Fix the cause named above, then Resume continues from the last checkpoint." />}
       <div className="run-body">
         <ChartsPanel names={s.names} buffers={s.buffers} version={s.version} smoothing={smoothing} logScale={logScale} onSmoothing={setSmoothing} onLogScale={setLogScale} />
         <aside className="run-side">
+          {oversight?.enabled && <OversightPanel runId={runId} state={oversight} />}
           <IterationTimeline total={d?.iterationsTotal ?? 0} done={s.iterations} current={s.progress?.iteration ?? null} metricsAt={metricsAt} />
           <PhaseTimings timings={s.phaseTimings} reported={selectTimeMetrics(s)} />
           <MemoryPanel memory={selectMemory(s)} />

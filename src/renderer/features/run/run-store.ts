@@ -56,7 +56,7 @@ const now = (): number => (typeof performance === 'undefined' ? Date.now() : per
 export const selectShown = (s: RunState): string => (s.engineLost ? `engine ${s.engineLost}` : (s.status ?? 'unknown'));
 export const selectCanPause = (s: RunState): boolean => !s.engineLost && s.status === 'running';
 export const selectCanResume = (s: RunState): boolean => !s.engineLost && (s.status === 'paused' || s.status === 'interrupted' || s.status === 'stopped' || s.status === 'failed');
-export const selectCanStop = (s: RunState): boolean => !s.engineLost && (s.status === 'running' || s.status === 'paused');
+export const selectCanStop = (s: RunState): boolean => !s.engineLost && (s.status === 'running' || s.status === 'paused' || s.status === 'waiting');
 export const selectIterationsTotal = (s: RunState): number => s.detail?.iterationsTotal ?? 0;
 /** Monitors of the engine's memory (tf.memory()), shown beside the charts. */
 export const selectMemory = (s: RunState): Array<[string, number]> =>
