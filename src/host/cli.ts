@@ -10,11 +10,12 @@ import { CodedError } from '../shared/errors';
 import type { Command } from './commands/common';
 import { exportCommand } from './commands/export';
 import { doctorCommand, presetsCommand, runsCommand } from './commands/info';
+import { auditCommand, decideCommand, policyCommand, proposalsCommand } from './commands/oversight';
 import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { defaultWorkspace } from './paths';
 
-export const commands: Command[] = [presetsCommand, runCommand, resumeCommand, runsCommand, exportCommand, doctorCommand, serveCommand];
+export const commands: Command[] = [presetsCommand, runCommand, resumeCommand, runsCommand, proposalsCommand, decideCommand, auditCommand, policyCommand, exportCommand, doctorCommand, serveCommand];
 
 export interface CliIo {
   out(line: string): void;

@@ -188,7 +188,7 @@ function decisionLine(p: Proposal, entries: AuditEntry[]): string[] {
 
 function proposalSection(p: Proposal, entries: AuditEntry[]): string[] {
   return [
-    `### ${p.id}: ${p.pathway} / ${p.kind} (${p.size})`,
+    `#### ${p.id}: ${p.pathway} / ${p.kind} (${p.size})`,
     '',
     `Status: **${p.status}**. Proposed at ${p.createdAt}. Evidence hash \`${p.evidenceHash.slice(0, 12)}\`.`,
     '',
@@ -228,7 +228,7 @@ export function auditMarkdown(store: Store, runId: string): string {
   for (const p of d.proposals) {
     if (p.iteration !== round) {
       round = p.iteration;
-      out.push(`## Round ${round}`, '');
+      out.push(`### Round ${round}`, '');
     }
     out.push(...proposalSection(p, byProposal.get(p.id) ?? []));
   }

@@ -1,9 +1,12 @@
 import { CodedError } from '../../shared/errors';
+import type { ApprovalPolicy, Proposal } from '../../shared/oversight';
 import type { Metrics, RunStatus } from '../../shared/run';
 import type { Emit } from '../../engine/runner';
 import { EngineService } from '../../engine/service';
+import { canonicalJson } from '../../engine/store/oversight-store';
 import { type Command, type CommandContext, intOption, readConfigFile, stringOption, workspaceHelp, workspaceOption, runIdArgument } from './common';
 import { MonitorTable, progressBar } from './monitor-view';
+import { type PolicyPreset, personActor, policyArgument, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
 
 /** Exit codes: 0 completed, 1 failed, 130 stopped by Ctrl-C (the shell's convention for SIGINT). */
 function exitCode(status: RunStatus): number {
@@ -31,6 +34,12 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
       clearBar();
       if (json) ctx.out(JSON.stringify({ event: 'iteration', iteration: p.iteration, metrics: p.metrics }));
       else for (const line of view.row(p.iteration, p.metrics)) ctx.out(line);
+    } else if (name === 'proposal.created' || name === 'proposal.decided') {
+      const p = payload as Proposal;
+      if (p.runId !== followed) return;
+      clearBar();
+      if (json) ctx.out(JSON.stringify({ event: name === 'proposal.created' ? 'proposal' : 'decision', proposal: p }));
+      else for (const line of proposalLines(name, p, workspaceSuffix(ctx))) ctx.out(line);
     } else if (name === 'run.progress' && !json && ctx.tty) {
       const p = payload as { iteration: number; phase: string; done: number; total: number };
       ctx.err(progressBar(`iteration ${p.iteration} ${p.phase.padEnd(10)}`, p.done, p.total));
@@ -77,18 +86,37 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
   }
 }
 
+const POLICY_HELP = '  --policy P        approval policy of the run: default | auto | ask | FILE (JSON); default: the workspace\'s (`evolab policy`)';
+
+function policyOption(ctx: CommandContext): PolicyPreset | ApprovalPolicy | undefined {
+  const raw = stringOption(ctx.values, 'policy');
+  return raw === undefined ? undefined : policyArgument(raw, '--policy');
+}
+
+/**
+ * Makes sure the run's stored policy is the one asked for. An engine that takes `policy` in runs.start has
+ * already stored it and this writes nothing; otherwise it is set here (and audited) before the first round.
+ */
+function ensureRunPolicy(service: EngineService, runId: string, policy: PolicyPreset | ApprovalPolicy): void {
+  const wanted = resolvePolicy(policy);
+  const oversight = service.store.oversight;
+  if (canonicalJson(oversight.runPolicy(runId)) !== canonicalJson(wanted)) oversight.setPolicy(runId, wanted, personActor(undefined));
+}
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a preset or a config file to the end, in this terminal',
-  usage: 'evolab run --preset NAME | --config FILE [--seed N] [--backend B] [--iterations N] [--json]',
+  usage: 'evolab run --preset NAME | --config FILE [--seed N] [--backend B] [--iterations N] [--policy P] [--json]',
   help: [
     '  --preset NAME     start from a preset (see `evolab presets`)',
     '  --config FILE     a JSON run config; with --preset, its fields override the preset',
     '  --seed N          random seed (same config + seed + backend = same metrics)',
     '  --backend B       auto | tensorflow-gpu | tensorflow | wasm | cpu',
     '  --iterations N    self-improvement iterations after the warm-up',
+    POLICY_HELP,
     '  --json            one JSON object per line on stdout instead of the table',
     workspaceHelp,
+    '  Held proposals wait for `evolab decide <id> approve|reject` (from any terminal) or the app.',
     '  Ctrl-C once stops the run at the next step (resume it later); twice exits at once.',
   ],
   options: {
@@ -98,6 +126,7 @@ export const runCommand: Command = {
     seed: { type: 'string' },
     backend: { type: 'string' },
     iterations: { type: 'string' },
+    policy: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(ctx) {
@@ -114,24 +143,31 @@ export const runCommand: Command = {
       seed: intOption(ctx.values, 'seed'),
       backend: stringOption(ctx.values, 'backend'),
       iterations: intOption(ctx.values, 'iterations', 1),
+      policy: policyOption(ctx),
     };
-    return follow(ctx, ctx.values.json === true, (service) => service.start(request));
+    return follow(ctx, ctx.values.json === true, (service) => {
+      const runId = service.start(request);
+      if (request.policy !== undefined) ensureRunPolicy(service, runId, request.policy);
+      return runId;
+    });
   },
 };
 
 export const resumeCommand: Command = {
   name: 'resume',
   summary: 'continue a stopped or interrupted run from its last checkpoint',
-  usage: 'evolab resume <run-id> [--json]',
-  help: ['  --json            one JSON object per line on stdout instead of the table', workspaceHelp],
-  options: { ...workspaceOption, json: { type: 'boolean' } },
+  usage: 'evolab resume <run-id> [--policy P] [--json]',
+  help: [POLICY_HELP.replace('of the run', 'from now on'), '  --json            one JSON object per line on stdout instead of the table', workspaceHelp],
+  options: { ...workspaceOption, policy: { type: 'string' }, json: { type: 'boolean' } },
   async run(ctx) {
     const runId = runIdArgument(ctx, 'resume');
+    const policy = policyOption(ctx);
     return follow(ctx, ctx.values.json === true, (service) => {
       const status = service.resume(runId);
       if (status !== 'running') {
         throw new CodedError('invalid_request', `Run ${runId} is ${status}; only stopped, interrupted or failed runs can be resumed.`);
       }
+      if (policy !== undefined) ensureRunPolicy(service, runId, policy);
       return runId;
     });
   },
