@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalPolicy, AuditVerification, POLICY_PRESETS, Proposal } from '../shared/oversight';
 import { Store } from '../engine/store/store';
+import { proposalLines } from './commands/oversight';
 import { insertHeld, makeEvidence, makeRun } from '../engine/store/test-fixtures/oversight-fixture';
 
 /**
@@ -199,6 +200,16 @@ describe('evolab proposals / decide / audit / policy', () => {
     expect(r.stderr).toContain('rules.model.small: must be one of "auto", "ask", "deny"');
     const unknownRun = await cli(['policy', '--run', 'nope'], ows);
     expect(unknownRun.stderr).toContain('No run with id "nope"');
+  });
+
+  it('run prints a line per proposal, with the command to decide a held one', () => {
+    const p = withStore((s) => s.oversight.requireProposal(flagged));
+    const pending = { ...p, status: 'pending' as const, decidedBy: null, reason: null };
+    const created = proposalLines('proposal.created', pending, ' --workspace "/w"');
+    expect(created[0]).toBe(`proposal ${flagged}: tool tool:format-credit (small); gate held; held-out 0.500 -> 0.560 (+0.060); flags reward-hacking`);
+    expect(created[1]).toBe(`waiting for a decision: evolab decide ${flagged} approve|reject --reason "..." --workspace "/w"`);
+    expect(proposalLines('proposal.created', { ...pending, status: 'approved', gate: { action: 'auto-approved', reason: 'auto' } }, '')).toHaveLength(1);
+    expect(proposalLines('proposal.decided', { ...pending, status: 'rejected', decidedBy: 'person:ada', reason: 'no' }, '')).toEqual([`proposal ${flagged} rejected by person:ada: no`]);
   });
 
   it('run --policy: a bad file names --policy and the field before anything is written', async () => {
