@@ -110,6 +110,15 @@ describe('approvals store', () => {
     expect(approvalsStore.getState().pendingCount).toBe(0);
   });
 
+  it('finishes loading the inbox when the nav count is read at the same time', async () => {
+    // The screen loads the lists while the shell reads the count: both answers must land.
+    await Promise.all([approvalsActions.load(), approvalsActions.refresh()]);
+    const s = approvalsStore.getState();
+    expect(s.loading).toBe(false);
+    expect(s.loaded).toBe(true);
+    expect(s.pending).toHaveLength(2);
+  });
+
   it('places a decided event in the decided list once the inbox is open', async () => {
     await approvalsActions.load();
     approvalsActions.onProposal(proposal('p1', { status: 'approved', decidedAt: '2025-01-03T00:00:00Z', gate: { action: 'auto-approved', reason: 'small' } }));

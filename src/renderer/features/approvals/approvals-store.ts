@@ -60,10 +60,13 @@ async function loadEstimates(runIds: string[]): Promise<void> {
   approvalsStore.setState({ estimates });
 }
 
+// Counts have their own sequence: a count must never discard the answer of a list load running beside it.
+let countSeq = 0;
+
 async function countPending(): Promise<void> {
-  const seq = ++loadSeq;
+  const seq = ++countSeq;
   const pending = await getBridge().request('proposals.list', { status: 'pending', limit: 1000 });
-  if (seq === loadSeq) approvalsStore.setState({ pendingCount: pending.length });
+  if (seq === countSeq) approvalsStore.setState({ pendingCount: pending.length });
 }
 
 // Refreshes are coalesced: events come in bursts (a round creates several proposals at once).
@@ -161,6 +164,7 @@ export const approvalsActions = {
   /** Tests start from a clean store. */
   reset(): void {
     loadSeq++;
+    countSeq++;
     approvalsStore.setState({ ...initial });
   },
 };

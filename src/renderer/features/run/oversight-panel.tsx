@@ -35,9 +35,10 @@ export function OversightPanel({ runId, state }: { runId: string; state: Oversig
               {genome.workflow.map(([k, v]) => <tr key={k}><th>{k}</th><td>{v}</td></tr>)}
               <tr><th>memory entries</th><td>{genome.memoryEntries}</td></tr>
               <tr><th>replay share</th><td>{genome.replayShare}</td></tr>
-              <tr><th>tools</th><td>{genome.tools.length ? genome.tools.join('; ') : 'none'}</td></tr>
+              <tr><th>tools</th><td>{genome.tools.length === 0 ? 'none' : genome.tools.length}</td></tr>
             </tbody>
           </table>
+          {genome.tools.length > 0 && <div className="tool-chips">{genome.tools.map((t) => <span key={t} className="chip">{t}</span>)}</div>}
         </details>
       )}
       <h3>Proposer's estimate per kind</h3>
