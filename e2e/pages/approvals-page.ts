@@ -39,10 +39,18 @@ export class ApprovalsPage {
     await card.getByTestId('reject').click();
     await card.getByTestId('reject-reason').fill(reason);
     await card.getByTestId('confirm-reject').click();
-    await expect(this.card(id)).toHaveAttribute('data-status', 'rejected', { timeout: 30_000 });
+    await this.leftPending(id);
   }
   async approve(id: string): Promise<void> {
     await this.card(id).getByTestId('approve').click();
-    await expect(this.card(id)).toHaveAttribute('data-status', /approved|applied/, { timeout: 30_000 });
+    await this.leftPending(id);
+  }
+  /** A decided proposal leaves the pending list; an error the engine gave stays on its card and fails the wait. */
+  private async leftPending(id: string): Promise<void> {
+    const card = this.page.locator(`[data-testid=proposal-card][data-status=pending][data-proposal-id="${id}"]`);
+    const error = card.getByTestId('decide-error');
+    await expect
+      .poll(async () => ((await error.count()) > 0 ? `decision refused: ${await error.textContent()}` : await card.count()), { timeout: 30_000 })
+      .toBe(0);
   }
 }

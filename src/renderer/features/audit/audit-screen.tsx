@@ -49,7 +49,7 @@ export function AuditScreen({ runId }: { runId: string | null }) {
       <ErrorBox title="The export failed." message={s.exportError} />
       {v && (
         <p className={`verification ${v.ok ? 'ok' : 'broken'}`} data-testid="audit-verification" data-ok={String(v.ok)}>
-          {v.ok ? '✓ chain intact' : `✗ chain broken${v.brokenAt !== null ? ` at entry ${v.brokenAt}` : ''}`} · {v.entries} entries · {v.message}
+          {v.ok ? '✓ ' : `✗ chain broken${v.brokenAt !== null ? ` at entry ${v.brokenAt}` : ''}: `}{v.message}
         </p>
       )}
       <div className="filters screen-head">
