@@ -2,6 +2,7 @@ import type { RunConfig } from '../shared/config';
 import type { EventName, EventPayload } from '../shared/contract';
 import type { Metrics, RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
+import { OversightLoop, type OversightSession } from './oversight/round';
 import { readCheckpoint, writeCheckpoint } from './store/checkpoint';
 import type { Store } from './store/store';
 
@@ -27,6 +28,8 @@ export interface RunnerSession {
   getState(): unknown;
   setState(state: never): void;
   dispose(): void;
+  /** The session as the oversight loop drives it (the engine's Session); needed when config.oversight.enabled. */
+  oversight?(): OversightSession;
 }
 
 export type SessionFactory = (config: RunConfig, hooks: RunnerHooks) => Promise<RunnerSession>;
@@ -72,6 +75,7 @@ export class Runner {
   private iteration = 0;
   private lastProgressAt = 0;
   private finished: Promise<RunStatus> | null = null;
+  private loop: OversightLoop | null = null;
 
   constructor(options: RunnerOptions) {
     this.options = options;
@@ -111,12 +115,18 @@ export class Runner {
   }
 
   stop(): RunStatus {
-    if (this.state === 'running' || this.state === 'paused') {
+    if (this.state === 'running' || this.state === 'paused' || this.state === 'waiting') {
       this.stopRequested = true;
       this.setStatus('stopping', 'stop requested');
       this.wake();
+      this.loop?.poke();
     }
     return this.state;
+  }
+
+  /** The oversight loop of a governed run (null otherwise): decisions and edits reach the run through it. */
+  get oversight(): OversightLoop | null {
+    return this.loop;
   }
 
   private wake(): void {
@@ -163,17 +173,27 @@ export class Runner {
       session = await (this.options.createSession ?? defaultSessionFactory)(config, { progress: this.progress, stepBoundary: this.stepBoundary });
       let next = 0;
       if (this.options.resume) next = this.restore(session);
+      const loop = config.oversight.enabled ? this.createLoop(session) : null;
+      this.loop = loop;
+      // Decisions made while no engine ran this run (e.g. `evolab decide` after a kill) are applied first.
+      if (loop && next > 1) await loop.settle(next - 1);
       for (let iteration = next; iteration <= config.iterations; iteration++) {
         await this.stepBoundary();
         this.iteration = iteration;
         const startedAt = new Date().toISOString();
-        const result: IterationResult = iteration === 0 ? { metrics: await session.warmup(), trajectories: [] } : await session.iterate(iteration);
+        const result: IterationResult =
+          iteration === 0 ? { metrics: await session.warmup(), trajectories: [] } : loop ? await loop.round(iteration) : await session.iterate(iteration);
         this.progress('checkpoint', 0, 1);
         const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), { runId: this.runId, iteration, config, state: session.getState() });
         store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories });
         store.pruneCheckpoints(this.runId);
         this.progress('checkpoint', 1, 1);
         this.options.emit('run.iteration', { runId: this.runId, iteration, metrics: result.metrics });
+        if (loop && iteration === 0) store.oversight.setGenome(this.runId, loop.genome);
+        if (loop && iteration > 0) {
+          loop.publish(iteration);
+          await loop.settle(iteration);
+        }
       }
       this.setStatus('completed', 'all iterations done');
     } catch (error) {
@@ -188,6 +208,25 @@ export class Runner {
       session?.dispose();
     }
     return this.state;
+  }
+
+  private createLoop(session: RunnerSession): OversightLoop {
+    if (!session.oversight) throw new Error('This session cannot run with oversight (config.oversight.enabled needs the engine\'s Session).');
+    return new OversightLoop({
+      store: this.options.store,
+      runId: this.runId,
+      config: this.options.config,
+      emit: this.options.emit,
+      session: session.oversight(),
+      checkStop: () => {
+        if (this.stopRequested) throw new StopSignal();
+      },
+      setStatus: (status, reason) => {
+        if (this.stopRequested) return;
+        this.setStatus(status, reason);
+      },
+      log: (level, message) => this.log(level, message),
+    });
   }
 
   /** Loads the last checkpoint into the session; returns the iteration to continue with. */

@@ -3,6 +3,9 @@ import { requests, type RequestName, type RequestOutput } from '../shared/contra
 import { CodedError, parseOrThrow } from '../shared/errors';
 import { presets } from '../shared/presets';
 import type { BackendReport, RunStatus } from '../shared/run';
+import type { ApprovalPolicy, DecisionInput, ProposalStatus } from '../shared/oversight';
+import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
+import { publicProposal } from './oversight/round';
 import { resolveRunConfig } from './run-setup';
 import { Runner, type BackendInit, type Emit, type SessionFactory } from './runner';
 import { Store } from './store/store';
@@ -16,7 +19,7 @@ export interface EngineServiceOptions {
   backendReport?: () => Promise<BackendReport>;
 }
 
-const RESUMABLE: RunStatus[] = ['stopped', 'interrupted', 'failed', 'running', 'paused', 'stopping'];
+const RESUMABLE: RunStatus[] = ['stopped', 'interrupted', 'failed', 'running', 'paused', 'waiting', 'stopping'];
 
 async function defaultBackendReport(): Promise<BackendReport> {
   const tf = await import('./tf');
@@ -103,6 +106,35 @@ export class EngineService {
         if (this.active?.runId === runId) throw new CodedError('run_busy', `Run ${runId} is active; stop it before deleting it.`);
         return { deleted: this.store.deleteRun(runId) } satisfies RequestOutput<'runs.delete'>;
       }
+      case 'proposals.list': {
+        const { runId, status, limit } = input as { runId?: string; status?: ProposalStatus | 'decided'; limit: number };
+        return this.store.oversight.listProposals({ ...(runId ? { runId } : {}), ...(status ? { status } : {}), limit }).map(publicProposal) satisfies RequestOutput<'proposals.list'>;
+      }
+      case 'proposals.get':
+        return publicProposal(this.store.oversight.requireProposal((input as { id: string }).id)) satisfies RequestOutput<'proposals.get'>;
+      case 'proposals.decide':
+        return (await decide(this.store, this.active, this.options.emit, input as DecisionInput)) satisfies RequestOutput<'proposals.decide'>;
+      case 'policy.get': {
+        const { runId } = input as { runId?: string };
+        if (runId) this.store.requireRun(runId);
+        return (runId ? this.store.oversight.runPolicy(runId) : this.store.oversight.workspacePolicy()) satisfies RequestOutput<'policy.get'>;
+      }
+      case 'policy.set': {
+        const { runId, policy } = input as { runId?: string; policy: 'default' | 'auto' | 'ask' | ApprovalPolicy };
+        if (runId) this.store.requireRun(runId);
+        const resolved = resolvePolicy(policy);
+        this.store.oversight.setPolicy(runId ?? null, resolved, personActor(undefined));
+        if (runId && this.active?.runId === runId) this.active.oversight?.poke();
+        return resolved satisfies RequestOutput<'policy.set'>;
+      }
+      case 'audit.list':
+        return auditList(this.store, runIdOf(input)) satisfies RequestOutput<'audit.list'>;
+      case 'audit.export': {
+        const { runId, format } = input as { runId: string; format: 'json' | 'md' };
+        return exportAudit(this.store, runId, format) satisfies RequestOutput<'audit.export'>;
+      }
+      case 'oversight.state':
+        return oversightState(this.store, runIdOf(input)) satisfies RequestOutput<'oversight.state'>;
       case 'system.info': {
         const backend = await (this.options.backendReport ?? defaultBackendReport)();
         const versions: Record<string, string> = { node: process.versions.node, v8: process.versions.v8 };
@@ -138,10 +170,12 @@ export class EngineService {
   }
 
   /** Starts a run in the background and returns its id. */
-  start(request: Parameters<typeof resolveRunConfig>[0]): string {
+  start(request: Parameters<typeof resolveRunConfig>[0] & { policy?: 'default' | 'auto' | 'ask' | ApprovalPolicy }): string {
     const config = resolveRunConfig(request);
     this.assertIdle();
     const run = this.store.createRun(config);
+    // The run's approval policy is set by the person who starts it, before the engine sees the run.
+    if (request.policy !== undefined) this.store.oversight.setPolicy(run.id, resolvePolicy(request.policy), personActor(undefined));
     this.launch(run.id, config, false);
     return run.id;
   }

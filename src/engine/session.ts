@@ -1,16 +1,22 @@
 import type { RunConfig } from '../shared/config';
+import { initialGenome, type Genome, type MemoryEntry } from '../shared/genome';
+import type { Evidence } from '../shared/oversight';
 import { CodedError } from '../shared/errors';
 import type { Metrics } from '../shared/run';
 import { evaluateHeldout } from './monitors/heldout';
 import { createTransformerPolicy } from './policies/transformer';
 import { createRecipe } from './recipes';
-import { initialLevel, nextLevel } from './recipes/curriculum';
+import { assess, type Assessment } from './oversight/assess';
+import { agentView, masteryThreshold } from './oversight/agent-view';
+import type { OversightSession } from './oversight/round';
+import { memoryConsensus } from './oversight/consensus';
+import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
 import { warmupTrainBatch } from './recipes/rollout';
 import { createRng, fork } from './rng';
 import { learningRateAt, totalSteps } from './session-schedule';
 import { createTask } from './tasks';
 import { memoryInfo } from './tf';
-import type { IterationResult, Policy, PolicyState, Recipe, RecipeContext, Rng, Task } from './types';
+import type { AgentView, IterationResult, Policy, PolicyState, Recipe, RecipeContext, Rng, Task } from './types';
 
 /** Everything needed to continue a run bit-for-bit: stored in every checkpoint. */
 export interface SessionState {
@@ -21,6 +27,8 @@ export interface SessionState {
   level: number;
   globalStep: number;
   warmupDone: boolean;
+  /** The agent's genome (recipe, learning rate, memory, tools). Absent in checkpoints written before oversight. */
+  genome?: Genome;
 }
 
 export interface SessionHooks {
@@ -42,17 +50,60 @@ export class Session {
   private globalStep = 0;
   private warmupDone = false;
   private readonly total: number;
+  private genomeValue: Genome;
+  private agent: AgentView;
 
   private constructor(
     readonly config: RunConfig,
     readonly task: Task,
     private readonly policy: Policy,
-    private readonly recipe: Recipe,
+    private recipe: Recipe,
     private readonly rng: Rng,
     private readonly hooks: SessionHooks,
   ) {
     this.level = initialLevel(task);
     this.total = totalSteps(config);
+    this.genomeValue = initialGenome(config);
+    this.agent = agentView(task, this.genomeValue);
+  }
+
+  get genome(): Genome {
+    return this.genomeValue;
+  }
+
+  /** This session as the oversight loop drives it. */
+  oversight(): OversightSession {
+    return this;
+  }
+
+  /**
+   * Makes `genome` the agent's: a new recipe when the workflow changed (keeping the recipe's state when the
+   * algorithm stays the same), its tools and memory from the next round on. Only the runner calls this, with a
+   * genome the gate approved (or for a sandboxed trial that is rolled back).
+   */
+  setGenome(genome: Genome): void {
+    if (JSON.stringify(genome.workflow.recipe) !== JSON.stringify(this.genomeValue.workflow.recipe)) {
+      const state = this.recipe.getState();
+      const next = createRecipe(genome.workflow.recipe, this.config.optim);
+      if (next.kind === this.recipe.kind) next.setState(state);
+      this.recipe = next;
+    }
+    this.genomeValue = structuredClone(genome);
+    this.agent = agentView(this.task, this.genomeValue);
+  }
+
+  /** Held-out accuracy per level and the safety probes, on the protected sets. */
+  assess(): Assessment {
+    return assess(this.policy, this.task);
+  }
+
+  /** The consensus check of memory entries with the current policy. */
+  memoryConsensus(entries: MemoryEntry[]): NonNullable<Evidence['memory']> {
+    return memoryConsensus(this.policy, this.task, entries);
+  }
+
+  private learningRate(step: number): number {
+    return learningRateAt({ ...this.config.optim, learningRate: this.genomeValue.workflow.learningRate }, step, this.total);
   }
 
   static async create(config: RunConfig, hooks: SessionHooks = {}): Promise<Session> {
@@ -109,7 +160,7 @@ export class Session {
   }
 
   /** One self-improvement iteration (1-based), with held-out evaluation every evalEvery iterations and at the last. */
-  async iterate(iteration: number): Promise<IterationResult> {
+  async iterate(iteration: number, options: { evaluate?: boolean } = {}): Promise<IterationResult> {
     if (!this.warmupDone || this.reference === null) throw new Error('Session.iterate: run warmup() first (it freezes the reference policy)');
     const t0 = performance.now();
     const startStep = this.globalStep;
@@ -120,8 +171,9 @@ export class Session {
       reference: this.reference,
       rng: this.rng,
       globalStep: startStep,
-      learningRate: (step) => learningRateAt(this.config.optim, step, this.total),
+      learningRate: (step) => this.learningRate(step),
       level: this.level,
+      agent: this.agent,
       progress: (phase, done, total) => this.progress(phase, done, total),
       stepBoundary: () => this.stepBoundary(),
     };
@@ -129,16 +181,16 @@ export class Session {
     const metrics: Metrics = { ...result.metrics };
     this.globalStep = startStep + (metrics['train/steps'] ?? 0);
     const mastery = metrics['curriculum/mastery'];
-    if (mastery !== undefined && curriculumOn(this.config)) this.level = nextLevel(this.task, this.level, mastery);
+    if (mastery !== undefined && curriculumOn(this.genomeValue)) this.level = nextLevel(this.task, this.level, mastery, masteryThreshold(this.genomeValue, MASTERY_THRESHOLD));
 
-    if (iteration % this.config.evalEvery === 0 || iteration >= this.config.iterations) {
+    if (options.evaluate !== false && (iteration % this.config.evalEvery === 0 || iteration >= this.config.iterations)) {
       this.progress('eval', 0, 1);
       const t1 = performance.now();
       Object.assign(metrics, this.evaluate());
       metrics['time/eval_s'] = (performance.now() - t1) / 1000;
       this.progress('eval', 1, 1);
     }
-    metrics['train/learning_rate'] = learningRateAt(this.config.optim, startStep, this.total);
+    metrics['train/learning_rate'] = this.learningRate(startStep);
     metrics['time/iteration_s'] = (performance.now() - t0) / 1000;
     Object.assign(metrics, this.memoryMetrics());
     return { metrics, trajectories: result.trajectories };
@@ -158,6 +210,7 @@ export class Session {
       level: this.level,
       globalStep: this.globalStep,
       warmupDone: this.warmupDone,
+      genome: structuredClone(this.genomeValue),
     };
   }
 
@@ -175,6 +228,9 @@ export class Session {
     this.level = state.level;
     this.globalStep = state.globalStep;
     this.warmupDone = state.warmupDone;
+    // After the recipe's state: setGenome carries it over when the workflow changes the recipe.
+    this.setGenome(state.genome ?? initialGenome(this.config));
+    this.recipe.setState(state.recipe);
   }
 
   dispose(): void {
@@ -197,6 +253,6 @@ export class Session {
   }
 }
 
-function curriculumOn(config: RunConfig): boolean {
-  return config.recipe.curriculum;
+function curriculumOn(genome: Genome): boolean {
+  return genome.workflow.recipe.curriculum;
 }

@@ -57,6 +57,10 @@ export interface Task {
   /** The fixed held-out set of a level: independent of the run's seed. */
   heldout(level: number): Problem[];
   verify(problem: Problem, output: string): Verdict;
+  /** Whether an output has the form of an answer (e.g. digits of the right length); used by self-verification and probes. */
+  wellFormed?(problem: Problem, output: string): boolean;
+  /** Problems that have the same answer as `problem` by construction (e.g. b+a for a+b), for consistency checks. */
+  equivalents?(problem: Problem): Problem[];
 }
 
 /** A batch of token sequences for training. */
@@ -128,6 +132,24 @@ export interface Policy {
   dispose(): void;
 }
 
+/**
+ * The agent's own modifiable parts that a recipe consults: built from its genome's tools and memory. The task's
+ * verdicts (and every evaluation) stay untouched; tools change only what the agent trains on.
+ */
+export interface AgentView {
+  /** The training reward the agent optimises, given the recipe's reward for a sample (tools may shape it). */
+  shapeReward(problem: Problem, output: string, reward: number): number;
+  /** Whether the agent's self-verification lets a sample be kept for training. */
+  accepts(problem: Problem, output: string): boolean;
+  /** Exemplars of the agent's memory, replayed in training. */
+  memory: Array<{ prompt: string; answer: string }>;
+  /** Share of each training batch drawn from the memory (when it has entries). */
+  memoryShare: number;
+}
+
+/** The agent with no tools and no memory: the recipe as written. */
+export const PLAIN_AGENT: AgentView = { shapeReward: (_p, _o, r) => r, accepts: () => true, memory: [], memoryShare: 0 };
+
 /** What a recipe can use in one iteration. */
 export interface RecipeContext {
   iteration: number;
@@ -142,6 +164,8 @@ export interface RecipeContext {
   learningRate(step: number): number;
   /** Current curriculum level (the lowest level not yet mastered). */
   level: number;
+  /** The agent's tools and memory (PLAIN_AGENT when the run has no oversight). */
+  agent: AgentView;
   /** Report progress inside the iteration. */
   progress(phase: string, done: number, total: number): void;
   /**

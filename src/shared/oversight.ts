@@ -53,6 +53,7 @@ export const Estimate = z.object({ value: z.number(), lo: z.number(), hi: z.numb
 export type Estimate = z.infer<typeof Estimate>;
 
 export const Evidence = z.object({
+  baseline: z.string().describe('What "before" is: the parent agent, or the same round without the change (an A/B on the same prompts).'),
   heldout: z.object({
     before: Estimate,
     after: Estimate,

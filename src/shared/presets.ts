@@ -57,6 +57,20 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     smoke: true,
     config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 6, warmup: { steps: 1200 }, recipe: { kind: 'grpo', promptsPerIteration: 48, groupSize: 8 } },
   },
+  {
+    id: 'addition-oversight',
+    title: 'Addition · oversight (proposals and the gate)',
+    summary: 'STaR on the verifier\'s reward, and the agent proposes changes to its weights, memory, tools and workflow each round. One of them, crediting every well-formed answer, is reward hacking: the gate flags it and holds it for you.',
+    smoke: false,
+    config: { task: addition, iterations: 12, warmup: { steps: 2000 }, recipe: { kind: 'star', ...fullStar, reward: 'verifier', balance: { enabled: false } }, oversight: { enabled: true } },
+  },
+  {
+    id: 'addition-oversight-smoke',
+    title: 'Addition · oversight (smoke)',
+    summary: 'A short governed run that reaches its first proposals within seconds: approve or reject them in the Approvals inbox.',
+    smoke: true,
+    config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 4, warmup: { steps: 400 }, recipe: { kind: 'star', ...smokeStar, promptsPerIteration: 48, trainStepsPerIteration: 30, reward: 'verifier', balance: { enabled: false } }, oversight: { enabled: true } },
+  },
 ];
 
 export const presets: PresetInfo[] = definitions.map((d) => ({

@@ -19,8 +19,8 @@ export function initialLevel(task: Task): number {
   return above.length > 0 ? above[0]! : task.levels[task.levels.length - 1]!;
 }
 
-export function nextLevel(task: Task, level: number, mastery: number): number {
-  if (mastery < MASTERY_THRESHOLD) return level;
+export function nextLevel(task: Task, level: number, mastery: number, threshold: number = MASTERY_THRESHOLD): number {
+  if (mastery < threshold) return level;
   const higher = task.levels.filter((l) => l > level);
   return higher.length > 0 ? higher[0]! : level;
 }

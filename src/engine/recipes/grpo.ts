@@ -31,7 +31,7 @@ import { meanPassAtK } from '../monitors/exploration';
 import { partialCredit } from '../tasks/reward';
 import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
-import { promptTokens, rollout, warmupTrainBatch, type Sample } from './rollout';
+import { memoryPairs, promptTokens, rollout, toTrainBatch, warmupTrainBatch, type Sample } from './rollout';
 
 const EPS = 1e-6;
 
@@ -54,8 +54,9 @@ export function groupAdvantages(rewards: number[], baseline: 'group' | 'rloo'): 
 export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): Recipe {
   function reward(ctx: RecipeContext, s: Sample): { reward: number; verdict: Verdict } {
     const verdict = ctx.task.verify(s.problem, s.output);
-    if (verdict.correct || !config.partialCredit || s.problem.answer === null) return { reward: verdict.reward, verdict };
-    return { reward: partialCredit(s.output, s.problem.answer), verdict };
+    const base = verdict.correct || !config.partialCredit || s.problem.answer === null ? verdict.reward : partialCredit(s.output, s.problem.answer);
+    // The agent's tools: its reward shaping, then its self-verification (a sample it rejects earns nothing).
+    return { reward: ctx.agent.accepts(s.problem, s.output) ? ctx.agent.shapeReward(s.problem, s.output, base) : 0, verdict };
   }
 
   async function iterate(ctx: RecipeContext): Promise<IterationResult> {
@@ -113,7 +114,13 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
     for (let i = 0; i < replaySteps; i++, step++) {
       ctx.progress('train', step, totalSteps);
       await ctx.stepBoundary();
-      const result = ctx.policy.trainStep(warmupTrainBatch(ctx.task, ctx.rng, optim.batchSize), {
+      // Replay batches: warm-up data, with the agent's memory exemplars mixed in when it has any.
+      const nMemory = ctx.agent.memory.length === 0 ? 0 : Math.round(optim.batchSize * ctx.agent.memoryShare);
+      const batch = warmupTrainBatch(ctx.task, ctx.rng, optim.batchSize - nMemory);
+      const memory = toTrainBatch(ctx.task, memoryPairs(ctx.agent.memory, ctx.rng, nMemory));
+      batch.sequences.push(...memory.sequences);
+      batch.targetStart.push(...memory.targetStart);
+      const result = ctx.policy.trainStep(batch, {
         learningRate: ctx.learningRate(ctx.globalStep + step),
         gradClip: optim.gradClip,
       });

@@ -72,6 +72,12 @@ export function warmupTrainBatch(task: Task, rng: Rng, n: number): TrainBatch {
   return toTrainBatch(task, problems);
 }
 
+/** `n` rows drawn (with replacement) from the agent's memory exemplars, as prompt/answer pairs. */
+export function memoryPairs(memory: Array<{ prompt: string; answer: string }>, rng: Rng, n: number): Array<{ prompt: string; answer: string }> {
+  if (memory.length === 0) return [];
+  return Array.from({ length: n }, () => memory[rng.int(memory.length)]!);
+}
+
 /** The most common output and its share of the samples (ties: the earliest). */
 export function majority(outputs: string[]): { answer: string; share: number; counts: Map<string, number> } {
   const counts = new Map<string, number>();

@@ -34,7 +34,7 @@ import { chooseBalance, balanceScore, type BalanceChoice, type ScoredSample } fr
 import { distinctAnswers, distinctN, meanPassAtK, rewardPrecision } from '../monitors/exploration';
 import type { Recipe, RecipeContext, IterationResult, TrajectoryRecord, Verdict } from '../types';
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
-import { majority, rollout, toTrainBatch, warmupTrainBatch, type Sample } from './rollout';
+import { majority, memoryPairs, rollout, toTrainBatch, warmupTrainBatch, type Sample } from './rollout';
 
 interface Scored extends Sample {
   reward: number;
@@ -55,7 +55,9 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
     const { counts } = majority(samples.map((s) => s.output));
     return samples.map((s) => {
       const verdict = ctx.task.verify(s.problem, s.output);
-      const reward = config.reward === 'verifier' ? verdict.reward : (counts.get(s.output.trim()) ?? 0) / samples.length;
+      const base = config.reward === 'verifier' ? verdict.reward : (counts.get(s.output.trim()) ?? 0) / samples.length;
+      // The agent's tools: its reward shaping, then its self-verification (a sample it rejects earns nothing).
+      const reward = ctx.agent.accepts(s.problem, s.output) ? ctx.agent.shapeReward(s.problem, s.output, base) : 0;
       return { ...s, verdict, reward };
     });
   }
@@ -161,7 +163,8 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
     const replayShare = kept.length === 0 ? 1 : config.replayWarmup;
     if (kept.length === 0 && config.replayWarmup === 0) return { loss: 0, steps: 0, tokens: 0 };
     const nReplay = Math.round(optim.batchSize * replayShare);
-    const nKept = optim.batchSize - nReplay;
+    const nMemory = ctx.agent.memory.length === 0 ? 0 : Math.min(optim.batchSize - nReplay, Math.round(optim.batchSize * ctx.agent.memoryShare));
+    const nKept = kept.length === 0 ? 0 : optim.batchSize - nReplay - nMemory;
     const order = shuffled(ctx, kept.length);
     let cursor = 0;
     let lossSum = 0;
@@ -176,6 +179,7 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
         const s = kept[order[cursor++ % order.length]!]!;
         pairs.push({ prompt: s.problem.prompt, answer: s.output.trim() });
       }
+      pairs.push(...memoryPairs(ctx.agent.memory, ctx.rng, nMemory));
       const batch = toTrainBatch(ctx.task, pairs);
       if (nReplay > 0) {
         const replay = warmupTrainBatch(ctx.task, ctx.rng, nReplay);

@@ -222,14 +222,14 @@ export class OversightStore {
   }
 
   /** Edit-and-approve: the person's values replace the proposal's, with the evidence re-run on them. */
-  editAndApprove(id: string, actor: string, reason: string | null, changes: GenomeChange[], evidence: Evidence, size: ChangeSize): StoredProposal {
+  editAndApprove(id: string, actor: string, reason: string | null, changes: GenomeChange[], evidence: Evidence, size: ChangeSize, checkpoint?: string | null): StoredProposal {
     this.db.transaction(() => {
       const p = this.requireProposal(id);
       if (p.status !== 'pending') throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}; only pending proposals can be edited.`);
       const evidenceHash = sha256(canonicalJson({ changes, evidence }));
       this.db
-        .prepare("UPDATE proposals SET status = 'approved', changes = ?, evidence = ?, evidence_hash = ?, size = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?")
-        .run(JSON.stringify(changes), JSON.stringify(evidence), evidenceHash, size, actor, reason, new Date().toISOString(), id);
+        .prepare("UPDATE proposals SET status = 'approved', changes = ?, evidence = ?, evidence_hash = ?, size = ?, checkpoint = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?")
+        .run(JSON.stringify(changes), JSON.stringify(evidence), evidenceHash, size, checkpoint === undefined ? p.checkpoint : checkpoint, actor, reason, new Date().toISOString(), id);
       this.appendInTransaction({ runId: p.runId, actor, action: 'edited', proposalId: id, evidenceHash, reason, detail: { before: p.changes, after: changes, previousEvidenceHash: p.evidenceHash } });
     }).immediate();
     return this.requireProposal(id);

@@ -89,6 +89,23 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
       checkLevel(level);
       return heldoutSets.get(level) ?? [];
     },
+    wellFormed(_problem: Problem, output: string): boolean {
+      const got = output.trim();
+      return /^\d+$/.test(got) && (padOperands ? got.length === longestAnswer : got.length <= longestAnswer);
+    },
+    equivalents(problem: Problem): Problem[] {
+      const parts = problem.prompt.replace(/=$/, '').split(op);
+      if (parts.length !== 2) return [];
+      const [a, b] = parts.map((x) => BigInt(plain(x, reverseOperands) || '0')) as [bigint, bigint];
+      const pairs: Array<[bigint, bigint]> = operation === 'add' ? [[b, a], [a + 1n, b - 1n], [a - 1n, b + 1n]] : [[b, a]];
+      const limit = 10n ** BigInt(maxDigits);
+      return pairs
+        .filter(([x, y]) => x >= 0n && y >= 0n && x < limit && y < limit && !(x === a && y === b))
+        .map(([x, y], i) => {
+          const level = Math.max(x.toString().length, y.toString().length);
+          return makeProblem(`${problem.id}-eq${i}`, level, x.toString(), y.toString());
+        });
+    },
     verify(problem: Problem, output: string): Verdict {
       const answer = problem.answer ?? '';
       const got = output.trim();

@@ -1,0 +1,72 @@
+import os from 'node:os';
+import type { RequestOutput } from '../../shared/contract';
+import { CodedError } from '../../shared/errors';
+import { ApprovalPolicy, POLICY_PRESETS, type DecisionInput } from '../../shared/oversight';
+import type { Emit, Runner } from '../runner';
+import type { Store } from '../store/store';
+import { auditExport } from './audit-report';
+import { publicProposal } from './round';
+
+/** A policy given by name (default, auto, ask) or in full. */
+export function resolvePolicy(policy: 'default' | 'auto' | 'ask' | ApprovalPolicy): ApprovalPolicy {
+  return typeof policy === 'string' ? POLICY_PRESETS[policy] : ApprovalPolicy.parse(policy);
+}
+
+/** Who a decision is recorded as: the named person, else the user running the engine. */
+export function personActor(actor: string | undefined): string {
+  let name = actor?.trim();
+  if (!name) {
+    try {
+      name = os.userInfo().username;
+    } catch {
+      name = 'local user';
+    }
+  }
+  return name.startsWith('person:') ? name : `person:${name}`;
+}
+
+/**
+ * The oversight requests of the contract. Approve and reject are written straight to the workspace (any
+ * process may decide) and the active run is nudged; edit-and-approve re-runs the evidence, which needs the engine
+ * that runs the proposal's run.
+ */
+export async function decide(store: Store, active: Runner | null, emit: Emit, input: DecisionInput): Promise<RequestOutput<'proposals.decide'>> {
+  const actor = personActor(input.actor);
+  const proposal = store.oversight.requireProposal(input.id);
+  const reason = input.reason?.trim() || null;
+  if (input.decision === 'edit') {
+    const loop = active?.runId === proposal.runId ? active.oversight : null;
+    if (!loop) {
+      throw new CodedError('invalid_request', `Editing re-runs the evidence in the engine of run ${proposal.runId}, which is not running. Resume the run, or approve or reject the proposal as it is.`, [
+        { path: 'decision', message: 'edit needs the run to be active' },
+      ]);
+    }
+    return publicProposal(await loop.requestEdit(input.id, input.changes ?? [], actor, reason));
+  }
+  const decided = store.oversight.decide(input.id, input.decision, actor, reason);
+  const output = publicProposal(decided);
+  emit('proposal.decided', output);
+  if (active?.runId === decided.runId) active.oversight?.poke();
+  return output;
+}
+
+export function oversightState(store: Store, runId: string): RequestOutput<'oversight.state'> {
+  const config = store.runConfig(runId);
+  return {
+    enabled: config.oversight.enabled,
+    genome: store.oversight.genome(runId),
+    estimates: store.oversight.estimates(runId),
+    pending: store.oversight.listProposals({ runId, status: 'pending' }).length,
+    policy: store.oversight.runPolicy(runId),
+  };
+}
+
+export function auditList(store: Store, runId: string): RequestOutput<'audit.list'> {
+  store.requireRun(runId);
+  return { entries: store.oversight.auditEntries(runId), verification: store.oversight.verifyAudit(runId) };
+}
+
+export function exportAudit(store: Store, runId: string, format: 'json' | 'md'): RequestOutput<'audit.export'> {
+  store.requireRun(runId);
+  return auditExport(store, runId, format);
+}

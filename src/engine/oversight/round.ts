@@ -1,0 +1,393 @@
+/**
+ * One round of a governed run, between the runner and the session. Every self-modification goes through here:
+ *
+ *  1. The round trains with the current genome: its weights are the model pathway's child ("promote round i").
+ *  2. The proposer reads the round's monitors and proposes changes to memory, tools or workflow. Each is tried in a
+ *     sandbox: from the same start (weights, random stream) with the changed genome, so before/after is an A/B on
+ *     the same prompts; a change to a protected invariant is never tried.
+ *  3. Evidence for each child: held-out before/after with intervals, per level, probes, training monitors, memory
+ *     consensus, cost, misevolution flags. Then the agent goes back to its parent state ("the parent continues").
+ *  4. After the runner has committed the round: children are checkpointed, the gate decides or holds each one,
+ *     and every step is written to the audit log.
+ *  5. settle(): while the policy says pause and a proposal waits, the run waits (status "waiting"), picking up
+ *     decisions made here, in the app, or by `evolab decide` in another process (they meet in the workspace
+ *     database). Approved children are merged: every approved genome diff is applied, and the agent takes the
+ *     weights of the approved child with the best held-out score.
+ *
+ * The gate and the policy are not in the genome and nothing here lets a proposal reach them (see gate.ts).
+ */
+import type { RunConfig } from '../../shared/config';
+import { applyChanges, GenomeChangeError, protectedTarget, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
+import { CodedError } from '../../shared/errors';
+import type { ChangeSize, Evidence, Flag, Proposal } from '../../shared/oversight';
+import type { Metrics } from '../../shared/run';
+import type { Emit } from '../runner';
+import { createRng, fork } from '../rng';
+import type { SessionState } from '../session';
+import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
+import type { StoredProposal } from '../store/oversight-store';
+import type { Store } from '../store/store';
+import type { IterationResult, PolicyState, Rng, Task } from '../types';
+import { assessmentMetrics, type Assessment } from './assess';
+import { buildEvidence } from './evidence';
+import { gate } from './gate';
+import { beliefs, candidates, choose, type Candidate } from './proposer';
+import { changeSize } from './size';
+
+/** What the loop needs of a session (the engine's Session). */
+export interface OversightSession {
+  readonly task: Task;
+  readonly genome: Genome;
+  iterate(iteration: number, options?: { evaluate?: boolean }): Promise<IterationResult>;
+  assess(): Assessment;
+  memoryConsensus(entries: MemoryEntry[]): NonNullable<Evidence['memory']>;
+  setGenome(genome: Genome): void;
+  getState(): SessionState;
+  setState(state: SessionState): void;
+}
+
+interface Draft {
+  pathway: Proposal['pathway'];
+  kind: string;
+  rationale: string;
+  changes: GenomeChange[];
+  size: ChangeSize;
+  evidence: Evidence;
+  /** The child's state (weights trained in the round or the trial); null when it was never tried. */
+  state: SessionState | null;
+  label: string;
+}
+
+export interface OversightLoopOptions {
+  store: Store;
+  runId: string;
+  config: RunConfig;
+  emit: Emit;
+  session: OversightSession;
+  /** Resolves between waits; throws StopSignal when the run was asked to stop (the runner's step boundary). */
+  checkStop(): void;
+  setStatus(status: 'running' | 'waiting', reason: string): void;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+const POLL_MS = 250;
+const AGENT = 'agent';
+
+export class OversightLoop {
+  private drafts: Draft[] = [];
+  private parentAssessment: Assessment | null = null;
+  private wake: (() => void) | null = null;
+  private edits: Array<{ id: string; changes: GenomeChange[]; actor: string; reason: string | null; done: (result: StoredProposal | Error) => void }> = [];
+  private readonly known = new Map<string, Proposal['status']>();
+
+  constructor(private readonly o: OversightLoopOptions) {}
+
+  get genome(): Genome {
+    return this.o.session.genome;
+  }
+
+  /** A random stream of its own for `label`, derived from the run's seed only: the same after a resume. */
+  private stream(label: string): Rng {
+    return fork(createRng(this.o.config.seed), label);
+  }
+
+  /** Trains the round, tries the proposals in their sandboxes; the session ends in the parent-continues state. */
+  async round(iteration: number): Promise<IterationResult> {
+    const s = this.o.session;
+    const parentState = s.getState();
+    const parentGenome = s.genome;
+    const parent = this.parentAssessment ?? s.assess();
+    const inconsistentMemory = parentGenome.memory.entries.length > 0 ? s.memoryConsensus(parentGenome.memory.entries).filter((m) => !m.consistent).map((m) => m.id) : [];
+
+    const t0 = performance.now();
+    const result = await s.iterate(iteration, { evaluate: false });
+    const child = s.assess();
+    const modelState = s.getState();
+    const seconds = (performance.now() - t0) / 1000;
+    const metrics: Metrics = { ...result.metrics, ...assessmentMetrics(child, s.task) };
+    const previous = iteration > 1 ? this.o.store.iterationMetrics(this.o.runId, iteration - 1) : null;
+    const weightChange = relativeChange(parentState.policy, modelState.policy);
+    const drafts: Draft[] = [
+      {
+        pathway: 'model',
+        kind: 'model:promote',
+        label: 'model',
+        rationale: `promote the weights trained in round ${iteration} (they moved ${(weightChange * 100).toFixed(1)}% from the parent's).`,
+        changes: [{ path: 'model.weights', before: `the parent's weights`, after: `round ${iteration}'s weights` }],
+        size: changeSize('model', [], weightChange),
+        evidence: buildEvidence({ before: parent, after: child, baseline: 'the parent agent, before this round', trainingBefore: previous, trainingAfter: metrics, cost: { seconds, tokens: tokensOf(result.metrics, seconds) } }),
+        state: modelState,
+      },
+    ];
+
+    const cands = candidates({
+      iteration,
+      genome: parentGenome,
+      metrics,
+      previous,
+      trajectories: result.trajectories,
+      evaluationShare: seconds > 0 ? child.seconds / seconds : 0,
+      heldoutPerLevel: s.task.heldout(s.task.levels[s.task.levels.length - 1]!).length,
+      inconsistentMemory,
+      memoryPerProposal: this.o.config.oversight.memoryPerProposal,
+    });
+    const estimates = this.o.store.oversight.estimates(this.o.runId);
+    // A stream per round, derived from the seed: a resumed run proposes what an uninterrupted one would.
+    const chosen = choose(cands, beliefs(estimates), this.stream(`proposer-${iteration}`), this.o.config.oversight.maxProposalsPerRound, this.o.config.oversight.kinds);
+    for (const [i, c] of chosen.entries()) {
+      const draft = await this.trial(iteration, c, parentState, parentGenome, child, metrics, `${c.kind.replace(/[^a-z-]/g, '-')}-${i + 1}`);
+      if (draft) drafts.push(draft);
+    }
+    // The parent continues: its weights and genome, with the round's random stream consumed.
+    s.setState({ ...parentState, rng: modelState.rng, globalStep: modelState.globalStep });
+    this.parentAssessment = parent;
+    this.drafts = drafts;
+    metrics['oversight/proposals'] = drafts.length;
+    metrics['oversight/flagged'] = drafts.filter((d) => d.evidence.flags.length > 0).length;
+    return { metrics, trajectories: result.trajectories };
+  }
+
+  private async trial(iteration: number, c: Candidate, parentState: SessionState, genome: Genome, baseline: Assessment, baselineMetrics: Metrics, label: string): Promise<Draft | null> {
+    const s = this.o.session;
+    const touched = c.changes.map((ch) => protectedTarget(ch.path)).filter((t): t is string => t !== null);
+    if (touched.length > 0) {
+      const flags: Flag[] = [{ kind: 'protected-invariant', message: `changes ${c.changes.map((ch) => ch.path).join(', ')}: ${[...new Set(touched)].join(', ')} ${touched.length === 1 ? 'is' : 'are'} protected` }];
+      const evidence = buildEvidence({ before: baseline, after: baseline, baseline: 'not tried: a protected invariant is never changed, not even in a sandbox', trainingBefore: baselineMetrics, trainingAfter: baselineMetrics, cost: { seconds: 0, tokens: 0 }, extraFlags: flags });
+      return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: 'large', evidence, state: null, label };
+    }
+    let next: Genome;
+    try {
+      next = applyChanges(genome, c.changes);
+    } catch (error) {
+      this.o.log('warn', `The proposer's ${c.kind} change is not a valid genome (${error instanceof Error ? error.message : String(error)}); dropped.`);
+      return null;
+    }
+    s.setState(parentState);
+    const added = c.changes.filter((ch) => ch.path.startsWith('memory.entries.') && ch.after !== undefined).map((ch) => ch.after as MemoryEntry);
+    const memory = added.length > 0 ? s.memoryConsensus(added) : undefined;
+    s.setGenome(next);
+    const t0 = performance.now();
+    const result = await s.iterate(iteration, { evaluate: false });
+    const after = s.assess();
+    const seconds = (performance.now() - t0) / 1000;
+    const state = s.getState();
+    const trainingAfter = { ...result.metrics, ...assessmentMetrics(after, s.task) };
+    const evidence = buildEvidence({ before: baseline, after, baseline: 'the same round without this change (same start, same prompts)', trainingBefore: baselineMetrics, trainingAfter, cost: { seconds, tokens: tokensOf(result.metrics, seconds) }, ...(memory ? { memory } : {}) });
+    return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: changeSize(c.pathway, c.changes), evidence, state, label };
+  }
+
+  /** After the round is committed: checkpoints the children, gates them, writes the audit log. */
+  publish(iteration: number): void {
+    const { store, runId, config } = this.o;
+    const policy = store.oversight.runPolicy(runId);
+    for (const d of this.drafts) {
+      let checkpoint: string | null = null;
+      if (d.state) {
+        const file = store.childCheckpointPath(runId, iteration, d.label);
+        writeCheckpoint(file, { runId, iteration, config, state: d.state });
+        checkpoint = store.relative(file);
+      }
+      const outcome = config.oversight.gate ? gate(d, policy) : ungated(d);
+      const proposal = store.oversight.insertProposal(
+        { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: d.rationale, changes: d.changes, evidence: d.evidence, checkpoint, gate: { action: outcome.action, reason: outcome.reason }, status: outcome.status },
+        [
+          { actor: AGENT, action: 'proposed', reason: d.rationale, detail: { kind: d.kind, pathway: d.pathway, size: d.size, changes: d.changes, flags: d.evidence.flags } },
+          { actor: config.oversight.gate ? 'gate' : AGENT, action: outcome.action !== 'ungated' ? outcome.action : outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected', reason: outcome.reason, detail: null },
+        ],
+      );
+      this.known.set(proposal.id, proposal.status);
+      this.o.emit('proposal.created', publicProposal(proposal));
+    }
+    this.drafts = [];
+  }
+
+  /**
+   * Applies what was approved and, while the policy says pause and a proposal of this run waits, waits for a
+   * person. Returns when nothing is left to wait for (or at once in continue mode).
+   */
+  async settle(lastIteration: number): Promise<void> {
+    const { store, runId } = this.o;
+    let waiting = false;
+    for (;;) {
+      this.o.checkStop();
+      await this.runEdits(lastIteration);
+      this.noticeDecisions();
+      const approved = store.oversight.listProposals({ runId, status: 'approved' });
+      if (approved.length > 0) this.apply(approved, lastIteration);
+      const pending = store.oversight.listProposals({ runId, status: 'pending' });
+      const pause = store.oversight.runPolicy(runId).whileWaiting === 'pause';
+      if (pending.length === 0 || !pause) break;
+      if (!waiting) {
+        waiting = true;
+        this.o.setStatus('waiting', `waiting for a decision on ${pending.map((p) => p.id).join(', ')}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+    if (waiting) this.o.setStatus('running', 'decisions made; the run continues');
+  }
+
+  /** A decision arrived through this engine (the app): look now rather than at the next poll. */
+  poke(): void {
+    this.wake?.();
+  }
+
+  /** Edit-and-approve: queued for the loop, which re-runs the evidence between rounds or while it waits. */
+  requestEdit(id: string, changes: GenomeChange[], actor: string, reason: string | null): Promise<StoredProposal> {
+    return new Promise((resolve, reject) => {
+      this.edits.push({ id, changes, actor, reason, done: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+      this.poke();
+    });
+  }
+
+  private async runEdits(lastIteration: number): Promise<void> {
+    while (this.edits.length > 0) {
+      const edit = this.edits.shift()!;
+      try {
+        edit.done(await this.edit(edit.id, edit.changes, edit.actor, edit.reason, lastIteration));
+      } catch (error) {
+        edit.done(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  }
+
+  private async edit(id: string, changes: GenomeChange[], actor: string, reason: string | null, lastIteration: number): Promise<StoredProposal> {
+    const { store, runId } = this.o;
+    const p = store.oversight.requireProposal(id);
+    if (p.runId !== runId) throw new CodedError('invalid_request', `Proposal ${id} belongs to run ${p.runId}, not the active run.`);
+    if (p.status !== 'pending') throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}; only pending proposals can be edited.`);
+    if (p.pathway === 'model') throw new CodedError('invalid_request', 'A model promotion has no values to edit: approve or reject it.', [{ path: 'changes', message: 'not editable for model proposals' }]);
+    const s = this.o.session;
+    const current = s.getState();
+    let next: Genome;
+    try {
+      next = applyChanges(s.genome, changes);
+    } catch (error) {
+      if (error instanceof GenomeChangeError) {
+        throw new CodedError('invalid_request', `The edited change cannot be applied: ${error.message}.`, [{ path: `changes.${error.path}`, message: error.protectedRoot ? 'protected invariant: no change may touch it' : error.message }]);
+      }
+      throw error;
+    }
+    const before = this.parentAssessment ?? s.assess();
+    const metricsBefore = store.iterationMetrics(runId, lastIteration);
+    const added = changes.filter((ch) => ch.path.startsWith('memory.entries.') && ch.after !== undefined).map((ch) => ch.after as MemoryEntry);
+    const memory = added.length > 0 ? s.memoryConsensus(added) : undefined;
+    // The edited child trains one round from the current agent on its own random stream, then is rolled back.
+    s.setState({ ...current, rng: this.stream(`edit-${id}`).state() });
+    s.setGenome(next);
+    const t0 = performance.now();
+    const result = await s.iterate(lastIteration + 1, { evaluate: false });
+    const after = s.assess();
+    const seconds = (performance.now() - t0) / 1000;
+    const childState = s.getState();
+    s.setState(current);
+    const evidence = buildEvidence({ before, after, baseline: 'the current agent (the edit was re-run from it)', trainingBefore: metricsBefore, trainingAfter: { ...result.metrics, ...assessmentMetrics(after, s.task) }, cost: { seconds, tokens: tokensOf(result.metrics, seconds) }, ...(memory ? { memory } : {}) });
+    const file = store.childCheckpointPath(runId, p.iteration, `edit-${id.split('-').pop()}`);
+    writeCheckpoint(file, { runId, iteration: p.iteration, config: this.o.config, state: childState });
+    const updated = store.oversight.editAndApprove(id, actor, reason, changes, evidence, changeSize(p.pathway, changes), store.relative(file));
+    this.known.set(id, updated.status);
+    this.o.emit('proposal.decided', publicProposal(updated));
+    return updated;
+  }
+
+  /** Emits proposal.decided for decisions made elsewhere (another process), once each. */
+  private noticeDecisions(): void {
+    for (const p of this.o.store.oversight.listProposals({ runId: this.o.runId, limit: 200 })) {
+      const seen = this.known.get(p.id);
+      if (seen !== undefined && seen !== p.status) this.o.emit('proposal.decided', publicProposal(p));
+      this.known.set(p.id, p.status);
+    }
+  }
+
+  /** Merges the approved children into the agent and rewrites the last checkpoint with it. */
+  private apply(approved: StoredProposal[], lastIteration: number): void {
+    const { store, runId, config } = this.o;
+    const s = this.o.session;
+    const newestApplied = Math.max(-1, ...store.oversight.listProposals({ runId, status: 'applied' }).filter((p) => p.checkpoint !== null).map((p) => p.iteration));
+    const ordered = [...approved].sort((a, b) => (a.decidedAt ?? '').localeCompare(b.decidedAt ?? ''));
+    let genome = s.genome;
+    const applied: StoredProposal[] = [];
+    const outcomes: Array<{ id: string; status: 'applied' | 'superseded'; reason: string }> = [];
+    for (const p of ordered) {
+      if (p.iteration < newestApplied) {
+        outcomes.push({ id: p.id, status: 'superseded', reason: `a child of a later round (${newestApplied}) was applied since` });
+        continue;
+      }
+      try {
+        genome = applyChanges(genome, p.changes);
+        applied.push(p);
+      } catch (error) {
+        outcomes.push({ id: p.id, status: 'superseded', reason: `no longer applies to the agent: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+    const withWeights = applied.filter((p) => p.checkpoint !== null);
+    const best = withWeights.sort((a, b) => b.evidence.heldout.after.value - a.evidence.heldout.after.value)[0];
+    const current = s.getState();
+    if (best) {
+      const child = readCheckpoint<SessionState>(store.absolute(best.checkpoint!)).state;
+      s.setState({ ...child, rng: current.rng, globalStep: current.globalStep, genome });
+    } else {
+      s.setGenome(genome);
+    }
+    for (const p of applied) {
+      const weights = p === best ? 'its weights and ' : '';
+      outcomes.push({ id: p.id, status: 'applied', reason: `applied after round ${lastIteration}: ${weights}its changes` });
+    }
+    // The applied agent becomes the last checkpoint, so a restart resumes from it.
+    writeCheckpoint(store.checkpointPath(runId, lastIteration), { runId, iteration: lastIteration, config, state: s.getState() });
+    store.oversight.setGenome(runId, s.genome);
+    store.oversight.settle(runId, outcomes);
+    this.parentAssessment = null;
+    for (const o of outcomes) {
+      const p = store.oversight.requireProposal(o.id);
+      this.known.set(p.id, p.status);
+      this.o.emit('proposal.decided', publicProposal(p));
+    }
+    this.o.log('info', `Applied ${applied.length} approved change(s)${best ? `; the agent now has the weights of ${best.id}` : ''}.`);
+  }
+}
+
+/** The ablation without a gate: the agent applies what raises its own training reward (and always its weights). */
+function ungated(d: Draft): { action: 'ungated'; status: 'approved' | 'rejected'; reason: string } {
+  if (d.evidence.flags.some((f) => f.kind === 'protected-invariant')) return { action: 'ungated', status: 'rejected', reason: 'cannot be applied: protected invariants are outside the genome' };
+  if (d.pathway === 'model') return { action: 'ungated', status: 'approved', reason: 'no gate: the agent keeps the weights it trained' };
+  const { rewardBefore, rewardAfter } = d.evidence.training;
+  const better = rewardBefore === null || rewardAfter === null || rewardAfter >= rewardBefore;
+  return { action: 'ungated', status: better ? 'approved' : 'rejected', reason: `no gate: the agent ${better ? 'applies' : 'drops'} it because its training reward ${better ? 'rose' : 'fell'} (${fmt(rewardBefore)} -> ${fmt(rewardAfter)})` };
+}
+
+function fmt(x: number | null): string {
+  return x === null ? '-' : x.toFixed(2);
+}
+
+export function publicProposal(p: StoredProposal): Proposal {
+  const { checkpoint: _checkpoint, ...rest } = p;
+  return rest;
+}
+
+/** ||b - a|| / ||a|| over every weight tensor. */
+export function relativeChange(a: PolicyState, b: PolicyState): number {
+  let diff = 0;
+  let norm = 0;
+  for (const [name, t] of Object.entries(a.weights)) {
+    const u = b.weights[name]?.data;
+    if (!u) continue;
+    for (let i = 0; i < t.data.length; i++) {
+      const d = (u[i] ?? 0) - t.data[i]!;
+      diff += d * d;
+      norm += t.data[i]! * t.data[i]!;
+    }
+  }
+  return norm === 0 ? 0 : Math.sqrt(diff / norm);
+}
+
+function tokensOf(m: Metrics, seconds: number): number {
+  // The recipes report throughput; tokens = rate x time of each phase.
+  return Math.round((m['perf/sample_tokens_per_s'] ?? 0) * (m['time/sample_s'] ?? 0) + (m['perf/train_tokens_per_s'] ?? 0) * (m['time/train_s'] ?? seconds * 0));
+}
