@@ -67,9 +67,9 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
   {
     id: 'addition-oversight-smoke',
     title: 'Addition · oversight (smoke)',
-    summary: 'A short governed run that reaches its first proposals within seconds: approve or reject them in the Approvals inbox.',
+    summary: 'A short governed run that reaches its first proposals in about half a minute, among them a reward-hacking tool the gate flags and holds: approve or reject them in the Approvals inbox.',
     smoke: true,
-    config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 4, warmup: { steps: 400 }, recipe: { kind: 'star', ...smokeStar, promptsPerIteration: 48, trainStepsPerIteration: 30, reward: 'verifier', balance: { enabled: false } }, oversight: { enabled: true } },
+    config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 4, warmup: { steps: 1000 }, recipe: { kind: 'star', ...smokeStar, promptsPerIteration: 48, trainStepsPerIteration: 30, reward: 'verifier', balance: { enabled: false } }, oversight: { enabled: true } },
   },
 ];
 

@@ -3,9 +3,11 @@
  * each with a one-line rationale and a diff against its genome. The rules are simple on purpose: each names the
  * monitor that triggered it, so a person can judge the reasoning.
  *
- * People as evidence (the off-switch game's lesson): whether a triggered kind is actually proposed is drawn with
- * the proposer's current belief that the person wants it, the mean of Beta(2 + approvals, 1 + rejections) of the
- * person's decisions on that kind in this run. Rejected kinds become rarer, approved kinds more frequent.
+ * People as evidence (the off-switch game's lesson): the proposer's belief that the person wants a kind is the
+ * mean of Beta(2 + approvals, 1 + rejections) over the person's decisions on that kind in this run. A triggered
+ * kind is proposed with probability min(1, belief / prior belief): never-decided and approved kinds always,
+ * rejected kinds less and less often. When more are triggered than may be proposed, belief x urgency ranks them,
+ * so approved kinds come first.
  */
 import type { Genome, GenomeChange, MemoryEntry, Pathway } from '../../shared/genome';
 import type { ProposerEstimate } from '../../shared/oversight';
@@ -130,11 +132,11 @@ export function beliefs(estimates: ProposerEstimate[]): Map<string, number> {
 export const PRIOR_BELIEF = betaSummary(0, 0).mean;
 
 /**
- * Which candidates become proposals: each is kept with probability = the belief that the person wants its kind
- * (drawn from the proposer's own random stream), then the most urgent `max` of those kept.
+ * Which candidates become proposals: each is kept with probability min(1, belief / prior) (drawn from the
+ * proposer's own random stream), then the `max` with the highest belief x urgency.
  */
 export function choose(cands: Candidate[], belief: Map<string, number>, rng: Rng, max: number, kinds: string[] = []): Candidate[] {
   const allowed = cands.filter((c) => kinds.length === 0 || kinds.includes(c.kind));
-  const drawn = allowed.filter((c) => rng.next() < (belief.get(c.kind) ?? PRIOR_BELIEF));
+  const drawn = allowed.filter((c) => rng.next() < (belief.get(c.kind) ?? PRIOR_BELIEF) / PRIOR_BELIEF);
   return drawn.sort((a, b) => b.urgency * (belief.get(b.kind) ?? PRIOR_BELIEF) - a.urgency * (belief.get(a.kind) ?? PRIOR_BELIEF)).slice(0, max);
 }
