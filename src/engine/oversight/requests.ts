@@ -19,7 +19,8 @@ export function personActor(actor: string | undefined): string {
     try {
       name = os.userInfo().username;
     } catch {
-      name = 'local user';
+      // No passwd entry (some containers): fall back to the environment.
+      name = process.env.USER ?? process.env.USERNAME ?? 'unknown';
     }
   }
   return name.startsWith('person:') ? name : `person:${name}`;

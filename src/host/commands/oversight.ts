@@ -1,29 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { CodedError, fieldIssues, parseOrThrow } from '../../shared/errors';
-import { ApprovalPolicy, DecisionInput, POLICY_PRESETS, PolicyPresetName, ProposalStatus, type Proposal } from '../../shared/oversight';
+import { ApprovalPolicy, DecisionInput, PolicyPresetName, ProposalStatus, type Proposal } from '../../shared/oversight';
 import { auditJson, auditMarkdown, flagSummary, heldoutSummary } from '../../engine/oversight/audit-report';
-import type { StoredProposal } from '../../engine/store/oversight-store';
+import { personActor, resolvePolicy } from '../../engine/oversight/requests';
+import { publicProposal } from '../../engine/oversight/round';
 import { Store } from '../../engine/store/store';
 import { type Command, type CommandContext, intOption, runIdArgument, stringOption, table, workspaceHelp, workspaceOption, writeFileAtomic } from './common';
 
+export { personActor, resolvePolicy };
 export type PolicyPreset = z.infer<typeof PolicyPresetName>;
-
-/** The person at this terminal, as the audit log names them. */
-export function personActor(name: string | undefined): string {
-  let user = name?.trim();
-  if (!user) {
-    try {
-      user = os.userInfo().username;
-    } catch {
-      // No passwd entry (some containers): fall back to the environment.
-      user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
-    }
-  }
-  return `person:${user}`;
-}
 
 /**
  * A policy given on the command line: a preset name, or a JSON file holding a whole ApprovalPolicy. Errors name
@@ -53,9 +40,6 @@ export function policyArgument(value: string, flag: string): PolicyPreset | Appr
   return parseOrThrow(ApprovalPolicy, json, 'invalid_request', `The approval policy in ${full} (${flag})`);
 }
 
-export function resolvePolicy(policy: PolicyPreset | ApprovalPolicy): ApprovalPolicy {
-  return typeof policy === 'string' ? POLICY_PRESETS[policy] : policy;
-}
 
 function withStore<T>(ctx: CommandContext, fn: (store: Store) => T): T {
   const store = Store.open(ctx.workspace);
@@ -66,9 +50,6 @@ function withStore<T>(ctx: CommandContext, fn: (store: Store) => T): T {
   }
 }
 
-function publicProposal({ checkpoint: _checkpoint, ...p }: StoredProposal): Proposal {
-  return p;
-}
 
 /** `--workspace DIR` when the user gave one, so a printed follow-up command works as pasted. */
 export function workspaceSuffix(ctx: CommandContext): string {
