@@ -224,11 +224,10 @@ export class Session {
       this.reference.setState(state.reference);
     }
     this.rng.setState(state.rng);
-    this.recipe.setState(state.recipe);
     this.level = state.level;
     this.globalStep = state.globalStep;
     this.warmupDone = state.warmupDone;
-    // After the recipe's state: setGenome carries it over when the workflow changes the recipe.
+    // The genome first: it decides which recipe the stored recipe state belongs to.
     this.setGenome(state.genome ?? initialGenome(this.config));
     this.recipe.setState(state.recipe);
   }

@@ -9,7 +9,7 @@
 import type { Rng } from '../types';
 import { type ArchiveTree, eligibleParents } from './archive-tree';
 import { parseOrThrow } from '../../shared/errors';
-import { type DgmOptions, dgmOptionsSchema, noEligibleParent, parseDgmOptions, sampleDgmParent } from './dgm';
+import { DgmStrategy, type DgmOptions, dgmOptionsSchema, noEligibleParent } from './dgm';
 import { parseStrategyState, type StrategyState } from './state';
 import type { SearchBudget, SearchStep, SearchStrategy } from './types';
 
@@ -49,27 +49,9 @@ export class NoDarwin implements SearchStrategy {
   }
 }
 
-export class NoSelfImprove implements SearchStrategy {
-  readonly name = 'no-selfimprove' as const;
-  readonly fixedProposer = true;
-  readonly options: DgmOptions;
-  private steps = 0;
-
+/** DGM's selection over the archive; the caller produces children with a fixed modifier (fixedProposer). */
+export class NoSelfImprove extends DgmStrategy {
   constructor(options: Partial<DgmOptions> = {}) {
-    this.options = parseDgmOptions(options, 'no-selfimprove options');
-  }
-
-  next(tree: ArchiveTree, _budget: SearchBudget, rng: Rng): SearchStep {
-    const parentId = sampleDgmParent(tree, this.options, rng, this.name);
-    this.steps++;
-    return { kind: 'expand', parentId };
-  }
-
-  getState(): StrategyState {
-    return { version: 1, strategy: this.name, steps: this.steps };
-  }
-
-  setState(s: unknown): void {
-    this.steps = parseStrategyState(this.name, s).steps;
+    super(options, 'no-selfimprove');
   }
 }

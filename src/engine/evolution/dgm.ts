@@ -86,13 +86,16 @@ export function sampleDgmParent(tree: ArchiveTree, options: DgmOptions, rng: Rng
 }
 
 export class DgmStrategy implements SearchStrategy {
-  readonly name = 'dgm' as const;
-  readonly fixedProposer: boolean = false;
+  readonly name: 'dgm' | 'no-selfimprove';
+  readonly fixedProposer: boolean;
   readonly options: DgmOptions;
   private steps = 0;
 
-  constructor(options: Partial<DgmOptions> = {}) {
-    this.options = parseDgmOptions(options);
+  /** `no-selfimprove` is the same selection with a fixed modifier (see baselines.ts). */
+  constructor(options: Partial<DgmOptions> = {}, variant: 'dgm' | 'no-selfimprove' = 'dgm') {
+    this.name = variant;
+    this.fixedProposer = variant === 'no-selfimprove';
+    this.options = parseDgmOptions(options, `${variant} options`);
   }
 
   next(tree: ArchiveTree, _budget: SearchBudget, rng: Rng): SearchStep {

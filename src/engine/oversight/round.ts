@@ -115,7 +115,7 @@ export class OversightLoop {
         rationale: `promote the weights trained in round ${iteration} (they moved ${(weightChange * 100).toFixed(1)}% from the parent's).`,
         changes: [{ path: 'model.weights', before: `the parent's weights`, after: `round ${iteration}'s weights` }],
         size: changeSize('model', [], weightChange),
-        evidence: buildEvidence({ before: parent, after: child, baseline: 'the parent agent, before this round', trainingBefore: previous, trainingAfter: metrics, cost: { seconds, tokens: tokensOf(result.metrics, seconds) } }),
+        evidence: buildEvidence({ before: parent, after: child, baseline: 'the parent agent, before this round', trainingBefore: previous, trainingAfter: metrics, cost: { seconds, tokens: tokensOf(result.metrics) } }),
         state: modelState,
       },
     ];
@@ -172,7 +172,7 @@ export class OversightLoop {
     const seconds = (performance.now() - t0) / 1000;
     const state = s.getState();
     const trainingAfter = { ...result.metrics, ...assessmentMetrics(after, s.task) };
-    const evidence = buildEvidence({ before: baseline, after, baseline: 'the same round without this change (same start, same prompts)', trainingBefore: baselineMetrics, trainingAfter, cost: { seconds, tokens: tokensOf(result.metrics, seconds) }, ...(memory ? { memory } : {}) });
+    const evidence = buildEvidence({ before: baseline, after, baseline: 'the same round without this change (same start, same prompts)', trainingBefore: baselineMetrics, trainingAfter, cost: { seconds, tokens: tokensOf(result.metrics) }, ...(memory ? { memory } : {}) });
     return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: changeSize(c.pathway, c.changes), evidence, state, label };
   }
 
@@ -287,7 +287,7 @@ export class OversightLoop {
     const seconds = (performance.now() - t0) / 1000;
     const childState = s.getState();
     s.setState(current);
-    const evidence = buildEvidence({ before, after, baseline: 'the current agent (the edit was re-run from it)', trainingBefore: metricsBefore, trainingAfter: { ...result.metrics, ...assessmentMetrics(after, s.task) }, cost: { seconds, tokens: tokensOf(result.metrics, seconds) }, ...(memory ? { memory } : {}) });
+    const evidence = buildEvidence({ before, after, baseline: 'the current agent (the edit was re-run from it)', trainingBefore: metricsBefore, trainingAfter: { ...result.metrics, ...assessmentMetrics(after, s.task) }, cost: { seconds, tokens: tokensOf(result.metrics) }, ...(memory ? { memory } : {}) });
     const file = store.childCheckpointPath(runId, p.iteration, `edit-${id.split('-').pop()}`);
     writeCheckpoint(file, { runId, iteration: p.iteration, config: this.o.config, state: childState });
     const updated = store.oversight.editAndApprove(id, actor, reason, changes, evidence, changeSize(p.pathway, changes), store.relative(file));
@@ -387,7 +387,7 @@ export function relativeChange(a: PolicyState, b: PolicyState): number {
   return norm === 0 ? 0 : Math.sqrt(diff / norm);
 }
 
-function tokensOf(m: Metrics, seconds: number): number {
+function tokensOf(m: Metrics): number {
   // The recipes report throughput; tokens = rate x time of each phase.
-  return Math.round((m['perf/sample_tokens_per_s'] ?? 0) * (m['time/sample_s'] ?? 0) + (m['perf/train_tokens_per_s'] ?? 0) * (m['time/train_s'] ?? seconds * 0));
+  return Math.round((m['perf/sample_tokens_per_s'] ?? 0) * (m['time/sample_s'] ?? 0) + (m['perf/train_tokens_per_s'] ?? 0) * (m['time/train_s'] ?? 0));
 }

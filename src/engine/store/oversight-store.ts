@@ -308,7 +308,7 @@ export class OversightStore {
     this.db.transaction(() => {
       seq = this.appendInTransaction(entry);
     }).immediate();
-    return this.auditEntries(entry.runId).find((e) => e.seq === seq)!;
+    return toAudit(this.db.prepare('SELECT * FROM audit WHERE seq = ?').get(seq) as AuditRow);
   }
 
   private appendInTransaction(entry: NewAuditEntry): number {

@@ -145,11 +145,8 @@ export const runCommand: Command = {
       iterations: intOption(ctx.values, 'iterations', 1),
       policy: policyOption(ctx),
     };
-    return follow(ctx, ctx.values.json === true, (service) => {
-      const runId = service.start(request);
-      if (request.policy !== undefined) ensureRunPolicy(service, runId, request.policy);
-      return runId;
-    });
+    // service.start stores the run's policy (audited) before the engine sees the run.
+    return follow(ctx, ctx.values.json === true, (service) => service.start(request));
   },
 };
 
