@@ -130,13 +130,45 @@ export const OversightConfig = z
   .strict();
 export type OversightConfig = z.infer<typeof OversightConfig>;
 
+export const StrategyNameConfig = z
+  .enum(['dgm', 'hgm', 'no-darwin', 'no-selfimprove'])
+  .describe('dgm: Darwin Gödel Machine (parent ~ sigmoid(score) x 1/(1+children)); hgm: Huxley-Gödel Machine (Thompson sampling on clade results, expand-or-evaluate); no-darwin: always extend the latest agent; no-selfimprove: DGM selection with a fixed modifier (the initial agent\'s workflow trains every child).');
+
+export const ArchiveConfig = z
+  .object({
+    enabled: z.boolean().default(false).describe('Open-ended search: keep an archive of every agent, choose a parent, let it make a child (one training round and one change to its genome), evaluate the child, keep it. Every child is a proposal and passes the gate. Off: the classic single-lineage loop.'),
+    strategy: StrategyNameConfig.default('dgm'),
+    budget: z.number().int().min(1).max(10_000_000).default(2000).describe('Search budget in evaluation units: one task evaluated costs 1, making a child costs expansionCost. The run ends when it is spent (or after `iterations` search steps).'),
+    expansionCost: z.number().int().min(0).max(100_000).default(64).describe('Units charged for making a child (its training round), so strategies that make more children pay for them.'),
+    selection: z.enum(['keep-all', 'keep-better']).default('keep-all').describe('keep-all: every kept agent may be a parent (DGM); keep-better: only agents that score at least their parent\'s.'),
+    poolSize: z.number().int().min(8).max(4096).default(96).describe('Size of the search set: problems of the levels above the warm-up, drawn once from the seed; every agent is evaluated on it in the same order. Never the held-out sets, which judge the final agent.'),
+    cheapTasks: z.number().int().min(1).max(1024).default(16).describe('Staged evaluation (dgm, no-darwin, no-selfimprove): a child is first scored on this many tasks of the search set and on the rest only if it passes.'),
+    stagedFloor: z.number().min(0).max(1).default(0.4).describe('A child passes the cheap check when it solves at least this share (the DGM code\'s 0.4) ...'),
+    stagedParentFraction: z.number().min(0).max(1).default(0.9).describe('... or at least this fraction of its parent\'s cheap score.'),
+    evalBatch: z.number().int().min(1).max(1024).default(8).describe('hgm: tasks per evaluation step, and a new child\'s first evaluation.'),
+    hgmAlpha: z.number().gt(0).max(1).default(0.6).describe('hgm: expand while evaluations^alpha >= agents made, else evaluate.'),
+    coolDown: z.boolean().default(true).describe('hgm: sharpen Thompson sampling towards greedy as the budget runs out.'),
+    comparison: z.string().max(80).optional().describe('Set by `evolab compare`: the runs of one comparison share this id.'),
+  })
+  .strict();
+export type ArchiveConfig = z.infer<typeof ArchiveConfig>;
+
+export const StartFrom = z
+  .object({
+    runId: z.string().min(1).describe('The run whose archive holds the agent.'),
+    nodeId: z.string().min(1).describe('The archive node (e.g. "n3").'),
+  })
+  .strict()
+  .describe('Start from an archive node\'s agent (its weights and genome) instead of a warm-up: a branch of that run.');
+export type StartFrom = z.infer<typeof StartFrom>;
+
 export const RunConfig = z
   .object({
     name: z.string().max(200).optional().describe('A label for the run.'),
     preset: z.string().optional().describe('The preset this config came from, if any.'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seeds every random choice: same config + seed + backend = same metrics.'),
     backend: BackendName.default('auto'),
-    iterations: z.number().int().min(1).max(100_000).default(10).describe('Self-improvement iterations after the warm-up.'),
+    iterations: z.number().int().min(1).max(100_000).default(10).describe('Self-improvement iterations after the warm-up; in an archive run, the most search steps (the budget usually ends it first).'),
     task: TaskConfig,
     policy: PolicyConfig.default({ kind: 'transformer', dModel: 64, nLayers: 2, nHeads: 4, contextLength: 32, positions: 'rope' }),
     optim: OptimConfig.default({ learningRate: 3e-3, warmupSteps: 20, minLrRatio: 0.1, gradClip: 1, batchSize: 32 }),
@@ -144,6 +176,8 @@ export const RunConfig = z
     recipe: RecipeConfig,
     evalEvery: z.number().int().min(1).default(1).describe('Evaluate on the held-out sets every N iterations (and always at the last).'),
     oversight: OversightConfig.default({ enabled: false, gate: true, maxProposalsPerRound: 2, kinds: [], memoryPerProposal: 8 }),
+    archive: ArchiveConfig.default({ enabled: false, strategy: 'dgm', budget: 2000, expansionCost: 64, selection: 'keep-all', poolSize: 96, cheapTasks: 16, stagedFloor: 0.4, stagedParentFraction: 0.9, evalBatch: 8, hgmAlpha: 0.6, coolDown: true }),
+    startFrom: StartFrom.optional(),
   })
   .strict();
 export type RunConfig = z.infer<typeof RunConfig>;

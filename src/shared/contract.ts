@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ArchiveNode, ArchiveView } from './archive';
 import { RunConfig } from './config';
 import { CodedErrorShape } from './errors';
 import { Genome } from './genome';
@@ -89,6 +90,10 @@ export const requests = {
     input: RunRef,
     output: z.object({ enabled: z.boolean(), genome: Genome.nullable(), estimates: z.array(ProposerEstimate), pending: z.number().int(), policy: ApprovalPolicy }),
   },
+  'archive.get': {
+    input: RunRef,
+    output: ArchiveView.describe('The archive of an open-ended run (config.archive.enabled); an error for other runs.'),
+  },
   'engine.kill': {
     input: z.object({}),
     output: z.object({ killed: z.boolean() }).describe('Handled by the host, never the engine: terminates the engine process.'),
@@ -116,6 +121,7 @@ export const events = {
   'run.log': z.object({ runId: z.string().optional(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   'proposal.created': Proposal,
   'proposal.decided': Proposal.describe('Any change of status: decided by a person or the gate, applied, superseded.'),
+  'archive.node': ArchiveNode.describe('A node was added to an archive or changed (scored, evaluated, decided).'),
   'engine.status': z.object({
     state: z.enum(['starting', 'ready', 'crashed', 'killed', 'exited']),
     reason: z.string().optional(),

@@ -25,6 +25,10 @@ export const RunSummary = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   error: z.string().nullable(),
+  archive: z
+    .object({ strategy: z.string(), comparison: z.string().nullable() })
+    .nullable()
+    .describe('An open-ended (archive) run: its search strategy and comparison id, if `evolab compare` started it.'),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

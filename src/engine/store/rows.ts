@@ -47,7 +47,18 @@ export function toSummary(row: RunRow): RunSummary {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     error: row.error,
+    archive: archiveSummary(row.config),
   };
+}
+
+/** The archive part of a run's summary, read from its stored config. */
+function archiveSummary(config: string): RunSummary['archive'] {
+  try {
+    const archive = (JSON.parse(config) as { archive?: { enabled?: boolean; strategy?: string; comparison?: string } }).archive;
+    return archive?.enabled ? { strategy: archive.strategy ?? 'dgm', comparison: archive.comparison ?? null } : null;
+  } catch {
+    return null;
+  }
 }
 
 export function toTrajectory(row: TrajectoryRow): Trajectory {

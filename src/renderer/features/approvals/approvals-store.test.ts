@@ -20,7 +20,7 @@ const proposal = (id: string, patch: Partial<Proposal> = {}): Proposal => ({
 });
 const run: RunSummary = {
   id: 'r1', name: 'oversight', preset: 'addition-oversight-smoke', recipe: 'star', status: 'waiting', seed: 1, backend: 'cpu', iterationsDone: 2,
-  iterationsTotal: 4, bestScore: null, createdAt: '2025-01-01T00:00:00Z', updatedAt: '', error: null,
+  iterationsTotal: 4, bestScore: null, createdAt: '2025-01-01T00:00:00Z', updatedAt: '', error: null, archive: null,
 };
 
 let bridge: FakeBridge;

@@ -7,7 +7,7 @@ import { runActions, runStore, selectCanPause, selectCanResume, selectMemory, se
 
 const detail = (status: RunDetail['status'] = 'running'): RunDetail => ({
   id: 'r1', name: 'test', preset: 'addition-star-smoke', recipe: 'star', status, seed: 1, backend: 'cpu', iterationsDone: 2, iterationsTotal: 3,
-  bestScore: 0.5, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z', error: null,
+  bestScore: 0.5, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z', error: null, archive: null,
   config: RunConfig.parse({ task: { kind: 'arithmetic' }, recipe: { kind: 'star' } }), lastMetrics: { 'reward/mean': 0.2 }, lastCheckpointIteration: 2,
 });
 
