@@ -4,6 +4,8 @@ import { ApprovalsScreen } from '../features/approvals/approvals-screen';
 import { approvalsActions, approvalsStore, selectPendingCount } from '../features/approvals/approvals-store';
 import { AuditScreen } from '../features/audit/audit-screen';
 import { ChartBench } from '../features/bench/chart-bench';
+import { CompareScreen } from '../features/compare/compare-screen';
+import { LineageScreen } from '../features/lineage/lineage-screen';
 import { NewRunScreen } from '../features/new-run/new-run-screen';
 import { RunScreen } from '../features/run/run-screen';
 import { RunsScreen } from '../features/runs/runs-screen';
@@ -19,6 +21,8 @@ function Screen({ route }: { route: Route }) {
     case 'new': return <NewRunScreen />;
     case 'run': return <RunScreen key={route.runId} runId={route.runId} />;
     case 'trajectories': return <TrajectoriesScreen runId={route.runId} />;
+    case 'lineage': return <LineageScreen key={route.runId} runId={route.runId} />;
+    case 'compare': return <CompareScreen group={route.group} runs={route.runs} />;
     case 'settings': return <SettingsScreen />;
     case 'approvals': return <ApprovalsScreen tab={route.tab} runId={route.runId} />;
     case 'audit': return <AuditScreen runId={route.runId} />;
@@ -39,11 +43,12 @@ export function App() {
     <div className="app">
       <nav className="topbar">
         <span className="brand">Evolab</span>
-        <a href="#/runs" className={active(['runs', 'run', 'trajectories'])}>Runs</a>
+        <a href="#/runs" className={active(['runs', 'run', 'trajectories', 'lineage'])}>Runs</a>
         <a href="#/new" className={active(['new'])}>New run</a>
         <a href="#/approvals" className={active(['approvals'])} data-testid="nav-approvals">
           Approvals{pendingCount !== null && <span className={`count${pendingCount ? '' : ' zero'}`} data-testid="nav-approvals-count">{pendingCount}</span>}
         </a>
+        <a href="#/compare" className={active(['compare'])} data-testid="nav-compare">Compare</a>
         <a href="#/audit" className={active(['audit'])}>Audit</a>
         <a href="#/settings" className={active(['settings'])}>Settings</a>
         <span className="spacer" />

@@ -1,6 +1,8 @@
 import type { Bridge } from '../../shared/contract';
 import { approvalsActions } from '../features/approvals/approvals-store';
 import { auditActions } from '../features/audit/audit-store';
+import { compareActions } from '../features/compare/compare-store';
+import { lineageActions } from '../features/lineage/lineage-store';
 import { oversightActions } from '../features/run/oversight-store';
 import { runActions } from '../features/run/run-store';
 import { runsActions } from '../features/runs/runs-store';
@@ -13,17 +15,23 @@ export function wireEvents(bridge: Bridge): () => void {
       runsActions.onStatus(p);
       approvalsActions.onRunStatus(p);
       oversightActions.onRunEvent(p);
+      lineageActions.onRunEvent(p);
+      compareActions.onRunEvent(p);
     }),
     bridge.subscribe('run.iteration', (p) => {
       runActions.onIteration(p);
       runsActions.onIteration(p);
+      lineageActions.onRunEvent(p);
+      compareActions.onRunEvent(p);
     }),
+    bridge.subscribe('archive.node', (p) => lineageActions.onNode(p)),
     bridge.subscribe('run.progress', (p) => runActions.onProgress(p)),
     ...(['proposal.created', 'proposal.decided'] as const).map((name) =>
       bridge.subscribe(name, (p) => {
         approvalsActions.onProposal(p);
         auditActions.onProposal(p);
         oversightActions.onRunEvent(p);
+        if (name === 'proposal.decided') lineageActions.onRunEvent(p);
       }),
     ),
     bridge.subscribe('engine.status', (p) => {

@@ -18,6 +18,11 @@ describe('routes, shortcuts, connection', () => {
     expect(parseRoute('#/approvals/nonsense')).toEqual({ screen: 'approvals', tab: 'pending', runId: null });
     expect(parseRoute('#/audit/abc')).toEqual({ screen: 'audit', runId: 'abc' });
     expect(parseRoute('#/audit')).toEqual({ screen: 'audit', runId: null });
+    expect(parseRoute('#/runs/r%201/lineage')).toEqual({ screen: 'lineage', runId: 'r 1' });
+    expect(parseRoute('#/runs/abc/unknown')).toEqual({ screen: 'run', runId: 'abc' });
+    expect(parseRoute('#/compare')).toEqual({ screen: 'compare', group: null, runs: [] });
+    expect(parseRoute('#/compare?group=cmp%20a')).toEqual({ screen: 'compare', group: 'cmp a', runs: [] });
+    expect(parseRoute('#/compare?runs=r1,%20r2,,')).toEqual({ screen: 'compare', group: null, runs: ['r1', 'r2'] });
   });
 
   it('maps Ctrl+Shift+K/P/S to the off switch and nothing else', () => {

@@ -5,6 +5,8 @@ export type Route =
   | { screen: 'new' }
   | { screen: 'run'; runId: string }
   | { screen: 'trajectories'; runId: string }
+  | { screen: 'lineage'; runId: string }
+  | { screen: 'compare'; group: string | null; runs: string[] }
   | { screen: 'settings' }
   | { screen: 'approvals'; tab: 'pending' | 'decided' | 'policy'; runId: string | null }
   | { screen: 'audit'; runId: string | null }
@@ -17,7 +19,7 @@ function intParam(params: URLSearchParams, name: string, fallback: number, max: 
 
 /**
  * Hash routes: `#/runs`, `#/new`, `#/runs/<id>`, `#/runs/<id>/trajectories`, `#/approvals[/decided|/policy][?run=<id>]`,
- * `#/audit[/<id>]`, `#/settings`, `#/bench/charts?points=`.
+ * `#/audit[/<id>]`, `#/settings`, `#/bench/charts?points=`, `#/runs/<id>/lineage`, `#/compare[?group=<id>|?runs=<id>,<id>]`.
  */
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -29,13 +31,20 @@ export function parseRoute(hash: string): Route {
     const tab = parts[1] === 'decided' || parts[1] === 'policy' ? parts[1] : 'pending';
     return { screen: 'approvals', tab, runId: new URLSearchParams(query).get('run') || null };
   }
+  if (parts[0] === 'compare') {
+    const params = new URLSearchParams(query);
+    const runs = (params.get('runs') ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+    return { screen: 'compare', group: params.get('group') || null, runs };
+  }
   if (parts[0] === 'audit') return { screen: 'audit', runId: parts[1] ?? null };
   if (parts[0] === 'bench' && parts[1] === 'charts') {
     const params = new URLSearchParams(query);
     return { screen: 'bench', points: intParam(params, 'points', 100_000, 2_000_000), charts: intParam(params, 'charts', 4, 32), seconds: intParam(params, 'seconds', 3, 60) };
   }
   if (parts[0] === 'runs' && parts[1]) {
-    return parts[2] === 'trajectories' ? { screen: 'trajectories', runId: parts[1] } : { screen: 'run', runId: parts[1] };
+    if (parts[2] === 'trajectories') return { screen: 'trajectories', runId: parts[1] };
+    if (parts[2] === 'lineage') return { screen: 'lineage', runId: parts[1] };
+    return { screen: 'run', runId: parts[1] };
   }
   return { screen: 'runs' };
 }

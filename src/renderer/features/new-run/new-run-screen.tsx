@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { ErrorBox } from '../../components/error-box';
 import { ConfigForm } from './config-form';
-import { newRunActions, newRunStore, validateDraft } from './new-run-store';
+import { newRunActions, newRunStore, selectStartFrom, validateDraft } from './new-run-store';
 
 function open(runId: string): void {
   location.hash = `#/runs/${encodeURIComponent(runId)}`;
@@ -10,6 +10,7 @@ function open(runId: string): void {
 
 export function NewRunScreen() {
   const s = useStore(newRunStore);
+  const startFrom = selectStartFrom(s.draft);
   const issues = useMemo(() => {
     const local = validateDraft(s.draft);
     // Issues the engine reported (e.g. a jsonl path that does not exist) show beside their field too.
@@ -45,6 +46,13 @@ export function NewRunScreen() {
         </label>
         <a href="#/approvals/policy" className="small">edit policies</a>
       </header>
+      {startFrom && (
+        <div className="banner start-from" role="status" data-testid="new-run-start-from" data-run-id={startFrom.runId} data-node-id={startFrom.nodeId}>
+          Starts from <a href={`#/runs/${encodeURIComponent(startFrom.runId)}/lineage`}>{startFrom.runId}</a> node <code>{startFrom.nodeId}</code>: that agent's
+          weights and genome instead of a warm-up. Review the configuration below and press Start.{' '}
+          <button type="button" className="link" onClick={() => newRunActions.clearStartFrom()}>Warm up from scratch instead</button>
+        </div>
+      )}
       <section>
         <h2>Presets</h2>
         <ErrorBox title="Presets could not be loaded." message={s.presetsError} hint="The engine may be starting; reload in a moment." />

@@ -34,6 +34,14 @@ export function validateDraft(draft: Record<string, unknown>): Map<string, strin
   return issues;
 }
 
+/** The archive node a drafted run starts from (a branch), if the draft names one. */
+export function selectStartFrom(draft: Record<string, unknown>): { runId: string; nodeId: string } | null {
+  const from = draft.startFrom;
+  if (!from || typeof from !== 'object') return null;
+  const { runId, nodeId } = from as Record<string, unknown>;
+  return typeof runId === 'string' && typeof nodeId === 'string' ? { runId, nodeId } : null;
+}
+
 export const newRunActions = {
   async loadPresets(): Promise<void> {
     try {
@@ -47,6 +55,17 @@ export const newRunActions = {
     const preset = newRunStore.getState().presets.find((p) => p.id === id);
     if (!preset) return;
     newRunStore.setState({ draft: structuredClone(preset.config) as Record<string, unknown>, loadedPreset: id, startError: null });
+  },
+  /** Fills the form with a whole config, e.g. a branch of an archive run prepared by the Lineage view. */
+  prefill(config: Record<string, unknown>): void {
+    newRunStore.setState({ draft: structuredClone(config), loadedPreset: null, startError: null });
+  },
+  /** Drops the branch source: the run warms up from scratch again. */
+  clearStartFrom(): void {
+    newRunStore.setState((s) => {
+      const { startFrom: _dropped, ...rest } = s.draft;
+      return { draft: rest };
+    });
   },
   reset(): void {
     newRunStore.setState({ draft: blankDraft(), loadedPreset: null, startError: null });

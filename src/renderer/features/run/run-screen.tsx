@@ -59,6 +59,7 @@ export function RunScreen({ runId }: { runId: string }) {
           <div className="muted small">
             {d ? `${d.recipe} · preset ${d.preset ?? '—'} · seed ${d.seed} · backend ${d.backend}` : s.loading ? 'Loading…' : ''}
             {' · '}<a href={`#/runs/${encodeURIComponent(runId)}/trajectories`} data-testid="open-trajectories">Trajectories</a>
+            {d?.config.archive.enabled && <>{' · '}<a href={`#/runs/${encodeURIComponent(runId)}/lineage`} data-testid="open-lineage">Lineage</a></>}
           </div>
         </div>
         <div className="run-status">

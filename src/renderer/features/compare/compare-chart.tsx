@@ -1,0 +1,97 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatNumber, formatTick } from '../../lib/format';
+import type { SeriesBuffer } from '../../lib/series';
+
+export interface CompareLine {
+  label: string;
+  color: string;
+  buffer: SeriesBuffer;
+}
+
+interface Props {
+  title: string;
+  xLabel: string;
+  lines: CompareLine[];
+  /** Bumped whenever a line's data changed. */
+  version: number;
+  height?: number;
+}
+
+function cssVar(name: string, fallback: string): string {
+  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return value || fallback;
+}
+
+/**
+ * Several runs on one uPlot chart, styled like the run screen's LineChart. Runs record at different budget values,
+ * so their (x, y) columns are joined on the union of x values and each line spans the gaps of the others.
+ */
+export function CompareChart({ title, xLabel, lines, version, height = 240 }: Props) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  const latest = useRef(lines);
+  latest.current = lines;
+  const key = lines.map((l) => `${l.label}|${l.color}`).join(';');
+
+  function buildData(): uPlot.AlignedData {
+    const tables = latest.current.map((l): uPlot.AlignedData => [l.buffer.x.subarray(0, l.buffer.length), l.buffer.y.subarray(0, l.buffer.length)]);
+    if (tables.length === 0) return [[]];
+    return uPlot.join(tables);
+  }
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const muted = cssVar('--fg-muted', '#888');
+    const grid = cssVar('--grid', 'rgba(128,128,128,0.15)');
+    const axis: uPlot.Axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif', size: 36 };
+    const series: uPlot.Series[] = [
+      { label: xLabel, value: (_u, v) => (v === null ? '—' : formatNumber(v)) },
+      ...latest.current.map((l): uPlot.Series => ({
+        label: l.label, stroke: l.color, width: 2, spanGaps: true, points: { size: 5, fill: l.color }, value: (_u, v) => formatNumber(v),
+      })),
+    ];
+    const plot = new uPlot(
+      {
+        width: Math.max(240, host.clientWidth),
+        height,
+        scales: { x: { time: false, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) } },
+        axes: [
+          { ...axis, label: xLabel, labelSize: 16, labelFont: '11px system-ui, sans-serif', values: (_u, ticks) => ticks.map((t) => formatTick(t)) },
+          { ...axis, size: 52, values: (_u, ticks) => ticks.map((t) => formatTick(t)) },
+        ],
+        series,
+        legend: { live: true },
+        cursor: { drag: { x: true, y: false } },
+      },
+      buildData(),
+      host,
+    );
+    plotRef.current = plot;
+    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(240, host.clientWidth), height }));
+    resize.observe(host);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+      plotRef.current = null;
+    };
+    // The plot is rebuilt when its set of lines changes; data updates go through setData below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, xLabel, height]);
+
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => plotRef.current?.setData(buildData()));
+    return () => cancelAnimationFrame(frame);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [version]);
+
+  const points = lines.reduce((n, l) => n + l.buffer.length, 0);
+  return (
+    <figure className="chart compare-chart" data-testid="compare-chart" data-metric={title} data-lines={lines.length} data-points={points}>
+      <figcaption>{title}</figcaption>
+      <div ref={hostRef} className="chart-host" />
+    </figure>
+  );
+}

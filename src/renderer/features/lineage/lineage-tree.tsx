@@ -1,0 +1,78 @@
+import { memo } from 'react';
+import type { ArchiveNode } from '../../../shared/archive';
+import { formatCmp, formatScore, layoutTree, NODE_RADIUS, scoreFill, statusBadge } from './lineage-layout';
+
+interface Props {
+  nodes: ArchiveNode[];
+  bestNodeId: string | null;
+  selectedId: string | null;
+  onSelect: (nodeId: string) => void;
+}
+
+function nodeTitle(n: ArchiveNode, best: boolean): string {
+  const badge = statusBadge(n);
+  return [
+    `${n.id} · generation ${n.generation} · ${n.kind}${best ? ' · best' : ''}`,
+    `own score ${formatScore(n.score)} (${n.successes}/${n.successes + n.failures})${n.fullyEvaluated ? '' : ', partly evaluated'}`,
+    `CMP ${formatCmp(n.cmp)}${n.cmp.n ? ` from ${n.cmp.n} descendant evaluations` : ''}`,
+    badge.title,
+    n.mismatch ? 'mismatch: its own score lies outside its clade\'s CMP interval' : '',
+  ].filter(Boolean).join('\n');
+}
+
+/**
+ * The archive as an SVG: generations as rows, edges parent -> child, fill by own score. Each node carries its id
+ * above, its own score and CMP below, and its status badge beside it; mismatches get a warning outline.
+ */
+export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, selectedId, onSelect }: Props) {
+  const layout = layoutTree(nodes);
+  return (
+    <div className="lineage-scroll" data-testid="lineage-tree">
+      <svg width={layout.width} height={layout.height} role="group" aria-label="Archive tree" className="lineage-svg">
+        <g className="edges">
+          {layout.edges.map((e) => (
+            <path key={e.id} d={`M${e.x1},${e.y1} C${e.x1},${(e.y1 + e.y2) / 2} ${e.x2},${(e.y1 + e.y2) / 2} ${e.x2},${e.y2}`} />
+          ))}
+        </g>
+        {layout.placed.map(({ node: n, x, y }) => {
+          const best = n.id === bestNodeId;
+          const badge = statusBadge(n);
+          const classes = ['lineage-node', `status-${n.status}`, n.mismatch ? 'mismatch' : '', best ? 'best' : '', n.id === selectedId ? 'selected' : ''];
+          return (
+            <g key={n.id} transform={`translate(${x},${y})`} className={classes.filter(Boolean).join(' ')} data-testid="lineage-node"
+              data-node-id={n.id} data-status={n.status} data-mismatch={n.mismatch} data-best={best} data-parent-id={n.parentId ?? ''}
+              role="button" tabIndex={0} aria-label={`Node ${n.id}`} onClick={() => onSelect(n.id)}
+              onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') onSelect(n.id); }}>
+              <title>{nodeTitle(n, best)}</title>
+              {n.id === selectedId && <circle r={NODE_RADIUS + 7} className="halo" />}
+              <circle r={NODE_RADIUS} className="disc" style={{ fill: scoreFill(n.score) }} />
+              {best && <text className="star" x={-NODE_RADIUS - 12} y={5} aria-label="best">★</text>}
+              <text className="node-id" y={-NODE_RADIUS - 6}>{n.id}</text>
+              <text className="node-score" y={4}>{formatScore(n.score)}</text>
+              <g className={`node-badge tone-${badge.tone}`} transform={`translate(${NODE_RADIUS - 2},${-NODE_RADIUS + 2})`}>
+                <rect x={-2} y={-9} width={badge.text.length > 1 ? 22 : 14} height={14} rx={7} />
+                <text x={badge.text.length > 1 ? 9 : 5} y={2}>{badge.text}</text>
+              </g>
+              <text className="node-cmp" y={NODE_RADIUS + 14}>CMP {formatCmp(n.cmp)}</text>
+            </g>
+          );
+        })}
+      </svg>
+    </div>
+  );
+});
+
+/** What the outlines, badges and fills mean. */
+export function LineageLegend() {
+  return (
+    <div className="lineage-legend small" data-testid="lineage-legend">
+      <span><span className="swatch" style={{ background: scoreFill(0) }} /><span className="swatch" style={{ background: scoreFill(0.5) }} /><span className="swatch" style={{ background: scoreFill(1) }} /> own score 0 → 1 (number inside)</span>
+      <span><b>CMP</b> clade metaproductivity: mean [90% interval] of its descendants' evaluations</span>
+      <span className="legend-mismatch" data-testid="legend-mismatch">
+        <svg width="18" height="18" aria-hidden><circle cx="9" cy="9" r="7" className="legend-mismatch-ring" /></svg>
+        mismatch: its own score lies outside its CMP interval; a good agent with unproductive descendants, or the reverse
+      </span>
+      <span>★ best kept agent · ✓ kept · ? pending · ✗S/G/P rejected by staged check, gate, person</span>
+    </div>
+  );
+}
