@@ -22,38 +22,47 @@ export interface TreeLayout {
 }
 
 /**
- * Rows by generation; within a row, children follow their parents' order (so edges cross little) and then
- * creation order. Every node gets its own column slot, so nothing overlaps however many nodes there are: the
- * SVG grows wider instead and the view scrolls. Rows are centred on the widest one.
+ * Rows by generation. Columns come from a tidy-tree pass: leaves take the next free column in creation order
+ * (depth first, siblings by creation), and a parent sits centred over its first and last child. Every node thus
+ * has its own column within its row and no edges cross; nothing overlaps however many nodes there are: the
+ * SVG grows wider instead and the view scrolls.
  */
 export function layoutTree(nodes: readonly ArchiveNode[]): TreeLayout {
-  const byGeneration = new Map<number, ArchiveNode[]>();
-  for (const node of nodes) byGeneration.set(node.generation, [...(byGeneration.get(node.generation) ?? []), node]);
-  const generations = [...byGeneration.keys()].sort((a, b) => a - b);
-  const slot = new Map<string, number>();
-  const rows: ArchiveNode[][] = [];
-  for (const generation of generations) {
-    const row = [...(byGeneration.get(generation) ?? [])].sort((a, b) => {
-      const pa = a.parentId === null ? -1 : (slot.get(a.parentId) ?? Number.MAX_SAFE_INTEGER);
-      const pb = b.parentId === null ? -1 : (slot.get(b.parentId) ?? Number.MAX_SAFE_INTEGER);
-      return pa - pb || a.createdOrder - b.createdOrder;
-    });
-    row.forEach((node, i) => slot.set(node.id, i));
-    rows.push(row);
+  const ids = new Set(nodes.map((n) => n.id));
+  const children = new Map<string | null, ArchiveNode[]>();
+  for (const node of nodes) {
+    // A node whose parent is not (yet) in the view starts its own tree rather than disappearing.
+    const parent = node.parentId !== null && ids.has(node.parentId) ? node.parentId : null;
+    children.set(parent, [...(children.get(parent) ?? []), node]);
   }
-  const widest = Math.max(1, ...rows.map((r) => r.length));
-  const width = MARGIN_X * 2 + widest * COLUMN_WIDTH;
-  const height = MARGIN_TOP + MARGIN_BOTTOM + Math.max(0, rows.length - 1) * ROW_HEIGHT + NODE_RADIUS * 2;
+  for (const list of children.values()) list.sort((a, b) => a.createdOrder - b.createdOrder);
+  const column = new Map<string, number>();
+  let nextLeaf = 0;
+  // Iterative post-order: archives are deep chains under no-darwin, too deep for recursion to be safe.
+  const stack: Array<{ node: ArchiveNode; visited: boolean }> = [...(children.get(null) ?? [])].reverse().map((node) => ({ node, visited: false }));
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const kids = children.get(top.node.id) ?? [];
+    if (!top.visited && kids.length > 0) {
+      top.visited = true;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], visited: false });
+      continue;
+    }
+    stack.pop();
+    if (kids.length === 0) column.set(top.node.id, nextLeaf++);
+    else column.set(top.node.id, ((column.get(kids[0].id) ?? 0) + (column.get(kids[kids.length - 1].id) ?? 0)) / 2);
+  }
+  const generations = [...new Set(nodes.map((n) => n.generation))].sort((a, b) => a - b);
+  const rowOf = new Map(generations.map((g, i) => [g, i]));
+  const width = MARGIN_X * 2 + Math.max(1, nextLeaf) * COLUMN_WIDTH;
+  const height = MARGIN_TOP + MARGIN_BOTTOM + Math.max(0, generations.length - 1) * ROW_HEIGHT + NODE_RADIUS * 2;
   const position = new Map<string, PlacedNode>();
   const placed: PlacedNode[] = [];
-  rows.forEach((row, r) => {
-    const offset = ((widest - row.length) * COLUMN_WIDTH) / 2;
-    row.forEach((node, i) => {
-      const p = { node, x: MARGIN_X + offset + (i + 0.5) * COLUMN_WIDTH, y: MARGIN_TOP + NODE_RADIUS + r * ROW_HEIGHT };
-      position.set(node.id, p);
-      placed.push(p);
-    });
-  });
+  for (const node of [...nodes].sort((a, b) => a.generation - b.generation || (column.get(a.id) ?? 0) - (column.get(b.id) ?? 0))) {
+    const p = { node, x: MARGIN_X + ((column.get(node.id) ?? 0) + 0.5) * COLUMN_WIDTH, y: MARGIN_TOP + NODE_RADIUS + (rowOf.get(node.generation) ?? 0) * ROW_HEIGHT };
+    position.set(node.id, p);
+    placed.push(p);
+  }
   const edges = placed.flatMap(({ node, x, y }) => {
     const parent = node.parentId === null ? undefined : position.get(node.parentId);
     return parent ? [{ id: `${parent.node.id}-${node.id}`, x1: parent.x, y1: parent.y + NODE_RADIUS, x2: x, y2: y - NODE_RADIUS }] : [];

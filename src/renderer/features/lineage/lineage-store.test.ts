@@ -140,6 +140,16 @@ describe('lineage layout', () => {
     expect(row2).toEqual(['e', 'd']);
   });
 
+  it('draws a long chain (no-darwin) as one column, and a node whose parent is missing as a tree of its own', () => {
+    const chain = Array.from({ length: 2000 }, (_, i) => makeNode(`n${i}`, { parentId: i ? `n${i - 1}` : null, generation: i, createdOrder: i }));
+    const layout = layoutTree(chain);
+    expect(new Set(layout.placed.map((p) => p.x)).size).toBe(1);
+    expect(layout.edges).toHaveLength(1999);
+    const orphan = layoutTree([makeNode('a'), makeNode('z', { parentId: 'gone', generation: 1, createdOrder: 1 })]);
+    expect(orphan.placed.map((p) => p.node.id).sort()).toEqual(['a', 'z']);
+    expect(orphan.edges).toHaveLength(0);
+  });
+
   it('words the badge, CMP and growth', () => {
     expect(statusBadge({ status: 'rejected', rejectedBy: 'staged' })).toMatchObject({ text: '✗S', tone: 'bad' });
     expect(statusBadge({ status: 'pending', rejectedBy: null }).title).toMatch(/waiting for a person/);

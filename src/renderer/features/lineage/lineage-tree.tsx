@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { ArchiveNode } from '../../../shared/archive';
 import { formatCmp, formatScore, layoutTree, NODE_RADIUS, scoreFill, statusBadge } from './lineage-layout';
 
@@ -26,8 +26,18 @@ function nodeTitle(n: ArchiveNode, best: boolean): string {
  */
 export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, selectedId, onSelect }: Props) {
   const layout = layoutTree(nodes);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const centred = useRef(false);
+  const root = layout.placed.find((p) => p.node.parentId === null);
+  // A wide tree opens scrolled to its root, once; after that the person's scrolling is left alone.
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (centred.current || !box || !root) return;
+    centred.current = true;
+    box.scrollLeft = Math.max(0, root.x - box.clientWidth / 2);
+  }, [root]);
   return (
-    <div className="lineage-scroll" data-testid="lineage-tree">
+    <div className="lineage-scroll" data-testid="lineage-tree" ref={scrollRef}>
       <svg width={layout.width} height={layout.height} role="group" aria-label="Archive tree" className="lineage-svg">
         <g className="edges">
           {layout.edges.map((e) => (
