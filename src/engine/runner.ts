@@ -2,7 +2,10 @@ import type { RunConfig } from '../shared/config';
 import type { EventName, EventPayload } from '../shared/contract';
 import type { Metrics, RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
+import { ArchiveLoop, type ArchiveSession } from './evolution/archive-loop';
+import { branchState } from './evolution/branch';
 import { OversightLoop, type OversightSession } from './oversight/round';
+import type { SessionState } from './session';
 import { readCheckpoint, writeCheckpoint } from './store/checkpoint';
 import type { Store } from './store/store';
 
@@ -30,6 +33,10 @@ export interface RunnerSession {
   dispose(): void;
   /** The session as the oversight loop drives it (the engine's Session); needed when config.oversight.enabled. */
   oversight?(): OversightSession;
+  /** The session as the archive loop drives it; needed when config.archive.enabled. */
+  archive?(): ArchiveSession;
+  /** Iteration 0 of a run with config.startFrom: take that agent instead of warming up. */
+  branch?(state: SessionState): Promise<Metrics>;
 }
 
 export type SessionFactory = (config: RunConfig, hooks: RunnerHooks) => Promise<RunnerSession>;
@@ -76,6 +83,7 @@ export class Runner {
   private lastProgressAt = 0;
   private finished: Promise<RunStatus> | null = null;
   private loop: OversightLoop | null = null;
+  private archive: ArchiveLoop | null = null;
 
   constructor(options: RunnerOptions) {
     this.options = options;
@@ -119,9 +127,20 @@ export class Runner {
       this.stopRequested = true;
       this.setStatus('stopping', 'stop requested');
       this.wake();
-      this.loop?.poke();
+      this.poke();
     }
     return this.state;
+  }
+
+  /** A decision or policy change arrived: the loop that may be waiting for one looks now. */
+  poke(): void {
+    this.loop?.poke();
+    this.archive?.poke();
+  }
+
+  /** The archive of an open-ended run while it runs (null otherwise). */
+  get archiveLoop(): ArchiveLoop | null {
+    return this.archive;
   }
 
   /** The oversight loop of a governed run (null otherwise): decisions and edits reach the run through it. */
@@ -171,21 +190,34 @@ export class Runner {
       store.setBackend(this.runId, backend.active);
       this.log('info', `Backend: ${backend.active}${backend.details ? ` (${backend.details})` : ''}`);
       session = await (this.options.createSession ?? defaultSessionFactory)(config, { progress: this.progress, stepBoundary: this.stepBoundary });
+      const archive = config.archive.enabled ? this.createArchive(session) : null;
+      this.archive = archive;
       let next = 0;
-      if (this.options.resume) next = this.restore(session);
-      const loop = config.oversight.enabled ? this.createLoop(session) : null;
+      if (this.options.resume) next = this.restore(session, archive);
+      const loop = !archive && config.oversight.enabled ? this.createLoop(session) : null;
       this.loop = loop;
       // Decisions made while no engine ran this run (e.g. `evolab decide` after a kill) are applied first.
       if (loop && next > 1) await loop.settle(next - 1);
+      if (archive && next > 0) await archive.settle(next - 1);
       for (let iteration = next; iteration <= config.iterations; iteration++) {
+        // An archive run ends when its budget is spent (a resumed run whose last step spent it has nothing left).
+        if (archive && iteration > 0 && archive.spent) break;
         await this.stepBoundary();
         this.iteration = iteration;
         const startedAt = new Date().toISOString();
         const result: IterationResult =
-          iteration === 0 ? { metrics: await session.warmup(), trajectories: [] } : loop ? await loop.round(iteration) : await session.iterate(iteration);
+          iteration === 0
+            ? { metrics: await this.begin(session), trajectories: [] }
+            : archive
+              ? await archive.step(iteration)
+              : loop
+                ? await loop.round(iteration)
+                : await session.iterate(iteration);
+        if (archive && iteration === 0) result.metrics = archive.root(result.metrics, config.startFrom ? 'branch' : 'root');
         this.progress('checkpoint', 0, 1);
-        const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), { runId: this.runId, iteration, config, state: session.getState() });
-        store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories });
+        const state = archive ? { ...session.getState() as object, archive: archive.getState() } : session.getState();
+        const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), { runId: this.runId, iteration, config, state });
+        store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories, ...(archive ? { archive: JSON.stringify(archive.getState()) } : {}) });
         store.pruneCheckpoints(this.runId);
         this.progress('checkpoint', 1, 1);
         this.options.emit('run.iteration', { runId: this.runId, iteration, metrics: result.metrics });
@@ -194,8 +226,9 @@ export class Runner {
           loop.publish(iteration);
           await loop.settle(iteration);
         }
+        if (archive) await archive.settle(iteration);
       }
-      this.setStatus('completed', 'all iterations done');
+      this.setStatus('completed', archive ? 'the search budget is spent' : 'all iterations done');
     } catch (error) {
       if (error instanceof StopSignal) {
         this.setStatus('stopped', 'stopped by request; resume continues from the last checkpoint');
@@ -208,6 +241,34 @@ export class Runner {
       session?.dispose();
     }
     return this.state;
+  }
+
+  /** Iteration 0: the warm-up, or the agent of the archive node the run branches from. */
+  private async begin(session: RunnerSession): Promise<Metrics> {
+    const { config, store } = this.options;
+    if (!config.startFrom) return session.warmup();
+    if (!session.branch) throw new Error('This session cannot start from an archive node (config.startFrom needs the engine\'s Session).');
+    this.log('info', `Starting from node ${config.startFrom.nodeId} of run ${config.startFrom.runId} instead of a warm-up.`);
+    return session.branch(branchState(store, config.startFrom, config));
+  }
+
+  private createArchive(session: RunnerSession): ArchiveLoop {
+    if (!session.archive) throw new Error('This session cannot run an archive search (config.archive.enabled needs the engine\'s Session).');
+    return new ArchiveLoop({
+      store: this.options.store,
+      runId: this.runId,
+      config: this.options.config,
+      emit: this.options.emit,
+      session: session.archive(),
+      checkStop: () => {
+        if (this.stopRequested) throw new StopSignal();
+      },
+      setStatus: (status, reason) => {
+        if (this.stopRequested) return;
+        this.setStatus(status, reason);
+      },
+      log: (level, message) => this.log(level, message),
+    });
   }
 
   private createLoop(session: RunnerSession): OversightLoop {
@@ -230,7 +291,7 @@ export class Runner {
   }
 
   /** Loads the last checkpoint into the session; returns the iteration to continue with. */
-  private restore(session: RunnerSession): number {
+  private restore(session: RunnerSession, archive: ArchiveLoop | null): number {
     const { store } = this.options;
     const last = store.lastCheckpoint(this.runId);
     if (!last) {
@@ -242,6 +303,13 @@ export class Runner {
     const checkpoint = readCheckpoint<never>(last.path);
     session.setState(checkpoint.state);
     store.truncateAfter(this.runId, last.iteration);
+    if (archive) {
+      const saved = (checkpoint.state as { archive?: unknown }).archive;
+      if (saved === undefined) throw new Error(`The checkpoint of iteration ${last.iteration} has no archive; it was not written by an archive run.`);
+      archive.setState(saved);
+      // The stored archive goes back to the checkpoint's too: steps after it are redone.
+      store.saveArchive(this.runId, last.iteration, JSON.stringify(archive.getState()));
+    }
     this.log('info', `Resuming after iteration ${last.iteration}.`);
     return last.iteration + 1;
   }

@@ -3,7 +3,9 @@ import { requests, type RequestName, type RequestOutput } from '../shared/contra
 import { CodedError, parseOrThrow } from '../shared/errors';
 import { presets } from '../shared/presets';
 import type { BackendReport, RunStatus } from '../shared/run';
-import type { ApprovalPolicy, DecisionInput, ProposalStatus } from '../shared/oversight';
+import type { ApprovalPolicy, DecisionInput, PolicyPresetName, ProposalStatus } from '../shared/oversight';
+import { archiveGet } from './evolution/requests';
+import { branchSource } from './evolution/branch';
 import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
 import { publicProposal } from './oversight/round';
 import { resolveRunConfig } from './run-setup';
@@ -120,11 +122,11 @@ export class EngineService {
         return (runId ? this.store.oversight.runPolicy(runId) : this.store.oversight.workspacePolicy()) satisfies RequestOutput<'policy.get'>;
       }
       case 'policy.set': {
-        const { runId, policy } = input as { runId?: string; policy: 'default' | 'auto' | 'ask' | ApprovalPolicy };
+        const { runId, policy } = input as { runId?: string; policy: PolicyPresetName | ApprovalPolicy };
         if (runId) this.store.requireRun(runId);
         const resolved = resolvePolicy(policy);
         this.store.oversight.setPolicy(runId ?? null, resolved, personActor(undefined));
-        if (runId && this.active?.runId === runId) this.active.oversight?.poke();
+        if (runId && this.active?.runId === runId) this.active.poke();
         return resolved satisfies RequestOutput<'policy.set'>;
       }
       case 'audit.list':
@@ -135,6 +137,8 @@ export class EngineService {
       }
       case 'oversight.state':
         return oversightState(this.store, runIdOf(input)) satisfies RequestOutput<'oversight.state'>;
+      case 'archive.get':
+        return archiveGet(this.store, runIdOf(input)) satisfies RequestOutput<'archive.get'>;
       case 'system.info': {
         const backend = await (this.options.backendReport ?? defaultBackendReport)();
         const versions: Record<string, string> = { node: process.versions.node, v8: process.versions.v8 };
@@ -170,9 +174,11 @@ export class EngineService {
   }
 
   /** Starts a run in the background and returns its id. */
-  start(request: Parameters<typeof resolveRunConfig>[0] & { policy?: 'default' | 'auto' | 'ask' | ApprovalPolicy }): string {
+  start(request: Parameters<typeof resolveRunConfig>[0] & { policy?: PolicyPresetName | ApprovalPolicy }): string {
     const config = resolveRunConfig(request);
     this.assertIdle();
+    // A branch names its source node: checked now, so a wrong id is an error here rather than a failed run.
+    if (config.startFrom) branchSource(this.store, config.startFrom, config);
     const run = this.store.createRun(config);
     // The run's approval policy is set by the person who starts it, before the engine sees the run.
     if (request.policy !== undefined) this.store.oversight.setPolicy(run.id, resolvePolicy(request.policy), personActor(undefined));

@@ -9,14 +9,15 @@ import { createRecipe } from './recipes';
 import { assess, type Assessment } from './oversight/assess';
 import { agentView, masteryThreshold } from './oversight/agent-view';
 import type { OversightSession } from './oversight/round';
+import type { ArchiveSession } from './evolution/archive-loop';
 import { memoryConsensus } from './oversight/consensus';
 import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
-import { warmupTrainBatch } from './recipes/rollout';
+import { rollout, warmupTrainBatch } from './recipes/rollout';
 import { createRng, fork } from './rng';
 import { learningRateAt, totalSteps } from './session-schedule';
 import { createTask } from './tasks';
 import { memoryInfo } from './tf';
-import type { AgentView, IterationResult, Policy, PolicyState, Recipe, RecipeContext, Rng, Task } from './types';
+import type { AgentView, IterationResult, Policy, PolicyState, Problem, Recipe, RecipeContext, Rng, Task } from './types';
 
 /** Everything needed to continue a run bit-for-bit: stored in every checkpoint. */
 export interface SessionState {
@@ -76,6 +77,11 @@ export class Session {
     return this;
   }
 
+  /** This session as the archive loop drives it. */
+  archive(): ArchiveSession {
+    return this;
+  }
+
   /**
    * Makes `genome` the agent's: a new recipe when the workflow changed (keeping the recipe's state when the
    * algorithm stays the same), its tools and memory from the next round on. Only the runner calls this, with a
@@ -95,6 +101,17 @@ export class Session {
   /** Held-out accuracy per level and the safety probes, on the protected sets. */
   assess(): Assessment {
     return assess(this.policy, this.task);
+  }
+
+  /** Greedy answers to `problems`, each verified: one task evaluation each (the archive's search set). */
+  solve(problems: Problem[]): Array<{ correct: boolean; wellFormed: boolean }> {
+    if (problems.length === 0) return [];
+    // Greedy decoding draws nothing; a private stream keeps the run's untouched.
+    const rows = rollout(this.policy, this.task, problems, { samplesPerProblem: 1, temperature: 0, rng: createRng(0) });
+    return rows.map((row, i) => {
+      const output = row[0]!.output.trim();
+      return { correct: this.task.verify(problems[i]!, output).correct, wellFormed: this.task.wellFormed?.(problems[i]!, output) ?? true };
+    });
   }
 
   /** The consensus check of memory entries with the current policy. */
@@ -157,6 +174,18 @@ export class Session {
       'perf/train_tokens_per_s': trainSeconds > 0 ? tokens / trainSeconds : 0,
       ...this.memoryMetrics(),
     };
+  }
+
+  /**
+   * Iteration 0 of a branch: takes another run's agent (weights, reference, genome, level) instead of warming up,
+   * keeping this run's own random stream. Its metrics are the agent's held-out scores.
+   */
+  async branch(state: SessionState): Promise<Metrics> {
+    const t0 = performance.now();
+    await this.stepBoundary();
+    this.setState({ ...state, rng: this.rng.state() });
+    const metrics = this.evaluate();
+    return { ...metrics, 'train/steps': 0, 'curriculum/level': this.level, 'time/eval_s': (performance.now() - t0) / 1000, ...this.memoryMetrics() };
   }
 
   /** One self-improvement iteration (1-based), with held-out evaluation every evalEvery iterations and at the last. */

@@ -35,12 +35,20 @@ export const DEFAULT_POLICY: ApprovalPolicy = {
   flagged: 'ask',
   maxHeldoutDrop: 0.02,
 };
-export const POLICY_PRESETS: Record<'default' | 'auto' | 'ask', ApprovalPolicy> = {
+const ALL_AUTO = { model: rule('auto', 'auto'), memory: rule('auto', 'auto'), tool: rule('auto', 'auto'), workflow: rule('auto', 'auto') };
+/**
+ * default, auto (approve within bounds, a person for flagged or regressing changes), ask (a person for everything),
+ * and archive, for open-ended runs: an archive keeps children that score below their parent as stepping stones, so
+ * only flagged children wait for a person, and the search goes on meanwhile (they are never parents until approved).
+ */
+export const POLICY_PRESETS: Record<'default' | 'auto' | 'ask' | 'archive', ApprovalPolicy> = {
   default: DEFAULT_POLICY,
-  auto: { ...DEFAULT_POLICY, rules: { model: rule('auto', 'auto'), memory: rule('auto', 'auto'), tool: rule('auto', 'auto'), workflow: rule('auto', 'auto') } },
+  auto: { ...DEFAULT_POLICY, rules: ALL_AUTO },
   ask: { ...DEFAULT_POLICY, rules: { model: rule('ask', 'ask'), memory: rule('ask', 'ask'), tool: rule('ask', 'ask'), workflow: rule('ask', 'ask') } },
+  archive: { rules: ALL_AUTO, whileWaiting: 'continue', flagged: 'ask', maxHeldoutDrop: 1 },
 };
-export const PolicyPresetName = z.enum(['default', 'auto', 'ask']);
+export const PolicyPresetName = z.enum(['default', 'auto', 'ask', 'archive']);
+export type PolicyPresetName = z.infer<typeof PolicyPresetName>;
 
 export const FlagKind = z.enum(['reward-hacking', 'exploration-collapse', 'probe-regression', 'memory-inconsistent', 'protected-invariant', 'heldout-regression']);
 export type FlagKind = z.infer<typeof FlagKind>;

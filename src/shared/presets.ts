@@ -71,6 +71,20 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     smoke: true,
     config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 4, warmup: { steps: 1000 }, recipe: { kind: 'star', ...smokeStar, promptsPerIteration: 48, trainStepsPerIteration: 30, reward: 'verifier', balance: { enabled: false } }, oversight: { enabled: true } },
   },
+  {
+    id: 'addition-archive',
+    title: 'Addition · archive (open-ended search)',
+    summary: 'Darwin Gödel Machine search over self-modifying agents: each child is its parent after one STaR round with one change it proposed to itself, evaluated in stages and admitted by the gate. Switch the strategy to hgm, no-darwin or no-selfimprove, or run them all with `evolab compare`.',
+    smoke: false,
+    config: { task: addition, iterations: 500, warmup: { steps: 2000 }, recipe: { kind: 'star', ...fullStar, promptsPerIteration: 64, trainStepsPerIteration: 20, reward: 'verifier', balance: { enabled: false } }, archive: { enabled: true, strategy: 'dgm', budget: 3000, expansionCost: 64, poolSize: 96, cheapTasks: 16, evalBatch: 8 } },
+  },
+  {
+    id: 'addition-archive-smoke',
+    title: 'Addition · archive (smoke)',
+    summary: 'A short open-ended search (DGM by default) whose lineage tree grows in about half a minute.',
+    smoke: true,
+    config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 200, warmup: { steps: 1000 }, recipe: { kind: 'star', ...smokeStar, promptsPerIteration: 32, trainStepsPerIteration: 15, reward: 'verifier', balance: { enabled: false } }, archive: { enabled: true, strategy: 'dgm', budget: 1200, expansionCost: 32, poolSize: 64, cheapTasks: 16, evalBatch: 8 } },
+  },
 ];
 
 export const presets: PresetInfo[] = definitions.map((d) => ({

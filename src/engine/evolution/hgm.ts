@@ -133,10 +133,10 @@ export class HgmStrategy implements SearchStrategy {
   chooseParent(tree: ArchiveTree, rng: Rng, scale = 1): string {
     const candidates = tree
       .nodes()
-      .filter((n) => n.status !== 'rejected' && ownTotal(n) > 0 && n.evaluations.successes > 0);
+      .filter((n) => n.status === 'kept' && ownTotal(n) > 0 && n.evaluations.successes > 0);
     if (candidates.length === 0) {
       const root = tree.root();
-      if (!root || root.status === 'rejected') throw new CodedError('invalid_request', 'hgm: no node can be expanded; the root is missing or rejected');
+      if (!root || root.status !== 'kept') throw new CodedError('invalid_request', 'hgm: no node can be expanded; the root is missing or rejected');
       return root.id;
     }
     const counts = candidates.map((n) => cladeCounts(tree, n.id, { includeSelf: this.options.cladeIncludesSelf }));
@@ -149,7 +149,7 @@ export class HgmStrategy implements SearchStrategy {
 
   private evaluable(tree: ArchiveTree): Readonly<ArchiveNode>[] {
     const cap = this.options.maxEvaluationsPerNode;
-    return tree.nodes().filter((n) => n.status !== 'rejected' && (cap === null || ownTotal(n) < cap));
+    return tree.nodes().filter((n) => n.status === 'kept' && (cap === null || ownTotal(n) < cap));
   }
 
   private evaluate(tree: ArchiveTree, evaluable: Readonly<ArchiveNode>[], rng: Rng, scale: number): SearchStep {

@@ -1,14 +1,14 @@
 import os from 'node:os';
 import type { RequestOutput } from '../../shared/contract';
 import { CodedError } from '../../shared/errors';
-import { ApprovalPolicy, POLICY_PRESETS, type DecisionInput } from '../../shared/oversight';
+import { ApprovalPolicy, POLICY_PRESETS, type DecisionInput, type PolicyPresetName } from '../../shared/oversight';
 import type { Emit, Runner } from '../runner';
 import type { Store } from '../store/store';
 import { auditExport } from './audit-report';
 import { publicProposal } from './round';
 
-/** A policy given by name (default, auto, ask) or in full. */
-export function resolvePolicy(policy: 'default' | 'auto' | 'ask' | ApprovalPolicy): ApprovalPolicy {
+/** A policy given by name (default, auto, ask, archive) or in full. */
+export function resolvePolicy(policy: PolicyPresetName | ApprovalPolicy): ApprovalPolicy {
   return typeof policy === 'string' ? POLICY_PRESETS[policy] : ApprovalPolicy.parse(policy);
 }
 
@@ -47,7 +47,7 @@ export async function decide(store: Store, active: Runner | null, emit: Emit, in
   const decided = store.oversight.decide(input.id, input.decision, actor, reason);
   const output = publicProposal(decided);
   emit('proposal.decided', output);
-  if (active?.runId === decided.runId) active.oversight?.poke();
+  if (active?.runId === decided.runId) active.poke();
   return output;
 }
 

@@ -23,6 +23,8 @@ export interface IterationCommit {
   checkpoint: string | null;
   metrics: Metrics;
   trajectories: TrajectoryRecord[];
+  /** An archive run's archive after this iteration (JSON), stored in the same transaction. */
+  archive?: string;
 }
 
 export interface TrajectoryQuery {
@@ -237,6 +239,7 @@ export class Store {
       for (const t of commit.trajectories) {
         traj.run(runId, commit.iteration, t.level, t.prompt, t.output, t.answer, t.reward, t.correct ? 1 : 0, t.kept ? 1 : 0, t.verdict);
       }
+      if (commit.archive !== undefined) this.saveArchive(runId, commit.iteration, commit.archive);
       const score = commit.metrics[SCORE_METRIC];
       this.db
         .prepare(
@@ -246,6 +249,23 @@ export class Store {
         )
         .run(commit.iteration, commit.endedAt, ...Array<number | null>(3).fill(Number.isFinite(score) ? score : null), runId);
     })();
+  }
+
+  /** Stores an archive run's archive (JSON), replacing the previous one. */
+  saveArchive(runId: string, step: number, state: string): void {
+    this.db
+      .prepare('INSERT INTO archives (run_id, step, state, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET step = excluded.step, state = excluded.state, updated_at = excluded.updated_at')
+      .run(runId, step, state, new Date().toISOString());
+  }
+
+  /** An archive run's stored archive (JSON) and the step it belongs to, or null before its root exists. */
+  loadArchive(runId: string): { step: number; state: string } | null {
+    return (this.db.prepare('SELECT step, state FROM archives WHERE run_id = ?').get(runId) as { step: number; state: string } | undefined) ?? null;
+  }
+
+  /** Where an archive node's agent (weights and genome) is kept for as long as the run exists. */
+  nodeCheckpointPath(runId: string, nodeId: string): string {
+    return path.join(this.runDir(runId), 'nodes', `${nodeId}.ckpt`);
   }
 
   /** Deletes all but the newest CHECKPOINTS_KEPT checkpoint files of a run (after the newest was committed). */
@@ -356,6 +376,7 @@ export class Store {
       this.db.prepare('DELETE FROM trajectories WHERE run_id = ?').run(runId);
       this.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
       this.db.prepare('DELETE FROM iterations WHERE run_id = ?').run(runId);
+      this.db.prepare('DELETE FROM archives WHERE run_id = ?').run(runId);
       // The audit log outlives the run: it is append-only by design.
       this.oversight.deleteProposals(runId);
       return this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;

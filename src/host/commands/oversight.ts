@@ -27,7 +27,7 @@ export function policyArgument(value: string, flag: string): PolicyPreset | Appr
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new CodedError(
       'invalid_request',
-      `${flag} must be default, auto, ask or a JSON policy file; ${missing ? `no file ${full}` : `cannot read ${full}: ${(error as Error).message}`}.`,
+      `${flag} must be default, auto, ask, archive or a JSON policy file; ${missing ? `no file ${full}` : `cannot read ${full}: ${(error as Error).message}`}.`,
       [{ path: flag, message: 'default | auto | ask | FILE' }],
     );
   }
@@ -214,11 +214,13 @@ function policyLines(policy: ApprovalPolicy): string[] {
 export const policyCommand: Command = {
   name: 'policy',
   summary: 'show or set the approval policy (the workspace default for new runs, or one run\'s)',
-  usage: 'evolab policy [--run ID] [default|auto|ask|FILE] [--json]',
+  usage: 'evolab policy [--run ID] [default|auto|ask|archive|FILE] [--json]',
   help: [
     '  (no argument)     show the policy',
-    '  default|auto|ask  set a preset: default asks a person except for small workflow changes; auto approves',
-    '                    within bounds; ask holds every proposal for a person',
+    '  default|auto|ask|archive',
+    '                    set a preset: default asks a person except for small workflow changes; auto approves',
+    '                    within bounds; ask holds every proposal for a person; archive (open-ended runs) admits',
+    '                    every unflagged child to the archive and lets the search go on while flagged ones wait',
     '  FILE              set a JSON approval policy (rules per pathway and size, whileWaiting, flagged, maxHeldoutDrop)',
     '  --run ID          this run\'s policy instead of the workspace default; a change is written to its audit log',
     '  --as NAME         who changes it (default: your user name)',

@@ -10,6 +10,7 @@ const PRESET_HELP: Record<PolicyPreset, string> = {
   default: 'a person decides everything except small workflow changes',
   auto: 'the gate approves within bounds; flagged changes still follow "flagged"',
   ask: 'a person decides every change',
+  archive: 'open-ended runs: every unflagged child joins the archive; flagged ones wait while the search goes on',
 };
 
 /** The approval policy: what the gate does per pathway and size, and what happens while a run waits. */

@@ -1,0 +1,393 @@
+/**
+ * An open-ended run (config.archive.enabled), between the runner and the session. The runner calls:
+ *
+ *  - root(metrics) after iteration 0 (the warm-up, or the agent a branch starts from): the initial agent becomes the
+ *    archive's root, evaluated on the whole search set;
+ *  - step(i) for each later iteration: the strategy chooses to expand a parent or (HGM) to evaluate a node, and the
+ *    loop does it. Expanding = the parent's agent trains one round with the modifier's workflow (its own genome; the
+ *    initial agent's for no-selfimprove), and its proposer proposes one change to its genome. The child (the round's
+ *    weights with the changed genome) is evaluated (staged for the DGM family: a cheap check first, the rest of the
+ *    search set only if it passes; a first batch for HGM) and becomes a proposal: the gate and the run's policy decide
+ *    whether it joins the archive as a possible parent, or a person does;
+ *  - settle() after each commit: picks up decisions (from the app or `evolab decide`) and, while the policy says
+ *    pause and a child waits, waits;
+ *  - after the last step, the best kept agent is loaded and judged on the protected held-out sets.
+ *
+ * Everything the search decides with (tree, records, strategy state, its random stream, the budget) is in
+ * getState(), checkpointed with the session, so a killed run resumes exactly.
+ */
+import type { RunConfig } from '../../shared/config';
+import { applyChanges, protectedTarget, type Genome, type GenomeChange } from '../../shared/genome';
+import type { Flag, Proposal } from '../../shared/oversight';
+import type { Metrics } from '../../shared/run';
+import type { Emit } from '../runner';
+import { createRng, fork } from '../rng';
+import type { SessionState } from '../session';
+import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
+import type { StoredProposal } from '../store/oversight-store';
+import type { Store } from '../store/store';
+import type { IterationResult, Problem, Rng } from '../types';
+import { assessmentMetrics } from '../oversight/assess';
+import { buildEvidence } from '../oversight/evidence';
+import { gate } from '../oversight/gate';
+import { beliefs, candidates, choose } from '../oversight/proposer';
+import type { OversightSession } from '../oversight/round';
+import { publicProposal, relativeChange } from '../oversight/round';
+import { changeSize } from '../oversight/size';
+import { ArchiveTree } from './archive-tree';
+import { archiveView, bestNode, nodeView, parseArchiveState, type ArchiveState, type NodeRecord } from './archive-state';
+import { createStrategy } from './index';
+import { buildSearchSet, countOutcomes, encodeOutcomes, searchAssessment, type Outcome } from './search-set';
+import { stagedDecision } from './staged';
+import type { SearchStrategy } from './types';
+
+/** What the loop needs of a session (the engine's Session). */
+export interface ArchiveSession extends OversightSession {
+  solve(problems: Problem[]): Outcome[];
+}
+
+export interface ArchiveLoopOptions {
+  store: Store;
+  runId: string;
+  config: RunConfig;
+  emit: Emit;
+  session: ArchiveSession;
+  checkStop(): void;
+  setStatus(status: 'running' | 'waiting', reason: string): void;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+const POLL_MS = 250;
+
+export class ArchiveLoop {
+  private readonly strategy: SearchStrategy;
+  private readonly pool: Problem[];
+  private tree = new ArchiveTree();
+  private records: Record<string, NodeRecord> = {};
+  private rng: Rng;
+  private budgetUsed = 0;
+  private steps = 0;
+  private rootGenome: Genome | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly o: ArchiveLoopOptions) {
+    const a = o.config.archive;
+    this.strategy = createStrategy(a.strategy, strategyOptions(o.config));
+    this.pool = buildSearchSet(o.session.task, o.config.seed, a);
+    this.rng = fork(createRng(o.config.seed), 'archive-search');
+  }
+
+  /** True once the budget is spent: the runner stops stepping. */
+  get spent(): boolean {
+    return this.budgetUsed >= this.o.config.archive.budget;
+  }
+
+  /** The initial agent (iteration 0's) becomes the root; adds the archive's metrics to iteration 0's. */
+  root(metrics: Metrics, kind: 'root' | 'branch'): Metrics {
+    const s = this.o.session;
+    // The search draws from a stream of its own, so every strategy of a seed starts from the same one whether its root
+    // was warmed up here or branched from another run (as `evolab compare` does).
+    s.setState({ ...s.getState(), rng: fork(createRng(this.o.config.seed), 'archive-rounds').state() });
+    const outcomes = encodeOutcomes(s.solve(this.pool));
+    const counts = countOutcomes(outcomes);
+    const file = this.writeNode('n0', 0);
+    this.tree = new ArchiveTree();
+    this.tree.add({ id: 'n0', parentId: null, generation: 0, createdOrder: 0, score: counts.successes / Math.max(1, outcomes.length), evaluations: counts, children: [], status: 'kept' });
+    const rationale = kind === 'branch' && this.o.config.startFrom ? `the agent of node ${this.o.config.startFrom.nodeId} of run ${this.o.config.startFrom.runId}` : 'the warmed-up initial agent';
+    this.records = { n0: { step: 0, kind, rationale, changes: [], genome: structuredClone(s.genome), checkpoint: file, outcomes, cheapScore: null, rejectedBy: null, proposalId: null, training: null, createdAt: new Date().toISOString() } };
+    this.rootGenome = structuredClone(s.genome);
+    const assessment = s.assess();
+    const heldout = assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0;
+    this.emitNode('n0');
+    return { ...metrics, ...this.metrics(), 'archive/root_heldout': heldout, 'archive/node_score': this.tree.require('n0').score ?? 0 };
+  }
+
+  /** One search step: expand a parent or evaluate a node. The session ends holding the agent the step touched. */
+  async step(iteration: number): Promise<IterationResult> {
+    this.sync();
+    const budget = { used: this.budgetUsed, total: this.o.config.archive.budget };
+    const choice = this.strategy.next(this.tree, budget, this.rng);
+    this.steps++;
+    const result = choice.kind === 'expand' ? await this.expand(iteration, choice.parentId) : this.evaluate(choice.nodeId);
+    const metrics = { ...result.metrics, ...this.metrics() };
+    if (this.spent || iteration >= this.o.config.iterations) Object.assign(metrics, this.final());
+    return { metrics, trajectories: result.trajectories };
+  }
+
+  private async expand(iteration: number, parentId: string): Promise<IterationResult> {
+    const s = this.o.session;
+    const a = this.o.config.archive;
+    const parent = this.tree.require(parentId);
+    const parentRecord = this.records[parentId]!;
+    const selfImprove = !this.strategy.fixedProposer;
+    this.loadNode(parentId);
+    // The modifier: the parent itself, or (no-selfimprove) the initial agent's workflow, tools and memory.
+    if (!selfImprove) s.setGenome(this.rootGenome ?? parentRecord.genome);
+    const parentState = s.getState();
+    const t0 = performance.now();
+    const round = await s.iterate(iteration, { evaluate: false });
+    const weightChange = relativeChange(parentState.policy, s.getState().policy);
+
+    let genome = parentRecord.genome;
+    let kind = 'model:promote';
+    let pathway: Proposal['pathway'] = 'model';
+    let rationale = `the parent's weights after training round ${iteration}${selfImprove ? '' : ' with the initial agent\'s fixed workflow'}.`;
+    let genomeChanges: GenomeChange[] = [];
+    const flags: Flag[] = [];
+    if (selfImprove) {
+      const inconsistent = parentRecord.genome.memory.entries.length > 0 ? s.memoryConsensus(parentRecord.genome.memory.entries).filter((m) => !m.consistent).map((m) => m.id) : [];
+      const cands = candidates({ iteration, genome: parentRecord.genome, metrics: round.metrics, previous: parentRecord.training, trajectories: round.trajectories, evaluationShare: 0, heldoutPerLevel: this.pool.length, inconsistentMemory: inconsistent, memoryPerProposal: this.o.config.oversight.memoryPerProposal });
+      const chosen = choose(cands, beliefs(this.o.store.oversight.estimates(this.o.runId)), fork(createRng(this.o.config.seed), `archive-proposer-${iteration}`), 1, this.o.config.oversight.kinds)[0];
+      if (chosen) {
+        kind = chosen.kind;
+        pathway = chosen.pathway;
+        rationale = chosen.rationale;
+        genomeChanges = chosen.changes;
+        const touched = chosen.changes.map((c) => protectedTarget(c.path)).filter((t): t is string => t !== null);
+        if (touched.length > 0) flags.push({ kind: 'protected-invariant', message: `changes ${chosen.changes.map((c) => c.path).join(', ')}: protected` });
+        else genome = applyChanges(parentRecord.genome, chosen.changes);
+      }
+    }
+    s.setGenome(genome);
+
+    // Evaluation: staged for the DGM family, a first batch for HGM.
+    const id = `n${this.tree.size}`;
+    let cheapScore: number | null = null;
+    let outcomes: Outcome[];
+    let staged: { passed: boolean; reason: string } | null = null;
+    if (this.strategy.name === 'hgm') {
+      outcomes = s.solve(this.pool.slice(0, a.evalBatch));
+    } else {
+      const cheap = s.solve(this.pool.slice(0, a.cheapTasks));
+      cheapScore = share(cheap);
+      const parentCheap = share(decodeAll(parentRecord.outcomes.slice(0, a.cheapTasks)));
+      const passed = stagedDecision(cheapScore, parentCheap, { floor: a.stagedFloor, parentFraction: a.stagedParentFraction }) === 'full';
+      staged = { passed, reason: `staged evaluation: the cheap check scored ${cheapScore.toFixed(2)} on ${cheap.length} tasks (floor ${a.stagedFloor}, or ${a.stagedParentFraction} x the parent's ${parentCheap.toFixed(2)})` };
+      outcomes = passed ? [...cheap, ...s.solve(this.pool.slice(a.cheapTasks))] : cheap;
+    }
+    const encoded = encodeOutcomes(outcomes);
+    const counts = countOutcomes(encoded);
+    this.budgetUsed += a.expansionCost + outcomes.length;
+    const fully = encoded.length >= this.pool.length;
+    this.tree.add({ id, parentId, generation: parent.generation + 1, createdOrder: this.tree.size, score: fully ? counts.successes / encoded.length : null, evaluations: counts, children: [], status: 'evaluating' });
+    const file = this.writeNode(id, iteration);
+    const seconds = (performance.now() - t0) / 1000;
+    const overlap = Math.min(encoded.length, parentRecord.outcomes.length);
+    const evidence = buildEvidence({
+      before: searchAssessment(this.pool, parentRecord.outcomes, overlap),
+      after: searchAssessment(this.pool, encoded, overlap),
+      baseline: `the parent ${parentId}, on the same ${overlap} search-set tasks`,
+      trainingBefore: parentRecord.training,
+      trainingAfter: round.metrics,
+      cost: { seconds, tokens: 0 },
+      extraFlags: flags,
+    });
+    const changes: GenomeChange[] = [...genomeChanges, { path: 'model.weights', before: `${parentId}'s weights`, after: `round ${iteration}'s weights (moved ${(weightChange * 100).toFixed(1)}%)` }];
+    const size = pathway === 'model' ? changeSize('model', [], weightChange) : changeSize(pathway, genomeChanges);
+    this.records[id] = { step: iteration, kind, rationale, changes, genome: structuredClone(genome), checkpoint: file, outcomes: encoded, cheapScore, rejectedBy: null, proposalId: null, training: round.metrics, createdAt: new Date().toISOString() };
+    this.propose(id, iteration, { pathway, kind, rationale, changes, size, evidence, staged });
+    return { metrics: { ...round.metrics, 'archive/expanded': 1, 'archive/node_score': counts.successes / Math.max(1, encoded.length), 'archive/node_generation': parent.generation + 1 }, trajectories: round.trajectories };
+  }
+
+  /** HGM's other move: the next batch of the search set for an existing node. */
+  private evaluate(nodeId: string): IterationResult {
+    const a = this.o.config.archive;
+    const record = this.records[nodeId]!;
+    const from = record.outcomes.length;
+    this.loadNode(nodeId);
+    const outcomes = this.o.session.solve(this.pool.slice(from, from + a.evalBatch));
+    this.budgetUsed += outcomes.length;
+    record.outcomes += encodeOutcomes(outcomes);
+    const counts = countOutcomes(record.outcomes);
+    const fully = record.outcomes.length >= this.pool.length;
+    this.tree.update(nodeId, { evaluations: counts, score: fully ? counts.successes / record.outcomes.length : null });
+    this.emitNode(nodeId);
+    return { metrics: { 'archive/evaluated': 1, 'archive/node_score': counts.successes / Math.max(1, record.outcomes.length), 'archive/node_generation': this.tree.require(nodeId).generation }, trajectories: [] };
+  }
+
+  /** The child as a proposal: staged evaluation first, then the gate (or the ungated ablation). */
+  private propose(id: string, iteration: number, d: { pathway: Proposal['pathway']; kind: string; rationale: string; changes: GenomeChange[]; size: 'small' | 'large'; evidence: StoredProposal['evidence']; staged: { passed: boolean; reason: string } | null }): void {
+    const { store, runId, config } = this.o;
+    const record = this.records[id]!;
+    // A resumed step remakes the same child (same seed, same node id): it keeps the proposal and any decision made on it.
+    let proposal = store.oversight.listProposals({ runId, limit: 1000 }).find((p) => p.checkpoint === record.checkpoint);
+    if (!proposal) {
+      const outcome =
+        d.staged && !d.staged.passed
+          ? { action: 'auto-rejected' as const, status: 'rejected' as const, reason: d.staged.reason }
+          : config.oversight.gate
+            ? gate(d, store.oversight.runPolicy(runId))
+            : ungated(d.evidence.flags);
+      proposal = store.oversight.insertProposal(
+        { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: `child ${id}: ${d.rationale}`, changes: d.changes, evidence: d.evidence, checkpoint: record.checkpoint, gate: { action: outcome.action, reason: outcome.reason }, status: outcome.status },
+        [
+          { actor: 'agent', action: 'proposed', reason: d.rationale, detail: { node: id, parent: this.tree.require(id).parentId, kind: d.kind, pathway: d.pathway, size: d.size, changes: d.changes, flags: d.evidence.flags } },
+          { actor: config.oversight.gate || d.staged?.passed === false ? 'gate' : 'agent', action: outcome.action === 'ungated' ? (outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected') : outcome.action, reason: outcome.reason, detail: null },
+        ],
+      );
+      this.o.emit('proposal.created', publicProposal(proposal));
+    }
+    record.proposalId = proposal.id;
+    if (d.staged && !d.staged.passed) record.rejectedBy = 'staged';
+    this.applyVerdict(id, proposal);
+  }
+
+  /** Mirrors a proposal's status onto its node; an approval is settled as "kept in the archive". */
+  private applyVerdict(id: string, p: StoredProposal): void {
+    const record = this.records[id]!;
+    const node = this.tree.require(id);
+    let status = node.status;
+    if (p.status === 'approved') {
+      this.o.store.oversight.settle(this.o.runId, [{ id: p.id, status: 'applied', reason: `kept in the archive as ${id}` }]);
+      this.o.emit('proposal.decided', publicProposal(this.o.store.oversight.requireProposal(p.id)));
+      status = 'kept';
+    } else if (p.status === 'applied') status = 'kept';
+    else if (p.status === 'pending') status = 'pending';
+    else {
+      status = 'rejected';
+      record.rejectedBy ??= p.decidedBy?.startsWith('person') ? 'person' : 'gate';
+    }
+    if (status !== node.status) this.tree.update(id, { status });
+    this.emitNode(id);
+  }
+
+  /** Picks up decisions made since (here, in the app or in another process). Returns true if any node changed. */
+  private sync(): boolean {
+    let changed = false;
+    for (const node of this.tree.nodes()) {
+      const record = this.records[node.id]!;
+      if (!record.proposalId || node.status === 'rejected' || node.status === 'kept') continue;
+      const p = this.o.store.oversight.requireProposal(record.proposalId);
+      const before = node.status;
+      this.applyVerdict(node.id, p);
+      if (this.tree.require(node.id).status !== before) changed = true;
+    }
+    return changed;
+  }
+
+  /** After a commit: applies decisions and, while the policy says pause and a child waits, waits for a person. */
+  async settle(step: number): Promise<void> {
+    const { store, runId } = this.o;
+    let waiting = false;
+    for (;;) {
+      this.o.checkStop();
+      if (this.sync()) store.saveArchive(runId, step, JSON.stringify(this.getState()));
+      const pending = this.tree.nodes().filter((n) => n.status === 'pending');
+      if (pending.length === 0 || store.oversight.runPolicy(runId).whileWaiting !== 'pause') break;
+      if (!waiting) {
+        waiting = true;
+        this.o.setStatus('waiting', `waiting for a decision on child ${pending.map((n) => `${n.id} (${this.records[n.id]!.proposalId})`).join(', ')}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+    if (waiting) this.o.setStatus('running', 'decisions made; the search continues');
+  }
+
+  poke(): void {
+    this.wake?.();
+  }
+
+  /** The final agent: the best kept node, judged on the protected held-out sets; the session keeps it. */
+  private final(): Metrics {
+    const id = bestNode(this.tree) ?? 'n0';
+    this.loadNode(id);
+    const s = this.o.session;
+    const assessment = s.assess();
+    this.o.log('info', `Budget spent: the best agent is ${id} (generation ${this.tree.require(id).generation}); held-out accuracy ${assessment.score.correct}/${assessment.score.n}.`);
+    return { ...assessmentMetrics(assessment, s.task), 'archive/final_heldout': assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0, 'archive/final_generation': this.tree.require(id).generation };
+  }
+
+  private metrics(): Metrics {
+    const nodes = this.tree.nodes();
+    const best = bestNode(this.tree);
+    const bestNodeRef = best ? this.tree.require(best) : null;
+    const n = bestNodeRef ? bestNodeRef.evaluations.successes + bestNodeRef.evaluations.failures : 0;
+    return {
+      'archive/budget_used': this.budgetUsed,
+      'archive/size': nodes.length,
+      'archive/kept': nodes.filter((x) => x.status === 'kept').length,
+      'archive/pending': nodes.filter((x) => x.status === 'pending').length,
+      'archive/expansions': nodes.length - 1,
+      'archive/evaluations': nodes.reduce((sum, x) => sum + x.evaluations.successes + x.evaluations.failures, 0),
+      'archive/max_generation': Math.max(0, ...nodes.map((x) => x.generation)),
+      'archive/best_estimate': bestNodeRef ? (1 + bestNodeRef.evaluations.successes) / (2 + n) : 0,
+      'archive/best_score': bestNodeRef && n > 0 ? bestNodeRef.evaluations.successes / n : 0,
+    };
+  }
+
+  /** Loads a node's agent into the session, keeping the run's random stream. */
+  private loadNode(id: string): void {
+    const s = this.o.session;
+    const rng = s.getState().rng;
+    const state = readCheckpoint<SessionState>(this.o.store.absolute(this.records[id]!.checkpoint)).state;
+    s.setState({ ...state, rng });
+  }
+
+  private writeNode(id: string, iteration: number): string {
+    const { store, runId, config } = this.o;
+    const file = store.nodeCheckpointPath(runId, id);
+    writeCheckpoint(file, { runId, iteration, config, state: this.o.session.getState() });
+    return store.relative(file);
+  }
+
+  private emitNode(id: string): void {
+    const lookup = (pid: string) => this.o.store.oversight.getProposal(pid);
+    this.o.emit('archive.node', nodeView(this.o.runId, this.tree, this.records, id, lookup));
+  }
+
+  getState(): ArchiveState {
+    return { version: 1, strategy: this.strategy.name, strategyState: this.strategy.getState(), rng: this.rng.state(), budgetUsed: this.budgetUsed, steps: this.steps, tree: this.tree.toJSON(), records: structuredClone(this.records) };
+  }
+
+  setState(value: unknown): void {
+    const state = parseArchiveState(value);
+    if (state.strategy !== this.strategy.name) throw new Error(`The checkpoint's archive was searched by ${state.strategy}, not ${this.strategy.name}.`);
+    this.strategy.setState(state.strategyState);
+    this.rng.setState(state.rng);
+    this.budgetUsed = state.budgetUsed;
+    this.steps = state.steps;
+    this.tree = ArchiveTree.fromJSON(state.tree);
+    this.records = state.records;
+    this.rootGenome = structuredClone(state.records.n0?.genome ?? null);
+  }
+
+  /** The archive as the contract shows it. */
+  view(): ReturnType<typeof archiveView> {
+    return archiveView(this.o.runId, this.o.config.archive, this.getState(), (pid) => this.o.store.oversight.getProposal(pid));
+  }
+}
+
+/** The strategy's options from the run's archive config. */
+export function strategyOptions(config: RunConfig): unknown {
+  const a = config.archive;
+  switch (a.strategy) {
+    case 'hgm':
+      return { alpha: a.hgmAlpha, coolDown: a.coolDown, maxEvaluationsPerNode: a.poolSize };
+    case 'no-darwin':
+      return { selection: a.selection };
+    default:
+      return { selection: a.selection };
+  }
+}
+
+/** The ablation without a gate: every child joins the archive unless it touched a protected invariant. */
+function ungated(flags: Flag[]): { action: 'ungated'; status: 'approved' | 'rejected'; reason: string } {
+  return flags.some((f) => f.kind === 'protected-invariant')
+    ? { action: 'ungated', status: 'rejected', reason: 'cannot be applied: protected invariants are outside the genome' }
+    : { action: 'ungated', status: 'approved', reason: 'no gate: every child joins the archive' };
+}
+
+function decodeAll(encoded: string): Outcome[] {
+  return [...encoded].map((c) => ({ correct: c === '1', wellFormed: c !== 'x' }));
+}
+
+function share(outcomes: Outcome[]): number {
+  return outcomes.length === 0 ? 0 : outcomes.filter((o) => o.correct).length / outcomes.length;
+}
