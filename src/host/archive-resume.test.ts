@@ -1,0 +1,104 @@
+/**
+ * An archive run killed with SIGKILL mid-search resumes from its last checkpoint to the same archive and the same
+ * metrics as an uninterrupted run: the tree, every node's evaluations and verdicts, one proposal per child (a step
+ * redone after the kill reuses its child's proposal), and an intact audit chain.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ArchiveView } from '../shared/archive';
+import type { Metrics } from '../shared/run';
+import { archiveGet } from '../engine/evolution/requests';
+import { Store } from '../engine/store/store';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = path.join(root, 'bin', 'evolab.js');
+const PRESET = 'addition-archive-smoke';
+// A short warm-up and budget: the test is about the kill, not the search's quality.
+const CONFIG = { warmup: { steps: 300 }, archive: { budget: 500, stagedFloor: 0.2 } };
+
+let tmp: string;
+let configFile: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-archive-kill-'));
+  configFile = path.join(tmp, 'config.json');
+  fs.writeFileSync(configFile, JSON.stringify(CONFIG));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function start(args: string[]): ChildProcess {
+  return spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '' } });
+}
+
+function finish(child: ChildProcess, onLine?: (line: string) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine?.(line);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+/** What must not differ between the killed-and-resumed run and the uninterrupted one. */
+function snapshot(workspace: string, runId: string): { metrics: Metrics[]; archive: unknown; proposals: number; auditOk: boolean } {
+  const store = Store.open(workspace);
+  try {
+    const metrics = store.iterationNumbers(runId).map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(runId, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
+    const view: ArchiveView = archiveGet(store, runId);
+    const archive = view.nodes.map((n) => ({ id: n.id, parentId: n.parentId, status: n.status, rejectedBy: n.rejectedBy, successes: n.successes, failures: n.failures, kind: n.kind, changes: n.changes, verdict: n.verdict?.status ?? null }));
+    return { metrics, archive, proposals: store.oversight.listProposals({ runId, limit: 1000 }).length, auditOk: store.oversight.verifyAudit(runId).ok };
+  } finally {
+    store.close();
+  }
+}
+
+const runArgs = (ws: string) => ['run', '--preset', PRESET, '--config', configFile, '--policy', 'archive', '--json', '--workspace', ws];
+
+describe('archive run across SIGKILL', () => {
+  it('resumes to the same archive and metrics as an uninterrupted run', async () => {
+    const wsRef = path.join(tmp, 'reference');
+    const ref = await finish(start(runArgs(wsRef)));
+    expect(ref.code, ref.stderr).toBe(0);
+    const refRun = JSON.parse(ref.stdout.trim().split('\n').at(-1)!) as { runId: string; status: string };
+    expect(refRun.status).toBe('completed');
+    const expected = snapshot(wsRef, refRun.runId);
+    expect((expected.archive as unknown[]).length).toBeGreaterThan(3);
+
+    const ws = path.join(tmp, 'killed');
+    const child = start(runArgs(ws));
+    let steps = 0;
+    const killed = await finish(child, (line) => {
+      if (line.includes('"event":"iteration"') && ++steps === 3) child.kill('SIGKILL');
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const store = Store.open(ws);
+    const [run] = store.listRuns();
+    expect(run.status).toBe('interrupted');
+    const before = archiveGet(store, run.id);
+    store.close();
+    expect(before.nodes.length).toBeGreaterThanOrEqual(2);
+    expect(before.nodes.length).toBeLessThan((expected.archive as unknown[]).length);
+
+    const resumed = await finish(start(['resume', run.id, '--json', '--workspace', ws]));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    // It continued after the last committed step rather than starting over.
+    const firstResumed = JSON.parse(resumed.stdout.split('\n').find((l) => l.includes('"event":"iteration"'))!) as { iteration: number };
+    expect(firstResumed.iteration).toBeGreaterThanOrEqual(3);
+    const got = snapshot(ws, run.id);
+    expect(got.archive).toEqual(expected.archive);
+    expect(got.metrics).toEqual(expected.metrics);
+    // One proposal per child: a step redone after the kill reused its child's proposal.
+    expect(got.proposals).toBe(expected.proposals);
+    expect(got.proposals).toBe((expected.archive as unknown[]).length - 1);
+    expect(got.auditOk).toBe(true);
+  }, 400_000);
+});
