@@ -230,6 +230,8 @@ export class ArchiveLoop {
     record.proposalId = proposal.id;
     if (d.staged && !d.staged.passed) record.rejectedBy = 'staged';
     this.applyVerdict(id, proposal);
+    // The new node (applyVerdict only announces changes of status).
+    this.emitNode(id);
   }
 
   /** Mirrors a proposal's status onto its node; an approval is settled as "kept in the archive". */
@@ -247,8 +249,10 @@ export class ArchiveLoop {
       status = 'rejected';
       record.rejectedBy ??= p.decidedBy?.startsWith('person') ? 'person' : 'gate';
     }
-    if (status !== node.status) this.tree.update(id, { status });
-    this.emitNode(id);
+    if (status !== node.status) {
+      this.tree.update(id, { status });
+      this.emitNode(id);
+    }
   }
 
   /** Picks up decisions made since (here, in the app or in another process). Returns true if any node changed. */
