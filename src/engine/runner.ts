@@ -228,6 +228,7 @@ export class Runner {
         }
         if (archive) await archive.settle(iteration);
       }
+      if (archive) store.endedEarly(this.runId);
       this.setStatus('completed', archive ? 'the search budget is spent' : 'all iterations done');
     } catch (error) {
       if (error instanceof StopSignal) {

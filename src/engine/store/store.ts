@@ -251,6 +251,11 @@ export class Store {
     })();
   }
 
+  /** An archive run ended by its budget before its step cap: its total is the steps it took, so lists read n/n. */
+  endedEarly(runId: string): void {
+    this.db.prepare('UPDATE runs SET iterations_total = iterations_done WHERE id = ?').run(runId);
+  }
+
   /** Stores an archive run's archive (JSON), replacing the previous one. */
   saveArchive(runId: string, step: number, state: string): void {
     this.db
