@@ -173,11 +173,15 @@ export class ArchiveLoop {
     const file = this.writeNode(id, iteration);
     const seconds = (performance.now() - t0) / 1000;
     const overlap = Math.min(encoded.length, parentRecord.outcomes.length);
+    // Training monitors compare only rounds at the same curriculum level: after the parent moved up a level, its
+    // child's round samples harder prompts, and a lower pass@k there is no collapse.
+    const level = (m: Metrics | null) => m?.['curriculum/level'];
+    const comparable = parentRecord.training !== null && level(parentRecord.training) === level(round.metrics);
     const evidence = buildEvidence({
       before: searchAssessment(this.pool, parentRecord.outcomes, overlap),
       after: searchAssessment(this.pool, encoded, overlap),
-      baseline: `the parent ${parentId}, on the same ${overlap} search-set tasks`,
-      trainingBefore: parentRecord.training,
+      baseline: `the parent ${parentId}, on the same ${overlap} search-set tasks${comparable ? '' : ' (training monitors not compared: the rounds trained at different levels)'}`,
+      trainingBefore: comparable ? parentRecord.training : null,
       trainingAfter: round.metrics,
       cost: { seconds, tokens: 0 },
       extraFlags: flags,
