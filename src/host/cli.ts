@@ -7,7 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../shared/errors';
+import { archiveCommand } from './commands/archive';
 import type { Command } from './commands/common';
+import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
 import { doctorCommand, presetsCommand, runsCommand } from './commands/info';
 import { auditCommand, decideCommand, policyCommand, proposalsCommand } from './commands/oversight';
@@ -15,7 +17,7 @@ import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { defaultWorkspace } from './paths';
 
-export const commands: Command[] = [presetsCommand, runCommand, resumeCommand, runsCommand, proposalsCommand, decideCommand, auditCommand, policyCommand, exportCommand, doctorCommand, serveCommand];
+export const commands: Command[] = [presetsCommand, runCommand, resumeCommand, compareCommand, runsCommand, archiveCommand, proposalsCommand, decideCommand, auditCommand, policyCommand, exportCommand, doctorCommand, serveCommand];
 
 export interface CliIo {
   out(line: string): void;

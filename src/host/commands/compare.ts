@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { StrategyNameConfig } from '../../shared/config';
+import { CodedError } from '../../shared/errors';
+import type { ApprovalPolicy, Proposal } from '../../shared/oversight';
+import { presets } from '../../shared/presets';
+import type { Metrics, PresetInfo, RunStatus } from '../../shared/run';
+import type { Emit } from '../../engine/runner';
+import { EngineService } from '../../engine/service';
+import type { Store } from '../../engine/store/store';
+import { type Command, type CommandContext, intOption, stringOption, workspaceHelp, workspaceOption } from './common';
+import { type ComparedRun, type ComparisonReport, budgetCurve, comparisonJson, comparisonTable } from './compare-report';
+import { progressBar } from './monitor-view';
+import { type PolicyPreset, policyArgument, proposalLines, workspaceSuffix } from './oversight';
+
+export type StrategyName = (typeof StrategyNameConfig.options)[number];
+export const STRATEGIES: readonly StrategyName[] = StrategyNameConfig.options;
+
+/** The most a budget may be (config.archive.budget's bound), checked before any run starts. */
+const MAX_BUDGET = 10_000_000;
+
+/** `--strategies dgm,hgm,...`: known names, each once, in the order given. */
+export function parseStrategies(raw: string | undefined): StrategyName[] {
+  const list = STRATEGIES.join(',');
+  if (raw === undefined || raw.trim() === '') {
+    throw new CodedError('invalid_request', `Give the strategies to compare with --strategies, e.g. --strategies ${list}.`, [{ path: 'strategies', message: `a comma-separated list of ${list}` }]);
+  }
+  const names = raw.split(',').map((s) => s.trim());
+  const out: StrategyName[] = [];
+  for (const name of names) {
+    const known = STRATEGIES.find((s) => s === name);
+    if (!known) {
+      throw new CodedError('invalid_request', `Unknown strategy "${name}" in --strategies; the strategies are ${STRATEGIES.join(', ')}.`, [{ path: 'strategies', message: `each must be one of ${list}` }]);
+    }
+    if (out.includes(known)) throw new CodedError('invalid_request', `--strategies names "${name}" twice; name each strategy once.`, [{ path: 'strategies', message: 'each strategy once' }]);
+    out.push(known);
+  }
+  return out;
+}
+
+function archivePresetIds(): string {
+  return presets.filter((p) => p.config.archive.enabled).map((p) => p.id).join(', ');
+}
+
+/** `--preset P`: a preset whose runs are archive (open-ended) runs. */
+export function archivePreset(id: string | undefined): PresetInfo {
+  if (id === undefined) {
+    throw new CodedError('invalid_request', `Give --preset NAME, an archive preset: ${archivePresetIds()}.`, [{ path: 'preset', message: 'required' }]);
+  }
+  const preset = presets.find((p) => p.id === id);
+  if (!preset) {
+    throw new CodedError('invalid_request', `Unknown preset "${id}" in --preset; the archive presets are ${archivePresetIds()}.`, [{ path: 'preset', message: 'must be an archive preset' }]);
+  }
+  if (!preset.config.archive.enabled) {
+    throw new CodedError('invalid_request', `--preset ${id} is not an archive preset (its config.archive.enabled is false), so it has no strategies to compare; use one of ${archivePresetIds()}.`, [
+      { path: 'preset', message: 'must be an archive preset' },
+    ]);
+  }
+  return preset;
+}
+
+/** `cmp-<yyyymmdd-hhmmss>-<4 hex>`, in UTC, so ids sort by start time. */
+export function comparisonId(now: Date = new Date(), suffix: string = randomBytes(2).toString('hex')): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `cmp-${stamp}-${suffix}`;
+}
+
+export interface CompareOptions {
+  preset: PresetInfo;
+  strategies: StrategyName[];
+  seed: number;
+  budget: number | undefined;
+  policy: PolicyPreset | ApprovalPolicy;
+  policyLabel: string;
+  json: boolean;
+}
+
+/** The comparison's record of one finished run, read back from the store. */
+function collect(store: Store, strategy: string, runId: string, status: RunStatus, seconds: number): ComparedRun {
+  const root: Metrics = store.iterationNumbers(runId).includes(0) ? store.iterationMetrics(runId, 0) : {};
+  return {
+    strategy,
+    runId,
+    status,
+    metrics: store.lastMetrics(runId) ?? {},
+    rootHeldout: root['archive/root_heldout'] ?? null,
+    curve: budgetCurve(store.metricSeries(runId)),
+    budgetTotal: store.runConfig(runId).archive.budget,
+    seconds,
+  };
+}
+
+/** Whether a run's archive holds its initial agent (n0), the node every later strategy branches from. */
+function hasRoot(store: Store, runId: string): boolean {
+  return store.iterationNumbers(runId).includes(0) && store.loadArchive(runId) !== null;
+}
+
+function exitCode(runs: ComparedRun[], planned: number, interrupted: boolean): number {
+  if (interrupted) return 130;
+  return runs.length === planned && runs.every((r) => r.status === 'completed') ? 0 : 1;
+}
+
+/**
+ * Runs one archive run per strategy, in sequence, in this process. The first warms up; every later one branches
+ * from the first's root (n0), so all start from the same agent, with the same seed, budget and policy.
+ */
+export async function runComparison(ctx: CommandContext, o: CompareOptions): Promise<number> {
+  const id = comparisonId();
+  const n = o.strategies.length;
+  const budgetTotal = o.budget ?? o.preset.config.archive.budget;
+  let current: { strategy: string; runId: string } | null = null;
+  let barVisible = false;
+  let hinted = false;
+  const clearBar = () => {
+    if (barVisible) ctx.err('\r\u001b[K');
+    barVisible = false;
+  };
+  const emit: Emit = (name, payload) => {
+    const runId = (payload as { runId?: string }).runId;
+    if (!current || runId !== current.runId) return;
+    if (name === 'run.iteration' && ctx.tty) {
+      const p = payload as { iteration: number; metrics: Metrics };
+      const used = p.metrics['archive/budget_used'] ?? 0;
+      const best = p.metrics['archive/best_estimate'];
+      ctx.err(progressBar(`${current.strategy} step ${p.iteration} best ${best === undefined ? '-' : best.toFixed(3)} budget ${Math.round(used)}/${budgetTotal}`, used, budgetTotal));
+      barVisible = true;
+    } else if (name === 'run.progress' && ctx.tty) {
+      const p = payload as { phase: string; done: number; total: number };
+      if (p.phase !== 'warmup') return;
+      ctx.err(progressBar(`${current.strategy} warm-up`, p.done, p.total));
+      barVisible = true;
+    } else if (name === 'proposal.created' && !hinted && (payload as Proposal).status === 'pending') {
+      // Said once: a comparison under a pausing policy waits for a person, who needs to know how to answer.
+      hinted = true;
+      clearBar();
+      for (const line of proposalLines('proposal.created', payload as Proposal, workspaceSuffix(ctx))) ctx.err(`${line}\n`);
+      ctx.err(`(held children of this comparison are listed by \`evolab proposals --status pending${workspaceSuffix(ctx)}\`)\n`);
+    } else if (name === 'run.log') {
+      const p = payload as { level: string; message: string };
+      if (p.level === 'info') return;
+      clearBar();
+      ctx.err(`${p.level}: ${p.message}\n`);
+    }
+  };
+  const service = new EngineService({ workspace: ctx.workspace, emit });
+  const runs: ComparedRun[] = [];
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) {
+      ctx.err('\nExiting now; the current run resumes from its last checkpoint with `evolab resume`.\n');
+      process.exit(130);
+    }
+    clearBar();
+    ctx.err('\nStopping the current run at the next step (its checkpoint is kept) and skipping the rest. Press Ctrl-C again to exit at once.\n');
+    if (current) void service.handle('runs.stop', { runId: current.runId }).catch(() => undefined);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    ctx.err(`Comparison ${id}: ${o.strategies.join(', ')} on ${o.preset.id}, seed ${o.seed}, budget ${budgetTotal}, policy ${o.policyLabel}, in ${service.store.workspace}\n`);
+    let first: string | null = null;
+    for (const [i, strategy] of o.strategies.entries()) {
+      if (interrupts > 0) break;
+      if (first !== null && !hasRoot(service.store, first)) {
+        ctx.err(`Skipping ${o.strategies.slice(i).join(', ')}: run ${first} ended before its initial agent (n0) was stored, so there is nothing to branch from.\n`);
+        break;
+      }
+      const config = {
+        archive: { strategy, comparison: id, ...(o.budget !== undefined ? { budget: o.budget } : {}) },
+        ...(first !== null ? { startFrom: { runId: first, nodeId: 'n0' } } : {}),
+      };
+      const started = performance.now();
+      const runId = service.start({ preset: o.preset.id, config, seed: o.seed, policy: o.policy });
+      current = { strategy, runId };
+      ctx.err(`[${i + 1}/${n}] ${strategy}: run ${runId} started ${first === null ? 'with a warm-up' : `from node n0 of ${first}`}\n`);
+      const status = await service.waitForRun(runId);
+      const seconds = (performance.now() - started) / 1000;
+      clearBar();
+      const run = collect(service.store, strategy, runId, status, seconds);
+      runs.push(run);
+      const best = run.metrics['archive/best_estimate'];
+      ctx.err(`[${i + 1}/${n}] ${strategy}: run ${runId} ${status} in ${seconds.toFixed(1)} s; best estimate ${best === undefined ? '-' : best.toFixed(3)}\n`);
+      if (status === 'failed') ctx.err(`error: ${service.store.requireRun(runId).error ?? 'unknown failure'}\n`);
+      if (status === 'stopped') ctx.err(`Continue it with: evolab resume ${runId}${workspaceSuffix(ctx)}\n`);
+      first ??= runId;
+    }
+    current = null;
+    const report: ComparisonReport = { comparison: id, seed: o.seed, preset: o.preset.id, policy: o.policyLabel, runs };
+    if (o.json) ctx.out(comparisonJson(report));
+    else for (const line of comparisonTable(report)) ctx.out(line);
+    return exitCode(runs, n, interrupts > 0);
+  } finally {
+    process.off('SIGINT', onSigint);
+    clearBar();
+    await service.close();
+  }
+}
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'run DGM, HGM and the baselines on one archive preset, same seed and budget, and compare them',
+  usage: 'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N] [--budget N] [--policy P] [--json]',
+  help: [
+    `  --preset NAME     an archive preset (${archivePresetIds()})`,
+    `  --strategies L    comma-separated, run in this order: ${STRATEGIES.join(', ')}`,
+    '  --seed N          the seed of every run (default: the preset\'s)',
+    '  --budget N        search budget of every run, in evaluation units (default: the preset\'s)',
+    '  --policy P        approval policy of every run: archive (default) | default | auto | ask | FILE (JSON);',
+    '                    with a pausing policy, a held child waits for `evolab decide` and so does the comparison',
+    '  --json            one JSON object on stdout at the end: the comparison, each run\'s final metrics and curve',
+    workspaceHelp,
+    '  The first strategy warms up; the others start from its initial agent (node n0), so every run starts equal.',
+    '  Ctrl-C once stops the current run (its checkpoint is kept) and skips the rest; twice exits at once.',
+  ],
+  options: {
+    ...workspaceOption,
+    preset: { type: 'string' },
+    strategies: { type: 'string' },
+    seed: { type: 'string' },
+    budget: { type: 'string' },
+    policy: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(ctx) {
+    const strategies = parseStrategies(stringOption(ctx.values, 'strategies'));
+    const preset = archivePreset(stringOption(ctx.values, 'preset'));
+    const budget = intOption(ctx.values, 'budget', 1);
+    if (budget !== undefined && budget > MAX_BUDGET) {
+      throw new CodedError('invalid_request', `--budget must be at most ${MAX_BUDGET}, got ${budget}.`, [{ path: 'budget', message: `must be <= ${MAX_BUDGET}` }]);
+    }
+    const seed = intOption(ctx.values, 'seed') ?? preset.config.seed;
+    const policyLabel = stringOption(ctx.values, 'policy') ?? 'archive';
+    const policy = policyArgument(policyLabel, '--policy');
+    if (ctx.positionals.length > 0) {
+      throw new CodedError('invalid_request', `compare takes no positional arguments, got "${ctx.positionals.join(' ')}".\nUsage: ${compareCommand.usage}`);
+    }
+    return runComparison(ctx, { preset, strategies, seed, budget, policy, policyLabel, json: ctx.values.json === true });
+  },
+};
