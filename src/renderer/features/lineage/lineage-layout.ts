@@ -1,7 +1,7 @@
 import type { ArchiveNode } from '../../../shared/archive';
 
 /** Geometry of the lineage tree: one row per generation, columns wide enough for a node's labels. */
-export const COLUMN_WIDTH = 128;
+export const COLUMN_WIDTH = 92;
 export const ROW_HEIGHT = 104;
 export const NODE_RADIUS = 17;
 const MARGIN_X = 24;
@@ -100,4 +100,10 @@ export function formatScore(value: number | null): string {
 export function formatCmp(cmp: ArchiveNode['cmp']): string {
   if (cmp.n === 0) return 'no evidence';
   return `${formatScore(cmp.mean)} [${formatScore(cmp.lo)}, ${formatScore(cmp.hi)}]`;
+}
+
+/** The same on two short lines, to fit under a node in a narrow column. */
+export function cmpLines(cmp: ArchiveNode['cmp']): [string, string] {
+  if (cmp.n === 0) return ['CMP —', 'no evidence'];
+  return [`CMP ${formatScore(cmp.mean)}`, `[${formatScore(cmp.lo)}, ${formatScore(cmp.hi)}]`];
 }

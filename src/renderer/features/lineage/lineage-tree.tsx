@@ -1,6 +1,6 @@
 import { memo, useEffect, useRef } from 'react';
 import type { ArchiveNode } from '../../../shared/archive';
-import { formatCmp, formatScore, layoutTree, NODE_RADIUS, scoreFill, statusBadge } from './lineage-layout';
+import { cmpLines, formatCmp, formatScore, layoutTree, NODE_RADIUS, scoreFill, statusBadge } from './lineage-layout';
 
 interface Props {
   nodes: ArchiveNode[];
@@ -36,6 +36,19 @@ export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, select
     centred.current = true;
     box.scrollLeft = Math.max(0, root.x - box.clientWidth / 2);
   }, [root]);
+  const selected = layout.placed.find((p) => p.node.id === selectedId);
+  const selectedX = selected?.x ?? null;
+  // Opening the detail panel narrows the tree: keep the selected node in view.
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (!box || selectedX === null) return;
+    const frame = requestAnimationFrame(() => {
+      if (selectedX < box.scrollLeft + NODE_RADIUS * 2 || selectedX > box.scrollLeft + box.clientWidth - NODE_RADIUS * 2) {
+        box.scrollLeft = Math.max(0, selectedX - box.clientWidth / 2);
+      }
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [selectedX]);
   return (
     <div className="lineage-scroll" data-testid="lineage-tree" ref={scrollRef}>
       <svg width={layout.width} height={layout.height} role="group" aria-label="Archive tree" className="lineage-svg">
@@ -63,7 +76,8 @@ export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, select
                 <rect x={-2} y={-9} width={badge.text.length > 1 ? 22 : 14} height={14} rx={7} />
                 <text x={badge.text.length > 1 ? 9 : 5} y={2}>{badge.text}</text>
               </g>
-              <text className="node-cmp" y={NODE_RADIUS + 14}>CMP {formatCmp(n.cmp)}</text>
+              <text className="node-cmp" y={NODE_RADIUS + 13}>{cmpLines(n.cmp)[0]}</text>
+              <text className="node-cmp" y={NODE_RADIUS + 25}>{cmpLines(n.cmp)[1]}</text>
             </g>
           );
         })}

@@ -42,6 +42,7 @@ export function NewRunScreen() {
             <option value="default">default: ask, except small workflow changes</option>
             <option value="ask">ask for every change</option>
             <option value="auto">auto within bounds</option>
+            <option value="archive">open-ended: automatic, only flagged children wait while the search goes on</option>
           </select>
         </label>
         <a href="#/approvals/policy" className="small">edit policies</a>

@@ -25,6 +25,14 @@ describe('new-run store', () => {
     expect(issues.get('policy.nHeads')).toBe('nHeads must divide dModel');
   });
 
+  it('does not create an optional group when an empty field of it is left', () => {
+    newRunActions.setField('startFrom.runId', '');
+    expect(newRunStore.getState().draft.startFrom).toBeUndefined();
+    expect(validateDraft(newRunStore.getState().draft).size).toBe(0);
+    newRunActions.setField('startFrom.runId', 'r1');
+    expect(validateDraft(newRunStore.getState().draft).get('startFrom.nodeId')).toBeDefined();
+  });
+
   it('loads a preset into the form', async () => {
     await newRunActions.loadPresets();
     newRunActions.loadPreset('addition-grpo-smoke');

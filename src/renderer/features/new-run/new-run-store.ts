@@ -3,7 +3,7 @@ import { RunConfig } from '../../../shared/config';
 import { fieldIssues, type FieldIssue } from '../../../shared/errors';
 import type { PresetInfo } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
-import { defaultsOf, setAt } from '../../lib/schema-walker';
+import { defaultsOf, getAt, setAt } from '../../lib/schema-walker';
 
 export interface NewRunState {
   presets: PresetInfo[];
@@ -14,7 +14,7 @@ export interface NewRunState {
   starting: string | null;
   startError: { message: string; issues: FieldIssue[] } | null;
   /** The approval policy the run starts with; 'workspace' sends none, so the workspace default applies. */
-  policy: 'workspace' | 'default' | 'auto' | 'ask';
+  policy: 'workspace' | 'default' | 'auto' | 'ask' | 'archive';
 }
 
 /** A complete starting point when no preset is loaded: the schema's defaults plus the two required unions. */
@@ -71,6 +71,9 @@ export const newRunActions = {
     newRunStore.setState({ draft: blankDraft(), loadedPreset: null, startError: null });
   },
   setField(path: string, value: unknown): void {
+    // Leaving an empty field whose value is absent is no edit: otherwise tabbing through an optional group
+    // (e.g. startFrom) would create it half-filled and make the whole form invalid.
+    if ((value === undefined || value === '') && getAt(newRunStore.getState().draft, path) === undefined) return;
     newRunStore.setState((s) => ({ draft: setAt(s.draft, path, value) }));
   },
   setPolicy(policy: NewRunState['policy']): void {
