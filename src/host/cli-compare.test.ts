@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArchiveView } from '../shared/archive';
+import { findPreset } from '../shared/presets';
+import { Store } from '../engine/store/store';
+import { main } from './cli';
+
+/** `evolab compare` and `evolab archive`: argument errors in process, one real comparison as a separate process. */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = path.join(root, 'bin', 'evolab.js');
+const BUDGET = 300;
+let tmp: string;
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-cli-compare-'));
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function inProcess(args: string[]): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { out: (line) => (stdout += `${line}\n`), err: (text) => (stderr += text), tty: false });
+  return { code, stdout, stderr };
+}
+
+function cli(args: string[]): Promise<Result> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+function withStore<T>(workspace: string, fn: (store: Store) => T): T {
+  const store = Store.open(workspace);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+describe('evolab compare: arguments', () => {
+  const ws = () => ['--workspace', path.join(tmp, 'args')];
+
+  it('names the four strategies when one is unknown (usage error, exit 2)', async () => {
+    const r = await inProcess(['compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm,darwin', ...ws()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown strategy "darwin"');
+    expect(r.stderr).toContain('dgm, hgm, no-darwin, no-selfimprove');
+  });
+
+  it('asks for --strategies when it is missing', async () => {
+    const r = await inProcess(['compare', '--preset', 'addition-archive-smoke', ...ws()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--strategies');
+  });
+
+  it('refuses a preset that is not an archive preset, naming --preset and the archive presets', async () => {
+    const r = await inProcess(['compare', '--preset', 'addition-star-smoke', '--strategies', 'dgm', ...ws()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--preset addition-star-smoke is not an archive preset');
+    expect(r.stderr).toContain('addition-archive, addition-archive-smoke');
+  });
+
+  it('refuses a budget that is not a positive whole number or is too large', async () => {
+    for (const bad of ['0', '-5', '1.5', 'lots', '20000000']) {
+      const r = await inProcess(['compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm', '--budget', bad, ...ws()]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toContain('--budget');
+    }
+  });
+
+  it('refuses an unknown policy, naming --policy', async () => {
+    const r = await inProcess(['compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm', '--policy', path.join(tmp, 'no-such-policy.json'), ...ws()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--policy');
+  });
+
+  it('started no run for any of the bad invocations', () => {
+    expect(withStore(path.join(tmp, 'args'), (store) => store.listRuns())).toEqual([]);
+  });
+});
+
+describe('evolab archive: arguments', () => {
+  it('passes on the engine\'s error for a run that is not an archive run', async () => {
+    const ws = path.join(tmp, 'plain');
+    const runId = withStore(ws, (store) => store.createRun(findPreset('addition-star-smoke')!.config).id);
+    const r = await inProcess(['archive', runId, '--workspace', ws]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Run ${runId} is not an archive run`);
+  });
+
+  it('asks for a run id', async () => {
+    const r = await inProcess(['archive', '--workspace', path.join(tmp, 'plain')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('evolab runs');
+  });
+});
+
+interface CompareJson {
+  comparison: string;
+  seed: number;
+  preset: string;
+  policy: string;
+  runs: Array<{ strategy: string; runId: string; status: string; metrics: Record<string, number>; rootHeldout: number | null; curve: Array<[number, number]>; seconds: number }>;
+}
+
+describe('evolab compare end to end', () => {
+  it('runs dgm then hgm from the same initial agent, and archive shows each tree', { timeout: 180_000 }, async () => {
+    const ws = path.join(tmp, 'compare');
+    const r = await cli(['compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm,hgm', '--budget', String(BUDGET), '--json', '--workspace', ws]);
+    expect(r.code, r.stderr).toBe(0);
+    // Nothing but the one JSON object on stdout.
+    const lines = r.stdout.split('\n').filter((l) => l.trim());
+    expect(lines).toHaveLength(1);
+    const report = JSON.parse(lines[0]) as CompareJson;
+    expect(report).toMatchObject({ preset: 'addition-archive-smoke', policy: 'archive', seed: findPreset('addition-archive-smoke')!.config.seed });
+    expect(report.comparison).toMatch(/^cmp-\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(report.runs.map((run) => [run.strategy, run.status])).toEqual([
+      ['dgm', 'completed'],
+      ['hgm', 'completed'],
+    ]);
+    const [first, second] = report.runs;
+
+    withStore(ws, (store) => {
+      const configs = report.runs.map((run) => store.runConfig(run.runId));
+      expect(configs[0].startFrom).toBeUndefined();
+      expect(configs[1].startFrom).toEqual({ runId: first.runId, nodeId: 'n0' });
+      for (const [i, config] of configs.entries()) {
+        expect(config.archive).toMatchObject({ enabled: true, strategy: report.runs[i].strategy, comparison: report.comparison, budget: BUDGET });
+        expect(config.seed).toBe(report.seed);
+        expect(store.requireRun(report.runs[i].runId).archive).toEqual({ strategy: report.runs[i].strategy, comparison: report.comparison });
+      }
+      // The same initial agent: the same held-out accuracy at iteration 0, as reported.
+      const roots = report.runs.map((run) => store.iterationMetrics(run.runId, 0)['archive/root_heldout']);
+      expect(roots[0]).toBeTypeOf('number');
+      expect(roots[1]).toBe(roots[0]);
+      expect(report.runs.map((run) => run.rootHeldout)).toEqual(roots);
+    });
+
+    for (const run of report.runs) {
+      expect(run.curve.length, run.strategy).toBeGreaterThan(1);
+      for (let i = 1; i < run.curve.length; i++) expect(run.curve[i][0], `${run.strategy} step ${i}`).toBeGreaterThanOrEqual(run.curve[i - 1][0]);
+      expect(run.curve.at(-1)![0], run.strategy).toBeGreaterThanOrEqual(BUDGET);
+      expect(run.metrics['archive/budget_used']).toBe(run.curve.at(-1)![0]);
+    }
+
+    const shown = await cli(['archive', second.runId, '--json', '--workspace', ws]);
+    expect(shown.code, shown.stderr).toBe(0);
+    const view = ArchiveView.parse(JSON.parse(shown.stdout));
+    expect(view).toMatchObject({ runId: second.runId, strategy: 'hgm' });
+    const ids = new Set(view.nodes.map((n) => n.id));
+    expect(view.nodes.find((n) => n.id === 'n0')).toMatchObject({ kind: 'branch', parentId: null });
+    expect(view.nodes.length).toBeGreaterThan(1);
+    for (const node of view.nodes.filter((n) => n.id !== 'n0')) expect(ids.has(node.parentId ?? ''), `${node.id}'s parent ${node.parentId}`).toBe(true);
+    expect(view.bestNodeId !== null && ids.has(view.bestNodeId)).toBe(true);
+
+    const text = await cli(['archive', first.runId, '--workspace', ws]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^ {2}n0 {2}root {2}kept/m);
+    expect(text.stdout).toContain(`Budget: ${first.metrics['archive/budget_used']}/${BUDGET}`);
+  });
+});
