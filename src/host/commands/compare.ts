@@ -10,7 +10,7 @@ import type { Store } from '../../engine/store/store';
 import { type Command, type CommandContext, intOption, stringOption, workspaceHelp, workspaceOption } from './common';
 import { type ComparedRun, type ComparisonReport, budgetCurve, comparisonJson, comparisonTable } from './compare-report';
 import { progressBar } from './monitor-view';
-import { type PolicyPreset, policyArgument, proposalLines, workspaceSuffix } from './oversight';
+import { type PolicyPreset, policyArgument, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
 
 export type StrategyName = (typeof StrategyNameConfig.options)[number];
 export const STRATEGIES: readonly StrategyName[] = StrategyNameConfig.options;
@@ -107,6 +107,7 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
   const id = comparisonId();
   const n = o.strategies.length;
   const budgetTotal = o.budget ?? o.preset.config.archive.budget;
+  const waits = resolvePolicy(o.policy).whileWaiting === 'pause';
   let current: { strategy: string; runId: string } | null = null;
   let barVisible = false;
   let hinted = false;
@@ -133,7 +134,8 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
       hinted = true;
       clearBar();
       for (const line of proposalLines('proposal.created', payload as Proposal, workspaceSuffix(ctx))) ctx.err(`${line}\n`);
-      ctx.err(`(held children of this comparison are listed by \`evolab proposals --status pending${workspaceSuffix(ctx)}\`)\n`);
+      const meanwhile = waits ? 'this run waits until it is decided' : 'the search goes on meanwhile; a held child is never a parent until approved';
+      ctx.err(`(${meanwhile}; held children are listed by \`evolab proposals --status pending${workspaceSuffix(ctx)}\`; said once per comparison)\n`);
     } else if (name === 'run.log') {
       const p = payload as { level: string; message: string };
       if (p.level === 'info') return;
