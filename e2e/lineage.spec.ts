@@ -9,6 +9,7 @@ import { ComparePage, LineagePage } from './pages/lineage-page';
  */
 const PRESET = 'addition-archive-smoke';
 const COMPARISON = `e2e-${Date.now().toString(36)}`;
+const BUDGET = 600;
 
 /** Customises the preset in the New-run form (strategy, comparison id) and starts it; returns the run id. */
 async function startArchiveRun(app: AppPage, strategy: 'dgm' | 'hgm'): Promise<string> {
@@ -19,6 +20,8 @@ async function startArchiveRun(app: AppPage, strategy: 'dgm' | 'hgm'): Promise<s
   await form.customize(PRESET);
   await form.field('archive.strategy').selectOption(strategy);
   await form.setField('archive.comparison', COMPARISON);
+  // Half the preset's budget: enough for a tree of several generations, and the spec stays within minutes.
+  await form.setField('archive.budget', String(BUDGET));
   await expect(page.getByTestId('form-invalid')).toHaveCount(0);
   await form.startButton().click();
   await page.waitForURL(/#\/runs\/[^/]+$/, { timeout: 30_000 });
@@ -26,8 +29,8 @@ async function startArchiveRun(app: AppPage, strategy: 'dgm' | 'hgm'): Promise<s
 }
 
 test('an archive run\'s lineage, a comparison of two strategies, and a run branched from a node', async ({ app, page }) => {
-  // Three smoke runs one after the other (the engine runs one at a time), 20-40 s each on a quiet machine.
-  test.setTimeout(420_000);
+  // Two smoke searches one after the other (the engine runs one at a time), then a branch that only has to start.
+  test.setTimeout(360_000);
   const run = app.run();
   const lineage = new LineagePage(page);
 
@@ -54,6 +57,8 @@ test('an archive run\'s lineage, a comparison of two strategies, and a run branc
   await expect(lineage.diff().locator('tbody tr')).not.toHaveCount(0);
   await expect(lineage.evidence()).toBeVisible();
   await expect(lineage.evidence().getByTestId('heldout-after')).not.toBeEmpty();
+  // The whole tree in view for the picture.
+  await page.getByTestId('lineage-fit').click();
   await app.screenshot('lineage');
 
   // The comparison: both strategies, each with its curves and the final held-out score.

@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { ArchiveNode } from '../../../shared/archive';
 import { cmpLines, formatCmp, formatScore, layoutTree, NODE_RADIUS, scoreFill, statusBadge } from './lineage-layout';
 
@@ -27,6 +27,12 @@ function nodeTitle(n: ArchiveNode, best: boolean): string {
 export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, selectedId, onSelect }: Props) {
   const layout = layoutTree(nodes);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // 1 = full size; below 1 the whole tree is drawn smaller (an overview of a wide archive).
+  const [zoom, setZoom] = useState(1);
+  const fit = () => {
+    const box = scrollRef.current;
+    if (box) setZoom(Math.max(0.3, Math.min(1, (box.clientWidth - 4) / layout.width)));
+  };
   const centred = useRef(false);
   const root = layout.placed.find((p) => p.node.parentId === null);
   // A wide tree opens scrolled to its root, once; after that the person's scrolling is left alone.
@@ -34,7 +40,9 @@ export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, select
     const box = scrollRef.current;
     if (centred.current || !box || !root) return;
     centred.current = true;
-    box.scrollLeft = Math.max(0, root.x - box.clientWidth / 2);
+    box.scrollLeft = Math.max(0, root.x * zoom - box.clientWidth / 2);
+    // Only the first time the tree has a root; zoom changes are the person's own.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [root]);
   const selected = layout.placed.find((p) => p.node.id === selectedId);
   const selectedX = selected?.x ?? null;
@@ -43,46 +51,55 @@ export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, select
     const box = scrollRef.current;
     if (!box || selectedX === null) return;
     const frame = requestAnimationFrame(() => {
-      if (selectedX < box.scrollLeft + NODE_RADIUS * 2 || selectedX > box.scrollLeft + box.clientWidth - NODE_RADIUS * 2) {
-        box.scrollLeft = Math.max(0, selectedX - box.clientWidth / 2);
+      const x = selectedX * zoom;
+      if (x < box.scrollLeft + NODE_RADIUS * 2 || x > box.scrollLeft + box.clientWidth - NODE_RADIUS * 2) {
+        box.scrollLeft = Math.max(0, x - box.clientWidth / 2);
       }
     });
     return () => cancelAnimationFrame(frame);
-  }, [selectedX]);
+  }, [selectedX, zoom]);
   return (
-    <div className="lineage-scroll" data-testid="lineage-tree" ref={scrollRef}>
-      <svg width={layout.width} height={layout.height} role="group" aria-label="Archive tree" className="lineage-svg">
-        <g className="edges">
-          {layout.edges.map((e) => (
-            <path key={e.id} d={`M${e.x1},${e.y1} C${e.x1},${(e.y1 + e.y2) / 2} ${e.x2},${(e.y1 + e.y2) / 2} ${e.x2},${e.y2}`} />
-          ))}
-        </g>
-        {layout.placed.map(({ node: n, x, y }) => {
-          const best = n.id === bestNodeId;
-          const badge = statusBadge(n);
-          const classes = ['lineage-node', `status-${n.status}`, n.mismatch ? 'mismatch' : '', best ? 'best' : '', n.id === selectedId ? 'selected' : ''];
-          return (
-            <g key={n.id} transform={`translate(${x},${y})`} className={classes.filter(Boolean).join(' ')} data-testid="lineage-node"
-              data-node-id={n.id} data-status={n.status} data-mismatch={n.mismatch} data-best={best} data-parent-id={n.parentId ?? ''}
-              role="button" tabIndex={0} aria-label={`Node ${n.id}`} onClick={() => onSelect(n.id)}
-              onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') onSelect(n.id); }}>
-              <title>{nodeTitle(n, best)}</title>
-              {n.id === selectedId && <circle r={NODE_RADIUS + 7} className="halo" />}
-              <circle r={NODE_RADIUS} className="disc" style={{ fill: scoreFill(n.score) }} />
-              {best && <text className="star" x={-NODE_RADIUS - 12} y={5} aria-label="best">★</text>}
-              <text className="node-id" y={-NODE_RADIUS - 6}>{n.id}</text>
-              <text className="node-score" y={4}>{formatScore(n.score)}</text>
-              <g className={`node-badge tone-${badge.tone}`} transform={`translate(${NODE_RADIUS - 2},${-NODE_RADIUS + 2})`}>
-                <rect x={-2} y={-9} width={badge.text.length > 1 ? 22 : 14} height={14} rx={7} />
-                <text x={badge.text.length > 1 ? 9 : 5} y={2}>{badge.text}</text>
+    <>
+      <div className="lineage-zoom small">
+        <button type="button" onClick={() => setZoom((z) => Math.max(0.3, z / 1.25))} aria-label="Zoom out">−</button>
+        <span className="mono" data-testid="lineage-zoom">{Math.round(zoom * 100)}%</span>
+        <button type="button" onClick={() => setZoom((z) => Math.min(1, z * 1.25))} aria-label="Zoom in" disabled={zoom >= 1}>+</button>
+        <button type="button" onClick={fit} data-testid="lineage-fit" title="Draw the whole tree in the width of the view">Fit</button>
+      </div>
+      <div className="lineage-scroll" data-testid="lineage-tree" ref={scrollRef}>
+        <svg width={layout.width * zoom} height={layout.height * zoom} viewBox={`0 0 ${layout.width} ${layout.height}`} role="group" aria-label="Archive tree" className="lineage-svg">
+          <g className="edges">
+            {layout.edges.map((e) => (
+              <path key={e.id} d={`M${e.x1},${e.y1} C${e.x1},${(e.y1 + e.y2) / 2} ${e.x2},${(e.y1 + e.y2) / 2} ${e.x2},${e.y2}`} />
+            ))}
+          </g>
+          {layout.placed.map(({ node: n, x, y }) => {
+            const best = n.id === bestNodeId;
+            const badge = statusBadge(n);
+            const classes = ['lineage-node', `status-${n.status}`, n.mismatch ? 'mismatch' : '', best ? 'best' : '', n.id === selectedId ? 'selected' : ''];
+            return (
+              <g key={n.id} transform={`translate(${x},${y})`} className={classes.filter(Boolean).join(' ')} data-testid="lineage-node"
+                data-node-id={n.id} data-status={n.status} data-mismatch={n.mismatch} data-best={best} data-parent-id={n.parentId ?? ''}
+                role="button" tabIndex={0} aria-label={`Node ${n.id}`} onClick={() => onSelect(n.id)}
+                onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') onSelect(n.id); }}>
+                <title>{nodeTitle(n, best)}</title>
+                {n.id === selectedId && <circle r={NODE_RADIUS + 7} className="halo" />}
+                <circle r={NODE_RADIUS} className="disc" style={{ fill: scoreFill(n.score) }} />
+                {best && <text className="star" x={-NODE_RADIUS - 19} y={5} aria-label="best">★</text>}
+                <text className="node-id" y={-NODE_RADIUS - 6}>{n.id}</text>
+                <text className="node-score" y={4}>{formatScore(n.score)}</text>
+                <g className={`node-badge tone-${badge.tone}`} transform={`translate(${NODE_RADIUS - 2},${-NODE_RADIUS + 2})`}>
+                  <rect x={-2} y={-9} width={badge.text.length > 1 ? 22 : 14} height={14} rx={7} />
+                  <text x={badge.text.length > 1 ? 9 : 5} y={2}>{badge.text}</text>
+                </g>
+                <text className="node-cmp" y={NODE_RADIUS + 13}>{cmpLines(n.cmp)[0]}</text>
+                <text className="node-cmp" y={NODE_RADIUS + 25}>{cmpLines(n.cmp)[1]}</text>
               </g>
-              <text className="node-cmp" y={NODE_RADIUS + 13}>{cmpLines(n.cmp)[0]}</text>
-              <text className="node-cmp" y={NODE_RADIUS + 25}>{cmpLines(n.cmp)[1]}</text>
-            </g>
-          );
-        })}
-      </svg>
-    </div>
+            );
+          })}
+        </svg>
+      </div>
+    </>
   );
 });
 
