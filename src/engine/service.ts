@@ -1,7 +1,7 @@
 import { RunConfig } from '../shared/config';
 import { requests, type RequestName, type RequestOutput } from '../shared/contract';
 import { CodedError, parseOrThrow } from '../shared/errors';
-import { presets } from '../shared/presets';
+import { findPreset, presets } from '../shared/presets';
 import type { BackendReport, RunStatus } from '../shared/run';
 import type { ApprovalPolicy, DecisionInput, PolicyPresetName, ProposalStatus } from '../shared/oversight';
 import { archiveGet } from './evolution/requests';
@@ -180,8 +180,10 @@ export class EngineService {
     // A branch names its source node: checked now, so a wrong id is an error here rather than a failed run.
     if (config.startFrom) branchSource(this.store, config.startFrom, config);
     const run = this.store.createRun(config);
-    // The run's approval policy is set by the person who starts it, before the engine sees the run.
-    if (request.policy !== undefined) this.store.oversight.setPolicy(run.id, resolvePolicy(request.policy), personActor(undefined));
+    // The run's approval policy is set by the person who starts it (or the preset's, when they give none), before
+    // the engine sees the run.
+    const policy = request.policy ?? (request.preset !== undefined ? findPreset(request.preset)?.policy : null) ?? undefined;
+    if (policy !== undefined) this.store.oversight.setPolicy(run.id, resolvePolicy(policy), personActor(undefined));
     this.launch(run.id, config, false);
     return run.id;
   }

@@ -1,4 +1,5 @@
 import { RunConfig, type RunConfigInput } from './config';
+import type { PolicyPresetName } from './oversight';
 import type { PresetInfo } from './run';
 
 /**
@@ -14,7 +15,7 @@ const smokeOptim = { learningRate: 5e-3 };
 // Like the full presets, the smoke runs label their own answers by majority vote: no answer key is used to train.
 const smokeStar = { promptsPerIteration: 64, samplesPerPrompt: 8, trainStepsPerIteration: 40, reward: 'majority' } as const;
 
-const definitions: Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput }> = [
+const definitions: Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput; policy?: PolicyPresetName }> = [
   {
     id: 'addition-bstar',
     title: 'Addition · B-STaR',
@@ -76,6 +77,8 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     title: 'Addition · archive (open-ended search)',
     summary: 'Darwin Gödel Machine search over self-modifying agents: each child is its parent after one STaR round with one change it proposed to itself, evaluated in stages and admitted by the gate. Switch the strategy to hgm, no-darwin or no-selfimprove, or run them all with `evolab compare`.',
     smoke: false,
+    // An open-ended search makes dozens of children: unflagged ones join unattended, flagged ones wait for a person.
+    policy: 'archive',
     config: { task: addition, iterations: 500, warmup: { steps: 2000 }, recipe: { kind: 'star', ...fullStar, promptsPerIteration: 64, trainStepsPerIteration: 20, reward: 'verifier', balance: { enabled: false } }, archive: { enabled: true, strategy: 'dgm', budget: 3000, expansionCost: 64, poolSize: 96, cheapTasks: 16, evalBatch: 8 } },
   },
   {
@@ -83,6 +86,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     title: 'Addition · archive (smoke)',
     summary: 'A short open-ended search (DGM by default) whose lineage tree grows in about half a minute.',
     smoke: true,
+    policy: 'archive',
     config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 200, warmup: { steps: 1000 }, recipe: { kind: 'star', ...smokeStar, promptsPerIteration: 32, trainStepsPerIteration: 15, reward: 'verifier', balance: { enabled: false } }, archive: { enabled: true, strategy: 'dgm', budget: 1200, expansionCost: 32, poolSize: 64, cheapTasks: 16, evalBatch: 8 } },
   },
 ];
@@ -94,6 +98,7 @@ export const presets: PresetInfo[] = definitions.map((d) => ({
   smoke: d.smoke,
   recipe: d.config.recipe.kind,
   config: RunConfig.parse({ ...d.config, preset: d.id, name: d.title }),
+  policy: d.policy ?? null,
 }));
 
 export function findPreset(id: string): PresetInfo | undefined {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackendName, RunConfig } from './config';
+import { PolicyPresetName } from './oversight';
 
 export const RunStatus = z.enum(['running', 'paused', 'waiting', 'stopping', 'stopped', 'completed', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -79,5 +80,6 @@ export const PresetInfo = z.object({
   recipe: z.string(),
   smoke: z.boolean(),
   config: RunConfig,
+  policy: PolicyPresetName.nullable().describe('The approval policy a run of this preset starts with when none is given (null: the workspace default).'),
 });
 export type PresetInfo = z.infer<typeof PresetInfo>;

@@ -54,7 +54,8 @@ export const newRunActions = {
   loadPreset(id: string): void {
     const preset = newRunStore.getState().presets.find((p) => p.id === id);
     if (!preset) return;
-    newRunStore.setState({ draft: structuredClone(preset.config) as Record<string, unknown>, loadedPreset: id, startError: null });
+    // A preset may name the policy its runs need (an open-ended search: 'archive'); the person can still change it.
+    newRunStore.setState({ draft: structuredClone(preset.config) as Record<string, unknown>, loadedPreset: id, startError: null, policy: preset.policy ?? 'workspace' });
   },
   /** Fills the form with a whole config, e.g. a branch of an archive run prepared by the Lineage view. */
   prefill(config: Record<string, unknown>): void {
