@@ -10,6 +10,7 @@ beforeEach(() => {
   bridge = new FakeBridge().on('presets.list', () => presets).on('runs.start', () => ({ runId: 'r42' }));
   setBridge(bridge);
   newRunActions.reset();
+  newRunActions.setPolicy('workspace');
 });
 
 describe('new-run store', () => {
@@ -41,6 +42,15 @@ describe('new-run store', () => {
     const preset = presets.find((p) => p.id === 'addition-grpo-smoke');
     expect(s.draft).toEqual(preset?.config);
     expect(s.draft).toMatchObject({ recipe: { kind: 'grpo' } });
+  });
+
+  it('takes the policy an archive preset names, and keeps the person\'s choice for a preset that names none', async () => {
+    await newRunActions.loadPresets();
+    newRunActions.setPolicy('ask');
+    newRunActions.loadPreset('addition-oversight-smoke');
+    expect(newRunStore.getState().policy).toBe('ask');
+    newRunActions.loadPreset('addition-archive-smoke');
+    expect(newRunStore.getState().policy).toBe('archive');
   });
 
   it('starts a run and returns its id', async () => {

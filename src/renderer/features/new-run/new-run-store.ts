@@ -54,8 +54,10 @@ export const newRunActions = {
   loadPreset(id: string): void {
     const preset = newRunStore.getState().presets.find((p) => p.id === id);
     if (!preset) return;
-    // A preset may name the policy its runs need (an open-ended search: 'archive'); the person can still change it.
-    newRunStore.setState({ draft: structuredClone(preset.config) as Record<string, unknown>, loadedPreset: id, startError: null, policy: preset.policy ?? 'workspace' });
+    // A preset may name the policy its runs need (an open-ended search: 'archive'); otherwise the person's choice
+    // stands. Either way the dropdown shows it and can change it.
+    const policy = preset.policy ?? newRunStore.getState().policy;
+    newRunStore.setState({ draft: structuredClone(preset.config) as Record<string, unknown>, loadedPreset: id, startError: null, policy });
   },
   /** Fills the form with a whole config, e.g. a branch of an archive run prepared by the Lineage view. */
   prefill(config: Record<string, unknown>): void {
