@@ -255,40 +255,30 @@ export class Runner {
 
   private createArchive(session: RunnerSession): ArchiveLoop {
     if (!session.archive) throw new Error('This session cannot run an archive search (config.archive.enabled needs the engine\'s Session).');
-    return new ArchiveLoop({
+    return new ArchiveLoop({ ...this.loopHooks(), session: session.archive() });
+  }
+
+  /** What the oversight and archive loops share: the run, stop checks, status while waiting, and the log. */
+  private loopHooks() {
+    return {
       store: this.options.store,
       runId: this.runId,
       config: this.options.config,
       emit: this.options.emit,
-      session: session.archive(),
       checkStop: () => {
         if (this.stopRequested) throw new StopSignal();
       },
-      setStatus: (status, reason) => {
+      setStatus: (status: 'running' | 'waiting', reason: string) => {
         if (this.stopRequested) return;
         this.setStatus(status, reason);
       },
-      log: (level, message) => this.log(level, message),
-    });
+      log: (level: 'info' | 'warn', message: string) => this.log(level, message),
+    };
   }
 
   private createLoop(session: RunnerSession): OversightLoop {
     if (!session.oversight) throw new Error('This session cannot run with oversight (config.oversight.enabled needs the engine\'s Session).');
-    return new OversightLoop({
-      store: this.options.store,
-      runId: this.runId,
-      config: this.options.config,
-      emit: this.options.emit,
-      session: session.oversight(),
-      checkStop: () => {
-        if (this.stopRequested) throw new StopSignal();
-      },
-      setStatus: (status, reason) => {
-        if (this.stopRequested) return;
-        this.setStatus(status, reason);
-      },
-      log: (level, message) => this.log(level, message),
-    });
+    return new OversightLoop({ ...this.loopHooks(), session: session.oversight() });
   }
 
   /** Loads the last checkpoint into the session; returns the iteration to continue with. */
@@ -309,7 +299,7 @@ export class Runner {
       if (saved === undefined) throw new Error(`The checkpoint of iteration ${last.iteration} has no archive; it was not written by an archive run.`);
       archive.setState(saved);
       // The stored archive goes back to the checkpoint's too: steps after it are redone.
-      store.saveArchive(this.runId, last.iteration, JSON.stringify(archive.getState()));
+      store.archive.save(this.runId, last.iteration, JSON.stringify(archive.getState()));
     }
     this.log('info', `Resuming after iteration ${last.iteration}.`);
     return last.iteration + 1;

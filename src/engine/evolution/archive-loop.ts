@@ -34,6 +34,7 @@ import { beliefs, candidates, choose } from '../oversight/proposer';
 import type { OversightSession } from '../oversight/round';
 import { publicProposal, relativeChange } from '../oversight/round';
 import { changeSize } from '../oversight/size';
+import { Waker } from '../oversight/waker';
 import { ArchiveTree } from './archive-tree';
 import { archiveView, bestNode, nodeView, parseArchiveState, type ArchiveState, type NodeRecord } from './archive-state';
 import { createStrategy } from './index';
@@ -68,7 +69,7 @@ export class ArchiveLoop {
   private budgetUsed = 0;
   private steps = 0;
   private rootGenome: Genome | null = null;
-  private wake: (() => void) | null = null;
+  private readonly waker = new Waker();
 
   constructor(private readonly o: ArchiveLoopOptions) {
     const a = o.config.archive;
@@ -279,27 +280,20 @@ export class ArchiveLoop {
     let waiting = false;
     for (;;) {
       this.o.checkStop();
-      if (this.sync()) store.saveArchive(runId, step, JSON.stringify(this.getState()));
+      if (this.sync()) store.archive.save(runId, step, JSON.stringify(this.getState()));
       const pending = this.tree.nodes().filter((n) => n.status === 'pending');
       if (pending.length === 0 || store.oversight.runPolicy(runId).whileWaiting !== 'pause') break;
       if (!waiting) {
         waiting = true;
         this.o.setStatus('waiting', `waiting for a decision on child ${pending.map((n) => `${n.id} (${this.records[n.id]!.proposalId})`).join(', ')}`);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.waker.sleep(POLL_MS);
     }
     if (waiting) this.o.setStatus('running', 'decisions made; the search continues');
   }
 
   poke(): void {
-    this.wake?.();
+    this.waker.poke();
   }
 
   /** The final agent: the best kept node, judged on the protected held-out sets; the session keeps it. */

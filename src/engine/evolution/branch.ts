@@ -18,7 +18,7 @@ function invalid(path: string, message: string): CodedError {
 export function branchSource(store: Store, from: StartFrom, config: RunConfig): string {
   const run = store.getRun(from.runId);
   if (!run) throw invalid('startFrom.runId', `run "${from.runId}" does not exist in this workspace; use an id from \`evolab runs\``);
-  const stored = store.loadArchive(from.runId);
+  const stored = store.archive.load(from.runId);
   if (!stored) throw invalid('startFrom.runId', `run "${from.runId}" has no archive; branch from an archive run (config.archive.enabled)`);
   const state = parseArchiveState(JSON.parse(stored.state));
   const record = state.records[from.nodeId];

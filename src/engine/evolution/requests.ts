@@ -11,7 +11,7 @@ export function archiveGet(store: Store, runId: string): RequestOutput<'archive.
       { path: 'runId', message: 'must name an archive run' },
     ]);
   }
-  const stored = store.loadArchive(runId);
+  const stored = store.archive.load(runId);
   const lookup = (id: string) => store.oversight.getProposal(id);
   if (!stored) {
     return { runId, strategy: config.archive.strategy, selection: config.archive.selection, budget: { used: 0, total: config.archive.budget }, steps: 0, nodes: [], bestNodeId: null, generations: [] };

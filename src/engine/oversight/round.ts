@@ -33,6 +33,7 @@ import { buildEvidence } from './evidence';
 import { gate } from './gate';
 import { beliefs, candidates, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
+import { Waker } from './waker';
 
 /** What the loop needs of a session (the engine's Session). */
 export interface OversightSession {
@@ -76,7 +77,7 @@ const AGENT = 'agent';
 export class OversightLoop {
   private drafts: Draft[] = [];
   private parentAssessment: Assessment | null = null;
-  private wake: (() => void) | null = null;
+  private readonly waker = new Waker();
   private edits: Array<{ id: string; changes: GenomeChange[]; actor: string; reason: string | null; done: (result: StoredProposal | Error) => void }> = [];
   private readonly known = new Map<string, Proposal['status']>();
 
@@ -221,21 +222,14 @@ export class OversightLoop {
         waiting = true;
         this.o.setStatus('waiting', `waiting for a decision on ${pending.map((p) => p.id).join(', ')}`);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.waker.sleep(POLL_MS);
     }
     if (waiting) this.o.setStatus('running', 'decisions made; the run continues');
   }
 
   /** A decision arrived through this engine (the app): look now rather than at the next poll. */
   poke(): void {
-    this.wake?.();
+    this.waker.poke();
   }
 
   /** Edit-and-approve: queued for the loop, which re-runs the evidence between rounds or while it waits. */

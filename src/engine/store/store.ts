@@ -8,6 +8,7 @@ import { SCORE_METRIC, type MetricSeries, type Metrics, type RunDetail, type Run
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, removeTempFiles } from './checkpoint';
 import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
+import { ArchiveStore } from './archive-store';
 import { OversightStore } from './oversight-store';
 import { migrate } from './schema';
 
@@ -57,12 +58,14 @@ export class Store {
   readonly recovery: Recovery;
   /** Proposals, decisions, approval policies and the audit log. */
   readonly oversight: OversightStore;
+  readonly archive: ArchiveStore;
   private readonly db: Database.Database;
 
   private constructor(workspace: string, db: Database.Database) {
     this.workspace = workspace;
     this.db = db;
     this.oversight = new OversightStore(db);
+    this.archive = new ArchiveStore(db);
     this.recovery = this.recover();
   }
 
@@ -239,7 +242,7 @@ export class Store {
       for (const t of commit.trajectories) {
         traj.run(runId, commit.iteration, t.level, t.prompt, t.output, t.answer, t.reward, t.correct ? 1 : 0, t.kept ? 1 : 0, t.verdict);
       }
-      if (commit.archive !== undefined) this.saveArchive(runId, commit.iteration, commit.archive);
+      if (commit.archive !== undefined) this.archive.save(runId, commit.iteration, commit.archive);
       const score = commit.metrics[SCORE_METRIC];
       this.db
         .prepare(
@@ -254,18 +257,6 @@ export class Store {
   /** An archive run ended by its budget before its step cap: its total is the steps it took, so lists read n/n. */
   endedEarly(runId: string): void {
     this.db.prepare('UPDATE runs SET iterations_total = iterations_done WHERE id = ?').run(runId);
-  }
-
-  /** Stores an archive run's archive (JSON), replacing the previous one. */
-  saveArchive(runId: string, step: number, state: string): void {
-    this.db
-      .prepare('INSERT INTO archives (run_id, step, state, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET step = excluded.step, state = excluded.state, updated_at = excluded.updated_at')
-      .run(runId, step, state, new Date().toISOString());
-  }
-
-  /** An archive run's stored archive (JSON) and the step it belongs to, or null before its root exists. */
-  loadArchive(runId: string): { step: number; state: string } | null {
-    return (this.db.prepare('SELECT step, state FROM archives WHERE run_id = ?').get(runId) as { step: number; state: string } | undefined) ?? null;
   }
 
   /** Where an archive node's agent (weights and genome) is kept for as long as the run exists. */
@@ -381,7 +372,7 @@ export class Store {
       this.db.prepare('DELETE FROM trajectories WHERE run_id = ?').run(runId);
       this.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
       this.db.prepare('DELETE FROM iterations WHERE run_id = ?').run(runId);
-      this.db.prepare('DELETE FROM archives WHERE run_id = ?').run(runId);
+      this.archive.delete(runId);
       // The audit log outlives the run: it is append-only by design.
       this.oversight.deleteProposals(runId);
       return this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;

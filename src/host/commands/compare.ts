@@ -91,7 +91,7 @@ function collect(store: Store, strategy: string, runId: string, status: RunStatu
 
 /** Whether a run's archive holds its initial agent (n0), the node every later strategy branches from. */
 function hasRoot(store: Store, runId: string): boolean {
-  return store.iterationNumbers(runId).includes(0) && store.loadArchive(runId) !== null;
+  return store.iterationNumbers(runId).includes(0) && store.archive.load(runId) !== null;
 }
 
 function exitCode(runs: ComparedRun[], planned: number, interrupted: boolean): number {
