@@ -96,4 +96,7 @@ test('an archive run\'s lineage, a comparison of two strategies, and a run branc
   await expect.poll(startFrom).toEqual({ runId: dgmRun, nodeId });
   await run.waitForStatus(/running|completed/, 60_000);
   await expect(page.getByTestId('open-lineage')).toBeVisible();
+  // The engine runs one run at a time and the next spec shares it: leave no run behind.
+  await run.waitForStatus(/completed|failed/, 120_000);
+  await expect(run.status()).toHaveAttribute('data-status', 'completed');
 });
