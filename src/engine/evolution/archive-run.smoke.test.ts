@@ -112,6 +112,8 @@ describe('archive runs', () => {
       await until(() => finished || statuses.at(-1) === 'waiting', 'the run to wait for a person');
       if (finished) break;
       for (const p of person.oversight.listProposals({ runId, status: 'pending' })) {
+        // A child is an agent already made and evaluated: it can be admitted or refused, not edited.
+        if (verdicts.size === 0) await expect(service.handle('proposals.decide', { id: p.id, decision: 'edit', changes: [{ path: 'workflow.learningRate', before: 0.005, after: 0.004 }] })).rejects.toThrow(/archive run/);
         const decision = verdicts.size % 2 === 0 ? 'approve' : 'reject';
         person.oversight.decide(p.id, decision, 'person:tester', decision === 'reject' ? 'not this one' : null);
         verdicts.set(p.id, decision);

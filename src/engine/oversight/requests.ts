@@ -36,6 +36,11 @@ export async function decide(store: Store, active: Runner | null, emit: Emit, in
   const proposal = store.oversight.requireProposal(input.id);
   const reason = input.reason?.trim() || null;
   if (input.decision === 'edit') {
+    if (store.runConfig(proposal.runId).archive.enabled) {
+      throw new CodedError('invalid_request', `Proposal ${input.id} is a child of an archive run: it is an agent already made and evaluated, so it can be approved or rejected but not edited.`, [
+        { path: 'decision', message: 'use approve or reject for an archive child' },
+      ]);
+    }
     const loop = active?.runId === proposal.runId ? active.oversight : null;
     if (!loop) {
       throw new CodedError('invalid_request', `Editing re-runs the evidence in the engine of run ${proposal.runId}, which is not running. Resume the run, or approve or reject the proposal as it is.`, [
