@@ -181,7 +181,7 @@ export class ArchiveLoop {
     const evidence = buildEvidence({
       before: searchAssessment(this.pool, parentRecord.outcomes, overlap),
       after: searchAssessment(this.pool, encoded, overlap),
-      baseline: `the parent ${parentId}, on the same ${overlap} search-set tasks${comparable ? '' : ' (training monitors not compared: the rounds trained at different levels)'}`,
+      baseline: `the parent ${parentId}, on the same ${overlap} search-set tasks${comparable ? '' : parentRecord.training === null ? ' (the parent made no training round to compare with)' : ' (training monitors not compared: the rounds trained at different levels)'}`,
       trainingBefore: comparable ? parentRecord.training : null,
       trainingAfter: round.metrics,
       cost: { seconds, tokens: 0 },
