@@ -3,19 +3,16 @@
  * metrics as an uninterrupted run: the tree, every node's evaluations and verdicts, one proposal per child (a step
  * redone after the kill reuses its child's proposal), and an intact audit chain.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveView } from '../shared/archive';
 import type { Metrics } from '../shared/run';
 import { archiveGet } from '../engine/evolution/requests';
 import { Store } from '../engine/store/store';
+import { finishCli as finish, startCli as start } from './cli-process';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(root, 'bin', 'evolab.js');
 const PRESET = 'addition-archive-smoke';
 // A short warm-up and budget: the test is about the kill, not the search's quality.
 const CONFIG = { warmup: { steps: 300 }, archive: { budget: 500, stagedFloor: 0.2 } };
@@ -28,25 +25,6 @@ beforeAll(() => {
   fs.writeFileSync(configFile, JSON.stringify(CONFIG));
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function start(args: string[]): ChildProcess {
-  return spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '' } });
-}
-
-function finish(child: ChildProcess, onLine?: (line: string) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  let pending = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    pending += chunk.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) onLine?.(line);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-}
 
 /** What must not differ between the killed-and-resumed run and the uninterrupted one. */
 function snapshot(workspace: string, runId: string): { metrics: Metrics[]; archive: unknown; proposals: number; auditOk: boolean } {

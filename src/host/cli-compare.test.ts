@@ -1,17 +1,14 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveView } from '../shared/archive';
 import { findPreset } from '../shared/presets';
 import { Store } from '../engine/store/store';
 import { main } from './cli';
+import { runCli as cli } from './cli-process';
 
 /** `evolab compare` and `evolab archive`: argument errors in process, one real comparison as a separate process. */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(root, 'bin', 'evolab.js');
 const BUDGET = 300;
 let tmp: string;
 
@@ -33,15 +30,6 @@ async function inProcess(args: string[]): Promise<Result> {
   let stderr = '';
   const code = await main(args, { out: (line) => (stdout += `${line}\n`), err: (text) => (stderr += text), tty: false });
   return { code, stdout, stderr };
-}
-
-function cli(args: string[]): Promise<Result> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 function withStore<T>(workspace: string, fn: (store: Store) => T): T {

@@ -1,15 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metrics } from '../shared/run';
 import { Store } from '../engine/store/store';
 import { findPreset } from '../shared/presets';
+import { finishCli as finish, repoRoot as root, runCli as cli, startCli as start } from './cli-process';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = path.join(root, 'bin', 'evolab.js');
 const PRESET = 'addition-star-smoke';
 /** Iteration 0 (the warm-up) and every self-improvement iteration of the preset. */
 const ALL_ITERATIONS = Array.from({ length: findPreset(PRESET)!.config.iterations + 1 }, (_, i) => i);
@@ -22,33 +20,7 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
-function start(args: string[]): ChildProcess {
-  return spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '' } });
-}
-
-function finish(child: ChildProcess, onStdoutLine?: (line: string) => void): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  let pending = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    pending += chunk.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) onStdoutLine?.(line);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-}
-
-const cli = (args: string[]) => finish(start(args));
 
 function jsonLines(stdout: string): Array<{ event: string; iteration?: number; runId?: string; status?: string; metrics: Metrics }> {
   return stdout
