@@ -4,7 +4,7 @@ import type { Metrics, RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
 import { ArchiveLoop, type ArchiveSession } from './evolution/archive-loop';
 import { branchState } from './evolution/branch';
-import { OversightLoop, type OversightSession } from './oversight/round';
+import { OversightLoop, type LoopContext, type OversightSession } from './oversight/round';
 import type { SessionState } from './session';
 import { readCheckpoint, writeCheckpoint } from './store/checkpoint';
 import type { Store } from './store/store';
@@ -259,7 +259,7 @@ export class Runner {
   }
 
   /** What the oversight and archive loops share: the run, stop checks, status while waiting, and the log. */
-  private loopHooks() {
+  private loopHooks(): LoopContext {
     return {
       store: this.options.store,
       runId: this.runId,
@@ -268,11 +268,11 @@ export class Runner {
       checkStop: () => {
         if (this.stopRequested) throw new StopSignal();
       },
-      setStatus: (status: 'running' | 'waiting', reason: string) => {
+      setStatus: (status, reason) => {
         if (this.stopRequested) return;
         this.setStatus(status, reason);
       },
-      log: (level: 'info' | 'warn', message: string) => this.log(level, message),
+      log: (level, message) => this.log(level, message),
     };
   }
 

@@ -20,19 +20,17 @@ import type { RunConfig } from '../../shared/config';
 import { applyChanges, protectedTarget, type Genome, type GenomeChange } from '../../shared/genome';
 import type { Flag, Proposal } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
-import type { Emit } from '../runner';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../session';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
-import type { Store } from '../store/store';
 import type { IterationResult, Problem, Rng } from '../types';
 import { assessmentMetrics } from '../oversight/assess';
 import { buildEvidence } from '../oversight/evidence';
 import { gate } from '../oversight/gate';
 import { beliefs, candidates, choose } from '../oversight/proposer';
 import type { OversightSession } from '../oversight/round';
-import { publicProposal, relativeChange } from '../oversight/round';
+import { POLL_MS, publicProposal, relativeChange, type LoopContext } from '../oversight/round';
 import { changeSize } from '../oversight/size';
 import { Waker } from '../oversight/waker';
 import { ArchiveTree } from './archive-tree';
@@ -47,18 +45,9 @@ export interface ArchiveSession extends OversightSession {
   solve(problems: Problem[]): Outcome[];
 }
 
-export interface ArchiveLoopOptions {
-  store: Store;
-  runId: string;
-  config: RunConfig;
-  emit: Emit;
+export interface ArchiveLoopOptions extends LoopContext {
   session: ArchiveSession;
-  checkStop(): void;
-  setStatus(status: 'running' | 'waiting', reason: string): void;
-  log(level: 'info' | 'warn', message: string): void;
 }
-
-const POLL_MS = 250;
 
 export class ArchiveLoop {
   private readonly strategy: SearchStrategy;

@@ -59,19 +59,24 @@ interface Draft {
   label: string;
 }
 
-export interface OversightLoopOptions {
+/** What a loop that may wait for a person gets from the runner (the oversight and the archive loops). */
+export interface LoopContext {
   store: Store;
   runId: string;
   config: RunConfig;
   emit: Emit;
-  session: OversightSession;
   /** Resolves between waits; throws StopSignal when the run was asked to stop (the runner's step boundary). */
   checkStop(): void;
   setStatus(status: 'running' | 'waiting', reason: string): void;
   log(level: 'info' | 'warn', message: string): void;
 }
 
-const POLL_MS = 250;
+export interface OversightLoopOptions extends LoopContext {
+  session: OversightSession;
+}
+
+/** How often a waiting loop looks for decisions made in another process. */
+export const POLL_MS = 250;
 const AGENT = 'agent';
 
 export class OversightLoop {
