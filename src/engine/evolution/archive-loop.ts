@@ -204,7 +204,7 @@ export class ArchiveLoop {
     const { store, runId, config } = this.o;
     const record = this.records[id]!;
     // A resumed step remakes the same child (same seed, same node id): it keeps the proposal and any decision made on it.
-    let proposal = store.oversight.listProposals({ runId, limit: 1000 }).find((p) => p.checkpoint === record.checkpoint);
+    let proposal = store.oversight.proposalByCheckpoint(runId, record.checkpoint);
     if (!proposal) {
       const outcome =
         d.staged && !d.staged.passed

@@ -200,6 +200,12 @@ export class OversightStore {
     return (this.db.prepare(sql).all(...args, query.limit ?? 1000) as ProposalRow[]).map(toProposal);
   }
 
+  /** The proposal whose child is kept at `checkpoint` (relative path), if any: a redone step finds its own. */
+  proposalByCheckpoint(runId: string, checkpoint: string): StoredProposal | undefined {
+    const row = this.db.prepare('SELECT * FROM proposals WHERE run_id = ? AND checkpoint = ? LIMIT 1').get(runId, checkpoint) as ProposalRow | undefined;
+    return row ? toProposal(row) : undefined;
+  }
+
   pendingCount(): number {
     return this.db.prepare("SELECT COUNT(*) FROM proposals WHERE status = 'pending'").pluck().get() as number;
   }
