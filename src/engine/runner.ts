@@ -4,6 +4,7 @@ import type { Metrics, RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
 import { ArchiveLoop, type ArchiveSession } from './evolution/archive-loop';
 import { branchState } from './evolution/branch';
+import { faultPoint } from './fault';
 import { OversightLoop, type LoopContext, type OversightSession } from './oversight/round';
 import type { SessionState } from './session';
 import { readCheckpoint, writeCheckpoint } from './store/checkpoint';
@@ -217,15 +218,16 @@ export class Runner {
         this.progress('checkpoint', 0, 1);
         const state = archive ? { ...session.getState() as object, archive: archive.getState() } : session.getState();
         const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), { runId: this.runId, iteration, config, state });
-        store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories, ...(archive ? { archive: JSON.stringify(archive.getState()) } : {}) });
+        // A governed round's proposals are committed with the round itself: a kill can keep both or neither.
+        const staged = loop && iteration > 0 ? loop.stage(iteration) : null;
+        const within = loop ? (staged ? staged.insert : () => store.oversight.setGenome(this.runId, loop.genome)) : undefined;
+        store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories, ...(archive ? { archive: JSON.stringify(archive.getState()) } : {}), within });
+        faultPoint('iteration-committed');
         store.pruneCheckpoints(this.runId);
         this.progress('checkpoint', 1, 1);
         this.options.emit('run.iteration', { runId: this.runId, iteration, metrics: result.metrics });
-        if (loop && iteration === 0) store.oversight.setGenome(this.runId, loop.genome);
-        if (loop && iteration > 0) {
-          loop.publish(iteration);
-          await loop.settle(iteration);
-        }
+        staged?.announce();
+        if (loop && iteration > 0) await loop.settle(iteration);
         if (archive) await archive.settle(iteration);
       }
       if (archive) store.endedEarly(this.runId);

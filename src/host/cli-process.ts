@@ -17,8 +17,8 @@ export interface CliResult {
 }
 
 /** Starts `evolab ...args` with no workspace from the environment (tests pass --workspace). */
-export function startCli(args: string[]): ChildProcess {
-  return spawn(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '' } });
+export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '', ...env } });
 }
 
 /** Collects a started process's output until it ends, calling `onStdoutLine` for each complete stdout line. */

@@ -7,8 +7,9 @@
  *     the same prompts; a change to a protected invariant is never tried.
  *  3. Evidence for each child: held-out before/after with intervals, per level, probes, training monitors, memory
  *     consensus, cost, misevolution flags. Then the agent goes back to its parent state ("the parent continues").
- *  4. After the runner has committed the round: children are checkpointed, the gate decides or holds each one,
- *     and every step is written to the audit log.
+ *  4. stage(): children are checkpointed before the runner commits the round; the gate decides or holds each one,
+ *     and the proposals and their audit entries are written in the round's own transaction, so a kill can never
+ *     keep a round and lose its proposals.
  *  5. settle(): while the policy says pause and a proposal waits, the run waits (status "waiting"), picking up
  *     decisions made here, in the app, or by `evolab decide` in another process (they meet in the workspace
  *     database). Approved children are merged: every approved genome diff is applied, and the agent takes the
@@ -182,29 +183,46 @@ export class OversightLoop {
     return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: changeSize(c.pathway, c.changes), evidence, state, label };
   }
 
-  /** After the round is committed: checkpoints the children, gates them, writes the audit log. */
-  publish(iteration: number): void {
+  /**
+   * Checkpoints the round's children (durable before the round is committed) and returns the writes that belong in
+   * the round's own transaction: its proposals and their audit entries, gated now. A kill before the commit redoes
+   * the round, which remakes the same children; a kill after it finds them stored. Nothing is announced until
+   * announce(), after the commit.
+   */
+  stage(iteration: number): { insert(): void; announce(): void } {
     const { store, runId, config } = this.o;
-    const policy = store.oversight.runPolicy(runId);
-    for (const d of this.drafts) {
-      let checkpoint: string | null = null;
-      if (d.state) {
-        const file = store.childCheckpointPath(runId, iteration, d.label);
-        writeCheckpoint(file, { runId, iteration, config, state: d.state });
-        checkpoint = store.relative(file);
-      }
-      const outcome = config.oversight.gate ? gate(d, policy) : ungated(d);
-      const proposal = store.oversight.insertProposal(
-        { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: d.rationale, changes: d.changes, evidence: d.evidence, checkpoint, gate: { action: outcome.action, reason: outcome.reason }, status: outcome.status },
-        [
-          { actor: AGENT, action: 'proposed', reason: d.rationale, detail: { kind: d.kind, pathway: d.pathway, size: d.size, changes: d.changes, flags: d.evidence.flags } },
-          { actor: config.oversight.gate ? 'gate' : AGENT, action: outcome.action !== 'ungated' ? outcome.action : outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected', reason: outcome.reason, detail: null },
-        ],
-      );
-      this.known.set(proposal.id, proposal.status);
-      this.o.emit('proposal.created', publicProposal(proposal));
-    }
+    const drafts = this.drafts;
     this.drafts = [];
+    const files = drafts.map((d) => {
+      if (!d.state) return null;
+      const file = store.childCheckpointPath(runId, iteration, d.label);
+      writeCheckpoint(file, { runId, iteration, config, state: d.state });
+      return store.relative(file);
+    });
+    const inserted: StoredProposal[] = [];
+    return {
+      insert: () => {
+        const policy = store.oversight.runPolicy(runId);
+        for (const [i, d] of drafts.entries()) {
+          const outcome = config.oversight.gate ? gate(d, policy) : ungated(d);
+          inserted.push(
+            store.oversight.insertProposal(
+              { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: d.rationale, changes: d.changes, evidence: d.evidence, checkpoint: files[i]!, gate: { action: outcome.action, reason: outcome.reason }, status: outcome.status },
+              [
+                { actor: AGENT, action: 'proposed', reason: d.rationale, detail: { kind: d.kind, pathway: d.pathway, size: d.size, changes: d.changes, flags: d.evidence.flags } },
+                { actor: config.oversight.gate ? 'gate' : AGENT, action: outcome.action !== 'ungated' ? outcome.action : outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected', reason: outcome.reason, detail: null },
+              ],
+            ),
+          );
+        }
+      },
+      announce: () => {
+        for (const proposal of inserted) {
+          this.known.set(proposal.id, proposal.status);
+          this.o.emit('proposal.created', publicProposal(proposal));
+        }
+      },
+    };
   }
 
   /**

@@ -26,6 +26,8 @@ export interface IterationCommit {
   trajectories: TrajectoryRecord[];
   /** An archive run's archive after this iteration (JSON), stored in the same transaction. */
   archive?: string;
+  /** More writes that belong to this iteration (a governed round's proposals), run inside its transaction. */
+  within?: () => void;
 }
 
 export interface TrajectoryQuery {
@@ -243,6 +245,7 @@ export class Store {
         traj.run(runId, commit.iteration, t.level, t.prompt, t.output, t.answer, t.reward, t.correct ? 1 : 0, t.kept ? 1 : 0, t.verdict);
       }
       if (commit.archive !== undefined) this.archive.save(runId, commit.iteration, commit.archive);
+      commit.within?.();
       const score = commit.metrics[SCORE_METRIC];
       this.db
         .prepare(
