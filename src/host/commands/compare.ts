@@ -10,6 +10,7 @@ import type { Store } from '../../engine/store/store';
 import { type Command, type CommandContext, intOption, stringOption, workspaceHelp, workspaceOption } from './common';
 import { type ComparedRun, type ComparisonReport, budgetCurve, comparisonJson, comparisonTable } from './compare-report';
 import { progressBar } from './monitor-view';
+import { onStopSignals } from './stop-signals';
 import { type PolicyPreset, policyArgument, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
 
 export type StrategyName = (typeof StrategyNameConfig.options)[number];
@@ -146,17 +147,15 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
   const service = new EngineService({ workspace: ctx.workspace, emit });
   const runs: ComparedRun[] = [];
   let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) {
-      ctx.err('\nExiting now; the current run resumes from its last checkpoint with `evolab resume`.\n');
-      process.exit(130);
-    }
-    clearBar();
-    ctx.err('\nStopping the current run at the next step (its checkpoint is kept) and skipping the rest. Press Ctrl-C again to exit at once.\n');
-    if (current) void service.handle('runs.stop', { runId: current.runId }).catch(() => undefined);
-  };
-  process.on('SIGINT', onSigint);
+  const detach = onStopSignals(
+    (signal) => {
+      interrupts++;
+      clearBar();
+      ctx.err(`\nStopping the current run at the next step on ${signal} (its checkpoint is kept) and skipping the rest. Send it again to exit at once.\n`);
+      if (current) void service.handle('runs.stop', { runId: current.runId }).catch(() => undefined);
+    },
+    () => ctx.err('\nExiting now; the current run resumes from its last checkpoint with `evolab resume`.\n'),
+  );
   try {
     ctx.err(`Comparison ${id}: ${o.strategies.join(', ')} on ${o.preset.id}, seed ${o.seed}, budget ${budgetTotal}, policy ${o.policyLabel}, in ${service.store.workspace}\n`);
     let first: string | null = null;
@@ -191,7 +190,7 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
     else for (const line of comparisonTable(report)) ctx.out(line);
     return exitCode(runs, n, interrupts > 0);
   } finally {
-    process.off('SIGINT', onSigint);
+    detach();
     clearBar();
     await service.close();
   }

@@ -6,12 +6,16 @@ import { EngineService } from '../../engine/service';
 import { canonicalJson } from '../../engine/store/oversight-store';
 import { type Command, type CommandContext, intOption, readConfigFile, stringOption, workspaceHelp, workspaceOption, runIdArgument } from './common';
 import { MonitorTable, progressBar } from './monitor-view';
+import { onStopSignals, type StopSignalName } from './stop-signals';
 import { type PolicyPreset, personActor, policyArgument, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
 
-/** Exit codes: 0 completed, 1 failed, 130 stopped by Ctrl-C (the shell's convention for SIGINT). */
-function exitCode(status: RunStatus): number {
+/**
+ * Exit codes: 0 completed, 1 failed; a run stopped by a signal exits 128 + the signal's number, the shell's
+ * convention (130 for Ctrl-C, 143 for SIGTERM).
+ */
+function exitCode(status: RunStatus, signal: StopSignalName | null): number {
   if (status === 'completed') return 0;
-  if (status === 'stopped') return 130;
+  if (status === 'stopped') return signal === 'SIGTERM' ? 143 : 130;
   return 1;
 }
 
@@ -53,20 +57,19 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
     }
   };
   const service = new EngineService({ workspace: ctx.workspace, emit });
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) {
-      ctx.err('\nExiting now; the run resumes from its last checkpoint with `evolab resume`.\n');
-      process.exit(130);
-    }
-    clearBar();
-    ctx.err('\nStopping at the next step boundary (the last checkpoint is kept). Press Ctrl-C again to exit at once.\n');
-    if (followed) void service.handle('runs.stop', { runId: followed }).catch(() => undefined);
-  };
+  let stoppedBy: StopSignalName | null = null;
+  let detach = () => {};
   try {
     followed = begin(service);
-    process.on('SIGINT', onSigint);
+    detach = onStopSignals(
+      (signal) => {
+        stoppedBy = signal;
+        clearBar();
+        ctx.err(`\nStopping at the next step boundary on ${signal} (the last checkpoint is kept). Send it again to exit at once.\n`);
+        if (followed) void service.handle('runs.stop', { runId: followed }).catch(() => undefined);
+      },
+      () => ctx.err('\nExiting now; the run resumes from its last checkpoint with `evolab resume`.\n'),
+    );
     if (!json) ctx.err(`Run ${followed} in ${service.store.workspace}\n`);
     const status = await service.waitForRun(followed);
     clearBar();
@@ -79,9 +82,9 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
       if (status === 'stopped') ctx.err(`Continue it with: evolab resume ${followed}\n`);
       if (status === 'failed') ctx.err(`error: ${run.error ?? 'unknown failure'}\n`);
     }
-    return exitCode(status);
+    return exitCode(status, stoppedBy);
   } finally {
-    process.off('SIGINT', onSigint);
+    detach();
     await service.close();
   }
 }
