@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { RunConfig } from '../shared/config';
 import type { EventName, EventPayload } from '../shared/contract';
 import type { Metrics, RunStatus } from '../shared/run';
@@ -23,6 +24,8 @@ export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => v
 export interface RunnerHooks {
   progress(phase: string, done: number, total: number): void;
   stepBoundary(): Promise<void>;
+  /** The session is in a consistent state mid-warm-up: save it, so a kill resumes the warm-up from here. */
+  checkpointWarmup(): void;
 }
 
 /** What the runner needs of a session (structurally the engine's Session). */
@@ -85,6 +88,7 @@ export class Runner {
   private finished: Promise<RunStatus> | null = null;
   private loop: OversightLoop | null = null;
   private archive: ArchiveLoop | null = null;
+  private session: RunnerSession | null = null;
 
   constructor(options: RunnerOptions) {
     this.options = options;
@@ -190,7 +194,8 @@ export class Runner {
       const backend = await (this.options.initBackend ?? defaultBackendInit)(config.backend);
       store.setBackend(this.runId, backend.active);
       this.log('info', `Backend: ${backend.active}${backend.details ? ` (${backend.details})` : ''}`);
-      session = await (this.options.createSession ?? defaultSessionFactory)(config, { progress: this.progress, stepBoundary: this.stepBoundary });
+      session = await (this.options.createSession ?? defaultSessionFactory)(config, { progress: this.progress, stepBoundary: this.stepBoundary, checkpointWarmup: this.checkpointWarmup });
+      this.session = session;
       const archive = config.archive.enabled ? this.createArchive(session) : null;
       this.archive = archive;
       let next = 0;
@@ -223,6 +228,7 @@ export class Runner {
         const within = loop ? (staged ? staged.insert : () => store.oversight.setGenome(this.runId, loop.genome)) : undefined;
         store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories, ...(archive ? { archive: JSON.stringify(archive.getState()) } : {}), within });
         faultPoint('iteration-committed');
+        if (iteration === 0) store.removeWarmupCheckpoint(this.runId);
         store.pruneCheckpoints(this.runId);
         this.progress('checkpoint', 1, 1);
         this.options.emit('run.iteration', { runId: this.runId, iteration, metrics: result.metrics });
@@ -234,6 +240,8 @@ export class Runner {
       this.setStatus('completed', archive ? 'the search budget is spent' : 'all iterations done');
     } catch (error) {
       if (error instanceof StopSignal) {
+        // Stopped inside the warm-up: keep its progress, so resume continues the warm-up instead of redoing it.
+        if (this.iteration === 0 && session && !config.startFrom && this.options.store.lastCheckpoint(this.runId) === null) this.checkpointWarmup();
         this.setStatus('stopped', 'stopped by request; resume continues from the last checkpoint');
       } else {
         const message = error instanceof Error ? error.message : String(error);
@@ -245,6 +253,13 @@ export class Runner {
     }
     return this.state;
   }
+
+  private readonly checkpointWarmup = (): void => {
+    if (!this.session) return;
+    const { store, config } = this.options;
+    writeCheckpoint(store.warmupCheckpointPath(this.runId), { runId: this.runId, iteration: 0, config, state: this.session.getState() });
+    faultPoint('warmup-checkpointed');
+  };
 
   /** Iteration 0: the warm-up, or the agent of the archive node the run branches from. */
   private async begin(session: RunnerSession): Promise<Metrics> {
@@ -288,9 +303,16 @@ export class Runner {
     const { store } = this.options;
     const last = store.lastCheckpoint(this.runId);
     if (!last) {
-      // Killed or stopped before the warm-up finished: start over, dropping nothing but the unfinished work.
+      // Killed or stopped before the warm-up finished: continue it from its own checkpoint, or start it over.
       store.truncateAfter(this.runId, -1);
-      this.log('info', 'No checkpoint yet: starting from the warm-up.');
+      const warm = store.warmupCheckpointPath(this.runId);
+      if (fs.existsSync(warm)) {
+        const state = readCheckpoint<{ warmup?: { step: number } }>(warm).state;
+        session.setState(state as never);
+        this.log('info', `Resuming the warm-up at step ${state.warmup?.step ?? 0} of ${this.options.config.warmup.steps}.`);
+      } else {
+        this.log('info', 'No checkpoint yet: starting from the warm-up.');
+      }
       return 0;
     }
     const checkpoint = readCheckpoint<never>(last.path);

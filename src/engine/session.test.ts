@@ -49,6 +49,32 @@ describe('Session', () => {
     }
   });
 
+  it('a warm-up stopped part-way continues bit-for-bit from its state in a fresh session', async () => {
+    const config = tiny(star, { iterations: 1, warmup: { steps: 9 } });
+    const straight = await run(config);
+    let boundaries = 0;
+    const first = await Session.create(config, {
+      stepBoundary: async () => {
+        // The 5th boundary comes before step 4: steps 0-3 are done.
+        if (++boundaries === 5) throw new Error('stop');
+      },
+    });
+    await expect(first.warmup()).rejects.toThrow('stop');
+    const state = first.getState();
+    first.dispose();
+    expect(state.warmupDone).toBe(false);
+    expect(state.warmup).toMatchObject({ step: 4, trained: 4 });
+    const second = await Session.create(config);
+    second.setState(state);
+    try {
+      const resumed = [replayable(await second.warmup()), replayable((await second.iterate(1)).metrics)];
+      expect(resumed).toEqual(straight);
+      expect(second.getState().warmup).toBeUndefined();
+    } finally {
+      second.dispose();
+    }
+  });
+
   it('continues bit-for-bit from getState() in a fresh session (resume neither repeats nor skips)', async () => {
     const config = tiny(star, { iterations: 2 });
     const straight = await run(config);

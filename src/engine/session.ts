@@ -30,15 +30,29 @@ export interface SessionState {
   warmupDone: boolean;
   /** The agent's genome (recipe, learning rate, memory, tools). Absent in checkpoints written before oversight. */
   genome?: Genome;
+  /** How far an unfinished warm-up got (a warm-up checkpoint); absent once it is done. */
+  warmup?: WarmupProgress;
+}
+
+/** A warm-up in progress: steps done, and what its metrics need (the last losses, the tokens trained). */
+export interface WarmupProgress {
+  step: number;
+  trained: number;
+  losses: number[];
+  tokens: number;
 }
 
 export interface SessionHooks {
   progress?(phase: string, done: number, total: number): void;
   stepBoundary?(): Promise<void>;
+  /** Called every WARMUP_CHECKPOINT_EVERY warm-up steps: the runner saves getState() so a kill resumes from there. */
+  checkpointWarmup?(): void;
 }
 
 /** Mean of the last steps' losses is the warm-up's reported loss (less noisy than the last step alone). */
 const WARMUP_LOSS_WINDOW = 20;
+/** How often a long warm-up is checkpointed (a kill loses at most this many steps; a stop loses none). */
+export const WARMUP_CHECKPOINT_EVERY = 200;
 
 /**
  * One training run in memory: the task, the policy, the frozen reference, the recipe, the curriculum level and
@@ -50,6 +64,7 @@ export class Session {
   private level: number;
   private globalStep = 0;
   private warmupDone = false;
+  private warmupProgress: WarmupProgress = { step: 0, trained: 0, losses: [], tokens: 0 };
   private readonly total: number;
   private genomeValue: Genome;
   private agent: AgentView;
@@ -140,18 +155,24 @@ export class Session {
   async warmup(): Promise<Metrics> {
     const t0 = performance.now();
     const steps = this.config.warmup.steps;
-    const losses: number[] = [];
-    let tokens = 0;
-    for (let step = 0; step < steps; step++) {
+    // A resumed warm-up continues where its checkpoint left it, with the same losses window and token count.
+    const progress = this.warmupProgress;
+    const tokensBefore = progress.tokens;
+    for (let step = progress.step; step < steps; step++) {
       this.progress('warmup', step, steps);
+      if (step > 0 && step % WARMUP_CHECKPOINT_EVERY === 0) this.hooks.checkpointWarmup?.();
       await this.stepBoundary();
       const batch = warmupTrainBatch(this.task, this.rng, this.config.optim.batchSize);
       if (batch.sequences.length === 0) break; // the task has no supervised examples (e.g. regex answers without examples)
       const result = this.policy.trainStep(batch, { learningRate: learningRateAt(this.config.optim, this.globalStep, this.total), gradClip: this.config.optim.gradClip });
-      losses.push(result.loss);
-      tokens += result.tokens;
+      progress.losses = [...progress.losses.slice(1 - WARMUP_LOSS_WINDOW), result.loss];
+      progress.trained++;
+      progress.tokens += result.tokens;
+      progress.step = step + 1;
       this.globalStep++;
     }
+    const { losses } = progress;
+    const tokens = progress.tokens - tokensBefore;
     this.progress('warmup', steps, steps);
     this.reference?.dispose();
     this.reference = this.policy.clone();
@@ -160,13 +181,10 @@ export class Session {
     const t1 = performance.now();
     const metrics = this.evaluate();
     const evalSeconds = (performance.now() - t1) / 1000;
-    if (losses.length > 0) {
-      const tail = losses.slice(-WARMUP_LOSS_WINDOW);
-      metrics['train/loss'] = tail.reduce((a, b) => a + b, 0) / tail.length;
-    }
+    if (losses.length > 0) metrics['train/loss'] = losses.reduce((a, b) => a + b, 0) / losses.length;
     return {
       ...metrics,
-      'train/steps': losses.length,
+      'train/steps': progress.trained,
       'curriculum/level': this.level,
       'time/train_s': trainSeconds,
       'time/eval_s': evalSeconds,
@@ -240,6 +258,7 @@ export class Session {
       globalStep: this.globalStep,
       warmupDone: this.warmupDone,
       genome: structuredClone(this.genomeValue),
+      ...(this.warmupDone ? {} : { warmup: structuredClone(this.warmupProgress) }),
     };
   }
 
@@ -256,6 +275,7 @@ export class Session {
     this.level = state.level;
     this.globalStep = state.globalStep;
     this.warmupDone = state.warmupDone;
+    this.warmupProgress = structuredClone(state.warmup) ?? { step: 0, trained: 0, losses: [], tokens: 0 };
     // The genome first: it decides which recipe the stored recipe state belongs to.
     this.setGenome(state.genome ?? initialGenome(this.config));
     this.recipe.setState(state.recipe);

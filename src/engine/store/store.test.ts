@@ -8,6 +8,7 @@ import { CodedError } from '../../shared/errors';
 import type { TrajectoryRecord } from '../types';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { SCHEMA_VERSION, migrate } from './schema';
+import { insertHeld } from './test-fixtures/oversight-fixture';
 import { Store } from './store';
 
 const config = findPreset('addition-star-smoke')!.config;
@@ -148,6 +149,31 @@ describe('Store', () => {
     expect(fs.existsSync(orphan)).toBe(false);
     expect(fs.existsSync(temp)).toBe(false);
     expect(reopened.lastCheckpoint(a.id)?.iteration).toBe(0);
+    reopened.close();
+  });
+
+  it('removes children no proposal names and every temp file a killed writer left, keeping named children and the warm-up checkpoint', () => {
+    const store = Store.open(dir);
+    const run = store.createRun(config);
+    commit(store, run.id, 0);
+    const named = writeCheckpoint(store.childCheckpointPath(run.id, 1, 'model'), { runId: run.id, iteration: 1, config, state: {} });
+    insertHeld(store, run.id, { iteration: 1, checkpoint: store.relative(named) });
+    // A round killed between its children's checkpoints and its commit, and half-written files of every writer.
+    const orphan = writeCheckpoint(store.childCheckpointPath(run.id, 2, 'model'), { runId: run.id, iteration: 2, config, state: {} });
+    const warm = writeCheckpoint(store.warmupCheckpointPath(run.id), { runId: run.id, iteration: 0, config, state: {} });
+    const temps = [store.childCheckpointPath(run.id, 2, 'tool-1'), store.nodeCheckpointPath(run.id, 'n3'), store.warmupCheckpointPath(run.id)].map((f) => `${f}.tmp`);
+    for (const t of temps) {
+      fs.mkdirSync(path.dirname(t), { recursive: true });
+      fs.writeFileSync(t, 'half');
+    }
+    store.close();
+
+    const reopened = Store.open(dir);
+    expect(fs.existsSync(named)).toBe(true);
+    expect(fs.existsSync(warm)).toBe(true);
+    expect(fs.existsSync(orphan)).toBe(false);
+    for (const t of temps) expect(fs.existsSync(t), t).toBe(false);
+    expect(reopened.recovery.filesRemoved).toBe(4);
     reopened.close();
   });
 

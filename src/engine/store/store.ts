@@ -116,6 +116,16 @@ export class Store {
     return path.join(this.checkpointDir(runId), checkpointFileName(iteration));
   }
 
+  /** A warm-up's own checkpoint while it is unfinished (outside checkpoints/: it is no iteration's). */
+  warmupCheckpointPath(runId: string): string {
+    return path.join(this.runDir(runId), 'warmup.ckpt');
+  }
+
+  /** Iteration 0 is committed: the warm-up's own checkpoint has served its purpose. */
+  removeWarmupCheckpoint(runId: string): void {
+    fs.rmSync(this.warmupCheckpointPath(runId), { force: true });
+  }
+
   /** Where the children a round proposed keep their checkpoints until they are decided (and after: the archive). */
   childCheckpointPath(runId: string, iteration: number, label: string): string {
     return path.join(this.runDir(runId), 'children', `${String(iteration).padStart(6, '0')}-${label}.ckpt`);
@@ -150,7 +160,9 @@ export class Store {
         // Another live process is writing this run's checkpoints right now.
         if (busy.has(runId)) continue;
         const dir = this.checkpointDir(runId);
-        filesRemoved += removeTempFiles(dir);
+        // Temp files of every writer a kill interrupted: checkpoints, the warm-up's, children's and nodes'.
+        for (const d of [dir, this.runDir(runId), path.join(this.runDir(runId), 'children'), path.join(this.runDir(runId), 'nodes')]) filesRemoved += removeTempFiles(d);
+        filesRemoved += this.removeOrphanChildren(runId);
         if (!fs.existsSync(dir)) continue;
         // A checkpoint written but never committed (killed between the rename and the transaction) is not a resume point.
         for (const name of fs.readdirSync(dir)) {
@@ -163,6 +175,26 @@ export class Store {
       }
     }
     return { interrupted: live, filesRemoved };
+  }
+
+  /**
+   * A round's children are checkpointed before the round commits (with their proposals); killed in between, the
+   * files belong to no proposal and the redone round writes them again. Edited children likewise before their edit
+   * is stored. Such files are removed; a child a proposal names is kept.
+   */
+  private removeOrphanChildren(runId: string): number {
+    const dir = path.join(this.runDir(runId), 'children');
+    if (!fs.existsSync(dir)) return 0;
+    const named = new Set((this.db.prepare('SELECT checkpoint FROM proposals WHERE run_id = ? AND checkpoint IS NOT NULL').pluck().all(runId) as string[]).map((p) => this.resolve(p)));
+    let removed = 0;
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (name.endsWith('.ckpt') && !named.has(file)) {
+        fs.rmSync(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   createRun(config: RunConfig, backend: string = config.backend): RunSummary {
