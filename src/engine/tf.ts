@@ -131,7 +131,7 @@ function resolvePackage(pkg: string): string | null {
 export function notInstalledReason(name: 'tensorflow-gpu' | 'tensorflow'): string {
   const pkg = NATIVE_PACKAGE[name];
   return name === 'tensorflow-gpu'
-    ? `package ${pkg} is not installed: its install step could not download libtensorflow (or the platform is not Linux x64); install CUDA 11.8 + cuDNN 8 and run npm install again`
+    ? `package ${pkg} is not installed: its install step could not download libtensorflow (or the platform is not Linux x64); install CUDA 11.2 + cuDNN 8.1 and run npm install again`
     : `package ${pkg} is not installed: its install step could not download libtensorflow; run npm install again with network access to fetch it`;
 }
 
@@ -182,7 +182,7 @@ export function judgeNativeProbe(name: 'tensorflow-gpu' | 'tensorflow', out: Nat
   if (!gpu) {
     return {
       ok: false,
-      reason: `${pkg} loaded but found no CUDA GPU (no GPU:0 device was created); check the NVIDIA driver, CUDA 11.8 and cuDNN 8`,
+      reason: `${pkg} loaded but found no CUDA GPU (no GPU:0 device was created); check the NVIDIA driver, CUDA 11.2 and cuDNN 8.1 (CUDA 12 alone does not load libtensorflow 2.x)`,
     };
   }
   const detail = /name: ([^,]+)/.exec(gpu[0])?.[1] ?? 'GPU:0';
