@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLICY_PRESETS } from '../shared/oversight';
-import type { Metrics } from '../shared/run';
 import { Store } from '../engine/store/store';
 import { finishCli as finish, startCli as start } from './cli-process';
+import { runSnapshot } from './run-snapshot';
 
 const PRESET = 'addition-oversight-smoke';
 // Short: the test is about the kill window, not about what the agent learns.
@@ -30,28 +30,6 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-interface Snapshot {
-  metrics: Metrics[];
-  proposals: Array<{ id: string; iteration: number; kind: string; status: string; flags: string[]; checkpoint: boolean }>;
-  audit: { ok: boolean; entries: number };
-}
-
-export function governedSnapshot(workspace: string, runId: string): Snapshot {
-  const store = Store.open(workspace);
-  try {
-    const metrics = store.iterationNumbers(runId).map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(runId, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
-    const proposals = store.oversight
-      .listProposals({ runId, limit: 1000 })
-      // Ids are the run's id plus a per-run number; the number is what must match.
-      .map((p) => ({ id: p.id.slice(runId.length + 1), iteration: p.iteration, kind: p.kind, status: p.status, flags: p.evidence.flags.map((f) => f.kind), checkpoint: p.checkpoint === null || fs.existsSync(store.absolute(p.checkpoint)) }))
-      .sort((a, b) => a.id.localeCompare(b.id));
-    const verification = store.oversight.verifyAudit(runId);
-    return { metrics, proposals, audit: { ok: verification.ok, entries: verification.entries } };
-  } finally {
-    store.close();
-  }
-}
-
 const runArgs = (ws: string) => ['run', '--preset', PRESET, '--config', configFile, '--policy', policyFile, '--json', '--workspace', ws];
 
 describe('governed run across SIGKILL', () => {
@@ -60,7 +38,7 @@ describe('governed run across SIGKILL', () => {
     const ref = await finish(start(runArgs(wsRef)));
     expect(ref.code, ref.stderr).toBe(0);
     const refRun = JSON.parse(ref.stdout.trim().split('\n').at(-1)!) as { runId: string };
-    const expected = governedSnapshot(wsRef, refRun.runId);
+    const expected = runSnapshot(wsRef, refRun.runId);
     expect(expected.proposals.filter((p) => p.iteration === 1).length).toBeGreaterThan(0);
 
     const ws = path.join(tmp, 'killed');
@@ -79,7 +57,7 @@ describe('governed run across SIGKILL', () => {
 
     const resumed = await finish(start(['resume', run.id, '--json', '--workspace', ws]));
     expect(resumed.code, resumed.stderr).toBe(0);
-    const got = governedSnapshot(ws, run.id);
+    const got = runSnapshot(ws, run.id);
     expect(got.proposals).toEqual(expected.proposals);
     expect(got.metrics).toEqual(expected.metrics);
     expect(got.audit).toEqual(expected.audit);
