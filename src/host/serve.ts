@@ -112,6 +112,8 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   const detach = attachBridge(wss, route, (listener) => engine.onEvent(listener));
   server.on('upgrade', (request, socket, head) => {
+    // Node hands the socket over without its error listener; a client that resets it mid-refusal must not crash us.
+    socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws' || !tokensEqual(url.searchParams.get('token'), token)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n' + UNAUTHORIZED_MESSAGE);
