@@ -207,3 +207,56 @@ describe('serve: the WebSocket bridge', () => {
     }
   });
 });
+
+function wsStatus(url: string, options: { headers?: Record<string, string>; origin?: string } = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, options);
+    socket.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+describe('serve: Host and Origin (DNS rebinding)', () => {
+  const port = () => new URL(base).port;
+
+  it.each(['evil.example:PORT', '127.0.0.1.evil.example:PORT', 'localhost:1', 'localhost', '127.0.0.1:PORT@evil.example'])(
+    'refuses Host %j with 421 before looking at the token',
+    async (host) => {
+      const value = host.replace('PORT', port());
+      for (const p of [`/?token=${handle.token}`, '/api/health']) {
+        const reply = await get(base, p, { Host: value, Authorization: `Bearer ${handle.token}` });
+        expect(reply.status).toBe(421);
+        expect(reply.body).toContain('answers only to its own address');
+        expect(reply.headers['set-cookie']).toBeUndefined();
+      }
+      expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { headers: { Host: value } })).toBe(421);
+    },
+  );
+
+  it.each(['localhost:PORT', '127.0.0.1:PORT', '[::1]:PORT', 'LocalHost:PORT'])('answers Host %s', async (host) => {
+    const value = host.replace('PORT', port());
+    const reply = await get(base, '/api/health', { Host: value, Authorization: `Bearer ${handle.token}` });
+    expect(reply.status).toBe(200);
+    expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { headers: { Host: value } })).toBe(101);
+  });
+
+  it.each(['http://evil.example', 'http://localhost:1', 'null', `https://127.0.0.1:PORT`, 'http://127.0.0.1:PORT/x'])(
+    'refuses a WebSocket opened by a page of origin %s with 403',
+    async (origin) => {
+      expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: origin.replace('PORT', port()) })).toBe(403);
+    },
+  );
+
+  it('accepts a WebSocket from its own page under either loopback name, and from clients that send no Origin', async () => {
+    expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: `http://127.0.0.1:${port()}` })).toBe(101);
+    expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: `http://localhost:${port()}` })).toBe(101);
+    expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`)).toBe(101);
+  });
+});

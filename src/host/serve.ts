@@ -7,6 +7,7 @@ import { CodedError } from '../shared/errors';
 import { EngineHost, packageRoot, type EngineSpawner } from './engine-host';
 import { UNAUTHORIZED_MESSAGE, authenticate, createToken, sessionCookie, tokensEqual } from './serve-auth';
 import { attachBridge, encodeFrame } from './serve-bridge';
+import { foreignOriginMessage, isAllowedHost, isAllowedOrigin, misdirectedMessage, type HostRules } from './serve-origin';
 import { createRouter, toErrorShape } from './serve-router';
 import { baseHeaders, contentSecurityPolicy, rendererMissingMessage, serveStatic } from './serve-static';
 
@@ -57,7 +58,14 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     });
   });
 
+  const hostRules = (): HostRules => ({ bindHost, port });
+
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!isAllowedHost(request.headers.host, hostRules())) {
+      response.writeHead(421, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end(misdirectedMessage(request.headers.host, hostRules()));
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     const via = authenticate(request, url, token, port, !isApi);
@@ -114,10 +122,15 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   server.on('upgrade', (request, socket, head) => {
     // Node hands the socket over without its error listener; a client that resets it mid-refusal must not crash us.
     socket.on('error', () => socket.destroy());
+    const refuse = (status: string, message: string): void => {
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${message}`);
+    };
+    if (!isAllowedHost(request.headers.host, hostRules())) return refuse('421 Misdirected Request', misdirectedMessage(request.headers.host, hostRules()));
+    const origin = request.headers.origin;
+    if (!isAllowedOrigin(origin, hostRules())) return refuse('403 Forbidden', foreignOriginMessage(origin ?? ''));
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws' || !tokensEqual(url.searchParams.get('token'), token)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n' + UNAUTHORIZED_MESSAGE);
-      return;
+      return refuse('401 Unauthorized', UNAUTHORIZED_MESSAGE);
     }
     wss.handleUpgrade(request, socket, head, (client) => {
       wss.emit('connection', client, request);
