@@ -260,3 +260,45 @@ describe('serve: Host and Origin (DNS rebinding)', () => {
     expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`)).toBe(101);
   });
 });
+
+describe('serve: the API', () => {
+  const auth = () => ({ Authorization: `Bearer ${handle.token}` });
+
+  it.each(['bearer', 'BEARER', 'BeArEr'])('accepts the token under the scheme name %s', async (scheme) => {
+    const reply = await get(base, '/api/health', { Authorization: `${scheme} ${handle.token}` });
+    expect(reply.status).toBe(200);
+  });
+
+  it.each(['/api/runs.%E0%A4%A', '/api/runs%', '/api/%zz'])('answers a malformed percent-escape in %s with 400 naming the request name', async (p) => {
+    const reply = await get(base, p, auth(), 'POST', '{}');
+    expect(reply.status).toBe(400);
+    const body = JSON.parse(reply.body) as { ok: boolean; error: { code: string; issues: { path: string }[] } };
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.issues.map((i) => i.path)).toEqual(['name']);
+  });
+
+  it.each(['http://[/', 'http://127.0.0.1:1/api/health'])('answers the target %s (not a path) with 400, not 500', async (p) => {
+    expect((await get(base, p, auth())).status).toBe(400);
+  });
+
+  it('answers an unknown run with 404 and its coded error', async () => {
+    const reply = await get(base, '/api/runs.get', { ...auth(), 'Content-Type': 'application/json' }, 'POST', JSON.stringify({ runId: 'missing' }));
+    expect(reply.status).toBe(404);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'unknown_run' } });
+  });
+
+  it('answers an invalid input with 400', async () => {
+    const reply = await get(base, '/api/runs.get', auth(), 'POST', JSON.stringify({ runId: 5 }));
+    expect(reply.status).toBe(400);
+  });
+
+  it('answers a body over 1 MiB with 413, whether it says its length or not', async () => {
+    const big = JSON.stringify({ runId: 'x'.repeat(1 << 20) });
+    const declared = await get(base, '/api/runs.get', auth(), 'POST', big);
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const chunked = await get(base, '/api/runs.get', { ...auth(), 'Transfer-Encoding': 'chunked' }, 'POST', big);
+    expect(chunked.status).toBe(413);
+    expect((await get(base, '/api/health', auth())).status).toBe(200);
+  });
+});
