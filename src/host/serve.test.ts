@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -300,5 +300,43 @@ describe('serve: the API', () => {
     const chunked = await get(base, '/api/runs.get', { ...auth(), 'Transfer-Encoding': 'chunked' }, 'POST', big);
     expect(chunked.status).toBe(413);
     expect((await get(base, '/api/health', auth())).status).toBe(200);
+  });
+});
+
+describe('serve: task files', () => {
+  const jsonl = (file: string) => JSON.stringify({ config: { task: { kind: 'jsonl', path: file } } });
+  const auth = () => ({ Authorization: `Bearer ${handle.token}` });
+
+  it('refuses a runs.start whose task file lies outside the workspace, over HTTP and the WebSocket, before the engine sees it', async () => {
+    const reply = await get(base, '/api/runs.start', auth(), 'POST', jsonl(path.join(dir, 'secret.txt')));
+    expect(reply.status).toBe(403);
+    const body = JSON.parse(reply.body) as { error: { code: string; message: string; issues: { path: string }[] } };
+    expect(body.error.code).toBe('path_not_allowed');
+    expect(body.error.issues.map((i) => i.path)).toEqual(['task.path']);
+    expect(body.error.message).toContain('--allow-path');
+    const client = await Client.open(`${wsBase}/ws?token=${handle.token}`);
+    try {
+      const viaWs = await client.request(21, 'runs.start', JSON.parse(jsonl(path.join(dir, 'ws', '..', 'secret.txt'))));
+      expect(viaWs).toMatchObject({ ok: false, error: { code: 'path_not_allowed' } });
+    } finally {
+      client.socket.close();
+    }
+  });
+
+  it('forwards a task file inside the workspace as its real path', async () => {
+    const reply = await get(base, '/api/runs.start', auth(), 'POST', jsonl(path.join(dir, 'ws', 'tasks', 'p.jsonl')));
+    expect(reply.status).toBe(200);
+    const forwarded = (JSON.parse(reply.body) as { output: { forwarded: { config: { task: { path: string } } } } }).output.forwarded;
+    expect(forwarded.config.task.path).toBe(path.join(realpathSync(dir), 'ws', 'tasks', 'p.jsonl'));
+  });
+
+  it('lets a file given with --allow-path through', async () => {
+    const other = await serve({ workspace: path.join(dir, 'ws3'), rendererDir: path.join(dir, 'renderer'), allowPaths: [path.join(dir, 'secret.txt')], spawn, log: () => undefined });
+    try {
+      const reply = await get(other.url, '/api/runs.start', { Authorization: `Bearer ${other.token}` }, 'POST', jsonl(path.join(dir, 'secret.txt')));
+      expect(reply.status).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 });

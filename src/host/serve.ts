@@ -9,6 +9,7 @@ import { UNAUTHORIZED_MESSAGE, authenticate, createToken, sessionCookie, tokensE
 import { attachBridge, encodeFrame } from './serve-bridge';
 import { foreignOriginMessage, isAllowedHost, isAllowedOrigin, misdirectedMessage, type HostRules } from './serve-origin';
 import { createRouter, toErrorShape } from './serve-router';
+import { createTaskPathPolicy } from './task-paths';
 import { baseHeaders, contentSecurityPolicy, rendererMissingMessage, serveStatic } from './serve-static';
 
 export interface ServeOptions {
@@ -19,6 +20,8 @@ export interface ServeOptions {
   rendererDir?: string;
   /** How the engine is started; default: fork src/engine/main.ts with the running Node. */
   spawn?: EngineSpawner;
+  /** Task files or folders outside the workspace that runs started here may read (`--allow-path`). */
+  allowPaths?: string[];
   /** Called with each engine lifecycle line (crash reasons); default: stderr. */
   log?: (line: string) => void;
 }
@@ -48,7 +51,12 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     restartOnCrash: true,
   });
   engine.onCrash((exit) => log(`evolab: the engine crashed (${exit.reason}); starting a fresh one. Runs it held are interrupted and resume when asked.`));
-  const route = createRouter(engine, { defaultBackend: options.backend });
+  const taskPaths = createTaskPathPolicy({
+    workspace: options.workspace,
+    allowed: options.allowPaths,
+    howToAllow: (file) => `start \`evolab serve\` with --allow-path ${file}`,
+  });
+  const route = createRouter(engine, { defaultBackend: options.backend, taskPaths });
 
   let port = 0;
   const server = createServer((request, response) => {
@@ -224,6 +232,8 @@ export function httpStatus(code: ErrorCode): number {
       return 400;
     case 'unauthorized':
       return 401;
+    case 'path_not_allowed':
+      return 403;
     case 'unknown_run':
     case 'unknown_proposal':
     case 'unknown_preset':
