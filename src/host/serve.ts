@@ -9,8 +9,8 @@ import { UNAUTHORIZED_MESSAGE, authenticate, createToken, sessionCookie, tokensE
 import { attachBridge, encodeFrame } from './serve-bridge';
 import { foreignOriginMessage, isAllowedHost, isAllowedOrigin, misdirectedMessage, type HostRules } from './serve-origin';
 import { createRouter, toErrorShape } from './serve-router';
-import { createTaskPathPolicy } from './task-paths';
 import { baseHeaders, contentSecurityPolicy, rendererMissingMessage, serveStatic } from './serve-static';
+import { createTaskPathPolicy } from './task-paths';
 
 export interface ServeOptions {
   port?: number;
