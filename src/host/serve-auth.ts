@@ -47,8 +47,9 @@ export function authenticate(
   allowCookie: boolean,
 ): AuthVia | null {
   if (tokensEqual(url.searchParams.get('token'), token)) return 'query';
-  const authorization = request.headers.authorization;
-  if (authorization?.startsWith('Bearer ') && tokensEqual(authorization.slice(7).trim(), token)) return 'header';
+  // RFC 9110: the scheme name is case-insensitive.
+  const bearer = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '');
+  if (bearer && tokensEqual(bearer[1], token)) return 'header';
   if (allowCookie && tokensEqual(readCookie(request.headers.cookie, cookieName(port)), token)) return 'cookie';
   return null;
 }

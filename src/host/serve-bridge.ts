@@ -62,6 +62,9 @@ function errorFrame(id: number, error: CodedError): Frame {
   return { type: 'response', id, ok: false, error: error.toJSON() };
 }
 
+/** How long a client whose frame was malformed may take to answer the server's close frame. */
+const CLOSE_GRACE_MS = 2000;
+
 /** Wires every client to the router, and broadcasts every engine event (engine.status included) to all of them. */
 export function attachBridge(
   server: WebSocketServer,
@@ -69,6 +72,12 @@ export function attachBridge(
   onEvent: (listener: (name: string, payload: unknown) => void) => () => void,
 ): () => void {
   server.on('connection', (socket) => {
+    // A malformed frame (unmasked, oversized, bad opcode, RSV bits, bad UTF-8) makes ws send the close code RFC 6455
+    // asks for (1002, 1007, 1009) and then emit 'error'; unhandled, that event would end the whole host. This
+    // client alone is dropped: it gets a moment to answer the close, then its connection goes.
+    socket.on('error', () => {
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    });
     socket.on('message', (data, isBinary) => {
       const raw = isBinary ? '' : data.toString();
       void answerMessage(raw, route).then((frame) => {

@@ -1,5 +1,6 @@
 import { requests, type RequestName } from '../shared/contract';
 import { CodedError, parseOrThrow, type CodedErrorShape } from '../shared/errors';
+import type { TaskPathPolicy } from './task-paths';
 
 /** What a router needs of the engine; EngineHost provides it. */
 export interface RoutedEngine {
@@ -32,6 +33,8 @@ export interface RouterOptions {
   defaultBackend?: string;
   /** Kill grace in milliseconds. */
   killGraceMs?: number;
+  /** Confines the task file of `runs.start` (a client of the host must not name any file on disk). */
+  taskPaths?: TaskPathPolicy;
 }
 
 /**
@@ -56,6 +59,7 @@ export function createRouter(engine: RoutedEngine, options: RouterOptions = {}) 
       return killing;
     }
     let forwarded = request.input;
+    if (request.name === 'runs.start' && options.taskPaths) forwarded = options.taskPaths.confine(forwarded);
     if (request.name === 'runs.start' && options.defaultBackend && isRecord(forwarded) && forwarded.backend === undefined) {
       forwarded = { ...forwarded, backend: options.defaultBackend };
     }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -204,6 +204,139 @@ describe('serve: the WebSocket bridge', () => {
       expect(await client.request(12, 'runs.list', {})).toMatchObject({ ok: true });
     } finally {
       client.socket.close();
+    }
+  });
+});
+
+function wsStatus(url: string, options: { headers?: Record<string, string>; origin?: string } = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, options);
+    socket.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+describe('serve: Host and Origin (DNS rebinding)', () => {
+  const port = () => new URL(base).port;
+
+  it.each(['evil.example:PORT', '127.0.0.1.evil.example:PORT', 'localhost:1', 'localhost', '127.0.0.1:PORT@evil.example'])(
+    'refuses Host %j with 421 before looking at the token',
+    async (host) => {
+      const value = host.replace('PORT', port());
+      for (const p of [`/?token=${handle.token}`, '/api/health']) {
+        const reply = await get(base, p, { Host: value, Authorization: `Bearer ${handle.token}` });
+        expect(reply.status).toBe(421);
+        expect(reply.body).toContain('answers only to its own address');
+        expect(reply.headers['set-cookie']).toBeUndefined();
+      }
+      expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { headers: { Host: value } })).toBe(421);
+    },
+  );
+
+  it.each(['localhost:PORT', '127.0.0.1:PORT', '[::1]:PORT', 'LocalHost:PORT'])('answers Host %s', async (host) => {
+    const value = host.replace('PORT', port());
+    const reply = await get(base, '/api/health', { Host: value, Authorization: `Bearer ${handle.token}` });
+    expect(reply.status).toBe(200);
+    expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { headers: { Host: value } })).toBe(101);
+  });
+
+  it.each(['http://evil.example', 'http://localhost:1', 'null', `https://127.0.0.1:PORT`, 'http://127.0.0.1:PORT/x'])(
+    'refuses a WebSocket opened by a page of origin %s with 403',
+    async (origin) => {
+      expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: origin.replace('PORT', port()) })).toBe(403);
+    },
+  );
+
+  it('accepts a WebSocket from its own page under either loopback name, and from clients that send no Origin', async () => {
+    expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: `http://127.0.0.1:${port()}` })).toBe(101);
+    expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: `http://localhost:${port()}` })).toBe(101);
+    expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`)).toBe(101);
+  });
+});
+
+describe('serve: the API', () => {
+  const auth = () => ({ Authorization: `Bearer ${handle.token}` });
+
+  it.each(['bearer', 'BEARER', 'BeArEr'])('accepts the token under the scheme name %s', async (scheme) => {
+    const reply = await get(base, '/api/health', { Authorization: `${scheme} ${handle.token}` });
+    expect(reply.status).toBe(200);
+  });
+
+  it.each(['/api/runs.%E0%A4%A', '/api/runs%', '/api/%zz'])('answers a malformed percent-escape in %s with 400 naming the request name', async (p) => {
+    const reply = await get(base, p, auth(), 'POST', '{}');
+    expect(reply.status).toBe(400);
+    const body = JSON.parse(reply.body) as { ok: boolean; error: { code: string; issues: { path: string }[] } };
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.issues.map((i) => i.path)).toEqual(['name']);
+  });
+
+  it.each(['http://[/', 'http://127.0.0.1:1/api/health'])('answers the target %s (not a path) with 400, not 500', async (p) => {
+    expect((await get(base, p, auth())).status).toBe(400);
+  });
+
+  it('answers an unknown run with 404 and its coded error', async () => {
+    const reply = await get(base, '/api/runs.get', { ...auth(), 'Content-Type': 'application/json' }, 'POST', JSON.stringify({ runId: 'missing' }));
+    expect(reply.status).toBe(404);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'unknown_run' } });
+  });
+
+  it('answers an invalid input with 400', async () => {
+    const reply = await get(base, '/api/runs.get', auth(), 'POST', JSON.stringify({ runId: 5 }));
+    expect(reply.status).toBe(400);
+  });
+
+  it('answers a body over 1 MiB with 413, whether it says its length or not', async () => {
+    const big = JSON.stringify({ runId: 'x'.repeat(1 << 20) });
+    const declared = await get(base, '/api/runs.get', auth(), 'POST', big);
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const chunked = await get(base, '/api/runs.get', { ...auth(), 'Transfer-Encoding': 'chunked' }, 'POST', big);
+    expect(chunked.status).toBe(413);
+    expect((await get(base, '/api/health', auth())).status).toBe(200);
+  });
+});
+
+describe('serve: task files', () => {
+  const jsonl = (file: string) => JSON.stringify({ config: { task: { kind: 'jsonl', path: file } } });
+  const auth = () => ({ Authorization: `Bearer ${handle.token}` });
+
+  it('refuses a runs.start whose task file lies outside the workspace, over HTTP and the WebSocket, before the engine sees it', async () => {
+    const reply = await get(base, '/api/runs.start', auth(), 'POST', jsonl(path.join(dir, 'secret.txt')));
+    expect(reply.status).toBe(403);
+    const body = JSON.parse(reply.body) as { error: { code: string; message: string; issues: { path: string }[] } };
+    expect(body.error.code).toBe('path_not_allowed');
+    expect(body.error.issues.map((i) => i.path)).toEqual(['task.path']);
+    expect(body.error.message).toContain('--allow-path');
+    const client = await Client.open(`${wsBase}/ws?token=${handle.token}`);
+    try {
+      const viaWs = await client.request(21, 'runs.start', JSON.parse(jsonl(path.join(dir, 'ws', '..', 'secret.txt'))));
+      expect(viaWs).toMatchObject({ ok: false, error: { code: 'path_not_allowed' } });
+    } finally {
+      client.socket.close();
+    }
+  });
+
+  it('forwards a task file inside the workspace as its real path', async () => {
+    const reply = await get(base, '/api/runs.start', auth(), 'POST', jsonl(path.join(dir, 'ws', 'tasks', 'p.jsonl')));
+    expect(reply.status).toBe(200);
+    const forwarded = (JSON.parse(reply.body) as { output: { forwarded: { config: { task: { path: string } } } } }).output.forwarded;
+    expect(forwarded.config.task.path).toBe(path.join(realpathSync(dir), 'ws', 'tasks', 'p.jsonl'));
+  });
+
+  it('lets a file given with --allow-path through', async () => {
+    const other = await serve({ workspace: path.join(dir, 'ws3'), rendererDir: path.join(dir, 'renderer'), allowPaths: [path.join(dir, 'secret.txt')], spawn, log: () => undefined });
+    try {
+      const reply = await get(other.url, '/api/runs.start', { Authorization: `Bearer ${other.token}` }, 'POST', jsonl(path.join(dir, 'secret.txt')));
+      expect(reply.status).toBe(200);
+    } finally {
+      await other.close();
     }
   });
 });

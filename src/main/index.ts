@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannelMain, app, dialog, ipcMain, session } from 'electron';
-import { createRouter } from '../host/serve-router';
 import { EVENT_CHANNEL } from '../preload/channels';
 import { createElectronEngine } from './engine';
-import { createRequestHandler, handOffPort, registerRequestHandler } from './ipc';
+import { createAppRouter, createRequestHandler, handOffPort, registerRequestHandler } from './ipc';
 import { createOffSwitchActions, installMenu } from './menu';
 import { createSettings } from './settings';
 import { createMainWindow, hardenSession, rendererLocation } from './window';
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
   hardenSession(session.defaultSession, Boolean(renderer.devUrl));
 
   const engine = createElectronEngine({ workspace, backend: backend === 'auto' ? undefined : backend });
-  const route = createRouter(engine.host, { defaultBackend: backend === 'auto' ? undefined : backend });
+  const { route } = createAppRouter(engine.host, { workspace, defaultBackend: backend === 'auto' ? undefined : backend });
   registerRequestHandler(ipcMain, createRequestHandler(route, renderer));
 
   const window = createMainWindow(settings, preloadPath);

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 // Main-process modules must not need a real Electron to be tested.
 vi.mock('electron', () => ({ default: {} }));
 
-const { createRequestHandler: createHandler, handOffPort, isTrustedUrl, registerRequestHandler } = await import('./ipc');
+const { createAppRouter, createRequestHandler: createHandler, handOffPort, isTrustedUrl, registerRequestHandler } = await import('./ipc');
 const { createRouter } = await import('../host/serve-router');
 
 type Engine = ReturnType<typeof fakeEngine>;
@@ -76,6 +76,19 @@ describe('the request router', () => {
     expect(started).toMatchObject({ ok: true, output: { input: { preset: 'addition-star', backend: 'wasm' } } });
     engine.call.mockRejectedValueOnce(new Error('disk full'));
     expect(await handle(from(ourUrl), 'runs.list', {})).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+
+  it('refuses a task file outside the workspace without reaching the engine, and forwards one inside', async () => {
+    const engine = fakeEngine();
+    const workspace = path.resolve('/opt/evolab-ws');
+    const handle = createHandler(createAppRouter(engine, { workspace }).route, renderer);
+    const outside = await handle(from(ourUrl), 'runs.start', { config: { task: { kind: 'jsonl', path: '/etc/passwd' } } });
+    expect(outside).toMatchObject({ ok: false, error: { code: 'path_not_allowed', issues: [{ path: 'task.path' }] } });
+    const climbing = await handle(from(ourUrl), 'runs.start', { config: { task: { kind: 'jsonl', path: path.join(workspace, '..', 'x.jsonl') } } });
+    expect(climbing).toMatchObject({ ok: false, error: { code: 'path_not_allowed' } });
+    expect(engine.call).not.toHaveBeenCalled();
+    const inside = await handle(from(ourUrl), 'runs.start', { config: { task: { kind: 'jsonl', path: path.join(workspace, 'p.jsonl') } } });
+    expect(inside).toMatchObject({ ok: true, output: { input: { config: { task: { path: path.join(workspace, 'p.jsonl') } } } } });
   });
 
   it('handles engine.kill itself: kills, starts a fresh engine, never forwards it', async () => {

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IpcMain, IpcMainInvokeEvent, MessageChannelMain, MessagePortMain } from 'electron';
 import { CodedError, type CodedErrorShape } from '../shared/errors';
-import { toErrorShape } from '../host/serve-router';
+import { createRouter, toErrorShape, type RoutedEngine } from '../host/serve-router';
+import { createTaskPathPolicy, type TaskPathPolicy } from '../host/task-paths';
 import { ENGINE_PORT_MESSAGE } from '../shared/contract';
 import { PORT_CHANNEL, REQUEST_CHANNEL } from '../preload/channels';
 
@@ -30,6 +31,19 @@ export function isTrustedUrl(url: string | undefined, renderer: RendererLocation
   parsed.hash = '';
   parsed.search = '';
   return path.resolve(fileURLToPath(parsed)) === path.resolve(renderer.indexFile);
+}
+
+/**
+ * The app's router: contract validation and engine.kill as under `evolab serve`, and task files confined to the
+ * workspace, since whatever runs in the renderer must not have the engine read any file on disk. The app has no
+ * file picker yet; a path the person picks there would go to `taskPaths.allow`.
+ */
+export function createAppRouter(engine: RoutedEngine, options: { workspace: string; defaultBackend?: string }): {
+  route: ReturnType<typeof createRouter>;
+  taskPaths: TaskPathPolicy;
+} {
+  const taskPaths = createTaskPathPolicy({ workspace: options.workspace });
+  return { route: createRouter(engine, { defaultBackend: options.defaultBackend, taskPaths }), taskPaths };
 }
 
 type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;

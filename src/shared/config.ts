@@ -26,7 +26,7 @@ export const ArithmeticTaskConfig = z
 export const JsonlTaskConfig = z
   .object({
     kind: z.literal('jsonl').describe('Your own problem set: one {"prompt", "answer"} object per line.'),
-    path: z.string().min(1).describe('Path of the .jsonl file (relative to the working directory).'),
+    path: z.string().min(1).describe('Path of the .jsonl file (relative to the working directory). A run started from the app or `evolab serve` may read only files inside the workspace or allowed with `evolab serve --allow-path`.'),
     verifier: z.enum(['exact', 'numeric', 'regex']).default('exact').describe('exact: trimmed string equality; numeric: |x - answer| <= tolerance; regex: the answer is a regular expression the output must match in full.'),
     tolerance: z.number().min(0).default(1e-6).describe('Absolute tolerance of the numeric verifier.'),
     heldoutFraction: z.number().gt(0).lt(1).default(0.2).describe('Fraction of lines held out for evaluation (chosen by a fixed hash, not the run seed).'),

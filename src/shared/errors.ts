@@ -13,6 +13,7 @@ export const ErrorCode = z.enum([
   'unauthorized',
   'unknown_proposal',
   'already_decided',
+  'path_not_allowed',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
