@@ -226,7 +226,7 @@ function wsStatus(url: string, options: { headers?: Record<string, string>; orig
 describe('serve: Host and Origin (DNS rebinding)', () => {
   const port = () => new URL(base).port;
 
-  it.each(['evil.example:PORT', '127.0.0.1.evil.example:PORT', 'localhost:1', 'localhost', '127.0.0.1:PORT@evil.example'])(
+  it.each(['evil.example:PORT', '127.0.0.1.evil.example:PORT', 'evil.example', 'localhost.evil.example:PORT', '127.0.0.1:PORT@evil.example'])(
     'refuses Host %j with 421 before looking at the token',
     async (host) => {
       const value = host.replace('PORT', port());
@@ -240,14 +240,15 @@ describe('serve: Host and Origin (DNS rebinding)', () => {
     },
   );
 
-  it.each(['localhost:PORT', '127.0.0.1:PORT', '[::1]:PORT', 'LocalHost:PORT'])('answers Host %s', async (host) => {
+  // Any port: an SSH tunnel reaches the server as localhost:<the forwarded port>.
+  it.each(['localhost:PORT', '127.0.0.1:PORT', '[::1]:PORT', 'LocalHost:PORT', 'localhost:9000', 'localhost'])('answers Host %s', async (host) => {
     const value = host.replace('PORT', port());
     const reply = await get(base, '/api/health', { Host: value, Authorization: `Bearer ${handle.token}` });
     expect(reply.status).toBe(200);
     expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { headers: { Host: value } })).toBe(101);
   });
 
-  it.each(['http://evil.example', 'http://localhost:1', 'null', `https://127.0.0.1:PORT`, 'http://127.0.0.1:PORT/x'])(
+  it.each(['http://evil.example', 'http://localhost.evil.example:PORT', 'null', `https://127.0.0.1:PORT`, 'http://127.0.0.1:PORT/x'])(
     'refuses a WebSocket opened by a page of origin %s with 403',
     async (origin) => {
       expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: origin.replace('PORT', port()) })).toBe(403);
@@ -257,6 +258,8 @@ describe('serve: Host and Origin (DNS rebinding)', () => {
   it('accepts a WebSocket from its own page under either loopback name, and from clients that send no Origin', async () => {
     expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: `http://127.0.0.1:${port()}` })).toBe(101);
     expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: `http://localhost:${port()}` })).toBe(101);
+    // The page as an SSH tunnel serves it, on the forwarded port.
+    expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`, { origin: 'http://localhost:9000' })).toBe(101);
     expect(await wsStatus(`${wsBase}/ws?token=${handle.token}`)).toBe(101);
   });
 });
