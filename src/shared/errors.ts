@@ -8,6 +8,7 @@ export const ErrorCode = z.enum([
   'unknown_preset',
   'unknown_run',
   'workspace_unwritable',
+  'output_unwritable',
   'run_busy',
   'engine_crashed',
   'engine_unavailable',

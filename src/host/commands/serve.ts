@@ -2,6 +2,7 @@ import { type Command, intOption, stringOption, workspaceHelp, workspaceOption }
 
 export const serveCommand: Command = {
   name: 'serve',
+  positionals: 0,
   summary: 'serve the app over HTTP + WebSocket for a browser (headless machines)',
   usage: 'evolab serve [--port P] [--host H] [--backend B]',
   help: ['  --port P          port (default: a free one)', '  --host H          interface to bind (default 127.0.0.1)', '  --backend B       compute backend of runs started there', workspaceHelp],
