@@ -91,4 +91,17 @@ describe('evolab exit codes and messages', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(fs.existsSync(path.join(tmp, 'deep', 'er', 'run.json'))).toBe(true);
   });
+
+  it('refuses bad data before a run exists: printed once, exit 2, nothing in `evolab runs`', async () => {
+    const data = path.join(tmp, 'empty-answers.jsonl');
+    fs.writeFileSync(data, Array.from({ length: 50 }, (_, i) => JSON.stringify({ prompt: `q${i}?`, answer: '' })).join('\n'));
+    const file = path.join(tmp, 'jsonl-run.json');
+    fs.writeFileSync(file, JSON.stringify({ task: { kind: 'jsonl', path: data } }));
+    const r = await cli(['run', '--preset', 'addition-star-smoke', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('"answer" is empty')).toHaveLength(2);
+    expect(r.stderr).toContain('line 1');
+    const runs = await cli(['runs', '--json']);
+    expect((JSON.parse(runs.stdout) as Array<{ id: string }>).map((x) => x.id)).toEqual([runId]);
+  });
 });

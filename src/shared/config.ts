@@ -39,13 +39,16 @@ export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
 
+/** The longest context the schema allows; error messages never advise more. */
+export const MAX_CONTEXT_LENGTH = 1024;
+
 export const PolicyConfig = z
   .object({
     kind: z.literal('transformer').default('transformer').describe('A small decoder-only transformer over the task tokens.'),
     dModel: z.number().int().min(8).max(1024).default(64).describe('Width of the residual stream.'),
     nLayers: z.number().int().min(1).max(24).default(2).describe('Number of transformer blocks.'),
     nHeads: z.number().int().min(1).max(32).default(4).describe('Attention heads per block; must divide dModel.'),
-    contextLength: z.number().int().min(8).max(1024).default(32).describe('Maximum tokens (prompt + answer) the policy sees.'),
+    contextLength: z.number().int().min(8).max(MAX_CONTEXT_LENGTH).default(32).describe('Maximum tokens (prompt + answer) the policy sees.'),
     positions: z.enum(['rope', 'learned']).default('rope').describe('rope: rotary embeddings, attention depends on relative offsets (generalises to longer problems); learned: absolute position embeddings.'),
   })
   .strict()
