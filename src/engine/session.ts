@@ -1,7 +1,6 @@
 import type { RunConfig } from '../shared/config';
 import { initialGenome, type Genome, type MemoryEntry } from '../shared/genome';
 import type { Evidence } from '../shared/oversight';
-import { CodedError } from '../shared/errors';
 import type { Metrics } from '../shared/run';
 import { evaluateHeldout } from './monitors/heldout';
 import { createTransformerPolicy } from './policies/transformer';
