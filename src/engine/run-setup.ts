@@ -1,6 +1,7 @@
 import { RunConfig } from '../shared/config';
 import { CodedError, parseOrThrow } from '../shared/errors';
 import { findPreset, presets } from '../shared/presets';
+import { didYouMean } from '../shared/suggest';
 
 export interface RunRequest {
   /** Start from this preset; fields of `config` override it. */
@@ -30,7 +31,7 @@ export function overlay(base: unknown, override: unknown): unknown {
 export function unknownPreset(id: string): CodedError {
   return new CodedError(
     'unknown_preset',
-    `Unknown preset "${id}". Valid presets: ${presets.map((p) => p.id).join(', ')}.`,
+    `Unknown preset "${id}"${didYouMean(id, presets.map((p) => p.id), (s) => `"${s}"`)}. Valid presets: ${presets.map((p) => p.id).join(', ')}.`,
     [{ path: 'preset', message: `must be one of ${presets.map((p) => JSON.stringify(p.id)).join(', ')}` }],
   );
 }

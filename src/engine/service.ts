@@ -8,6 +8,7 @@ import { archiveGet } from './evolution/requests';
 import { branchSource } from './evolution/branch';
 import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
 import { publicProposal } from './oversight/round';
+import { preflight } from './preflight';
 import { resolveRunConfig } from './run-setup';
 import { Runner, type BackendInit, type Emit, type SessionFactory } from './runner';
 import { Store } from './store/store';
@@ -85,7 +86,7 @@ export class EngineService {
         return { config: parseOrThrow(RunConfig, config, 'invalid_config', 'The run config') } satisfies RequestOutput<'config.validate'>;
       }
       case 'runs.start':
-        return { runId: this.start(input as Parameters<typeof resolveRunConfig>[0]) } satisfies RequestOutput<'runs.start'>;
+        return this.begin(input as Parameters<typeof resolveRunConfig>[0]) satisfies RequestOutput<'runs.start'>;
       case 'runs.list':
         return this.store.listRuns() satisfies RequestOutput<'runs.list'>;
       case 'runs.get':
@@ -173,19 +174,29 @@ export class EngineService {
     return runner;
   }
 
-  /** Starts a run in the background and returns its id. */
-  start(request: Parameters<typeof resolveRunConfig>[0] & { policy?: PolicyPresetName | ApprovalPolicy }): string {
+  /** Starts a run in the background and returns its id; warnings about its data go out as run.log events. */
+  start(request: StartRequest): string {
+    return this.begin(request).runId;
+  }
+
+  /**
+   * Starts a run: every check that can fail without training (config, data, context, memory, branch source)
+   * runs before the run row exists, so a refused start leaves no failed run in the list.
+   */
+  private begin(request: StartRequest): { runId: string; warnings: string[] } {
     const config = resolveRunConfig(request);
     this.assertIdle();
     // A branch names its source node: checked now, so a wrong id is an error here rather than a failed run.
     if (config.startFrom) branchSource(this.store, config.startFrom, config);
+    const { warnings } = preflight(config);
     const run = this.store.createRun(config);
+    for (const message of warnings) this.options.emit('run.log', { runId: run.id, level: 'warn', message });
     // The run's approval policy is set by the person who starts it (or the preset's, when they give none), before
     // the engine sees the run.
     const policy = request.policy ?? (request.preset !== undefined ? findPreset(request.preset)?.policy : null) ?? undefined;
     if (policy !== undefined) this.store.oversight.setPolicy(run.id, resolvePolicy(policy), personActor(undefined));
     this.launch(run.id, config, false);
-    return run.id;
+    return { runId: run.id, warnings };
   }
 
   private control(runId: string, action: (runner: Runner) => RunStatus): RunStatus {
@@ -219,6 +230,8 @@ export class EngineService {
     this.storeInstance = null;
   }
 }
+
+type StartRequest = Parameters<typeof resolveRunConfig>[0] & { policy?: PolicyPresetName | ApprovalPolicy };
 
 function runIdOf(input: unknown): string {
   return (input as { runId: string }).runId;

@@ -1,7 +1,6 @@
 import type { RunConfig } from '../shared/config';
 import { initialGenome, type Genome, type MemoryEntry } from '../shared/genome';
 import type { Evidence } from '../shared/oversight';
-import { CodedError } from '../shared/errors';
 import type { Metrics } from '../shared/run';
 import { evaluateHeldout } from './monitors/heldout';
 import { createTransformerPolicy } from './policies/transformer';
@@ -16,7 +15,9 @@ import { rollout, warmupTrainBatch } from './recipes/rollout';
 import { createRng, fork } from './rng';
 import { learningRateAt, totalSteps } from './session-schedule';
 import { createTask } from './tasks';
-import { memoryInfo } from './tf';
+import { backendReport, memoryInfo } from './tf';
+import { checkMemory, expectedBackend } from './memory-estimate';
+import { checkContext, taskShape } from './preflight';
 import type { AgentView, IterationResult, Policy, PolicyState, Problem, Recipe, RecipeContext, Rng, Task } from './types';
 
 /** Everything needed to continue a run bit-for-bit: stored in every checkpoint. */
@@ -140,10 +141,9 @@ export class Session {
 
   static async create(config: RunConfig, hooks: SessionHooks = {}): Promise<Session> {
     const task = createTask(config.task);
-    if (config.policy.contextLength < task.maxSequenceLength) {
-      const message = `policy.contextLength is ${config.policy.contextLength} but the task's longest problem needs ${task.maxSequenceLength} tokens (prompt + answer + BOS/EOS); set policy.contextLength to at least ${task.maxSequenceLength}`;
-      throw new CodedError('invalid_config', message, [{ path: 'policy.contextLength', message: `must be at least ${task.maxSequenceLength} for this task` }]);
-    }
+    // service.start checked these before the run existed; again here for the backend this process really runs on.
+    checkContext(config, task);
+    checkMemory(config, taskShape(task), backendReport()?.active ?? expectedBackend(config.backend));
     const rng = createRng(config.seed);
     // Weights get their own stream so changing the data pipeline never changes the initial weights.
     const policy = createTransformerPolicy({ ...config.policy, vocabSize: task.tokenizer.vocabSize, eos: task.tokenizer.eos }, fork(rng, 'policy-init'));

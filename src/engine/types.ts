@@ -50,6 +50,8 @@ export interface Task {
   readonly warmupLevels: number[];
   /** Longest prompt + answer + EOS in tokens, so the policy's context can be checked against it. */
   readonly maxSequenceLength: number;
+  /** What is weak about the task's data but not wrong enough to refuse (e.g. a tiny held-out set), said before a run starts. */
+  readonly warnings?: readonly string[];
   /** Supervised examples (with answers) from the warm-up levels. */
   warmupBatch(rng: Rng, n: number): Problem[];
   /** Training prompts at `level` (answers may be present but recipes must only use them through verify()). */

@@ -245,6 +245,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'engine_unavailable':
       return 503;
     case 'workspace_unwritable':
+    case 'output_unwritable':
     case 'internal':
       return 500;
   }

@@ -25,8 +25,8 @@ export const ArithmeticTaskConfig = z
 
 export const JsonlTaskConfig = z
   .object({
-    kind: z.literal('jsonl').describe('Your own problem set: one {"prompt", "answer"} object per line.'),
-    path: z.string().min(1).describe('Path of the .jsonl file (relative to the working directory). A run started from the app or `evolab serve` may read only files inside the workspace or allowed with `evolab serve --allow-path`.'),
+    kind: z.literal('jsonl').describe('Your own problem set, one JSON object per line: {"prompt": "2+2=", "answer": "4"}, with optional "level" (an integer >= 1, the difficulty the curriculum climbs; default 1) and "example" (for the regex verifier: an answer that matches the pattern, which the warm-up trains on). An integer answer is taken as its decimal string. Refused before the run starts, naming the line: empty answers, non-numeric answers under the numeric verifier, one prompt with two answers, NUL characters, too few lines to hold any out.'),
+    path: z.string().min(1).describe('Path of the .jsonl file (relative to the working directory), UTF-8 text. A run started from the app or `evolab serve` may read only files inside the workspace or allowed with `evolab serve --allow-path`.'),
     verifier: z.enum(['exact', 'numeric', 'regex']).default('exact').describe('exact: trimmed string equality; numeric: |x - answer| <= tolerance; regex: the answer is a regular expression the output must match in full.'),
     tolerance: z.number().min(0).default(1e-6).describe('Absolute tolerance of the numeric verifier.'),
     heldoutFraction: z.number().gt(0).lt(1).default(0.2).describe('Fraction of lines held out for evaluation (chosen by a fixed hash, not the run seed).'),
@@ -39,13 +39,16 @@ export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
 
+/** The longest context the schema allows; error messages never advise more. */
+export const MAX_CONTEXT_LENGTH = 1024;
+
 export const PolicyConfig = z
   .object({
     kind: z.literal('transformer').default('transformer').describe('A small decoder-only transformer over the task tokens.'),
     dModel: z.number().int().min(8).max(1024).default(64).describe('Width of the residual stream.'),
     nLayers: z.number().int().min(1).max(24).default(2).describe('Number of transformer blocks.'),
     nHeads: z.number().int().min(1).max(32).default(4).describe('Attention heads per block; must divide dModel.'),
-    contextLength: z.number().int().min(8).max(1024).default(32).describe('Maximum tokens (prompt + answer) the policy sees.'),
+    contextLength: z.number().int().min(8).max(MAX_CONTEXT_LENGTH).default(32).describe('Maximum tokens (prompt + answer) the policy sees.'),
     positions: z.enum(['rope', 'learned']).default('rope').describe('rope: rotary embeddings, attention depends on relative offsets (generalises to longer problems); learned: absolute position embeddings.'),
   })
   .strict()

@@ -36,7 +36,10 @@ export const requests = {
       backend: z.string().optional(),
       policy: z.union([PolicyPresetName, ApprovalPolicy]).optional().describe('The approval policy of the run: a preset name or a whole policy (default: the workspace policy).'),
     }),
-    output: z.object({ runId: z.string() }),
+    output: z.object({
+      runId: z.string(),
+      warnings: z.array(z.string()).optional().describe('What is weak about the data (e.g. a tiny held-out set) but did not stop the run.'),
+    }),
   },
   'runs.list': { input: z.object({}), output: z.array(RunSummary) },
   'runs.get': { input: RunRef, output: RunDetail },

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { TaskConfig } from '../../shared/config';
 import type { Task } from '../types';
 import { createArithmeticTask } from './arithmetic';
@@ -6,8 +7,34 @@ import { createJsonlTask } from './jsonl';
 export { partialCredit } from './reward';
 export { createCharTokenizer } from './tokenizer';
 
+/**
+ * One task checked before a run starts, handed to the session that starts it, so a large file is read once.
+ * Taken once: the entry is cleared when used, and does not match once the file changed.
+ */
+let remembered: { key: string; task: Task } | null = null;
+
+function keyOf(config: TaskConfig): string | null {
+  if (config.kind !== 'jsonl') return null;
+  try {
+    const s = statSync(config.path);
+    return JSON.stringify([config, s.size, s.mtimeMs]);
+  } catch {
+    return null;
+  }
+}
+
+export function rememberTask(config: TaskConfig, task: Task): void {
+  const key = keyOf(config);
+  remembered = key === null ? null : { key, task };
+}
+
 /** Builds the task a run config names. */
 export function createTask(config: TaskConfig): Task {
+  if (remembered !== null) {
+    const hit = remembered.key === keyOf(config) ? remembered.task : null;
+    remembered = null;
+    if (hit) return hit;
+  }
   switch (config.kind) {
     case 'arithmetic':
       return createArithmeticTask(config);

@@ -111,8 +111,11 @@ describe('jsonl task', () => {
     expect(a.heldout(1).length).toBeGreaterThan(0);
   });
 
+  /** Enough lines for a held-out and a training split, whatever the test is about. */
+  const filler = (n = 40) => Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `${i}+1=`, answer: String(i + 1) }));
+
   it('verifies exact, numeric and regex answers', () => {
-    const path = write('v.jsonl', ['{"prompt":"pi=","answer":"3.14"}']);
+    const path = write('v.jsonl', ['{"prompt":"pi=","answer":"3.14","example":"3.14"}', ...filler().map((l) => l.replace(/"answer":"(\d+)"/, '"answer":"$1","example":"$1"'))]);
     const p = { id: 'x', level: 1, prompt: 'pi=', answer: '3.14' };
     expect(createTask(config(path)).verify(p, '3.140').correct).toBe(false);
     expect(createTask(config(path, { verifier: 'numeric', tolerance: 0.01 })).verify(p, '3.141').correct).toBe(true);
@@ -122,8 +125,8 @@ describe('jsonl task', () => {
   });
 
   it('names the line and field of a malformed line, and a missing file', () => {
-    const path = write('bad.jsonl', ['{"prompt":"a","answer":"b"}', '', '{"prompt":"a","answer":7}']);
-    expect(() => createTask(config(path))).toThrow(/line 3: "answer" must be a string/);
+    const path = write('bad.jsonl', ['{"prompt":"a","answer":"b"}', '', '{"prompt":"c","answer":true}']);
+    expect(() => createTask(config(path))).toThrow(/line 3: "answer" must be a string \(or an integer\)/);
     try {
       createTask(config(join(dir, 'missing.jsonl')));
       expect.unreachable();

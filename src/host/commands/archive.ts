@@ -43,6 +43,7 @@ export function archiveLines(view: ArchiveView): string[] {
 
 export const archiveCommand: Command = {
   name: 'archive',
+  positionals: 1,
   summary: 'show an archive run\'s tree of agents: scores, CMP, verdicts, growth and budget',
   usage: 'evolab archive <run-id> [--json]',
   help: ['  --json            the archive (every node with its scores, CMP interval, genome and verdict) as one JSON object', workspaceHelp],

@@ -4,6 +4,14 @@ import type { ParseArgsOptionsConfig } from 'node:util';
 import { CodedError } from '../../shared/errors';
 import { defaultWorkspace } from '../paths';
 
+/**
+ * Exit codes, the same for every command: 0 success; 2 a usage error (unknown command or flag, missing argument,
+ * bad value, bad config: fix the command line or the config and run again); 1 an operation that failed (a run that
+ * failed, a run or proposal that does not exist, a file that cannot be written, a broken audit chain); 130 a run
+ * stopped with Ctrl-C (the shell's convention for SIGINT).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
 export type OptionValues = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
 export interface CommandContext {
@@ -23,6 +31,8 @@ export interface Command {
   /** Lines of help for the options, after the usage line. */
   help: string[];
   options: ParseArgsOptionsConfig;
+  /** The most positional arguments the command takes; more is a usage error (undefined: not checked here). */
+  positionals?: number;
   run(ctx: CommandContext): Promise<number>;
 }
 
@@ -75,17 +85,27 @@ export function readConfigFile(file: string): unknown {
   }
 }
 
-/** Writes a file whole or not at all: temp file, then rename. */
-export function writeFileAtomic(file: string, text: string): void {
+/**
+ * Writes a file whole or not at all: temp file, then rename. A path that cannot be written (no permission, a
+ * read-only or virtual file system, a file where a folder should be) is a coded error naming the flag and the
+ * reason in one line.
+ */
+export function writeFileAtomic(file: string, text: string, flag = '--out'): void {
   const full = path.resolve(file);
-  fs.mkdirSync(path.dirname(full), { recursive: true });
   const temp = `${full}.${process.pid}.tmp`;
   try {
+    fs.mkdirSync(path.dirname(full), { recursive: true });
     fs.writeFileSync(temp, text);
     fs.renameSync(temp, full);
   } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // The temp file was never made (the folder is not writable): nothing to clean up.
+    }
+    const e = error as NodeJS.ErrnoException;
+    const reason = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'ENOTDIR' ? 'a part of the path is a file, not a folder' : e.code === 'EISDIR' ? 'it is a folder' : e.code === 'EROFS' ? 'the file system is read-only' : e.code === 'ENOENT' ? 'no file can be made at that path' : (e.code ?? e.message);
+    throw new CodedError('output_unwritable', `Cannot write ${full} (${flag}): ${reason}. Give a path in a folder you can write to.`, [{ path: flag.replace(/^-+/, ''), message: reason }]);
   }
 }
 

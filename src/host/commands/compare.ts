@@ -4,6 +4,7 @@ import { CodedError } from '../../shared/errors';
 import type { ApprovalPolicy, Proposal } from '../../shared/oversight';
 import { presets } from '../../shared/presets';
 import type { Metrics, PresetInfo, RunStatus } from '../../shared/run';
+import { didYouMean } from '../../shared/suggest';
 import type { Emit } from '../../engine/runner';
 import { EngineService } from '../../engine/service';
 import type { Store } from '../../engine/store/store';
@@ -30,7 +31,7 @@ export function parseStrategies(raw: string | undefined): StrategyName[] {
   for (const name of names) {
     const known = STRATEGIES.find((s) => s === name);
     if (!known) {
-      throw new CodedError('invalid_request', `Unknown strategy "${name}" in --strategies; the strategies are ${STRATEGIES.join(', ')}.`, [{ path: 'strategies', message: `each must be one of ${list}` }]);
+      throw new CodedError('invalid_request', `Unknown strategy "${name}" in --strategies${didYouMean(name, STRATEGIES, (x) => `"${x}"`)}; the strategies are ${STRATEGIES.join(', ')}.`, [{ path: 'strategies', message: `each must be one of ${list}` }]);
     }
     if (out.includes(known)) throw new CodedError('invalid_request', `--strategies names "${name}" twice; name each strategy once.`, [{ path: 'strategies', message: 'each strategy once' }]);
     out.push(known);
@@ -49,7 +50,8 @@ export function archivePreset(id: string | undefined): PresetInfo {
   }
   const preset = presets.find((p) => p.id === id);
   if (!preset) {
-    throw new CodedError('invalid_request', `Unknown preset "${id}" in --preset; the archive presets are ${archivePresetIds()}.`, [{ path: 'preset', message: 'must be an archive preset' }]);
+    const hint = didYouMean(id, presets.filter((p) => p.config.archive.enabled).map((p) => p.id), (s) => `"${s}"`);
+    throw new CodedError('invalid_request', `Unknown preset "${id}" in --preset${hint}; the archive presets are ${archivePresetIds()}.`, [{ path: 'preset', message: 'must be an archive preset' }]);
   }
   if (!preset.config.archive.enabled) {
     throw new CodedError('invalid_request', `--preset ${id} is not an archive preset (its config.archive.enabled is false), so it has no strategies to compare; use one of ${archivePresetIds()}.`, [
@@ -116,6 +118,8 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
     if (barVisible) ctx.err('\r\u001b[K');
     barVisible = false;
   };
+  // Errors the engine has logged already, so a failed run's summary does not repeat them.
+  const logged = new Set<string>();
   const emit: Emit = (name, payload) => {
     const runId = (payload as { runId?: string }).runId;
     if (!current || runId !== current.runId) return;
@@ -142,6 +146,7 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
       if (p.level === 'info') return;
       clearBar();
       ctx.err(`${p.level}: ${p.message}\n`);
+      if (p.level === 'error') logged.add(p.message);
     }
   };
   const service = new EngineService({ workspace: ctx.workspace, emit });
@@ -180,7 +185,9 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
       runs.push(run);
       const best = run.metrics['archive/best_estimate'];
       ctx.err(`[${i + 1}/${n}] ${strategy}: run ${runId} ${status} in ${seconds.toFixed(1)} s; best estimate ${best === undefined ? '-' : best.toFixed(3)}\n`);
-      if (status === 'failed') ctx.err(`error: ${service.store.requireRun(runId).error ?? 'unknown failure'}\n`);
+      const error = service.store.requireRun(runId).error;
+      // The engine logged the failure as it happened; say it again only if it did not.
+      if (status === 'failed' && !logged.has(error ?? '')) ctx.err(`error: ${error ?? 'unknown failure'}\n`);
       if (status === 'stopped') ctx.err(`Continue it with: evolab resume ${runId}${workspaceSuffix(ctx)}\n`);
       first ??= runId;
     }

@@ -22,6 +22,7 @@ export function exportRun(store: Store, runId: string) {
 
 export const exportCommand: Command = {
   name: 'export',
+  positionals: 1,
   summary: 'write a run (config, status, metrics per iteration, trajectory counts) to a JSON file',
   usage: 'evolab export <run-id> --out FILE',
   help: ['  --out FILE        where to write the JSON (written whole or not at all)', workspaceHelp],

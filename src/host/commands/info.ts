@@ -6,6 +6,7 @@ import { type Command, stringOption, table, workspaceHelp, workspaceOption } fro
 
 export const presetsCommand: Command = {
   name: 'presets',
+  positionals: 0,
   summary: 'list the preset recipes',
   usage: 'evolab presets [--json]',
   help: ['  --json            the presets with their full configs, as JSON'],
@@ -23,6 +24,7 @@ export const presetsCommand: Command = {
 
 export const runsCommand: Command = {
   name: 'runs',
+  positionals: 0,
   summary: 'list the runs of the workspace',
   usage: 'evolab runs [--json]',
   help: ['  --json            the run summaries as JSON', workspaceHelp],
@@ -53,6 +55,7 @@ export const runsCommand: Command = {
 
 export const doctorCommand: Command = {
   name: 'doctor',
+  positionals: 0,
   summary: 'say which compute backend is used and why each other was skipped',
   usage: 'evolab doctor [--backend B] [--json]',
   help: ['  --backend B       check this backend instead of auto', '  --json            the backend report as JSON', workspaceHelp],

@@ -71,6 +71,7 @@ const ListStatus = z.union([ProposalStatus, z.enum(['decided', 'all'])]);
 
 export const proposalsCommand: Command = {
   name: 'proposals',
+  positionals: 0,
   summary: 'list the agents\' proposed changes: pending first, with their evidence',
   usage: 'evolab proposals [--run ID] [--status pending|approved|rejected|applied|superseded|decided|all] [--limit N] [--json]',
   help: [
@@ -112,6 +113,7 @@ const DECISION_FIELDS: Record<string, string> = { id: '<id>', decision: 'approve
 
 export const decideCommand: Command = {
   name: 'decide',
+  positionals: 2,
   summary: 'approve or reject a pending proposal (a running engine applies it at its next check)',
   usage: 'evolab decide <id> approve|reject [--reason TEXT] [--as NAME]',
   help: [
@@ -154,6 +156,7 @@ export const decideCommand: Command = {
 
 export const auditCommand: Command = {
   name: 'audit',
+  positionals: 1,
   summary: 'show or export a run\'s audit log and check that it is intact',
   usage: 'evolab audit <run-id> [--json | --md] [--out FILE]',
   help: [
@@ -213,6 +216,7 @@ function policyLines(policy: ApprovalPolicy): string[] {
 
 export const policyCommand: Command = {
   name: 'policy',
+  positionals: 1,
   summary: 'show or set the approval policy (the workspace default for new runs, or one run\'s)',
   usage: 'evolab policy [--run ID] [default|auto|ask|archive|FILE] [--json]',
   help: [

@@ -31,6 +31,8 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
     barVisible = false;
   };
   let followed: string | null = null;
+  // Errors the engine has logged already; a failed run's final line does not repeat them.
+  const logged = new Set<string>();
   const emit: Emit = (name, payload) => {
     if (name === 'run.iteration') {
       const p = payload as { runId: string; iteration: number; metrics: Metrics };
@@ -49,10 +51,11 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
       ctx.err(progressBar(`iteration ${p.iteration} ${p.phase.padEnd(10)}`, p.done, p.total));
       barVisible = true;
     } else if (name === 'run.log') {
-      const p = payload as { level: string; message: string };
+      const p = payload as { runId?: string; level: string; message: string };
       if (p.level !== 'info' || !json) {
         clearBar();
         ctx.err(`${p.level}: ${p.message}\n`);
+        if (p.level === 'error' && (p.runId === undefined || p.runId === followed)) logged.add(p.message);
       }
     }
   };
@@ -80,7 +83,7 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
       const best = run.bestScore === null ? '-' : run.bestScore.toFixed(3);
       ctx.err(`Run ${followed} ${status} after iteration ${run.iterationsDone} of ${run.iterationsTotal}; best held-out accuracy on the hardest level: ${best}.\n`);
       if (status === 'stopped') ctx.err(`Continue it with: evolab resume ${followed}\n`);
-      if (status === 'failed') ctx.err(`error: ${run.error ?? 'unknown failure'}\n`);
+      if (status === 'failed' && !logged.has(run.error ?? '')) ctx.err(`error: ${run.error ?? 'unknown failure'}\n`);
     }
     return exitCode(status, stoppedBy);
   } finally {
@@ -108,6 +111,7 @@ function ensureRunPolicy(service: EngineService, runId: string, policy: PolicyPr
 
 export const runCommand: Command = {
   name: 'run',
+  positionals: 1,
   summary: 'run a preset or a config file to the end, in this terminal',
   usage: 'evolab run --preset NAME | --config FILE [--seed N] [--backend B] [--iterations N] [--policy P] [--json]',
   help: [
@@ -155,6 +159,7 @@ export const runCommand: Command = {
 
 export const resumeCommand: Command = {
   name: 'resume',
+  positionals: 1,
   summary: 'continue a stopped or interrupted run from its last checkpoint',
   usage: 'evolab resume <run-id> [--policy P] [--json]',
   help: [POLICY_HELP.replace('of the run', 'from now on'), '  --json            one JSON object per line on stdout instead of the table', workspaceHelp],

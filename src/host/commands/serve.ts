@@ -2,6 +2,7 @@ import { type Command, intOption, stringOption, workspaceHelp, workspaceOption }
 
 export const serveCommand: Command = {
   name: 'serve',
+  positionals: 0,
   summary: 'serve the app over HTTP + WebSocket for a browser (headless machines)',
   usage: 'evolab serve [--port P] [--host H] [--backend B] [--allow-path FILE_OR_DIR]...',
   help: [

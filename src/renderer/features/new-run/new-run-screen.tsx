@@ -22,14 +22,12 @@ export function NewRunScreen() {
     void newRunActions.loadPresets();
   }, []);
 
-  const startPreset = async (id: string) => {
-    const runId = await newRunActions.start({ preset: id });
-    if (runId) open(runId);
+  // A run that started with warnings about its data stays here until they are read (the box opens it).
+  const openUnlessWarned = (runId: string | null) => {
+    if (runId && !newRunStore.getState().startWarnings) open(runId);
   };
-  const startForm = async () => {
-    const runId = await newRunActions.start({ config: s.draft });
-    if (runId) open(runId);
-  };
+  const startPreset = async (id: string) => openUnlessWarned(await newRunActions.start({ preset: id }));
+  const startForm = async () => openUnlessWarned(await newRunActions.start({ config: s.draft }));
 
   return (
     <div className="new-run-screen">
@@ -47,6 +45,13 @@ export function NewRunScreen() {
         </label>
         <a href="#/approvals/policy" className="small">edit policies</a>
       </header>
+      {s.startWarnings && (
+        <div className="error-box warning-box" role="status" data-testid="start-warnings">
+          <strong>Run {s.startWarnings.runId} started, with warnings about its data:</strong>
+          <ul>{s.startWarnings.warnings.map((w) => <li key={w} className="pre-line">{w}</li>)}</ul>
+          <button type="button" className="primary" onClick={() => open(s.startWarnings!.runId)} data-testid="start-warnings-open">Open the run</button>
+        </div>
+      )}
       {startFrom && (
         <div className="banner start-from" role="status" data-testid="new-run-start-from" data-run-id={startFrom.runId} data-node-id={startFrom.nodeId}>
           Starts from <a href={`#/runs/${encodeURIComponent(startFrom.runId)}/lineage`}>{startFrom.runId}</a> node <code>{startFrom.nodeId}</code>: that agent's

@@ -13,6 +13,8 @@ export interface NewRunState {
   loadedPreset: string | null;
   starting: string | null;
   startError: { message: string; issues: FieldIssue[] } | null;
+  /** A run that started with warnings about its data: shown before the run is opened. */
+  startWarnings: { runId: string; warnings: string[] } | null;
   /** The approval policy the run starts with; 'workspace' sends none, so the workspace default applies. */
   policy: 'workspace' | 'default' | 'auto' | 'ask' | 'archive';
 }
@@ -23,7 +25,7 @@ export function blankDraft(): Record<string, unknown> {
 }
 
 export const newRunStore = createStore<NewRunState>(() => ({
-  presets: [], presetsError: null, draft: blankDraft(), loadedPreset: null, starting: null, startError: null, policy: 'workspace',
+  presets: [], presetsError: null, draft: blankDraft(), loadedPreset: null, starting: null, startError: null, startWarnings: null, policy: 'workspace',
 }));
 
 /** Field-level issues of the draft, keyed by dotted path, as the engine would report them. */
@@ -84,11 +86,11 @@ export const newRunActions = {
   },
   /** Starts a run; returns its id, or null with the error (and the invalid fields) in the store. */
   async start(source: { preset: string } | { config: Record<string, unknown> }): Promise<string | null> {
-    newRunStore.setState({ starting: 'preset' in source ? source.preset : 'form', startError: null });
+    newRunStore.setState({ starting: 'preset' in source ? source.preset : 'form', startError: null, startWarnings: null });
     try {
       const { policy } = newRunStore.getState();
-      const { runId } = await getBridge().request('runs.start', policy === 'workspace' ? source : { ...source, policy });
-      newRunStore.setState({ starting: null });
+      const { runId, warnings } = await getBridge().request('runs.start', policy === 'workspace' ? source : { ...source, policy });
+      newRunStore.setState({ starting: null, startWarnings: warnings && warnings.length > 0 ? { runId, warnings } : null });
       return runId;
     } catch (error) {
       const { message, issues } = describeError(error);

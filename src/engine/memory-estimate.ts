@@ -1,0 +1,161 @@
+/**
+ * How much memory a run's model and batches need, and whether the backend has it: checked before a run starts, so
+ * a model or batch that will not fit is refused with its estimate, the limit and what to lower, instead of
+ * aborting WebAssembly with "memory access out of bounds" minutes in. Pure arithmetic (no TensorFlow.js).
+ *
+ * The estimate follows the transformer (policies/transformer-model.ts) and the recipes' batch shapes:
+ * - parameters: embeddings, 12 d^2 + 13 d per block, the head; float32. The policy, the frozen reference, Adam's
+ *   two moments and the gradients (with their clipped copies) are six copies.
+ * - training: every intermediate of the forward is kept for the backward pass (and as many gradients are live
+ *   during it): per row and layer about 32 T d floats for the projections, norms and MLP, and 5 H T^2 for the
+ *   attention scores, mask and softmax; plus the logits (T V, four tensors). STaR trains optim.batchSize rows a
+ *   step; GRPO trains all promptsPerIteration x groupSize rows of an iteration in one step.
+ * - sampling: rows are sampled 512 at a time; the prefill keeps its forward's intermediates (one tidy) and the
+ *   key/value cache (2 T d per row and layer) exists twice while a decoding step extends it.
+ * T is the longest sequence the run can see: min(policy.contextLength, the task's longest problem).
+ */
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import type { BackendName, RunConfig } from '../shared/config';
+import { CodedError, type FieldIssue } from '../shared/errors';
+
+const FLOAT = 4;
+const GiB = 2 ** 30;
+/** policy.sample is called with at most this many rows (recipes/rollout.ts). */
+const SAMPLE_CHUNK_ROWS = 512;
+/** WebAssembly memory is a 32-bit address space (4 GiB); the module, the heap and fragmentation need the rest. */
+export const WASM_LIMIT_BYTES = 3 * GiB;
+
+export interface TaskShape {
+  vocabSize: number;
+  maxSequenceLength: number;
+  /** Held-out problems of all levels (each evaluation samples them, 512 rows at a time). */
+  heldoutProblems: number;
+}
+
+export interface MemoryEstimate {
+  parameters: number;
+  /** Tokens per sequence the estimate assumes. */
+  time: number;
+  trainRows: number;
+  sampleRows: number;
+  /** Bytes. */
+  weights: number;
+  training: number;
+  sampling: number;
+  total: number;
+}
+
+export function parameterCount(policy: RunConfig['policy'], vocabSize: number): number {
+  const d = policy.dModel;
+  const positions = policy.positions === 'learned' ? policy.contextLength * d : 0;
+  return vocabSize * d + positions + policy.nLayers * (12 * d * d + 13 * d) + 2 * d + d * vocabSize + vocabSize;
+}
+
+function recipeRows(config: RunConfig): { train: number; sample: number } {
+  const recipe = config.recipe;
+  if (recipe.kind === 'grpo') {
+    const rows = recipe.promptsPerIteration * recipe.groupSize;
+    return { train: Math.max(rows, config.optim.batchSize), sample: rows };
+  }
+  const probe = recipe.balance.enabled ? recipe.balance.probeQueries * recipe.samplesPerPrompt : 0;
+  return { train: config.optim.batchSize, sample: Math.max(recipe.promptsPerIteration * recipe.samplesPerPrompt, probe) };
+}
+
+export function estimateMemory(config: RunConfig, task: TaskShape): MemoryEstimate {
+  const { dModel: d, nLayers: layers, nHeads: heads } = config.policy;
+  const t = Math.max(2, Math.min(config.policy.contextLength, task.maxSequenceLength));
+  const v = task.vocabSize;
+  const parameters = parameterCount(config.policy, v);
+  const rows = recipeRows(config);
+  const sampleRows = Math.min(SAMPLE_CHUNK_ROWS, Math.max(rows.sample, task.heldoutProblems, 1));
+  const weights = 6 * parameters * FLOAT;
+  const perRowForward = layers * (32 * t * d + 5 * heads * t * t) + 4 * t * v;
+  const training = 2 * rows.train * perRowForward * FLOAT;
+  const prefill = layers * (16 * t * d + 4 * heads * t * t + t * t) + t * v;
+  const cache = 2 * layers * 2 * t * d;
+  const sampling = sampleRows * (prefill + cache) * FLOAT;
+  return { parameters, time: t, trainRows: rows.train, sampleRows, weights, training, sampling, total: weights + Math.max(training, sampling) };
+}
+
+export interface MemoryLimit {
+  bytes: number;
+  /** Why this is the limit, for the message. */
+  reason: string;
+}
+
+/** What "auto" will most likely pick without loading anything: a native package if installed, else WASM. */
+export function expectedBackend(requested: BackendName): Exclude<BackendName, 'auto'> {
+  if (requested !== 'auto') return requested;
+  const require = createRequire(import.meta.url);
+  for (const [name, pkg] of [['tensorflow-gpu', '@tensorflow/tfjs-node-gpu'], ['tensorflow', '@tensorflow/tfjs-node']] as const) {
+    try {
+      require.resolve(pkg);
+      return name;
+    } catch {
+      // not installed: the next in auto's order
+    }
+  }
+  return 'wasm';
+}
+
+export function memoryLimit(backend: string, available: number = freeMemory()): MemoryLimit {
+  if (backend === 'wasm') {
+    const bytes = Math.min(WASM_LIMIT_BYTES, available);
+    return { bytes, reason: bytes < WASM_LIMIT_BYTES ? `the free memory of this machine` : `a 4 GiB WebAssembly address space less headroom` };
+  }
+  return { bytes: available, reason: 'the free memory of this machine' };
+}
+
+function freeMemory(): number {
+  // availableMemory honours a container's limit; freemem is the fallback.
+  return typeof process.availableMemory === 'function' ? process.availableMemory() : os.freemem();
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= GiB ? `${(bytes / GiB).toFixed(1)} GiB` : `${Math.max(1, Math.round(bytes / 2 ** 20))} MiB`;
+}
+
+/** The fields that shrink the largest part of the estimate, each with what to do. */
+function whatToLower(config: RunConfig, task: TaskShape, e: MemoryEstimate, limit: number): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const taskBound = task.maxSequenceLength < config.policy.contextLength;
+  const length: FieldIssue = taskBound
+    ? { path: 'task.path', message: `problems up to ${e.time} tokens: shorter prompts and answers need less (memory grows with the square of the length)` }
+    : { path: 'policy.contextLength', message: `${config.policy.contextLength} tokens: memory grows with the square of the sequence length; lower it, with shorter problems if the longest need it` };
+  // The model itself does not fit (or is the largest part): only a smaller model helps.
+  if (e.weights > limit || e.weights >= Math.max(e.training, e.sampling)) {
+    issues.push({ path: 'policy.dModel', message: `${config.policy.dModel}: the weights grow with its square` }, { path: 'policy.nLayers', message: `${config.policy.nLayers}: the weights grow with it` });
+    return issues;
+  }
+  if (e.training >= e.sampling) {
+    if (config.recipe.kind === 'grpo') {
+      issues.push({ path: 'recipe.promptsPerIteration', message: `${config.recipe.promptsPerIteration}: GRPO trains promptsPerIteration x groupSize rows in one step` }, { path: 'recipe.groupSize', message: `${config.recipe.groupSize}` });
+    } else issues.push({ path: 'optim.batchSize', message: `${config.optim.batchSize} rows per training step` });
+  } else if (e.sampleRows < SAMPLE_CHUNK_ROWS) {
+    const k = config.recipe.kind === 'grpo' ? 'recipe.groupSize' : 'recipe.samplesPerPrompt';
+    issues.push({ path: 'recipe.promptsPerIteration', message: `${config.recipe.promptsPerIteration}: rows sampled at once are promptsPerIteration x ${k.slice(7)}` }, { path: k, message: 'see recipe.promptsPerIteration' });
+  }
+  issues.push(length);
+  if (config.policy.nLayers > 1) issues.push({ path: 'policy.nLayers', message: `${config.policy.nLayers}: activations grow with it` });
+  return issues;
+}
+
+/** Refuses a run whose estimate exceeds the backend's limit, naming the fields to lower. */
+export function checkMemory(config: RunConfig, task: TaskShape, backend: string, available?: number): MemoryEstimate {
+  const estimate = estimateMemory(config, task);
+  const limit = memoryLimit(backend, available);
+  if (estimate.total <= limit.bytes) return estimate;
+  const issues = whatToLower(config, task, estimate, limit.bytes);
+  const parts = [
+    `weights, reference, Adam state and gradients ${formatBytes(estimate.weights)} for ${(estimate.parameters / 1e6).toFixed(1)}M parameters`,
+    `training ${formatBytes(estimate.training)} for ${estimate.trainRows} rows of ${estimate.time} tokens`,
+    `sampling ${formatBytes(estimate.sampling)} for ${estimate.sampleRows} rows at once with their key/value cache`,
+  ];
+  const other = backend === 'wasm' ? ' or use a native backend ("tensorflow" or "tensorflow-gpu", see `evolab doctor`)' : '';
+  throw new CodedError(
+    'invalid_config',
+    `The run needs about ${formatBytes(estimate.total)} of memory (${parts.join('; ')}), more than the ${backend} backend's limit of ${formatBytes(limit.bytes)} (${limit.reason}). Lower ${issues.map((i) => i.path).filter((p, i, all) => all.indexOf(p) === i).join(' or ')}${other}.`,
+    issues,
+  );
+}

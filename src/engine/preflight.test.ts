@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RunConfig } from '../shared/config';
+import { CodedError } from '../shared/errors';
+import { presets } from '../shared/presets';
+import { FakeSession } from './fake-session';
+import { WASM_LIMIT_BYTES, checkMemory, estimateMemory } from './memory-estimate';
+import { checkContext, preflight, taskShape } from './preflight';
+import { resolveRunConfig } from './run-setup';
+import { EngineService } from './service';
+import { createTask } from './tasks';
+
+let dir: string;
+let service: EngineService;
+let events: Array<{ name: string; payload: unknown }>;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-preflight-'));
+  events = [];
+  service = new EngineService({
+    workspace: path.join(dir, 'ws'),
+    emit: (name, payload) => events.push({ name, payload }),
+    createSession: FakeSession.factory(),
+    initBackend: async () => ({ active: 'cpu' }),
+  });
+});
+afterEach(async () => {
+  await service.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function jsonl(name: string, lines: Array<Record<string, unknown>>): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+  return file;
+}
+
+const smoke = (over: Record<string, unknown>) => ({ preset: 'addition-star-smoke', config: over });
+
+async function refused(request: unknown): Promise<CodedError> {
+  try {
+    await service.handle('runs.start', request);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CodedError);
+    return error as CodedError;
+  }
+  throw new Error('expected runs.start to refuse');
+}
+
+describe('runs.start refuses before the run exists', () => {
+  it('refuses degenerate data, a context too short and a model too large, leaving no run behind', async () => {
+    const empty = jsonl('empty.jsonl', Array.from({ length: 50 }, (_, i) => ({ prompt: `q${i}`, answer: '' })));
+    const long = jsonl('long.jsonl', Array.from({ length: 50 }, (_, i) => ({ prompt: `${'x'.repeat(60)}${i}=`, answer: String(i) })));
+    const errors = [
+      await refused(smoke({ task: { kind: 'jsonl', path: empty } })),
+      await refused(smoke({ task: { kind: 'jsonl', path: long }, policy: { contextLength: 32 } })),
+      await refused(smoke({ backend: 'wasm', policy: { dModel: 1024, nLayers: 24, nHeads: 16, contextLength: 1024 } })),
+    ];
+    expect(errors[0]!.message).toContain('line 1: "answer" is empty');
+    expect(errors[1]!.message).toMatch(/needs 6\d tokens .*; set policy.contextLength to at least 6\d$/);
+    expect(errors[2]!.message).toMatch(/needs about [\d.]+ GiB of memory .* more than the wasm backend's limit of 3\.0 GiB/);
+    expect(errors.map((e) => e.code)).toEqual(['invalid_config', 'invalid_config', 'invalid_config']);
+    expect(service.store.listRuns()).toEqual([]);
+    expect(events.filter((e) => e.name === 'run.status')).toEqual([]);
+  });
+
+  it('starts a run on weak data and reports the warnings, in the answer and as run.log', async () => {
+    const few = jsonl('few.jsonl', Array.from({ length: 20 }, (_, i) => ({ prompt: `${i}+1=`, answer: i + 1 })));
+    const out = (await service.handle('runs.start', smoke({ task: { kind: 'jsonl', path: few } }))) as { runId: string; warnings: string[] };
+    expect(out.warnings.join('\n')).toMatch(/only \d of 20 problems are held out/);
+    expect(events).toContainEqual({ name: 'run.log', payload: { runId: out.runId, level: 'warn', message: out.warnings[0] } });
+    await service.waitForRun(out.runId);
+  });
+});
+
+describe('memory estimate', () => {
+  const config = (over: Record<string, unknown>) => resolveRunConfig({ preset: 'addition-star-smoke', config: over });
+  const shape = { vocabSize: 16, maxSequenceLength: 1024, heldoutProblems: 256 };
+
+  it('lets every preset run on WASM', () => {
+    for (const p of presets) {
+      const c = RunConfig.parse(p.config);
+      const task = createTask(c.task);
+      const e = estimateMemory(c, taskShape(task));
+      expect(e.total, p.id).toBeLessThan(WASM_LIMIT_BYTES / 4);
+      expect(() => checkMemory(c, taskShape(task), 'wasm')).not.toThrow();
+    }
+  });
+
+  it('refuses the largest model the schema allows on WASM, naming the model fields, estimate and limit', () => {
+    const c = config({ policy: { dModel: 1024, nLayers: 24, nHeads: 16, contextLength: 1024 } });
+    const shape = { vocabSize: 16, maxSequenceLength: 24, heldoutProblems: 256 }; // short problems: the weights dominate
+    const e = estimateMemory(c, shape);
+    expect(e.parameters).toBeGreaterThan(300e6);
+    let error: CodedError | null = null;
+    try {
+      checkMemory(c, shape, 'wasm');
+    } catch (caught) {
+      error = caught as CodedError;
+    }
+    expect(error?.message).toContain(`${(e.total / 2 ** 30).toFixed(1)} GiB`);
+    expect(error?.message).toContain('limit of 3.0 GiB (a 4 GiB WebAssembly address space less headroom)');
+    expect(error?.message).toContain('or use a native backend');
+    expect(error?.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['policy.dModel', 'policy.nLayers']));
+    // A native backend with the memory for it accepts the same run.
+    expect(() => checkMemory(c, shape, 'tensorflow', 64 * 2 ** 30)).not.toThrow();
+    expect(() => checkMemory(c, shape, 'tensorflow', 2 * 2 ** 30)).toThrow(/the free memory of this machine/);
+  });
+
+  it('refuses a small model with contextLength 1024 and long prompts, naming the context', () => {
+    const c = config({ policy: { contextLength: 1024 } });
+    let error: CodedError | null = null;
+    try {
+      checkMemory(c, shape, 'wasm');
+    } catch (caught) {
+      error = caught as CodedError;
+    }
+    expect(error).not.toBeNull();
+    const paths = error!.issues.map((i) => i.path);
+    expect(paths).toContain('policy.contextLength');
+    expect(error!.message).toMatch(/sampling [\d.]+ GiB for 512 rows at once/);
+    // With few rows sampled at once, the recipe fields that set them are named too.
+    const grpo = resolveRunConfig({ preset: 'addition-grpo-smoke', config: { policy: { contextLength: 512 } } });
+    const few = { ...shape, maxSequenceLength: 512, heldoutProblems: 16 };
+    expect(() => checkMemory(grpo, few, 'wasm')).toThrow(/Lower .*recipe\.(promptsPerIteration|groupSize)/);
+    // The same context with the task's short problems needs little: the length that counts is the longest problem.
+    expect(() => checkMemory(c, { ...shape, maxSequenceLength: 20 }, 'wasm')).not.toThrow();
+  });
+
+  it('never advises a context above the schema maximum', () => {
+    const file = jsonl('huge.jsonl', Array.from({ length: 50 }, (_, i) => ({ prompt: `${'y'.repeat(1500)}${i}=`, answer: String(i) })));
+    const c = config({ task: { kind: 'jsonl', path: file }, policy: { contextLength: 1024 } });
+    try {
+      checkContext(c, createTask(c.task));
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as CodedError).message;
+      expect(message).toContain('policy.contextLength can be at most 1024, so shorten the longest problems');
+      expect(message).not.toMatch(/at least \d{4,}/);
+    }
+    expect(() => preflight(c)).toThrow(/can be at most 1024/);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Everything about a run that can be known wrong before it exists: the task's data, the context against the
+ * longest problem, the memory against the backend's limit. service.start runs it before creating the run row (a
+ * refused config leaves no failed run behind); Session.create runs the same checks on the backend it really got.
+ */
+import { MAX_CONTEXT_LENGTH, type RunConfig } from '../shared/config';
+import { CodedError } from '../shared/errors';
+import { checkMemory, expectedBackend, type TaskShape } from './memory-estimate';
+import { createTask, rememberTask } from './tasks';
+import type { Task } from './types';
+
+export function taskShape(task: Task): TaskShape {
+  return { vocabSize: task.tokenizer.vocabSize, maxSequenceLength: task.maxSequenceLength, heldoutProblems: task.levels.reduce((n, level) => n + task.heldout(level).length, 0) };
+}
+
+/** The context must hold the task's longest problem; the fix never advises more than the schema allows. */
+export function checkContext(config: RunConfig, task: Task): void {
+  const need = task.maxSequenceLength;
+  const have = config.policy.contextLength;
+  if (have >= need) return;
+  const fix =
+    need <= MAX_CONTEXT_LENGTH
+      ? `set policy.contextLength to at least ${need}`
+      : `policy.contextLength can be at most ${MAX_CONTEXT_LENGTH}, so shorten the longest problems to at most ${MAX_CONTEXT_LENGTH - 2} characters of prompt + answer${config.task.kind === 'jsonl' ? ` in ${config.task.path}` : ''}${config.task.kind === 'arithmetic' ? ' (lower task.maxDigits)' : ''}`;
+  throw new CodedError(
+    'invalid_config',
+    `policy.contextLength is ${have} but the task's longest problem needs ${need} tokens (prompt + answer + BOS/EOS); ${fix}`,
+    [{ path: need <= MAX_CONTEXT_LENGTH ? 'policy.contextLength' : 'task', message: need <= MAX_CONTEXT_LENGTH ? `must be at least ${need} for this task` : `problems longer than the largest context (${MAX_CONTEXT_LENGTH})` }],
+  );
+}
+
+export interface PreflightResult {
+  task: Task;
+  /** Weak data that does not stop the run, for the CLI to print and the app to show. */
+  warnings: string[];
+}
+
+/**
+ * Builds the task and checks the run against it and the backend it will most likely get; throws a coded error
+ * naming the fields. The task is kept for the session that starts next, so a large file is read once.
+ */
+export function preflight(config: RunConfig, backend: string = expectedBackend(config.backend)): PreflightResult {
+  const task = createTask(config.task);
+  checkContext(config, task);
+  checkMemory(config, taskShape(task), backend);
+  rememberTask(config.task, task);
+  return { task, warnings: [...(task.warnings ?? [])] };
+}
