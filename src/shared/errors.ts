@@ -13,6 +13,7 @@ export const ErrorCode = z.enum([
   'unauthorized',
   'unknown_proposal',
   'already_decided',
+  'audit_key_unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -64,7 +64,7 @@ export class Store {
   private constructor(workspace: string, db: Database.Database) {
     this.workspace = workspace;
     this.db = db;
-    this.oversight = new OversightStore(db);
+    this.oversight = new OversightStore(db, workspace);
     this.archive = new ArchiveStore(db);
     this.recovery = this.recover();
   }
