@@ -77,7 +77,7 @@ export function oversightState(store: Store, runId: string): RequestOutput<'over
 
 export function auditList(store: Store, runId: string): RequestOutput<'audit.list'> {
   store.requireRun(runId);
-  return { entries: store.oversight.auditEntries(runId), verification: store.oversight.verifyAudit(runId) };
+  return { entries: store.oversight.auditEntries(runId), verification: store.verifyAudit(runId) };
 }
 
 export function exportAudit(store: Store, runId: string, format: 'json' | 'md'): RequestOutput<'audit.export'> {
