@@ -20,7 +20,7 @@ export function personActor(actor: string | undefined): string {
   let name = actor?.trim();
   if (name) {
     if (!isValidActorName(name)) {
-      throw new CodedError('invalid_request', `The actor "${name.slice(0, 80)}" is not allowed: actor must be ${ACTOR_RULE}.`, [{ path: 'actor', message: ACTOR_RULE }]);
+      throw new CodedError('invalid_request', `The actor ${JSON.stringify(name.slice(0, 80))} is not allowed: actor must be ${ACTOR_RULE}.`, [{ path: 'actor', message: ACTOR_RULE }]);
     }
   } else {
     try {

@@ -479,7 +479,7 @@ function toRecord(row: ProposalRow): ProposalRecord {
 /** Actor names go into the log and every report of it: a person's name is kept to plain characters. */
 function checkActor(actor: string): void {
   if (actor.startsWith('person:') && !isValidActorName(actor)) {
-    throw new CodedError('invalid_request', `The actor "${actor.slice(0, 80)}" is not allowed: actor must be ${ACTOR_RULE}.`, [{ path: 'actor', message: ACTOR_RULE }]);
+    throw new CodedError('invalid_request', `The actor ${JSON.stringify(actor.slice(0, 80))} is not allowed: actor must be ${ACTOR_RULE}.`, [{ path: 'actor', message: ACTOR_RULE }]);
   }
 }
 

@@ -131,13 +131,15 @@ export const decideCommand: Command = {
     if (decision !== 'approve' && decision !== 'reject') {
       throw new CodedError('invalid_request', `The decision must be approve or reject, got "${decision}".`, [{ path: 'decision', message: 'approve | reject' }]);
     }
-    const parsed = DecisionInput.safeParse({ id, decision, reason: stringOption(ctx.values, 'reason'), actor: personActor(stringOption(ctx.values, 'as')) });
+    // The name as typed is checked first, so an error names --as; personActor then adds the default and prefix.
+    const parsed = DecisionInput.safeParse({ id, decision, reason: stringOption(ctx.values, 'reason'), actor: stringOption(ctx.values, 'as') });
     if (!parsed.success) {
       const issues = fieldIssues(parsed.error).map((i) => ({ path: DECISION_FIELDS[i.path] ?? i.path, message: i.message }));
-      throw new CodedError('invalid_request', `The decision is invalid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues);
+      throw new CodedError('invalid_request', `The decision is invalid:\n${issues.map((i) => `  ${i.path}: ${terminalSafe(i.message)}`).join('\n')}`, issues);
     }
     const input = parsed.data;
-    const p = withStore(ctx, (store) => store.oversight.decide(input.id, decision, input.actor!, input.reason?.trim() || null));
+    const actor = personActor(input.actor);
+    const p = withStore(ctx, (store) => store.oversight.decide(input.id, decision, actor, input.reason?.trim() || null));
     if (ctx.values.json) {
       ctx.out(JSON.stringify(publicProposal(p), null, 2));
       return 0;
