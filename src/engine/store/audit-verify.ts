@@ -188,7 +188,7 @@ export function verifyRun(input: VerifyInput): AuditVerification {
   const brokenAt = problems.find((p) => p.seq !== null)?.seq ?? null;
   let message: string;
   if (state === 'tampered') {
-    message = problems.length === 1 ? problems[0]!.message : `${problems[0]!.message} (and ${problems.length - 1 + dropped} more problems)`;
+    message = problems.length === 1 ? problems[0]!.message : `${problems[0]!.message} (and ${problems.length - 1 + dropped} more)`;
     if (unverifiable) message += `; also: ${unverifiable}`;
   } else if (state === 'unverifiable') message = `cannot verify: ${unverifiable}`;
   else if (state === 'unkeyed') message = `${entries.length} entries, chain intact; unkeyed (written before keyed audit), so a rewrite with recomputed hashes would not show`;
