@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { AuditVerification } from '../../shared/oversight';
 import { AUDIT_KEY_ENV } from './audit-key';
 import { HEAD_FILE } from './audit-head';
+import { writeCheckpoint } from './checkpoint';
 import { Store } from './store';
 import { buildGovernedWorkspace, TAMPER_CASES, withRawDb, type GovernedWorkspace } from './test-fixtures/audit-tamper';
 import { insertHeld, makeRun } from './test-fixtures/oversight-fixture';
@@ -120,6 +121,30 @@ describe('audit verification', () => {
     store.oversight.append({ runId: w.runId, actor: 'engine', action: 'applied', reason: 'after the truncation' });
     store.close();
     expect(verify().problems.map((p) => p.kind)).toContain('head');
+  });
+
+  it('checkpoints anchor the head: removing entries and putting back an older head file still shows', () => {
+    const headFile = path.join(dir, HEAD_FILE);
+    const older = fs.readFileSync(headFile);
+    const store = Store.open(dir);
+    store.oversight.decide(w.pending, 'reject', 'person:ada', 'not now');
+    const anchored = store.oversight.head(w.runId)!;
+    expect(anchored.seq).toBe(Math.max(...readSeqs(dir, w.runId)));
+    // As the runner keeps one: written, then committed with its iteration (an uncommitted one is removed on open).
+    const file = writeCheckpoint(store.checkpointPath(w.runId, 0), { runId: w.runId, iteration: 0, config: {}, state: { x: new Float32Array([1]) }, auditHead: anchored });
+    store.commitIteration(w.runId, { iteration: 0, startedAt: 's', endedAt: 'e', checkpoint: file, metrics: {}, trajectories: [] });
+    expect(store.auditAnchors(w.runId)).toEqual([{ ...anchored, source: 'checkpoint iter-000000.ckpt' }]);
+    expect(store.verifyAudit(w.runId).problems).toEqual([]);
+    store.close();
+    // Both the database and the head file set back to before the decision: consistent with each other.
+    withRawDb(dir, (db) => db.prepare('DELETE FROM audit WHERE seq = ?').run(anchored.seq));
+    fs.writeFileSync(headFile, older);
+    expect(verify().problems.filter((p) => p.kind !== 'proposal')).toEqual([]);
+    const s = Store.open(dir);
+    const v = s.verifyAudit(w.runId);
+    s.close();
+    expect(v.ok).toBe(false);
+    expect(v.problems).toContainEqual(expect.objectContaining({ kind: 'anchor', seq: anchored.seq, message: expect.stringContaining('checkpoint iter-000000.ckpt records entry') as string }));
   });
 
   it('fails closed without the key: a keyed log cannot be verified, it is not passed', () => {
