@@ -8,6 +8,7 @@
  * Untampered copies must verify: as built, after a simulated kill between a commit and its head write, and after
  * real SIGKILLs of a writer process.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,8 +17,8 @@ import { AUDIT_KEY_ENV } from '../../engine/store/audit-key';
 import { HEAD_FILE } from '../../engine/store/audit-head';
 import { Store } from '../../engine/store/store';
 import { buildGovernedWorkspace, TAMPER_CASES, type GovernedWorkspace } from '../../engine/store/test-fixtures/audit-tamper';
+import { makeRun } from '../../engine/store/test-fixtures/oversight-fixture';
 import { finishCli, repoRoot, runCli } from '../cli-process';
-import { spawn } from 'node:child_process';
 import { recordFaults } from './report';
 
 const scale = Math.max(1, Number(process.env.FAULTS_SCALE ?? 1) || 1);
@@ -126,16 +127,15 @@ describe('tamper faults', () => {
     for (let k = 0; k < kills; k++) {
       const dir = path.join(tmp, `kill-${k}`);
       const s = Store.open(dir);
-      const run = s.createRun((await import('../../shared/presets')).findPreset('addition-star-smoke')!.config);
-      s.setStatus(run.id, 'completed');
+      const runId = makeRun(s);
       s.close();
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, dir, run.id, 'append'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', writer, dir, runId, 'append'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
       const after = 5 + Math.floor(Math.random() * 60);
       let lines = 0;
       await finishCli(child, () => {
         if (++lines === after) child.kill('SIGKILL');
       });
-      const r = await audit(dir, run.id);
+      const r = await audit(dir, runId);
       trials++;
       if (r.code !== 0) {
         falseAlarms++;
