@@ -222,12 +222,14 @@ export class Runner {
         if (archive && iteration === 0) result.metrics = archive.root(result.metrics, config.startFrom ? 'branch' : 'root');
         this.progress('checkpoint', 0, 1);
         const state = archive ? { ...session.getState() as object, archive: archive.getState() } : session.getState();
-        const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), { runId: this.runId, iteration, config, state });
+        // The audit log's head so far is anchored in the checkpoint too: entries removed later show against it.
+        const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), { runId: this.runId, iteration, config, state, auditHead: store.oversight.head(this.runId) });
         // A governed round's proposals are committed with the round itself: a kill can keep both or neither.
         const staged = loop && iteration > 0 ? loop.stage(iteration) : null;
         const within = loop ? (staged ? staged.insert : () => store.oversight.setGenome(this.runId, loop.genome)) : undefined;
         store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories, ...(archive ? { archive: JSON.stringify(archive.getState()) } : {}), within });
         faultPoint('iteration-committed');
+        if (staged) store.oversight.anchor(this.runId);
         if (iteration === 0) store.removeWarmupCheckpoint(this.runId);
         store.pruneCheckpoints(this.runId);
         this.progress('checkpoint', 1, 1);

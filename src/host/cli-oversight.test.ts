@@ -53,6 +53,8 @@ function withStore<T>(fn: (store: Store) => T): T {
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-cli-oversight-'));
+  // The audit key outside the workspace; every evolab process of the test inherits it.
+  process.env.EVOLAB_AUDIT_KEY_FILE = path.join(tmp, 'config', 'audit-key');
   ws = path.join(tmp, 'ws');
   withStore((store) => {
     runId = makeRun(store);
@@ -138,7 +140,7 @@ describe('evolab proposals / decide / audit / policy', () => {
     expect(t.code, t.stderr).toBe(0);
     expect(t.stdout).toMatch(/^SEQ\s+TIME\s+ACTOR\s+ACTION/);
     expect(t.stdout).toMatch(/person:ada\s+rejected\s+\S+\s+[0-9a-f]{12}\s+rewards format, not sums/);
-    expect(t.stdout).toMatch(/Audit chain verified: \d+ entries, chain intact\./);
+    expect(t.stdout).toMatch(/Audit chain verified: \d+ entries, chain intact, keyed \(key [0-9a-f]{16}\), head anchored at entry \d+\./);
 
     expect(md.code, md.stderr).toBe(0);
     expect(md.stdout).toContain(`# Audit report: run ${runId}`);
@@ -164,6 +166,54 @@ describe('evolab proposals / decide / audit / policy', () => {
     const broken = await cli(['audit', runId], copy);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`broken at entry ${seq}: entry ${seq} was altered after it was written`);
+  });
+
+  it('audit exits 1 naming the entry, proposal and field when the log was truncated or a decision flipped', async () => {
+    withStore((s) => {
+      if (s.oversight.requireProposal(flagged).status === 'pending') s.oversight.decide(flagged, 'reject', 'person:ada', 'rewards format, not sums');
+    });
+    const flipped = path.join(tmp, 'flipped');
+    const truncated = path.join(tmp, 'truncated');
+    const keyless = path.join(tmp, 'keyless');
+    for (const d of [flipped, truncated, keyless]) fs.cpSync(ws, d, { recursive: true });
+    const open = (d: string) => {
+      const db = new Database(path.join(d, 'evolab.db'));
+      db.exec('DROP TRIGGER audit_no_delete');
+      return db;
+    };
+    let db = open(flipped);
+    db.prepare("UPDATE proposals SET status = 'approved' WHERE id = ?").run(flagged);
+    const decisionSeq = db.prepare("SELECT seq FROM audit WHERE proposal_id = ? AND action = 'rejected'").pluck().get(flagged) as number;
+    db.close();
+    db = open(truncated);
+    const lastSeq = db.prepare('SELECT MAX(seq) FROM audit WHERE run_id = ?').pluck().get(runId) as number;
+    db.prepare('DELETE FROM audit WHERE seq = ?').run(lastSeq);
+    db.close();
+    const [a, b] = await Promise.all([cli(['audit', runId], flipped), cli(['audit', runId], truncated)]);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toContain(`broken at entry ${decisionSeq}: proposal ${flagged}: status is approved in the database, but entry ${decisionSeq} made it rejected.`);
+    expect(a.stderr).toContain(`proposal (entry ${decisionSeq}, proposal ${flagged}, field status)`);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain(`the head file audit-head.json records entry ${lastSeq} as this run's head, but the log ends at entry`);
+    // Without the key a keyed log is not passed.
+    const c = await new Promise<Result>((resolve) => {
+      const child = spawn(process.execPath, [bin, 'audit', runId, '--workspace', keyless], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '', EVOLAB_AUDIT_KEY_FILE: path.join(tmp, 'no-such-key') } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(c.code).toBe(1);
+    expect(c.stderr).toContain(`the audit log of run ${runId} cannot be verified: the log is keyed, but there is no audit key at`);
+  });
+
+  it('decide refuses an actor name that could forge report lines, naming --as (actor) and the rule', async () => {
+    const p = withStore((s) => insertHeld(s, runId, { iteration: 7 }).id);
+    const r = await cli(['decide', p, 'approve', '--as', 'ada\n# forged']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--as: actor must be at most 64 characters: letters, digits, space and . - _ @');
+    expect(withStore((s) => s.oversight.requireProposal(p).status)).toBe('pending');
   });
 
   it('policy shows and sets the workspace default and a run\'s policy; a bad file names the field', async () => {

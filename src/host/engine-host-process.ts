@@ -44,6 +44,8 @@ const KEPT_VARIABLES = new Set([
   'PATH',
   'Path',
   'HOME',
+  // Where the audit key lives (with HOME and APPDATA): the engine must sign with the key the CLI verifies with.
+  'XDG_CONFIG_HOME',
   'USERPROFILE',
   'APPDATA',
   'LOCALAPPDATA',

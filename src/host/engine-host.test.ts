@@ -201,7 +201,7 @@ describe('EngineHost', () => {
   });
 
   it('minimalEnv keeps EVOLAB_* and the few system variables only', () => {
-    const env = minimalEnv({ PATH: '/bin', HOME: '/h', EVOLAB_X: '1', AWS_SECRET: 's', NODE_OPTIONS: '--inspect' });
-    expect(env).toEqual({ PATH: '/bin', HOME: '/h', EVOLAB_X: '1' });
+    const env = minimalEnv({ PATH: '/bin', HOME: '/h', EVOLAB_X: '1', AWS_SECRET: 's', NODE_OPTIONS: '--inspect', XDG_CONFIG_HOME: '/c' });
+    expect(env).toEqual({ PATH: '/bin', HOME: '/h', EVOLAB_X: '1', XDG_CONFIG_HOME: '/c' });
   });
 });

@@ -246,6 +246,7 @@ export function httpStatus(code: ErrorCode): number {
       return 503;
     case 'workspace_unwritable':
     case 'output_unwritable':
+    case 'audit_key_unavailable':
     case 'internal':
       return 500;
   }

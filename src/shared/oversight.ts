@@ -101,13 +101,24 @@ export const Proposal = z.object({
 });
 export type Proposal = z.infer<typeof Proposal>;
 
+/**
+ * A person's name as given (the decide request, `--as`): it is written to the audit log and rendered in reports,
+ * so it is kept to plain characters. An optional `person:` prefix is allowed (that is how the log records people).
+ */
+export const ACTOR_RULE = 'at most 64 characters: letters, digits, space and . - _ @ (optionally prefixed with person:)';
+const ACTOR_PATTERN = /^(?:person:)?[\p{L}\p{N} ._@-]{1,64}$/u;
+export const ActorName = z.string().refine((name) => ACTOR_PATTERN.test(name.trim()), { message: `actor must be ${ACTOR_RULE}` });
+export function isValidActorName(name: string): boolean {
+  return ACTOR_PATTERN.test(name.trim());
+}
+
 export const DecisionInput = z
   .object({
     id: z.string().min(1).describe('The proposal id.'),
     decision: z.enum(['approve', 'reject', 'edit']),
     reason: z.string().max(2000).optional().describe('Why (required to reject).'),
     changes: z.array(GenomeChange).optional().describe('edit: the changed values to approve instead (their evidence is re-run).'),
-    actor: z.string().max(200).optional().describe('Who decides (defaults to the local user).'),
+    actor: ActorName.optional().describe('Who decides (defaults to the local user).'),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -131,10 +142,37 @@ export const AuditEntry = z.object({
   detail: z.unknown().describe('What changed (the diff, the policy) as JSON.'),
   prevHash: z.string(),
   hash: z.string().describe('sha256 of the entry and the previous hash: the chain shows that nothing was altered or removed.'),
+  mac: z.string().nullable().describe('HMAC-SHA256, with a key kept outside the workspace, of the hash and the previous MAC; null in entries written before keyed audit ("unkeyed").'),
+  keyId: z.string().nullable().describe('Which key made the MAC (a fingerprint, not the key).'),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-export const AuditVerification = z.object({ ok: z.boolean(), entries: z.number().int(), brokenAt: z.number().int().nullable(), message: z.string() });
+/** A point of a run's chain: an entry's seq and hash. The head file and checkpoints anchor the chain with one. */
+export const AuditHead = z.object({ seq: z.number().int(), hash: z.string() });
+export type AuditHead = z.infer<typeof AuditHead>;
+
+export const AuditProblem = z.object({
+  kind: z.enum(['chain', 'mac', 'key', 'head', 'anchor', 'proposal']).describe('chain: hashes; mac: the keyed chain; key: the key is missing or another; head: the head file; anchor: a checkpoint\'s anchor; proposal: a proposal row disagrees with its entries.'),
+  seq: z.number().int().nullable().describe('The entry concerned, if one.'),
+  proposalId: z.string().nullable(),
+  field: z.string().nullable().describe('The proposal column that disagrees (status, decided_by, reason, changes, evidence, evidence_hash, run_id).'),
+  message: z.string(),
+});
+export type AuditProblem = z.infer<typeof AuditProblem>;
+
+export const AuditVerification = z.object({
+  ok: z.boolean().describe('No problem found. True for a verified and for an unkeyed log; see state.'),
+  state: z
+    .enum(['verified', 'unkeyed', 'tampered', 'unverifiable'])
+    .describe('verified: keyed, intact and anchored; unkeyed: intact but written before keyed audit, so a rewrite with recomputed hashes would not show; tampered: see problems; unverifiable: keyed, but the key is not here.'),
+  entries: z.number().int(),
+  keyed: z.number().int().describe('Entries with a MAC.'),
+  unkeyed: z.number().int().describe('Entries without a MAC (written before keyed audit).'),
+  head: AuditHead.nullable().describe('The run\'s head as the head file anchors it, if it does.'),
+  brokenAt: z.number().int().nullable().describe('The first entry a problem names.'),
+  message: z.string(),
+  problems: z.array(AuditProblem),
+});
 export type AuditVerification = z.infer<typeof AuditVerification>;
 
 /** The proposer's belief, from the person's decisions, that a kind of proposal is wanted. */

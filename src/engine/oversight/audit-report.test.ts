@@ -7,7 +7,10 @@ import { AuditEntry, AuditVerification, POLICY_PRESETS, Proposal } from '../../s
 import { auditHash } from '../store/oversight-store';
 import { Store } from '../store/store';
 import { insertHeld, makeEvidence, makeRun } from '../store/test-fixtures/oversight-fixture';
-import { auditExport, auditFileName, auditJson, auditMarkdown, describeValue } from './audit-report';
+import { CodedError } from '../../shared/errors';
+import { DecisionInput } from '../../shared/oversight';
+import { auditExport, auditFileName, auditJson, auditMarkdown, describeValue, mdInline } from './audit-report';
+import { personActor } from './requests';
 
 let dir: string;
 let store: Store;
@@ -17,6 +20,7 @@ let approvedId: string;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-audit-'));
+  process.env.EVOLAB_AUDIT_KEY_FILE = path.join(dir, '..', `${path.basename(dir)}-key`, 'audit-key');
   store = Store.open(dir);
   runId = makeRun(store);
   store.oversight.setPolicy(runId, POLICY_PRESETS.ask, 'person:ada');
@@ -49,6 +53,8 @@ beforeEach(() => {
 afterEach(() => {
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(process.env.EVOLAB_AUDIT_KEY_FILE!), { recursive: true, force: true });
+  delete process.env.EVOLAB_AUDIT_KEY_FILE;
 });
 
 describe('audit report', () => {
@@ -76,7 +82,7 @@ describe('audit report', () => {
     expect(md).toContain('| `memory.entries.m-3-1` | (none) | exemplar L4:');
     expect(md).toContain('support 0.88');
     expect(md).not.toContain('1234+5678='.repeat(8));
-    expect(md).toContain('> Reward well-formed answers | even wrong ones.');
+    expect(md).toContain('> Reward well-formed answers \\| even wrong ones.');
     // The raw trail: every entry, in order.
     const trail = md.slice(md.indexOf('## Audit trail'));
     const entries = store.oversight.auditEntries(runId);
@@ -132,5 +138,55 @@ describe('audit report', () => {
     const md = auditMarkdown(store, runId);
     expect(md).toContain('The run itself was deleted');
     expect(md).toContain('**Audit chain: verified**');
+  });
+});
+
+describe('injection into the report', () => {
+  const forged = 'ok\n## Round 99\n| 999 | 2025 | person:root | approved | - | - | forged |\n#### forged';
+
+  it('a reason, a rationale or a stored actor cannot forge headings, table rows or HTML in the Markdown', () => {
+    const p = insertHeld(store, runId, { iteration: 9, rationale: `why\n# Forged report\n<script>alert(1)</script> \`code\`` });
+    store.oversight.decide(p.id, 'reject', 'person:ada', forged);
+    // An actor written before names were checked (the log keeps what it was given).
+    store.oversight.append({ runId, actor: 'gate\n| 998 | x | y |\r\n# Forged', action: 'applied', reason: 'back\\slash | pipe *bold* [link](http://x) ~~s~~' });
+    const md = auditMarkdown(store, runId);
+    const lines = md.split('\n');
+    expect(lines.filter((l) => /^#{1,6} /.test(l)).every((l) => !/Forged|forged|Round 99/.test(l))).toBe(true);
+    expect(lines.some((l) => l.startsWith('| 999') || l.startsWith('| 998'))).toBe(false);
+    expect(md).not.toContain('<script>');
+    expect(md).toContain('&lt;script&gt;');
+    // Every row of the trail is one entry: as many rows as entries, each with 7 cells.
+    const trail = lines.slice(lines.indexOf('## Audit trail') + 4).filter((l) => l.startsWith('|'));
+    expect(trail).toHaveLength(store.oversight.auditEntries(runId).length);
+    for (const row of trail) expect(row.split(/(?<!\\)\|/).length).toBe(9);
+    expect(md).toContain('reason: "ok<br>\\#\\# Round 99<br>\\| 999 \\|');
+    expect(mdInline('back\\slash | *b* [l](u) `c` ~~s~~ <b>&')).toBe('back\\\\slash \\| \\*b\\* \\[l\\](u) \\`c\\` \\~\\~s\\~\\~ &lt;b&gt;&amp;');
+    expect(mdInline('a\r\nb\u2028c\u0007d\te')).toBe('a<br>b<br>cd e');
+  });
+
+  it('an actor name is limited where it is accepted: 64 plain characters, refused naming the field actor', () => {
+    for (const bad of ['ada\n# x', 'a|b', 'x'.repeat(65), '<b>', 'a`b', '']) {
+      if (bad === '') continue;
+      const r = DecisionInput.safeParse({ id: 'x', decision: 'approve', actor: bad });
+      expect(r.success, bad).toBe(false);
+      expect(r.error!.issues[0]!.path).toEqual(['actor']);
+      expect(r.error!.issues[0]!.message).toContain('at most 64 characters: letters, digits, space and . - _ @');
+      let error: unknown;
+      try {
+        personActor(bad);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CodedError);
+      expect((error as CodedError).issues).toEqual([{ path: 'actor', message: expect.stringContaining('at most 64 characters') as string }]);
+    }
+    for (const good of ['ada', 'Ada Lovelace', 'ada.l-2_x@lab', 'person:ada', 'Zoë', 'x'.repeat(64)]) {
+      expect(DecisionInput.safeParse({ id: 'x', decision: 'approve', actor: good }).success, good).toBe(true);
+      expect(personActor(good)).toBe(good.startsWith('person:') ? good : `person:${good}`);
+    }
+    // The store refuses it too, whatever the caller.
+    const p = insertHeld(store, runId, { iteration: 9 });
+    expect(() => store.oversight.decide(p.id, 'approve', 'person:ada\n# x', null)).toThrow(/actor must be at most 64 characters/);
+    expect(store.oversight.requireProposal(p.id).status).toBe('pending');
   });
 });

@@ -43,7 +43,7 @@ function collect(store: Store, runId: string): AuditData {
     run,
     runId,
     policy: run ? store.oversight.runPolicy(runId) : store.oversight.workspacePolicy(),
-    verification: store.oversight.verifyAudit(runId),
+    verification: store.verifyAudit(runId),
     entries,
     proposals,
   };
@@ -108,24 +108,60 @@ export function describeValue(value: unknown): string {
   return clip(JSON.stringify(value));
 }
 
-/** A Markdown table cell: no pipes or line breaks that would break the table. */
-function cell(text: string | number | null | undefined): string {
-  if (text === null || text === undefined || text === '') return '-';
-  return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Text from the log (an actor, a reason, a rationale, a flag's message) made inert in Markdown: whatever it holds
+ * renders as the same characters on one line. Line breaks become `<br>` (ours: the text's own `<` is escaped), so
+ * the text never starts a line and line-start syntax (headings, lists, quotes, setext underlines) cannot occur;
+ * what works mid-line is escaped: backslashes, code spans, emphasis, links, table pipes, strikethrough and `#`
+ * by backslash, HTML by entities. Other control characters are dropped.
+ */
+export function mdInline(text: string | number | null | undefined): string {
+  if (text === null || text === undefined) return '';
+  return String(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`)
+    .replace(/\r\n|[\n\r\u2028\u2029\u0085]/g, '<br>')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\t' ? ' ' : ''));
 }
 
-function mdTable(head: string[], rows: Array<Array<string | number | null | undefined>>): string[] {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+/** A code span for a path or a hash; text that could break out of one is written as escaped text instead. */
+function mdCode(text: string): string {
+  return /^[\w.:@/+-]*$/.test(text) && text !== '' ? `\`${text}\`` : mdInline(text);
+}
+
+/** A Markdown table cell: escaped as mdInline, so no pipe or line break can end the cell or the row. */
+function cell(text: string | number | null | undefined): string {
+  if (text === null || text === undefined || text === '') return '-';
+  return mdInline(text);
+}
+
+/** A cell that is already Markdown we made (a code span). */
+interface Raw {
+  md: string;
+}
+const raw = (md: string): Raw => ({ md });
+
+function mdTable(head: string[], rows: Array<Array<string | number | null | undefined | Raw>>): string[] {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => (c !== null && typeof c === 'object' ? c.md : cell(c))).join(' | ')} |`)];
 }
 
 function quote(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => `> ${l}`);
+  return [`> ${mdInline(text)}`];
 }
 
 // ---- Markdown ----
 
-function verificationLine(v: AuditVerification): string {
-  return v.ok ? `**Audit chain: verified** (${v.message}).` : `**Audit chain: BROKEN at entry ${v.brokenAt ?? '?'}**: ${v.message}. Entries from there on cannot be trusted.`;
+function verificationLines(v: AuditVerification): string[] {
+  if (v.state === 'verified') return [`**Audit chain: verified** (${mdInline(v.message)}).`];
+  if (v.state === 'unkeyed') return [`**Audit chain: intact but unkeyed** (${mdInline(v.message)}).`];
+  if (v.state === 'unverifiable') return [`**Audit chain: CANNOT BE VERIFIED**: ${mdInline(v.message)}.`];
+  return [
+    `**Audit chain: BROKEN at entry ${v.brokenAt ?? '?'}**: ${mdInline(v.message)}. Entries from there on cannot be trusted.`,
+    '',
+    ...v.problems.map((p) => `- ${[p.seq !== null ? `entry ${p.seq}` : null, p.proposalId ? `proposal ${mdInline(p.proposalId)}` : null, p.field ? `field ${mdInline(p.field)}` : null].filter(Boolean).join(', ') || mdInline(p.kind)}: ${mdInline(p.message)}`),
+  ];
 }
 
 function policySection(policy: ApprovalPolicy): string[] {
@@ -145,7 +181,7 @@ function policySection(policy: ApprovalPolicy): string[] {
 
 function diffLines(changes: GenomeChange[]): string[] {
   if (changes.length === 0) return ['No changes to the genome.'];
-  return mdTable(['Path', 'Before', 'After'], changes.map((c) => [`\`${c.path}\``, describeValue(c.before), describeValue(c.after)]));
+  return mdTable(['Path', 'Before', 'After'], changes.map((c) => [raw(mdCode(c.path)), describeValue(c.before), describeValue(c.after)]));
 }
 
 const num = (x: number | null) => (x === null ? '-' : x.toFixed(3));
@@ -153,7 +189,7 @@ const num = (x: number | null) => (x === null ? '-' : x.toFixed(3));
 function evidenceLines(e: Evidence): string[] {
   const h = e.heldout;
   const lines = [
-    `- Baseline: ${e.baseline}.`,
+    `- Baseline: ${mdInline(e.baseline)}.`,
     `- Held-out accuracy: ${formatEstimate(h.before)} (n=${h.before.n}) -> ${formatEstimate(h.after)} (n=${h.after.n}); change ${signed(h.delta.value)} [${signed(h.delta.lo)}, ${signed(h.delta.hi)}] (95% CI).`,
   ];
   const t = e.training;
@@ -162,7 +198,7 @@ function evidenceLines(e: Evidence): string[] {
   if (e.flags.length === 0) lines.push('- Flags: none.');
   else {
     lines.push('- Flags:');
-    for (const f of e.flags) lines.push(`  - **${f.kind}**: ${f.message}`);
+    for (const f of e.flags) lines.push(`  - **${mdInline(f.kind)}**: ${mdInline(f.message)}`);
   }
   if (e.perLevel.length > 0) lines.push('', '*Per level*', '', ...mdTable(['Level', 'Before', 'After'], e.perLevel.map((l) => [l.level, pct(l.before), pct(l.after)])));
   if (e.probes.length > 0) lines.push('', '*Safety probes*', '', ...mdTable(['Probe', 'Description', 'Before', 'After'], e.probes.map((p) => [p.id, p.description, pct(p.before), pct(p.after)])));
@@ -177,20 +213,20 @@ function decisionLine(p: Proposal, entries: AuditEntry[]): string[] {
   const person = entries.find((e) => ['approved', 'rejected', 'edited'].includes(e.action));
   if (person) {
     const verb = person.action === 'edited' ? 'edited and approved' : person.action;
-    lines.push(`**Decision**: ${verb} by ${person.actor} at ${person.at}${person.reason ? `, reason: "${person.reason}"` : ' (no reason given)'}.`);
+    lines.push(`**Decision**: ${verb} by ${mdInline(person.actor)} at ${mdInline(person.at)}${person.reason ? `, reason: "${mdInline(person.reason)}"` : ' (no reason given)'}.`);
   } else if (p.status === 'pending') lines.push('**Decision**: pending, waiting for a person.');
-  else if (p.decidedBy) lines.push(`**Decision**: ${p.status} by ${p.decidedBy}${p.decidedAt ? ` at ${p.decidedAt}` : ''}${p.reason ? `, reason: "${p.reason}"` : ''}.`);
+  else if (p.decidedBy) lines.push(`**Decision**: ${mdInline(p.status)} by ${mdInline(p.decidedBy)}${p.decidedAt ? ` at ${mdInline(p.decidedAt)}` : ''}${p.reason ? `, reason: "${mdInline(p.reason)}"` : ''}.`);
   for (const e of entries.filter((x) => x.action === 'applied' || x.action === 'superseded' || x.action === 'ungated-applied')) {
-    lines.push(`**Outcome**: ${e.action} by ${e.actor} at ${e.at}${e.reason ? ` (${e.reason})` : ''}.`);
+    lines.push(`**Outcome**: ${e.action} by ${mdInline(e.actor)} at ${mdInline(e.at)}${e.reason ? ` (${mdInline(e.reason)})` : ''}.`);
   }
   return lines;
 }
 
 function proposalSection(p: Proposal, entries: AuditEntry[]): string[] {
   return [
-    `#### ${p.id}: ${p.pathway} / ${p.kind} (${p.size})`,
+    `#### ${mdInline(p.id)}: ${mdInline(p.pathway)} / ${mdInline(p.kind)} (${mdInline(p.size)})`,
     '',
-    `Status: **${p.status}**. Proposed at ${p.createdAt}. Evidence hash \`${p.evidenceHash.slice(0, 12)}\`.`,
+    `Status: **${mdInline(p.status)}**. Proposed at ${mdInline(p.createdAt)}. Evidence hash ${mdCode(p.evidenceHash.slice(0, 12))}.`,
     '',
     ...quote(p.rationale || '(no rationale given)'),
     '',
@@ -202,7 +238,7 @@ function proposalSection(p: Proposal, entries: AuditEntry[]): string[] {
     '',
     ...evidenceLines(p.evidence),
     '',
-    `**Gate**: ${p.gate.action}: ${p.gate.reason}`,
+    `**Gate**: ${mdInline(p.gate.action)}: ${mdInline(p.gate.reason)}`,
     '',
     ...decisionLine(p, entries).flatMap((l) => [l, '']),
   ];
@@ -212,15 +248,15 @@ function proposalSection(p: Proposal, entries: AuditEntry[]): string[] {
 export function auditMarkdown(store: Store, runId: string): string {
   const d = collect(store, runId);
   const r = d.run;
-  const out: string[] = [`# Audit report: run ${runId}`, ''];
+  const out: string[] = [`# Audit report: run ${mdInline(runId)}`, ''];
   if (r) {
     out.push(
-      `- Run: ${r.name ? `${r.name} (${r.id})` : r.id}, ${r.status}, iteration ${r.iterationsDone} of ${r.iterationsTotal}`,
-      `- Recipe: ${r.recipe}${r.preset ? ` (preset ${r.preset})` : ''}; seed ${r.seed}; backend ${r.backend}`,
+      `- Run: ${r.name ? `${mdInline(r.name)} (${mdInline(r.id)})` : mdInline(r.id)}, ${r.status}, iteration ${r.iterationsDone} of ${r.iterationsTotal}`,
+      `- Recipe: ${mdInline(r.recipe)}${r.preset ? ` (preset ${mdInline(r.preset)})` : ''}; seed ${r.seed}; backend ${mdInline(r.backend)}`,
       `- Started: ${r.createdAt}`,
     );
   } else out.push('- The run itself was deleted; its audit log is kept.');
-  out.push(`- Exported: ${new Date().toISOString()}`, '', verificationLine(d.verification), '', ...policySection(d.policy), '', '## History', '');
+  out.push(`- Exported: ${new Date().toISOString()}`, '', ...verificationLines(d.verification), '', ...policySection(d.policy), '', '## History', '');
   const byProposal = new Map<string, AuditEntry[]>();
   for (const e of d.entries) if (e.proposalId) byProposal.set(e.proposalId, [...(byProposal.get(e.proposalId) ?? []), e]);
   if (d.proposals.length === 0) out.push('No proposals in this run.', '');
@@ -238,7 +274,7 @@ export function auditMarkdown(store: Store, runId: string): string {
     out.push(
       ...mdTable(
         ['Seq', 'Time', 'Actor', 'Action', 'Proposal', 'Evidence', 'Reason'],
-        d.entries.map((e) => [e.seq, e.at, e.actor, e.action, e.proposalId, e.evidenceHash ? `\`${e.evidenceHash.slice(0, 12)}\`` : null, e.reason]),
+        d.entries.map((e) => [e.seq, e.at, e.actor, e.action, e.proposalId, e.evidenceHash ? raw(mdCode(e.evidenceHash.slice(0, 12))) : null, e.reason]),
       ),
     );
   }

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { RequestOutput } from '../../shared/contract';
 import { CodedError } from '../../shared/errors';
-import { ApprovalPolicy, POLICY_PRESETS, type DecisionInput, type PolicyPresetName } from '../../shared/oversight';
+import { ACTOR_RULE, ApprovalPolicy, isValidActorName, POLICY_PRESETS, type DecisionInput, type PolicyPresetName } from '../../shared/oversight';
 import type { Emit, Runner } from '../runner';
 import type { Store } from '../store/store';
 import { auditExport } from './audit-report';
@@ -12,16 +12,24 @@ export function resolvePolicy(policy: PolicyPresetName | ApprovalPolicy): Approv
   return typeof policy === 'string' ? POLICY_PRESETS[policy] : ApprovalPolicy.parse(policy);
 }
 
-/** Who a decision is recorded as: the named person, else the user running the engine. */
+/**
+ * Who a decision is recorded as: the named person, else the user running the engine. A given name must follow
+ * ACTOR_RULE (it is refused, naming the field `actor`); the user name is made to, since nobody chose it here.
+ */
 export function personActor(actor: string | undefined): string {
   let name = actor?.trim();
-  if (!name) {
+  if (name) {
+    if (!isValidActorName(name)) {
+      throw new CodedError('invalid_request', `The actor ${JSON.stringify(name.slice(0, 80))} is not allowed: actor must be ${ACTOR_RULE}.`, [{ path: 'actor', message: ACTOR_RULE }]);
+    }
+  } else {
     try {
       name = os.userInfo().username;
     } catch {
       // No passwd entry (some containers): fall back to the environment.
       name = process.env.USER ?? process.env.USERNAME ?? 'unknown';
     }
+    name = name.replace(/[^\p{L}\p{N} ._@-]/gu, '_').slice(0, 64) || 'unknown';
   }
   return name.startsWith('person:') ? name : `person:${name}`;
 }
@@ -69,7 +77,7 @@ export function oversightState(store: Store, runId: string): RequestOutput<'over
 
 export function auditList(store: Store, runId: string): RequestOutput<'audit.list'> {
   store.requireRun(runId);
-  return { entries: store.oversight.auditEntries(runId), verification: store.oversight.verifyAudit(runId) };
+  return { entries: store.oversight.auditEntries(runId), verification: store.verifyAudit(runId) };
 }
 
 export function exportAudit(store: Store, runId: string, format: 'json' | 'md'): RequestOutput<'audit.export'> {

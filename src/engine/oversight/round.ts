@@ -357,7 +357,7 @@ export class OversightLoop {
       outcomes.push({ id: p.id, status: 'applied', reason: `applied after round ${lastIteration}: ${weights}its changes` });
     }
     // The applied agent becomes the last checkpoint, so a restart resumes from it.
-    writeCheckpoint(store.checkpointPath(runId, lastIteration), { runId, iteration: lastIteration, config, state: s.getState() });
+    writeCheckpoint(store.checkpointPath(runId, lastIteration), { runId, iteration: lastIteration, config, state: s.getState(), auditHead: store.oversight.head(runId) });
     store.oversight.setGenome(runId, s.genome);
     store.oversight.settle(runId, outcomes);
     this.parentAssessment = null;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { AuditHead } from '../../shared/oversight';
 
 /**
  * A checkpoint is one file: magic, a JSON header, then the Float32 blobs the header points at. The state is
@@ -21,6 +22,8 @@ export interface CheckpointHeader {
   config: unknown;
   state: unknown;
   blobs: Array<{ offset: number; length: number }>;
+  /** The run's audit head when the checkpoint was written (see Checkpoint.auditHead). */
+  auditHead?: AuditHead | null;
 }
 
 export interface Checkpoint<S> {
@@ -28,6 +31,11 @@ export interface Checkpoint<S> {
   iteration: number;
   config: unknown;
   state: S;
+  /**
+   * The run's audit head (store.oversight.head(runId)) when this checkpoint was written: an anchor outside the
+   * database and the head file, so `evolab audit` notices entries removed even when both were rewritten together.
+   */
+  auditHead?: AuditHead | null;
 }
 
 interface BlobRef {
@@ -105,6 +113,7 @@ export function writeCheckpoint<S>(file: string, checkpoint: Checkpoint<S>): str
     config: checkpoint.config,
     state,
     blobs: refs,
+    ...(checkpoint.auditHead ? { auditHead: { seq: checkpoint.auditHead.seq, hash: checkpoint.auditHead.hash } } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
@@ -156,7 +165,25 @@ export function readCheckpoint<S>(file: string): Checkpoint<S> {
     else for (let i = 0; i < length; i++) out[i] = buf.readFloatLE(start + i * 4);
     return out;
   });
-  return { runId: header.runId, iteration: header.iteration, config: header.config, state: restoreBlobs(header.state, blobs) as S };
+  return { runId: header.runId, iteration: header.iteration, config: header.config, state: restoreBlobs(header.state, blobs) as S, ...(header.auditHead ? { auditHead: header.auditHead } : {}) };
+}
+
+/** The audit head a checkpoint recorded, reading only its header; null when it has none or is not a checkpoint. */
+export function readCheckpointAuditHead(file: string): AuditHead | null {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(file, 'r');
+    const start = Buffer.alloc(MAGIC.length + 4);
+    if (fs.readSync(fd, start, 0, start.length, 0) < start.length || !start.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+    const header = Buffer.alloc(start.readUInt32LE(MAGIC.length));
+    fs.readSync(fd, header, 0, header.length, start.length);
+    const parsed = AuditHead.safeParse((JSON.parse(header.toString('utf8')) as CheckpointHeader).auditHead);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
 }
 
 export function checkpointFileName(iteration: number): string {

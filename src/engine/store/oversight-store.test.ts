@@ -18,9 +18,13 @@ let dir: string;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-oversight-'));
+  // The audit key outside the workspace; the writer processes inherit it.
+  process.env.EVOLAB_AUDIT_KEY_FILE = path.join(`${dir}-key`, 'audit-key');
 });
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(`${dir}-key`, { recursive: true, force: true });
+  delete process.env.EVOLAB_AUDIT_KEY_FILE;
 });
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -122,7 +126,8 @@ describe('OversightStore', () => {
     const entries = store.oversight.auditEntries(runId);
     expect(entries[0]!.prevHash).toBe(GENESIS_HASH);
     expect(entries.slice(1).map((e) => e.prevHash)).toEqual(entries.slice(0, -1).map((e) => e.hash));
-    expect(store.oversight.verifyAudit(runId)).toEqual({ ok: true, entries: 4, brokenAt: null, message: '4 entries, chain intact' });
+    expect(store.oversight.verifyAudit(runId)).toMatchObject({ ok: true, state: 'verified', entries: 4, keyed: 4, brokenAt: null, problems: [] });
+    expect(store.oversight.verifyAudit(runId).message).toMatch(/^4 entries, chain intact, keyed/);
     store.close();
 
     // Someone with the file drops the guards and edits history.

@@ -1,12 +1,15 @@
-import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { CodedError } from '../../shared/errors';
 import type { Genome, GenomeChange, Pathway } from '../../shared/genome';
 import {
+  ACTOR_RULE,
   ApprovalPolicy,
   DEFAULT_POLICY,
+  isValidActorName,
   type AuditAction,
   type AuditEntry,
+  type AuditHead,
   type AuditVerification,
   type ChangeSize,
   type Evidence,
@@ -14,8 +17,12 @@ import {
   type ProposalStatus,
   type ProposerEstimate,
 } from '../../shared/oversight';
+import { auditHash, entryMac, evidenceHashOf, GENESIS_HASH } from './audit-chain';
+import { auditKeyFile, loadAuditKey, loadOrCreateAuditKey, type AuditKey } from './audit-key';
+import { headFile, readHead, writeHead, type HeadRead } from './audit-head';
+import { verifyRun, type ProposalRecord } from './audit-verify';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { auditHash, canonicalJson, GENESIS_HASH, sha256 } from './audit-chain';
 
 /** What the runner inserts; the store adds ids, timestamps and hashes. */
 export interface NewProposal {
@@ -82,24 +89,8 @@ interface AuditRow {
   detail: string;
   prev_hash: string;
   hash: string;
-}
-
-/** Canonical JSON (sorted keys) so a hash does not depend on property order. */
-export function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value as Record<string, unknown>).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** The hash of an audit entry: everything it says, chained to the entry before it. */
-export function auditHash(entry: Omit<AuditEntry, 'seq' | 'hash'>): string {
-  return sha256(canonicalJson([entry.runId, entry.at, entry.actor, entry.action, entry.proposalId, entry.evidenceHash, entry.reason, entry.detail ?? null, entry.prevHash]));
+  mac: string | null;
+  key_id: string | null;
 }
 
 function toProposal(row: ProposalRow): Proposal & { checkpoint: string | null } {
@@ -137,6 +128,8 @@ function toAudit(row: AuditRow): AuditEntry {
     detail: JSON.parse(row.detail) as unknown,
     prevHash: row.prev_hash,
     hash: row.hash,
+    mac: row.mac,
+    keyId: row.key_id,
   };
 }
 
@@ -150,13 +143,44 @@ export type StoredProposal = Proposal & { checkpoint: string | null };
  * synchronous=FULL: a committed entry survives a kill or a power cut.
  */
 export class OversightStore {
-  constructor(private readonly db: Database.Database) {}
+  /** The runs this store appended to in the transaction now open: their heads are written after it commits. */
+  private touched = new Map<string, { seq: number; hash: string; mac: string | null }>();
+  private key: AuditKey | null = null;
+  private headReady = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    /** The workspace folder, where the head file lives beside the database. */
+    private readonly workspace: string,
+  ) {}
+
+  /**
+   * Runs `fn` in an IMMEDIATE transaction; once it has committed, anchors the head of each run it appended to.
+   * Every write that appends to the audit log goes through here.
+   */
+  private write<T>(fn: () => T): T {
+    // Inside someone else's transaction the commit is theirs: anchoring now could name an entry that is rolled
+    // back, so the head stays behind (which verification accepts) until the next append of its own.
+    const nested = this.db.inTransaction;
+    this.touched.clear();
+    let result: T;
+    try {
+      result = this.db.transaction(fn).immediate();
+    } catch (error) {
+      this.touched.clear();
+      throw error;
+    }
+    const touched = [...this.touched];
+    this.touched.clear();
+    if (touched.length > 0 && !nested) this.anchorHeads(touched);
+    return result;
+  }
 
   // ---- Proposals ----
 
   insertProposal(p: NewProposal, audit: Array<Omit<NewAuditEntry, 'runId' | 'proposalId' | 'evidenceHash'>>): StoredProposal {
-    const evidenceHash = sha256(canonicalJson({ changes: p.changes, evidence: p.evidence }));
-    const id = this.db.transaction(() => {
+    const evidenceHash = evidenceHashOf(p.changes, p.evidence);
+    const id = this.write(() => {
       const n = this.db.prepare('SELECT COUNT(*) FROM proposals WHERE run_id = ?').pluck().get(p.runId) as number;
       const id = `${p.runId}-p${n + 1}`;
       const now = new Date().toISOString();
@@ -169,7 +193,7 @@ export class OversightStore {
         .run(id, p.runId, p.iteration, p.pathway, p.kind, p.size, p.rationale, JSON.stringify(p.changes), JSON.stringify(p.evidence), evidenceHash, p.status, p.gate.action, p.gate.reason, p.checkpoint, decided ? 'gate' : null, decided ? p.gate.reason : null, now, decided ? now : null);
       for (const entry of audit) this.appendInTransaction({ ...entry, runId: p.runId, proposalId: id, evidenceHash });
       return id;
-    }).immediate();
+    });
     return this.requireProposal(id);
   }
 
@@ -215,7 +239,8 @@ export class OversightStore {
    * Refuses a proposal that is no longer pending (someone else decided first) with a clear error.
    */
   decide(id: string, decision: 'approve' | 'reject', actor: string, reason: string | null): StoredProposal {
-    this.db.transaction(() => {
+    checkActor(actor);
+    this.write(() => {
       const p = this.requireProposal(id);
       if (p.status !== 'pending') {
         throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}${p.decidedBy ? ` (by ${p.decidedBy})` : ''}; only pending proposals can be decided.`);
@@ -223,35 +248,36 @@ export class OversightStore {
       const status: ProposalStatus = decision === 'approve' ? 'approved' : 'rejected';
       this.db.prepare('UPDATE proposals SET status = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?').run(status, actor, reason, new Date().toISOString(), id);
       this.appendInTransaction({ runId: p.runId, actor, action: status, proposalId: id, evidenceHash: p.evidenceHash, reason, detail: { changes: p.changes } });
-    }).immediate();
+    });
     return this.requireProposal(id);
   }
 
   /** Edit-and-approve: the person's values replace the proposal's, with the evidence re-run on them. */
   editAndApprove(id: string, actor: string, reason: string | null, changes: GenomeChange[], evidence: Evidence, size: ChangeSize, checkpoint?: string | null): StoredProposal {
-    this.db.transaction(() => {
+    checkActor(actor);
+    this.write(() => {
       const p = this.requireProposal(id);
       if (p.status !== 'pending') throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}; only pending proposals can be edited.`);
-      const evidenceHash = sha256(canonicalJson({ changes, evidence }));
+      const evidenceHash = evidenceHashOf(changes, evidence);
       this.db
         .prepare("UPDATE proposals SET status = 'approved', changes = ?, evidence = ?, evidence_hash = ?, size = ?, checkpoint = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?")
         .run(JSON.stringify(changes), JSON.stringify(evidence), evidenceHash, size, checkpoint === undefined ? p.checkpoint : checkpoint, actor, reason, new Date().toISOString(), id);
       this.appendInTransaction({ runId: p.runId, actor, action: 'edited', proposalId: id, evidenceHash, reason, detail: { before: p.changes, after: changes, previousEvidenceHash: p.evidenceHash } });
-    }).immediate();
+    });
     return this.requireProposal(id);
   }
 
   /** Marks approved proposals applied (or superseded) with their audit entries, in one transaction. */
   settle(runId: string, outcomes: Array<{ id: string; status: 'applied' | 'superseded'; reason: string }>): void {
     if (outcomes.length === 0) return;
-    this.db.transaction(() => {
+    this.write(() => {
       for (const o of outcomes) {
         const p = this.requireProposal(o.id);
         if (p.status === o.status) continue; // applying twice (after a crash between checkpoint and commit) is a no-op
         this.db.prepare('UPDATE proposals SET status = ? WHERE id = ?').run(o.status, o.id);
         this.appendInTransaction({ runId, actor: 'engine', action: o.status, proposalId: o.id, evidenceHash: p.evidenceHash, reason: o.reason, detail: null });
       }
-    }).immediate();
+    });
   }
 
   deleteProposals(runId: string): void {
@@ -296,7 +322,8 @@ export class OversightStore {
 
   /** Only a person changes a policy (requests from the app or the CLI); it is audited like a decision. */
   setPolicy(runId: string | null, policy: ApprovalPolicy, actor: string): void {
-    this.db.transaction(() => {
+    checkActor(actor);
+    this.write(() => {
       const json = JSON.stringify(policy);
       if (runId === null) {
         this.db.prepare("INSERT INTO settings (key, value) VALUES ('approval_policy', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(json);
@@ -304,21 +331,21 @@ export class OversightStore {
         this.db.prepare('UPDATE runs SET approval_policy = ? WHERE id = ?').run(json, runId);
         this.appendInTransaction({ runId, actor, action: 'policy-changed', detail: policy });
       }
-    }).immediate();
+    });
   }
 
   // ---- Audit log ----
 
   append(entry: NewAuditEntry): AuditEntry {
-    let seq = 0;
-    this.db.transaction(() => {
-      seq = this.appendInTransaction(entry);
-    }).immediate();
+    const seq = this.write(() => this.appendInTransaction(entry));
     return toAudit(this.db.prepare('SELECT * FROM audit WHERE seq = ?').get(seq) as AuditRow);
   }
 
   private appendInTransaction(entry: NewAuditEntry): number {
-    const prevHash = (this.db.prepare('SELECT hash FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').pluck().get(entry.runId) as string | undefined) ?? GENESIS_HASH;
+    const key = this.auditKey();
+    this.ensureHeadFile(key);
+    const prev = this.db.prepare('SELECT hash, mac FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(entry.runId) as { hash: string; mac: string | null } | undefined;
+    const prevHash = prev?.hash ?? GENESIS_HASH;
     const full = {
       runId: entry.runId,
       at: new Date().toISOString(),
@@ -331,27 +358,137 @@ export class OversightStore {
       prevHash,
     };
     const hash = auditHash(full);
+    const mac = entryMac(key, hash, prev?.mac ?? null);
     const info = this.db
-      .prepare('INSERT INTO audit (run_id, at, actor, action, proposal_id, evidence_hash, reason, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(full.runId, full.at, full.actor, full.action, full.proposalId, full.evidenceHash, full.reason, JSON.stringify(full.detail), prevHash, hash);
-    return Number(info.lastInsertRowid);
+      .prepare('INSERT INTO audit (run_id, at, actor, action, proposal_id, evidence_hash, reason, detail, prev_hash, hash, mac, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(full.runId, full.at, full.actor, full.action, full.proposalId, full.evidenceHash, full.reason, JSON.stringify(full.detail), prevHash, hash, mac, key.id);
+    const seq = Number(info.lastInsertRowid);
+    this.touched.set(entry.runId, { seq, hash, mac });
+    return seq;
+  }
+
+  /** The key, created on first use; an append without one fails (the log would be unkeyed). */
+  private auditKey(): AuditKey {
+    this.key ??= loadOrCreateAuditKey(auditKeyFile());
+    return this.key;
+  }
+
+  /**
+   * Before the first keyed entry of a workspace commits, an empty head file is written, so that a keyed workspace
+   * without one has lost it. A workspace that is already keyed and has no head file keeps having none: writing a
+   * fresh one would hide that it went missing.
+   */
+  private ensureHeadFile(key: AuditKey): void {
+    if (this.headReady) return;
+    if (!fs.existsSync(headFile(this.workspace)) && !this.workspaceKeyed()) writeHead(this.workspace, key, {});
+    this.headReady = true;
+  }
+
+  private workspaceKeyed(): boolean {
+    return this.db.prepare('SELECT 1 FROM audit WHERE mac IS NOT NULL LIMIT 1').get() !== undefined;
+  }
+
+  /**
+   * After a commit: moves each touched run's head in the head file forward to the entry just committed. A head
+   * file that is missing, does not verify, or names an entry the database no longer holds is left as it is, so
+   * verification keeps reporting it; a head is never moved backwards. Failing to write it fails nothing: the
+   * entries are committed, and a head that is behind is accepted (see audit-head.ts).
+   */
+  private anchorHeads(touched: Array<[string, { seq: number; hash: string; mac: string | null }]>): void {
+    try {
+      const key = this.auditKey();
+      const read = readHead(this.workspace, key);
+      if (read.status !== 'ok') return;
+      const runs = { ...read.doc.runs };
+      let changed = false;
+      const stillThere = this.db.prepare('SELECT 1 FROM audit WHERE run_id = ? AND seq = ? AND hash = ?');
+      for (const [runId, h] of touched) {
+        const old = runs[runId];
+        if (old && (old.seq >= h.seq || stillThere.get(runId, old.seq, old.hash) === undefined)) continue;
+        runs[runId] = h;
+        changed = true;
+      }
+      if (changed) writeHead(this.workspace, key, runs);
+    } catch {
+      // The head is behind until the next append; verification accepts that (the entries after it chain from it).
+    }
+  }
+
+  /**
+   * Anchors the run's head in the head file after a transaction of someone else's that appended to the log has
+   * committed (a governed round's proposals are written in the round's own transaction, where write() cannot).
+   */
+  anchor(runId: string): void {
+    const row = this.db.prepare('SELECT seq, hash, mac FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(runId) as { seq: number; hash: string; mac: string | null } | undefined;
+    if (row) this.anchorHeads([[runId, row]]);
+  }
+
+  /** The run's head: its last committed entry, for the runner to anchor in each checkpoint (null before any). */
+  head(runId: string): AuditHead | null {
+    const row = this.db.prepare('SELECT seq, hash FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(runId) as AuditHead | undefined;
+    return row ? { seq: row.seq, hash: row.hash } : null;
   }
 
   auditEntries(runId: string): AuditEntry[] {
     return (this.db.prepare('SELECT * FROM audit WHERE run_id = ? ORDER BY seq').all(runId) as AuditRow[]).map(toAudit);
   }
 
-  /** Recomputes the chain: any altered, inserted or removed entry breaks it at that point. */
-  verifyAudit(runId: string): AuditVerification {
+  /**
+   * Verifies a run's log: the hash chain; the keyed chain (MACs, with the key outside the workspace); the head file
+   * (entries removed from the end); `anchors`, heads recorded elsewhere such as in checkpoints; and every proposal
+   * row of the run against what its entries say (status, decided_by, reason, changes, evidence). See audit-verify.ts.
+   */
+  verifyAudit(runId: string, options: { anchors?: Array<AuditHead & { source?: string }> } = {}): AuditVerification {
     const entries = this.auditEntries(runId);
-    let prev = GENESIS_HASH;
-    for (const e of entries) {
-      const { seq, hash, ...rest } = e;
-      if (e.prevHash !== prev) return { ok: false, entries: entries.length, brokenAt: seq, message: `entry ${seq} does not follow the entry before it (an entry was removed or inserted)` };
-      if (auditHash(rest) !== hash) return { ok: false, entries: entries.length, brokenAt: seq, message: `entry ${seq} was altered after it was written` };
-      prev = hash;
+    const keyFile = auditKeyFile();
+    let key: AuditKey | null = null;
+    let keyError: string | undefined;
+    try {
+      key = loadAuditKey(keyFile);
+    } catch (error) {
+      keyError = error instanceof Error ? error.message : String(error);
     }
-    return { ok: true, entries: entries.length, brokenAt: null, message: `${entries.length} entries, chain intact` };
+    const named = [...new Set(entries.map((e) => e.proposalId).filter((id): id is string => id !== null))];
+    const rows = this.db.prepare('SELECT * FROM proposals WHERE run_id = ?').all(runId) as ProposalRow[];
+    const have = new Set(rows.map((r) => r.id));
+    const byId = this.db.prepare('SELECT * FROM proposals WHERE id = ?');
+    for (const id of named) {
+      if (have.has(id)) continue;
+      const row = byId.get(id) as ProposalRow | undefined;
+      if (row) rows.push(row);
+    }
+    const head: HeadRead = readHead(this.workspace, key);
+    return verifyRun({
+      runId,
+      entries,
+      proposals: rows.map(toRecord),
+      runExists: this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined,
+      workspaceKeyed: this.workspaceKeyed(),
+      head,
+      key,
+      keyFile,
+      keyError,
+      anchors: options.anchors,
+    });
+  }
+}
+
+function toRecord(row: ProposalRow): ProposalRecord {
+  const record: ProposalRecord = { id: row.id, runId: row.run_id, status: row.status, decidedBy: row.decided_by, reason: row.reason, changes: null, evidence: null, evidenceHash: row.evidence_hash };
+  for (const column of ['changes', 'evidence'] as const) {
+    try {
+      record[column] = JSON.parse(row[column]) as unknown;
+    } catch {
+      record.unreadable ??= column;
+    }
+  }
+  return record;
+}
+
+/** Actor names go into the log and every report of it: a person's name is kept to plain characters. */
+function checkActor(actor: string): void {
+  if (actor.startsWith('person:') && !isValidActorName(actor)) {
+    throw new CodedError('invalid_request', `The actor ${JSON.stringify(actor.slice(0, 80))} is not allowed: actor must be ${ACTOR_RULE}.`, [{ path: 'actor', message: ACTOR_RULE }]);
   }
 }
 

@@ -125,6 +125,13 @@ const migrations: string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 5: the keyed audit chain. Each new entry carries an HMAC of its hash and the previous MAC, made with a key kept
+  // outside the workspace, and which key made it; older entries keep NULL ("unkeyed"). Adding columns is not an
+  // UPDATE, so the append-only triggers stay as they are.
+  `
+  ALTER TABLE audit ADD COLUMN mac TEXT;
+  ALTER TABLE audit ADD COLUMN key_id TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

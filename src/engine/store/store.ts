@@ -6,10 +6,11 @@ import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
 import { SCORE_METRIC, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory, type TrajectoryFilter } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
-import { checkpointFileName, removeTempFiles } from './checkpoint';
+import { checkpointFileName, readCheckpointAuditHead, removeTempFiles } from './checkpoint';
 import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
 import { ArchiveStore } from './archive-store';
 import { OversightStore } from './oversight-store';
+import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { migrate } from './schema';
 
 /** How many checkpoints each run keeps on disk. */
@@ -66,7 +67,7 @@ export class Store {
   private constructor(workspace: string, db: Database.Database) {
     this.workspace = workspace;
     this.db = db;
-    this.oversight = new OversightStore(db);
+    this.oversight = new OversightStore(db, workspace);
     this.archive = new ArchiveStore(db);
     this.recovery = this.recover();
   }
@@ -129,6 +130,24 @@ export class Store {
   /** Where the children a round proposed keep their checkpoints until they are decided (and after: the archive). */
   childCheckpointPath(runId: string, iteration: number, label: string): string {
     return path.join(this.runDir(runId), 'children', `${String(iteration).padStart(6, '0')}-${label}.ckpt`);
+  }
+
+  /** The audit heads the run's checkpoints recorded (Checkpoint.auditHead), each naming its file. */
+  auditAnchors(runId: string): Array<AuditHead & { source: string }> {
+    const dir = this.checkpointDir(runId);
+    if (!fs.existsSync(dir)) return [];
+    const anchors: Array<AuditHead & { source: string }> = [];
+    for (const name of fs.readdirSync(dir).sort()) {
+      if (!name.endsWith('.ckpt')) continue;
+      const head = readCheckpointAuditHead(path.join(dir, name));
+      if (head) anchors.push({ ...head, source: `checkpoint ${name}` });
+    }
+    return anchors;
+  }
+
+  /** A run's audit verification with every anchor the workspace has: what `evolab audit`, the app and exports show. */
+  verifyAudit(runId: string): AuditVerification {
+    return this.oversight.verifyAudit(runId, { anchors: this.auditAnchors(runId) });
   }
 
   /** A stored path (relative to the workspace) made absolute. */

@@ -115,8 +115,20 @@ export function formatNumber(value: number | undefined, digits = 3): string {
   return value.toFixed(digits);
 }
 
-/** Left-aligned text table. */
+/**
+ * Text from a user or a file made safe for one terminal line: line breaks and tabs become spaces, and other
+ * control characters (escape sequences, carriage returns, Unicode line separators) are shown as \\u escapes, so
+ * a reason or a name can neither start a line of its own nor move the cursor.
+ */
+export function terminalSafe(text: string): string {
+  return text
+    .replace(/\r\n|[\n\t\v\f]/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Left-aligned text table; every cell made terminal-safe, so a cell cannot forge a row. */
 export function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+  const safe = rows.map((r) => r.map((cell) => terminalSafe(cell ?? '')));
+  const widths = safe[0].map((_, c) => Math.max(...safe.map((r) => (r[c] ?? '').length)));
+  return safe.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
 }

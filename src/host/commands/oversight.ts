@@ -7,7 +7,7 @@ import { auditJson, auditMarkdown, flagSummary, heldoutSummary } from '../../eng
 import { personActor, resolvePolicy } from '../../engine/oversight/requests';
 import { publicProposal } from '../../engine/oversight/round';
 import { Store } from '../../engine/store/store';
-import { type Command, type CommandContext, intOption, runIdArgument, stringOption, table, workspaceHelp, workspaceOption, writeFileAtomic } from './common';
+import { type Command, type CommandContext, intOption, runIdArgument, stringOption, table, terminalSafe, workspaceHelp, workspaceOption, writeFileAtomic } from './common';
 
 export { personActor, resolvePolicy };
 export type PolicyPreset = z.infer<typeof PolicyPresetName>;
@@ -60,7 +60,7 @@ export function workspaceSuffix(ctx: CommandContext): string {
 export function proposalLines(event: 'proposal.created' | 'proposal.decided', p: Proposal, workspace: string): string[] {
   if (event === 'proposal.decided') {
     const by = p.decidedBy ? ` by ${p.decidedBy}` : '';
-    return [`proposal ${p.id} ${p.status}${by}${p.reason ? `: ${p.reason}` : ''}`];
+    return [terminalSafe(`proposal ${p.id} ${p.status}${by}${p.reason ? `: ${p.reason}` : ''}`)];
   }
   const lines = [`proposal ${p.id}: ${p.pathway} ${p.kind} (${p.size}); gate ${p.gate.action}; held-out ${heldoutSummary(p.evidence)}; flags ${flagSummary(p.evidence)}`];
   if (p.status === 'pending') lines.push(`waiting for a decision: evolab decide ${p.id} approve|reject --reason "..."${workspace}`);
@@ -133,18 +133,20 @@ export const decideCommand: Command = {
     if (decision !== 'approve' && decision !== 'reject') {
       throw new CodedError('invalid_request', `The decision must be approve or reject, got "${decision}".`, [{ path: 'decision', message: 'approve | reject' }]);
     }
-    const parsed = DecisionInput.safeParse({ id, decision, reason: stringOption(ctx.values, 'reason'), actor: personActor(stringOption(ctx.values, 'as')) });
+    // The name as typed is checked first, so an error names --as; personActor then adds the default and prefix.
+    const parsed = DecisionInput.safeParse({ id, decision, reason: stringOption(ctx.values, 'reason'), actor: stringOption(ctx.values, 'as') });
     if (!parsed.success) {
       const issues = fieldIssues(parsed.error).map((i) => ({ path: DECISION_FIELDS[i.path] ?? i.path, message: i.message }));
-      throw new CodedError('invalid_request', `The decision is invalid:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues);
+      throw new CodedError('invalid_request', `The decision is invalid:\n${issues.map((i) => `  ${i.path}: ${terminalSafe(i.message)}`).join('\n')}`, issues);
     }
     const input = parsed.data;
-    const p = withStore(ctx, (store) => store.oversight.decide(input.id, decision, input.actor!, input.reason?.trim() || null));
+    const actor = personActor(input.actor);
+    const p = withStore(ctx, (store) => store.oversight.decide(input.id, decision, actor, input.reason?.trim() || null));
     if (ctx.values.json) {
       ctx.out(JSON.stringify(publicProposal(p), null, 2));
       return 0;
     }
-    ctx.out(`${p.status === 'approved' ? 'Approved' : 'Rejected'} ${p.id} (${p.pathway} / ${p.kind}, run ${p.runId}) as ${p.decidedBy}${p.reason ? `: ${p.reason}` : ''}.`);
+    ctx.out(terminalSafe(`${p.status === 'approved' ? 'Approved' : 'Rejected'} ${p.id} (${p.pathway} / ${p.kind}, run ${p.runId}) as ${p.decidedBy}${p.reason ? `: ${p.reason}` : ''}.`));
     ctx.out(
       p.status === 'approved'
         ? 'A running engine applies it at its next check; a stopped run applies it when it is resumed.'
@@ -163,7 +165,10 @@ export const auditCommand: Command = {
     '  --json            the whole log with proposals and evidence, as JSON',
     '  --md              a readable report of the run\'s history, as Markdown',
     '  --out FILE        write the export to FILE (written whole or not at all) instead of stdout',
-    '  Exits 1 when the hash chain does not verify (an entry was altered or removed).',
+    '  Exits 1 when the log does not verify: an entry altered, inserted or removed (the head file and the',
+    '  checkpoints anchor the end of the chain), a MAC that does not match (the audit key lives outside the',
+    '  workspace), or a proposal whose status, decider or evidence differ from what its entries say; also',
+    '  when the log is keyed but the key is not here. Each problem names its entry, proposal and field.',
     workspaceHelp,
   ],
   options: { ...workspaceOption, json: { type: 'boolean' }, md: { type: 'boolean' }, out: { type: 'string' } },
@@ -180,23 +185,33 @@ export const auditCommand: Command = {
           writeFileAtomic(out, content);
           ctx.err(`Wrote ${path.resolve(out)}\n`);
         } else ctx.out(content.trimEnd());
-        return store.oversight.verifyAudit(runId);
+        return store.verifyAudit(runId);
       }
       const entries = store.oversight.auditEntries(runId);
       if (entries.length === 0) {
-        store.requireRun(runId);
-        ctx.out(`Run ${runId} has no audit entries yet.`);
+        // A run whose entries were all removed still has a head anchored: verification below says so.
+        if (!store.getRun(runId) && !store.verifyAudit(runId).head) store.requireRun(runId);
+        ctx.out(`Run ${runId} has no audit entries${store.getRun(runId) ? ' yet' : ''}.`);
       } else {
         const rows = [['SEQ', 'TIME', 'ACTOR', 'ACTION', 'PROPOSAL', 'EVIDENCE', 'REASON']];
         for (const e of entries) rows.push([String(e.seq), e.at.slice(0, 19).replace('T', ' '), e.actor, e.action, e.proposalId ?? '-', e.evidenceHash?.slice(0, 12) ?? '-', e.reason ?? '']);
         for (const line of table(rows)) ctx.out(line);
       }
-      const v = store.oversight.verifyAudit(runId);
-      if (v.ok) ctx.out(`Audit chain verified: ${v.message}.`);
+      const v = store.verifyAudit(runId);
+      if (v.state === 'verified') ctx.out(`Audit chain verified: ${v.message}.`);
+      else if (v.state === 'unkeyed') ctx.out(`Audit chain intact but not keyed: ${v.message}.`);
       return v;
     });
     if (!verification.ok) {
-      ctx.err(`error: the audit chain of run ${runId} is broken at entry ${verification.brokenAt}: ${verification.message}.\n`);
+      if (verification.state === 'unverifiable') ctx.err(`error: the audit log of run ${runId} cannot be verified: ${terminalSafe(verification.message.replace(/^cannot verify: /, ''))}.\n`);
+      else {
+        const at = verification.brokenAt !== null ? ` at entry ${verification.brokenAt}` : '';
+        ctx.err(`error: the audit chain of run ${runId} is broken${at}: ${terminalSafe(verification.message)}.\n`);
+        for (const p of verification.problems) {
+          const where = [p.seq !== null ? `entry ${p.seq}` : null, p.proposalId ? `proposal ${p.proposalId}` : null, p.field ? `field ${p.field}` : null].filter(Boolean).join(', ');
+          ctx.err(`  ${p.kind}${where ? ` (${where})` : ''}: ${terminalSafe(p.message)}\n`);
+        }
+      }
       return 1;
     }
     return 0;

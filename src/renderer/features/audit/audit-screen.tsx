@@ -4,7 +4,7 @@ import { AuditAction } from '../../../shared/oversight';
 import { ErrorBox } from '../../components/error-box';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDate } from '../../lib/format';
-import { auditActions, auditStore, selectActors, selectVisibleEntries } from './audit-store';
+import { auditActions, auditStore, selectActors, selectVerificationView, selectVisibleEntries } from './audit-store';
 
 function RunPicker() {
   const s = useStore(auditStore);
@@ -22,7 +22,7 @@ function RunPicker() {
   );
 }
 
-/** A run's append-only, hash-chained log of proposals, gate actions and decisions; filterable and exportable. */
+/** A run's append-only, hash-chained and keyed log of proposals, gate actions and decisions; filterable and exportable. */
 export function AuditScreen({ runId }: { runId: string | null }) {
   const s = useStore(auditStore);
   useEffect(() => {
@@ -31,6 +31,7 @@ export function AuditScreen({ runId }: { runId: string | null }) {
   if (!runId) return <RunPicker />;
   const visible = selectVisibleEntries(s);
   const v = s.verification;
+  const view = selectVerificationView(s);
 
   return (
     <div className="audit-screen">
@@ -47,10 +48,15 @@ export function AuditScreen({ runId }: { runId: string | null }) {
       </header>
       <ErrorBox title="The audit log could not be read." message={s.error} hint="Check that the run exists on the Runs screen." />
       <ErrorBox title="The export failed." message={s.exportError} />
-      {v && (
-        <p className={`verification ${v.ok ? 'ok' : 'broken'}`} data-testid="audit-verification" data-ok={String(v.ok)}>
-          {v.ok ? '✓ ' : `✗ chain broken${v.brokenAt !== null ? ` at entry ${v.brokenAt}` : ''}: `}{v.message}
-        </p>
+      {v && view && (
+        <div className={`verification ${view.tone}`} data-testid="audit-verification" data-ok={String(v.ok)} data-state={v.state}>
+          <p>{view.headline}</p>
+          {view.problems.length > 0 && (
+            <ul className="verification-problems" data-testid="audit-problems">
+              {view.problems.map((p, i) => <li key={i}>{p}</li>)}
+            </ul>
+          )}
+        </div>
       )}
       <div className="filters screen-head">
         <select value={s.action} onChange={(e) => auditActions.setAction(e.target.value as AuditAction | 'all')} aria-label="Action" data-testid="audit-filter-action">

@@ -35,6 +35,31 @@ export function selectVisibleEntries(s: AuditState): AuditEntry[] {
     .filter((e) => s.actor === 'all' || e.actor === s.actor)
     .filter((e) => !text || (e.proposalId ?? '').toLowerCase().includes(text));
 }
+/** How the chain's verification reads on screen: a tone, one line, and each problem (entry, proposal, field). */
+export interface VerificationView {
+  tone: 'ok' | 'warn' | 'broken';
+  headline: string;
+  problems: string[];
+}
+
+export function selectVerificationView(s: AuditState): VerificationView | null {
+  const v = s.verification;
+  if (!v) return null;
+  const problems = v.problems.map((p) => {
+    const where = [p.seq !== null ? `entry ${p.seq}` : null, p.proposalId, p.field].filter(Boolean).join(' · ');
+    return where ? `${where}: ${p.message}` : p.message;
+  });
+  switch (v.state) {
+    case 'verified':
+      return { tone: 'ok', headline: `✓ Verified: ${v.message}`, problems };
+    case 'unkeyed':
+      return { tone: 'warn', headline: `Unkeyed: ${v.message}`, problems };
+    case 'unverifiable':
+      return { tone: 'broken', headline: `✗ Cannot verify: ${v.message.replace(/^cannot verify: /, '')}`, problems };
+    default:
+      return { tone: 'broken', headline: `✗ Tampered${v.brokenAt !== null ? ` (first at entry ${v.brokenAt})` : ''}: ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'} found`, problems };
+  }
+}
 export const selectActors = (s: AuditState): string[] => [...new Set(s.entries.map((e) => e.actor))].sort();
 export const selectActions = (s: AuditState): AuditAction[] => [...new Set(s.entries.map((e) => e.action))];
 
