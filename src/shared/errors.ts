@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   'unknown_proposal',
   'already_decided',
   'path_not_allowed',
+  'unsupported',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
