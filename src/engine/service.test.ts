@@ -90,9 +90,10 @@ describe('EngineService over the in-memory transport', () => {
     expect(presets.map((p) => p.id)).toContain('addition-star-smoke');
   });
 
-  it('rejects unknown requests, engine.kill and bad inputs with field paths', async () => {
+  it('rejects unknown requests, the host\'s own requests and bad inputs with field paths', async () => {
     expect((await fails('runs.explode')).message).toMatch(/Unknown request "runs.explode"/);
     expect((await fails('engine.kill')).message).toMatch(/host/);
+    expect((await fails('files.pickTask')).message).toMatch(/host/);
     const bad = await fails('runs.trajectories', { runId: 'x', limit: 5000 });
     expect(bad.code).toBe('invalid_request');
     expect(bad.issues).toEqual([{ path: 'limit', message: 'must be at most 1000' }]);

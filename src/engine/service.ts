@@ -63,8 +63,8 @@ export class EngineService {
         { path: 'name', message: 'must be a request name of the contract' },
       ]);
     }
-    if (name === 'engine.kill') {
-      throw new CodedError('invalid_request', 'engine.kill is handled by the host that runs the engine, not by the engine itself.');
+    if (name === 'engine.kill' || name === 'files.pickTask') {
+      throw new CodedError('invalid_request', `${name} is handled by the host that runs the engine, not by the engine itself.`);
     }
     const parsed = parseOrThrow(requests[name].input, input ?? {}, 'invalid_request', `The input of ${name}`);
     const output = await this.dispatch(name, parsed);
@@ -147,7 +147,8 @@ export class EngineService {
         return { backend, workspace: this.store.workspace, versions } satisfies RequestOutput<'system.info'>;
       }
       case 'engine.kill':
-        throw new CodedError('invalid_request', 'engine.kill is handled by the host.');
+      case 'files.pickTask':
+        throw new CodedError('invalid_request', `${name} is handled by the host.`);
     }
   }
 

@@ -35,11 +35,22 @@ export interface RouterOptions {
   killGraceMs?: number;
   /** Confines the task file of `runs.start` (a client of the host must not name any file on disk). */
   taskPaths?: TaskPathPolicy;
+  /**
+   * Answers `files.pickTask`: the desktop app's native dialog, which allows the file the person chose. Without it
+   * (`evolab serve`: a browser page has no dialog of ours) the request is refused with 'unsupported'.
+   */
+  pickTask?: () => Promise<{ path: string | null }>;
 }
+
+/** Why a host without a native dialog refuses `files.pickTask`, and what the person can do instead. */
+export const PICK_TASK_UNSUPPORTED =
+  'files.pickTask needs the desktop app\'s file dialog, and this host has none. To use a task file outside the workspace, ' +
+  'start `evolab serve --allow-path FILE` (a folder allows all files under it), or copy the file into the workspace.';
 
 /**
  * Validates, then forwards to the engine. `engine.kill` never reaches the engine: the host kills the
- * process and starts a fresh one (runs it held become interrupted) so the app stays usable.
+ * process and starts a fresh one (runs it held become interrupted) so the app stays usable. Nor does
+ * `files.pickTask`: the host's own dialog answers it, or the host refuses it.
  */
 export function createRouter(engine: RoutedEngine, options: RouterOptions = {}) {
   let killing: Promise<{ killed: boolean }> | null = null;
@@ -57,6 +68,10 @@ export function createRouter(engine: RoutedEngine, options: RouterOptions = {}) 
         killing = null;
       });
       return killing;
+    }
+    if (request.name === 'files.pickTask') {
+      if (!options.pickTask) throw new CodedError('unsupported', PICK_TASK_UNSUPPORTED);
+      return options.pickTask();
     }
     let forwarded = request.input;
     if (request.name === 'runs.start' && options.taskPaths) forwarded = options.taskPaths.confine(forwarded);

@@ -333,6 +333,23 @@ describe('serve: task files', () => {
     expect(forwarded.config.task.path).toBe(path.join(realpathSync(dir), 'ws', 'tasks', 'p.jsonl'));
   });
 
+  it('refuses files.pickTask with 501 and says to use --allow-path or the workspace: a browser page has no native dialog', async () => {
+    const reply = await get(base, '/api/files.pickTask', auth(), 'POST', '{}');
+    expect(reply.status).toBe(501);
+    const body = JSON.parse(reply.body) as { ok: boolean; error: { code: string; message: string } };
+    expect(body).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    expect(body.error.message).toContain('evolab serve --allow-path FILE');
+    expect(body.error.message).toContain('into the workspace');
+    const client = await Client.open(`${wsBase}/ws?token=${handle.token}`);
+    try {
+      expect(await client.request(22, 'files.pickTask', {})).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+    } finally {
+      client.socket.close();
+    }
+    // Nothing was allowed by asking: a file outside stays refused.
+    expect((await get(base, '/api/runs.start', auth(), 'POST', jsonl(path.join(dir, 'secret.txt')))).status).toBe(403);
+  });
+
   it('lets a file given with --allow-path through', async () => {
     const other = await serve({ workspace: path.join(dir, 'ws3'), rendererDir: path.join(dir, 'renderer'), allowPaths: [path.join(dir, 'secret.txt')], spawn, log: () => undefined });
     try {

@@ -241,6 +241,8 @@ export function httpStatus(code: ErrorCode): number {
     case 'run_busy':
     case 'already_decided':
       return 409;
+    case 'unsupported':
+      return 501;
     case 'engine_crashed':
     case 'engine_unavailable':
       return 503;

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MessageChannelMain, app, dialog, ipcMain, session } from 'electron';
+import { MessageChannelMain, app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
 import { EVENT_CHANNEL } from '../preload/channels';
 import { createElectronEngine } from './engine';
 import { createAppRouter, createRequestHandler, handOffPort, registerRequestHandler } from './ipc';
 import { createOffSwitchActions, installMenu } from './menu';
 import { createSettings } from './settings';
+import { createTaskFileDialog } from './task-file-dialog';
 import { createMainWindow, hardenSession, rendererLocation } from './window';
 
 /**
@@ -27,10 +28,17 @@ async function main(): Promise<void> {
   hardenSession(session.defaultSession, Boolean(renderer.devUrl));
 
   const engine = createElectronEngine({ workspace, backend: backend === 'auto' ? undefined : backend });
-  const { route } = createAppRouter(engine.host, { workspace, defaultBackend: backend === 'auto' ? undefined : backend });
+  // The window is created below; the dialog is parented to it once it exists.
+  let mainWindow: BrowserWindow | null = null;
+  const { route } = createAppRouter(engine.host, {
+    workspace,
+    defaultBackend: backend === 'auto' ? undefined : backend,
+    chooseTaskFile: createTaskFileDialog(dialog, () => mainWindow),
+  });
   registerRequestHandler(ipcMain, createRequestHandler(route, renderer));
 
   const window = createMainWindow(settings, preloadPath);
+  mainWindow = window;
   let pageLoaded = false;
   const offerPort = () => {
     const child = engine.current();

@@ -1,3 +1,5 @@
+import { mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
@@ -7,6 +9,7 @@ vi.mock('electron', () => ({ default: {} }));
 
 const { createAppRouter, createRequestHandler: createHandler, handOffPort, isTrustedUrl, registerRequestHandler } = await import('./ipc');
 const { createRouter } = await import('../host/serve-router');
+const { createTaskFileDialog } = await import('./task-file-dialog');
 
 type Engine = ReturnType<typeof fakeEngine>;
 const createRequestHandler = (engine: Engine, location: typeof renderer, options: { defaultBackend?: string } = {}) =>
@@ -102,12 +105,83 @@ describe('the request router', () => {
     expect(engine.call).not.toHaveBeenCalled();
   });
 
+  it('refuses files.pickTask with "unsupported" where the host has no dialog, and never forwards it', async () => {
+    const engine = fakeEngine();
+    const reply = await createRequestHandler(engine, renderer)(from(ourUrl), 'files.pickTask', {});
+    expect(reply).toMatchObject({ ok: false, error: { code: 'unsupported', message: expect.stringContaining('--allow-path') } });
+    expect(engine.call).not.toHaveBeenCalled();
+  });
+
   it('registers one invoke handler on the request channel', () => {
     const ipcMain = { handle: vi.fn(), removeHandler: vi.fn() };
     const off = registerRequestHandler(ipcMain, createRequestHandler(fakeEngine(), renderer));
     expect(ipcMain.handle).toHaveBeenCalledWith(REQUEST_CHANNEL, expect.any(Function));
     off();
     expect(ipcMain.removeHandler).toHaveBeenCalledWith(REQUEST_CHANNEL);
+  });
+});
+
+describe('files.pickTask: a task file the person chose in the dialog', () => {
+  // A dataset outside the workspace, reached through a link the way a home folder often is.
+  const outside = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'evolab-pick-')));
+  const dataset = path.join(outside, 'problems.jsonl');
+  const sibling = path.join(outside, 'secret.jsonl');
+  writeFileSync(dataset, '{"prompt":"1+1","answer":"2"}\n');
+  writeFileSync(sibling, '{"prompt":"x","answer":"y"}\n');
+  const link = path.join(outside, 'link.jsonl');
+  symlinkSync(dataset, link);
+  const workspace = path.join(outside, 'ws');
+  const appWindow = { isDestroyed: () => false };
+
+  function setup(answer: { canceled: boolean; filePaths: string[] }) {
+    const engine = fakeEngine();
+    // Electron's dialog, mocked: resolves as showOpenDialog does when the person picks or cancels.
+    const dialog = { showOpenDialog: vi.fn(async (..._args: unknown[]) => answer) };
+    const chooseTaskFile = createTaskFileDialog(dialog as never, () => appWindow as never);
+    const handle = createHandler(createAppRouter(engine, { workspace, chooseTaskFile }).route, renderer);
+    const start = (file: string) => handle(from(ourUrl), 'runs.start', { config: { task: { kind: 'jsonl', path: file } } });
+    return { engine, dialog, handle, start };
+  }
+
+  it('opens a .jsonl dialog on the window, allows the real path chosen, and then forwards a run that reads it', async () => {
+    const { engine, dialog, handle, start } = setup({ canceled: false, filePaths: [link] });
+    expect(await start(dataset)).toMatchObject({ ok: false, error: { code: 'path_not_allowed' } });
+
+    const picked = await handle(from(ourUrl), 'files.pickTask', {});
+    expect(picked).toEqual({ ok: true, output: { path: dataset } });
+    expect(dialog.showOpenDialog).toHaveBeenCalledWith(appWindow, expect.objectContaining({
+      properties: ['openFile'],
+      filters: [expect.objectContaining({ extensions: ['jsonl'] })],
+    }));
+    expect(await start(dataset)).toMatchObject({ ok: true, output: { name: 'runs.start', input: { config: { task: { path: dataset } } } } });
+    expect(engine.call).toHaveBeenCalledTimes(1);
+    expect(engine.call.mock.calls.map(([name]) => name)).not.toContain('files.pickTask');
+  });
+
+  it('answers null when the person cancels, and allows nothing', async () => {
+    const { engine, handle, start } = setup({ canceled: true, filePaths: [] });
+    expect(await handle(from(ourUrl), 'files.pickTask', {})).toEqual({ ok: true, output: { path: null } });
+    expect(await start(dataset)).toMatchObject({ ok: false, error: { code: 'path_not_allowed', issues: [{ path: 'task.path' }] } });
+    expect(engine.call).not.toHaveBeenCalled();
+  });
+
+  it('still refuses a file that was never picked, even beside the picked one, and says how to allow it', async () => {
+    const { engine, handle, start } = setup({ canceled: false, filePaths: [dataset] });
+    await handle(from(ourUrl), 'files.pickTask', {});
+    const refused = await start(sibling);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'path_not_allowed', issues: [{ path: 'task.path' }] } });
+    if (!refused.ok) expect(refused.error.message).toMatch(/Choose file/);
+    expect(engine.call).not.toHaveBeenCalled();
+  });
+
+  it('takes no path from the page, opens no dialog for a foreign frame, and one dialog for two asks at once', async () => {
+    const { dialog, handle } = setup({ canceled: false, filePaths: [dataset] });
+    expect(await handle(from(ourUrl), 'files.pickTask', { path: sibling })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await handle(from('https://attacker.example/'), 'files.pickTask', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(dialog.showOpenDialog).not.toHaveBeenCalled();
+    const [a, b] = await Promise.all([handle(from(ourUrl), 'files.pickTask', {}), handle(from(ourUrl), 'files.pickTask', {})]);
+    expect(a).toEqual(b);
+    expect(dialog.showOpenDialog).toHaveBeenCalledTimes(1);
   });
 });
 

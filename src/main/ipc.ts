@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { IpcMain, IpcMainInvokeEvent, MessageChannelMain, MessagePortMain } from 'electron';
 import { CodedError, type CodedErrorShape } from '../shared/errors';
 import { createRouter, toErrorShape, type RoutedEngine } from '../host/serve-router';
-import { createTaskPathPolicy, type TaskPathPolicy } from '../host/task-paths';
+import { createTaskPathPolicy, realPath, type TaskPathPolicy } from '../host/task-paths';
 import { ENGINE_PORT_MESSAGE } from '../shared/contract';
 import { PORT_CHANNEL, REQUEST_CHANNEL } from '../preload/channels';
 
@@ -35,15 +35,41 @@ export function isTrustedUrl(url: string | undefined, renderer: RendererLocation
 
 /**
  * The app's router: contract validation and engine.kill as under `evolab serve`, and task files confined to the
- * workspace, since whatever runs in the renderer must not have the engine read any file on disk. The app has no
- * file picker yet; a path the person picks there would go to `taskPaths.allow`.
+ * workspace, since whatever runs in the renderer must not have the engine read any file on disk. `files.pickTask`
+ * opens `chooseTaskFile` (the native dialog) and allows the real path of the file the person chose there, and only
+ * that: the renderer can ask for the dialog, never name a path itself.
  */
-export function createAppRouter(engine: RoutedEngine, options: { workspace: string; defaultBackend?: string }): {
+export function createAppRouter(
+  engine: RoutedEngine,
+  options: { workspace: string; defaultBackend?: string; chooseTaskFile?: () => Promise<string | null> },
+): {
   route: ReturnType<typeof createRouter>;
   taskPaths: TaskPathPolicy;
 } {
-  const taskPaths = createTaskPathPolicy({ workspace: options.workspace });
-  return { route: createRouter(engine, { defaultBackend: options.defaultBackend, taskPaths }), taskPaths };
+  const taskPaths = createTaskPathPolicy({
+    workspace: options.workspace,
+    howToAllow: () => 'press "Choose file…" beside the task path and pick it',
+  });
+  const choose = options.chooseTaskFile;
+  let picking: Promise<{ path: string | null }> | null = null;
+  const pickTask = choose
+    ? () => {
+        // One dialog at a time: a page that asks again while it is open gets the same answer, not a second dialog.
+        picking ??= choose()
+          .then((chosen) => {
+            if (chosen === null) return { path: null };
+            // Allowed and returned as its real path, so the check at runs.start compares exactly this file.
+            const real = realPath(chosen);
+            taskPaths.allow(real);
+            return { path: real };
+          })
+          .finally(() => {
+            picking = null;
+          });
+        return picking;
+      }
+    : undefined;
+  return { route: createRouter(engine, { defaultBackend: options.defaultBackend, taskPaths, pickTask }), taskPaths };
 }
 
 type SenderEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;

@@ -61,4 +61,8 @@ describe('the preload bridge', () => {
     electron.invoke.mockResolvedValueOnce({ ok: false, error: { code: 'unknown_run', message: 'No run "x".', issues: [] } });
     await expect(bridge.request('runs.get', { runId: 'x' })).rejects.toMatchObject({ code: 'unknown_run', issues: [] });
   });
+
+  it('says it can show the native file dialog, which a browser page cannot', () => {
+    expect(bridge.capabilities).toEqual({ pickFiles: true });
+  });
 });

@@ -43,6 +43,8 @@ ipcRenderer.on(PORT_CHANNEL, (event) => {
 });
 
 const bridge: Bridge = {
+  // Main answers files.pickTask with the native dialog; a browser page under `evolab serve` has no such host.
+  capabilities: { pickFiles: true },
   async request<N extends RequestName>(name: N, input: unknown): Promise<RequestOutput<N>> {
     const reply = (await ipcRenderer.invoke(REQUEST_CHANNEL, name, input)) as IpcReply;
     if (reply.ok) return reply.output as RequestOutput<N>;

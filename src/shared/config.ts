@@ -26,7 +26,7 @@ export const ArithmeticTaskConfig = z
 export const JsonlTaskConfig = z
   .object({
     kind: z.literal('jsonl').describe('Your own problem set, one JSON object per line: {"prompt": "2+2=", "answer": "4"}, with optional "level" (an integer >= 1, the difficulty the curriculum climbs; default 1) and "example" (for the regex verifier: an answer that matches the pattern, which the warm-up trains on). An integer answer is taken as its decimal string. Refused before the run starts, naming the line: empty answers, non-numeric answers under the numeric verifier, one prompt with two answers, NUL characters, too few lines to hold any out.'),
-    path: z.string().min(1).describe('Path of the .jsonl file (relative to the working directory), UTF-8 text. A run started from the app or `evolab serve` may read only files inside the workspace or allowed with `evolab serve --allow-path`.'),
+    path: z.string().min(1).describe('Path of the .jsonl file (relative to the working directory), UTF-8 text. A run started from the app or `evolab serve` may read only files inside the workspace, picked with "Choose file…" in the app, or allowed with `evolab serve --allow-path`.'),
     verifier: z.enum(['exact', 'numeric', 'regex']).default('exact').describe('exact: trimmed string equality; numeric: |x - answer| <= tolerance; regex: the answer is a regular expression the output must match in full.'),
     tolerance: z.number().min(0).default(1e-6).describe('Absolute tolerance of the numeric verifier.'),
     heldoutFraction: z.number().gt(0).lt(1).default(0.2).describe('Fraction of lines held out for evaluation (chosen by a fixed hash, not the run seed).'),

@@ -101,6 +101,16 @@ export const requests = {
     input: z.object({}),
     output: z.object({ killed: z.boolean() }).describe('Handled by the host, never the engine: terminates the engine process.'),
   },
+  'files.pickTask': {
+    // Strict: the page asks for the dialog, it cannot suggest a path (what a page names must never become allowed).
+    input: z.strictObject({}),
+    output: z
+      .object({ path: z.string().nullable().describe('The real path of the chosen file, now allowed as a task file; null when the person cancelled.') })
+      .describe(
+        'Handled by the desktop app, never the engine: opens the native open-file dialog so the person can choose a .jsonl task file ' +
+          'outside the workspace. Only a file picked there becomes readable by runs; `evolab serve` refuses it with `unsupported`.',
+      ),
+  },
   'system.info': {
     input: z.object({}),
     output: z.object({ backend: BackendReport, workspace: z.string(), versions: z.record(z.string(), z.string()) }),
@@ -152,8 +162,15 @@ export type Frame = z.infer<typeof Frame>;
  */
 export const ENGINE_PORT_MESSAGE = { type: 'evolab:port' } as const;
 
+export interface BridgeCapabilities {
+  /** The host can show a native open-file dialog (`files.pickTask`): the desktop app, not a browser page. */
+  pickFiles: boolean;
+}
+
 /** What the renderer (and any client) talks to: the preload bridge in Electron, a WebSocket under `evolab serve`. */
 export interface Bridge {
+  /** What this host can do beyond the requests every host answers; absent means none of it. */
+  readonly capabilities?: BridgeCapabilities;
   request<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>>;
   subscribe<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
 }

@@ -17,6 +17,7 @@ export const ErrorCode = z.enum([
   'already_decided',
   'path_not_allowed',
   'audit_key_unavailable',
+  'unsupported',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

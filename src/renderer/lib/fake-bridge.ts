@@ -1,4 +1,4 @@
-import type { Bridge, EventName, EventPayload, RequestInput, RequestName, RequestOutput } from '../../shared/contract';
+import type { Bridge, BridgeCapabilities, EventName, EventPayload, RequestInput, RequestName, RequestOutput } from '../../shared/contract';
 
 type Handler = (input: unknown) => unknown;
 
@@ -7,6 +7,9 @@ export class FakeBridge implements Bridge {
   readonly calls: Array<{ name: RequestName; input: unknown }> = [];
   private readonly handlers = new Map<string, Handler>();
   private readonly listeners = new Map<string, Set<(p: unknown) => void>>();
+
+  /** Like the preload's (the desktop app) when given; like a browser page's bridge when not. */
+  constructor(readonly capabilities?: BridgeCapabilities) {}
 
   on<N extends RequestName>(name: N, handler: (input: RequestInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>): this {
     this.handlers.set(name, handler as Handler);

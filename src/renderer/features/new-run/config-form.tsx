@@ -13,27 +13,35 @@ function label(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 }
 
+/** "Choose file…" beside `task.path`; given only where the host has a native file dialog (the desktop app). */
+export interface TaskFilePicker {
+  pick: () => void;
+  picking: boolean;
+  error: string | null;
+}
+
 interface FormProps {
   draft: Record<string, unknown>;
   issues: Map<string, string>;
   onChange: (path: string, value: unknown) => void;
+  taskFile?: TaskFilePicker;
 }
 
-export function ConfigForm({ draft, issues, onChange }: FormProps) {
+export function ConfigForm({ draft, issues, onChange, taskFile }: FormProps) {
   const top = fields.filter((f) => scalarKeys.has(f.key));
   const groups = fields.filter((f) => !scalarKeys.has(f.key));
   return (
     <div className="config-form">
       <fieldset className="group">
         <legend>{GROUP_TITLES.run}</legend>
-        {top.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} />)}
+        {top.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />)}
       </fieldset>
-      {groups.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} />)}
+      {groups.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />)}
     </div>
   );
 }
 
-function Field({ node, draft, issues, onChange }: { node: FieldNode } & FormProps) {
+function Field({ node, draft, issues, onChange, taskFile }: { node: FieldNode } & FormProps) {
   const issue = issues.get(node.path);
   const value = getAt(draft, node.path);
   const id = `field-${node.path}`;
@@ -44,7 +52,7 @@ function Field({ node, draft, issues, onChange }: { node: FieldNode } & FormProp
         <legend>{GROUP_TITLES[node.path] ?? label(node.key)}</legend>
         {node.description && <p className="help">{node.description}</p>}
         {issue && <p className="field-error" data-testid={`field-error-${node.path}`}>{issue}</p>}
-        {node.fields.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} />)}
+        {node.fields.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />)}
       </fieldset>
     );
   }
@@ -67,7 +75,7 @@ function Field({ node, draft, issues, onChange }: { node: FieldNode } & FormProp
           <p className="help">{variant?.description || node.description}</p>
           {issue && <p className="field-error" data-testid={`field-error-${node.path}`}>{issue}</p>}
         </div>
-        {variant?.fields.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} />)}
+        {variant?.fields.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />)}
       </fieldset>
     );
   }
@@ -97,8 +105,21 @@ function Field({ node, draft, issues, onChange }: { node: FieldNode } & FormProp
     <div className={`field${issue ? ' invalid' : ''}`}>
       <label htmlFor={id}>{label(node.key)}</label>
       {input}
+      {node.path === 'task.path' && taskFile && <TaskFileButton picker={taskFile} />}
       <p className="help">{node.description}</p>
       {issue && <p className="field-error" data-testid={`field-error-${node.path}`}>{issue}</p>}
+    </div>
+  );
+}
+
+function TaskFileButton({ picker }: { picker: TaskFilePicker }) {
+  return (
+    <div className="field-actions">
+      <button type="button" disabled={picker.picking} onClick={picker.pick} data-testid="task-path-choose"
+        title="Pick a .jsonl file anywhere on this computer; runs started here may then read it">
+        {picker.picking ? 'Choosing…' : 'Choose file…'}
+      </button>
+      {picker.error && <p className="field-error" data-testid="task-path-choose-error">{picker.error}</p>}
     </div>
   );
 }

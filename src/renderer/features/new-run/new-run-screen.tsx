@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { ErrorBox } from '../../components/error-box';
 import { ConfigForm } from './config-form';
-import { newRunActions, newRunStore, selectStartFrom, validateDraft } from './new-run-store';
+import { canPickTaskFile, newRunActions, newRunStore, selectStartFrom, validateDraft } from './new-run-store';
 
 function open(runId: string): void {
   location.hash = `#/runs/${encodeURIComponent(runId)}`;
@@ -28,6 +28,10 @@ export function NewRunScreen() {
   };
   const startPreset = async (id: string) => openUnlessWarned(await newRunActions.start({ preset: id }));
   const startForm = async () => openUnlessWarned(await newRunActions.start({ config: s.draft }));
+  // In a browser (evolab serve) there is no dialog: the field is typed, and the host allows files with --allow-path.
+  const taskFile = canPickTaskFile()
+    ? { pick: () => void newRunActions.pickTaskFile(), picking: s.pickingTask, error: s.pickError }
+    : undefined;
 
   return (
     <div className="new-run-screen">
@@ -86,7 +90,7 @@ export function NewRunScreen() {
           <h2>Configuration {s.loadedPreset && <span className="muted small">from {s.loadedPreset}</span>}</h2>
           <button type="button" className="subtle" onClick={() => newRunActions.reset()}>Reset to defaults</button>
         </header>
-        <ConfigForm draft={s.draft} issues={issues} onChange={newRunActions.setField} />
+        <ConfigForm draft={s.draft} issues={issues} onChange={newRunActions.setField} taskFile={taskFile} />
         <ErrorBox title="The run did not start." message={s.startError?.message ?? null} hint="Fix the fields marked in red and press Start again." />
         <div className="form-actions sticky-bottom">
           {issues.size > 0 && <span className="error-text" data-testid="form-invalid">{issues.size} field{issues.size > 1 ? 's need' : ' needs'} fixing</span>}

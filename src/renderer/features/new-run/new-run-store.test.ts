@@ -3,7 +3,7 @@ import { CodedError } from '../../../shared/errors';
 import { presets } from '../../../shared/presets';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { blankDraft, newRunActions, newRunStore, validateDraft } from './new-run-store';
+import { blankDraft, canPickTaskFile, newRunActions, newRunStore, validateDraft } from './new-run-store';
 
 let bridge: FakeBridge;
 beforeEach(() => {
@@ -73,5 +73,50 @@ describe('new-run store', () => {
     });
     expect(await newRunActions.start({ config: blankDraft() })).toBeNull();
     expect(newRunStore.getState().startError?.issues).toEqual([{ path: 'task.path', message: 'file not found; check the path' }]);
+  });
+});
+
+describe('new-run store: choosing a task file', () => {
+  const jsonlDraft = () => ({ ...blankDraft(), task: { kind: 'jsonl', path: 'typed.jsonl' } });
+
+  it('offers the dialog only where the bridge says it has one: the app, not a browser page', () => {
+    expect(canPickTaskFile()).toBe(false);
+    setBridge(new FakeBridge({ pickFiles: true }));
+    expect(canPickTaskFile()).toBe(true);
+  });
+
+  it('fills task.path with the file picked, and drops the refusal of the path it replaces', async () => {
+    bridge.on('files.pickTask', () => ({ path: '/home/ana/data/problems.jsonl' }));
+    newRunActions.prefill(jsonlDraft());
+    bridge.on('runs.start', () => {
+      throw new CodedError('path_not_allowed', 'task.path: typed.jsonl is outside the workspace', [{ path: 'task.path', message: 'outside the workspace' }]);
+    });
+    await newRunActions.start({ config: newRunStore.getState().draft });
+    expect(newRunStore.getState().startError).not.toBeNull();
+
+    await newRunActions.pickTaskFile();
+    expect(bridge.calls.at(-1)).toEqual({ name: 'files.pickTask', input: {} });
+    const s = newRunStore.getState();
+    expect(s.draft).toMatchObject({ task: { kind: 'jsonl', path: '/home/ana/data/problems.jsonl' } });
+    expect(s.startError).toBeNull();
+    expect(s.pickingTask).toBe(false);
+  });
+
+  it('leaves the field as it was when the person cancels', async () => {
+    bridge.on('files.pickTask', () => ({ path: null }));
+    newRunActions.prefill(jsonlDraft());
+    await newRunActions.pickTaskFile();
+    expect(newRunStore.getState().draft).toMatchObject({ task: { path: 'typed.jsonl' } });
+    expect(newRunStore.getState().pickError).toBeNull();
+  });
+
+  it('shows why the host could not open a dialog, and keeps the typed path', async () => {
+    bridge.on('files.pickTask', () => {
+      throw new CodedError('unsupported', 'start `evolab serve --allow-path FILE`, or copy the file into the workspace.');
+    });
+    newRunActions.prefill(jsonlDraft());
+    await newRunActions.pickTaskFile();
+    expect(newRunStore.getState().pickError).toContain('--allow-path');
+    expect(newRunStore.getState().draft).toMatchObject({ task: { path: 'typed.jsonl' } });
   });
 });

@@ -17,6 +17,10 @@ export interface NewRunState {
   startWarnings: { runId: string; warnings: string[] } | null;
   /** The approval policy the run starts with; 'workspace' sends none, so the workspace default applies. */
   policy: 'workspace' | 'default' | 'auto' | 'ask' | 'archive';
+  /** The native file dialog for `task.path` is open. */
+  pickingTask: boolean;
+  /** Why the file dialog did not give a path (other than the person cancelling). */
+  pickError: string | null;
 }
 
 /** A complete starting point when no preset is loaded: the schema's defaults plus the two required unions. */
@@ -25,8 +29,16 @@ export function blankDraft(): Record<string, unknown> {
 }
 
 export const newRunStore = createStore<NewRunState>(() => ({
-  presets: [], presetsError: null, draft: blankDraft(), loadedPreset: null, starting: null, startError: null, startWarnings: null, policy: 'workspace',
+  presets: [], presetsError: null, draft: blankDraft(), loadedPreset: null, starting: null, startError: null, startWarnings: null, policy: 'workspace', pickingTask: false, pickError: null,
 }));
+
+/**
+ * Whether "Choose file…" can be offered beside `task.path`: the desktop app answers `files.pickTask` with its native
+ * dialog; a browser page under `evolab serve` has none (the host allows files with `--allow-path` instead).
+ */
+export function canPickTaskFile(): boolean {
+  return getBridge().capabilities?.pickFiles === true;
+}
 
 /** Field-level issues of the draft, keyed by dotted path, as the engine would report them. */
 export function validateDraft(draft: Record<string, unknown>): Map<string, string> {
@@ -73,7 +85,24 @@ export const newRunActions = {
     });
   },
   reset(): void {
-    newRunStore.setState({ draft: blankDraft(), loadedPreset: null, startError: null });
+    newRunStore.setState({ draft: blankDraft(), loadedPreset: null, startError: null, pickError: null });
+  },
+  /**
+   * Opens the host's file dialog and fills `task.path` with the file the person chose, which the host now lets runs
+   * read. Cancelling changes nothing.
+   */
+  async pickTaskFile(): Promise<void> {
+    newRunStore.setState({ pickingTask: true, pickError: null });
+    try {
+      const { path } = await getBridge().request('files.pickTask', {});
+      newRunStore.setState({ pickingTask: false });
+      if (path === null) return;
+      newRunActions.setField('task.path', path);
+      // A refusal of the previous path no longer applies to this one.
+      newRunStore.setState((s) => ({ startError: s.startError?.issues.some((i) => i.path === 'task.path') ? null : s.startError }));
+    } catch (error) {
+      newRunStore.setState({ pickingTask: false, pickError: describeError(error).message });
+    }
   },
   setField(path: string, value: unknown): void {
     // Leaving an empty field whose value is absent is no edit: otherwise tabbing through an optional group
