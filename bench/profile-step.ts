@@ -6,6 +6,7 @@
 import { initBackend, tf } from '../src/engine/tf';
 import { createRng } from '../src/engine/rng';
 import { createTransformerPolicy } from '../src/engine/policies/transformer';
+import { likelihoodStep } from '../src/engine/recipes/likelihood';
 await initBackend('wasm');
 const width = Number(process.argv[2] ?? 64);
 if (!Number.isInteger(width) || width < 8 || width % 4 !== 0) throw new Error('width must be an integer >= 8 divisible by 4 (the 4 heads)');
@@ -13,11 +14,11 @@ const policy = createTransformerPolicy({ kind: 'transformer', dModel: width, nLa
 const rng = createRng(2);
 const seqs = Array.from({ length: 32 }, () => [1, ...Array.from({ length: 31 }, () => 3 + rng.int(13))]);
 const batch = { sequences: seqs, targetStart: seqs.map(() => 1) };
-for (let i = 0; i < 3; i++) policy.trainStep(batch, { learningRate: 1e-3, gradClip: 1 });
+for (let i = 0; i < 3; i++) likelihoodStep(policy, batch, { learningRate: 1e-3, gradClip: 1 });
 const best = new Map<string, number>();
 let bestTotal = Infinity; let count = 0;
 for (let r = 0; r < 6; r++) {
-  const info = await tf.profile(() => { policy.trainStep(batch, { learningRate: 1e-3, gradClip: 1 }); });
+  const info = await tf.profile(() => { likelihoodStep(policy, batch, { learningRate: 1e-3, gradClip: 1 }); });
   count = info.kernels.length;
   const agg = new Map<string, number>();
   for (const k of info.kernels) { const key = k.name === 'BatchMatMul' ? `BMM ${k.inputShapes[0]?.length === 3 ? 'attn' : 'dense'}` : k.name; agg.set(key, (agg.get(key) ?? 0) + Number(k.kernelTimeMs)); }

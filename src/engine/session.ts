@@ -11,6 +11,7 @@ import type { OversightSession } from './oversight/round';
 import type { ArchiveSession } from './evolution/archive-loop';
 import { memoryConsensus } from './oversight/consensus';
 import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
+import { likelihoodStep } from './recipes/likelihood';
 import { rollout, warmupTrainBatch } from './recipes/rollout';
 import { createRng, fork } from './rng';
 import { learningRateAt, totalSteps } from './session-schedule';
@@ -164,7 +165,7 @@ export class Session {
       await this.stepBoundary();
       const batch = warmupTrainBatch(this.task, this.rng, this.config.optim.batchSize);
       if (batch.sequences.length === 0) break; // the task has no supervised examples (e.g. regex answers without examples)
-      const result = this.policy.trainStep(batch, { learningRate: learningRateAt(this.config.optim, this.globalStep, this.total), gradClip: this.config.optim.gradClip });
+      const result = likelihoodStep(this.policy, batch, { learningRate: learningRateAt(this.config.optim, this.globalStep, this.total), gradClip: this.config.optim.gradClip });
       progress.losses = [...progress.losses.slice(1 - WARMUP_LOSS_WINDOW), result.loss];
       progress.trained++;
       progress.tokens += result.tokens;

@@ -1,8 +1,10 @@
 /**
  * The seams of the engine. Tasks, policies and recipes meet only through these interfaces, so each can be
- * read, tested and replaced on its own. Nothing here imports TensorFlow.js.
+ * read, tested and replaced on its own. Nothing here imports TensorFlow.js at run time (only its types).
  */
 import type { Metrics } from '../shared/run';
+import type { Trainable } from './core/train-step';
+import type { tf } from './tf';
 
 /** A seeded, serialisable random source (see rng.ts). */
 export interface Rng {
@@ -79,19 +81,26 @@ export interface TrainBatch {
   refLogProbs?: number[][];
 }
 
-export interface TrainOptions {
-  learningRate: number;
-  gradClip: number;
-  klBeta?: number;
-  clipEpsilon?: number;
-}
-
-export interface TrainResult {
-  loss: number;
-  gradNorm: number;
+/** A TrainBatch as the model trains on it: padded, flat, checked (policies/transformer-batch.ts). */
+export interface PreparedBatch {
+  batch: number;
+  /** Input positions per row (longest sequence - 1). */
+  time: number;
+  /** Input token ids [batch * time], right-padded with 0. */
+  inputs: Int32Array;
+  /** Next-token targets [batch * time]. */
+  targets: Int32Array;
+  /** 1 where the target at that position is trained (position + 1 >= targetStart and inside the row). */
+  mask: Float32Array;
+  /** Per-sequence weight [batch]. */
+  weights: Float32Array;
+  /** [batch * time], aligned with targets, 0 outside the mask; null when not given. */
+  oldLogProbs: Float32Array | null;
+  refLogProbs: Float32Array | null;
   tokens: number;
-  /** Mean KL estimate to the reference when refLogProbs were given. */
-  kl?: number;
+  /** For unpacking per-row results: row b's trained positions are [firstTarget[b] - 1, length[b] - 1). */
+  firstTarget: number[];
+  lengths: number[];
 }
 
 export interface SampleOptions {
@@ -123,8 +132,12 @@ export interface Policy {
   readonly contextLength: number;
   /** Autoregressive sampling, batched, with a key/value cache. prompts are token ids beginning with BOS. */
   sample(prompts: number[][], options: SampleOptions): SampleResult;
-  /** One optimiser step on the batch; returns the loss and diagnostics. */
-  trainStep(batch: TrainBatch, options: TrainOptions): TrainResult;
+  /** The batch padded and checked, as tokenLogProbs and the algorithms' losses read it. */
+  prepare(batch: TrainBatch): PreparedBatch;
+  /** Log-prob of each next token [batch, time] of a prepared batch; differentiable when `training`. The model owns no loss. */
+  tokenLogProbs(batch: PreparedBatch, training: boolean): tf.Tensor;
+  /** Its weights and optimiser, for the shared training step (core/train-step.ts). */
+  readonly trainable: Trainable;
   /** Per-token log-probs of the targets (positions >= targetStart), no gradient. */
   logProbs(batch: TrainBatch): number[][];
   getState(): PolicyState;

@@ -48,7 +48,13 @@ function arithmeticPolicy(badPrompt: string, wrong: string): Policy {
       });
       return { tokens, logProbs: tokens.map((t) => t.map(() => 0)) };
     },
-    trainStep: () => ({ loss: 0, gradNorm: 0, tokens: 0 }),
+    prepare: () => {
+      throw new Error('the stand-in policy does not train');
+    },
+    tokenLogProbs: () => {
+      throw new Error('the stand-in policy does not train');
+    },
+    trainable: { variables: {}, optimizer: { apply: () => { throw new Error('the stand-in policy does not train'); } } },
     logProbs: () => [],
     getState: () => ({ config: null, step: 0, weights: {}, optimizer: {} }),
     setState: () => undefined,

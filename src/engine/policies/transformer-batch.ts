@@ -1,27 +1,9 @@
 /** Turns a TrainBatch into the padded, flat arrays the model trains on, checking every field on the way. */
 import { CodedError } from '../../shared/errors';
-import type { TrainBatch } from '../types';
+import type { PreparedBatch, TrainBatch } from '../types';
 
-export interface PreparedBatch {
-  batch: number;
-  /** Input positions per row (longest sequence - 1). */
-  time: number;
-  /** Input token ids [batch * time], right-padded with 0. */
-  inputs: Int32Array;
-  /** Next-token targets [batch * time]. */
-  targets: Int32Array;
-  /** 1 where the target at that position is trained (position + 1 >= targetStart and inside the row). */
-  mask: Float32Array;
-  /** Per-sequence weight [batch]. */
-  weights: Float32Array;
-  /** [batch * time], aligned with targets, 0 outside the mask; null when not given. */
-  oldLogProbs: Float32Array | null;
-  refLogProbs: Float32Array | null;
-  tokens: number;
-  /** For unpacking per-row results: row b's trained positions are [firstTarget[b] - 1, length[b] - 1). */
-  firstTarget: number[];
-  lengths: number[];
-}
+export type { PreparedBatch };
+
 
 function bad(field: string, message: string): CodedError {
   return new CodedError('invalid_request', `batch.${field} ${message}`, [{ path: `batch.${field}`, message }]);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../rng';
 import { initBackend, memoryInfo } from '../tf';
+import { likelihoodStep } from '../recipes/likelihood';
 import type { Policy, TrainBatch } from '../types';
 import { createTransformerPolicy, type TransformerConfig } from './transformer';
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
 
 function train(policy: Policy, steps: number, batch = SFT): number[] {
   const losses: number[] = [];
-  for (let i = 0; i < steps; i++) losses.push(policy.trainStep(batch, { learningRate: 1e-2, gradClip: 1 }).loss);
+  for (let i = 0; i < steps; i++) losses.push(likelihoodStep(policy, batch, { learningRate: 1e-2, gradClip: 1 }).loss);
   return losses;
 }
 
@@ -100,23 +101,6 @@ describe('transformer policy', () => {
     [a, b, c].forEach((p) => p.dispose());
   });
 
-  it('trains with policy-gradient weights, a clipped ratio and a k3 KL penalty', () => {
-    const policy = createTransformerPolicy(CONFIG, createRng(11));
-    const ref = policy.clone();
-    train(policy, 3);
-    const old = policy.logProbs(SFT);
-    const batch: TrainBatch = { ...SFT, weights: [1, -0.5, 0.5], oldLogProbs: old, refLogProbs: ref.logProbs(SFT) };
-    const r = policy.trainStep(batch, { learningRate: 1e-3, gradClip: 1, klBeta: 0.1, clipEpsilon: 0.2 });
-    expect(r.kl).toBeGreaterThan(0);
-    // answer tokens + EOS of each row
-    expect(r.tokens).toBe(3 + 1 + 2 + 1 + 2 + 1);
-    expect(Number.isFinite(r.loss) && r.gradNorm > 0).toBe(true);
-    const same = policy.trainStep({ ...SFT, refLogProbs: policy.logProbs(SFT) }, { learningRate: 0, gradClip: 1, klBeta: 1 });
-    expect(same.kl).toBeCloseTo(0, 6);
-    policy.dispose();
-    ref.dispose();
-  });
-
   it('keeps the tensor count flat over training steps and sampling', () => {
     const policy = createTransformerPolicy(CONFIG, createRng(12));
     train(policy, 1);
@@ -131,11 +115,11 @@ describe('transformer policy', () => {
 
   it('rejects bad input naming the field and the fix', () => {
     const policy = createTransformerPolicy(CONFIG, createRng(13));
-    expect(() => policy.trainStep({ sequences: [new Array<number>(17).fill(3)], targetStart: [1] }, { learningRate: 1e-3, gradClip: 1 })).toThrow(
+    expect(() => policy.prepare({ sequences: [new Array<number>(17).fill(3)], targetStart: [1] })).toThrow(
       /batch\.sequences\[0\].*contextLength is 16.*raise policy\.contextLength/,
     );
     expect(() => policy.logProbs({ sequences: [[1, 3]], targetStart: [0] })).toThrow(/batch\.targetStart\[0\]/);
-    expect(() => policy.trainStep({ ...SFT, oldLogProbs: [[0]] }, { learningRate: 1e-3, gradClip: 1 })).toThrow(/oldLogProbs\[0\]/);
+    expect(() => policy.prepare({ ...SFT, oldLogProbs: [[0]] })).toThrow(/oldLogProbs\[0\]/);
     policy.dispose();
     expect(() => policy.logProbs(SFT)).toThrow(/disposed/);
   });

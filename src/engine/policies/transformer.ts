@@ -1,16 +1,18 @@
 /**
- * The transformer policy: training (SFT / policy gradient with optional PPO clip and k3 KL), batched sampling with a
- * key/value cache, log-probs, and exact state save/restore. The model itself is in transformer-model.ts.
+ * The transformer policy: token log-probs (differentiable, for the algorithms' losses), batched sampling with a
+ * key/value cache, and exact state save/restore of its weights and Adam moments. It owns no loss: the algorithms
+ * build theirs and train it through core/train-step.ts. The model itself is in transformer-model.ts.
  * The output head is untied from the token embedding (simpler, and cheap at these vocabulary sizes).
  */
 import { CodedError } from '../../shared/errors';
 import type { PolicyConfig } from '../../shared/config';
 import { tf } from '../tf';
-import type { Policy, PolicyState, Rng, SampleOptions, SampleResult, TrainBatch, TrainOptions, TrainResult } from '../types';
+import type { Trainable } from '../core/train-step';
+import type { Policy, PolicyState, PreparedBatch, Rng, SampleOptions, SampleResult, TrainBatch } from '../types';
 import { Adam } from './adam';
 import { mm, oneHotRows } from './ops';
 import { pickToken } from './sampling';
-import { prepareBatch, type PreparedBatch } from './transformer-batch';
+import { prepareBatch } from './transformer-batch';
 import { blocks, causalMask, head, initWeightData, paddedMask, ropeTables, weightShapes, type LayerCache, type ModelShape, type Rope, type Weights } from './transformer-model';
 
 type T = tf.Tensor;
@@ -60,62 +62,14 @@ class TransformerPolicy implements Policy {
     this.adam = new Adam(this.w);
   }
 
-  trainStep(batch: TrainBatch, options: TrainOptions): TrainResult {
+  prepare(batch: TrainBatch): PreparedBatch {
     this.alive();
-    if (!(options.learningRate >= 0) || !(options.gradClip > 0)) {
-      throw new CodedError('invalid_request', `trainStep needs learningRate >= 0 and gradClip > 0 (got ${options.learningRate}, ${options.gradClip})`);
-    }
-    const p = prepareBatch(batch, this.shape.vocabSize, this.contextLength);
-    let klKept: T | null = null;
-    let out: T;
-    try {
-      out = this.lossAndStep(p, options, (kl) => (klKept = kl));
-    } catch (e) {
-      // tidy has disposed its intermediates; only the kept KL tensor would outlive a failed step.
-      if (klKept) (klKept as T).dispose();
-      throw e;
-    }
-    const [loss, gradNorm] = out.dataSync();
-    out.dispose();
-    let kl: number | undefined;
-    if (klKept) {
-      kl = (klKept as T).dataSync()[0];
-      (klKept as T).dispose();
-    }
-    return { loss, gradNorm, tokens: p.tokens, ...(kl !== undefined ? { kl } : {}) };
+    return prepareBatch(batch, this.shape.vocabSize, this.contextLength);
   }
 
-  /** Loss, gradients, clipping and the Adam step, in one tidy; returns [loss, gradNorm]. */
-  private lossAndStep(p: PreparedBatch, options: TrainOptions, keepKl: (kl: T) => void): T {
-    return tf.tidy(() => {
-      const mask = tf.tensor2d(p.mask, [p.batch, p.time]);
-      const ntok = Math.max(p.tokens, 1);
-      const adv = tf.tensor2d(p.weights, [p.batch, 1]);
-      const { value, grads } = tf.variableGrads(() => {
-        const lp = this.tokenLogProbs(p, true);
-        let obj: T;
-        if (p.oldLogProbs && options.clipEpsilon !== undefined) {
-          const ratio = tf.exp(tf.sub(lp, tf.tensor2d(p.oldLogProbs, [p.batch, p.time])));
-          const clipped = tf.clipByValue(ratio, 1 - options.clipEpsilon, 1 + options.clipEpsilon);
-          obj = tf.minimum(tf.mul(ratio, adv), tf.mul(clipped, adv));
-        } else {
-          obj = tf.mul(lp, adv);
-        }
-        let loss = tf.div(tf.neg(tf.sum(tf.mul(obj, mask))), ntok);
-        if (p.refLogProbs) {
-          // k3 estimator of KL(policy || ref): exp(ref - lp) - (ref - lp) - 1, unbiased and >= 0.
-          const d = tf.sub(tf.tensor2d(p.refLogProbs, [p.batch, p.time]), lp);
-          const kl = tf.div(tf.sum(tf.mul(tf.sub(tf.sub(tf.exp(d), d), 1), mask)), ntok);
-          keepKl(tf.keep(kl));
-          if (options.klBeta) loss = tf.add(loss, tf.mul(kl, options.klBeta));
-        }
-        return loss as tf.Scalar;
-      }, Object.values(this.w));
-      const byName: Record<string, T> = {};
-      for (const [name, v] of Object.entries(this.w)) byName[name] = grads[v.name];
-      const norm = this.adam.apply(this.w, byName, options.learningRate, options.gradClip);
-      return tf.stack([value, norm]);
-    });
+  get trainable(): Trainable {
+    this.alive();
+    return { variables: this.w, optimizer: this.adam };
   }
 
   logProbs(batch: TrainBatch): number[][] {
@@ -134,7 +88,7 @@ class TransformerPolicy implements Policy {
   }
 
   /** Log-prob of each next token [B, T]. Training embeds with one-hot matmuls (WASM has no gather gradient). */
-  private tokenLogProbs(p: PreparedBatch, training: boolean): T {
+  tokenLogProbs(p: PreparedBatch, training: boolean): T {
     const { batch, time } = p;
     const d = this.shape.dModel;
     const tok = training ? mm(oneHotRows(p.inputs, this.shape.vocabSize), this.w.tok_emb) : tf.gather(this.w.tok_emb, tf.tensor1d(p.inputs, 'int32'));

@@ -29,7 +29,10 @@ import type { GrpoRecipeConfig, OptimConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
 import { meanPassAtK } from '../monitors/exploration';
 import { partialCredit } from '../tasks/reward';
-import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
+import { trainStep } from '../core/train-step';
+import { tf } from '../tf';
+import type { IterationResult, Policy, PreparedBatch, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
+import { likelihoodStep } from './likelihood';
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
 import { memoryPairs, promptTokens, rollout, toTrainBatch, warmupTrainBatch, type Sample } from './rollout';
 
@@ -99,15 +102,14 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
       for (let i = 0; i < config.stepsPerIteration; i++, step++) {
         ctx.progress('train', step, totalSteps);
         await ctx.stepBoundary();
-        const result = ctx.policy.trainStep(batch, {
+        const p = ctx.policy.prepare(batch);
+        const result = trainStep(ctx.policy.trainable, (keep) => grpoLoss(ctx.policy, p, config.clipEpsilon, config.klBeta, keep), {
           learningRate: ctx.learningRate(ctx.globalStep + step),
           gradClip: optim.gradClip,
-          klBeta: config.klBeta,
-          clipEpsilon: config.clipEpsilon,
         });
         lossSum += result.loss;
-        klSum += result.kl ?? 0;
-        trainTokens += result.tokens;
+        klSum += result.aux.kl ?? 0;
+        trainTokens += p.tokens;
         pgSteps++;
       }
     }
@@ -120,7 +122,7 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
       const memory = toTrainBatch(ctx.task, memoryPairs(ctx.agent.memory, ctx.rng, nMemory));
       batch.sequences.push(...memory.sequences);
       batch.targetStart.push(...memory.targetStart);
-      const result = ctx.policy.trainStep(batch, {
+      const result = likelihoodStep(ctx.policy, batch, {
         learningRate: ctx.learningRate(ctx.globalStep + step),
         gradClip: optim.gradClip,
       });
@@ -175,4 +177,32 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
 
 function mean(xs: number[]): number {
   return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/**
+ * GRPO's loss (PPO's clipped surrogate with group-normalised advantages as the per-sequence weights, token-level
+ * mean) plus klBeta times the k3 estimate of KL(policy || reference): exp(ref - lp) - (ref - lp) - 1, unbiased and
+ * >= 0. The KL estimate is kept as `kl` for the metrics whether or not it is in the loss.
+ */
+export function grpoLoss(policy: Policy, p: PreparedBatch, clipEpsilon: number, klBeta: number, keep: (name: string, value: tf.Tensor) => void): tf.Scalar {
+  const mask = tf.tensor2d(p.mask, [p.batch, p.time]);
+  const ntok = Math.max(p.tokens, 1);
+  const adv = tf.tensor2d(p.weights, [p.batch, 1]);
+  const lp = policy.tokenLogProbs(p, true);
+  let objective: tf.Tensor;
+  if (p.oldLogProbs) {
+    const ratio = tf.exp(tf.sub(lp, tf.tensor2d(p.oldLogProbs, [p.batch, p.time])));
+    const clipped = tf.clipByValue(ratio, 1 - clipEpsilon, 1 + clipEpsilon);
+    objective = tf.minimum(tf.mul(ratio, adv), tf.mul(clipped, adv));
+  } else {
+    objective = tf.mul(lp, adv);
+  }
+  let loss = tf.div(tf.neg(tf.sum(tf.mul(objective, mask))), ntok);
+  if (p.refLogProbs) {
+    const d = tf.sub(tf.tensor2d(p.refLogProbs, [p.batch, p.time]), lp);
+    const kl = tf.div(tf.sum(tf.mul(tf.sub(tf.sub(tf.exp(d), d), 1), mask)), ntok);
+    keep('kl', kl);
+    if (klBeta) loss = tf.add(loss, tf.mul(kl, klBeta));
+  }
+  return loss as tf.Scalar;
 }

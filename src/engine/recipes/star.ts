@@ -34,6 +34,7 @@ import { chooseBalance, balanceScore, type BalanceChoice, type ScoredSample } fr
 import { distinctAnswers, distinctN, meanPassAtK, rewardPrecision } from '../monitors/exploration';
 import type { Recipe, RecipeContext, IterationResult, TrajectoryRecord, Verdict } from '../types';
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
+import { likelihoodStep } from './likelihood';
 import { majority, memoryPairs, rollout, toTrainBatch, warmupTrainBatch, type Sample } from './rollout';
 
 interface Scored extends Sample {
@@ -186,7 +187,7 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
         batch.sequences.push(...replay.sequences);
         batch.targetStart.push(...replay.targetStart);
       }
-      const result = ctx.policy.trainStep(batch, { learningRate: ctx.learningRate(ctx.globalStep + step), gradClip: optim.gradClip });
+      const result = likelihoodStep(ctx.policy, batch, { learningRate: ctx.learningRate(ctx.globalStep + step), gradClip: optim.gradClip });
       lossSum += result.loss;
       tokens += result.tokens;
     }

@@ -1,0 +1,22 @@
+/**
+ * The weighted log-likelihood loss: -sum_t w_b log pi(y_t | y_<t) / tokens over the trained positions. With weight 1
+ * it is supervised fine-tuning (the warm-up, STaR/ReST's fine-tuning on kept samples, replay); with an advantage
+ * as the weight it is the plain policy-gradient surrogate.
+ */
+import { trainStep, type StepOptions } from '../core/train-step';
+import { tf } from '../tf';
+import type { Policy, PreparedBatch, TrainBatch } from '../types';
+
+export function likelihoodLoss(policy: Policy, p: PreparedBatch): tf.Scalar {
+  const mask = tf.tensor2d(p.mask, [p.batch, p.time]);
+  const weights = tf.tensor2d(p.weights, [p.batch, 1]);
+  const lp = policy.tokenLogProbs(p, true);
+  return tf.div(tf.neg(tf.sum(tf.mul(tf.mul(lp, weights), mask))), Math.max(p.tokens, 1)) as tf.Scalar;
+}
+
+/** One optimiser step of likelihood training on `batch`; its loss and the tokens it trained on. */
+export function likelihoodStep(policy: Policy, batch: TrainBatch, options: StepOptions): { loss: number; gradNorm: number; tokens: number } {
+  const p = policy.prepare(batch);
+  const { loss, gradNorm } = trainStep(policy.trainable, () => likelihoodLoss(policy, p), options);
+  return { loss, gradNorm, tokens: p.tokens };
+}
