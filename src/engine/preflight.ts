@@ -1,11 +1,13 @@
 /**
- * Everything about a run that can be known wrong before it exists: the task's data, the context against the
+ * Everything about a run that can be known wrong before it exists: its algorithm paired with a task and policy of
+ * other families, the task's data, the context against the
  * longest problem, the memory against the backend's limit. service.start runs it before creating the run row (a
  * refused config leaves no failed run behind); Session.create runs the same checks on the backend it really got.
  */
 import { MAX_CONTEXT_LENGTH, type RunConfig } from '../shared/config';
 import { CodedError } from '../shared/errors';
 import { checkMemory, expectedBackend, type TaskShape } from './memory-estimate';
+import { checkFamilies } from './recipes/registry';
 import { createTask, rememberTask } from './tasks';
 import type { Task } from './types';
 
@@ -40,6 +42,7 @@ export interface PreflightResult {
  * naming the fields. The task is kept for the session that starts next, so a large file is read once.
  */
 export function preflight(config: RunConfig, backend: string = expectedBackend(config.backend)): PreflightResult {
+  checkFamilies(config);
   const task = createTask(config.task);
   checkContext(config, task);
   checkMemory(config, taskShape(task), backend);

@@ -1,4 +1,5 @@
-import type { OptimConfig, RecipeConfig, RunConfig } from '../shared/config';
+import type { OptimConfig, RunConfig } from '../shared/config';
+import { algorithm, stepsPerIteration } from './recipes/registry';
 
 /**
  * The learning-rate schedule, in one place: linear warm-up over optim.warmupSteps, then cosine decay to
@@ -13,16 +14,11 @@ export function learningRateAt(optim: OptimConfig, step: number, totalSteps: num
   return floor + (peak - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
 }
 
-/** Optimiser steps one iteration of the recipe takes (what the schedule is stretched over). */
-export function stepsPerIteration(recipe: RecipeConfig): number {
-  switch (recipe.kind) {
-    case 'star':
-      return recipe.trainStepsPerIteration;
-    case 'grpo':
-      return recipe.stepsPerIteration + Math.round(recipe.stepsPerIteration * recipe.replayWarmup);
-  }
+export function totalSteps(config: RunConfig): number {
+  return warmupSteps(config) + config.iterations * stepsPerIteration(config.recipe);
 }
 
-export function totalSteps(config: RunConfig): number {
-  return config.warmup.steps + config.iterations * stepsPerIteration(config.recipe);
+/** Supervised warm-up steps of the run: its config's, when its algorithm wants a warm-up. */
+export function warmupSteps(config: RunConfig): number {
+  return algorithm(config.recipe.kind).warmup ? config.warmup.steps : 0;
 }

@@ -14,7 +14,7 @@ import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum
 import { likelihoodStep } from './recipes/likelihood';
 import { rollout, warmupTrainBatch } from './recipes/rollout';
 import { createRng, fork } from './rng';
-import { learningRateAt, totalSteps } from './session-schedule';
+import { learningRateAt, totalSteps, warmupSteps } from './session-schedule';
 import { createTask } from './tasks';
 import { backendReport, memoryInfo } from './tf';
 import { checkMemory, expectedBackend } from './memory-estimate';
@@ -155,7 +155,7 @@ export class Session {
   /** Supervised warm-up on the easy levels, then freezes the reference policy. Iteration 0's metrics. */
   async warmup(): Promise<Metrics> {
     const t0 = performance.now();
-    const steps = this.config.warmup.steps;
+    const steps = warmupSteps(this.config);
     // A resumed warm-up continues where its checkpoint left it, with the same losses window and token count.
     const progress = this.warmupProgress;
     const tokensBefore = progress.tokens;

@@ -61,6 +61,13 @@ export interface Task {
   /** The fixed held-out set of a level: independent of the run's seed. */
   heldout(level: number): Problem[];
   verify(problem: Problem, output: string): Verdict;
+  /**
+   * Every prompt has exactly one correct output string (arithmetic). B-STaR's balance score dedupes kept samples by
+   * output; on such a task that caps its exploration factor at 1/n0, so the recipe counts duplicates instead.
+   */
+  readonly uniqueAnswers?: boolean;
+  /** Whether an output has the shape of any answer of this task, whatever the problem (digits, for arithmetic). */
+  answerShaped?(output: string): boolean;
   /** Whether an output has the form of an answer (e.g. digits of the right length); used by self-verification and probes. */
   wellFormed?(problem: Problem, output: string): boolean;
   /** Problems that have the same answer as `problem` by construction (e.g. b+a for a+b), for consistency checks. */

@@ -119,6 +119,7 @@ export const GrpoRecipeConfig = z
 
 export const RecipeConfig = z.discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig]).describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
+export type RecipeConfigInput = z.input<typeof RecipeConfig>;
 export type StarRecipeConfig = z.infer<typeof StarRecipeConfig>;
 export type GrpoRecipeConfig = z.infer<typeof GrpoRecipeConfig>;
 

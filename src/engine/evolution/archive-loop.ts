@@ -28,7 +28,7 @@ import type { IterationResult, Problem, Rng } from '../types';
 import { assessmentMetrics } from '../oversight/assess';
 import { buildEvidence } from '../oversight/evidence';
 import { gate } from '../oversight/gate';
-import { beliefs, candidates, choose } from '../oversight/proposer';
+import { answerShapeOf, beliefs, candidates, choose } from '../oversight/proposer';
 import type { OversightSession } from '../oversight/round';
 import { POLL_MS, publicProposal, relativeChange, type LoopContext } from '../oversight/round';
 import { changeSize } from '../oversight/size';
@@ -126,7 +126,7 @@ export class ArchiveLoop {
     const flags: Flag[] = [];
     if (selfImprove) {
       const inconsistent = parentRecord.genome.memory.entries.length > 0 ? s.memoryConsensus(parentRecord.genome.memory.entries).filter((m) => !m.consistent).map((m) => m.id) : [];
-      const cands = candidates({ iteration, genome: parentRecord.genome, metrics: round.metrics, previous: parentRecord.training, trajectories: round.trajectories, evaluationShare: 0, heldoutPerLevel: this.pool.length, inconsistentMemory: inconsistent, memoryPerProposal: this.o.config.oversight.memoryPerProposal });
+      const cands = candidates({ iteration, genome: parentRecord.genome, metrics: round.metrics, previous: parentRecord.training, trajectories: round.trajectories, evaluationShare: 0, heldoutPerLevel: this.pool.length, inconsistentMemory: inconsistent, memoryPerProposal: this.o.config.oversight.memoryPerProposal, answerShaped: answerShapeOf(this.o.session.task) });
       const chosen = choose(cands, beliefs(this.o.store.oversight.estimates(this.o.runId)), fork(createRng(this.o.config.seed), `archive-proposer-${iteration}`), 1, this.o.config.oversight.kinds)[0];
       if (chosen) {
         kind = chosen.kind;

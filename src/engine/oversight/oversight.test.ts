@@ -26,7 +26,7 @@ function traj(over: Partial<TrajectoryRecord>): TrajectoryRecord {
 }
 
 function input(over: Partial<ProposerInput> = {}): ProposerInput {
-  return { iteration: 2, genome: initialGenome(config), metrics: {}, previous: null, trajectories: [], evaluationShare: 0.1, heldoutPerLevel: 64, inconsistentMemory: [], memoryPerProposal: 8, ...over };
+  return { iteration: 2, genome: initialGenome(config), metrics: {}, previous: null, trajectories: [], evaluationShare: 0.1, heldoutPerLevel: 64, inconsistentMemory: [], memoryPerProposal: 8, answerShaped: (o) => /^\d+$/.test(o.trim()), ...over };
 }
 
 /** The sum the prompt asks for, written as the task writes answers. */

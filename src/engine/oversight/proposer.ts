@@ -12,7 +12,8 @@
 import type { Genome, GenomeChange, MemoryEntry, Pathway } from '../../shared/genome';
 import type { ProposerEstimate } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
-import type { Rng, TrajectoryRecord } from '../types';
+import type { Rng, Task, TrajectoryRecord } from '../types';
+import { tunableKnobs } from '../recipes/registry';
 import { betaSummary } from '../store/oversight-store';
 
 export interface Candidate {
@@ -38,6 +39,8 @@ export interface ProposerInput {
   /** Ids of memory entries the consensus check finds inconsistent now. */
   inconsistentMemory: string[];
   memoryPerProposal: number;
+  /** The task's own idea of an answer's shape (Task.answerShaped), for judging kept samples' form. */
+  answerShaped(output: string): boolean;
 }
 
 /** Every kind this proposer knows, for filters and docs. */
@@ -66,13 +69,14 @@ export function candidates(input: ProposerInput): Candidate[] {
   const mastery = m['curriculum/mastery'];
   const precision = m['exploit/reward_precision'];
   const keptFraction = m['train/kept_fraction'];
-  const balanced = recipe.kind === 'star' && recipe.balance.enabled;
+  // The algorithm says which of its knobs are the proposer's to move (B-STaR re-chooses its own temperature).
+  const tunesTemperature = tunableKnobs(recipe).includes('temperature');
 
-  if (!balanced && passAtK !== undefined && mastery !== undefined && passAtK - mastery < 0.1 && recipe.temperature < 2) {
+  if (tunesTemperature && passAtK !== undefined && mastery !== undefined && passAtK - mastery < 0.1 && recipe.temperature < 2) {
     const after = r3(recipe.temperature * 1.2);
     out.push({ kind: 'workflow:raise-temperature', pathway: 'workflow', urgency: 0.6, rationale: `pass@k (${passAtK.toFixed(2)}) is barely above majority accuracy (${mastery.toFixed(2)}): exploration is narrow, so raise the temperature ${recipe.temperature} -> ${after}.`, changes: [{ path: 'workflow.recipe.temperature', before: recipe.temperature, after }] });
   }
-  if (!balanced && precision !== undefined && precision < 0.6 && recipe.temperature > 0.2) {
+  if (tunesTemperature && precision !== undefined && precision < 0.6 && recipe.temperature > 0.2) {
     const after = r3(recipe.temperature * 0.85);
     out.push({ kind: 'workflow:lower-temperature', pathway: 'workflow', urgency: 0.6, rationale: `only ${(precision * 100).toFixed(0)}% of the kept samples are right: sample more conservatively, temperature ${recipe.temperature} -> ${after}.`, changes: [{ path: 'workflow.recipe.temperature', before: recipe.temperature, after }] });
   }
@@ -108,7 +112,7 @@ export function candidates(input: ProposerInput): Candidate[] {
     out.push({ kind: 'memory:drop-inconsistent', pathway: 'memory', urgency: 0.9, rationale: `${drop.length} memory entr${drop.length === 1 ? 'y disagrees' : 'ies disagree'} with the consensus of related derivations: drop ${drop.length === 1 ? 'it' : 'them'}.`, changes: drop.map((e) => ({ path: `memory.entries.${e.id}`, before: e })) });
   }
 
-  const unformed = input.trajectories.filter((t) => t.kept && !/^\d+$/.test(t.output.trim())).length;
+  const unformed = input.trajectories.filter((t) => t.kept && !input.answerShaped(t.output)).length;
   const keptCount = input.trajectories.filter((t) => t.kept).length;
   if (!has('self-verify') && keptCount > 0 && unformed / keptCount > 0.02) {
     out.push({ kind: 'tool:self-verify', pathway: 'tool', urgency: 0.5, rationale: `${unformed} of ${keptCount} kept samples are not well-formed answers: check the form before keeping a sample.`, changes: [{ path: 'tools.self-verify', after: { kind: 'self-verify' } }] });
@@ -139,4 +143,9 @@ export function choose(cands: Candidate[], belief: Map<string, number>, rng: Rng
   const allowed = cands.filter((c) => kinds.length === 0 || kinds.includes(c.kind));
   const drawn = allowed.filter((c) => rng.next() < (belief.get(c.kind) ?? PRIOR_BELIEF) / PRIOR_BELIEF);
   return drawn.sort((a, b) => b.urgency * (belief.get(b.kind) ?? PRIOR_BELIEF) - a.urgency * (belief.get(a.kind) ?? PRIOR_BELIEF)).slice(0, max);
+}
+
+/** The shape check a proposer gets from a task: its own, or "not empty" for a task that declares none. */
+export function answerShapeOf(task: Task): (output: string) => boolean {
+  return (output) => task.answerShaped?.(output) ?? output.trim() !== '';
 }

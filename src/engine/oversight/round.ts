@@ -32,7 +32,7 @@ import type { IterationResult, PolicyState, Rng, Task } from '../types';
 import { assessmentMetrics, type Assessment } from './assess';
 import { buildEvidence } from './evidence';
 import { gate } from './gate';
-import { beliefs, candidates, choose, type Candidate } from './proposer';
+import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
 import { Waker } from './waker';
 
@@ -137,6 +137,7 @@ export class OversightLoop {
       heldoutPerLevel: s.task.heldout(s.task.levels[s.task.levels.length - 1]!).length,
       inconsistentMemory,
       memoryPerProposal: this.o.config.oversight.memoryPerProposal,
+      answerShaped: answerShapeOf(s.task),
     });
     const estimates = this.o.store.oversight.estimates(this.o.runId);
     // A stream per round, derived from the seed: a resumed run proposes what an uninterrupted one would.

@@ -89,7 +89,7 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
   }
 
   async function iterate(ctx: RecipeContext): Promise<IterationResult> {
-    const dedupe = ctx.task.kind !== 'arithmetic';
+    const dedupe = !ctx.task.uniqueAnswers;
     const metrics: Metrics = {};
     const t0 = performance.now();
 

@@ -74,6 +74,7 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
 
   return {
     kind: 'arithmetic',
+    uniqueAnswers: true,
     tokenizer,
     levels,
     warmupLevels,
@@ -89,6 +90,7 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
       checkLevel(level);
       return heldoutSets.get(level) ?? [];
     },
+    answerShaped: (output: string) => /^\d+$/.test(output.trim()),
     wellFormed(_problem: Problem, output: string): boolean {
       const got = output.trim();
       return /^\d+$/.test(got) && (padOperands ? got.length === longestAnswer : got.length <= longestAnswer);

@@ -272,6 +272,7 @@ export function createJsonlTaskFromLines(config: JsonlTaskConfig, lines: JsonlLi
       return pick(rng, fresh.length > 0 ? fresh : (trainByLevel.get(level) ?? []), n, 'train', false);
     },
     heldout: (level) => heldoutByLevel.get(level) ?? [],
+    answerShaped: (output: string) => (verifier === 'numeric' ? output.trim() !== '' && Number.isFinite(Number(output.trim())) : output.trim() !== ''),
     verify(problem: Problem, output: string): Verdict {
       const answer = problem.answer ?? '';
       const got = output.trim();

@@ -1,0 +1,94 @@
+/**
+ * Every algorithm, one line each: how to build it, the environment and model family it needs, how many optimiser
+ * steps an iteration takes (the learning-rate schedule is stretched over them), whether it starts from a
+ * supervised warm-up, which of its knobs the proposer may tune, and the smallest config the contract test runs it
+ * with (recipes/contract.test.ts covers every entry). Adding an algorithm is its file, its config in
+ * shared/config.ts's RecipeConfig union, and a line here.
+ */
+import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig } from '../../shared/config';
+import { CodedError } from '../../shared/errors';
+import { POLICY_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
+import type { Recipe } from '../types';
+import { createGrpoRecipe } from './grpo';
+import { createStarRecipe } from './star';
+
+type Kind = RecipeConfig['kind'];
+type ConfigOf<K extends Kind> = Extract<RecipeConfig, { kind: K }>;
+
+/** A knob of workflow.recipe the proposer may move (today: the sampling temperature). */
+export type TunableKnob = 'temperature';
+
+export interface AlgorithmEntry<K extends Kind = Kind> {
+  environment: EnvironmentFamily;
+  model: ModelFamily;
+  create(config: ConfigOf<K>, optim: OptimConfig): Recipe;
+  stepsPerIteration(config: ConfigOf<K>): number;
+  warmup: boolean;
+  /** The knobs the proposer may tune for this config (B-STaR re-chooses its own temperature, so none then). */
+  tunable(config: ConfigOf<K>): TunableKnob[];
+  /** The recipe part of the contract test's config: tiny, seconds on the CPU. */
+  contract: Extract<RecipeConfigInput, { kind: K }>;
+  /** A field of that config set to a refused value, to check the error names it. */
+  invalid: { field: string; value: unknown };
+}
+
+export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
+  star: {
+    environment: 'text-task',
+    model: 'text-lm',
+    create: createStarRecipe,
+    stepsPerIteration: (c) => c.trainStepsPerIteration,
+    warmup: true,
+    tunable: (c) => (c.balance.enabled ? [] : ['temperature']),
+    contract: { kind: 'star', promptsPerIteration: 4, samplesPerPrompt: 3, trainStepsPerIteration: 2, balance: { enabled: true, probeQueries: 2, temperatures: [0.5, 1], thresholds: [0.3, 0.6] } },
+    invalid: { field: 'samplesPerPrompt', value: 0 },
+  },
+  grpo: {
+    environment: 'text-task',
+    model: 'text-lm',
+    create: createGrpoRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
+    warmup: true,
+    tunable: () => ['temperature'],
+    contract: { kind: 'grpo', promptsPerIteration: 3, groupSize: 3, stepsPerIteration: 2 },
+    invalid: { field: 'groupSize', value: 1 },
+  },
+};
+
+export function algorithm<K extends Kind>(kind: K): AlgorithmEntry<K> {
+  return algorithms[kind];
+}
+
+/** Builds the recipe a run config names; the optimiser settings give batch size and gradient clip. */
+export function createRecipe(config: RecipeConfig, optim: OptimConfig): Recipe {
+  return (algorithm(config.kind) as AlgorithmEntry).create(config as never, optim);
+}
+
+/** Optimiser steps one iteration of the recipe takes (what the schedule is stretched over). */
+export function stepsPerIteration(recipe: RecipeConfig): number {
+  return (algorithm(recipe.kind) as AlgorithmEntry).stepsPerIteration(recipe as never);
+}
+
+/** The knobs of `recipe` the proposer may tune. */
+export function tunableKnobs(recipe: RecipeConfig): TunableKnob[] {
+  return (algorithm(recipe.kind) as AlgorithmEntry).tunable(recipe as never);
+}
+
+/**
+ * Refuses a config whose task or policy is not of the families its algorithm needs, naming the field; `entry`
+ * defaults to the registry's line for the config's recipe.
+ */
+export function checkFamilies(config: Pick<RunConfig, 'task' | 'policy' | 'recipe'>, entry: Pick<AlgorithmEntry, 'environment' | 'model'> = algorithm(config.recipe.kind)): void {
+  const environment = TASK_FAMILY[config.task.kind];
+  const model = POLICY_FAMILY[config.policy.kind];
+  if (environment !== entry.environment) {
+    throw new CodedError('invalid_config', `recipe.kind "${config.recipe.kind}" needs a task of the ${entry.environment} family, but task.kind "${config.task.kind}" is of the ${environment} family; pick a task of that family or another recipe`, [
+      { path: 'task.kind', message: `must be a ${entry.environment} task for recipe "${config.recipe.kind}"` },
+    ]);
+  }
+  if (model !== entry.model) {
+    throw new CodedError('invalid_config', `recipe.kind "${config.recipe.kind}" trains a model of the ${entry.model} family, but policy.kind "${config.policy.kind}" is of the ${model} family; pick a policy of that family or another recipe`, [
+      { path: 'policy.kind', message: `must be a ${entry.model} policy for recipe "${config.recipe.kind}"` },
+    ]);
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The engine's families (DESIGN.md, "The engine core"): what an agent sees, what it is. An algorithm names the
+ * environment and model family it needs; a run config whose task and policy are of other families is refused.
+ */
+export type EnvironmentFamily = 'text-task' | 'episodic' | 'preferences' | 'class-stream';
+export type ModelFamily = 'text-lm' | 'policy-value' | 'classifier';
+
+/** The environment family of each task kind a run config can name. */
+export const TASK_FAMILY: Record<'arithmetic' | 'jsonl', EnvironmentFamily> = { arithmetic: 'text-task', jsonl: 'text-task' };
+
+/** The model family of each policy kind a run config can name. */
+export const POLICY_FAMILY: Record<'transformer', ModelFamily> = { transformer: 'text-lm' };
