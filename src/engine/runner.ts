@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import type { RunConfig } from '../shared/config';
-import type { EventName, EventPayload } from '../shared/contract';
 import type { Metrics, RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
-import { ArchiveLoop, type ArchiveSession } from './evolution/archive-loop';
+import type { ArchiveSession, Emit, LoopContext, OversightSession } from './core/ports';
+import { ArchiveLoop } from './evolution/archive-loop';
 import { branchState } from './evolution/branch';
 import { faultPoint } from './fault';
-import { OversightLoop, type LoopContext, type OversightSession } from './oversight/round';
-import type { SessionState } from './session';
+import { OversightLoop } from './oversight/round';
+import type { SessionState } from './core/agent';
 import { readCheckpoint, writeCheckpoint } from './store/checkpoint';
 import type { Store } from './store/store';
 
@@ -19,7 +19,7 @@ export class StopSignal extends Error {
   }
 }
 
-export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+export type { Emit } from './core/ports';
 
 export interface RunnerHooks {
   progress(phase: string, done: number, total: number): void;

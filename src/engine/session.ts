@@ -7,8 +7,8 @@ import { createTransformerPolicy } from './policies/transformer';
 import { createRecipe } from './recipes';
 import { assess, type Assessment } from './oversight/assess';
 import { agentView, masteryThreshold } from './oversight/agent-view';
-import type { OversightSession } from './oversight/round';
-import type { ArchiveSession } from './evolution/archive-loop';
+import type { SessionState, WarmupProgress } from './core/agent';
+import type { ArchiveSession, OversightSession } from './core/ports';
 import { memoryConsensus } from './oversight/consensus';
 import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
 import { likelihoodStep } from './recipes/likelihood';
@@ -21,28 +21,7 @@ import { checkMemory, expectedBackend } from './memory-estimate';
 import { checkContext, taskShape } from './preflight';
 import type { AgentView, IterationResult, Policy, PolicyState, Problem, Recipe, RecipeContext, Rng, Task } from './types';
 
-/** Everything needed to continue a run bit-for-bit: stored in every checkpoint. */
-export interface SessionState {
-  policy: PolicyState;
-  reference: PolicyState | null;
-  rng: number[];
-  recipe: unknown;
-  level: number;
-  globalStep: number;
-  warmupDone: boolean;
-  /** The agent's genome (recipe, learning rate, memory, tools). Absent in checkpoints written before oversight. */
-  genome?: Genome;
-  /** How far an unfinished warm-up got (a warm-up checkpoint); absent once it is done. */
-  warmup?: WarmupProgress;
-}
-
-/** A warm-up in progress: steps done, and what its metrics need (the last losses, the tokens trained). */
-export interface WarmupProgress {
-  step: number;
-  trained: number;
-  losses: number[];
-  tokens: number;
-}
+export type { SessionState, WarmupProgress } from './core/agent';
 
 export interface SessionHooks {
   progress?(phase: string, done: number, total: number): void;

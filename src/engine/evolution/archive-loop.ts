@@ -21,7 +21,8 @@ import { applyChanges, protectedTarget, type Genome, type GenomeChange } from '.
 import type { Flag, Proposal } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
-import type { SessionState } from '../session';
+import type { SessionState } from '../core/agent';
+import type { ArchiveSession } from '../core/ports';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { IterationResult, Problem, Rng } from '../types';
@@ -29,8 +30,8 @@ import { assessmentMetrics } from '../oversight/assess';
 import { buildEvidence } from '../oversight/evidence';
 import { gate } from '../oversight/gate';
 import { answerShapeOf, beliefs, candidates, choose } from '../oversight/proposer';
-import type { OversightSession } from '../oversight/round';
-import { POLL_MS, publicProposal, relativeChange, type LoopContext } from '../oversight/round';
+import type { LoopContext } from '../core/ports';
+import { POLL_MS, publicProposal, relativeChange } from '../oversight/round';
 import { changeSize } from '../oversight/size';
 import { Waker } from '../oversight/waker';
 import { ArchiveTree } from './archive-tree';
@@ -41,9 +42,7 @@ import { stagedDecision } from './staged';
 import type { SearchStrategy } from './types';
 
 /** What the loop needs of a session (the engine's Session). */
-export interface ArchiveSession extends OversightSession {
-  solve(problems: Problem[]): Outcome[];
-}
+export type { ArchiveSession } from '../core/ports';
 
 export interface ArchiveLoopOptions extends LoopContext {
   session: ArchiveSession;

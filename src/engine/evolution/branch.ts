@@ -5,7 +5,7 @@
  */
 import type { RunConfig, StartFrom } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
-import type { SessionState } from '../session';
+import type { SessionState } from '../core/agent';
 import { readCheckpoint } from '../store/checkpoint';
 import type { Store } from '../store/store';
 import { parseArchiveState } from './archive-state';

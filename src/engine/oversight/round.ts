@@ -22,9 +22,11 @@ import { applyChanges, GenomeChangeError, protectedTarget, type Genome, type Gen
 import { CodedError } from '../../shared/errors';
 import type { ChangeSize, Evidence, Flag, Proposal } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
-import type { Emit } from '../runner';
 import { createRng, fork } from '../rng';
-import type { SessionState } from '../session';
+import type { SessionState } from '../core/agent';
+import type { LoopContext, OversightSession } from '../core/ports';
+
+export type { LoopContext, OversightSession } from '../core/ports';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { Store } from '../store/store';
@@ -36,18 +38,6 @@ import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './pr
 import { changeSize } from './size';
 import { Waker } from './waker';
 
-/** What the loop needs of a session (the engine's Session). */
-export interface OversightSession {
-  readonly task: Task;
-  readonly genome: Genome;
-  iterate(iteration: number, options?: { evaluate?: boolean }): Promise<IterationResult>;
-  assess(): Assessment;
-  memoryConsensus(entries: MemoryEntry[]): NonNullable<Evidence['memory']>;
-  setGenome(genome: Genome): void;
-  getState(): SessionState;
-  setState(state: SessionState): void;
-}
-
 interface Draft {
   pathway: Proposal['pathway'];
   kind: string;
@@ -58,18 +48,6 @@ interface Draft {
   /** The child's state (weights trained in the round or the trial); null when it was never tried. */
   state: SessionState | null;
   label: string;
-}
-
-/** What a loop that may wait for a person gets from the runner (the oversight and the archive loops). */
-export interface LoopContext {
-  store: Store;
-  runId: string;
-  config: RunConfig;
-  emit: Emit;
-  /** Resolves between waits; throws StopSignal when the run was asked to stop (the runner's step boundary). */
-  checkStop(): void;
-  setStatus(status: 'running' | 'waiting', reason: string): void;
-  log(level: 'info' | 'warn', message: string): void;
 }
 
 export interface OversightLoopOptions extends LoopContext {
