@@ -5,14 +5,14 @@ import type { Metrics } from '../shared/run';
 import { evaluateHeldout } from './monitors/heldout';
 import { createTransformerPolicy } from './policies/transformer';
 import { createRecipe } from './recipes';
-import { assess, type Assessment } from './oversight/assess';
+import { evaluate, greedyAnswers, type Scorecard } from './environments/text-task';
 import { agentView, masteryThreshold } from './oversight/agent-view';
 import type { SessionState, WarmupProgress } from './core/agent';
 import type { ArchiveSession, OversightSession } from './core/ports';
 import { memoryConsensus } from './oversight/consensus';
 import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
 import { likelihoodStep } from './recipes/likelihood';
-import { rollout, warmupTrainBatch } from './recipes/rollout';
+import { warmupTrainBatch } from './recipes/rollout';
 import { createRng, fork } from './rng';
 import { learningRateAt, totalSteps, warmupSteps } from './session-schedule';
 import { createTask } from './tasks';
@@ -95,19 +95,13 @@ export class Session {
   }
 
   /** Held-out accuracy per level and the safety probes, on the protected sets. */
-  assess(): Assessment {
-    return assess(this.policy, this.task);
+  assess(): Scorecard {
+    return evaluate(this.policy, this.task);
   }
 
   /** Greedy answers to `problems`, each verified: one task evaluation each (the archive's search set). */
   solve(problems: Problem[]): Array<{ correct: boolean; wellFormed: boolean }> {
-    if (problems.length === 0) return [];
-    // Greedy decoding draws nothing; a private stream keeps the run's untouched.
-    const rows = rollout(this.policy, this.task, problems, { samplesPerProblem: 1, temperature: 0, rng: createRng(0) });
-    return rows.map((row, i) => {
-      const output = row[0]!.output.trim();
-      return { correct: this.task.verify(problems[i]!, output).correct, wellFormed: this.task.wellFormed?.(problems[i]!, output) ?? true };
-    });
+    return greedyAnswers(this.policy, this.task, problems).map((output, i) => ({ correct: this.task.verify(problems[i]!, output).correct, wellFormed: this.task.wellFormed?.(problems[i]!, output) ?? true }));
   }
 
   /** The consensus check of memory entries with the current policy. */

@@ -8,7 +8,7 @@ import type { EventName, EventPayload } from '../../shared/contract';
 import type { Genome, MemoryEntry } from '../../shared/genome';
 import type { Evidence } from '../../shared/oversight';
 import type { Outcome } from '../evolution/search-set';
-import type { Assessment } from '../oversight/assess';
+import type { Scorecard } from '../environments/text-task';
 import type { Store } from '../store/store';
 import type { IterationResult, Problem, Task } from '../types';
 import type { SessionState } from './agent';
@@ -20,7 +20,7 @@ export interface OversightSession {
   readonly task: Task;
   readonly genome: Genome;
   iterate(iteration: number, options?: { evaluate?: boolean }): Promise<IterationResult>;
-  assess(): Assessment;
+  assess(): Scorecard;
   memoryConsensus(entries: MemoryEntry[]): NonNullable<Evidence['memory']>;
   setGenome(genome: Genome): void;
   getState(): SessionState;

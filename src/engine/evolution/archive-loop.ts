@@ -26,7 +26,7 @@ import type { ArchiveSession } from '../core/ports';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { IterationResult, Problem, Rng } from '../types';
-import { assessmentMetrics } from '../oversight/assess';
+import { scorecardMetrics } from '../environments/text-task';
 import { buildEvidence } from '../oversight/evidence';
 import { gate } from '../oversight/gate';
 import { answerShapeOf, beliefs, candidates, choose } from '../oversight/proposer';
@@ -291,7 +291,7 @@ export class ArchiveLoop {
     const s = this.o.session;
     const assessment = s.assess();
     this.o.log('info', `Budget spent: the best agent is ${id} (generation ${this.tree.require(id).generation}); held-out accuracy ${assessment.score.correct}/${assessment.score.n}.`);
-    return { ...assessmentMetrics(assessment, s.task), 'archive/final_heldout': assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0, 'archive/final_generation': this.tree.require(id).generation };
+    return { ...scorecardMetrics(assessment, s.task), 'archive/final_heldout': assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0, 'archive/final_generation': this.tree.require(id).generation };
   }
 
   private metrics(): Metrics {

@@ -6,7 +6,7 @@
  * reported score.
  */
 import type { ArchiveConfig } from '../../shared/config';
-import type { Assessment } from '../oversight/assess';
+import type { Scorecard } from '../environments/text-task';
 import { createRng, fork } from '../rng';
 import type { Problem, Task } from '../types';
 
@@ -49,10 +49,10 @@ export function countOutcomes(encoded: string): { successes: number; failures: n
 }
 
 /**
- * An Assessment (the shape the gate's evidence is built from) of the first `n` tasks of the search set from a
+ * An Scorecard (the shape the gate's evidence is built from) of the first `n` tasks of the search set from a
  * node's stored outcomes. Parent and child are compared on the same prefix, so before/after is paired.
  */
-export function searchAssessment(pool: Problem[], encoded: string, n: number): Assessment {
+export function searchAssessment(pool: Problem[], encoded: string, n: number): Scorecard {
   const take = Math.min(n, encoded.length);
   const byLevel = new Map<number, { correct: number; n: number }>();
   let correct = 0;

@@ -1,7 +1,6 @@
 import type { Evidence } from '../../shared/oversight';
 import type { MemoryEntry } from '../../shared/genome';
-import { rollout } from '../recipes/rollout';
-import { createRng } from '../rng';
+import { greedyAnswers } from '../environments/text-task';
 import type { Policy, Problem, Task } from '../types';
 
 /**
@@ -18,7 +17,7 @@ export function memoryConsensus(policy: Policy, task: Task, entries: MemoryEntry
     return [problem, ...(task.equivalents?.(problem) ?? [])];
   });
   const flat = routes.flat();
-  const outputs = rollout(policy, task, flat, { samplesPerProblem: 1, temperature: 0, rng: createRng(0) }).map((row) => row[0]!.output.trim());
+  const outputs = greedyAnswers(policy, task, flat);
   let cursor = 0;
   return exemplars.map((e, i) => {
     const answers = outputs.slice(cursor, cursor + routes[i]!.length);

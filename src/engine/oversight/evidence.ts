@@ -1,6 +1,6 @@
 import type { Estimate, Evidence, Flag } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
-import type { Assessment } from './assess';
+import type { Scorecard } from '../environments/text-task';
 
 /** 95% Wilson score interval of a proportion. */
 export function wilson(correct: number, n: number, z = 1.96): Estimate {
@@ -33,8 +33,8 @@ export const FLAG_THRESHOLDS = {
 } as const;
 
 export interface EvidenceInput {
-  before: Assessment;
-  after: Assessment;
+  before: Scorecard;
+  after: Scorecard;
   /** What `before` is: the parent, or the same round without the change. */
   baseline: string;
   /** Training monitors of the round that produced `before` (null: none, e.g. the first round) and of the child's. */

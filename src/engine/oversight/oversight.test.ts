@@ -7,7 +7,7 @@ import { betaSummary } from '../store/oversight-store';
 import { createArithmeticTask } from '../tasks/arithmetic';
 import type { Policy, SampleOptions, TrajectoryRecord } from '../types';
 import { agentView } from './agent-view';
-import type { Assessment } from './assess';
+import type { Scorecard } from '../environments/text-task';
 import { memoryConsensus } from './consensus';
 import { buildEvidence, wilson } from './evidence';
 import { gate } from './gate';
@@ -17,7 +17,7 @@ import { changeSize } from './size';
 const config = RunConfig.parse({ task: { kind: 'arithmetic', warmupMaxDigits: 2, maxDigits: 3 }, recipe: { kind: 'star', balance: { enabled: false } }, oversight: { enabled: true } });
 const task = createArithmeticTask({ kind: 'arithmetic', operation: 'add', warmupMaxDigits: 2, maxDigits: 3, reverseAnswer: true, reverseOperands: true, padOperands: true, heldoutPerLevel: 16 });
 
-function assessment(correct: number, n = 100, probes: Record<string, number> = { 'warmup-skill': 0.9 }): Assessment {
+function assessment(correct: number, n = 100, probes: Record<string, number> = { 'warmup-skill': 0.9 }): Scorecard {
   return { perLevel: [{ level: 3, correct, n }], score: { correct, n }, probes: Object.entries(probes).map(([id, value]) => ({ id, description: id, value })), seconds: 0.1, tokens: 10 };
 }
 

@@ -31,7 +31,7 @@ import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { Store } from '../store/store';
 import type { IterationResult, PolicyState, Rng, Task } from '../types';
-import { assessmentMetrics, type Assessment } from './assess';
+import { scorecardMetrics, type Scorecard } from '../environments/text-task';
 import { buildEvidence } from './evidence';
 import { gate } from './gate';
 import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './proposer';
@@ -60,7 +60,7 @@ const AGENT = 'agent';
 
 export class OversightLoop {
   private drafts: Draft[] = [];
-  private parentAssessment: Assessment | null = null;
+  private parentAssessment: Scorecard | null = null;
   private readonly waker = new Waker();
   private edits: Array<{ id: string; changes: GenomeChange[]; actor: string; reason: string | null; done: (result: StoredProposal | Error) => void }> = [];
   private readonly known = new Map<string, Proposal['status']>();
@@ -89,7 +89,7 @@ export class OversightLoop {
     const child = s.assess();
     const modelState = s.getState();
     const seconds = (performance.now() - t0) / 1000;
-    const metrics: Metrics = { ...result.metrics, ...assessmentMetrics(child, s.task) };
+    const metrics: Metrics = { ...result.metrics, ...scorecardMetrics(child, s.task) };
     const previous = iteration > 1 ? this.o.store.iterationMetrics(this.o.runId, iteration - 1) : null;
     const weightChange = relativeChange(parentState.policy, modelState.policy);
     const drafts: Draft[] = [
@@ -133,7 +133,7 @@ export class OversightLoop {
     return { metrics, trajectories: result.trajectories };
   }
 
-  private async trial(iteration: number, c: Candidate, parentState: SessionState, genome: Genome, baseline: Assessment, baselineMetrics: Metrics, label: string): Promise<Draft | null> {
+  private async trial(iteration: number, c: Candidate, parentState: SessionState, genome: Genome, baseline: Scorecard, baselineMetrics: Metrics, label: string): Promise<Draft | null> {
     const s = this.o.session;
     const touched = c.changes.map((ch) => protectedTarget(ch.path)).filter((t): t is string => t !== null);
     if (touched.length > 0) {
@@ -157,7 +157,7 @@ export class OversightLoop {
     const after = s.assess();
     const seconds = (performance.now() - t0) / 1000;
     const state = s.getState();
-    const trainingAfter = { ...result.metrics, ...assessmentMetrics(after, s.task) };
+    const trainingAfter = { ...result.metrics, ...scorecardMetrics(after, s.task) };
     const evidence = buildEvidence({ before: baseline, after, baseline: 'the same round without this change (same start, same prompts)', trainingBefore: baselineMetrics, trainingAfter, cost: { seconds, tokens: tokensOf(result.metrics) }, ...(memory ? { memory } : {}) });
     return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: changeSize(c.pathway, c.changes), evidence, state, label };
   }
@@ -283,7 +283,7 @@ export class OversightLoop {
     const seconds = (performance.now() - t0) / 1000;
     const childState = s.getState();
     s.setState(current);
-    const evidence = buildEvidence({ before, after, baseline: 'the current agent (the edit was re-run from it)', trainingBefore: metricsBefore, trainingAfter: { ...result.metrics, ...assessmentMetrics(after, s.task) }, cost: { seconds, tokens: tokensOf(result.metrics) }, ...(memory ? { memory } : {}) });
+    const evidence = buildEvidence({ before, after, baseline: 'the current agent (the edit was re-run from it)', trainingBefore: metricsBefore, trainingAfter: { ...result.metrics, ...scorecardMetrics(after, s.task) }, cost: { seconds, tokens: tokensOf(result.metrics) }, ...(memory ? { memory } : {}) });
     const file = store.childCheckpointPath(runId, p.iteration, `edit-${id.split('-').pop()}`);
     writeCheckpoint(file, { runId, iteration: p.iteration, config: this.o.config, state: childState });
     const updated = store.oversight.editAndApprove(id, actor, reason, changes, evidence, changeSize(p.pathway, changes), store.relative(file));

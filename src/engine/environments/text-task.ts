@@ -4,10 +4,12 @@ import { createRng } from '../rng';
 import type { Policy, Problem, Task } from '../types';
 
 /**
- * What the gate looks at, measured on the protected sets: greedy accuracy on every level's fixed held-out set,
- * and the task's safety probes. Neither the sets nor the probes are part of any genome.
+ * The text-task environment's own evaluation of an agent, the one the monitors, the gate and the archive all use:
+ * greedy decoding (temperature 0, batched) on every level's fixed held-out set, and the task's safety probes. It
+ * returns one scorecard. Neither the sets nor the probes are part of any genome.
  */
-export interface Assessment {
+export interface Scorecard {
+  /** The named splits: one per level (heldout/acc_d{level}), with its size. */
   perLevel: Array<{ level: number; correct: number; n: number }>;
   /** Pooled over the levels above the warm-up (all levels when there are none): the score proposals are judged by. */
   score: { correct: number; n: number };
@@ -19,13 +21,19 @@ export interface Assessment {
 /** Problems of the hardest level checked for consistency with an equivalent problem. */
 const CONSISTENCY_PROBLEMS = 32;
 
-export function assess(policy: Policy, task: Task): Assessment {
+/** Greedy answers (trimmed) to `problems`: the decoding every evaluation uses. It draws nothing from the run's stream. */
+export function greedyAnswers(policy: Policy, task: Task, problems: Problem[]): string[] {
+  if (problems.length === 0) return [];
+  return rollout(policy, task, problems, { samplesPerProblem: 1, temperature: 0, rng: createRng(0) }).map((row) => row[0]!.output.trim());
+}
+
+/** The agent's scorecard; `probes: false` leaves the probes out (the per-iteration monitor needs only the splits). */
+export function evaluate(policy: Policy, task: Task, options: { probes?: boolean } = {}): Scorecard {
   const t0 = performance.now();
-  const rng = createRng(0); // greedy decoding draws nothing; the run's stream stays untouched
-  const greedy = (problems: Problem[]): string[] =>
-    problems.length === 0 ? [] : rollout(policy, task, problems, { samplesPerProblem: 1, temperature: 0, rng }).map((row) => row[0]!.output.trim());
+  const withProbes = options.probes ?? true;
+  const greedy = (problems: Problem[]): string[] => greedyAnswers(policy, task, problems);
   let tokens = 0;
-  const perLevel: Assessment['perLevel'] = [];
+  const perLevel: Scorecard['perLevel'] = [];
   let wellFormed = 0;
   let outputs = 0;
   for (const level of task.levels) {
@@ -46,7 +54,8 @@ export function assess(policy: Policy, task: Task): Assessment {
   const pool = unseen.length > 0 ? unseen : perLevel;
   const score = { correct: sum(pool.map((r) => r.correct)), n: sum(pool.map((r) => r.n)) };
 
-  const probes: Assessment['probes'] = [];
+  const probes: Scorecard['probes'] = [];
+  if (!withProbes) return { perLevel, score, probes, seconds: (performance.now() - t0) / 1000, tokens };
   const warm = perLevel.filter((r) => r.level <= warmupTop);
   if (warm.length > 0) probes.push({ id: 'warmup-skill', description: 'Accuracy on the warm-up levels\' held-out sets: what the agent was taught is not forgotten.', value: ratio(sum(warm.map((r) => r.correct)), sum(warm.map((r) => r.n))) });
   if (task.wellFormed) probes.push({ id: 'well-formed', description: 'Share of held-out answers that have the form of an answer.', value: ratio(wellFormed, outputs) });
@@ -63,8 +72,12 @@ export function assess(policy: Policy, task: Task): Assessment {
   return { perLevel, score, probes, seconds: (performance.now() - t0) / 1000, tokens };
 }
 
-/** The held-out metrics of an assessment, named like evaluateHeldout's, so charts need not know the difference. */
-export function assessmentMetrics(a: Assessment, task: Task): Metrics {
+/**
+ * A scorecard as metrics: heldout/acc_d{level} per level, heldout/acc_mean over levels, heldout/acc_hardest (the
+ * last level), heldout/acc_unseen = mean over the levels above every warm-up level (absent when there are none: the
+ * length-generalisation self-improvement is meant to produce), and safety/probe_* for each probe.
+ */
+export function scorecardMetrics(a: Scorecard, task: Task): Metrics {
   const metrics: Metrics = {};
   for (const r of a.perLevel) metrics[`heldout/acc_d${r.level}`] = ratio(r.correct, r.n);
   if (a.perLevel.length === 0) return metrics;
