@@ -118,8 +118,28 @@ export const requests = {
 } as const;
 
 export type RequestName = keyof typeof requests;
+/** What a caller sends (defaults may be left out). */
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
+/** What a handler gets: the input after the contract's schema parsed it (defaults filled in). */
+export type ParsedRequestInput<N extends RequestName> = z.output<(typeof requests)[N]['input']>;
 export type RequestOutput<N extends RequestName> = z.infer<(typeof requests)[N]['output']>;
+
+/**
+ * Requests the process that runs the engine answers itself, never the engine: `engine.kill` (the host terminates
+ * the engine) and `files.pickTask` (the desktop app's native dialog).
+ */
+export const HOST_REQUESTS = ['engine.kill', 'files.pickTask'] as const satisfies readonly RequestName[];
+export type HostRequestName = (typeof HOST_REQUESTS)[number];
+/** Every request the engine itself answers. */
+export type EngineRequestName = Exclude<RequestName, HostRequestName>;
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.hasOwn(requests, name);
+}
+
+export function isHostRequest(name: RequestName): name is HostRequestName {
+  return (HOST_REQUESTS as readonly RequestName[]).includes(name);
+}
 
 export const events = {
   'run.status': z.object({ runId: z.string(), status: RunStatus, reason: z.string().optional() }),
