@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ArchiveNode, ArchiveView } from './archive';
 import { RunConfig } from './config';
-import { CodedErrorShape } from './errors';
+import { CodedErrorShape, fieldIssues } from './errors';
 import { Genome } from './genome';
 import { ApprovalPolicy, AuditEntry, AuditVerification, DecisionInput, PolicyPresetName, Proposal, ProposalStatus, ProposerEstimate } from './oversight';
 import {
@@ -163,6 +163,22 @@ export const events = {
 
 export type EventName = keyof typeof events;
 export type EventPayload<N extends EventName> = z.infer<(typeof events)[N]>;
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/**
+ * An event as it arrives from another process, checked against its schema: the parsed payload, or why it is
+ * dropped (an unknown name, or each invalid path of the payload). Every bridge to the page uses it.
+ */
+export function parseEvent(name: unknown, payload: unknown): { ok: true; name: EventName; payload: unknown } | { ok: false; reason: string } {
+  if (!isEventName(name)) return { ok: false, reason: `${JSON.stringify(name)} is not an event of the contract` };
+  const parsed = events[name].safeParse(payload);
+  if (parsed.success) return { ok: true, name, payload: parsed.data };
+  const where = fieldIssues(parsed.error).slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+  return { ok: false, reason: `the payload of "${name}" does not match the contract (${where})` };
+}
 
 /** Wire frames, the same on every transport (Electron ports, child_process IPC, WebSocket). */
 export const Frame = z.union([
