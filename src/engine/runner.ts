@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { RunConfig } from '../shared/config';
 import type { EventName, EventPayload } from '../shared/contract';
-import type { Metrics, RunStatus } from '../shared/run';
+import { isPausable, isStoppable, type Metrics, type RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
 import { ArchiveLoop, type ArchiveSession } from './evolution/archive-loop';
 import { branchState } from './evolution/branch';
@@ -111,7 +111,7 @@ export class Runner {
   }
 
   pause(): RunStatus {
-    if (this.state === 'running') {
+    if (isPausable(this.state)) {
       this.paused = true;
       this.setStatus('paused', 'paused by request');
     }
@@ -128,7 +128,7 @@ export class Runner {
   }
 
   stop(): RunStatus {
-    if (this.state === 'running' || this.state === 'paused' || this.state === 'waiting') {
+    if (isStoppable(this.state)) {
       this.stopRequested = true;
       this.setStatus('stopping', 'stop requested');
       this.wake();

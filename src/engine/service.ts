@@ -3,7 +3,7 @@ import { RunConfig } from '../shared/config';
 import { isHostRequest, isRequestName, requests, type EngineRequestName, type ParsedRequestInput, type RequestInput, type RequestOutput } from '../shared/contract';
 import { CodedError, parseOrThrow } from '../shared/errors';
 import { findPreset, presets } from '../shared/presets';
-import type { BackendReport, RunStatus } from '../shared/run';
+import { canContinueFromCheckpoint, type BackendReport, type RunStatus } from '../shared/run';
 import type { ApprovalPolicy, PolicyPresetName } from '../shared/oversight';
 import { archiveGet } from './evolution/requests';
 import { branchSource } from './evolution/branch';
@@ -22,8 +22,6 @@ export interface EngineServiceOptions {
   initBackend?: BackendInit;
   backendReport?: () => Promise<BackendReport>;
 }
-
-const RESUMABLE: RunStatus[] = ['stopped', 'interrupted', 'failed', 'running', 'paused', 'waiting', 'stopping'];
 
 async function defaultBackendReport(): Promise<BackendReport> {
   const tf = await import('./tf');
@@ -200,7 +198,7 @@ export class EngineService {
   resume(runId: string): RunStatus {
     const run = this.store.requireRun(runId);
     if (this.active?.runId === runId) return this.active.resume();
-    if (!RESUMABLE.includes(run.status)) return run.status;
+    if (!canContinueFromCheckpoint(run.status)) return run.status;
     this.assertIdle();
     return this.launch(runId, this.store.runConfig(runId), true).status;
   }

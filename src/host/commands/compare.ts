@@ -3,7 +3,7 @@ import { StrategyNameConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
 import type { ApprovalPolicy, Proposal } from '../../shared/oversight';
 import { presets } from '../../shared/presets';
-import type { Metrics, PresetInfo, RunStatus } from '../../shared/run';
+import { isCompleted, type Metrics, type PresetInfo, type RunStatus } from '../../shared/run';
 import { didYouMean } from '../../shared/suggest';
 import type { Emit } from '../../engine/runner';
 import { EngineService } from '../../engine/service';
@@ -99,7 +99,7 @@ function hasRoot(store: Store, runId: string): boolean {
 
 function exitCode(runs: ComparedRun[], planned: number, interrupted: boolean): number {
   if (interrupted) return 130;
-  return runs.length === planned && runs.every((r) => r.status === 'completed') ? 0 : 1;
+  return runs.length === planned && runs.every((r) => isCompleted(r.status)) ? 0 : 1;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { MetricSeries, RunStatus, RunSummary } from '../../../shared/run';
+import { isFinished, type MetricSeries, type RunSummary } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { appendPoint, createBuffer, type SeriesBuffer } from '../../lib/series';
 
@@ -92,8 +92,6 @@ export function lastOf(series: MetricSeries | undefined, metric: string): number
   return null;
 }
 
-const FINISHED: RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
-
 /** Labels are the strategy, with the run id added where two compared runs share one. */
 export function selectRows(s: CompareState): CompareRow[] {
   const runs = selectCompared(s);
@@ -113,7 +111,7 @@ export function selectRows(s: CompareState): CompareRow[] {
       bestScore: lastOf(series, 'archive/best_score'),
       finalHeldout: lastOf(series, 'archive/final_heldout'),
       budgetUsed: lastOf(series, BUDGET_METRIC),
-      wallMs: FINISHED.includes(run.status) && Number.isFinite(wall) && wall >= 0 ? wall : null,
+      wallMs: isFinished(run.status) && Number.isFinite(wall) && wall >= 0 ? wall : null,
       error: s.seriesErrors[run.id] ?? null,
     };
   });
