@@ -1,5 +1,5 @@
 import type { RunConfig } from '../shared/config';
-import type { Metrics } from '../shared/run';
+import type { Metrics, ProgressPhase } from '../shared/run';
 import type { RunnerHooks, RunnerSession } from './runner';
 import type { IterationResult, TrajectoryRecord } from './types';
 
@@ -54,7 +54,7 @@ export class FakeSession implements RunnerSession {
     return value;
   }
 
-  private async steps(iteration: number, phase: string): Promise<void> {
+  private async steps(iteration: number, phase: ProgressPhase): Promise<void> {
     const n = this.options.stepsPerIteration ?? 3;
     for (let step = 0; step < n; step++) {
       await this.hooks.stepBoundary();

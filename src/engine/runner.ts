@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { RunConfig } from '../shared/config';
 import type { EventName, EventPayload } from '../shared/contract';
-import { isPausable, isStoppable, type Metrics, type RunStatus } from '../shared/run';
+import { isPausable, isStoppable, type Metrics, type ProgressPhase, type RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
 import { ArchiveLoop, type ArchiveSession } from './evolution/archive-loop';
 import { branchState } from './evolution/branch';
@@ -22,7 +22,7 @@ export class StopSignal extends Error {
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 export interface RunnerHooks {
-  progress(phase: string, done: number, total: number): void;
+  progress(phase: ProgressPhase, done: number, total: number): void;
   stepBoundary(): Promise<void>;
   /** The session is in a consistent state mid-warm-up: save it, so a kill resumes the warm-up from here. */
   checkpointWarmup(): void;
@@ -169,7 +169,7 @@ export class Runner {
     if (this.stopRequested) throw new StopSignal();
   };
 
-  private readonly progress = (phase: string, done: number, total: number): void => {
+  private readonly progress = (phase: ProgressPhase, done: number, total: number): void => {
     const now = Date.now();
     if (done < total && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
     this.lastProgressAt = now;

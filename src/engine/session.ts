@@ -1,7 +1,7 @@
 import type { RunConfig } from '../shared/config';
 import { initialGenome, type Genome, type MemoryEntry } from '../shared/genome';
 import type { Evidence } from '../shared/oversight';
-import type { Metrics } from '../shared/run';
+import type { Metrics, ProgressPhase } from '../shared/run';
 import { evaluateHeldout } from './monitors/heldout';
 import { createTransformerPolicy } from './policies/transformer';
 import { createRecipe } from './recipes';
@@ -44,7 +44,7 @@ export interface WarmupProgress {
 }
 
 export interface SessionHooks {
-  progress?(phase: string, done: number, total: number): void;
+  progress?(phase: ProgressPhase, done: number, total: number): void;
   stepBoundary?(): Promise<void>;
   /** Called every WARMUP_CHECKPOINT_EVERY warm-up steps: the runner saves getState() so a kill resumes from there. */
   checkpointWarmup?(): void;
@@ -287,7 +287,7 @@ export class Session {
     this.reference = null;
   }
 
-  private progress(phase: string, done: number, total: number): void {
+  private progress(phase: ProgressPhase, done: number, total: number): void {
     this.hooks.progress?.(phase, done, total);
   }
 

@@ -9,6 +9,7 @@ import {
   MetricSeries,
   Metrics,
   PresetInfo,
+  ProgressPhase,
   RunDetail,
   RunStatus,
   RunSummary,
@@ -147,7 +148,7 @@ export const events = {
   'run.progress': z.object({
     runId: z.string(),
     iteration: z.number().int(),
-    phase: z.string().describe('warmup | sample | train | evaluate | checkpoint'),
+    phase: ProgressPhase,
     done: z.number(),
     total: z.number(),
   }),

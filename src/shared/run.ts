@@ -52,6 +52,14 @@ export function canContinueFromCheckpoint(status: RunStatus): boolean {
   return isResumable(status) || isLive(status);
 }
 
+/**
+ * The phases an iteration reports progress in (`run.progress`): the warm-up before iteration 1, the recipe's probe,
+ * sampling and training, the held-out evaluation, and the checkpoint. The engine's progress hooks take only these.
+ */
+export const PROGRESS_PHASES = ['warmup', 'probe', 'sample', 'train', 'eval', 'checkpoint'] as const;
+export const ProgressPhase = z.enum(PROGRESS_PHASES);
+export type ProgressPhase = z.infer<typeof ProgressPhase>;
+
 /** The metric a run's best score is: held-out accuracy on the hardest level. */
 export const SCORE_METRIC = 'heldout/acc_hardest';
 

@@ -18,7 +18,7 @@
  */
 import type { RunConfig } from '../../shared/config';
 import { applyChanges, protectedTarget, type Genome, type GenomeChange } from '../../shared/genome';
-import type { Flag, Proposal } from '../../shared/oversight';
+import type { Flag, Proposal, ProposalKind } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../session';
@@ -119,7 +119,7 @@ export class ArchiveLoop {
     const weightChange = relativeChange(parentState.policy, s.getState().policy);
 
     let genome = parentRecord.genome;
-    let kind = 'model:promote';
+    let kind: ProposalKind = 'model:promote';
     let pathway: Proposal['pathway'] = 'model';
     let rationale = `the parent's weights after training round ${iteration}${selfImprove ? '' : ' with the initial agent\'s fixed workflow'}.`;
     let genomeChanges: GenomeChange[] = [];
@@ -200,7 +200,7 @@ export class ArchiveLoop {
   }
 
   /** The child as a proposal: staged evaluation first, then the gate (or the ungated ablation). */
-  private propose(id: string, iteration: number, d: { pathway: Proposal['pathway']; kind: string; rationale: string; changes: GenomeChange[]; size: 'small' | 'large'; evidence: StoredProposal['evidence']; staged: { passed: boolean; reason: string } | null }): void {
+  private propose(id: string, iteration: number, d: { pathway: Proposal['pathway']; kind: ProposalKind; rationale: string; changes: GenomeChange[]; size: 'small' | 'large'; evidence: StoredProposal['evidence']; staged: { passed: boolean; reason: string } | null }): void {
     const { store, runId, config } = this.o;
     const record = this.records[id]!;
     // A resumed step remakes the same child (same seed, same node id): it keeps the proposal and any decision made on it.

@@ -10,13 +10,13 @@
  * so approved kinds come first.
  */
 import type { Genome, GenomeChange, MemoryEntry, Pathway } from '../../shared/genome';
-import type { ProposerEstimate } from '../../shared/oversight';
+import type { ProposalKind, ProposerEstimate } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import type { Rng, TrajectoryRecord } from '../types';
 import { betaSummary } from '../store/oversight-store';
 
 export interface Candidate {
-  kind: string;
+  kind: ProposalKind;
   pathway: Pathway;
   rationale: string;
   changes: GenomeChange[];
@@ -40,19 +40,8 @@ export interface ProposerInput {
   memoryPerProposal: number;
 }
 
-/** Every kind this proposer knows, for filters and docs. */
-export const PROPOSAL_KINDS = [
-  'model:promote',
-  'workflow:raise-temperature',
-  'workflow:lower-temperature',
-  'workflow:lower-learning-rate',
-  'workflow:cheaper-evaluation',
-  'memory:add-exemplars',
-  'memory:drop-inconsistent',
-  'tool:self-verify',
-  'tool:format-credit',
-  'tool:curriculum-rule',
-] as const;
+/** Every kind this proposer knows, for filters and docs: the contract's list, which types the candidates. */
+export { PROPOSAL_KINDS } from '../../shared/oversight';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 

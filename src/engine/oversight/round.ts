@@ -20,7 +20,7 @@
 import type { RunConfig } from '../../shared/config';
 import { applyChanges, GenomeChangeError, protectedTarget, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
 import { CodedError } from '../../shared/errors';
-import type { ChangeSize, Evidence, Flag, Proposal } from '../../shared/oversight';
+import type { ChangeSize, Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import type { Emit } from '../runner';
 import { createRng, fork } from '../rng';
@@ -50,7 +50,7 @@ export interface OversightSession {
 
 interface Draft {
   pathway: Proposal['pathway'];
-  kind: string;
+  kind: ProposalKind;
   rationale: string;
   changes: GenomeChange[];
   size: ChangeSize;
