@@ -60,9 +60,6 @@ export const PROGRESS_PHASES = ['warmup', 'probe', 'sample', 'train', 'eval', 'c
 export const ProgressPhase = z.enum(PROGRESS_PHASES);
 export type ProgressPhase = z.infer<typeof ProgressPhase>;
 
-/** The metric a run's best score is: held-out accuracy on the hardest level. */
-export const SCORE_METRIC = 'heldout/acc_hardest';
-
 /** Metrics of one iteration, namespaced per CONVENTIONS (`reward/mean`, `heldout/acc_d4`, ...). */
 export const Metrics = z.record(z.string(), z.number());
 export type Metrics = z.infer<typeof Metrics>;

@@ -2,6 +2,7 @@ import type { Metrics } from '../../shared/run';
 import { rollout } from '../recipes/rollout';
 import { createRng } from '../rng';
 import type { Policy, Task } from '../types';
+import { HELDOUT_HARDEST, HELDOUT_MEAN, HELDOUT_UNSEEN, heldoutAtLevel } from '../../shared/metrics';
 
 /**
  * Held-out evaluation: greedy decoding on every level's fixed held-out set, batched.
@@ -24,15 +25,15 @@ export function evaluateHeldout(policy: Policy, task: Task): Metrics {
     });
     const acc = correct / problems.length;
     accuracies.set(level, acc);
-    metrics[`heldout/acc_d${level}`] = acc;
+    metrics[heldoutAtLevel(level)] = acc;
   }
   const values = [...accuracies.values()];
   if (values.length === 0) return metrics;
-  metrics['heldout/acc_mean'] = mean(values);
-  metrics['heldout/acc_hardest'] = accuracies.get(Math.max(...accuracies.keys()))!;
+  metrics[HELDOUT_MEAN] = mean(values);
+  metrics[HELDOUT_HARDEST] = accuracies.get(Math.max(...accuracies.keys()))!;
   const warmupTop = Math.max(0, ...task.warmupLevels);
   const unseen = [...accuracies].filter(([level]) => level > warmupTop).map(([, acc]) => acc);
-  if (unseen.length > 0) metrics['heldout/acc_unseen'] = mean(unseen);
+  if (unseen.length > 0) metrics[HELDOUT_UNSEEN] = mean(unseen);
   return metrics;
 }
 

@@ -35,6 +35,7 @@ import { gate } from './gate';
 import { beliefs, candidates, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
 import { Waker } from './waker';
+import { PERF_SAMPLE_TOKENS_PER_S, PERF_TRAIN_TOKENS_PER_S, TIME_SAMPLE_S, TIME_TRAIN_S } from '../../shared/metrics';
 
 /** What the loop needs of a session (the engine's Session). */
 export interface OversightSession {
@@ -406,5 +407,5 @@ export function relativeChange(a: PolicyState, b: PolicyState): number {
 
 function tokensOf(m: Metrics): number {
   // The recipes report throughput; tokens = rate x time of each phase.
-  return Math.round((m['perf/sample_tokens_per_s'] ?? 0) * (m['time/sample_s'] ?? 0) + (m['perf/train_tokens_per_s'] ?? 0) * (m['time/train_s'] ?? 0));
+  return Math.round((m[PERF_SAMPLE_TOKENS_PER_S] ?? 0) * (m[TIME_SAMPLE_S] ?? 0) + (m[PERF_TRAIN_TOKENS_PER_S] ?? 0) * (m[TIME_TRAIN_S] ?? 0));
 }

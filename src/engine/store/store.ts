@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
-import { isLive, LIVE_STATUSES, SCORE_METRIC, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory, type TrajectoryFilter } from '../../shared/run';
+import { isLive, LIVE_STATUSES, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory, type TrajectoryFilter } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, readCheckpointAuditHead, removeTempFiles } from './checkpoint';
 import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
@@ -12,6 +12,7 @@ import { ArchiveStore } from './archive-store';
 import { OversightStore } from './oversight-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { migrate } from './schema';
+import { SCORE_METRIC } from '../../shared/metrics';
 
 /** How many checkpoints each run keeps on disk. */
 export const CHECKPOINTS_KEPT = 2;

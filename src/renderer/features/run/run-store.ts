@@ -1,8 +1,9 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventPayload } from '../../../shared/contract';
-import { isPausable, isResumable, isStoppable, SCORE_METRIC, type RunDetail, type RunStatus } from '../../../shared/run';
+import { isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { appendMetrics, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
+import { MEM_PREFIX, PERF_PREFIX, SCORE_METRIC, TIME_PREFIX } from '../../../shared/metrics';
 
 export type OffSwitchAction = 'pause' | 'resume' | 'stop' | 'kill';
 
@@ -60,9 +61,9 @@ export const selectCanStop = (s: RunState): boolean => !s.engineLost && s.status
 export const selectIterationsTotal = (s: RunState): number => s.detail?.iterationsTotal ?? 0;
 /** Monitors of the engine's memory (tf.memory()), shown beside the charts. */
 export const selectMemory = (s: RunState): Array<[string, number]> =>
-  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith('mem/'));
+  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(MEM_PREFIX));
 export const selectTimeMetrics = (s: RunState): Array<[string, number]> =>
-  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith('time/') || k.startsWith('perf/'));
+  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(TIME_PREFIX) || k.startsWith(PERF_PREFIX));
 
 export const runActions = {
   async open(runId: string): Promise<void> {
