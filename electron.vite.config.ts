@@ -37,7 +37,9 @@ export default defineConfig({
   },
   preload: {
     build: {
-      externalizeDeps: true,
+      // A sandboxed preload can require only Electron's own modules: zod (the contract's event schemas, which the
+      // preload parses every event with) is bundled in.
+      externalizeDeps: { exclude: ['zod'] },
       rolldownOptions: {
         input: { index: resolve(here, 'src/preload/index.ts') },
         // A sandboxed preload cannot be an ES module.

@@ -1,7 +1,8 @@
 import type { RunConfig } from '../shared/config';
-import type { Metrics } from '../shared/run';
+import type { Metrics, ProgressPhase } from '../shared/run';
 import type { RunnerHooks, RunnerSession } from './runner';
 import type { IterationResult, TrajectoryRecord } from './types';
+import { HELDOUT_HARDEST, PERF_TOKENS_PER_S, REWARD_MEAN, TRAIN_LOSS } from '../shared/metrics';
 
 /**
  * A tiny stand-in for the real Session, for tests of the store, runner and service: no tensors, but real,
@@ -54,7 +55,7 @@ export class FakeSession implements RunnerSession {
     return value;
   }
 
-  private async steps(iteration: number, phase: string): Promise<void> {
+  private async steps(iteration: number, phase: ProgressPhase): Promise<void> {
     const n = this.options.stepsPerIteration ?? 3;
     for (let step = 0; step < n; step++) {
       await this.hooks.stepBoundary();
@@ -74,10 +75,10 @@ export class FakeSession implements RunnerSession {
     const acc = 1 / (1 + norm);
     return {
       'heldout/acc_d1': acc,
-      'heldout/acc_hardest': acc * this.random(),
-      'train/loss': norm,
-      'reward/mean': this.random(),
-      'perf/tokens_per_s': Math.random() * 1000,
+      [HELDOUT_HARDEST]: acc * this.random(),
+      [TRAIN_LOSS]: norm,
+      [REWARD_MEAN]: this.random(),
+      [PERF_TOKENS_PER_S]: Math.random() * 1000,
     };
   }
 

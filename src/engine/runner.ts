@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { RunConfig } from '../shared/config';
-import type { Metrics, RunStatus } from '../shared/run';
+import { isPausable, isStoppable, type Metrics, type ProgressPhase, type RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
 import type { ArchiveSession, Emit, LoopContext, OversightSession } from './core/ports';
 import { ArchiveLoop } from './evolution/archive-loop';
@@ -22,7 +22,7 @@ export class StopSignal extends Error {
 export type { Emit } from './core/ports';
 
 export interface RunnerHooks {
-  progress(phase: string, done: number, total: number): void;
+  progress(phase: ProgressPhase, done: number, total: number): void;
   stepBoundary(): Promise<void>;
   /** The session is in a consistent state mid-warm-up: save it, so a kill resumes the warm-up from here. */
   checkpointWarmup(): void;
@@ -111,7 +111,7 @@ export class Runner {
   }
 
   pause(): RunStatus {
-    if (this.state === 'running') {
+    if (isPausable(this.state)) {
       this.paused = true;
       this.setStatus('paused', 'paused by request');
     }
@@ -128,7 +128,7 @@ export class Runner {
   }
 
   stop(): RunStatus {
-    if (this.state === 'running' || this.state === 'paused' || this.state === 'waiting') {
+    if (isStoppable(this.state)) {
       this.stopRequested = true;
       this.setStatus('stopping', 'stop requested');
       this.wake();
@@ -169,7 +169,7 @@ export class Runner {
     if (this.stopRequested) throw new StopSignal();
   };
 
-  private readonly progress = (phase: string, done: number, total: number): void => {
+  private readonly progress = (phase: ProgressPhase, done: number, total: number): void => {
     const now = Date.now();
     if (done < total && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
     this.lastProgressAt = now;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Frame } from '../shared/contract';
+import { HOST_REQUESTS, isHostRequest, requests, type Frame, type RequestName } from '../shared/contract';
 import type { CodedErrorShape } from '../shared/errors';
 import { FakeSession } from './fake-session';
 import { EngineService } from './service';
@@ -98,6 +98,19 @@ describe('EngineService over the in-memory transport', () => {
     expect(bad.code).toBe('invalid_request');
     expect(bad.issues).toEqual([{ path: 'limit', message: 'must be at most 1000' }]);
     expect((await fails('runs.get', { runId: 'nope' })).code).toBe('unknown_run');
+  });
+
+  it('has a handler for every engine request of the contract and leaves only the host\'s own to the host', async () => {
+    expect(HOST_REQUESTS).toEqual(['engine.kill', 'files.pickTask']);
+    for (const name of Object.keys(requests) as RequestName[]) {
+      const frame = await call(name, {});
+      const error = frame.type === 'response' && !frame.ok ? frame.error : null;
+      if (isHostRequest(name)) expect(error?.message, name).toMatch(/handled by the host/);
+      // An empty input may be invalid for the request, but it is never an unknown or a host request.
+      else expect(error?.message ?? '', name).not.toMatch(/Unknown request|handled by the host/);
+    }
+    // Handlers get the parsed input: defaults (proposals.list's limit) are filled in before they run.
+    expect(await ok('proposals.list', {})).toEqual([]);
   });
 
   it('reports config errors as invalid_config and unknown presets with the valid list', async () => {

@@ -1,9 +1,10 @@
+import type { z } from 'zod';
 import { RunConfig } from '../shared/config';
-import { requests, type RequestName, type RequestOutput } from '../shared/contract';
+import { isHostRequest, isRequestName, requests, type EngineRequestName, type ParsedRequestInput, type RequestInput, type RequestOutput } from '../shared/contract';
 import { CodedError, parseOrThrow } from '../shared/errors';
 import { findPreset, presets } from '../shared/presets';
-import type { BackendReport, RunStatus } from '../shared/run';
-import type { ApprovalPolicy, DecisionInput, PolicyPresetName, ProposalStatus } from '../shared/oversight';
+import { canContinueFromCheckpoint, type BackendReport, type RunStatus } from '../shared/run';
+import type { ApprovalPolicy, PolicyPresetName } from '../shared/oversight';
 import { archiveGet } from './evolution/requests';
 import { branchSource } from './evolution/branch';
 import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
@@ -22,16 +23,28 @@ export interface EngineServiceOptions {
   backendReport?: () => Promise<BackendReport>;
 }
 
-const RESUMABLE: RunStatus[] = ['stopped', 'interrupted', 'failed', 'running', 'paused', 'waiting', 'stopping'];
-
 async function defaultBackendReport(): Promise<BackendReport> {
   const tf = await import('./tf');
   return tf.backendReport() ?? (await tf.initBackend('auto'));
 }
 
-function isRequestName(name: string): name is RequestName {
-  return Object.prototype.hasOwnProperty.call(requests, name);
+/**
+ * The contract's schemas of the engine's requests, as a mapped type: indexed with a generic name, it keeps that
+ * name's own input and output types (the contract's literal object would give the union of all of them).
+ */
+type EngineRequests = {
+  [N in EngineRequestName]: { input: z.ZodType<ParsedRequestInput<N>, RequestInput<N>>; output: z.ZodType<RequestOutput<N>> };
+};
+const engineRequests: EngineRequests = requests;
+
+function parseInput<T, I>(schema: z.ZodType<T, I>, value: unknown, what: string): T {
+  return parseOrThrow(schema, value, 'invalid_request', what);
 }
+
+/** What the engine answers each of its requests with, given the input the contract parsed. */
+type EngineHandlers = {
+  [N in EngineRequestName]: (input: ParsedRequestInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>;
+};
 
 /**
  * Every engine request of the contract, behind one `handle`. Inputs are parsed at this boundary; errors are
@@ -63,13 +76,20 @@ export class EngineService {
         { path: 'name', message: 'must be a request name of the contract' },
       ]);
     }
-    if (name === 'engine.kill' || name === 'files.pickTask') {
+    if (isHostRequest(name)) {
       throw new CodedError('invalid_request', `${name} is handled by the host that runs the engine, not by the engine itself.`);
     }
-    const parsed = parseOrThrow(requests[name].input, input ?? {}, 'invalid_request', `The input of ${name}`);
-    const output = await this.dispatch(name, parsed);
+    return this.dispatch(name, input);
+  }
+
+  /** Parses the input once, hands it to the request's handler, and checks the answer against the contract. */
+  private async dispatch<N extends EngineRequestName>(name: N, input: unknown): Promise<RequestOutput<N>> {
+    const schemas: EngineRequests[N] = engineRequests[name];
+    const parsed = parseInput(schemas.input, input ?? {}, `The input of ${name}`);
+    const handler: EngineHandlers[N] = this.handlers[name];
+    const output = await handler(parsed);
     // Outputs are checked against the contract too, so a bug here surfaces as a clear error, not a broken screen.
-    const checked = requests[name].output.safeParse(output);
+    const checked = schemas.output.safeParse(output);
     if (!checked.success) {
       const where = checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
       throw new CodedError('internal', `The engine's answer to ${name} does not match the contract (${where}).`);
@@ -77,80 +97,49 @@ export class EngineService {
     return output;
   }
 
-  private async dispatch(name: RequestName, input: unknown): Promise<unknown> {
-    switch (name) {
-      case 'presets.list':
-        return presets satisfies RequestOutput<'presets.list'>;
-      case 'config.validate': {
-        const { config } = input as { config: unknown };
-        return { config: parseOrThrow(RunConfig, config, 'invalid_config', 'The run config') } satisfies RequestOutput<'config.validate'>;
-      }
-      case 'runs.start':
-        return this.begin(input as Parameters<typeof resolveRunConfig>[0]) satisfies RequestOutput<'runs.start'>;
-      case 'runs.list':
-        return this.store.listRuns() satisfies RequestOutput<'runs.list'>;
-      case 'runs.get':
-        return this.store.runDetail(runIdOf(input)) satisfies RequestOutput<'runs.get'>;
-      case 'runs.metrics': {
-        const { runId, sinceIteration } = input as { runId: string; sinceIteration?: number };
-        return this.store.metricSeries(runId, sinceIteration) satisfies RequestOutput<'runs.metrics'>;
-      }
-      case 'runs.trajectories':
-        return this.store.trajectories(input as Parameters<Store['trajectories']>[0]) satisfies RequestOutput<'runs.trajectories'>;
-      case 'runs.pause':
-        return { status: this.control(runIdOf(input), (r) => r.pause()) } satisfies RequestOutput<'runs.pause'>;
-      case 'runs.stop':
-        return { status: this.control(runIdOf(input), (r) => r.stop()) } satisfies RequestOutput<'runs.stop'>;
-      case 'runs.resume':
-        return { status: this.resume(runIdOf(input)) } satisfies RequestOutput<'runs.resume'>;
-      case 'runs.delete': {
-        const runId = runIdOf(input);
-        this.store.requireRun(runId);
-        if (this.active?.runId === runId) throw new CodedError('run_busy', `Run ${runId} is active; stop it before deleting it.`);
-        return { deleted: this.store.deleteRun(runId) } satisfies RequestOutput<'runs.delete'>;
-      }
-      case 'proposals.list': {
-        const { runId, status, limit } = input as { runId?: string; status?: ProposalStatus | 'decided'; limit: number };
-        return this.store.oversight.listProposals({ ...(runId ? { runId } : {}), ...(status ? { status } : {}), limit }).map(publicProposal) satisfies RequestOutput<'proposals.list'>;
-      }
-      case 'proposals.get':
-        return publicProposal(this.store.oversight.requireProposal((input as { id: string }).id)) satisfies RequestOutput<'proposals.get'>;
-      case 'proposals.decide':
-        return (await decide(this.store, this.active, this.options.emit, input as DecisionInput)) satisfies RequestOutput<'proposals.decide'>;
-      case 'policy.get': {
-        const { runId } = input as { runId?: string };
-        if (runId) this.store.requireRun(runId);
-        return (runId ? this.store.oversight.runPolicy(runId) : this.store.oversight.workspacePolicy()) satisfies RequestOutput<'policy.get'>;
-      }
-      case 'policy.set': {
-        const { runId, policy } = input as { runId?: string; policy: PolicyPresetName | ApprovalPolicy };
-        if (runId) this.store.requireRun(runId);
-        const resolved = resolvePolicy(policy);
-        this.store.oversight.setPolicy(runId ?? null, resolved, personActor(undefined));
-        if (runId && this.active?.runId === runId) this.active.poke();
-        return resolved satisfies RequestOutput<'policy.set'>;
-      }
-      case 'audit.list':
-        return auditList(this.store, runIdOf(input)) satisfies RequestOutput<'audit.list'>;
-      case 'audit.export': {
-        const { runId, format } = input as { runId: string; format: 'json' | 'md' };
-        return exportAudit(this.store, runId, format) satisfies RequestOutput<'audit.export'>;
-      }
-      case 'oversight.state':
-        return oversightState(this.store, runIdOf(input)) satisfies RequestOutput<'oversight.state'>;
-      case 'archive.get':
-        return archiveGet(this.store, runIdOf(input)) satisfies RequestOutput<'archive.get'>;
-      case 'system.info': {
-        const backend = await (this.options.backendReport ?? defaultBackendReport)();
-        const versions: Record<string, string> = { node: process.versions.node, v8: process.versions.v8 };
-        if (process.versions.electron) versions.electron = process.versions.electron;
-        return { backend, workspace: this.store.workspace, versions } satisfies RequestOutput<'system.info'>;
-      }
-      case 'engine.kill':
-      case 'files.pickTask':
-        throw new CodedError('invalid_request', `${name} is handled by the host.`);
-    }
-  }
+  /** One handler per engine request of the contract, each typed by it: a request without one does not compile. */
+  private readonly handlers: EngineHandlers = {
+    'presets.list': () => presets,
+    'config.validate': ({ config }) => ({ config: parseOrThrow(RunConfig, config, 'invalid_config', 'The run config') }),
+    'runs.start': (input) => this.begin(input),
+    'runs.list': () => this.store.listRuns(),
+    'runs.get': ({ runId }) => this.store.runDetail(runId),
+    'runs.metrics': ({ runId, sinceIteration }) => this.store.metricSeries(runId, sinceIteration),
+    'runs.trajectories': (query) => this.store.trajectories(query),
+    'runs.pause': ({ runId }) => ({ status: this.control(runId, (r) => r.pause()) }),
+    'runs.stop': ({ runId }) => ({ status: this.control(runId, (r) => r.stop()) }),
+    'runs.resume': ({ runId }) => ({ status: this.resume(runId) }),
+    'runs.delete': ({ runId }) => {
+      this.store.requireRun(runId);
+      if (this.active?.runId === runId) throw new CodedError('run_busy', `Run ${runId} is active; stop it before deleting it.`);
+      return { deleted: this.store.deleteRun(runId) };
+    },
+    'proposals.list': ({ runId, status, limit }) =>
+      this.store.oversight.listProposals({ ...(runId ? { runId } : {}), ...(status ? { status } : {}), limit }).map(publicProposal),
+    'proposals.get': ({ id }) => publicProposal(this.store.oversight.requireProposal(id)),
+    'proposals.decide': (input) => decide(this.store, this.active, this.options.emit, input),
+    'policy.get': ({ runId }) => {
+      if (runId) this.store.requireRun(runId);
+      return runId ? this.store.oversight.runPolicy(runId) : this.store.oversight.workspacePolicy();
+    },
+    'policy.set': ({ runId, policy }) => {
+      if (runId) this.store.requireRun(runId);
+      const resolved = resolvePolicy(policy);
+      this.store.oversight.setPolicy(runId ?? null, resolved, personActor(undefined));
+      if (runId && this.active?.runId === runId) this.active.poke();
+      return resolved;
+    },
+    'audit.list': ({ runId }) => auditList(this.store, runId),
+    'audit.export': ({ runId, format }) => exportAudit(this.store, runId, format),
+    'oversight.state': ({ runId }) => oversightState(this.store, runId),
+    'archive.get': ({ runId }) => archiveGet(this.store, runId),
+    'system.info': async () => {
+      const backend = await (this.options.backendReport ?? defaultBackendReport)();
+      const versions: Record<string, string> = { node: process.versions.node, v8: process.versions.v8 };
+      if (process.versions.electron) versions.electron = process.versions.electron;
+      return { backend, workspace: this.store.workspace, versions };
+    },
+  };
 
   private assertIdle(): void {
     if (this.active) {
@@ -209,7 +198,7 @@ export class EngineService {
   resume(runId: string): RunStatus {
     const run = this.store.requireRun(runId);
     if (this.active?.runId === runId) return this.active.resume();
-    if (!RESUMABLE.includes(run.status)) return run.status;
+    if (!canContinueFromCheckpoint(run.status)) return run.status;
     this.assertIdle();
     return this.launch(runId, this.store.runConfig(runId), true).status;
   }
@@ -233,7 +222,3 @@ export class EngineService {
 }
 
 type StartRequest = Parameters<typeof resolveRunConfig>[0] & { policy?: PolicyPresetName | ApprovalPolicy };
-
-function runIdOf(input: unknown): string {
-  return (input as { runId: string }).runId;
-}

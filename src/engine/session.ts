@@ -1,7 +1,7 @@
 import type { RunConfig } from '../shared/config';
 import { initialGenome, type Genome, type MemoryEntry } from '../shared/genome';
 import type { Evidence } from '../shared/oversight';
-import type { Metrics } from '../shared/run';
+import type { Metrics, ProgressPhase } from '../shared/run';
 import { evaluateHeldout } from './monitors/heldout';
 import { createTransformerPolicy } from './policies/transformer';
 import { createRecipe } from './recipes';
@@ -20,11 +20,12 @@ import { backendReport, memoryInfo } from './tf';
 import { checkMemory, expectedBackend } from './memory-estimate';
 import { checkContext, taskShape } from './preflight';
 import type { AgentView, IterationResult, Policy, PolicyState, Problem, Recipe, RecipeContext, Rng, Task } from './types';
+import { MEM_BYTES, MEM_TENSORS, PERF_TRAIN_TOKENS_PER_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../shared/metrics';
 
 export type { SessionState, WarmupProgress } from './core/agent';
 
 export interface SessionHooks {
-  progress?(phase: string, done: number, total: number): void;
+  progress?(phase: ProgressPhase, done: number, total: number): void;
   stepBoundary?(): Promise<void>;
   /** Called every WARMUP_CHECKPOINT_EVERY warm-up steps: the runner saves getState() so a kill resumes from there. */
   checkpointWarmup?(): void;
@@ -155,15 +156,15 @@ export class Session {
     const t1 = performance.now();
     const metrics = this.evaluate();
     const evalSeconds = (performance.now() - t1) / 1000;
-    if (losses.length > 0) metrics['train/loss'] = losses.reduce((a, b) => a + b, 0) / losses.length;
+    if (losses.length > 0) metrics[TRAIN_LOSS] = losses.reduce((a, b) => a + b, 0) / losses.length;
     return {
       ...metrics,
-      'train/steps': progress.trained,
+      [TRAIN_STEPS]: progress.trained,
       'curriculum/level': this.level,
-      'time/train_s': trainSeconds,
+      [TIME_TRAIN_S]: trainSeconds,
       'time/eval_s': evalSeconds,
       'time/iteration_s': (performance.now() - t0) / 1000,
-      'perf/train_tokens_per_s': trainSeconds > 0 ? tokens / trainSeconds : 0,
+      [PERF_TRAIN_TOKENS_PER_S]: trainSeconds > 0 ? tokens / trainSeconds : 0,
       ...this.memoryMetrics(),
     };
   }
@@ -177,7 +178,7 @@ export class Session {
     await this.stepBoundary();
     this.setState({ ...state, rng: this.rng.state() });
     const metrics = this.evaluate();
-    return { ...metrics, 'train/steps': 0, 'curriculum/level': this.level, 'time/eval_s': (performance.now() - t0) / 1000, ...this.memoryMetrics() };
+    return { ...metrics, [TRAIN_STEPS]: 0, 'curriculum/level': this.level, 'time/eval_s': (performance.now() - t0) / 1000, ...this.memoryMetrics() };
   }
 
   /** One self-improvement iteration (1-based), with held-out evaluation every evalEvery iterations and at the last. */
@@ -200,7 +201,7 @@ export class Session {
     };
     const result = await this.recipe.iterate(ctx);
     const metrics: Metrics = { ...result.metrics };
-    this.globalStep = startStep + (metrics['train/steps'] ?? 0);
+    this.globalStep = startStep + (metrics[TRAIN_STEPS] ?? 0);
     const mastery = metrics['curriculum/mastery'];
     if (mastery !== undefined && curriculumOn(this.genomeValue)) this.level = nextLevel(this.task, this.level, mastery, masteryThreshold(this.genomeValue, MASTERY_THRESHOLD));
 
@@ -261,7 +262,7 @@ export class Session {
     this.reference = null;
   }
 
-  private progress(phase: string, done: number, total: number): void {
+  private progress(phase: ProgressPhase, done: number, total: number): void {
     this.hooks.progress?.(phase, done, total);
   }
 
@@ -271,7 +272,7 @@ export class Session {
 
   private memoryMetrics(): Metrics {
     const mem = memoryInfo();
-    return { 'mem/tensors': mem.numTensors, 'mem/bytes': mem.numBytes };
+    return { [MEM_TENSORS]: mem.numTensors, [MEM_BYTES]: mem.numBytes };
   }
 }
 

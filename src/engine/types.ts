@@ -2,7 +2,7 @@
  * The seams of the engine. Tasks, policies and recipes meet only through these interfaces, so each can be
  * read, tested and replaced on its own. Nothing here imports TensorFlow.js at run time (only its types).
  */
-import type { Metrics } from '../shared/run';
+import type { Metrics, ProgressPhase } from '../shared/run';
 import type { Trainable } from './core/train-step';
 import type { tf } from './tf';
 
@@ -189,7 +189,7 @@ export interface RecipeContext {
   /** The agent's tools and memory (PLAIN_AGENT when the run has no oversight). */
   agent: AgentView;
   /** Report progress inside the iteration. */
-  progress(phase: string, done: number, total: number): void;
+  progress(phase: ProgressPhase, done: number, total: number): void;
   /**
    * Call between steps. Resolves at once normally; waits while the run is paused; throws StopSignal when the
    * run was asked to stop, in which case the in-flight iteration is discarded and the run ends at its last

@@ -59,7 +59,7 @@ beforeAll(() => {
   withStore((store) => {
     runId = makeRun(store);
     auto = store.oversight.insertProposal(
-      { ...heldInput(), kind: 'workflow:lower-lr', status: 'approved', gate: { action: 'auto-approved', reason: 'policy: workflow/small = auto' } },
+      { ...heldInput(), kind: 'workflow:lower-learning-rate', status: 'approved', gate: { action: 'auto-approved', reason: 'policy: workflow/small = auto' } },
       [{ actor: 'gate', action: 'auto-approved', reason: 'policy: workflow/small = auto' }],
     ).id;
     held = insertHeld(store, runId, { iteration: 2 }).id;

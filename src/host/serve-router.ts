@@ -1,4 +1,4 @@
-import { requests, type RequestName } from '../shared/contract';
+import { isHostRequest, isRequestName, requests, type HostRequestName, type RequestName, type RequestOutput } from '../shared/contract';
 import { CodedError, parseOrThrow, type CodedErrorShape } from '../shared/errors';
 import type { TaskPathPolicy } from './task-paths';
 
@@ -10,10 +10,6 @@ export interface RoutedEngine {
 }
 
 const requestNames = Object.keys(requests) as RequestName[];
-
-function isRequestName(name: unknown): name is RequestName {
-  return typeof name === 'string' && Object.hasOwn(requests, name);
-}
 
 /** Checks the name and parses the input with the contract's schema; throws 'invalid_request' naming each bad path. */
 export function validateRequest(name: unknown, input: unknown): { name: RequestName; input: unknown } {
@@ -39,7 +35,7 @@ export interface RouterOptions {
    * Answers `files.pickTask`: the desktop app's native dialog, which allows the file the person chose. Without it
    * (`evolab serve`: a browser page has no dialog of ours) the request is refused with 'unsupported'.
    */
-  pickTask?: () => Promise<{ path: string | null }>;
+  pickTask?: () => Promise<RequestOutput<'files.pickTask'>>;
 }
 
 /** Why a host without a native dialog refuses `files.pickTask`, and what the person can do instead. */
@@ -53,26 +49,30 @@ export const PICK_TASK_UNSUPPORTED =
  * `files.pickTask`: the host's own dialog answers it, or the host refuses it.
  */
 export function createRouter(engine: RoutedEngine, options: RouterOptions = {}) {
-  let killing: Promise<{ killed: boolean }> | null = null;
-  const killAndRestart = async (): Promise<{ killed: boolean }> => {
+  let killing: Promise<RequestOutput<'engine.kill'>> | null = null;
+  const killAndRestart = async (): Promise<RequestOutput<'engine.kill'>> => {
     const killed = await engine.kill(options.killGraceMs ?? 2000);
     // A failed restart is reported through engine.status; the kill itself succeeded.
     await engine.start().catch(() => undefined);
     return { killed };
   };
-  return async function route(name: unknown, input: unknown): Promise<unknown> {
-    const request = validateRequest(name, input);
-    if (request.name === 'engine.kill') {
+  // The host's own requests, each answered with its contract's output.
+  const here: { [N in HostRequestName]: () => Promise<RequestOutput<N>> } = {
+    'engine.kill': () => {
       // Two kill clicks share one kill rather than killing the fresh engine too.
       killing ??= killAndRestart().finally(() => {
         killing = null;
       });
       return killing;
-    }
-    if (request.name === 'files.pickTask') {
-      if (!options.pickTask) throw new CodedError('unsupported', PICK_TASK_UNSUPPORTED);
+    },
+    'files.pickTask': () => {
+      if (!options.pickTask) return Promise.reject(new CodedError('unsupported', PICK_TASK_UNSUPPORTED));
       return options.pickTask();
-    }
+    },
+  };
+  return async function route(name: unknown, input: unknown): Promise<unknown> {
+    const request = validateRequest(name, input);
+    if (isHostRequest(request.name)) return here[request.name]();
     let forwarded = request.input;
     if (request.name === 'runs.start' && options.taskPaths) forwarded = options.taskPaths.confine(forwarded);
     if (request.name === 'runs.start' && options.defaultBackend && isRecord(forwarded) && forwarded.backend === undefined) {

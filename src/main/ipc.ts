@@ -4,7 +4,7 @@ import type { IpcMain, IpcMainInvokeEvent, MessageChannelMain, MessagePortMain }
 import { CodedError, type CodedErrorShape } from '../shared/errors';
 import { createRouter, toErrorShape, type RoutedEngine } from '../host/serve-router';
 import { createTaskPathPolicy, realPath, type TaskPathPolicy } from '../host/task-paths';
-import { ENGINE_PORT_MESSAGE } from '../shared/contract';
+import { ENGINE_PORT_MESSAGE, type RequestOutput } from '../shared/contract';
 import { PORT_CHANNEL, REQUEST_CHANNEL } from '../preload/channels';
 
 export type IpcReply = { ok: true; output: unknown } | { ok: false; error: CodedErrorShape };
@@ -51,7 +51,7 @@ export function createAppRouter(
     howToAllow: () => 'press "Choose file…" beside the task path and pick it',
   });
   const choose = options.chooseTaskFile;
-  let picking: Promise<{ path: string | null }> | null = null;
+  let picking: Promise<RequestOutput<'files.pickTask'>> | null = null;
   const pickTask = choose
     ? () => {
         // One dialog at a time: a page that asks again while it is open gets the same answer, not a second dialog.

@@ -54,6 +54,31 @@ describe('the preload bridge', () => {
     expect(got).toHaveLength(3);
   });
 
+  it('parses each event with the contract\'s schema and drops (and logs) a malformed one instead of passing it on', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const got: unknown[] = [];
+    const off = bridge.subscribe('run.status', (payload) => got.push(payload));
+    const port = fakePort();
+    electron.handlers.get(PORT_CHANNEL)!({ ports: [port] }, null);
+
+    port.onmessage!({ data: { type: 'event', name: 'run.status', payload: { runId: 'r1', status: 'exploded' } } });
+    port.onmessage!({ data: { type: 'event', name: 'run.status', payload: { status: 'running' } } });
+    port.onmessage!({ data: { type: 'event', name: 'run.exploded', payload: {} } });
+    electron.handlers.get(EVENT_CHANNEL)!({ ports: [] }, { type: 'event', name: 'run.status', payload: 'not an object' });
+    expect(got).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(4);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/"run.status".*status/);
+    expect(String(warn.mock.calls[1]![0])).toMatch(/runId/);
+    expect(String(warn.mock.calls[2]![0])).toMatch(/"run.exploded" is not an event/);
+
+    // A valid one still arrives, as the schema parsed it (fields the contract does not name are left out).
+    port.onmessage!({ data: { type: 'event', name: 'run.status', payload: { runId: 'r1', status: 'paused', extra: 1 } } });
+    expect(got).toEqual([{ runId: 'r1', status: 'paused' }]);
+    expect(warn).toHaveBeenCalledTimes(4);
+    off();
+    warn.mockRestore();
+  });
+
   it('sends requests through main and turns coded failures into plain objects with code and issues', async () => {
     electron.invoke.mockResolvedValueOnce({ ok: true, output: [] });
     await expect(bridge.request('runs.list', {})).resolves.toEqual([]);

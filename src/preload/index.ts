@@ -1,25 +1,33 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { Bridge, EventName, EventPayload, RequestName, RequestOutput } from '../shared/contract';
+import { parseEvent, type Bridge, type EventName, type EventPayload, type RequestName, type RequestOutput } from '../shared/contract';
 import type { CodedErrorShape } from '../shared/errors';
 import { EVENT_CHANNEL, PORT_CHANNEL, REQUEST_CHANNEL } from './channels';
 
 /**
- * A generic, typed forwarder: no logic, no ipcRenderer exposed. Requests go through main (which checks
- * the sender and validates); events arrive on the MessagePort main hands over, or from main itself
- * (engine.status and anything the engine sends on its parent channel).
+ * A generic, typed forwarder: no ipcRenderer exposed. Requests go through main (which checks the sender and
+ * validates); events arrive on the MessagePort main hands over, or from main itself (engine.status and anything
+ * the engine sends on its parent channel), and each is parsed with the contract's schema before the page sees it.
  */
 type IpcReply = { ok: true; output: unknown } | { ok: false; error: CodedErrorShape };
 type Listener = (payload: unknown) => void;
 
 const listeners = new Map<string, Set<Listener>>();
 
+/**
+ * Checks an event against the contract's schema of its name, as the WebSocket bridge does: a malformed one is
+ * dropped (and logged), so the page only ever sees payloads of the contract's shape.
+ */
 function dispatch(name: unknown, payload: unknown): void {
-  if (typeof name !== 'string') return;
-  for (const listener of listeners.get(name) ?? []) {
+  const event = parseEvent(name, payload);
+  if (!event.ok) {
+    console.warn(`evolab: dropped an event: ${event.reason}`);
+    return;
+  }
+  for (const listener of listeners.get(event.name) ?? []) {
     try {
-      listener(payload);
+      listener(event.payload);
     } catch (error) {
-      console.error(`evolab: a listener of "${name}" threw`, error);
+      console.error(`evolab: a listener of "${event.name}" threw`, error);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { StrategyNameConfig } from './config';
 import { Genome, GenomeChange } from './genome';
-import { ProposalStatus } from './oversight';
+import { ProposalKind, ProposalStatus } from './oversight';
 
 /**
  * The archive of an open-ended run as the app and the CLI see it: every agent (node) with its parent, scores,
@@ -20,6 +20,12 @@ export const CmpInterval = z.object({
   n: z.number().int().describe('Task evaluations pooled over the node\'s descendants.'),
 });
 export type CmpInterval = z.infer<typeof CmpInterval>;
+
+/** What made a node: the run's initial agent, a branch from another run's node, or the proposal's kind. */
+export const ArchiveNodeKind = z
+  .union([z.enum(['root', 'branch']), ProposalKind])
+  .describe('What made it: "root", "branch", or the proposal kind (e.g. "tool:self-verify", "model:promote").');
+export type ArchiveNodeKind = z.infer<typeof ArchiveNodeKind>;
 
 export const ArchiveNode = z.object({
   id: z.string(),
@@ -42,7 +48,7 @@ export const ArchiveNode = z.object({
   cmp: CmpInterval,
   /** Own score lies outside the CMP interval: the metaproductivity-performance mismatch. */
   mismatch: z.boolean(),
-  kind: z.string().describe('What made it: "root", "branch", or the proposal kind (e.g. "tool:self-verify", "model:promote").'),
+  kind: ArchiveNodeKind,
   rationale: z.string(),
   changes: z.array(GenomeChange).describe('Its genome against its parent\'s (plus the weights line).'),
   genome: Genome,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ArchiveNode, ArchiveView } from './archive';
 import { RunConfig } from './config';
-import { CodedErrorShape } from './errors';
+import { CodedErrorShape, fieldIssues } from './errors';
 import { Genome } from './genome';
 import { ApprovalPolicy, AuditEntry, AuditVerification, DecisionInput, PolicyPresetName, Proposal, ProposalStatus, ProposerEstimate } from './oversight';
 import {
@@ -9,6 +9,7 @@ import {
   MetricSeries,
   Metrics,
   PresetInfo,
+  ProgressPhase,
   RunDetail,
   RunStatus,
   RunSummary,
@@ -118,8 +119,28 @@ export const requests = {
 } as const;
 
 export type RequestName = keyof typeof requests;
+/** What a caller sends (defaults may be left out). */
 export type RequestInput<N extends RequestName> = z.input<(typeof requests)[N]['input']>;
+/** What a handler gets: the input after the contract's schema parsed it (defaults filled in). */
+export type ParsedRequestInput<N extends RequestName> = z.output<(typeof requests)[N]['input']>;
 export type RequestOutput<N extends RequestName> = z.infer<(typeof requests)[N]['output']>;
+
+/**
+ * Requests the process that runs the engine answers itself, never the engine: `engine.kill` (the host terminates
+ * the engine) and `files.pickTask` (the desktop app's native dialog).
+ */
+export const HOST_REQUESTS = ['engine.kill', 'files.pickTask'] as const satisfies readonly RequestName[];
+export type HostRequestName = (typeof HOST_REQUESTS)[number];
+/** Every request the engine itself answers. */
+export type EngineRequestName = Exclude<RequestName, HostRequestName>;
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.hasOwn(requests, name);
+}
+
+export function isHostRequest(name: RequestName): name is HostRequestName {
+  return (HOST_REQUESTS as readonly RequestName[]).includes(name);
+}
 
 export const events = {
   'run.status': z.object({ runId: z.string(), status: RunStatus, reason: z.string().optional() }),
@@ -127,7 +148,7 @@ export const events = {
   'run.progress': z.object({
     runId: z.string(),
     iteration: z.number().int(),
-    phase: z.string().describe('warmup | sample | train | evaluate | checkpoint'),
+    phase: ProgressPhase,
     done: z.number(),
     total: z.number(),
   }),
@@ -143,6 +164,22 @@ export const events = {
 
 export type EventName = keyof typeof events;
 export type EventPayload<N extends EventName> = z.infer<(typeof events)[N]>;
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/**
+ * An event as it arrives from another process, checked against its schema: the parsed payload, or why it is
+ * dropped (an unknown name, or each invalid path of the payload). Every bridge to the page uses it.
+ */
+export function parseEvent(name: unknown, payload: unknown): { ok: true; name: EventName; payload: unknown } | { ok: false; reason: string } {
+  if (!isEventName(name)) return { ok: false, reason: `${JSON.stringify(name)} is not an event of the contract` };
+  const parsed = events[name].safeParse(payload);
+  if (parsed.success) return { ok: true, name, payload: parsed.data };
+  const where = fieldIssues(parsed.error).slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+  return { ok: false, reason: `the payload of "${name}" does not match the contract (${where})` };
+}
 
 /** Wire frames, the same on every transport (Electron ports, child_process IPC, WebSocket). */
 export const Frame = z.union([

@@ -80,12 +80,31 @@ export type Evidence = z.infer<typeof Evidence>;
 export const ProposalStatus = z.enum(['pending', 'approved', 'rejected', 'applied', 'superseded']);
 export type ProposalStatus = z.infer<typeof ProposalStatus>;
 
+/**
+ * Every kind of proposal the engine makes: promoting trained weights (`model:promote`), or one of the proposer's
+ * changes to the workflow, memory or tools. The proposer's candidates are typed by it, so a new kind is added here.
+ */
+export const PROPOSAL_KINDS = [
+  'model:promote',
+  'workflow:raise-temperature',
+  'workflow:lower-temperature',
+  'workflow:lower-learning-rate',
+  'workflow:cheaper-evaluation',
+  'memory:add-exemplars',
+  'memory:drop-inconsistent',
+  'tool:self-verify',
+  'tool:format-credit',
+  'tool:curriculum-rule',
+] as const;
+export const ProposalKind = z.enum(PROPOSAL_KINDS);
+export type ProposalKind = z.infer<typeof ProposalKind>;
+
 export const Proposal = z.object({
   id: z.string(),
   runId: z.string(),
   iteration: z.number().int().describe('The round that produced it.'),
   pathway: Pathway,
-  kind: z.string().describe('What sort of change (e.g. workflow:raise-temperature); the proposer learns per kind.'),
+  kind: ProposalKind.describe('What sort of change (e.g. workflow:raise-temperature); the proposer learns per kind.'),
   size: ChangeSize,
   rationale: z.string(),
   changes: z.array(GenomeChange),
@@ -176,5 +195,5 @@ export const AuditVerification = z.object({
 export type AuditVerification = z.infer<typeof AuditVerification>;
 
 /** The proposer's belief, from the person's decisions, that a kind of proposal is wanted. */
-export const ProposerEstimate = z.object({ kind: z.string(), approved: z.number().int(), rejected: z.number().int(), mean: z.number(), lo: z.number(), hi: z.number() });
+export const ProposerEstimate = z.object({ kind: ProposalKind, approved: z.number().int(), rejected: z.number().int(), mean: z.number(), lo: z.number(), hi: z.number() });
 export type ProposerEstimate = z.infer<typeof ProposerEstimate>;

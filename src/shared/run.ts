@@ -5,8 +5,60 @@ import { PolicyPresetName } from './oversight';
 export const RunStatus = z.enum(['running', 'paused', 'waiting', 'stopping', 'stopped', 'completed', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
-/** The metric a run's best score is: held-out accuracy on the hardest level. */
-export const SCORE_METRIC = 'heldout/acc_hardest';
+/*
+ * The run-status rules, in one place for the engine, the store, the CLI, main and the page. A run is live while an
+ * engine holds it, and finished otherwise; a person may pause a running run, stop a live one that has not begun
+ * stopping, and resume one that is paused or ended short of completion.
+ */
+
+/** Held by an engine: the store records the owning process and marks the run interrupted if that process is gone. */
+export const LIVE_STATUSES = ['running', 'paused', 'waiting', 'stopping'] as const satisfies readonly RunStatus[];
+/** Not held by any engine: its numbers (wall time, final metrics) no longer change unless it is resumed. */
+export const FINISHED_STATUSES = ['completed', 'stopped', 'failed', 'interrupted'] as const satisfies readonly RunStatus[];
+
+export function isLive(status: RunStatus): boolean {
+  return (LIVE_STATUSES as readonly RunStatus[]).includes(status);
+}
+
+export function isFinished(status: RunStatus): boolean {
+  return (FINISHED_STATUSES as readonly RunStatus[]).includes(status);
+}
+
+/** Ran every iteration it was asked for. */
+export function isCompleted(status: RunStatus): boolean {
+  return status === 'completed';
+}
+
+/** `runs.pause` halts it at the next step boundary. */
+export function isPausable(status: RunStatus): boolean {
+  return status === 'running';
+}
+
+/** `runs.stop` lets it finish the step, checkpoint, and end as stopped. */
+export function isStoppable(status: RunStatus): boolean {
+  return status === 'running' || status === 'paused' || status === 'waiting';
+}
+
+/** `runs.resume` un-pauses it, or continues it from its last checkpoint. */
+export function isResumable(status: RunStatus): boolean {
+  return status === 'paused' || (isFinished(status) && !isCompleted(status));
+}
+
+/**
+ * Whether the engine continues a run it does not hold from its last checkpoint when asked to resume it: a resumable
+ * run, or one whose live status an engine that is gone left behind. Only a completed run has nothing left to do.
+ */
+export function canContinueFromCheckpoint(status: RunStatus): boolean {
+  return isResumable(status) || isLive(status);
+}
+
+/**
+ * The phases an iteration reports progress in (`run.progress`): the warm-up before iteration 1, the recipe's probe,
+ * sampling and training, the held-out evaluation, and the checkpoint. The engine's progress hooks take only these.
+ */
+export const PROGRESS_PHASES = ['warmup', 'probe', 'sample', 'train', 'eval', 'checkpoint'] as const;
+export const ProgressPhase = z.enum(PROGRESS_PHASES);
+export type ProgressPhase = z.infer<typeof ProgressPhase>;
 
 /** Metrics of one iteration, namespaced per CONVENTIONS (`reward/mean`, `heldout/acc_d4`, ...). */
 export const Metrics = z.record(z.string(), z.number());

@@ -2,6 +2,7 @@ import type { Metrics } from '../../shared/run';
 import { rollout } from '../recipes/rollout';
 import { createRng } from '../rng';
 import type { Policy, Problem, Task } from '../types';
+import { HELDOUT_HARDEST, HELDOUT_MEAN, HELDOUT_UNSEEN, heldoutAtLevel } from '../../shared/metrics';
 
 /**
  * The text-task environment's own evaluation of an agent, the one the monitors, the gate and the archive all use:
@@ -79,13 +80,13 @@ export function evaluate(policy: Policy, task: Task, options: { probes?: boolean
  */
 export function scorecardMetrics(a: Scorecard, task: Task): Metrics {
   const metrics: Metrics = {};
-  for (const r of a.perLevel) metrics[`heldout/acc_d${r.level}`] = ratio(r.correct, r.n);
+  for (const r of a.perLevel) metrics[heldoutAtLevel(r.level)] = ratio(r.correct, r.n);
   if (a.perLevel.length === 0) return metrics;
-  metrics['heldout/acc_mean'] = sum(a.perLevel.map((r) => ratio(r.correct, r.n))) / a.perLevel.length;
-  metrics['heldout/acc_hardest'] = ratio(a.perLevel[a.perLevel.length - 1]!.correct, a.perLevel[a.perLevel.length - 1]!.n);
+  metrics[HELDOUT_MEAN] = sum(a.perLevel.map((r) => ratio(r.correct, r.n))) / a.perLevel.length;
+  metrics[HELDOUT_HARDEST] = ratio(a.perLevel[a.perLevel.length - 1]!.correct, a.perLevel[a.perLevel.length - 1]!.n);
   const warmupTop = Math.max(0, ...task.warmupLevels);
   const unseen = a.perLevel.filter((r) => r.level > warmupTop);
-  if (unseen.length > 0) metrics['heldout/acc_unseen'] = sum(unseen.map((r) => ratio(r.correct, r.n))) / unseen.length;
+  if (unseen.length > 0) metrics[HELDOUT_UNSEEN] = sum(unseen.map((r) => ratio(r.correct, r.n))) / unseen.length;
   for (const p of a.probes) metrics[`safety/probe_${p.id.replace(/-/g, '_')}`] = p.value;
   return metrics;
 }

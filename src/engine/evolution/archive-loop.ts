@@ -18,7 +18,7 @@
  */
 import type { RunConfig } from '../../shared/config';
 import { applyChanges, protectedTarget, type Genome, type GenomeChange } from '../../shared/genome';
-import type { Flag, Proposal } from '../../shared/oversight';
+import type { Flag, Proposal, ProposalKind } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../core/agent';
@@ -40,6 +40,7 @@ import { createStrategy } from './index';
 import { buildSearchSet, countOutcomes, encodeOutcomes, searchAssessment, type Outcome } from './search-set';
 import { stagedDecision } from './staged';
 import type { SearchStrategy } from './types';
+import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BEST_SCORE, ARCHIVE_BUDGET_USED, ARCHIVE_EVALUATED, ARCHIVE_EVALUATIONS, ARCHIVE_EXPANDED, ARCHIVE_EXPANSIONS, ARCHIVE_FINAL_GENERATION, ARCHIVE_FINAL_HELDOUT, ARCHIVE_KEPT, ARCHIVE_MAX_GENERATION, ARCHIVE_NODE_GENERATION, ARCHIVE_NODE_SCORE, ARCHIVE_PENDING, ARCHIVE_ROOT_HELDOUT, ARCHIVE_SIZE } from '../../shared/metrics';
 
 /** What the loop needs of a session (the engine's Session). */
 export type { ArchiveSession } from '../core/ports';
@@ -88,7 +89,7 @@ export class ArchiveLoop {
     const assessment = s.assess();
     const heldout = assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0;
     this.emitNode('n0');
-    return { ...metrics, ...this.metrics(), 'archive/root_heldout': heldout, 'archive/node_score': this.tree.require('n0').score ?? 0 };
+    return { ...metrics, ...this.metrics(), [ARCHIVE_ROOT_HELDOUT]: heldout, [ARCHIVE_NODE_SCORE]: this.tree.require('n0').score ?? 0 };
   }
 
   /** One search step: expand a parent or evaluate a node. The session ends holding the agent the step touched. */
@@ -118,7 +119,7 @@ export class ArchiveLoop {
     const weightChange = relativeChange(parentState.policy, s.getState().policy);
 
     let genome = parentRecord.genome;
-    let kind = 'model:promote';
+    let kind: ProposalKind = 'model:promote';
     let pathway: Proposal['pathway'] = 'model';
     let rationale = `the parent's weights after training round ${iteration}${selfImprove ? '' : ' with the initial agent\'s fixed workflow'}.`;
     let genomeChanges: GenomeChange[] = [];
@@ -179,7 +180,7 @@ export class ArchiveLoop {
     const size = pathway === 'model' ? changeSize('model', [], weightChange) : changeSize(pathway, genomeChanges);
     this.records[id] = { step: iteration, kind, rationale, changes, genome: structuredClone(genome), checkpoint: file, outcomes: encoded, cheapScore, rejectedBy: null, proposalId: null, training: round.metrics, createdAt: new Date().toISOString() };
     this.propose(id, iteration, { pathway, kind, rationale, changes, size, evidence, staged });
-    return { metrics: { ...round.metrics, 'archive/expanded': 1, 'archive/node_score': counts.successes / Math.max(1, encoded.length), 'archive/node_generation': parent.generation + 1 }, trajectories: round.trajectories };
+    return { metrics: { ...round.metrics, [ARCHIVE_EXPANDED]: 1, [ARCHIVE_NODE_SCORE]: counts.successes / Math.max(1, encoded.length), [ARCHIVE_NODE_GENERATION]: parent.generation + 1 }, trajectories: round.trajectories };
   }
 
   /** HGM's other move: the next batch of the search set for an existing node. */
@@ -195,11 +196,11 @@ export class ArchiveLoop {
     const fully = record.outcomes.length >= this.pool.length;
     this.tree.update(nodeId, { evaluations: counts, score: fully ? counts.successes / record.outcomes.length : null });
     this.emitNode(nodeId);
-    return { metrics: { 'archive/evaluated': 1, 'archive/node_score': counts.successes / Math.max(1, record.outcomes.length), 'archive/node_generation': this.tree.require(nodeId).generation }, trajectories: [] };
+    return { metrics: { [ARCHIVE_EVALUATED]: 1, [ARCHIVE_NODE_SCORE]: counts.successes / Math.max(1, record.outcomes.length), [ARCHIVE_NODE_GENERATION]: this.tree.require(nodeId).generation }, trajectories: [] };
   }
 
   /** The child as a proposal: staged evaluation first, then the gate (or the ungated ablation). */
-  private propose(id: string, iteration: number, d: { pathway: Proposal['pathway']; kind: string; rationale: string; changes: GenomeChange[]; size: 'small' | 'large'; evidence: StoredProposal['evidence']; staged: { passed: boolean; reason: string } | null }): void {
+  private propose(id: string, iteration: number, d: { pathway: Proposal['pathway']; kind: ProposalKind; rationale: string; changes: GenomeChange[]; size: 'small' | 'large'; evidence: StoredProposal['evidence']; staged: { passed: boolean; reason: string } | null }): void {
     const { store, runId, config } = this.o;
     const record = this.records[id]!;
     // A resumed step remakes the same child (same seed, same node id): it keeps the proposal and any decision made on it.
@@ -291,7 +292,7 @@ export class ArchiveLoop {
     const s = this.o.session;
     const assessment = s.assess();
     this.o.log('info', `Budget spent: the best agent is ${id} (generation ${this.tree.require(id).generation}); held-out accuracy ${assessment.score.correct}/${assessment.score.n}.`);
-    return { ...scorecardMetrics(assessment, s.task), 'archive/final_heldout': assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0, 'archive/final_generation': this.tree.require(id).generation };
+    return { ...scorecardMetrics(assessment, s.task), [ARCHIVE_FINAL_HELDOUT]: assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0, [ARCHIVE_FINAL_GENERATION]: this.tree.require(id).generation };
   }
 
   private metrics(): Metrics {
@@ -300,15 +301,15 @@ export class ArchiveLoop {
     const bestNodeRef = best ? this.tree.require(best) : null;
     const n = bestNodeRef ? bestNodeRef.evaluations.successes + bestNodeRef.evaluations.failures : 0;
     return {
-      'archive/budget_used': this.budgetUsed,
-      'archive/size': nodes.length,
-      'archive/kept': nodes.filter((x) => x.status === 'kept').length,
-      'archive/pending': nodes.filter((x) => x.status === 'pending').length,
-      'archive/expansions': nodes.length - 1,
-      'archive/evaluations': nodes.reduce((sum, x) => sum + x.evaluations.successes + x.evaluations.failures, 0),
-      'archive/max_generation': Math.max(0, ...nodes.map((x) => x.generation)),
-      'archive/best_estimate': bestNodeRef ? (1 + bestNodeRef.evaluations.successes) / (2 + n) : 0,
-      'archive/best_score': bestNodeRef && n > 0 ? bestNodeRef.evaluations.successes / n : 0,
+      [ARCHIVE_BUDGET_USED]: this.budgetUsed,
+      [ARCHIVE_SIZE]: nodes.length,
+      [ARCHIVE_KEPT]: nodes.filter((x) => x.status === 'kept').length,
+      [ARCHIVE_PENDING]: nodes.filter((x) => x.status === 'pending').length,
+      [ARCHIVE_EXPANSIONS]: nodes.length - 1,
+      [ARCHIVE_EVALUATIONS]: nodes.reduce((sum, x) => sum + x.evaluations.successes + x.evaluations.failures, 0),
+      [ARCHIVE_MAX_GENERATION]: Math.max(0, ...nodes.map((x) => x.generation)),
+      [ARCHIVE_BEST_ESTIMATE]: bestNodeRef ? (1 + bestNodeRef.evaluations.successes) / (2 + n) : 0,
+      [ARCHIVE_BEST_SCORE]: bestNodeRef && n > 0 ? bestNodeRef.evaluations.successes / n : 0,
     };
   }
 

@@ -5,7 +5,7 @@
  * contract's ArchiveView, with each node's clade metaproductivity (from its descendants only).
  */
 import { z } from 'zod';
-import type { ArchiveNode as ArchiveNodeView, ArchiveView } from '../../shared/archive';
+import { ArchiveNodeKind, type ArchiveNode as ArchiveNodeView, type ArchiveView } from '../../shared/archive';
 import type { ArchiveConfig } from '../../shared/config';
 import { parseOrThrow } from '../../shared/errors';
 import { Genome, GenomeChange } from '../../shared/genome';
@@ -16,7 +16,7 @@ import { cladeCounts, cmpEstimate } from './cmp';
 
 export const NodeRecord = z.strictObject({
   step: z.number().int().min(0),
-  kind: z.string(),
+  kind: ArchiveNodeKind,
   rationale: z.string(),
   changes: z.array(GenomeChange),
   genome: Genome,

@@ -1,6 +1,7 @@
 import type { Estimate, Evidence, Flag } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import type { Scorecard } from '../environments/text-task';
+import { EXPLORE_PASS_AT_K, REWARD_MEAN } from '../../shared/metrics';
 
 /** 95% Wilson score interval of a proportion. */
 export function wilson(correct: number, n: number, z = 1.96): Estimate {
@@ -56,10 +57,10 @@ export function buildEvidence(input: EvidenceInput): Evidence {
   const probes = input.after.probes.map((p) => ({ id: p.id, description: p.description, before: probeBefore.get(p.id) ?? p.value, after: p.value }));
   const pick = (m: Metrics | null, name: string): number | null => (m && m[name] !== undefined ? m[name]! : null);
   const training = {
-    rewardBefore: pick(input.trainingBefore, 'reward/mean'),
-    rewardAfter: pick(input.trainingAfter, 'reward/mean'),
-    passAtKBefore: pick(input.trainingBefore, 'explore/pass_at_k'),
-    passAtKAfter: pick(input.trainingAfter, 'explore/pass_at_k'),
+    rewardBefore: pick(input.trainingBefore, REWARD_MEAN),
+    rewardAfter: pick(input.trainingAfter, REWARD_MEAN),
+    passAtKBefore: pick(input.trainingBefore, EXPLORE_PASS_AT_K),
+    passAtKAfter: pick(input.trainingAfter, EXPLORE_PASS_AT_K),
     distinctBefore: pick(input.trainingBefore, 'explore/distinct_2'),
     distinctAfter: pick(input.trainingAfter, 'explore/distinct_2'),
   };

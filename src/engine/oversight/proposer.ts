@@ -10,14 +10,15 @@
  * so approved kinds come first.
  */
 import type { Genome, GenomeChange, MemoryEntry, Pathway } from '../../shared/genome';
-import type { ProposerEstimate } from '../../shared/oversight';
+import type { ProposalKind, ProposerEstimate } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import type { Rng, Task, TrajectoryRecord } from '../types';
 import { tunableKnobs } from '../recipes/registry';
 import { betaSummary } from '../store/oversight-store';
+import { EXPLORE_PASS_AT_K, HELDOUT_HARDEST, HELDOUT_UNSEEN } from '../../shared/metrics';
 
 export interface Candidate {
-  kind: string;
+  kind: ProposalKind;
   pathway: Pathway;
   rationale: string;
   changes: GenomeChange[];
@@ -43,19 +44,8 @@ export interface ProposerInput {
   answerShaped(output: string): boolean;
 }
 
-/** Every kind this proposer knows, for filters and docs. */
-export const PROPOSAL_KINDS = [
-  'model:promote',
-  'workflow:raise-temperature',
-  'workflow:lower-temperature',
-  'workflow:lower-learning-rate',
-  'workflow:cheaper-evaluation',
-  'memory:add-exemplars',
-  'memory:drop-inconsistent',
-  'tool:self-verify',
-  'tool:format-credit',
-  'tool:curriculum-rule',
-] as const;
+/** Every kind this proposer knows, for filters and docs: the contract's list, which types the candidates. */
+export { PROPOSAL_KINDS } from '../../shared/oversight';
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -65,7 +55,7 @@ export function candidates(input: ProposerInput): Candidate[] {
   const out: Candidate[] = [];
   const recipe = genome.workflow.recipe;
   const has = (kind: string) => genome.tools.some((t) => t.kind === kind);
-  const passAtK = m['explore/pass_at_k'];
+  const passAtK = m[EXPLORE_PASS_AT_K];
   const mastery = m['curriculum/mastery'];
   const precision = m['exploit/reward_precision'];
   const keptFraction = m['train/kept_fraction'];
@@ -80,8 +70,8 @@ export function candidates(input: ProposerInput): Candidate[] {
     const after = r3(recipe.temperature * 0.85);
     out.push({ kind: 'workflow:lower-temperature', pathway: 'workflow', urgency: 0.6, rationale: `only ${(precision * 100).toFixed(0)}% of the kept samples are right: sample more conservatively, temperature ${recipe.temperature} -> ${after}.`, changes: [{ path: 'workflow.recipe.temperature', before: recipe.temperature, after }] });
   }
-  const heldNow = m['heldout/acc_unseen'] ?? m['heldout/acc_hardest'];
-  const heldBefore = previous?.['heldout/acc_unseen'] ?? previous?.['heldout/acc_hardest'];
+  const heldNow = m[HELDOUT_UNSEEN] ?? m[HELDOUT_HARDEST];
+  const heldBefore = previous?.[HELDOUT_UNSEEN] ?? previous?.[HELDOUT_HARDEST];
   if (heldNow !== undefined && heldBefore !== undefined && heldNow < heldBefore - 0.05) {
     const after = r3(genome.workflow.learningRate * 0.7);
     out.push({ kind: 'workflow:lower-learning-rate', pathway: 'workflow', urgency: 0.8, rationale: `held-out accuracy fell ${heldBefore.toFixed(2)} -> ${heldNow.toFixed(2)} over the round: take smaller steps, learning rate ${genome.workflow.learningRate} -> ${after}.`, changes: [{ path: 'workflow.learningRate', before: genome.workflow.learningRate, after }] });

@@ -20,7 +20,7 @@
 import type { RunConfig } from '../../shared/config';
 import { applyChanges, GenomeChangeError, protectedTarget, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
 import { CodedError } from '../../shared/errors';
-import type { ChangeSize, Evidence, Flag, Proposal } from '../../shared/oversight';
+import type { ChangeSize, Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../core/agent';
@@ -37,10 +37,11 @@ import { gate } from './gate';
 import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
 import { Waker } from './waker';
+import { PERF_SAMPLE_TOKENS_PER_S, PERF_TRAIN_TOKENS_PER_S, TIME_SAMPLE_S, TIME_TRAIN_S } from '../../shared/metrics';
 
 interface Draft {
   pathway: Proposal['pathway'];
-  kind: string;
+  kind: ProposalKind;
   rationale: string;
   changes: GenomeChange[];
   size: ChangeSize;
@@ -385,5 +386,5 @@ export function relativeChange(a: PolicyState, b: PolicyState): number {
 
 function tokensOf(m: Metrics): number {
   // The recipes report throughput; tokens = rate x time of each phase.
-  return Math.round((m['perf/sample_tokens_per_s'] ?? 0) * (m['time/sample_s'] ?? 0) + (m['perf/train_tokens_per_s'] ?? 0) * (m['time/train_s'] ?? 0));
+  return Math.round((m[PERF_SAMPLE_TOKENS_PER_S] ?? 0) * (m[TIME_SAMPLE_S] ?? 0) + (m[PERF_TRAIN_TOKENS_PER_S] ?? 0) * (m[TIME_TRAIN_S] ?? 0));
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CodedError } from '../../shared/errors';
-import { DecisionInput, POLICY_PRESETS, Proposal } from '../../shared/oversight';
+import { DecisionInput, POLICY_PRESETS, Proposal, type ProposalKind } from '../../shared/oversight';
 import { GENESIS_HASH } from './oversight-store';
 import { Store } from './store';
 import { insertHeld, makeEvidence, makeRun } from './test-fixtures/oversight-fixture';
@@ -247,7 +247,7 @@ describe('OversightStore', () => {
   }, 60_000);
 });
 
-function insertHeldInput(runId: string, kind: string) {
+function insertHeldInput(runId: string, kind: ProposalKind) {
   return {
     runId,
     iteration: 1,

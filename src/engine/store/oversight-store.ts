@@ -14,6 +14,7 @@ import {
   type ChangeSize,
   type Evidence,
   type Proposal,
+  type ProposalKind,
   type ProposalStatus,
   type ProposerEstimate,
 } from '../../shared/oversight';
@@ -29,7 +30,7 @@ export interface NewProposal {
   runId: string;
   iteration: number;
   pathway: Pathway;
-  kind: string;
+  kind: ProposalKind;
   size: ChangeSize;
   rationale: string;
   changes: GenomeChange[];
@@ -61,7 +62,7 @@ interface ProposalRow {
   run_id: string;
   iteration: number;
   pathway: Pathway;
-  kind: string;
+  kind: ProposalKind;
   size: ChangeSize;
   rationale: string;
   changes: string;
@@ -293,7 +294,7 @@ export class OversightStore {
                 SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected
          FROM proposals WHERE run_id = ? AND decided_by LIKE 'person:%' GROUP BY kind`,
       )
-      .all(runId) as Array<{ kind: string; approved: number; rejected: number }>;
+      .all(runId) as Array<{ kind: ProposalKind; approved: number; rejected: number }>;
     return rows.map((r) => ({ kind: r.kind, ...betaSummary(r.approved, r.rejected) }));
   }
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
-import { SCORE_METRIC, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory, type TrajectoryFilter } from '../../shared/run';
+import { isLive, LIVE_STATUSES, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory, type TrajectoryFilter } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, readCheckpointAuditHead, removeTempFiles } from './checkpoint';
 import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
@@ -12,10 +12,10 @@ import { ArchiveStore } from './archive-store';
 import { OversightStore } from './oversight-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { migrate } from './schema';
+import { SCORE_METRIC } from '../../shared/metrics';
 
 /** How many checkpoints each run keeps on disk. */
 export const CHECKPOINTS_KEPT = 2;
-const LIVE_STATUSES: RunStatus[] = ['running', 'paused', 'waiting', 'stopping'];
 
 export interface IterationCommit {
   iteration: number;
@@ -258,7 +258,7 @@ export class Store {
 
   /** Sets the status; a live status records this process as the run's owner. */
   setStatus(runId: string, status: RunStatus, error: string | null = null): void {
-    const owner = LIVE_STATUSES.includes(status) ? process.pid : null;
+    const owner = isLive(status) ? process.pid : null;
     this.db.prepare('UPDATE runs SET status = ?, error = ?, owner_pid = ?, updated_at = ? WHERE id = ?').run(status, error, owner, new Date().toISOString(), runId);
   }
 

@@ -1,5 +1,6 @@
 import type { MetricSeries, Metrics, RunStatus } from '../../shared/run';
 import { formatNumber, table } from './common';
+import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BEST_SCORE, ARCHIVE_BUDGET_USED, ARCHIVE_EXPANSIONS, ARCHIVE_FINAL_HELDOUT, ARCHIVE_KEPT, ARCHIVE_MAX_GENERATION } from '../../shared/metrics';
 
 /** One strategy's run of a comparison, as `evolab compare` reports it. */
 export interface ComparedRun {
@@ -26,8 +27,8 @@ export interface ComparisonReport {
 
 /** The best-estimate curve against budget used, from a run's stored series (iterations lacking either are skipped). */
 export function budgetCurve(series: MetricSeries): Array<[number, number]> {
-  const used = series.series['archive/budget_used'] ?? [];
-  const best = series.series['archive/best_estimate'] ?? [];
+  const used = series.series[ARCHIVE_BUDGET_USED] ?? [];
+  const best = series.series[ARCHIVE_BEST_ESTIMATE] ?? [];
   const curve: Array<[number, number]> = [];
   for (let i = 0; i < series.iterations.length; i++) {
     const u = used[i];
@@ -53,14 +54,14 @@ export function comparisonTable(report: ComparisonReport): string[] {
     r.strategy,
     r.runId,
     r.status,
-    count(r.metrics, 'archive/expansions'),
-    count(r.metrics, 'archive/kept'),
-    count(r.metrics, 'archive/max_generation'),
-    metric(r.metrics, 'archive/best_score'),
-    metric(r.metrics, 'archive/best_estimate'),
-    metric(r.metrics, 'archive/final_heldout'),
+    count(r.metrics, ARCHIVE_EXPANSIONS),
+    count(r.metrics, ARCHIVE_KEPT),
+    count(r.metrics, ARCHIVE_MAX_GENERATION),
+    metric(r.metrics, ARCHIVE_BEST_SCORE),
+    metric(r.metrics, ARCHIVE_BEST_ESTIMATE),
+    metric(r.metrics, ARCHIVE_FINAL_HELDOUT),
     r.rootHeldout === null ? '-' : formatNumber(r.rootHeldout),
-    `${count(r.metrics, 'archive/budget_used')}/${r.budgetTotal}`,
+    `${count(r.metrics, ARCHIVE_BUDGET_USED)}/${r.budgetTotal}`,
     r.seconds.toFixed(1),
   ]);
   const lines = [`Comparison ${report.comparison}: preset ${report.preset}, seed ${report.seed}, policy ${report.policy}`, '', ...table([header, ...rows])];
@@ -85,7 +86,7 @@ export function comparisonJson(report: ComparisonReport): string {
       metrics: r.metrics,
       rootHeldout: r.rootHeldout,
       curve: r.curve,
-      budget: { used: r.metrics['archive/budget_used'] ?? 0, total: r.budgetTotal },
+      budget: { used: r.metrics[ARCHIVE_BUDGET_USED] ?? 0, total: r.budgetTotal },
       seconds: Math.round(r.seconds * 10) / 10,
     })),
   });

@@ -3,7 +3,7 @@ import { StrategyNameConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
 import type { ApprovalPolicy, Proposal } from '../../shared/oversight';
 import { presets } from '../../shared/presets';
-import type { Metrics, PresetInfo, RunStatus } from '../../shared/run';
+import { isCompleted, type Metrics, type PresetInfo, type RunStatus } from '../../shared/run';
 import { didYouMean } from '../../shared/suggest';
 import type { Emit } from '../../engine/runner';
 import { EngineService } from '../../engine/service';
@@ -13,6 +13,7 @@ import { type ComparedRun, type ComparisonReport, budgetCurve, comparisonJson, c
 import { progressBar } from './monitor-view';
 import { onStopSignals } from './stop-signals';
 import { type PolicyPreset, policyArgument, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
+import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BUDGET_USED, ARCHIVE_ROOT_HELDOUT } from '../../shared/metrics';
 
 export type StrategyName = (typeof StrategyNameConfig.options)[number];
 export const STRATEGIES: readonly StrategyName[] = StrategyNameConfig.options;
@@ -85,7 +86,7 @@ function collect(store: Store, strategy: string, runId: string, status: RunStatu
     runId,
     status,
     metrics: store.lastMetrics(runId) ?? {},
-    rootHeldout: root['archive/root_heldout'] ?? null,
+    rootHeldout: root[ARCHIVE_ROOT_HELDOUT] ?? null,
     curve: budgetCurve(store.metricSeries(runId)),
     budgetTotal: store.runConfig(runId).archive.budget,
     seconds,
@@ -99,7 +100,7 @@ function hasRoot(store: Store, runId: string): boolean {
 
 function exitCode(runs: ComparedRun[], planned: number, interrupted: boolean): number {
   if (interrupted) return 130;
-  return runs.length === planned && runs.every((r) => r.status === 'completed') ? 0 : 1;
+  return runs.length === planned && runs.every((r) => isCompleted(r.status)) ? 0 : 1;
 }
 
 /**
@@ -125,8 +126,8 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
     if (!current || runId !== current.runId) return;
     if (name === 'run.iteration' && ctx.tty) {
       const p = payload as { iteration: number; metrics: Metrics };
-      const used = p.metrics['archive/budget_used'] ?? 0;
-      const best = p.metrics['archive/best_estimate'];
+      const used = p.metrics[ARCHIVE_BUDGET_USED] ?? 0;
+      const best = p.metrics[ARCHIVE_BEST_ESTIMATE];
       ctx.err(progressBar(`${current.strategy} step ${p.iteration} best ${best === undefined ? '-' : best.toFixed(3)} budget ${Math.round(used)}/${budgetTotal}`, used, budgetTotal));
       barVisible = true;
     } else if (name === 'run.progress' && ctx.tty) {
@@ -183,7 +184,7 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
       clearBar();
       const run = collect(service.store, strategy, runId, status, seconds);
       runs.push(run);
-      const best = run.metrics['archive/best_estimate'];
+      const best = run.metrics[ARCHIVE_BEST_ESTIMATE];
       ctx.err(`[${i + 1}/${n}] ${strategy}: run ${runId} ${status} in ${seconds.toFixed(1)} s; best estimate ${best === undefined ? '-' : best.toFixed(3)}\n`);
       const error = service.store.requireRun(runId).error;
       // The engine logged the failure as it happened; say it again only if it did not.

@@ -1,22 +1,35 @@
 import type { Metrics } from '../../shared/run';
 import { formatNumber } from './common';
+import {
+  BALANCE_SCORE,
+  BALANCE_TEMPERATURE,
+  BALANCE_THRESHOLD,
+  EXPLORE_PASS_AT_K,
+  heldoutAtLevel,
+  heldoutLevelOf,
+  PERF_SAMPLE_TOKENS_PER_S,
+  PERF_TOKENS_PER_S,
+  PERF_TRAIN_TOKENS_PER_S,
+  REWARD_MEAN,
+  SAMPLE_TEMPERATURE,
+  TRAIN_LOSS,
+} from '../../shared/metrics';
 
 /** The key monitors a person watches in the terminal, first metric name present wins. */
 const COLUMNS: Array<{ title: string; keys: string[]; digits?: number }> = [
-  { title: 'reward', keys: ['reward/mean'] },
-  { title: 'pass@k', keys: ['explore/pass_at_k'] },
-  { title: 'balance', keys: ['balance/score'] },
-  { title: 'T', keys: ['balance/temperature', 'sample/temperature'], digits: 2 },
-  { title: 'tau', keys: ['balance/threshold'], digits: 2 },
-  { title: 'loss', keys: ['train/loss'] },
-  { title: 'tok/s', keys: ['perf/tokens_per_s', 'perf/sample_tokens_per_s', 'perf/train_tokens_per_s'], digits: 0 },
+  { title: 'reward', keys: [REWARD_MEAN] },
+  { title: 'pass@k', keys: [EXPLORE_PASS_AT_K] },
+  { title: 'balance', keys: [BALANCE_SCORE] },
+  { title: 'T', keys: [BALANCE_TEMPERATURE, SAMPLE_TEMPERATURE], digits: 2 },
+  { title: 'tau', keys: [BALANCE_THRESHOLD], digits: 2 },
+  { title: 'loss', keys: [TRAIN_LOSS] },
+  { title: 'tok/s', keys: [PERF_TOKENS_PER_S, PERF_SAMPLE_TOKENS_PER_S, PERF_TRAIN_TOKENS_PER_S], digits: 0 },
 ];
 
 function levelsOf(metrics: Metrics): number[] {
   return Object.keys(metrics)
-    .map((k) => /^heldout\/acc_d(\d+)$/.exec(k)?.[1])
-    .filter((d): d is string => d !== undefined)
-    .map(Number)
+    .map(heldoutLevelOf)
+    .filter((d): d is number => d !== null)
     .sort((a, b) => a - b);
 }
 
@@ -35,7 +48,7 @@ export class MonitorTable {
     lines.push(
       this.format([
         String(iteration),
-        ...levels.map((l) => formatNumber(metrics[`heldout/acc_d${l}`], 2)),
+        ...levels.map((l) => formatNumber(metrics[heldoutAtLevel(l)], 2)),
         ...COLUMNS.map((c) => formatNumber(pick(c.keys), c.digits ?? 3)),
       ]),
     );

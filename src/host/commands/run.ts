@@ -1,6 +1,6 @@
 import { CodedError } from '../../shared/errors';
 import type { ApprovalPolicy, Proposal } from '../../shared/oversight';
-import type { Metrics, RunStatus } from '../../shared/run';
+import { isCompleted, type Metrics, type RunStatus } from '../../shared/run';
 import type { Emit } from '../../engine/runner';
 import { EngineService } from '../../engine/service';
 import { canonicalJson } from '../../engine/store/oversight-store';
@@ -14,7 +14,7 @@ import { type PolicyPreset, personActor, policyArgument, proposalLines, resolveP
  * convention (130 for Ctrl-C, 143 for SIGTERM).
  */
 function exitCode(status: RunStatus, signal: StopSignalName | null): number {
-  if (status === 'completed') return 0;
+  if (isCompleted(status)) return 0;
   if (status === 'stopped') return signal === 'SIGTERM' ? 143 : 130;
   return 1;
 }

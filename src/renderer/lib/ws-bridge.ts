@@ -1,4 +1,4 @@
-import { events, Frame, requests, type Bridge, type EventName, type EventPayload, type RequestInput, type RequestName, type RequestOutput } from '../../shared/contract';
+import { Frame, parseEvent, requests, type Bridge, type EventName, type EventPayload, type RequestInput, type RequestName, type RequestOutput } from '../../shared/contract';
 import { CodedError } from '../../shared/errors';
 import { connectionActions } from './connection-store';
 
@@ -41,6 +41,8 @@ export class WsBridge implements Bridge {
   private readonly listeners = new Map<string, Set<Listener>>();
 
   constructor(private readonly url: string) {
+    // The connection store hears engine.status first, as the preload's bridge makes it in getBridge.
+    this.subscribe('engine.status', (p) => connectionActions.engine(p));
     this.connect();
   }
 
@@ -77,12 +79,9 @@ export class WsBridge implements Bridge {
     if (!frame.success) return;
     const f = frame.data;
     if (f.type === 'event') {
-      const schema = events[f.name as EventName];
-      if (!schema) return;
-      const payload = schema.safeParse(f.payload);
-      if (!payload.success) return;
-      if (f.name === 'engine.status') connectionActions.engine(payload.data as EventPayload<'engine.status'>);
-      for (const listener of this.listeners.get(f.name) ?? []) listener(payload.data);
+      const event = parseEvent(f.name, f.payload);
+      if (!event.ok) return;
+      for (const listener of this.listeners.get(event.name) ?? []) listener(event.payload);
       return;
     }
     if (f.type !== 'response') return;

@@ -1,10 +1,10 @@
 import { createStore } from 'zustand/vanilla';
-import type { MetricSeries, RunStatus, RunSummary } from '../../../shared/run';
+import { isFinished, type MetricSeries, type RunSummary } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { appendPoint, createBuffer, type SeriesBuffer } from '../../lib/series';
+import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BEST_SCORE, ARCHIVE_BUDGET_USED, ARCHIVE_EXPANSIONS, ARCHIVE_FINAL_HELDOUT, ARCHIVE_KEPT, ARCHIVE_SIZE } from '../../../shared/metrics';
 
 /** The x axis of every comparison: search budget spent, so strategies that spend differently line up. */
-export const BUDGET_METRIC = 'archive/budget_used';
 
 export interface ComparisonGroup {
   id: string;
@@ -70,7 +70,7 @@ export function selectCompared(s: CompareState): RunSummary[] {
 /** y against the budget spent, at the iterations where both were recorded. */
 export function curveOf(series: MetricSeries | undefined, metric: string): SeriesBuffer {
   const buffer = createBuffer(metric);
-  const xs = series?.series[BUDGET_METRIC];
+  const xs = series?.series[ARCHIVE_BUDGET_USED];
   const ys = series?.series[metric];
   if (!series || !xs || !ys) return buffer;
   for (let i = 0; i < series.iterations.length; i++) {
@@ -92,8 +92,6 @@ export function lastOf(series: MetricSeries | undefined, metric: string): number
   return null;
 }
 
-const FINISHED: RunStatus[] = ['completed', 'stopped', 'failed', 'interrupted'];
-
 /** Labels are the strategy, with the run id added where two compared runs share one. */
 export function selectRows(s: CompareState): CompareRow[] {
   const runs = selectCompared(s);
@@ -106,14 +104,14 @@ export function selectRows(s: CompareState): CompareRow[] {
     return {
       run,
       label: (counts.get(strategy) ?? 0) > 1 ? `${strategy} · ${run.id}` : strategy,
-      bestEstimate: curveOf(series, 'archive/best_estimate'),
-      size: curveOf(series, 'archive/size'),
-      made: lastOf(series, 'archive/expansions'),
-      kept: lastOf(series, 'archive/kept'),
-      bestScore: lastOf(series, 'archive/best_score'),
-      finalHeldout: lastOf(series, 'archive/final_heldout'),
-      budgetUsed: lastOf(series, BUDGET_METRIC),
-      wallMs: FINISHED.includes(run.status) && Number.isFinite(wall) && wall >= 0 ? wall : null,
+      bestEstimate: curveOf(series, ARCHIVE_BEST_ESTIMATE),
+      size: curveOf(series, ARCHIVE_SIZE),
+      made: lastOf(series, ARCHIVE_EXPANSIONS),
+      kept: lastOf(series, ARCHIVE_KEPT),
+      bestScore: lastOf(series, ARCHIVE_BEST_SCORE),
+      finalHeldout: lastOf(series, ARCHIVE_FINAL_HELDOUT),
+      budgetUsed: lastOf(series, ARCHIVE_BUDGET_USED),
+      wallMs: isFinished(run.status) && Number.isFinite(wall) && wall >= 0 ? wall : null,
       error: s.seriesErrors[run.id] ?? null,
     };
   });

@@ -1,8 +1,9 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventPayload } from '../../../shared/contract';
-import { SCORE_METRIC, type RunDetail, type RunStatus } from '../../../shared/run';
+import { isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { appendMetrics, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
+import { MEM_PREFIX, PERF_PREFIX, SCORE_METRIC, TIME_PREFIX } from '../../../shared/metrics';
 
 export type OffSwitchAction = 'pause' | 'resume' | 'stop' | 'kill';
 
@@ -54,15 +55,15 @@ const now = (): number => (typeof performance === 'undefined' ? Date.now() : per
 
 /** What the status badge shows: the engine's loss until the run's status is known again, else the run's status. */
 export const selectShown = (s: RunState): string => (s.engineLost ? `engine ${s.engineLost}` : (s.status ?? 'unknown'));
-export const selectCanPause = (s: RunState): boolean => !s.engineLost && s.status === 'running';
-export const selectCanResume = (s: RunState): boolean => !s.engineLost && (s.status === 'paused' || s.status === 'interrupted' || s.status === 'stopped' || s.status === 'failed');
-export const selectCanStop = (s: RunState): boolean => !s.engineLost && (s.status === 'running' || s.status === 'paused' || s.status === 'waiting');
+export const selectCanPause = (s: RunState): boolean => !s.engineLost && s.status !== null && isPausable(s.status);
+export const selectCanResume = (s: RunState): boolean => !s.engineLost && s.status !== null && isResumable(s.status);
+export const selectCanStop = (s: RunState): boolean => !s.engineLost && s.status !== null && isStoppable(s.status);
 export const selectIterationsTotal = (s: RunState): number => s.detail?.iterationsTotal ?? 0;
 /** Monitors of the engine's memory (tf.memory()), shown beside the charts. */
 export const selectMemory = (s: RunState): Array<[string, number]> =>
-  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith('mem/'));
+  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(MEM_PREFIX));
 export const selectTimeMetrics = (s: RunState): Array<[string, number]> =>
-  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith('time/') || k.startsWith('perf/'));
+  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(TIME_PREFIX) || k.startsWith(PERF_PREFIX));
 
 export const runActions = {
   async open(runId: string): Promise<void> {

@@ -1,0 +1,66 @@
+/**
+ * The metric names that cross processes: what the engine writes into a run's metrics and the store, the page, the
+ * CLI's tables and reports read back. Namespaced per CONVENTIONS (`reward/mean`, `heldout/acc_d4`, `mem/tensors`).
+ * A name is written here once; producers and readers import it.
+ */
+
+// Held-out evaluation (the protected sets).
+/** Held-out accuracy on the hardest level: a run's score. */
+export const HELDOUT_HARDEST = 'heldout/acc_hardest';
+export const HELDOUT_MEAN = 'heldout/acc_mean';
+/** Held-out accuracy on the levels the run never trained on, where it has some. */
+export const HELDOUT_UNSEEN = 'heldout/acc_unseen';
+/** Held-out accuracy on one curriculum level. */
+export function heldoutAtLevel(level: number): string {
+  return `heldout/acc_d${level}`;
+}
+/** The level of a `heldout/acc_d{level}` name, or null for any other name. */
+export function heldoutLevelOf(name: string): number | null {
+  const match = /^heldout\/acc_d(\d+)$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/** The metric a run's best score is. */
+export const SCORE_METRIC = HELDOUT_HARDEST;
+
+// Training.
+export const REWARD_MEAN = 'reward/mean';
+export const TRAIN_LOSS = 'train/loss';
+export const TRAIN_STEPS = 'train/steps';
+export const EXPLORE_PASS_AT_K = 'explore/pass_at_k';
+export const BALANCE_SCORE = 'balance/score';
+export const BALANCE_TEMPERATURE = 'balance/temperature';
+export const BALANCE_THRESHOLD = 'balance/threshold';
+export const SAMPLE_TEMPERATURE = 'sample/temperature';
+
+// Throughput, time and memory: shown as groups by their namespace.
+export const PERF_PREFIX = 'perf/';
+export const TIME_PREFIX = 'time/';
+export const MEM_PREFIX = 'mem/';
+export const PERF_TOKENS_PER_S = 'perf/tokens_per_s';
+export const PERF_SAMPLE_TOKENS_PER_S = 'perf/sample_tokens_per_s';
+export const PERF_TRAIN_TOKENS_PER_S = 'perf/train_tokens_per_s';
+export const TIME_SAMPLE_S = 'time/sample_s';
+export const TIME_TRAIN_S = 'time/train_s';
+/** tf.memory(): live tensors and their bytes. */
+export const MEM_TENSORS = 'mem/tensors';
+export const MEM_BYTES = 'mem/bytes';
+
+// Open-ended (archive) runs.
+export const ARCHIVE_ROOT_HELDOUT = 'archive/root_heldout';
+export const ARCHIVE_NODE_SCORE = 'archive/node_score';
+export const ARCHIVE_NODE_GENERATION = 'archive/node_generation';
+export const ARCHIVE_EXPANDED = 'archive/expanded';
+export const ARCHIVE_EVALUATED = 'archive/evaluated';
+export const ARCHIVE_FINAL_HELDOUT = 'archive/final_heldout';
+export const ARCHIVE_FINAL_GENERATION = 'archive/final_generation';
+/** Search budget spent so far (expansions and evaluations, in the strategy's units). */
+export const ARCHIVE_BUDGET_USED = 'archive/budget_used';
+export const ARCHIVE_SIZE = 'archive/size';
+export const ARCHIVE_KEPT = 'archive/kept';
+export const ARCHIVE_PENDING = 'archive/pending';
+export const ARCHIVE_EXPANSIONS = 'archive/expansions';
+export const ARCHIVE_EVALUATIONS = 'archive/evaluations';
+export const ARCHIVE_MAX_GENERATION = 'archive/max_generation';
+export const ARCHIVE_BEST_ESTIMATE = 'archive/best_estimate';
+export const ARCHIVE_BEST_SCORE = 'archive/best_score';
