@@ -92,13 +92,16 @@ export const StarRecipeConfig = z
     reward: z.enum(['verifier', 'majority']).default('majority').describe('verifier: the task checks the answer; majority: the share of the k samples that agree (self-verification, no labels).'),
     rewardThreshold: z.number().min(0).max(1).default(0.5).describe('Keep samples whose reward is at least this (when balancing is off).'),
     keep: z.enum(['threshold', 'top1']).default('threshold').describe('threshold: STaR/ReST keep all over the threshold; top1: RAFT keeps the best of k.'),
-    restartFromBase: z.boolean().default(false).describe('ReST-EM restarts each iteration from the warm-up weights; STaR continues.'),
+    fineTuneFromBase: z.boolean().default(false).describe('Fine-tune each iteration from the base model (here the warm-up policy, or the agent a branch starts from) on that iteration\'s kept set, as STaR (Zelikman et al. 2022, its code) and ReST-EM (Singh et al. 2023) do. Off: continue from the last iteration\'s weights, as B-STaR\'s script does.'),
+    restartFromBase: z.boolean().optional().meta({ deprecated: true }).describe('Deprecated: the old name of fineTuneFromBase, still read so that configs saved before the rename parse; when given it sets fineTuneFromBase.'),
     trainStepsPerIteration: z.number().int().min(1).max(100_000).default(30).describe('Fine-tuning steps on the kept set per iteration.'),
     replayWarmup: z.number().min(0).max(1).default(0.25).describe('Fraction of each batch drawn from the warm-up data, so easy levels are not forgotten.'),
     curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones, moving up as the agent masters it.'),
     balance: BalanceConfig.default({ enabled: true, temperatures: [0.5, 0.8, 1.1], thresholds: [0.3, 0.5, 0.7], n0: 4, probeQueries: 16 }),
   })
-  .strict();
+  .strict()
+  // The deprecated alias folds into its new name; parsed configs (and so stored runs, once re-saved) carry only the new one.
+  .overwrite(({ restartFromBase, ...rest }) => (restartFromBase === undefined ? rest : { ...rest, fineTuneFromBase: restartFromBase }));
 
 export const GrpoRecipeConfig = z
   .object({

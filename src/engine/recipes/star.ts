@@ -17,7 +17,8 @@
  *  4. Keep: `threshold` keeps every sample with reward >= tau (STaR/ReST); `top1` keeps the best of k if it
  *     passes tau (RAFT). Duplicates are kept: k agreeing samples weigh more, as in STaR.
  *  5. Fine-tune on the kept set, each batch mixing a `replayWarmup` share of supervised warm-up data.
- *     restartFromBase (ReST-EM) first resets the weights to the warm-up policy; otherwise training continues (STaR).
+ *     fineTuneFromBase first resets the weights to the base (warm-up) policy, as STaR's code and ReST-EM do each
+ *     iteration; otherwise training continues from the last iteration's weights, as B-STaR's script does.
  *
  * Choices made here:
  *  - Balance-score dedupe is OFF for arithmetic: a sum has exactly one correct answer, so deduped n_i' <= 1 and
@@ -26,7 +27,8 @@
  *  - The probe prompts are the same for every T, so grid points are compared on equal queries.
  *  - Curriculum mastery = the share of current-level prompts whose majority-voted answer the task accepts. The
  *    verifier thus decides only when to move up a level, never which samples are trained on.
- *  - ReST-EM restarts continue the global learning-rate schedule rather than restarting it.
+ *  - fineTuneFromBase resets the weights and the Adam state to the warm-up's, but the learning-rate schedule continues
+ *    globally, where STaR's code also restarts it.
  */
 import type { OptimConfig, StarRecipeConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
@@ -117,7 +119,7 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
 
     // 5. Fine-tune.
     const t1 = performance.now();
-    if (config.restartFromBase) ctx.policy.setState(ctx.reference.getState());
+    if (config.fineTuneFromBase) ctx.policy.setState(ctx.reference.getState());
     const { loss, steps, tokens: trainTokens } = await fineTune(ctx, kept);
     const trainSeconds = (performance.now() - t1) / 1000;
 
