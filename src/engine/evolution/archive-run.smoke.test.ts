@@ -88,14 +88,17 @@ describe('archive runs', () => {
         expect(p.rationale).toMatch(/failed the staged check/);
         stagedFailed++;
       }
+      const entries = store.oversight.auditEntries(runId).filter((e) => e.proposalId === p.id);
       if (node.status === 'kept') {
         expect(p.status).toBe('applied');
+        // The audit trail's settlement says where the child joined, and with which score.
+        const applied = entries.find((e) => e.action === 'applied')!;
         if (failedStaged) {
-          expect(p.reason).toBe(`failed the staged check; kept in the archive as ${node.id} with its small-set score ${node.cheapScore!.toFixed(2)}`);
+          expect(applied.reason).toBe(`failed the staged check; kept in the archive as ${node.id} with its small-set score ${node.cheapScore!.toFixed(2)}`);
           stagedKept++;
-        } else expect(p.reason).toBe(`kept in the archive as ${node.id}`);
+        } else expect(applied.reason).toBe(`kept in the archive as ${node.id}`);
       }
-      const trail = store.oversight.auditEntries(runId).filter((e) => e.proposalId === p.id).map((e) => `${e.actor}:${e.action}`);
+      const trail = entries.map((e) => `${e.actor}:${e.action}`);
       expect(trail.slice(0, 2)).toEqual(['agent:proposed', `gate:${p.gate.action}`]);
     }
     console.log(`DGM smoke: ${view.nodes.length} nodes, ${stagedFailed} failed the staged check, ${stagedKept} of them kept; final held-out ${last['archive/final_heldout']} (root ${first['archive/root_heldout']})`);
