@@ -10,7 +10,7 @@ import { ProposalKind, ProposalStatus } from './oversight';
 
 export const ArchiveNodeStatus = z
   .enum(['evaluating', 'kept', 'rejected', 'pending'])
-  .describe('kept: in the archive, may be a parent; pending: waiting for a person; rejected: by staged evaluation, the gate or a person (kept in the tree for the record, never a parent).');
+  .describe('kept: in the archive, may be a parent (a child that failed the staged check is kept with its small-set score); pending: waiting for a person; rejected: by the gate or a person, or by the staged check in runs made before staged-failed children were kept (in the tree for the record, never a parent).');
 export type ArchiveNodeStatus = z.infer<typeof ArchiveNodeStatus>;
 
 export const CmpInterval = z.object({
@@ -41,7 +41,7 @@ export const ArchiveNode = z.object({
   score: z.number().nullable(),
   successes: z.number().int(),
   failures: z.number().int(),
-  /** Score on the cheap (staged) check, where the strategy stages. */
+  /** Score on the cheap (staged) check, where the strategy stages; a kept node with fullyEvaluated false failed it and competes with this score. */
   cheapScore: z.number().nullable(),
   fullyEvaluated: z.boolean(),
   /** Clade metaproductivity from the descendants' evaluations only: Beta(1+s, 1+f) mean and 90% interval. */

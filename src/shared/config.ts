@@ -76,8 +76,8 @@ export const BalanceConfig = z
   .object({
     enabled: z.boolean().default(true).describe('B-STaR: re-choose temperature and threshold each iteration by the balance score.'),
     temperatures: z.array(z.number().min(0).max(5)).min(1).max(8).default([0.5, 0.8, 1.1]).describe('Temperature grid searched each iteration.'),
-    thresholds: z.array(z.number().min(0).max(1)).min(1).max(8).default([0.3, 0.5, 0.7]).describe('Reward-threshold grid searched each iteration.'),
-    n0: z.number().int().min(1).default(4).describe('Target number of correct kept samples per query in the balance score.'),
+    thresholds: z.array(z.number().min(0).max(1)).min(1).max(8).default([0.3, 0.5, 0.7]).describe('Reward-threshold grid searched each iteration; a sample is kept when its reward is strictly above tau.'),
+    n0: z.number().int().min(1).default(8).describe('Target number of correct kept samples per query in the balance score, bs_i = min(n_i\'/n0, 1) * n_i\'/n_i (8, as in the B-STaR code).'),
     probeQueries: z.number().int().min(1).default(16).describe('Queries sampled to compute the balance score of each grid point.'),
   })
   .strict();
@@ -90,15 +90,18 @@ export const StarRecipeConfig = z
     temperature: z.number().min(0).max(5).default(0.8).describe('Sampling temperature when balancing is off.'),
     topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
     reward: z.enum(['verifier', 'majority']).default('majority').describe('verifier: the task checks the answer; majority: the share of the k samples that agree (self-verification, no labels).'),
-    rewardThreshold: z.number().min(0).max(1).default(0.5).describe('Keep samples whose reward is at least this (when balancing is off).'),
+    rewardThreshold: z.number().min(0).max(1).default(0.5).describe('Keep samples whose reward is strictly above this (when balancing is off), as B-STaR\'s code compares: with the majority reward and k = 8, 4 of 8 votes at 0.5 is not kept.'),
     keep: z.enum(['threshold', 'top1']).default('threshold').describe('threshold: STaR/ReST keep all over the threshold; top1: RAFT keeps the best of k.'),
-    restartFromBase: z.boolean().default(false).describe('ReST-EM restarts each iteration from the warm-up weights; STaR continues.'),
+    fineTuneFromBase: z.boolean().default(false).describe('Fine-tune each iteration from the base model (here the warm-up policy, or the agent a branch starts from) on that iteration\'s kept set, as STaR (Zelikman et al. 2022, its code) and ReST-EM (Singh et al. 2023) do. Off: continue from the last iteration\'s weights, as B-STaR\'s script does.'),
+    restartFromBase: z.boolean().optional().meta({ deprecated: true }).describe('Deprecated: the old name of fineTuneFromBase, still read so that configs saved before the rename parse; when given it sets fineTuneFromBase.'),
     trainStepsPerIteration: z.number().int().min(1).max(100_000).default(30).describe('Fine-tuning steps on the kept set per iteration.'),
     replayWarmup: z.number().min(0).max(1).default(0.25).describe('Fraction of each batch drawn from the warm-up data, so easy levels are not forgotten.'),
     curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones, moving up as the agent masters it.'),
-    balance: BalanceConfig.default({ enabled: true, temperatures: [0.5, 0.8, 1.1], thresholds: [0.3, 0.5, 0.7], n0: 4, probeQueries: 16 }),
+    balance: BalanceConfig.default({ enabled: true, temperatures: [0.5, 0.8, 1.1], thresholds: [0.3, 0.5, 0.7], n0: 8, probeQueries: 16 }),
   })
-  .strict();
+  .strict()
+  // The deprecated alias folds into its new name; parsed configs (and so stored runs, once re-saved) carry only the new one.
+  .overwrite(({ restartFromBase, ...rest }) => (restartFromBase === undefined ? rest : { ...rest, fineTuneFromBase: restartFromBase }));
 
 export const GrpoRecipeConfig = z
   .object({
@@ -108,6 +111,7 @@ export const GrpoRecipeConfig = z
     temperature: z.number().gt(0).max(5).default(1).describe('Sampling temperature.'),
     topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
     baseline: z.enum(['group', 'rloo']).default('group').describe('group: (r - mean) / (std + eps) as in GRPO; rloo: r minus the mean of the other G-1.'),
+    groupStd: z.enum(['population', 'sample']).default('population').describe('The std of the group baseline. population: divide by G, eps 1e-6; sample: divide by G - 1, eps 1e-4, as TRL\'s GRPOTrainer does (its advantages are sqrt((G - 1) / G) as large, 0.94 for G = 8).'),
     klBeta: z.number().min(0).default(0.02).describe('Weight of the KL penalty towards the reference (warm-up) policy.'),
     clipEpsilon: z.number().gt(0).max(1).default(0.2).describe('PPO-style ratio clip when several steps reuse one batch.'),
     stepsPerIteration: z.number().int().min(1).max(1000).default(4).describe('Gradient steps per sampled batch.'),
@@ -144,9 +148,9 @@ export const ArchiveConfig = z
     strategy: StrategyNameConfig.default('dgm'),
     budget: z.number().int().min(1).max(10_000_000).default(2000).describe('Search budget in evaluation units: one task evaluated costs 1, making a child costs expansionCost. The run ends when it is spent (or after `iterations` search steps).'),
     expansionCost: z.number().int().min(0).max(100_000).default(64).describe('Units charged for making a child (its training round), so strategies that make more children pay for them.'),
-    selection: z.enum(['keep-all', 'keep-better']).default('keep-all').describe('keep-all: every kept agent may be a parent (DGM); keep-better: only agents that score at least their parent\'s.'),
+    selection: z.enum(['keep-all', 'keep-better']).default('keep-all').describe('keep-all: every kept agent may be a parent (DGM); keep-better: only agents that score at least the initial agent\'s score minus 0.1, the DGM code\'s noise leeway.'),
     poolSize: z.number().int().min(8).max(4096).default(96).describe('Size of the search set: problems of the levels above the warm-up, drawn once from the seed; every agent is evaluated on it in the same order. Never the held-out sets, which judge the final agent.'),
-    cheapTasks: z.number().int().min(1).max(1024).default(16).describe('Staged evaluation (dgm, no-darwin, no-selfimprove): a child is first scored on this many tasks of the search set and on the rest only if it passes.'),
+    cheapTasks: z.number().int().min(1).max(1024).default(16).describe('Staged evaluation (dgm, no-darwin, no-selfimprove): a child is first scored on this many tasks of the search set and on the rest only if it passes. One that fails is still a proposal and, if admitted, stays in the archive with its small-set score (a low-weight parent), as in the DGM code.'),
     stagedFloor: z.number().min(0).max(1).default(0.4).describe('A child passes the cheap check when it solves at least this share (the DGM code\'s 0.4) ...'),
     stagedParentFraction: z.number().min(0).max(1).default(0.9).describe('... or at least this fraction of its parent\'s cheap score.'),
     evalBatch: z.number().int().min(1).max(1024).default(8).describe('hgm: tasks per evaluation step, and a new child\'s first evaluation.'),

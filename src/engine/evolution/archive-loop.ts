@@ -8,7 +8,9 @@
  *    initial agent's for no-selfimprove), and its proposer proposes one change to its genome. The child (the round's
  *    weights with the changed genome) is evaluated (staged for the DGM family: a cheap check first, the rest of the
  *    search set only if it passes; a first batch for HGM) and becomes a proposal: the gate and the run's policy decide
- *    whether it joins the archive as a possible parent, or a person does;
+ *    whether it joins the archive as a possible parent, or a person does. A child that failed the staged check is a
+ *    proposal like any other, judged on the small set; admitted, it joins with its small-set score, as in the DGM
+ *    code, and the proposal and the audit trail say so;
  *  - settle() after each commit: picks up decisions (from the app or `evolab decide`) and, while the policy says
  *    pause and a child waits, waits;
  *  - after the last step, the best kept agent is loaded and judged on the protected held-out sets.
@@ -38,7 +40,7 @@ import { ArchiveTree } from './archive-tree';
 import { archiveView, bestNode, nodeView, parseArchiveState, type ArchiveState, type NodeRecord } from './archive-state';
 import { createStrategy } from './index';
 import { buildSearchSet, countOutcomes, encodeOutcomes, searchAssessment, type Outcome } from './search-set';
-import { stagedDecision } from './staged';
+import { keptReason, stagedDecision, stagedNote } from './staged';
 import type { SearchStrategy } from './types';
 import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BEST_SCORE, ARCHIVE_BUDGET_USED, ARCHIVE_EVALUATED, ARCHIVE_EVALUATIONS, ARCHIVE_EXPANDED, ARCHIVE_EXPANSIONS, ARCHIVE_FINAL_GENERATION, ARCHIVE_FINAL_HELDOUT, ARCHIVE_KEPT, ARCHIVE_MAX_GENERATION, ARCHIVE_NODE_GENERATION, ARCHIVE_NODE_SCORE, ARCHIVE_PENDING, ARCHIVE_ROOT_HELDOUT, ARCHIVE_SIZE } from '../../shared/metrics';
 
@@ -152,7 +154,7 @@ export class ArchiveLoop {
       cheapScore = share(cheap);
       const parentCheap = share(decodeAll(parentRecord.outcomes.slice(0, a.cheapTasks)));
       const passed = stagedDecision(cheapScore, parentCheap, { floor: a.stagedFloor, parentFraction: a.stagedParentFraction }) === 'full';
-      staged = { passed, reason: `staged evaluation: the cheap check scored ${cheapScore.toFixed(2)} on ${cheap.length} tasks (floor ${a.stagedFloor}, or ${a.stagedParentFraction} x the parent's ${parentCheap.toFixed(2)})` };
+      staged = { passed, reason: `staged evaluation: the cheap check scored ${cheapScore.toFixed(2)} on ${cheap.length} tasks (floor ${a.stagedFloor}, or ${a.stagedParentFraction} x the parent's ${parentCheap.toFixed(2)}): ${passed ? 'passed' : 'failed'}` };
       outcomes = passed ? [...cheap, ...s.solve(this.pool.slice(a.cheapTasks))] : cheap;
     }
     const encoded = encodeOutcomes(outcomes);
@@ -199,30 +201,26 @@ export class ArchiveLoop {
     return { metrics: { [ARCHIVE_EVALUATED]: 1, [ARCHIVE_NODE_SCORE]: counts.successes / Math.max(1, record.outcomes.length), [ARCHIVE_NODE_GENERATION]: this.tree.require(nodeId).generation }, trajectories: [] };
   }
 
-  /** The child as a proposal: staged evaluation first, then the gate (or the ungated ablation). */
+  /** The child as a proposal for the gate (or the ungated ablation), whether or not it passed the staged check. */
   private propose(id: string, iteration: number, d: { pathway: Proposal['pathway']; kind: ProposalKind; rationale: string; changes: GenomeChange[]; size: 'small' | 'large'; evidence: StoredProposal['evidence']; staged: { passed: boolean; reason: string } | null }): void {
     const { store, runId, config } = this.o;
     const record = this.records[id]!;
     // A resumed step remakes the same child (same seed, same node id): it keeps the proposal and any decision made on it.
     let proposal = store.oversight.proposalByCheckpoint(runId, record.checkpoint);
     if (!proposal) {
-      const outcome =
-        d.staged && !d.staged.passed
-          ? { action: 'auto-rejected' as const, status: 'rejected' as const, reason: d.staged.reason }
-          : config.oversight.gate
-            ? gate(d, store.oversight.runPolicy(runId))
-            : ungated(d.evidence.flags);
+      const outcome = config.oversight.gate ? gate(d, store.oversight.runPolicy(runId)) : ungated(d.evidence.flags);
+      const failedStaged = d.staged !== null && !d.staged.passed;
+      const rationale = failedStaged && record.cheapScore !== null ? `${d.rationale.replace(/\.?$/, '.')} It ${stagedNote(record.cheapScore, record.outcomes.length)}.` : d.rationale;
       proposal = store.oversight.insertProposal(
-        { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: `child ${id}: ${d.rationale}`, changes: d.changes, evidence: d.evidence, checkpoint: record.checkpoint, gate: { action: outcome.action, reason: outcome.reason }, status: outcome.status },
+        { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: `child ${id}: ${rationale}`, changes: d.changes, evidence: d.evidence, checkpoint: record.checkpoint, gate: { action: outcome.action, reason: outcome.reason }, status: outcome.status },
         [
-          { actor: 'agent', action: 'proposed', reason: d.rationale, detail: { node: id, parent: this.tree.require(id).parentId, kind: d.kind, pathway: d.pathway, size: d.size, changes: d.changes, flags: d.evidence.flags } },
-          { actor: config.oversight.gate || d.staged?.passed === false ? 'gate' : 'agent', action: outcome.action === 'ungated' ? (outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected') : outcome.action, reason: outcome.reason, detail: null },
+          { actor: 'agent', action: 'proposed', reason: rationale, detail: { node: id, parent: this.tree.require(id).parentId, kind: d.kind, pathway: d.pathway, size: d.size, changes: d.changes, flags: d.evidence.flags, staged: d.staged } },
+          { actor: config.oversight.gate ? 'gate' : 'agent', action: outcome.action === 'ungated' ? (outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected') : outcome.action, reason: outcome.reason, detail: null },
         ],
       );
       this.o.emit('proposal.created', publicProposal(proposal));
     }
     record.proposalId = proposal.id;
-    if (d.staged && !d.staged.passed) record.rejectedBy = 'staged';
     this.applyVerdict(id, proposal);
     // The new node (applyVerdict only announces changes of status).
     this.emitNode(id);
@@ -234,7 +232,7 @@ export class ArchiveLoop {
     const node = this.tree.require(id);
     let status = node.status;
     if (p.status === 'approved') {
-      this.o.store.oversight.settle(this.o.runId, [{ id: p.id, status: 'applied', reason: `kept in the archive as ${id}` }]);
+      this.o.store.oversight.settle(this.o.runId, [{ id: p.id, status: 'applied', reason: keptReason(id, smallSetScore(node, record)) }]);
       this.o.emit('proposal.decided', publicProposal(this.o.store.oversight.requireProposal(p.id)));
       status = 'kept';
     } else if (p.status === 'applied') status = 'kept';
@@ -373,6 +371,11 @@ function ungated(flags: Flag[]): { action: 'ungated'; status: 'approved' | 'reje
   return flags.some((f) => f.kind === 'protected-invariant')
     ? { action: 'ungated', status: 'rejected', reason: 'cannot be applied: protected invariants are outside the genome' }
     : { action: 'ungated', status: 'approved', reason: 'no gate: every child joins the archive' };
+}
+
+/** A node that failed the staged check has no full score but a cheap one: the score it is kept with. */
+function smallSetScore(node: { score: number | null }, record: NodeRecord): number | null {
+  return node.score === null && record.cheapScore !== null ? record.cheapScore : null;
 }
 
 function decodeAll(encoded: string): Outcome[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../shared/errors';
-import { ArchiveTree, eligibleParents } from './archive-tree';
+import { ArchiveTree, eligibleParents, selectionScore } from './archive-tree';
 import { buildTree } from './test-helpers';
 
 describe('ArchiveTree', () => {
@@ -55,21 +55,36 @@ describe('ArchiveTree', () => {
     expect(() => tree.childrenOf('missing')).toThrow(/not in the archive/);
   });
 
-  it('keep-all admits every kept scored node; keep-better only those not worse than their parent', () => {
+  it("keep-all admits every kept scored node; keep-better only those at least the root's score minus 0.1, as the DGM code", () => {
     const tree = buildTree([
       { id: 'r', score: 0.5 },
       { id: 'up', parent: 'r', score: 0.6 },
       { id: 'down', parent: 'r', score: 0.4 },
       { id: 'same', parent: 'r', score: 0.5 },
       { id: 'downChildUp', parent: 'down', score: 0.45 },
+      { id: 'upChildDown', parent: 'up', score: 0.35 },
       { id: 'rej', parent: 'r', score: 0.9, status: 'rejected' },
       { id: 'evaluating', parent: 'r', score: null, status: 'evaluating' },
     ]);
     const ids = (sel: 'keep-all' | 'keep-better', leeway?: number): string[] =>
       eligibleParents(tree, { selection: sel, keepBetterLeeway: leeway }).map((n) => n.id);
-    expect(ids('keep-all')).toEqual(['r', 'up', 'down', 'same', 'downChildUp']);
-    // downChildUp beats its own parent (0.45 >= 0.4), so it is eligible even though its parent is not.
-    expect(ids('keep-better')).toEqual(['r', 'up', 'same', 'downChildUp']);
-    expect(ids('keep-better', 0.1)).toEqual(['r', 'up', 'down', 'same', 'downChildUp']);
+    expect(ids('keep-all')).toEqual(['r', 'up', 'down', 'same', 'downChildUp', 'upChildDown']);
+    // Against the root's 0.5 - 0.1, not the parent's: 0.4 is in, 0.35 is out although its parent is eligible.
+    expect(ids('keep-better')).toEqual(['r', 'up', 'down', 'same', 'downChildUp']);
+    expect(ids('keep-better', 0)).toEqual(['r', 'up', 'same']);
+  });
+
+  it('a kept child that failed the staged check competes with its small-set score', () => {
+    const tree = buildTree([
+      { id: 'r', score: 0.5, s: 48, f: 48 },
+      // Evaluated on the 16 cheap tasks only: no full score, small-set score 3/16.
+      { id: 'cheap', parent: 'r', score: null, s: 3, f: 13 },
+      { id: 'cheapOk', parent: 'r', score: null, s: 7, f: 9 },
+    ]);
+    expect(selectionScore(tree.require('cheap'))).toBeCloseTo(3 / 16, 12);
+    expect(selectionScore(tree.require('r'))).toBe(0.5);
+    expect(eligibleParents(tree, { selection: 'keep-all' }).map((n) => n.id)).toEqual(['r', 'cheap', 'cheapOk']);
+    // keep-better: 3/16 < 0.4 is out, 7/16 >= 0.4 is in.
+    expect(eligibleParents(tree, { selection: 'keep-better' }).map((n) => n.id)).toEqual(['r', 'cheapOk']);
   });
 });

@@ -5,9 +5,11 @@
  *
  * Which nodes may be parents is a property of the selection, not of the tree:
  * - keep-all (the Darwin Gödel Machine's default): every kept node with a score;
- * - keep-better: only kept nodes whose score is at least their parent's (minus an optional leeway). The DGM code
- *   compares with the initial agent's score minus a noise leeway of 0.1; Evolab compares each child with its own
- *   parent, so a lineage stays eligible only while it does not regress. The root is always eligible.
+ * - keep-better: only kept nodes whose score is at least the initial agent's (the root's) minus a noise leeway,
+ *   0.1 by default, as the DGM code's update_archive compares. The root is always eligible.
+ * A node's score for selection is its full score, or, for a node evaluated on the small set only (it failed the
+ * staged check), its small-set score: the DGM code keeps such a child in the archive with that score, where it
+ * counts as a child of its parent and stays a low-weight candidate parent (selectionScore).
  */
 import { z } from 'zod';
 import { CodedError, parseOrThrow } from '../../shared/errors';
@@ -24,7 +26,7 @@ export interface ArchiveNode {
   parentId: string | null;
   generation: number;
   createdOrder: number;
-  /** Own full held-out score in [0, 1]; null until evaluated in full. */
+  /** Own full search-set score in [0, 1]; null until evaluated in full (and for good if it failed the staged check). */
   score: number | null;
   /** The node's OWN evaluation results (tasks solved / failed). */
   evaluations: EvaluationCounts;
@@ -37,9 +39,12 @@ export type ArchiveSelection = 'keep-all' | 'keep-better';
 
 export interface EligibilityOptions {
   selection: ArchiveSelection;
-  /** keep-better only: a child stays eligible when score >= parent's score - leeway. Default 0. */
+  /** keep-better only: a node is eligible when its score >= the root's score - leeway. Default 0.1 (the DGM code's). */
   keepBetterLeeway?: number;
 }
+
+/** The DGM code's noise leeway for keep-better. */
+export const KEEP_BETTER_LEEWAY = 0.1;
 
 const countSchema = z.number().int().min(0);
 const nodeSchema = z.strictObject({
@@ -205,16 +210,28 @@ export class ArchiveTree {
 }
 
 /**
- * Whether `node` may be chosen as a parent under the selection: kept, scored, and for keep-better not worse than its
- * parent (the root is always eligible once kept and scored).
+ * The score a selection sees: the full score, else the share of the tasks the node was evaluated on (a child that
+ * failed the staged check has only its small-set score), else null (not evaluated yet).
+ */
+export function selectionScore(node: Readonly<ArchiveNode>): number | null {
+  if (node.score !== null) return node.score;
+  const n = node.evaluations.successes + node.evaluations.failures;
+  return n > 0 ? node.evaluations.successes / n : null;
+}
+
+/**
+ * Whether `node` may be chosen as a parent under the selection: kept, scored (on the full set or, after a failed
+ * staged check, on the small set), and for keep-better not below the root's score minus the leeway (the root is
+ * always eligible once kept and scored).
  */
 export function isEligibleParent(tree: ArchiveTree, node: Readonly<ArchiveNode>, options: EligibilityOptions): boolean {
-  if (node.status !== 'kept' || node.score === null) return false;
+  const score = node.status === 'kept' ? selectionScore(node) : null;
+  if (score === null) return false;
   if (options.selection === 'keep-all' || node.parentId === null) return true;
-  const parent = tree.require(node.parentId);
-  // A parent without a full score cannot be compared against; the child is judged on its own.
-  if (parent.score === null) return true;
-  return node.score >= parent.score - (options.keepBetterLeeway ?? 0);
+  const root = tree.root();
+  const rootScore = root ? selectionScore(root) : null;
+  if (rootScore === null) return true;
+  return score >= rootScore - (options.keepBetterLeeway ?? KEEP_BETTER_LEEWAY);
 }
 
 /** Eligible parents in creation order. */

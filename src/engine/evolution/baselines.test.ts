@@ -4,7 +4,7 @@ import { createRng } from '../rng';
 import { NoDarwin, NoSelfImprove } from './baselines';
 import { DgmStrategy } from './dgm';
 import { createStrategy, STRATEGY_NAMES } from './index';
-import { stagedDecision } from './staged';
+import { keptReason, stagedDecision, stagedNote } from './staged';
 import { buildTree } from './test-helpers';
 
 describe('baselines', () => {
@@ -61,6 +61,12 @@ describe('createStrategy', () => {
 });
 
 describe('staged evaluation', () => {
+  it('says truthfully that a child which failed the check stays in the archive with its small-set score', () => {
+    expect(stagedNote(0.125, 16)).toBe('failed the staged check (0.13 on the 16 cheap tasks), so it was evaluated on those tasks only; if admitted it joins the archive with that small-set score');
+    expect(keptReason('n4', 0.125)).toBe('failed the staged check; kept in the archive as n4 with its small-set score 0.13');
+    expect(keptReason('n5', null)).toBe('kept in the archive as n5');
+  });
+
   it('sends a child to the full set when it passes the floor or keeps most of its parent cheap score', () => {
     expect(stagedDecision(0.4, 0.9)).toBe('full');
     expect(stagedDecision(0.39, null)).toBe('discard');

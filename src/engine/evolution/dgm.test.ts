@@ -78,6 +78,33 @@ describe('DGM parent selection', () => {
     expect(after).toBeLessThan(before / 2);
   });
 
+  it('keeps a child that failed the staged check as a low-weight candidate and a child of its parent (DGM code)', () => {
+    const tree = buildTree([
+      { id: 'r', score: 0.5, s: 32, f: 32 },
+      { id: 'a', parent: 'r', score: 0.7, s: 45, f: 19 },
+      // Failed the staged check: 2 of 16 cheap tasks, never evaluated in full, kept by the gate.
+      { id: 'cheap', parent: 'r', score: null, s: 2, f: 14 },
+    ]);
+    const rows = dgmParentWeights(tree);
+    expect(rows.map((r) => r.id)).toEqual(['r', 'a', 'cheap']);
+    const cheap = rows.find((r) => r.id === 'cheap')!;
+    expect(cheap.scoreFactor).toBeCloseTo(sigmoid(10 * (2 / 16 - 0.5)), 12);
+    // r has two children in the archive, the staged-failed one included.
+    expect(rows[0].childFactor).toBeCloseTo(1 / 3, 12);
+    expect(cheap.probability).toBeLessThan(0.05);
+    // With a fixed seed it is drawn now and then, at about its probability.
+    const s = new DgmStrategy();
+    const rng = createRng(5);
+    let picks = 0;
+    const n = 4000;
+    for (let i = 0; i < n; i++) {
+      const step = s.next(tree, { used: i, total: n }, rng);
+      if (step.kind === 'expand' && step.parentId === 'cheap') picks++;
+    }
+    expect(picks).toBeGreaterThan(0);
+    expect(Math.abs(picks / n - cheap.probability)).toBeLessThan(0.015);
+  });
+
   it('with keep-better, regressed children are neither parents nor counted as children', () => {
     const tree = buildTree([
       { id: 'r', score: 0.5 },

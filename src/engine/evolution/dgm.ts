@@ -10,13 +10,16 @@
  * Choices, following the code where the paper is silent:
  * - n_children(a) counts a's children that are themselves in the archive (eligible parents), as the code counts only
  *   archive members whose parent_commit is a; children rejected by the gate or still being evaluated do not count.
- * - Nodes without a full score are not candidates (the code skips agents whose evaluation metadata is missing).
- * - keep-all vs keep-better is the `selection` option (archive-tree.ts says how keep-better is judged).
+ * - A child that failed the staged check is a candidate with its small-set score, as the code keeps it in the archive
+ *   with the accuracy of the small set it was evaluated on: it counts as a child of its parent, and its low score
+ *   gives it a low weight. Nodes not evaluated at all are not candidates.
+ * - keep-all vs keep-better is the `selection` option; keep-better compares with the initial agent's score minus 0.1,
+ *   as the code does (archive-tree.ts).
  */
 import { z } from 'zod';
 import { CodedError, parseOrThrow } from '../../shared/errors';
 import type { Rng } from '../types';
-import { type ArchiveNode, type ArchiveSelection, type ArchiveTree, eligibleParents, isEligibleParent } from './archive-tree';
+import { type ArchiveNode, type ArchiveSelection, type ArchiveTree, eligibleParents, isEligibleParent, KEEP_BETTER_LEEWAY, selectionScore } from './archive-tree';
 import { parseStrategyState, sampleIndex, type StrategyState } from './state';
 import type { SearchBudget, SearchStep, SearchStrategy } from './types';
 
@@ -26,7 +29,7 @@ export interface DgmOptions {
   /** Score at which the sigmoid is 1/2. Default 0.5. */
   alpha0: number;
   selection: ArchiveSelection;
-  /** keep-better only: tolerated drop below the parent's score. Default 0. */
+  /** keep-better only: tolerated drop below the initial agent's score. Default 0.1 (the code's noise_leeway). */
   keepBetterLeeway: number;
 }
 
@@ -34,7 +37,7 @@ export const dgmOptionsSchema = z.strictObject({
   lambda: z.number().positive().finite().default(10),
   alpha0: z.number().min(0).max(1).default(0.5),
   selection: z.enum(['keep-all', 'keep-better']).default('keep-all'),
-  keepBetterLeeway: z.number().min(0).max(1).default(0),
+  keepBetterLeeway: z.number().min(0).max(1).default(KEEP_BETTER_LEEWAY),
 });
 
 export function parseDgmOptions(options: unknown, what = 'dgm options'): DgmOptions {
@@ -62,7 +65,7 @@ export function dgmParentWeights(tree: ArchiveTree, opts: Partial<DgmOptions> = 
   const candidates = eligibleParents(tree, o);
   const rows = candidates.map((node: Readonly<ArchiveNode>) => {
     const archivedChildren = tree.childrenOf(node.id).filter((c) => isEligibleParent(tree, c, o)).length;
-    const scoreFactor = sigmoid(o.lambda * ((node.score as number) - o.alpha0));
+    const scoreFactor = sigmoid(o.lambda * ((selectionScore(node) as number) - o.alpha0));
     const childFactor = 1 / (1 + archivedChildren);
     return { id: node.id, scoreFactor, childFactor, weight: scoreFactor * childFactor, probability: 0 };
   });

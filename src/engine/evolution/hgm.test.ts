@@ -82,6 +82,24 @@ describe('HGM', () => {
     expect(picks.get('r') ?? 0).toBe(0);
   });
 
+  it("pools a node's own evaluations with its descendants' in the expansion draw, as the HGM code does", () => {
+    // Two fresh leaves: only their own results tell them apart. Descendants alone would make both Beta(1, 1).
+    const tree = buildTree([{ id: 'r', s: 0, f: 0 }, { id: 'good', parent: 'r', s: 9, f: 1 }, { id: 'poor', parent: 'r', s: 1, f: 9 }]);
+    const share = (hgm: HgmStrategy, seed: number): number => {
+      const rng = createRng(seed);
+      let good = 0;
+      for (let i = 0; i < 2000; i++) if (hgm.chooseParent(tree, rng) === 'good') good++;
+      return good / 2000;
+    };
+    expect(share(new HgmStrategy({ coolDown: false }), 3)).toBeGreaterThan(0.97);
+    const descendantsOnly = share(new HgmStrategy({ coolDown: false, cladeIncludesSelf: false }), 3);
+    expect(descendantsOnly).toBeGreaterThan(0.45);
+    expect(descendantsOnly).toBeLessThan(0.55);
+    // And a node's clade adds its descendants' results to its own: a poor child below 'poor' lowers it further.
+    tree.add({ id: 'poorChild', parentId: 'poor', generation: 2, createdOrder: 3, score: null, evaluations: { successes: 0, failures: 10 }, children: [], status: 'kept' });
+    expect(cladeCounts(tree, 'poor', { includeSelf: true })).toEqual({ successes: 1, failures: 19 });
+  });
+
   it('cools down: the same choice becomes greedy as the budget runs out', () => {
     expect(hgmCoolDownScale({ used: 0, total: 100 })).toBe(1);
     expect(hgmCoolDownScale({ used: 50, total: 100 })).toBeCloseTo(2, 12);

@@ -4,7 +4,12 @@
  * solves at least 40% of the small set, `test_more_threshold = 0.4`). Tiny Evolab agents may sit below any fixed
  * floor for a long time, so a child also passes when it keeps at least `parentFraction` of its parent's cheap score:
  * full = cheap >= floor  OR  (parent known AND cheap >= parentFraction * parentCheap).
- * A cheap score of 0 never passes through the relative rule, so a child that solved nothing is always discarded.
+ * A cheap score of 0 never passes through the relative rule, so a child that solved nothing never goes on.
+ *
+ * Failing the check decides only how much evaluation a child gets, not whether it is kept: as in the DGM code, the
+ * child stays in the archive with its small-set score (a low-weight candidate parent that counts as a child of its
+ * parent; archive-tree.ts selectionScore). It is still a proposal, so the gate and the run's policy decide whether it
+ * joins, on the evidence of the small set; the record says which set its score comes from (stagedNote, keptReason).
  */
 import { z } from 'zod';
 import { CodedError, parseOrThrow } from '../../shared/errors';
@@ -25,6 +30,7 @@ export function parseStagedOptions(options: unknown): StagedOptions {
   return parseOrThrow(stagedOptionsSchema, options ?? {}, 'invalid_config', 'staged evaluation options');
 }
 
+/** 'full': evaluate on the rest of the search set; 'discard': stop at the small set (the child keeps that score). */
 export type StagedDecision = 'full' | 'discard';
 
 function checkScore(name: string, x: number): void {
@@ -45,4 +51,16 @@ export function stagedDecision(cheapScore: number, parentCheapScore: number | nu
     return 'full';
   }
   return 'discard';
+}
+
+/** What a proposal's rationale adds for a child that failed the staged check. */
+export function stagedNote(cheapScore: number, tasks: number): string {
+  return `failed the staged check (${cheapScore.toFixed(2)} on the ${tasks} cheap tasks), so it was evaluated on those tasks only; if admitted it joins the archive with that small-set score`;
+}
+
+/** The settlement of an admitted child: where it joined, and for a staged-failed child, with which score. */
+export function keptReason(id: string, smallSetScore: number | null): string {
+  return smallSetScore === null
+    ? `kept in the archive as ${id}`
+    : `failed the staged check; kept in the archive as ${id} with its small-set score ${smallSetScore.toFixed(2)}`;
 }

@@ -1,6 +1,7 @@
 /**
  * The B-STaR balance score (Zeng et al. 2024, "B-STaR: Monitoring and Balancing Exploration and Exploitation in
- * Self-Taught Reasoners"). For query i, take the samples whose reward passes the threshold tau; of those n_i,
+ * Self-Taught Reasoners"). For query i, take the samples whose reward is strictly above the threshold tau (the
+ * authors' code compares with `>`: with vote-share rewards, 4 of 8 votes at tau 0.5 is not kept); of those n_i,
  * n_i' are correct; bs_i = min(n_i' / n0, 1) * (n_i' / n_i). The score is the mean over queries that kept any
  * sample (0 when none did). The first factor rewards exploration (enough correct samples), the second
  * exploitation (the reward keeps few wrong ones).
@@ -22,9 +23,14 @@ export interface BalanceOptions {
   dedupe: boolean;
 }
 
+/** The keep rule of STaR/ReST and B-STaR alike: reward strictly above tau. The recipe trains on what this keeps. */
+export function passesThreshold(reward: number, threshold: number): boolean {
+  return reward > threshold;
+}
+
 /** bs_i for one query, or null when it kept no sample. */
 export function queryBalance(samples: ScoredSample[], options: BalanceOptions): number | null {
-  let kept = samples.filter((s) => s.reward >= options.threshold);
+  let kept = samples.filter((s) => passesThreshold(s.reward, options.threshold));
   if (options.dedupe) {
     const seen = new Set<string>();
     kept = kept.filter((s) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { balanceScore, chooseBalance, queryBalance, type ScoredSample } from './balance';
+import { balanceScore, chooseBalance, passesThreshold, queryBalance, type ScoredSample } from './balance';
+import { StarRecipeConfig } from '../../shared/config';
 import { distinctAnswers, distinctN, meanPassAtK, passAtK, rewardPrecision } from './exploration';
 
 const s = (output: string, reward: number, correct: boolean): ScoredSample => ({ output, reward, correct });
@@ -49,6 +50,21 @@ describe('B-STaR balance score', () => {
     expect(queryBalance(query, { threshold: 0.5, n0: 2, dedupe: false })).toBe(1);
     // nothing kept: the query does not count
     expect(queryBalance(query, { threshold: 0.9, n0: 2, dedupe: false })).toBeNull();
+  });
+
+  it('keeps a sample only when its reward is strictly above tau, as the B-STaR code does', () => {
+    // Majority reward with k = 8: four votes for the right answer give each of them 4/8 = tau exactly.
+    const split = [...Array(4)].map(() => s('861', 4 / 8, true)).concat([...Array(4)].map(() => s('961', 4 / 8, false)));
+    expect(passesThreshold(0.5, 0.5)).toBe(false);
+    expect(passesThreshold(0.625, 0.5)).toBe(true);
+    expect(queryBalance(split, { threshold: 0.5, n0: 8, dedupe: false })).toBeNull();
+    // Just below the boundary all eight are kept, half of them right: min(4/8, 1) * 4/8.
+    expect(queryBalance(split, { threshold: 0.49, n0: 8, dedupe: false })).toBeCloseTo(0.25, 12);
+  });
+
+  it('defaults n0 to 8, the authors\' target count', () => {
+    expect(StarRecipeConfig.parse({ kind: 'star' }).balance.n0).toBe(8);
+    expect(StarRecipeConfig.parse({ kind: 'star', balance: {} }).balance.n0).toBe(8);
   });
 
   it('dedupe collapses a one-answer task to n_i\' <= 1', () => {

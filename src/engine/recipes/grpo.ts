@@ -18,7 +18,9 @@
  * Choices made here:
  *  - Groups whose rewards have zero std have A = 0 for every sample: they are left out of the batch (they add
  *    no policy-gradient signal) and counted in grpo/zero_std_fraction. The KL term is averaged over the rest.
- *  - std is the population std of the group (divide by G), eps = 1e-6.
+ *  - `groupStd` "population" (default, unchanged): the population std of the group (divide by G), eps = 1e-6;
+ *    "sample": TRL's GRPOTrainer, the sample std (divide by G - 1, torch.std's default) and eps = 1e-4. For G = 8 the
+ *    sample std is sqrt(8/7) = 1.07 times the population one, so advantages are 0.94 as large.
  *  - oldLogProbs are recomputed with policy.logProbs on the exact training rows rather than taken from the
  *    sampler, so the ratio is exactly 1 at the first step whatever the sampling temperature.
  *  - Rows that ran out of room without EOS are trained without an appended EOS (we never teach a stop the
@@ -36,7 +38,9 @@ import { likelihoodStep } from './likelihood';
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
 import { memoryPairs, promptTokens, rollout, toTrainBatch, warmupTrainBatch, type Sample } from './rollout';
 
-const EPS = 1e-6;
+/** eps of each std convention: 1e-6 here by default, 1e-4 in TRL. */
+const STD_EPS = { population: 1e-6, sample: 1e-4 } as const;
+export type GroupStd = keyof typeof STD_EPS;
 
 interface Scored extends Sample {
   reward: number;
@@ -45,13 +49,14 @@ interface Scored extends Sample {
 }
 
 /** Group-relative advantages: GRPO's standardised rewards, or RLOO's leave-one-out baseline. */
-export function groupAdvantages(rewards: number[], baseline: 'group' | 'rloo'): number[] {
+export function groupAdvantages(rewards: number[], baseline: 'group' | 'rloo', groupStd: GroupStd = 'population'): number[] {
   const g = rewards.length;
   const sum = rewards.reduce((a, b) => a + b, 0);
   const mean = sum / g;
   if (baseline === 'rloo') return rewards.map((r) => (g < 2 ? 0 : r - (sum - r) / (g - 1)));
-  const std = Math.sqrt(rewards.reduce((a, r) => a + (r - mean) ** 2, 0) / g);
-  return rewards.map((r) => (std === 0 ? 0 : (r - mean) / (std + EPS)));
+  const squares = rewards.reduce((a, r) => a + (r - mean) ** 2, 0);
+  const std = groupStd === 'sample' ? (g < 2 ? 0 : Math.sqrt(squares / (g - 1))) : Math.sqrt(squares / g);
+  return rewards.map((r) => (std === 0 ? 0 : (r - mean) / (std + STD_EPS[groupStd])));
 }
 
 export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): Recipe {
@@ -70,7 +75,7 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
     const groups = rollout(ctx.policy, ctx.task, problems, { samplesPerProblem: config.groupSize, temperature: config.temperature, topK: config.topK, rng: ctx.rng });
     const scored: Scored[][] = groups.map((group) => {
       const rated = group.map((s) => ({ ...s, ...reward(ctx, s) }));
-      const advantages = groupAdvantages(rated.map((s) => s.reward), config.baseline);
+      const advantages = groupAdvantages(rated.map((s) => s.reward), config.baseline, config.groupStd);
       return rated.map((s, j) => ({ ...s, advantage: advantages[j]! }));
     });
     const all = scored.flat();

@@ -14,10 +14,11 @@
  *  3. Sample k answers per training prompt at T and reward them: `verifier` = the task's 0/1 check;
  *     `majority` = the share of the k samples that agree with this one (self-verification, Huang et al.'s
  *     sharpening; no labels used).
- *  4. Keep: `threshold` keeps every sample with reward >= tau (STaR/ReST); `top1` keeps the best of k if it
- *     passes tau (RAFT). Duplicates are kept: k agreeing samples weigh more, as in STaR.
+ *  4. Keep: `threshold` keeps every sample with reward > tau (STaR/ReST; strictly above, as B-STaR's code keeps);
+ *     `top1` keeps the best of k if it is above tau (RAFT). Duplicates are kept: k agreeing samples weigh more, as in STaR.
  *  5. Fine-tune on the kept set, each batch mixing a `replayWarmup` share of supervised warm-up data.
- *     restartFromBase (ReST-EM) first resets the weights to the warm-up policy; otherwise training continues (STaR).
+ *     fineTuneFromBase first resets the weights to the base (warm-up) policy, as STaR's code and ReST-EM do each
+ *     iteration; otherwise training continues from the last iteration's weights, as B-STaR's script does.
  *
  * Choices made here:
  *  - Balance-score dedupe is OFF for arithmetic: a sum has exactly one correct answer, so deduped n_i' <= 1 and
@@ -26,11 +27,12 @@
  *  - The probe prompts are the same for every T, so grid points are compared on equal queries.
  *  - Curriculum mastery = the share of current-level prompts whose majority-voted answer the task accepts. The
  *    verifier thus decides only when to move up a level, never which samples are trained on.
- *  - ReST-EM restarts continue the global learning-rate schedule rather than restarting it.
+ *  - fineTuneFromBase resets the weights and the Adam state to the warm-up's, but the learning-rate schedule continues
+ *    globally, where STaR's code also restarts it.
  */
 import type { OptimConfig, StarRecipeConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
-import { chooseBalance, balanceScore, type BalanceChoice, type ScoredSample } from '../monitors/balance';
+import { chooseBalance, balanceScore, passesThreshold, type BalanceChoice, type ScoredSample } from '../monitors/balance';
 import { distinctAnswers, distinctN, meanPassAtK, rewardPrecision } from '../monitors/exploration';
 import type { Recipe, RecipeContext, IterationResult, TrajectoryRecord, Verdict } from '../types';
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
@@ -64,10 +66,10 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
   }
 
   function keep(group: Array<Omit<Scored, 'kept'>>, threshold: number): Scored[] {
-    if (config.keep === 'threshold') return group.map((s) => ({ ...s, kept: s.reward >= threshold }));
+    if (config.keep === 'threshold') return group.map((s) => ({ ...s, kept: passesThreshold(s.reward, threshold) }));
     let best = -1;
     group.forEach((s, i) => {
-      if (s.reward >= threshold && (best < 0 || s.reward > group[best]!.reward)) best = i;
+      if (passesThreshold(s.reward, threshold) && (best < 0 || s.reward > group[best]!.reward)) best = i;
     });
     return group.map((s, i) => ({ ...s, kept: i === best }));
   }
@@ -118,7 +120,7 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
 
     // 5. Fine-tune.
     const t1 = performance.now();
-    if (config.restartFromBase) ctx.policy.setState(ctx.reference.getState());
+    if (config.fineTuneFromBase) ctx.policy.setState(ctx.reference.getState());
     const { loss, steps, tokens: trainTokens } = await fineTune(ctx, kept);
     const trainSeconds = (performance.now() - t1) / 1000;
 
@@ -154,7 +156,7 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
       reward: s.reward,
       correct: s.verdict.correct,
       kept: s.kept,
-      verdict: `${s.verdict.verdict}; ${rewardName} ${s.reward.toFixed(2)} ${s.kept ? '>=' : '<'} tau ${threshold}${config.keep === 'top1' ? ' (best of k)' : ''}: ${s.kept ? 'kept' : 'rejected'}`,
+      verdict: `${s.verdict.verdict}; ${rewardName} ${s.reward.toFixed(2)} ${passesThreshold(s.reward, threshold) ? '>' : '<='} tau ${threshold}${config.keep === 'top1' ? ' (best of k)' : ''}: ${s.kept ? 'kept' : 'rejected'}`,
     }));
     return { metrics, trajectories };
   }

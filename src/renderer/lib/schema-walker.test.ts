@@ -65,3 +65,10 @@ describe('schema walker', () => {
     expect(getAt(setAt(next, 'recipe.kind', undefined), 'recipe')).toEqual({ balance: { n0: 8 } });
   });
 });
+
+describe('deprecated fields', () => {
+  it('leaves a deprecated alias out of the form but keeps its replacement', () => {
+    expect(find(fields, 'recipe.fineTuneFromBase')).toMatchObject({ kind: 'boolean', defaultValue: false });
+    expect(find(fields, 'recipe.restartFromBase')).toBeUndefined();
+  });
+});

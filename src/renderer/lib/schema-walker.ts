@@ -54,8 +54,15 @@ function join(prefix: string, key: string): string {
   return prefix ? `${prefix}.${key}` : key;
 }
 
+/** A field kept only so that old configs still parse (meta `deprecated`): the form leaves it out. */
+function isDeprecated(schema: z.ZodType): boolean {
+  return z.globalRegistry.get(schema)?.deprecated === true;
+}
+
 export function walkObject(schema: z.ZodObject, prefix = ''): FieldNode[] {
-  return Object.entries(schema.shape).map(([key, child]) => walkField(key, child as z.ZodType, join(prefix, key)));
+  return Object.entries(schema.shape)
+    .filter(([, child]) => !isDeprecated(child as z.ZodType))
+    .map(([key, child]) => walkField(key, child as z.ZodType, join(prefix, key)));
 }
 
 export function walkField(key: string, field: z.ZodType, path: string): FieldNode {

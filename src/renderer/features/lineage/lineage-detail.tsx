@@ -4,7 +4,7 @@ import { StatusBadge } from '../../components/status-badge';
 import { formatDate } from '../../lib/format';
 import { DiffTable } from '../approvals/diff-table';
 import { EvidenceView } from '../approvals/evidence-view';
-import { formatCmp, formatScore, statusBadge } from './lineage-layout';
+import { CMP_MEANING, formatCmp, formatScore, mismatchText, statusBadge } from './lineage-layout';
 import type { NodeDetail } from './lineage-store';
 
 interface Props {
@@ -38,7 +38,7 @@ export function LineageDetail({ runId, node, parent, best, detail, canBranch, on
           <tr><th>status</th><td><span className={`chip tone-${badge.tone}`} title={badge.title} data-testid="detail-status">{node.status}{node.rejectedBy ? ` by ${node.rejectedBy}` : ''}</span></td></tr>
           <tr><th>own score</th><td data-testid="detail-score">{formatScore(node.score)} <span className="muted">({node.successes}/{evaluations}{node.fullyEvaluated ? '' : ', partly evaluated'})</span></td></tr>
           <tr><th>cheap score</th><td>{formatScore(node.cheapScore)}</td></tr>
-          <tr><th>CMP (90%)</th><td data-testid="detail-cmp">{formatCmp(node.cmp)} <span className="muted">n {node.cmp.n}</span></td></tr>
+          <tr><th title={CMP_MEANING}>CMP of descendants (90%)</th><td data-testid="detail-cmp">{formatCmp(node.cmp)} <span className="muted">n {node.cmp.n}</span></td></tr>
         </tbody>
       </table>
       {node.rationale && <p className="rationale">{node.rationale}</p>}
@@ -49,8 +49,7 @@ export function LineageDetail({ runId, node, parent, best, detail, canBranch, on
       )}
       {node.mismatch && (
         <p className="small warn-text">
-          Own score {formatScore(node.score)} lies outside the clade's CMP interval {formatCmp(node.cmp)}: how well this agent does is a poor
-          guide to how well its descendants do. HGM expands by CMP, DGM by own score.
+          {mismatchText(formatScore(node.score), formatCmp(node.cmp))}
         </p>
       )}
       <div className="detail-actions">

@@ -78,15 +78,20 @@ export function scoreFill(score: number | null): string {
 }
 
 /** The short status badge of a node and the words behind it. */
-export function statusBadge(node: Pick<ArchiveNode, 'status' | 'rejectedBy'>): { text: string; title: string; tone: 'ok' | 'warn' | 'bad' | 'muted' } {
+export function statusBadge(node: Pick<ArchiveNode, 'status' | 'rejectedBy'> & Partial<Pick<ArchiveNode, 'fullyEvaluated' | 'cheapScore'>>): { text: string; title: string; tone: 'ok' | 'warn' | 'bad' | 'muted' } {
   switch (node.status) {
-    case 'kept': return { text: '✓', title: 'kept: in the archive, may be a parent', tone: 'ok' };
+    case 'kept':
+      // The DGM family keeps a child that failed the staged check, with the score of the small set it was evaluated on.
+      if (node.fullyEvaluated === false && node.cheapScore != null) {
+        return { text: '✓', title: `kept with its small-set score ${formatScore(node.cheapScore)}: it failed the staged check, so it is a low-weight parent`, tone: 'ok' };
+      }
+      return { text: '✓', title: 'kept: in the archive, may be a parent', tone: 'ok' };
     case 'pending': return { text: '?', title: 'pending: waiting for a person\'s decision', tone: 'warn' };
     case 'evaluating': return { text: '…', title: 'evaluating', tone: 'muted' };
     case 'rejected': {
       const by = node.rejectedBy ?? 'gate';
       const letter = by === 'staged' ? 'S' : by === 'person' ? 'P' : 'G';
-      const words = by === 'staged' ? 'by the staged (cheap) evaluation' : by === 'person' ? 'by a person' : 'by the gate';
+      const words = by === 'staged' ? 'by the staged (cheap) evaluation, in a run made before such children were kept' : by === 'person' ? 'by a person' : 'by the gate';
       return { text: `✗${letter}`, title: `rejected ${words}: kept in the tree for the record, never a parent`, tone: 'bad' };
     }
   }
@@ -94,6 +99,14 @@ export function statusBadge(node: Pick<ArchiveNode, 'status' | 'rejectedBy'>): {
 
 export function formatScore(value: number | null): string {
   return value === null || !Number.isFinite(value) ? '—' : value.toFixed(2);
+}
+
+/** What CMP means wherever it is shown: the paper's clade metaproductivity, estimated from the descendants alone. */
+export const CMP_MEANING = "clade metaproductivity: mean [90% interval] of its descendants' evaluations (not its own)";
+
+/** Why a mismatch is worth a look. HGM's expansion draw pools the node's own evaluations with its descendants'. */
+export function mismatchText(score: string, cmp: string): string {
+  return `Own score ${score} lies outside its descendants' CMP interval ${cmp}: how well this agent does is a poor guide to how well its descendants do. HGM expands by a draw pooling the node's own evaluations with its descendants', DGM by own score.`;
 }
 
 /** "0.52 [0.31, 0.71]", or "no evidence" while no descendant has been evaluated. */

@@ -5,7 +5,7 @@ import type { ArchiveView } from '../../../shared/archive';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
 import { newRunActions, newRunStore, selectStartFrom } from '../new-run/new-run-store';
-import { formatCmp, layoutTree, NODE_RADIUS, statusBadge } from './lineage-layout';
+import { CMP_MEANING, formatCmp, layoutTree, mismatchText, NODE_RADIUS, statusBadge } from './lineage-layout';
 import { makeNode, makeRun, makeView } from './lineage-fixtures';
 import { branchConfig, growthOf, lineageActions, lineageStore, REFRESH_DEBOUNCE_MS, selectCounts, selectParentOf, selectSelectedNode } from './lineage-store';
 
@@ -156,5 +156,19 @@ describe('lineage layout', () => {
     expect(formatCmp({ mean: 0.5, lo: 0.25, hi: 0.75, n: 12 })).toBe('0.50 [0.25, 0.75]');
     expect(formatCmp({ mean: 0.5, lo: 0.05, hi: 0.95, n: 0 })).toBe('no evidence');
     expect(growthOf([makeNode('a'), makeNode('b', { generation: 1, status: 'pending' })])).toEqual([{ generation: 0, made: 1, kept: 1 }, { generation: 1, made: 1, kept: 0 }]);
+  });
+
+  it('says a kept child that failed the staged check competes with its small-set score', () => {
+    const badge = statusBadge({ status: 'kept', rejectedBy: null, fullyEvaluated: false, cheapScore: 0.125 });
+    expect(badge).toMatchObject({ text: '✓', tone: 'ok' });
+    expect(badge.title).toMatch(/small-set score 0\.13.*failed the staged check/);
+    expect(statusBadge({ status: 'kept', rejectedBy: null, fullyEvaluated: true, cheapScore: 0.5 }).title).toBe('kept: in the archive, may be a parent');
+  });
+
+  it("labels CMP as the descendants' estimate, and HGM's draw as pooling the node's own evaluations with theirs", () => {
+    expect(CMP_MEANING).toMatch(/descendants' evaluations \(not its own\)/);
+    const text = mismatchText('0.90', '0.20 [0.10, 0.30]');
+    expect(text).toMatch(/outside its descendants' CMP interval 0\.20/);
+    expect(text).toMatch(/HGM expands by a draw pooling the node's own evaluations with its descendants'/);
   });
 });

@@ -1,6 +1,6 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import type { ArchiveNode } from '../../../shared/archive';
-import { cmpLines, formatCmp, formatScore, layoutTree, NODE_RADIUS, scoreFill, statusBadge } from './lineage-layout';
+import { CMP_MEANING, cmpLines, formatCmp, formatScore, layoutTree, NODE_RADIUS, scoreFill, statusBadge } from './lineage-layout';
 
 interface Props {
   nodes: ArchiveNode[];
@@ -16,7 +16,7 @@ function nodeTitle(n: ArchiveNode, best: boolean): string {
     `own score ${formatScore(n.score)} (${n.successes}/${n.successes + n.failures})${n.fullyEvaluated ? '' : ', partly evaluated'}`,
     `CMP ${formatCmp(n.cmp)}${n.cmp.n ? ` from ${n.cmp.n} descendant evaluations` : ''}`,
     badge.title,
-    n.mismatch ? 'mismatch: its own score lies outside its clade\'s CMP interval' : '',
+    n.mismatch ? 'mismatch: its own score lies outside its descendants\' CMP interval' : '',
   ].filter(Boolean).join('\n');
 }
 
@@ -108,12 +108,12 @@ export function LineageLegend() {
   return (
     <div className="lineage-legend small" data-testid="lineage-legend">
       <span><span className="swatch" style={{ background: scoreFill(0) }} /><span className="swatch" style={{ background: scoreFill(0.5) }} /><span className="swatch" style={{ background: scoreFill(1) }} /> own score 0 → 1 (number inside)</span>
-      <span><b>CMP</b> clade metaproductivity: mean [90% interval] of its descendants' evaluations</span>
+      <span><b>CMP</b> {CMP_MEANING}</span>
       <span className="legend-mismatch" data-testid="legend-mismatch">
         <svg width="18" height="18" aria-hidden><circle cx="9" cy="9" r="7" className="legend-mismatch-ring" /></svg>
-        mismatch: its own score lies outside its CMP interval; a good agent with unproductive descendants, or the reverse
+        mismatch: its own score lies outside its descendants' CMP interval; a good agent with unproductive descendants, or the reverse
       </span>
-      <span>★ best kept agent · ✓ kept · ? pending · ✗S/G/P rejected by staged check, gate, person</span>
+      <span>★ best kept agent · ✓ kept (a child that failed the staged check is kept with its small-set score) · ? pending · ✗G/P rejected by the gate, a person (✗S: by the staged check, in older runs)</span>
     </div>
   );
 }
