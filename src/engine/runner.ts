@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { RunConfig } from '../shared/config';
 import { isPausable, isStoppable, type Metrics, type ProgressPhase, type RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
-import type { ArchiveSession, Emit, LoopContext, OversightSession } from './core/ports';
+import type { Emit, LoopContext, RunnerHooks, RunnerSession } from './core/ports';
 import { ArchiveLoop } from './evolution/archive-loop';
 import { branchState } from './evolution/branch';
 import { faultPoint } from './fault';
@@ -21,34 +21,14 @@ export class StopSignal extends Error {
 
 export type { Emit } from './core/ports';
 
-export interface RunnerHooks {
-  progress(phase: ProgressPhase, done: number, total: number): void;
-  stepBoundary(): Promise<void>;
-  /** The session is in a consistent state mid-warm-up: save it, so a kill resumes the warm-up from here. */
-  checkpointWarmup(): void;
-}
-
-/** What the runner needs of a session (structurally the engine's Session). */
-export interface RunnerSession {
-  warmup(): Promise<Metrics>;
-  iterate(iteration: number): Promise<IterationResult>;
-  getState(): unknown;
-  setState(state: never): void;
-  dispose(): void;
-  /** The session as the oversight loop drives it (the engine's Session); needed when config.oversight.enabled. */
-  oversight?(): OversightSession;
-  /** The session as the archive loop drives it; needed when config.archive.enabled. */
-  archive?(): ArchiveSession;
-  /** Iteration 0 of a run with config.startFrom: take that agent instead of warming up. */
-  branch?(state: SessionState): Promise<Metrics>;
-}
+export type { RunnerHooks, RunnerSession } from './core/ports';
 
 export type SessionFactory = (config: RunConfig, hooks: RunnerHooks) => Promise<RunnerSession>;
 export type BackendInit = (requested: RunConfig['backend']) => Promise<{ active: string; details?: string }>;
 
 export const defaultSessionFactory: SessionFactory = async (config, hooks) => {
-  const { Session } = await import('./session');
-  return Session.create(config, hooks);
+  const { createRunSession } = await import('./run-session');
+  return createRunSession(config, hooks);
 };
 
 export const defaultBackendInit: BackendInit = async (requested) => {

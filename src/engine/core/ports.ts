@@ -7,6 +7,7 @@ import type { RunConfig } from '../../shared/config';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { Genome, MemoryEntry } from '../../shared/genome';
 import type { Evidence } from '../../shared/oversight';
+import type { Metrics, ProgressPhase } from '../../shared/run';
 import type { Outcome } from '../evolution/search-set';
 import type { Scorecard } from '../environments/text-task';
 import type { Store } from '../store/store';
@@ -41,4 +42,26 @@ export interface LoopContext {
 
 export interface ArchiveSession extends OversightSession {
   solve(problems: Problem[]): Outcome[];
+}
+
+export interface RunnerHooks {
+  progress(phase: ProgressPhase, done: number, total: number): void;
+  stepBoundary(): Promise<void>;
+  /** The session is in a consistent state mid-warm-up: save it, so a kill resumes the warm-up from here. */
+  checkpointWarmup(): void;
+}
+
+/** What the runner needs of a session (structurally the engine's Session). */
+export interface RunnerSession {
+  warmup(): Promise<Metrics>;
+  iterate(iteration: number): Promise<IterationResult>;
+  getState(): unknown;
+  setState(state: never): void;
+  dispose(): void;
+  /** The session as the oversight loop drives it (the engine's Session); needed when config.oversight.enabled. */
+  oversight?(): OversightSession;
+  /** The session as the archive loop drives it; needed when config.archive.enabled. */
+  archive?(): ArchiveSession;
+  /** Iteration 0 of a run with config.startFrom: take that agent instead of warming up. */
+  branch?(state: SessionState): Promise<Metrics>;
 }

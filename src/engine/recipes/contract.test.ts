@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
 import type { Metrics } from '../../shared/run';
-import { Session, type SessionState } from '../session';
+import { createRunSession } from '../run-session';
+import type { SessionState } from '../session';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import { initBackend, memoryInfo } from '../tf';
 import { algorithms, checkFamilies, type AlgorithmEntry } from './registry';
@@ -33,6 +34,7 @@ function configOf(entry: AlgorithmEntry, seed = 7): RunConfig {
     optim: { batchSize: 8, warmupSteps: 2 },
     warmup: { steps: 6 },
     recipe: entry.contract,
+    ...entry.contractRun,
   });
 }
 
@@ -40,7 +42,7 @@ function configOf(entry: AlgorithmEntry, seed = 7): RunConfig {
 const replayable = (m: Metrics): Metrics => Object.fromEntries(Object.entries(m).filter(([k]) => !/^(time|perf|mem)\//.test(k)));
 
 async function straight(config: RunConfig): Promise<Metrics[]> {
-  const s = await Session.create(config);
+  const s = await createRunSession(config);
   try {
     const out = [replayable(await s.warmup())];
     for (let i = 1; i <= config.iterations; i++) out.push(replayable((await s.iterate(i)).metrics));
@@ -65,16 +67,16 @@ describe.each(Object.entries(algorithms) as Array<[string, AlgorithmEntry]>)('al
   it('continues bit-for-bit from a checkpoint file after iteration 1, and leaks no tensor over its iterations', async () => {
     const config = configOf(entry);
     const expected = await straight(config);
-    const first = await Session.create(config);
+    const first = await createRunSession(config);
     await first.warmup();
     const tensors = memoryInfo().numTensors;
     await first.iterate(1);
     expect(memoryInfo().numTensors).toBe(tensors);
     const file = writeCheckpoint(path.join(tmp, `${kind}.ckpt`), { runId: 'contract', iteration: 1, config, state: first.getState() });
     first.dispose();
-    const second = await Session.create(config);
+    const second = await createRunSession(config);
     try {
-      second.setState(readCheckpoint<SessionState>(file).state);
+      second.setState(readCheckpoint<SessionState>(file).state as never);
       expect(replayable((await second.iterate(2)).metrics)).toEqual(expected[2]);
     } finally {
       second.dispose();

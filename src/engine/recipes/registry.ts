@@ -5,7 +5,7 @@
  * with (recipes/contract.test.ts covers every entry). Adding an algorithm is its file, its config in
  * shared/config.ts's RecipeConfig union, and a line here.
  */
-import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig } from '../../shared/config';
+import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig, RunConfigInput } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
 import { POLICY_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
 import type { Recipe } from '../types';
@@ -28,6 +28,11 @@ export interface AlgorithmEntry<K extends Kind = Kind> {
   tunable(config: ConfigOf<K>): TunableKnob[];
   /** The recipe part of the contract test's config: tiny, seconds on the CPU. */
   contract: Extract<RecipeConfigInput, { kind: K }>;
+  /**
+   * The contract test's smallest environment and model for this algorithm, when they are not the text-task default
+   * (a 1-2 digit addition task and a one-layer transformer).
+   */
+  contractRun?: Pick<RunConfigInput, 'task' | 'policy' | 'warmup' | 'optim'>;
   /** A field of that config set to a refused value, to check the error names it. */
   invalid: { field: string; value: unknown };
 }

@@ -1,0 +1,20 @@
+/**
+ * The session a run config needs, by its model family: the text LM's Session today. A family that trains another
+ * kind of model brings its own session (warm-up, iterate, state) and one case here; the runner and the contract
+ * test reach every family through this one function.
+ */
+import type { RunConfig } from '../shared/config';
+import { POLICY_FAMILY } from '../shared/families';
+import type { RunnerSession } from './core/ports';
+import type { SessionHooks } from './session';
+
+export async function createRunSession(config: RunConfig, hooks: SessionHooks = {}): Promise<RunnerSession> {
+  switch (POLICY_FAMILY[config.policy.kind]) {
+    case 'text-lm': {
+      const { Session } = await import('./session');
+      return Session.create(config, hooks);
+    }
+    default:
+      throw new Error(`No session for a ${POLICY_FAMILY[config.policy.kind]} model yet (policy.kind "${config.policy.kind}").`);
+  }
+}
