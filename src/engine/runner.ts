@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import type { RunConfig } from '../shared/config';
 import { isPausable, isStoppable, type Metrics, type ProgressPhase, type RunStatus } from '../shared/run';
 import type { IterationResult } from './types';
-import type { Emit, LoopContext, RunnerHooks, RunnerSession } from './core/ports';
+import type { Emit, LoopContext, RunLoop, RunnerHooks, RunnerSession } from './core/ports';
 import { ArchiveLoop } from './evolution/archive-loop';
 import { branchState } from './evolution/branch';
 import { faultPoint } from './fault';
 import { OversightLoop } from './oversight/round';
+import { archiveRun, governedRun, plainRun } from './run-loops';
 import type { SessionState } from './core/agent';
 import { readCheckpoint, writeCheckpoint } from './store/checkpoint';
 import type { Store } from './store/store';
@@ -69,6 +70,7 @@ export class Runner {
   private loop: OversightLoop | null = null;
   private archive: ArchiveLoop | null = null;
   private session: RunnerSession | null = null;
+  private runLoop: RunLoop | null = null;
 
   constructor(options: RunnerOptions) {
     this.options = options;
@@ -119,8 +121,7 @@ export class Runner {
 
   /** A decision or policy change arrived: the loop that may be waiting for one looks now. */
   poke(): void {
-    this.loop?.poke();
-    this.archive?.poke();
+    this.runLoop?.poke();
   }
 
   /** The archive of an open-ended run while it runs (null otherwise). */
@@ -176,50 +177,33 @@ export class Runner {
       this.log('info', `Backend: ${backend.active}${backend.details ? ` (${backend.details})` : ''}`);
       session = await (this.options.createSession ?? defaultSessionFactory)(config, { progress: this.progress, stepBoundary: this.stepBoundary, checkpointWarmup: this.checkpointWarmup });
       this.session = session;
-      const archive = config.archive.enabled ? this.createArchive(session) : null;
-      this.archive = archive;
+      const loop = this.createRunLoop(session);
+      this.runLoop = loop;
       let next = 0;
-      if (this.options.resume) next = this.restore(session, archive);
-      const loop = !archive && config.oversight.enabled ? this.createLoop(session) : null;
-      this.loop = loop;
-      // Decisions made while no engine ran this run (e.g. `evolab decide` after a kill) are applied first.
-      if (loop && next > 1) await loop.settle(next - 1);
-      if (archive && next > 0) await archive.settle(next - 1);
+      if (this.options.resume) next = this.restore(session, loop);
+      if (next > 0) await loop.settle(next - 1);
       for (let iteration = next; iteration <= config.iterations; iteration++) {
-        // An archive run ends when its budget is spent (a resumed run whose last step spent it has nothing left).
-        if (archive && iteration > 0 && archive.spent) break;
+        if (loop.ended(iteration)) break;
         await this.stepBoundary();
         this.iteration = iteration;
         const startedAt = new Date().toISOString();
-        const result: IterationResult =
-          iteration === 0
-            ? { metrics: await this.begin(session), trajectories: [] }
-            : archive
-              ? await archive.step(iteration)
-              : loop
-                ? await loop.round(iteration)
-                : await session.iterate(iteration);
-        if (archive && iteration === 0) result.metrics = archive.root(result.metrics, config.startFrom ? 'branch' : 'root');
+        const result: IterationResult = iteration === 0 ? { metrics: loop.began(await this.begin(session)), trajectories: [] } : await loop.step(iteration);
         this.progress('checkpoint', 0, 1);
-        const state = archive ? { ...session.getState() as object, archive: archive.getState() } : session.getState();
+        const state = { ...(session.getState() as object), ...loop.checkpointExtra() };
         // The audit log's head so far is anchored in the checkpoint too: entries removed later show against it.
         const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), { runId: this.runId, iteration, config, state, auditHead: store.oversight.head(this.runId) });
-        // A governed round's proposals are committed with the round itself: a kill can keep both or neither.
-        const staged = loop && iteration > 0 ? loop.stage(iteration) : null;
-        const within = loop ? (staged ? staged.insert : () => store.oversight.setGenome(this.runId, loop.genome)) : undefined;
-        store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories, ...(archive ? { archive: JSON.stringify(archive.getState()) } : {}), within });
+        const plan = loop.commit(iteration);
+        store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories, ...(plan.archive !== undefined ? { archive: plan.archive } : {}), within: plan.within });
         faultPoint('iteration-committed');
-        if (staged) store.oversight.anchor(this.runId);
+        plan.durable?.();
         if (iteration === 0) store.removeWarmupCheckpoint(this.runId);
         store.pruneCheckpoints(this.runId);
         this.progress('checkpoint', 1, 1);
         this.options.emit('run.iteration', { runId: this.runId, iteration, metrics: result.metrics });
-        staged?.announce();
-        if (loop && iteration > 0) await loop.settle(iteration);
-        if (archive) await archive.settle(iteration);
+        plan.announce?.();
+        await loop.settle(iteration);
       }
-      if (archive) store.endedEarly(this.runId);
-      this.setStatus('completed', archive ? 'the search budget is spent' : 'all iterations done');
+      this.setStatus('completed', loop.completed());
     } catch (error) {
       if (error instanceof StopSignal) {
         // Stopped inside the warm-up: keep its progress, so resume continues the warm-up instead of redoing it.
@@ -252,9 +236,20 @@ export class Runner {
     return session.branch(branchState(store, config.startFrom, config));
   }
 
-  private createArchive(session: RunnerSession): ArchiveLoop {
-    if (!session.archive) throw new Error('This session cannot run an archive search (config.archive.enabled needs the engine\'s Session).');
-    return new ArchiveLoop({ ...this.loopHooks(), session: session.archive() });
+  /** The run's loop: an archive search, a governed run, or plain iterations. */
+  private createRunLoop(session: RunnerSession): RunLoop {
+    const { config, store } = this.options;
+    if (config.archive.enabled) {
+      if (!session.archive) throw new Error('This session cannot run an archive search (config.archive.enabled needs the engine\'s Session).');
+      this.archive = new ArchiveLoop({ ...this.loopHooks(), session: session.archive() });
+      return archiveRun(this.archive, store, this.runId, config);
+    }
+    if (config.oversight.enabled) {
+      if (!session.oversight) throw new Error('This session cannot run with oversight (config.oversight.enabled needs the engine\'s Session).');
+      this.loop = new OversightLoop({ ...this.loopHooks(), session: session.oversight() });
+      return governedRun(this.loop, store, this.runId);
+    }
+    return plainRun(session);
   }
 
   /** What the oversight and archive loops share: the run, stop checks, status while waiting, and the log. */
@@ -275,13 +270,8 @@ export class Runner {
     };
   }
 
-  private createLoop(session: RunnerSession): OversightLoop {
-    if (!session.oversight) throw new Error('This session cannot run with oversight (config.oversight.enabled needs the engine\'s Session).');
-    return new OversightLoop({ ...this.loopHooks(), session: session.oversight() });
-  }
-
   /** Loads the last checkpoint into the session; returns the iteration to continue with. */
-  private restore(session: RunnerSession, archive: ArchiveLoop | null): number {
+  private restore(session: RunnerSession, loop: RunLoop): number {
     const { store } = this.options;
     const last = store.lastCheckpoint(this.runId);
     if (!last) {
@@ -300,13 +290,7 @@ export class Runner {
     const checkpoint = readCheckpoint<never>(last.path);
     session.setState(checkpoint.state);
     store.truncateAfter(this.runId, last.iteration);
-    if (archive) {
-      const saved = (checkpoint.state as { archive?: unknown }).archive;
-      if (saved === undefined) throw new Error(`The checkpoint of iteration ${last.iteration} has no archive; it was not written by an archive run.`);
-      archive.setState(saved);
-      // The stored archive goes back to the checkpoint's too: steps after it are redone.
-      store.archive.save(this.runId, last.iteration, JSON.stringify(archive.getState()));
-    }
+    loop.restore(checkpoint.state as Record<string, unknown>, last.iteration);
     this.log('info', `Resuming after iteration ${last.iteration}.`);
     return last.iteration + 1;
   }

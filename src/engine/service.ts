@@ -8,7 +8,7 @@ import type { ApprovalPolicy, PolicyPresetName } from '../shared/oversight';
 import { archiveGet } from './evolution/requests';
 import { branchSource } from './evolution/branch';
 import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
-import { publicProposal } from './oversight/round';
+import { publicProposal } from './oversight/protocol';
 import { preflight } from './preflight';
 import { resolveRunConfig } from './run-setup';
 import { Runner, type BackendInit, type Emit, type SessionFactory } from './runner';

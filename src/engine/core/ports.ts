@@ -65,3 +65,39 @@ export interface RunnerSession {
   /** Iteration 0 of a run with config.startFrom: take that agent instead of warming up. */
   branch?(state: SessionState): Promise<Metrics>;
 }
+
+/**
+ * How a run takes its iterations: plain, governed (oversight) or archive. One runner drives any of them with no
+ * branch on the mode (run-loops.ts adapts each).
+ */
+export interface RunLoop {
+  /** Iteration 0's metrics once made (the warm-up's, or a branch's); the archive makes the agent its root. */
+  began(metrics: Metrics): Metrics;
+  /** Whether nothing is left to do before iteration `next` (an archive whose budget is spent). */
+  ended(next: number): boolean;
+  /** Iteration `iteration` >= 1. */
+  step(iteration: number): Promise<IterationResult>;
+  /** What the checkpoint holds beside the session's own state (the archive's), merged into it. */
+  checkpointExtra(): Record<string, unknown>;
+  /** Continues from a checkpoint's state, taken after `lastIteration`. */
+  restore(state: Record<string, unknown>, lastIteration: number): void;
+  /** What belongs to the iteration's commit: writes inside its transaction, then what follows once it is durable. */
+  commit(iteration: number): IterationCommitPlan;
+  /** After iteration `lastIteration` is committed (or found committed on resume): decisions, and waits for them. */
+  settle(lastIteration: number): Promise<void>;
+  /** Why the run completed. */
+  completed(): string;
+  /** A decision or policy change arrived: look now. */
+  poke(): void;
+}
+
+export interface IterationCommitPlan {
+  /** Writes inside the iteration's transaction (a governed round's proposals). */
+  within?: () => void;
+  /** The archive after this iteration (JSON), stored in the same transaction. */
+  archive?: string;
+  /** Once the commit is durable (anchoring the audit head). */
+  durable?: () => void;
+  /** After the iteration is announced (its proposals). */
+  announce?: () => void;
+}

@@ -33,7 +33,8 @@ import { buildEvidence } from '../oversight/evidence';
 import { gate } from '../oversight/gate';
 import { answerShapeOf, beliefs, candidates, choose } from '../oversight/proposer';
 import type { LoopContext } from '../core/ports';
-import { POLL_MS, publicProposal, relativeChange } from '../oversight/round';
+import { protectedRejection, publicProposal, recordProposal, type UngatedOutcome } from '../oversight/protocol';
+import { POLL_MS, relativeChange } from '../oversight/round';
 import { changeSize } from '../oversight/size';
 import { Waker } from '../oversight/waker';
 import { ArchiveTree } from './archive-tree';
@@ -211,13 +212,7 @@ export class ArchiveLoop {
       const outcome = config.oversight.gate ? gate(d, store.oversight.runPolicy(runId)) : ungated(d.evidence.flags);
       const failedStaged = d.staged !== null && !d.staged.passed;
       const rationale = failedStaged && record.cheapScore !== null ? `${d.rationale.replace(/\.?$/, '.')} It ${stagedNote(record.cheapScore, record.outcomes.length)}.` : d.rationale;
-      proposal = store.oversight.insertProposal(
-        { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: `child ${id}: ${rationale}`, changes: d.changes, evidence: d.evidence, checkpoint: record.checkpoint, gate: { action: outcome.action, reason: outcome.reason }, status: outcome.status },
-        [
-          { actor: 'agent', action: 'proposed', reason: rationale, detail: { node: id, parent: this.tree.require(id).parentId, kind: d.kind, pathway: d.pathway, size: d.size, changes: d.changes, flags: d.evidence.flags, staged: d.staged } },
-          { actor: config.oversight.gate ? 'gate' : 'agent', action: outcome.action === 'ungated' ? (outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected') : outcome.action, reason: outcome.reason, detail: null },
-        ],
-      );
+      proposal = recordProposal(store, { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: `child ${id}: ${rationale}`, changes: d.changes, evidence: d.evidence, checkpoint: record.checkpoint }, outcome, config.oversight.gate, rationale, { node: id, parent: this.tree.require(id).parentId, staged: d.staged });
       this.o.emit('proposal.created', publicProposal(proposal));
     }
     record.proposalId = proposal.id;
@@ -367,10 +362,9 @@ export function strategyOptions(config: RunConfig): unknown {
 }
 
 /** The ablation without a gate: every child joins the archive unless it touched a protected invariant. */
-function ungated(flags: Flag[]): { action: 'ungated'; status: 'approved' | 'rejected'; reason: string } {
-  return flags.some((f) => f.kind === 'protected-invariant')
-    ? { action: 'ungated', status: 'rejected', reason: 'cannot be applied: protected invariants are outside the genome' }
-    : { action: 'ungated', status: 'approved', reason: 'no gate: every child joins the archive' };
+/** The ablation without a gate: every child joins the archive (a protected invariant still cannot be applied). */
+function ungated(flags: Flag[]): UngatedOutcome {
+  return protectedRejection(flags) ?? { action: 'ungated', status: 'approved', reason: 'no gate: every child joins the archive' };
 }
 
 /** A node that failed the staged check has no full score but a cheap one: the score it is kept with. */

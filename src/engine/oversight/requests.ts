@@ -5,7 +5,7 @@ import { ACTOR_RULE, ApprovalPolicy, isValidActorName, POLICY_PRESETS, type Deci
 import type { Emit, Runner } from '../runner';
 import type { Store } from '../store/store';
 import { auditExport } from './audit-report';
-import { publicProposal } from './round';
+import { publicProposal } from './protocol';
 
 /** A policy given by name (default, auto, ask, archive) or in full. */
 export function resolvePolicy(policy: PolicyPresetName | ApprovalPolicy): ApprovalPolicy {

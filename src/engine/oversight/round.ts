@@ -34,6 +34,7 @@ import type { IterationResult, PolicyState, Rng, Task } from '../types';
 import { scorecardMetrics, type Scorecard } from '../environments/text-task';
 import { buildEvidence } from './evidence';
 import { gate } from './gate';
+import { AGENT, protectedRejection, publicProposal, recordProposal, type UngatedOutcome } from './protocol';
 import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
 import { Waker } from './waker';
@@ -57,7 +58,6 @@ export interface OversightLoopOptions extends LoopContext {
 
 /** How often a waiting loop looks for decisions made in another process. */
 export const POLL_MS = 250;
-const AGENT = 'agent';
 
 export class OversightLoop {
   private drafts: Draft[] = [];
@@ -186,13 +186,7 @@ export class OversightLoop {
         for (const [i, d] of drafts.entries()) {
           const outcome = config.oversight.gate ? gate(d, policy) : ungated(d);
           inserted.push(
-            store.oversight.insertProposal(
-              { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: d.rationale, changes: d.changes, evidence: d.evidence, checkpoint: files[i]!, gate: { action: outcome.action, reason: outcome.reason }, status: outcome.status },
-              [
-                { actor: AGENT, action: 'proposed', reason: d.rationale, detail: { kind: d.kind, pathway: d.pathway, size: d.size, changes: d.changes, flags: d.evidence.flags } },
-                { actor: config.oversight.gate ? 'gate' : AGENT, action: outcome.action !== 'ungated' ? outcome.action : outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected', reason: outcome.reason, detail: null },
-              ],
-            ),
+            recordProposal(store, { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: d.rationale, changes: d.changes, evidence: d.evidence, checkpoint: files[i]! }, outcome, config.oversight.gate, d.rationale),
           );
         }
       },
@@ -351,8 +345,9 @@ export class OversightLoop {
 }
 
 /** The ablation without a gate: the agent applies what raises its own training reward (and always its weights). */
-function ungated(d: Draft): { action: 'ungated'; status: 'approved' | 'rejected'; reason: string } {
-  if (d.evidence.flags.some((f) => f.kind === 'protected-invariant')) return { action: 'ungated', status: 'rejected', reason: 'cannot be applied: protected invariants are outside the genome' };
+function ungated(d: Draft): UngatedOutcome {
+  const refused = protectedRejection(d.evidence.flags);
+  if (refused) return refused;
   if (d.pathway === 'model') return { action: 'ungated', status: 'approved', reason: 'no gate: the agent keeps the weights it trained' };
   const { rewardBefore, rewardAfter } = d.evidence.training;
   const better = rewardBefore === null || rewardAfter === null || rewardAfter >= rewardBefore;
@@ -363,10 +358,6 @@ function fmt(x: number | null): string {
   return x === null ? '-' : x.toFixed(2);
 }
 
-export function publicProposal(p: StoredProposal): Proposal {
-  const { checkpoint: _checkpoint, ...rest } = p;
-  return rest;
-}
 
 /** ||b - a|| / ||a|| over every weight tensor. */
 export function relativeChange(a: PolicyState, b: PolicyState): number {

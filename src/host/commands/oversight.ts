@@ -5,7 +5,7 @@ import { CodedError, fieldIssues, parseOrThrow } from '../../shared/errors';
 import { ApprovalPolicy, DecisionInput, PolicyPresetName, ProposalStatus, type Proposal } from '../../shared/oversight';
 import { auditJson, auditMarkdown, flagSummary, heldoutSummary } from '../../engine/oversight/audit-report';
 import { personActor, resolvePolicy } from '../../engine/oversight/requests';
-import { publicProposal } from '../../engine/oversight/round';
+import { publicProposal } from '../../engine/oversight/protocol';
 import { Store } from '../../engine/store/store';
 import { type Command, type CommandContext, intOption, runIdArgument, stringOption, table, terminalSafe, workspaceHelp, workspaceOption, writeFileAtomic } from './common';
 
