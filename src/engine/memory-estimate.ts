@@ -58,6 +58,11 @@ function recipeRows(config: RunConfig): { train: number; sample: number } {
     const rows = recipe.promptsPerIteration * recipe.groupSize;
     return { train: Math.max(rows, config.optim.batchSize), sample: rows };
   }
+  if (recipe.kind === 'dpo') {
+    // One training batch of every pair: two rows each.
+    const pairs = recipe.promptsPerIteration * Math.min(recipe.pairsPerPrompt, Math.floor(recipe.samplesPerPrompt / 2));
+    return { train: Math.max(2 * pairs, config.optim.batchSize), sample: recipe.promptsPerIteration * recipe.samplesPerPrompt };
+  }
   const probe = recipe.balance.enabled ? recipe.balance.probeQueries * recipe.samplesPerPrompt : 0;
   return { train: config.optim.batchSize, sample: Math.max(recipe.promptsPerIteration * recipe.samplesPerPrompt, probe) };
 }
@@ -131,6 +136,8 @@ function whatToLower(config: RunConfig, task: TaskShape, e: MemoryEstimate, limi
   if (e.training >= e.sampling) {
     if (config.recipe.kind === 'grpo') {
       issues.push({ path: 'recipe.promptsPerIteration', message: `${config.recipe.promptsPerIteration}: GRPO trains promptsPerIteration x groupSize rows in one step` }, { path: 'recipe.groupSize', message: `${config.recipe.groupSize}` });
+    } else if (config.recipe.kind === 'dpo') {
+      issues.push({ path: 'recipe.promptsPerIteration', message: `${config.recipe.promptsPerIteration}: DPO trains two rows per pair, up to pairsPerPrompt pairs per prompt, in one step` }, { path: 'recipe.pairsPerPrompt', message: `${config.recipe.pairsPerPrompt}` });
     } else issues.push({ path: 'optim.batchSize', message: `${config.optim.batchSize} rows per training step` });
   } else if (e.sampleRows < SAMPLE_CHUNK_ROWS) {
     const k = config.recipe.kind === 'grpo' ? 'recipe.groupSize' : 'recipe.samplesPerPrompt';

@@ -38,6 +38,13 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     config: { task: addition, iterations: 30, warmup: { steps: 2000 }, recipe: { kind: 'grpo', promptsPerIteration: 64 } },
   },
   {
+    id: 'addition-dpo',
+    title: 'Addition · online DPO',
+    summary: 'Direct preference optimisation on pairs of the agent\'s own answers, a correct one over an incorrect one by the verifier, anchored to the warm-up policy.',
+    smoke: false,
+    config: { task: addition, iterations: 30, warmup: { steps: 2000 }, recipe: { kind: 'dpo', promptsPerIteration: 64, samplesPerPrompt: 8, pairsPerPrompt: 2 } },
+  },
+  {
     id: 'addition-bstar-smoke',
     title: 'Addition · B-STaR (smoke)',
     summary: 'A half-minute B-STaR run: warm up on 1-3 digit sums, self-improve on 4 digits.',
@@ -57,6 +64,13 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     summary: 'A half-minute GRPO run on the verifier\'s reward.',
     smoke: true,
     config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 6, warmup: { steps: 1200 }, recipe: { kind: 'grpo', promptsPerIteration: 48, groupSize: 8 } },
+  },
+  {
+    id: 'addition-dpo-smoke',
+    title: 'Addition · online DPO (smoke)',
+    summary: 'A half-minute online DPO run on verifier-ranked pairs.',
+    smoke: true,
+    config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 6, warmup: { steps: 1200 }, recipe: { kind: 'dpo', promptsPerIteration: 48, samplesPerPrompt: 8, pairsPerPrompt: 2 } },
   },
   {
     id: 'addition-oversight',

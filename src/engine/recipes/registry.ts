@@ -9,6 +9,7 @@ import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig, RunConfig
 import { CodedError } from '../../shared/errors';
 import { POLICY_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
 import type { Recipe } from '../types';
+import { createDpoRecipe } from './dpo';
 import { createGrpoRecipe } from './grpo';
 import { createStarRecipe } from './star';
 
@@ -57,6 +58,16 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     tunable: () => ['temperature'],
     contract: { kind: 'grpo', promptsPerIteration: 3, groupSize: 3, stepsPerIteration: 2 },
     invalid: { field: 'groupSize', value: 1 },
+  },
+  dpo: {
+    environment: 'text-task',
+    model: 'text-lm',
+    create: createDpoRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
+    warmup: true,
+    tunable: () => ['temperature'],
+    contract: { kind: 'dpo', promptsPerIteration: 4, samplesPerPrompt: 4, pairsPerPrompt: 2, stepsPerIteration: 2, nllWeight: 0.5 },
+    invalid: { field: 'samplesPerPrompt', value: 1 },
   },
 };
 

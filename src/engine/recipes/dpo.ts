@@ -1,0 +1,208 @@
+/**
+ * Online DPO on verifier-ranked pairs of the policy's own answers.
+ *
+ * Papers: DPO (Rafailov et al. 2023, "Direct Preference Optimization"); its online, iterative use on pairs the
+ * current policy samples, ranked by a correctness check, as in Iterative Reasoning Preference Optimization (Pang et
+ * al. 2024) and the iterative DPO of Self-Rewarding LMs (Yuan et al. 2024), with the verifier in place of a judge.
+ *
+ * One iteration:
+ *  1. Prompts from the curriculum (curriculum.ts); k samples each at `temperature`.
+ *  2. Each sample's training reward: the verifier's (1 correct, 0 not), through the agent's tools (its
+ *     self-verification zeroes a sample it rejects, its shaping may change the value), as in grpo.ts.
+ *  3. Pairs: for a prompt whose samples do not all have the same reward, chosen answers come from those with the
+ *     highest reward and rejected ones from those with the lowest; with the plain agent that is a correct answer
+ *     over an incorrect one. Up to `pairsPerPrompt` pairs, each answer in one pair at most, drawn by shuffling both
+ *     sets with the run's random stream (so a seed replays the same pairs).
+ *  4. `stepsPerIteration` gradient steps on one batch of every pair, loss (dpo-loss.ts)
+ *     -mean log sigmoid(beta * [(log pi(w) - log ref(w)) - (log pi(l) - log ref(l))]), log-probs summed over the
+ *     answer tokens (EOS included when the sample stopped), the reference being the frozen warm-up policy; plus
+ *     `nllWeight` times the chosen answers' per-token NLL (Iterative RPO; 0 = plain DPO).
+ *  5. round(stepsPerIteration * replayWarmup) supervised steps on warm-up data, so easy levels are not forgotten.
+ *
+ * Why the NLL term and one replay step per DPO step by default: plain DPO here shows the likelihood displacement
+ * reported for DPO (both log-ratios fall while their margin grows: after 6 steps on one iteration's pairs the
+ * chosen answers lost 12 nats and the rejected 22), the probability goes to answers in neither set, and the
+ * warm-up levels collapse within an iteration. Iterative RPO's NLL on the chosen answers plus replay keeps them.
+ *
+ * Choices and deviations:
+ *  - The reference stays the warm-up policy for the whole run (the session's `ctx.reference`): iterative DPO in
+ *    the papers re-anchors to the previous iteration's model each round; here one anchor keeps the implicit reward
+ *    comparable across iterations, and the few steps per iteration keep the policy near its samples.
+ *  - Prompts whose samples all agree give no pair and no gradient (counted in dpo/no_pair_fraction); an iteration
+ *    with no pair at all trains only the replay steps.
+ *  - The rows are exactly the sampled tokens (no EOS appended to a row that ran out of room), as in grpo.ts.
+ *  - The monitors of the loss (dpo/loss, margins, log-ratios, implicit-reward accuracy) are means over the steps,
+ *    each measured before its step's update, so the first step of the first iteration reads log 2 and 0.
+ *  - Curriculum mastery = majority-vote accuracy over each prompt's k samples at the current level (curriculum.ts).
+ */
+import type { DpoRecipeConfig, OptimConfig } from '../../shared/config';
+import type { Metrics } from '../../shared/run';
+import { trainStep } from '../core/train-step';
+import { meanPassAtK } from '../monitors/exploration';
+import type { IterationResult, Recipe, RecipeContext, Rng, TrainBatch, TrajectoryRecord, Verdict } from '../types';
+import { curriculumPrompts, majorityAccuracy } from './curriculum';
+import { dpoLoss } from './dpo-loss';
+import { likelihoodStep } from './likelihood';
+import { memoryPairs, promptTokens, rollout, toTrainBatch, warmupTrainBatch, type Sample } from './rollout';
+
+interface Scored extends Sample {
+  reward: number;
+  verdict: Verdict;
+}
+
+/**
+ * Up to `max` (chosen, rejected) index pairs of one prompt's samples: chosen among the highest rewards, rejected
+ * among the lowest, each sample used once, both sets shuffled with `rng`. None when every reward is the same.
+ */
+export function preferencePairs(rewards: number[], max: number, rng: Rng): Array<[number, number]> {
+  if (rewards.length === 0) return [];
+  const hi = Math.max(...rewards);
+  const lo = Math.min(...rewards);
+  if (hi === lo) return [];
+  const chosen = shuffle(rewards.flatMap((r, i) => (r === hi ? [i] : [])), rng);
+  const rejected = shuffle(rewards.flatMap((r, i) => (r === lo ? [i] : [])), rng);
+  const n = Math.min(max, chosen.length, rejected.length);
+  return Array.from({ length: n }, (_, i) => [chosen[i]!, rejected[i]!]);
+}
+
+function shuffle<T>(xs: T[], rng: Rng): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+}
+
+export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Recipe {
+  function reward(ctx: RecipeContext, s: Sample): { reward: number; verdict: Verdict } {
+    const verdict = ctx.task.verify(s.problem, s.output);
+    return { reward: ctx.agent.accepts(s.problem, s.output) ? ctx.agent.shapeReward(s.problem, s.output, verdict.reward) : 0, verdict };
+  }
+
+  async function iterate(ctx: RecipeContext): Promise<IterationResult> {
+    const t0 = performance.now();
+    ctx.progress('sample', 0, 1);
+    await ctx.stepBoundary();
+    const problems = curriculumPrompts(ctx.task, ctx.rng, config.promptsPerIteration, ctx.level, config.curriculum);
+    const groups = rollout(ctx.policy, ctx.task, problems, { samplesPerProblem: config.samplesPerPrompt, temperature: config.temperature, topK: config.topK, rng: ctx.rng });
+    const scored: Scored[][] = groups.map((group) => group.map((s) => ({ ...s, ...reward(ctx, s) })));
+    const all = scored.flat();
+    const sampleTokens = all.reduce((n, s) => n + s.tokens.length + (s.finished ? 1 : 0), 0);
+
+    const chosen: Scored[] = [];
+    const rejected: Scored[] = [];
+    let noPair = 0;
+    for (const group of scored) {
+      const pairs = preferencePairs(group.map((s) => s.reward), config.pairsPerPrompt, ctx.rng);
+      if (pairs.length === 0) noPair++;
+      for (const [w, l] of pairs) {
+        chosen.push(group[w]!);
+        rejected.push(group[l]!);
+      }
+    }
+    // Chosen rows first, then the rejected rows in the same pair order: the layout dpoLoss reads.
+    const batch: TrainBatch = { sequences: [], targetStart: [] };
+    for (const s of [...chosen, ...rejected]) {
+      const prompt = promptTokens(ctx.task, s.problem);
+      batch.sequences.push([...prompt, ...s.tokens, ...(s.finished ? [ctx.task.tokenizer.eos] : [])]);
+      batch.targetStart.push(prompt.length);
+    }
+    const sampleSeconds = (performance.now() - t0) / 1000;
+
+    const t1 = performance.now();
+    const sums = { loss: 0, dpo: 0, margin: 0, chosen: 0, rejected: 0, accuracy: 0 };
+    let dpoSteps = 0;
+    let trainTokens = 0;
+    let step = 0;
+    const replaySteps = Math.round(config.stepsPerIteration * config.replayWarmup);
+    const totalSteps = config.stepsPerIteration + replaySteps;
+    if (chosen.length > 0) {
+      batch.refLogProbs = ctx.reference.logProbs(batch);
+      for (let i = 0; i < config.stepsPerIteration; i++, step++) {
+        ctx.progress('train', step, totalSteps);
+        await ctx.stepBoundary();
+        const p = ctx.policy.prepare(batch);
+        const result = trainStep(ctx.policy.trainable, (keep) => dpoLoss(ctx.policy, p, config.beta, config.nllWeight, keep), {
+          learningRate: ctx.learningRate(ctx.globalStep + step),
+          gradClip: optim.gradClip,
+        });
+        sums.loss += result.loss;
+        sums.dpo += result.aux.dpo!;
+        sums.margin += result.aux.margin!;
+        sums.chosen += result.aux.chosen_logratio!;
+        sums.rejected += result.aux.rejected_logratio!;
+        sums.accuracy += result.aux.accuracy!;
+        trainTokens += p.tokens;
+        dpoSteps++;
+      }
+    }
+    for (let i = 0; i < replaySteps; i++, step++) {
+      ctx.progress('train', step, totalSteps);
+      await ctx.stepBoundary();
+      // Replay batches: warm-up data, with the agent's memory exemplars mixed in when it has any.
+      const nMemory = ctx.agent.memory.length === 0 ? 0 : Math.round(optim.batchSize * ctx.agent.memoryShare);
+      const replay = warmupTrainBatch(ctx.task, ctx.rng, optim.batchSize - nMemory);
+      const memory = toTrainBatch(ctx.task, memoryPairs(ctx.agent.memory, ctx.rng, nMemory));
+      replay.sequences.push(...memory.sequences);
+      replay.targetStart.push(...memory.targetStart);
+      const result = likelihoodStep(ctx.policy, replay, {
+        learningRate: ctx.learningRate(ctx.globalStep + step),
+        gradClip: optim.gradClip,
+      });
+      trainTokens += result.tokens;
+    }
+    ctx.progress('train', totalSteps, totalSteps);
+    const trainSeconds = (performance.now() - t1) / 1000;
+
+    const metrics: Metrics = {
+      'reward/mean': mean(all.map((s) => s.reward)),
+      'dpo/pairs': chosen.length,
+      'dpo/no_pair_fraction': scored.length === 0 ? 0 : noPair / scored.length,
+      'dpo/mean_length': mean(all.map((s) => s.tokens.length)),
+      'explore/pass_at_k': meanPassAtK(scored.map((g) => g.map((s) => s.verdict.correct)), config.samplesPerPrompt),
+      'train/steps': step,
+      'train/rows': batch.sequences.length,
+      'curriculum/level': ctx.level,
+      'curriculum/mastery': majorityAccuracy(ctx.task, scored, ctx.level),
+      'time/sample_s': sampleSeconds,
+      'time/train_s': trainSeconds,
+      'perf/sample_tokens_per_s': sampleSeconds > 0 ? sampleTokens / sampleSeconds : 0,
+      'perf/train_tokens_per_s': trainSeconds > 0 ? trainTokens / trainSeconds : 0,
+    };
+    if (dpoSteps > 0) {
+      metrics['train/loss'] = sums.loss / dpoSteps;
+      metrics['dpo/loss'] = sums.dpo / dpoSteps;
+      metrics['dpo/reward_margin'] = sums.margin / dpoSteps;
+      metrics['dpo/chosen_logratio'] = sums.chosen / dpoSteps;
+      metrics['dpo/rejected_logratio'] = sums.rejected / dpoSteps;
+      metrics['dpo/reward_accuracy'] = sums.accuracy / dpoSteps;
+    }
+
+    const role = new Map<Scored, string>();
+    chosen.forEach((s) => role.set(s, 'chosen'));
+    rejected.forEach((s) => role.set(s, 'rejected'));
+    const trajectories: TrajectoryRecord[] = all.map((s) => ({
+      level: s.problem.level,
+      prompt: s.problem.prompt,
+      output: s.output,
+      answer: s.problem.answer,
+      reward: s.reward,
+      correct: s.verdict.correct,
+      kept: role.has(s),
+      verdict: `${s.verdict.verdict}; reward ${s.reward.toFixed(2)}, ${role.get(s) ?? 'not in a pair'}`,
+    }));
+    return { metrics, trajectories };
+  }
+
+  return {
+    kind: 'dpo',
+    iterate,
+    // Nothing between iterations: the reference policy and the level live in the session.
+    getState: () => ({}),
+    setState: () => undefined,
+  };
+}
+
+function mean(xs: number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
