@@ -18,6 +18,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import type { BackendName, RunConfig } from '../shared/config';
 import { CodedError, type FieldIssue } from '../shared/errors';
+import { batchShape } from './recipes/registry';
 
 const FLOAT = 4;
 const GiB = 2 ** 30;
@@ -52,27 +53,12 @@ export function parameterCount(policy: RunConfig['policy'], vocabSize: number): 
   return vocabSize * d + positions + policy.nLayers * (12 * d * d + 13 * d) + 2 * d + d * vocabSize + vocabSize;
 }
 
-function recipeRows(config: RunConfig): { train: number; sample: number } {
-  const recipe = config.recipe;
-  if (recipe.kind === 'grpo') {
-    const rows = recipe.promptsPerIteration * recipe.groupSize;
-    return { train: Math.max(rows, config.optim.batchSize), sample: rows };
-  }
-  if (recipe.kind === 'dpo') {
-    // One training batch of every pair: two rows each.
-    const pairs = recipe.promptsPerIteration * Math.min(recipe.pairsPerPrompt, Math.floor(recipe.samplesPerPrompt / 2));
-    return { train: Math.max(2 * pairs, config.optim.batchSize), sample: recipe.promptsPerIteration * recipe.samplesPerPrompt };
-  }
-  const probe = recipe.balance.enabled ? recipe.balance.probeQueries * recipe.samplesPerPrompt : 0;
-  return { train: config.optim.batchSize, sample: Math.max(recipe.promptsPerIteration * recipe.samplesPerPrompt, probe) };
-}
-
 export function estimateMemory(config: RunConfig, task: TaskShape): MemoryEstimate {
   const { dModel: d, nLayers: layers, nHeads: heads } = config.policy;
   const t = Math.max(2, Math.min(config.policy.contextLength, task.maxSequenceLength));
   const v = task.vocabSize;
   const parameters = parameterCount(config.policy, v);
-  const rows = recipeRows(config);
+  const rows = batchShape(config);
   const sampleRows = Math.min(SAMPLE_CHUNK_ROWS, Math.max(rows.sample, task.heldoutProblems, 1));
   const weights = 6 * parameters * FLOAT;
   const perRowForward = layers * (32 * t * d + 5 * heads * t * t) + 4 * t * v;
@@ -133,16 +119,8 @@ function whatToLower(config: RunConfig, task: TaskShape, e: MemoryEstimate, limi
     issues.push({ path: 'policy.dModel', message: `${config.policy.dModel}: the weights grow with its square` }, { path: 'policy.nLayers', message: `${config.policy.nLayers}: the weights grow with it` });
     return issues;
   }
-  if (e.training >= e.sampling) {
-    if (config.recipe.kind === 'grpo') {
-      issues.push({ path: 'recipe.promptsPerIteration', message: `${config.recipe.promptsPerIteration}: GRPO trains promptsPerIteration x groupSize rows in one step` }, { path: 'recipe.groupSize', message: `${config.recipe.groupSize}` });
-    } else if (config.recipe.kind === 'dpo') {
-      issues.push({ path: 'recipe.promptsPerIteration', message: `${config.recipe.promptsPerIteration}: DPO trains two rows per pair, up to pairsPerPrompt pairs per prompt, in one step` }, { path: 'recipe.pairsPerPrompt', message: `${config.recipe.pairsPerPrompt}` });
-    } else issues.push({ path: 'optim.batchSize', message: `${config.optim.batchSize} rows per training step` });
-  } else if (e.sampleRows < SAMPLE_CHUNK_ROWS) {
-    const k = config.recipe.kind === 'grpo' ? 'recipe.groupSize' : 'recipe.samplesPerPrompt';
-    issues.push({ path: 'recipe.promptsPerIteration', message: `${config.recipe.promptsPerIteration}: rows sampled at once are promptsPerIteration x ${k.slice(7)}` }, { path: k, message: 'see recipe.promptsPerIteration' });
-  }
+  if (e.training >= e.sampling) issues.push(...batchShape(config).trainFields);
+  else if (e.sampleRows < SAMPLE_CHUNK_ROWS) issues.push(...batchShape(config).sampleFields);
   issues.push(length);
   if (config.policy.nLayers > 1) issues.push({ path: 'policy.nLayers', message: `${config.policy.nLayers}: activations grow with it` });
   return issues;

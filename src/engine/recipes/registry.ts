@@ -6,7 +6,7 @@
  * shared/config.ts's RecipeConfig union, and a line here.
  */
 import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig, RunConfigInput } from '../../shared/config';
-import { CodedError } from '../../shared/errors';
+import { CodedError, type FieldIssue } from '../../shared/errors';
 import { POLICY_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
 import type { Recipe } from '../types';
 import { createDpoRecipe } from './dpo';
@@ -19,12 +19,24 @@ type ConfigOf<K extends Kind> = Extract<RecipeConfig, { kind: K }>;
 /** A knob of workflow.recipe the proposer may move (today: the sampling temperature). */
 export type TunableKnob = 'temperature';
 
+export interface BatchShape {
+  train: number;
+  sample: number;
+  trainFields: FieldIssue[];
+  sampleFields: FieldIssue[];
+}
+
 export interface AlgorithmEntry<K extends Kind = Kind> {
   environment: EnvironmentFamily;
   model: ModelFamily;
   create(config: ConfigOf<K>, optim: OptimConfig): Recipe;
   stepsPerIteration(config: ConfigOf<K>): number;
   warmup: boolean;
+  /**
+   * The rows it trains on in one step and samples at once (the memory estimate's batch shapes), and the fields that
+   * set each, for the advice when a run will not fit.
+   */
+  batchShape(config: ConfigOf<K>, optim: OptimConfig): BatchShape;
   /** The knobs the proposer may tune for this config (B-STaR re-chooses its own temperature, so none then). */
   tunable(config: ConfigOf<K>): TunableKnob[];
   /** The recipe part of the contract test's config: tiny, seconds on the CPU. */
@@ -45,6 +57,13 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     create: createStarRecipe,
     stepsPerIteration: (c) => c.trainStepsPerIteration,
     warmup: true,
+    batchShape: (c, optim) => ({
+      train: optim.batchSize,
+      // B-STaR's probes sample probeQueries x samplesPerPrompt rows per temperature.
+      sample: Math.max(c.promptsPerIteration * c.samplesPerPrompt, c.balance.enabled ? c.balance.probeQueries * c.samplesPerPrompt : 0),
+      trainFields: [{ path: 'optim.batchSize', message: `${optim.batchSize} rows per training step` }],
+      sampleFields: sampledAtOnce(c.promptsPerIteration, 'samplesPerPrompt'),
+    }),
     tunable: (c) => (c.balance.enabled ? [] : ['temperature']),
     contract: { kind: 'star', promptsPerIteration: 4, samplesPerPrompt: 3, trainStepsPerIteration: 2, balance: { enabled: true, probeQueries: 2, temperatures: [0.5, 1], thresholds: [0.3, 0.6] } },
     invalid: { field: 'samplesPerPrompt', value: 0 },
@@ -55,6 +74,12 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     create: createGrpoRecipe,
     stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
     warmup: true,
+    batchShape: (c, optim) => ({
+      train: Math.max(c.promptsPerIteration * c.groupSize, optim.batchSize),
+      sample: c.promptsPerIteration * c.groupSize,
+      trainFields: [{ path: 'recipe.promptsPerIteration', message: `${c.promptsPerIteration}: GRPO trains promptsPerIteration x groupSize rows in one step` }, { path: 'recipe.groupSize', message: `${c.groupSize}` }],
+      sampleFields: sampledAtOnce(c.promptsPerIteration, 'groupSize'),
+    }),
     tunable: () => ['temperature'],
     contract: { kind: 'grpo', promptsPerIteration: 3, groupSize: 3, stepsPerIteration: 2 },
     invalid: { field: 'groupSize', value: 1 },
@@ -65,6 +90,16 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     create: createDpoRecipe,
     stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
     warmup: true,
+    batchShape: (c, optim) => {
+      // One training batch of every pair: two rows each.
+      const pairs = c.promptsPerIteration * Math.min(c.pairsPerPrompt, Math.floor(c.samplesPerPrompt / 2));
+      return {
+        train: Math.max(2 * pairs, optim.batchSize),
+        sample: c.promptsPerIteration * c.samplesPerPrompt,
+        trainFields: [{ path: 'recipe.promptsPerIteration', message: `${c.promptsPerIteration}: DPO trains two rows per pair, up to pairsPerPrompt pairs per prompt, in one step` }, { path: 'recipe.pairsPerPrompt', message: `${c.pairsPerPrompt}` }],
+        sampleFields: sampledAtOnce(c.promptsPerIteration, 'samplesPerPrompt'),
+      };
+    },
     tunable: () => ['temperature'],
     contract: { kind: 'dpo', promptsPerIteration: 4, samplesPerPrompt: 4, pairsPerPrompt: 2, stepsPerIteration: 2, nllWeight: 0.5 },
     invalid: { field: 'samplesPerPrompt', value: 1 },
@@ -83,6 +118,18 @@ export function createRecipe(config: RecipeConfig, optim: OptimConfig): Recipe {
 /** Optimiser steps one iteration of the recipe takes (what the schedule is stretched over). */
 export function stepsPerIteration(recipe: RecipeConfig): number {
   return (algorithm(recipe.kind) as AlgorithmEntry).stepsPerIteration(recipe as never);
+}
+
+/** The batch shapes of a run's algorithm (for the memory estimate). */
+export function batchShape(config: Pick<RunConfig, 'recipe' | 'optim'>): BatchShape {
+  return (algorithm(config.recipe.kind) as AlgorithmEntry).batchShape(config.recipe as never, config.optim);
+}
+
+function sampledAtOnce(prompts: number, per: string): FieldIssue[] {
+  return [
+    { path: 'recipe.promptsPerIteration', message: `${prompts}: rows sampled at once are promptsPerIteration x ${per}` },
+    { path: `recipe.${per}`, message: 'see recipe.promptsPerIteration' },
+  ];
 }
 
 /** The knobs of `recipe` the proposer may tune. */
