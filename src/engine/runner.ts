@@ -8,7 +8,6 @@ import { branchState } from './evolution/branch';
 import { faultPoint } from './fault';
 import { OversightLoop } from './oversight/round';
 import { archiveRun, governedRun, plainRun } from './run-loops';
-import type { SessionState } from './core/agent';
 import { readCheckpoint, writeCheckpoint } from './store/checkpoint';
 import type { Store } from './store/store';
 

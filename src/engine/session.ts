@@ -19,7 +19,7 @@ import { createTask } from './tasks';
 import { backendReport, memoryInfo } from './tf';
 import { checkMemory, expectedBackend } from './memory-estimate';
 import { checkContext, taskShape } from './preflight';
-import type { AgentView, IterationResult, Policy, PolicyState, Problem, Recipe, RecipeContext, Rng, Task } from './types';
+import type { AgentView, IterationResult, Policy, Problem, Recipe, RecipeContext, Rng, Task } from './types';
 import { MEM_BYTES, MEM_TENSORS, PERF_TRAIN_TOKENS_PER_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../shared/metrics';
 
 export type { SessionState, WarmupProgress } from './core/agent';

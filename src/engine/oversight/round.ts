@@ -17,7 +17,6 @@
  *
  * The gate and the policy are not in the genome and nothing here lets a proposal reach them (see gate.ts).
  */
-import type { RunConfig } from '../../shared/config';
 import { applyChanges, GenomeChangeError, protectedTarget, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
 import { CodedError } from '../../shared/errors';
 import type { ChangeSize, Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversight';
@@ -25,19 +24,18 @@ import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../core/agent';
 import type { LoopContext, OversightSession } from '../core/ports';
-
-export type { LoopContext, OversightSession } from '../core/ports';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
-import type { Store } from '../store/store';
-import type { IterationResult, PolicyState, Rng, Task } from '../types';
+import type { IterationResult, PolicyState, Rng } from '../types';
 import { scorecardMetrics, type Scorecard } from '../environments/text-task';
 import { buildEvidence } from './evidence';
 import { gate } from './gate';
-import { AGENT, protectedRejection, publicProposal, recordProposal, type UngatedOutcome } from './protocol';
+import { protectedRejection, publicProposal, recordProposal, type UngatedOutcome } from './protocol';
 import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
 import { Waker } from './waker';
+
+export type { LoopContext, OversightSession } from '../core/ports';
 import { PERF_SAMPLE_TOKENS_PER_S, PERF_TRAIN_TOKENS_PER_S, TIME_SAMPLE_S, TIME_TRAIN_S } from '../../shared/metrics';
 
 interface Draft {

@@ -190,7 +190,10 @@ class TransformerPolicy implements Policy {
       const x = this.embed(seq.flat(), this.positions(pads, 0, len));
       const { hidden, cache } = blocks(this.w, this.shape, x, n, len, paddedMask(pads, len, len), null, wantCache, this.rope(pads, 0, len));
       if (wantCache) {
-        for (const c of cache) tf.keep(c.kT), tf.keep(c.v);
+        for (const c of cache) {
+          tf.keep(c.kT);
+          tf.keep(c.v);
+        }
         keep(cache);
       }
       const last = tf.reshape(tf.slice(tf.reshape(hidden, [n, len, this.shape.dModel]), [0, len - 1, 0], [n, 1, this.shape.dModel]), [n, this.shape.dModel]);
@@ -207,7 +210,10 @@ class TransformerPolicy implements Policy {
     const logits = tf.tidy(() => {
       const x = this.embed(ids, this.positions(pads, col, col + 1));
       const { hidden, cache } = blocks(this.w, this.shape, x, n, 1, paddedMask(pads, 1, col + 1), past, true, this.rope(pads, col, col + 1));
-      for (const c of cache) tf.keep(c.kT), tf.keep(c.v);
+      for (const c of cache) {
+        tf.keep(c.kT);
+        tf.keep(c.v);
+      }
       keep(cache);
       return head(this.w, hidden);
     });

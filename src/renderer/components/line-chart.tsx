@@ -83,7 +83,7 @@ export function LineChart({ title, buffer, version, smoothing, logScale, height 
       plotRef.current = null;
     };
     // buildData reads refs; the plot is rebuilt only when its series or scale change.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+     
   }, [logScale, smoothed, height]);
 
   useEffect(() => {
@@ -92,7 +92,7 @@ export function LineChart({ title, buffer, version, smoothing, logScale, height 
       frameRef.current = null;
       plotRef.current?.setData(buildData());
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+     
   }, [version, smoothing]);
 
   return (

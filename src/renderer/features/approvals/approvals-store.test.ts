@@ -4,7 +4,7 @@ import type { RunSummary } from '../../../shared/run';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
 import { approvalsActions, approvalsStore, selectEstimate } from './approvals-store';
-import { describeChange, formatDelta, parseEditedChanges } from './proposal-format';
+import { describeChange, formatDelta, parseEditedChanges } from '../../lib/proposal-format';
 
 const proposal = (id: string, patch: Partial<Proposal> = {}): Proposal => ({
   id, runId: 'r1', iteration: 2, pathway: 'workflow', kind: 'workflow:raise-temperature', size: 'large', rationale: 'explore more',

@@ -5,9 +5,9 @@ import type { RunSummary } from '../../../shared/run';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDate } from '../../lib/format';
 import type { DecisionKind } from './approvals-store';
-import { DiffTable } from './diff-table';
-import { EvidenceView } from './evidence-view';
-import { editText, parseEditedChanges, pct } from './proposal-format';
+import { DiffTable } from '../../components/diff-table';
+import { EvidenceView } from '../../components/evidence-view';
+import { editText, parseEditedChanges, pct } from '../../lib/proposal-format';
 
 interface Props {
   proposal: Proposal;

@@ -78,13 +78,13 @@ export function CompareChart({ title, xLabel, lines, version, height = 240 }: Pr
       plotRef.current = null;
     };
     // The plot is rebuilt when its set of lines changes; data updates go through setData below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+     
   }, [key, xLabel, height]);
 
   useEffect(() => {
     const frame = requestAnimationFrame(() => plotRef.current?.setData(buildData()));
     return () => cancelAnimationFrame(frame);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+     
   }, [version]);
 
   const points = lines.reduce((n, l) => n + l.buffer.length, 0);

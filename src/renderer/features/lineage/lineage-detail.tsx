@@ -2,8 +2,8 @@ import type { ArchiveNode } from '../../../shared/archive';
 import { ErrorBox } from '../../components/error-box';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDate } from '../../lib/format';
-import { DiffTable } from '../approvals/diff-table';
-import { EvidenceView } from '../approvals/evidence-view';
+import { DiffTable } from '../../components/diff-table';
+import { EvidenceView } from '../../components/evidence-view';
 import { CMP_MEANING, formatCmp, formatScore, mismatchText, statusBadge } from './lineage-layout';
 import type { NodeDetail } from './lineage-store';
 

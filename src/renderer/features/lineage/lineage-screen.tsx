@@ -6,7 +6,7 @@ import { ErrorBoundary } from '../../components/error-boundary';
 import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { formatNumber } from '../../lib/format';
-import { newRunActions } from '../new-run/new-run-store';
+import { openNewRunWith } from '../../lib/new-run-intent';
 import { LineageDetail } from './lineage-detail';
 import { branchConfig, lineageActions, lineageStore, selectCounts, selectParentOf, selectSelectedNode } from './lineage-store';
 import { LineageLegend, LineageTree } from './lineage-tree';
@@ -44,8 +44,7 @@ function openBranch(): void {
   const s = lineageStore.getState();
   const node = selectSelectedNode(s);
   if (!s.run || !node) return;
-  newRunActions.prefill(branchConfig(s.run, node.id));
-  location.hash = '#/new';
+  openNewRunWith(branchConfig(s.run, node.id));
 }
 
 export function LineageScreen({ runId }: { runId: string }) {

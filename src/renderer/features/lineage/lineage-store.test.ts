@@ -4,7 +4,6 @@ import { CodedError } from '../../../shared/errors';
 import type { ArchiveView } from '../../../shared/archive';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { newRunActions, newRunStore, selectStartFrom } from '../new-run/new-run-store';
 import { CMP_MEANING, formatCmp, layoutTree, mismatchText, NODE_RADIUS, statusBadge } from './lineage-layout';
 import { makeNode, makeRun, makeView } from './lineage-fixtures';
 import { branchConfig, growthOf, lineageActions, lineageStore, REFRESH_DEBOUNCE_MS, selectCounts, selectParentOf, selectSelectedNode } from './lineage-store';
@@ -99,10 +98,6 @@ describe('lineage store', () => {
     expect(config.name).toBe('hgm search · branch from n3');
     // What the New-run form sends is a valid run config.
     expect(RunConfig.safeParse(config).success).toBe(true);
-    newRunActions.prefill(config);
-    expect(selectStartFrom(newRunStore.getState().draft)).toEqual({ runId: 'r1', nodeId: 'n3' });
-    newRunActions.clearStartFrom();
-    expect(selectStartFrom(newRunStore.getState().draft)).toBeNull();
   });
 });
 

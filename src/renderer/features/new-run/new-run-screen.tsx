@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { useStore } from 'zustand';
 import { ErrorBox } from '../../components/error-box';
+import { takeNewRunIntent } from '../../lib/new-run-intent';
 import { ConfigForm } from './config-form';
 import { canPickTaskFile, newRunActions, newRunStore, selectStartFrom, validateDraft } from './new-run-store';
 
@@ -19,6 +20,9 @@ export function NewRunScreen() {
   }, [s.draft, s.startError]);
 
   useEffect(() => {
+    // A config another screen asked for (a branch from the Lineage view) fills the form.
+    const intent = takeNewRunIntent();
+    if (intent) newRunActions.prefill(intent);
     void newRunActions.loadPresets();
   }, []);
 

@@ -1,6 +1,6 @@
-import type { Evidence } from '../../../shared/oversight';
-import { formatDuration, formatNumber } from '../../lib/format';
-import { formatDelta, formatEstimate, pct } from './proposal-format';
+import type { Evidence } from '../../shared/oversight';
+import { formatDuration, formatNumber } from '../lib/format';
+import { formatDelta, formatEstimate, pct } from '../lib/proposal-format';
 
 function BeforeAfter({ label, before, after, format = formatNumber }: { label: string; before: number | null; after: number | null; format?: (v: number | null) => string }) {
   const trend = before === null || after === null || after === before ? '' : after > before ? 'up' : 'down';

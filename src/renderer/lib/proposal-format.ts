@@ -1,6 +1,6 @@
-import type { GenomeChange } from '../../../shared/genome';
-import type { Estimate } from '../../../shared/oversight';
-import { formatNumber } from '../../lib/format';
+import type { GenomeChange } from '../../shared/genome';
+import type { Estimate } from '../../shared/oversight';
+import { formatNumber } from './format';
 
 /** How one side of a change reads in the diff table. */
 export type ChangeSide =

@@ -1,5 +1,5 @@
-import type { GenomeChange } from '../../../shared/genome';
-import { describeChange, type ChangeSide } from './proposal-format';
+import type { GenomeChange } from '../../shared/genome';
+import { describeChange, type ChangeSide } from '../lib/proposal-format';
 
 function Side({ side }: { side: ChangeSide }) {
   switch (side.kind) {
