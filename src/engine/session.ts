@@ -237,6 +237,14 @@ export class Session {
     };
   }
 
+  randomState(): number[] {
+    return this.rng.state();
+  }
+
+  setRandomState(state: number[]): void {
+    this.rng.setState(state);
+  }
+
   setState(state: SessionState): void {
     this.policy.setState(state.policy);
     if (state.reference === null) {

@@ -26,6 +26,9 @@ export interface OversightSession {
   setGenome(genome: Genome): void;
   getState(): SessionState;
   setState(state: SessionState): void;
+  /** The run's random stream alone: reading or replacing it copies no weights. */
+  randomState(): number[];
+  setRandomState(state: number[]): void;
 }
 
 /** What a loop that may wait for a person gets from the runner (the oversight and the archive loops). */

@@ -80,7 +80,7 @@ export class ArchiveLoop {
     const s = this.o.session;
     // The search draws from a stream of its own, so every strategy of a seed starts from the same one whether its root
     // was warmed up here or branched from another run (as `evolab compare` does).
-    s.setState({ ...s.getState(), rng: fork(createRng(this.o.config.seed), 'archive-rounds').state() });
+    s.setRandomState(fork(createRng(this.o.config.seed), 'archive-rounds').state());
     const outcomes = encodeOutcomes(s.solve(this.pool));
     const counts = countOutcomes(outcomes);
     const file = this.writeNode('n0', 0);
@@ -309,7 +309,7 @@ export class ArchiveLoop {
   /** Loads a node's agent into the session, keeping the run's random stream. */
   private loadNode(id: string): void {
     const s = this.o.session;
-    const rng = s.getState().rng;
+    const rng = s.randomState();
     const state = readCheckpoint<SessionState>(this.o.store.absolute(this.records[id]!.checkpoint)).state;
     s.setState({ ...state, rng });
   }
