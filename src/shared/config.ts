@@ -240,12 +240,13 @@ export const RunConfig = z
     startFrom: StartFrom.optional(),
   })
   .strict()
-  // Oversight and the archive work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
+  // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
   .superRefine((c, ctx) => {
     if (isTextTask(c.task)) return;
     for (const field of ['oversight', 'archive'] as const) {
       if (c[field].enabled) ctx.addIssue({ code: 'custom', path: [field, 'enabled'], message: `${field} runs need a text task; task.kind "${c.task.kind}" is episodic, so set ${field}.enabled to false` });
     }
+    if (c.startFrom) ctx.addIssue({ code: 'custom', path: ['startFrom'], message: `a branch starts from an archive node, which only text-task runs have; task.kind "${c.task.kind}" is episodic, so leave startFrom out` });
   });
 export type RunConfig = z.infer<typeof RunConfig>;
 /** A run of the text-task family: a text task, the transformer, a text recipe (the text LM's Session and its checks). */

@@ -32,10 +32,13 @@ describe('schema walker', () => {
     expect(recipe?.kind).toBe('union');
     if (recipe?.kind !== 'union') return;
     expect(recipe.discriminator).toBe('kind');
-    expect(recipe.variants.map((v) => v.value)).toEqual(['star', 'grpo']);
+    expect(recipe.variants.map((v) => v.value)).toEqual(['star', 'grpo', 'a2c']);
     expect(find(fields, 'recipe.groupSize')).toMatchObject({ kind: 'number', min: 2, max: 256 });
     expect(find(fields, 'recipe.balance.temperatures')?.kind).toBe('number-array');
     expect(find(fields, 'policy.nHeads')).toMatchObject({ kind: 'number', integer: true, min: 1, max: 32 });
+    const policy = find(fields, 'policy');
+    expect(policy?.kind === 'union' && policy.variants.map((v) => v.value)).toEqual(['transformer', 'mlp']);
+    expect(find(fields, 'policy.hidden')?.kind).toBe('number-array');
   });
 
   it('fills a union variant with its defaults when the kind changes', () => {
