@@ -13,10 +13,12 @@
  * - sampling: rows are sampled 512 at a time; the prefill keeps its forward's intermediates (one tidy) and the
  *   key/value cache (2 T d per row and layer) exists twice while a decoding step extends it.
  * T is the longest sequence the run can see: min(policy.contextLength, the task's longest problem).
+ * Text-task runs only (a transformer on a text task); preflight routes other families past it.
  */
 import os from 'node:os';
 import { createRequire } from 'node:module';
-import type { BackendName, RunConfig } from '../shared/config';
+import type { BackendName, PolicyConfig, RunConfig, TextRunConfig } from '../shared/config';
+import { requireTextRun } from './text-run';
 import { CodedError, type FieldIssue } from '../shared/errors';
 import { batchShape } from './recipes/registry';
 
@@ -47,13 +49,15 @@ export interface MemoryEstimate {
   total: number;
 }
 
-export function parameterCount(policy: RunConfig['policy'], vocabSize: number): number {
+export function parameterCount(policy: PolicyConfig, vocabSize: number): number {
+  if (policy.kind !== 'transformer') throw new CodedError('invalid_config', `the parameter count here is the transformer's; policy.kind is "${policy.kind}"`, [{ path: 'policy.kind', message: 'not a transformer' }]);
   const d = policy.dModel;
   const positions = policy.positions === 'learned' ? policy.contextLength * d : 0;
   return vocabSize * d + positions + policy.nLayers * (12 * d * d + 13 * d) + 2 * d + d * vocabSize + vocabSize;
 }
 
-export function estimateMemory(config: RunConfig, task: TaskShape): MemoryEstimate {
+export function estimateMemory(runConfig: RunConfig, task: TaskShape): MemoryEstimate {
+  const config = requireTextRun(runConfig);
   const { dModel: d, nLayers: layers, nHeads: heads } = config.policy;
   const t = Math.max(2, Math.min(config.policy.contextLength, task.maxSequenceLength));
   const v = task.vocabSize;
@@ -108,7 +112,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** The fields that shrink the largest part of the estimate, each with what to do. */
-function whatToLower(config: RunConfig, task: TaskShape, e: MemoryEstimate, limit: number): FieldIssue[] {
+function whatToLower(config: TextRunConfig, task: TaskShape, e: MemoryEstimate, limit: number): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const taskBound = task.maxSequenceLength < config.policy.contextLength;
   const length: FieldIssue = taskBound
@@ -129,9 +133,10 @@ function whatToLower(config: RunConfig, task: TaskShape, e: MemoryEstimate, limi
 /** Refuses a run whose estimate exceeds the backend's limit, naming the fields to lower. */
 export function checkMemory(config: RunConfig, task: TaskShape, backend: string, available?: number): MemoryEstimate {
   const estimate = estimateMemory(config, task);
+  const text = requireTextRun(config);
   const limit = memoryLimit(backend, available);
   if (estimate.total <= limit.bytes) return estimate;
-  const issues = whatToLower(config, task, estimate, limit.bytes);
+  const issues = whatToLower(text, task, estimate, limit.bytes);
   const parts = [
     `weights, reference, Adam state and gradients ${formatBytes(estimate.weights)} for ${(estimate.parameters / 1e6).toFixed(1)}M parameters`,
     `training ${formatBytes(estimate.training)} for ${estimate.trainRows} rows of ${estimate.time} tokens`,

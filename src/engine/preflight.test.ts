@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunConfig } from '../shared/config';
 import { CodedError } from '../shared/errors';
+import { TASK_FAMILY } from '../shared/families';
 import { presets } from '../shared/presets';
 import { FakeSession } from './fake-session';
 import { WASM_LIMIT_BYTES, checkMemory, estimateMemory } from './memory-estimate';
@@ -82,6 +83,11 @@ describe('memory estimate', () => {
   it('lets every preset run on WASM', () => {
     for (const p of presets) {
       const c = RunConfig.parse(p.config);
+      // An episodic preset has no text task and no transformer to estimate: preflight passes it by its family.
+      if (TASK_FAMILY[c.task.kind] !== 'text-task') {
+        expect(preflight(c, 'wasm'), p.id).toEqual({ task: null, warnings: [] });
+        continue;
+      }
       const task = createTask(c.task);
       const e = estimateMemory(c, taskShape(task));
       expect(e.total, p.id).toBeLessThan(WASM_LIMIT_BYTES / 4);
@@ -141,5 +147,18 @@ describe('memory estimate', () => {
       expect(message).not.toMatch(/at least \d{4,}/);
     }
     expect(() => preflight(c)).toThrow(/can be at most 1024/);
+  });
+});
+
+describe('preflight of an episodic run', () => {
+  it('skips the text-only checks, and the text parts refuse an episodic config naming the field', () => {
+    const c = RunConfig.parse({ task: { kind: 'gridworld' }, policy: { kind: 'mlp' }, recipe: { kind: 'a2c' } });
+    expect(preflight(c, 'wasm')).toEqual({ task: null, warnings: [] });
+    const shape = { vocabSize: 16, maxSequenceLength: 24, heldoutProblems: 8 };
+    expect(() => estimateMemory(c, shape)).toThrow(/text-task session needs a text task.*task\.kind is "gridworld"/);
+    expect(() => createTask(c.task)).toThrow(/episodic environment, not a text task/);
+    // A text recipe on the gridworld is refused by its families before anything is built.
+    const mixed = RunConfig.parse({ task: { kind: 'gridworld' }, recipe: { kind: 'star' } });
+    expect(() => preflight(mixed, 'wasm')).toThrow(/needs a task of the text-task family, but task\.kind "gridworld" is of the episodic family/);
   });
 });

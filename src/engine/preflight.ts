@@ -5,10 +5,12 @@
  * refused config leaves no failed run behind); Session.create runs the same checks on the backend it really got.
  */
 import { MAX_CONTEXT_LENGTH, type RunConfig } from '../shared/config';
+import { TASK_FAMILY } from '../shared/families';
 import { CodedError } from '../shared/errors';
 import { checkMemory, expectedBackend, type TaskShape } from './memory-estimate';
 import { checkFamilies } from './recipes/registry';
 import { createTask, rememberTask } from './tasks';
+import { requireTextRun } from './text-run';
 import type { Task } from './types';
 
 export function taskShape(task: Task): TaskShape {
@@ -16,7 +18,8 @@ export function taskShape(task: Task): TaskShape {
 }
 
 /** The context must hold the task's longest problem; the fix never advises more than the schema allows. */
-export function checkContext(config: RunConfig, task: Task): void {
+export function checkContext(runConfig: RunConfig, task: Task): void {
+  const config = requireTextRun(runConfig);
   const need = task.maxSequenceLength;
   const have = config.policy.contextLength;
   if (have >= need) return;
@@ -32,7 +35,8 @@ export function checkContext(config: RunConfig, task: Task): void {
 }
 
 export interface PreflightResult {
-  task: Task;
+  /** The text task, built once for the session; null for an episodic run (its environment is cheap to build). */
+  task: Task | null;
   /** Weak data that does not stop the run, for the CLI to print and the app to show. */
   warnings: string[];
 }
@@ -43,9 +47,13 @@ export interface PreflightResult {
  */
 export function preflight(config: RunConfig, backend: string = expectedBackend(config.backend)): PreflightResult {
   checkFamilies(config);
-  const task = createTask(config.task);
-  checkContext(config, task);
-  checkMemory(config, taskShape(task), backend);
-  rememberTask(config.task, task);
+  // The context and memory checks are about a transformer on a text task; other families have no such limits here.
+  if (TASK_FAMILY[config.task.kind] !== 'text-task') return { task: null, warnings: [] };
+  const text = requireTextRun(config);
+  const task = createTask(text.task);
+  checkContext(text, task);
+  checkMemory(text, taskShape(task), backend);
+  rememberTask(text.task, task);
   return { task, warnings: [...(task.warnings ?? [])] };
 }
+

@@ -1,5 +1,6 @@
 /**
- * The session a run config needs, by its model family: the text LM's Session today. A family that trains another
+ * The session a run config needs, by its model family: the text LM's Session, or the policy-value model's
+ * EpisodicSession. A family that trains another
  * kind of model brings its own session (warm-up, iterate, state) and one case here; the runner and the contract
  * test reach every family through this one function.
  */
@@ -13,6 +14,10 @@ export async function createRunSession(config: RunConfig, hooks: SessionHooks = 
     case 'text-lm': {
       const { Session } = await import('./session');
       return Session.create(config, hooks);
+    }
+    case 'policy-value': {
+      const { EpisodicSession } = await import('./episodic-session');
+      return EpisodicSession.create(config, hooks);
     }
     default:
       throw new Error(`No session for a ${POLICY_FAMILY[config.policy.kind]} model yet (policy.kind "${config.policy.kind}").`);

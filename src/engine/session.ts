@@ -1,4 +1,4 @@
-import type { RunConfig } from '../shared/config';
+import type { RunConfig, TextRunConfig } from '../shared/config';
 import { initialGenome, type Genome, type MemoryEntry } from '../shared/genome';
 import type { Evidence } from '../shared/oversight';
 import type { Metrics, ProgressPhase } from '../shared/run';
@@ -19,6 +19,7 @@ import { createTask } from './tasks';
 import { backendReport, memoryInfo } from './tf';
 import { checkMemory, expectedBackend } from './memory-estimate';
 import { checkContext, taskShape } from './preflight';
+import { requireTextRun } from './text-run';
 import type { AgentView, IterationResult, Policy, Problem, Recipe, RecipeContext, Rng, Task } from './types';
 import { MEM_BYTES, MEM_TENSORS, PERF_TRAIN_TOKENS_PER_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../shared/metrics';
 
@@ -52,7 +53,7 @@ export class Session {
   private agent: AgentView;
 
   private constructor(
-    readonly config: RunConfig,
+    readonly config: TextRunConfig,
     readonly task: Task,
     private readonly policy: Policy,
     private recipe: Recipe,
@@ -114,7 +115,8 @@ export class Session {
     return learningRateAt({ ...this.config.optim, learningRate: this.genomeValue.workflow.learningRate }, step, this.total);
   }
 
-  static async create(config: RunConfig, hooks: SessionHooks = {}): Promise<Session> {
+  static async create(runConfig: RunConfig, hooks: SessionHooks = {}): Promise<Session> {
+    const config = requireTextRun(runConfig);
     const task = createTask(config.task);
     // service.start checked these before the run existed; again here for the backend this process really runs on.
     checkContext(config, task);
@@ -285,5 +287,6 @@ export class Session {
 }
 
 function curriculumOn(genome: Genome): boolean {
-  return genome.workflow.recipe.curriculum;
+  const recipe = genome.workflow.recipe;
+  return 'curriculum' in recipe && recipe.curriculum;
 }

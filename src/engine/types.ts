@@ -2,9 +2,10 @@
  * The seams of the engine. Tasks, policies and recipes meet only through these interfaces, so each can be
  * read, tested and replaced on its own. Nothing here imports TensorFlow.js at run time (only its types).
  */
-import type { Metrics, ProgressPhase } from '../shared/run';
+import type { EpisodeView, Metrics, ProgressPhase } from '../shared/run';
 import type { Trainable } from './core/train-step';
 import type { tf } from './tf';
+import type { EpisodicEnvironment } from './environments/episodic';
 
 /** A seeded, serialisable random source (see rng.ts). */
 export interface Rng {
@@ -207,6 +208,8 @@ export interface TrajectoryRecord {
   correct: boolean;
   kept: boolean;
   verdict: string;
+  /** An episode of an episodic environment, structured for the Trajectories view (stored as JSON). */
+  episode?: EpisodeView;
 }
 
 export interface IterationResult {
@@ -220,6 +223,46 @@ export interface Recipe {
   readonly kind: string;
   iterate(ctx: RecipeContext): Promise<IterationResult>;
   /** JSON-serialisable recipe state, stored in every checkpoint (e.g. B-STaR's chosen T and tau history). */
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/**
+ * A policy-value model (the policy-value family): action logits and a value for observation vectors. It owns no
+ * loss; an algorithm builds one from `forward` and trains `trainable` with the shared step.
+ */
+export interface PolicyValueModel {
+  readonly numParams: number;
+  readonly inputSize: number;
+  readonly numActions: number;
+  /** Logits [batch, actions] and values [batch]; differentiable (call inside a tidy or the training step). */
+  forward(observations: tf.Tensor2D): { logits: tf.Tensor2D; value: tf.Tensor1D };
+  /** The same as plain numbers, no gradient (acting, advantages, evaluation). */
+  evaluate(observations: Float32Array[]): { logits: Float32Array[]; values: Float32Array };
+  readonly trainable: Trainable;
+  getState(): PolicyState;
+  setState(state: PolicyState): void;
+  dispose(): void;
+}
+
+/** What an episodic algorithm can use in one iteration. */
+export interface EpisodicRecipeContext {
+  iteration: number;
+  env: EpisodicEnvironment;
+  model: PolicyValueModel;
+  rng: Rng;
+  /** Global optimiser step at the start of this iteration. */
+  globalStep: number;
+  learningRate(step: number): number;
+  gradClip: number;
+  progress(phase: ProgressPhase, done: number, total: number): void;
+  stepBoundary(): Promise<void>;
+}
+
+/** An algorithm of the episodic family; its state between iterations must be in `state`. */
+export interface EpisodicRecipe {
+  readonly kind: string;
+  iterate(ctx: EpisodicRecipeContext): Promise<IterationResult>;
   getState(): unknown;
   setState(state: unknown): void;
 }

@@ -34,17 +34,40 @@ export const JsonlTaskConfig = z
   })
   .strict();
 
-export const TaskConfig = z.discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig]).describe('The verifiable environment.');
+const GridCell = z.tuple([z.number().int().min(0), z.number().int().min(0)]);
+
+export const GridworldTaskConfig = z
+  .object({
+    kind: z.literal('gridworld').describe('An episodic gridworld: one agent moves up, down, left or right on a square grid and is rewarded for reaching the goal (an episodic environment, for a policy-value model).'),
+    size: z.number().int().min(2).max(12).default(5).describe('Width and height of the grid.'),
+    start: GridCell.optional().describe('The agent\'s start cell [row, column]; absent: a random cell (not the goal), drawn from the run\'s random stream each episode.'),
+    goal: GridCell.optional().describe('The goal cell [row, column]; absent: a random cell, drawn from the run\'s random stream each episode.'),
+    maxSteps: z.number().int().min(1).max(1000).default(20).describe('An episode ends unsuccessfully after this many moves.'),
+    stepCost: z.number().min(0).max(1).default(0.01).describe('Reward subtracted for every move (also for bumping into a wall).'),
+    goalReward: z.number().gt(0).max(100).default(1).describe('Reward for reaching the goal, which ends the episode.'),
+    evalEpisodes: z.number().int().min(1).max(1000).default(32).describe('Size of the fixed set of evaluation start states (start and goal), drawn from a fixed seed, not the run seed.'),
+  })
+  .strict()
+  .refine((t) => [t.start, t.goal].every((c) => c === undefined || (c[0] < t.size && c[1] < t.size)), { message: 'start and goal must lie inside the grid (row and column < size)', path: ['size'] })
+  .refine((t) => t.start === undefined || t.goal === undefined || t.start[0] !== t.goal[0] || t.start[1] !== t.goal[1], { message: 'start and goal must differ', path: ['goal'] });
+
+export const TaskConfig = z.discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig]).describe('The environment: a verifiable text task or an episodic one.');
 export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
+export type GridworldTaskConfig = z.infer<typeof GridworldTaskConfig>;
+/** The task kinds of the text-task family (prompts, tokens, a verifier). */
+export type TextTaskConfig = ArithmeticTaskConfig | JsonlTaskConfig;
+export function isTextTask(task: TaskConfig): task is TextTaskConfig {
+  return task.kind === 'arithmetic' || task.kind === 'jsonl';
+}
 
 /** The longest context the schema allows; error messages never advise more. */
 export const MAX_CONTEXT_LENGTH = 1024;
 
-export const PolicyConfig = z
+export const TransformerPolicyConfig = z
   .object({
-    kind: z.literal('transformer').default('transformer').describe('A small decoder-only transformer over the task tokens.'),
+    kind: z.literal('transformer').default('transformer').describe('A small decoder-only transformer over the task tokens (a text LM).'),
     dModel: z.number().int().min(8).max(1024).default(64).describe('Width of the residual stream.'),
     nLayers: z.number().int().min(1).max(24).default(2).describe('Number of transformer blocks.'),
     nHeads: z.number().int().min(1).max(32).default(4).describe('Attention heads per block; must divide dModel.'),
@@ -53,6 +76,18 @@ export const PolicyConfig = z
   })
   .strict()
   .refine((p) => p.dModel % p.nHeads === 0, { message: 'nHeads must divide dModel', path: ['nHeads'] });
+export type TransformerPolicyConfig = z.infer<typeof TransformerPolicyConfig>;
+
+export const MlpPolicyConfig = z
+  .object({
+    kind: z.literal('mlp').describe('A policy-value network: an MLP over the observation vector with two heads, action logits and a value.'),
+    hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([64, 64]).describe('Width of each hidden layer, input side first.'),
+    activation: z.enum(['tanh', 'relu']).default('tanh').describe('Nonlinearity after each hidden layer.'),
+  })
+  .strict();
+export type MlpPolicyConfig = z.infer<typeof MlpPolicyConfig>;
+
+export const PolicyConfig = z.discriminatedUnion('kind', [TransformerPolicyConfig, MlpPolicyConfig]).describe('The model the run trains: a text LM (transformer, the default) or a policy-value MLP.');
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 
 export const OptimConfig = z
@@ -140,12 +175,29 @@ export const DpoRecipeConfig = z
   })
   .strict();
 
-export const RecipeConfig = z.discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig]).describe('The self-improvement algorithm.');
+export const A2cRecipeConfig = z
+  .object({
+    kind: z.literal('a2c').describe('A2C (advantage actor-critic, synchronous, one update per batch of whole episodes): policy gradient with advantage = discounted return - value, a value loss and an entropy bonus, for an episodic environment and a policy-value model.'),
+    // Collection.
+    episodesPerIteration: z.number().int().min(1).max(4096).default(32).describe('Whole episodes collected with the current policy per iteration (sampled actions, the run\'s random stream).'),
+    gamma: z.number().min(0).max(1).default(0.95).describe('Discount of the Monte-Carlo return G_t = r_t + gamma G_{t+1}.'),
+    // Update.
+    stepsPerIteration: z.number().int().min(1).max(100).default(1).describe('Gradient steps on each iteration\'s batch (1 is A2C proper; more reuse the batch, on-policy only approximately).'),
+    valueCoef: z.number().min(0).max(10).default(0.5).describe('Weight of the value loss, mean (G_t - V(s_t))^2.'),
+    entropyCoef: z.number().min(0).max(1).default(0.01).describe('Weight of the entropy bonus, which keeps the policy exploring.'),
+    normalizeAdvantages: z.boolean().default(true).describe('Scale the batch\'s advantages to mean 0 and std 1 before the policy-gradient term.'),
+  })
+  .strict();
+
+export const RecipeConfig = z.discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig, A2cRecipeConfig]).describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
 export type RecipeConfigInput = z.input<typeof RecipeConfig>;
 export type StarRecipeConfig = z.infer<typeof StarRecipeConfig>;
 export type GrpoRecipeConfig = z.infer<typeof GrpoRecipeConfig>;
 export type DpoRecipeConfig = z.infer<typeof DpoRecipeConfig>;
+export type A2cRecipeConfig = z.infer<typeof A2cRecipeConfig>;
+/** The recipes of the text-task family. */
+export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig;
 
 export const OversightConfig = z
   .object({
@@ -207,7 +259,20 @@ export const RunConfig = z
     archive: ArchiveConfig.default({ enabled: false, strategy: 'dgm', budget: 2000, expansionCost: 64, selection: 'keep-all', poolSize: 96, cheapTasks: 16, stagedFloor: 0.4, stagedParentFraction: 0.9, evalBatch: 8, hgmAlpha: 0.6, coolDown: true }),
     startFrom: StartFrom.optional(),
   })
-  .strict();
+  .strict()
+  // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
+  .superRefine((c, ctx) => {
+    if (isTextTask(c.task)) return;
+    for (const field of ['oversight', 'archive'] as const) {
+      if (c[field].enabled) ctx.addIssue({ code: 'custom', path: [field, 'enabled'], message: `${field} runs need a text task; task.kind "${c.task.kind}" is episodic, so set ${field}.enabled to false` });
+    }
+    if (c.startFrom) ctx.addIssue({ code: 'custom', path: ['startFrom'], message: `a branch starts from an archive node, which only text-task runs have; task.kind "${c.task.kind}" is episodic, so leave startFrom out` });
+  });
 export type RunConfig = z.infer<typeof RunConfig>;
+/** A run of the text-task family: a text task, the transformer, a text recipe (the text LM's Session and its checks). */
+export type TextRunConfig = RunConfig & { task: TextTaskConfig; policy: TransformerPolicyConfig; recipe: TextRecipeConfig };
+export function isTextRun(config: RunConfig): config is TextRunConfig {
+  return isTextTask(config.task) && config.policy.kind === 'transformer' && config.recipe.kind !== 'a2c';
+}
 /** What a user may write: every defaulted field optional. */
 export type RunConfigInput = z.input<typeof RunConfig>;

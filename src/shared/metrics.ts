@@ -20,8 +20,23 @@ export function heldoutLevelOf(name: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** The metric a run's best score is. */
+// Episodic environments: the fixed evaluation episodes (the environment's scorecard) and the collected ones.
+/** Share of the evaluation episodes that reached their goal: an episodic run's score. */
+export const EVAL_SUCCESS_RATE = 'eval/success_rate';
+export const EVAL_RETURN = 'eval/return';
+export const EVAL_LENGTH = 'eval/length';
+export const EPISODE_SUCCESS_RATE = 'episode/success_rate';
+export const EPISODE_LENGTH = 'episode/length';
+
+/** The metric a run's best score is (a text task's). */
 export const SCORE_METRIC = HELDOUT_HARDEST;
+/** The score metrics of every family, first found wins: held-out accuracy (text tasks), evaluation success (episodic). */
+export const SCORE_METRICS = [HELDOUT_HARDEST, EVAL_SUCCESS_RATE] as const;
+/** A run's score in one iteration's metrics, whatever its family; undefined when that iteration was not evaluated. */
+export function scoreOf(metrics: Record<string, number>): number | undefined {
+  for (const name of SCORE_METRICS) if (metrics[name] !== undefined) return metrics[name];
+  return undefined;
+}
 
 // Training.
 export const REWARD_MEAN = 'reward/mean';

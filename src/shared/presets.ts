@@ -15,6 +15,11 @@ const smokeOptim = { learningRate: 5e-3 };
 // Like the full presets, the smoke runs label their own answers by majority vote: no answer key is used to train.
 const smokeStar = { promptsPerIteration: 64, samplesPerPrompt: 8, trainStepsPerIteration: 40, reward: 'majority' } as const;
 
+// The episodic proof: a 5x5 gridworld with random starts and goals, a policy-value MLP, A2C.
+const gridworld = { kind: 'gridworld', size: 5, maxSteps: 20, evalEpisodes: 64 } as const;
+const gridPolicy = { kind: 'mlp' as const, hidden: [64, 64] };
+const gridOptim = { learningRate: 1e-2, warmupSteps: 0, minLrRatio: 0.3 };
+
 const definitions: Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput; policy?: PolicyPresetName }> = [
   {
     id: 'addition-bstar',
@@ -102,6 +107,20 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     smoke: true,
     policy: 'archive',
     config: { task: additionSmoke, policy: smokePolicy, optim: smokeOptim, iterations: 200, warmup: { steps: 1000 }, recipe: { kind: 'star', ...smokeStar, promptsPerIteration: 32, trainStepsPerIteration: 15, reward: 'verifier', balance: { enabled: false } }, archive: { enabled: true, strategy: 'dgm', budget: 1200, expansionCost: 32, poolSize: 64, cheapTasks: 16, evalBatch: 8 } },
+  },
+  {
+    id: 'gridworld-a2c',
+    title: 'Gridworld · A2C',
+    summary: 'Reach the goal on a 5x5 grid from random starts and goals: a policy-value MLP learns by advantage actor-critic, scored on 64 fixed evaluation episodes. No warm-up; iteration 0 is the untrained agent.',
+    smoke: false,
+    config: { task: gridworld, policy: gridPolicy, optim: gridOptim, warmup: { steps: 0 }, iterations: 300, evalEvery: 10, recipe: { kind: 'a2c', episodesPerIteration: 64 } },
+  },
+  {
+    id: 'gridworld-a2c-smoke',
+    title: 'Gridworld · A2C (smoke)',
+    summary: 'A few-second A2C run on the 5x5 gridworld: the agent goes from wandering to reaching the goal in nearly every evaluation episode.',
+    smoke: true,
+    config: { task: { ...gridworld, evalEpisodes: 32 }, policy: gridPolicy, optim: gridOptim, warmup: { steps: 0 }, iterations: 60, evalEvery: 5, recipe: { kind: 'a2c', episodesPerIteration: 64 } },
   },
 ];
 

@@ -99,6 +99,25 @@ export const MetricSeries = z.object({
 });
 export type MetricSeries = z.infer<typeof MetricSeries>;
 
+const Cell = z.tuple([z.number().int(), z.number().int()]);
+
+/** A gridworld episode as the Trajectories view draws it: the grid, start, goal and every cell the agent visited. */
+export const GridEpisode = z.object({
+  kind: z.literal('gridworld'),
+  size: z.number().int(),
+  start: Cell.describe('[row, column] of the agent at reset.'),
+  goal: Cell,
+  path: z.array(Cell).describe('The agent\'s cell after reset and after each move.'),
+  actions: z.array(z.string()).describe('The moves taken, by name (U, R, D, L).'),
+  success: z.boolean().describe('Whether the agent reached the goal.'),
+  return: z.number(),
+});
+export type GridEpisode = z.infer<typeof GridEpisode>;
+
+/** An episode of an episodic environment, structured for drawing; one variant per environment that has a view. */
+export const EpisodeView = z.discriminatedUnion('kind', [GridEpisode]);
+export type EpisodeView = z.infer<typeof EpisodeView>;
+
 export const Trajectory = z.object({
   id: z.number().int(),
   runId: z.string(),
@@ -111,6 +130,7 @@ export const Trajectory = z.object({
   correct: z.boolean(),
   kept: z.boolean().describe('Whether the recipe kept it for training.'),
   verdict: z.string().describe('The verifier\'s and the recipe\'s verdicts in words.'),
+  episode: EpisodeView.optional().describe('For an episode of an episodic environment: its structured record, which the Trajectories view draws.'),
 });
 export type Trajectory = z.infer<typeof Trajectory>;
 

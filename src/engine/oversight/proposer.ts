@@ -60,13 +60,13 @@ export function candidates(input: ProposerInput): Candidate[] {
   const precision = m['exploit/reward_precision'];
   const keptFraction = m['train/kept_fraction'];
   // The algorithm says which of its knobs are the proposer's to move (B-STaR re-chooses its own temperature).
-  const tunesTemperature = tunableKnobs(recipe).includes('temperature');
+  const tunesTemperature = 'temperature' in recipe && tunableKnobs(recipe).includes('temperature');
 
-  if (tunesTemperature && passAtK !== undefined && mastery !== undefined && passAtK - mastery < 0.1 && recipe.temperature < 2) {
+  if (tunesTemperature && 'temperature' in recipe && passAtK !== undefined && mastery !== undefined && passAtK - mastery < 0.1 && recipe.temperature < 2) {
     const after = r3(recipe.temperature * 1.2);
     out.push({ kind: 'workflow:raise-temperature', pathway: 'workflow', urgency: 0.6, rationale: `pass@k (${passAtK.toFixed(2)}) is barely above majority accuracy (${mastery.toFixed(2)}): exploration is narrow, so raise the temperature ${recipe.temperature} -> ${after}.`, changes: [{ path: 'workflow.recipe.temperature', before: recipe.temperature, after }] });
   }
-  if (tunesTemperature && precision !== undefined && precision < 0.6 && recipe.temperature > 0.2) {
+  if (tunesTemperature && 'temperature' in recipe && precision !== undefined && precision < 0.6 && recipe.temperature > 0.2) {
     const after = r3(recipe.temperature * 0.85);
     out.push({ kind: 'workflow:lower-temperature', pathway: 'workflow', urgency: 0.6, rationale: `only ${(precision * 100).toFixed(0)}% of the kept samples are right: sample more conservatively, temperature ${recipe.temperature} -> ${after}.`, changes: [{ path: 'workflow.recipe.temperature', before: recipe.temperature, after }] });
   }

@@ -5,7 +5,7 @@
  * The output head is untied from the token embedding (simpler, and cheap at these vocabulary sizes).
  */
 import { CodedError } from '../../shared/errors';
-import type { PolicyConfig } from '../../shared/config';
+import type { TransformerPolicyConfig as PolicyConfig } from '../../shared/config';
 import { tf } from '../tf';
 import type { Trainable } from '../core/train-step';
 import type { Policy, PolicyState, PreparedBatch, Rng, SampleOptions, SampleResult, TrainBatch } from '../types';

@@ -93,9 +93,12 @@ describe.each(Object.entries(algorithms) as Array<[string, AlgorithmEntry]>)('al
   it('pairs only with the environment and model families it declares', () => {
     const config = configOf(entry);
     expect(() => checkFamilies(config)).not.toThrow();
-    const wanting = { ...entry, environment: 'episodic' as const };
+    // Another family than the entry's own: what a config of its families must be refused by.
+    const otherEnvironment = entry.environment === 'episodic' ? 'text-task' : 'episodic';
+    const otherModel = entry.model === 'policy-value' ? 'text-lm' : 'policy-value';
+    const wanting = { ...entry, environment: otherEnvironment } as const;
     expect(() => checkFamilies(config, wanting)).toThrow(CodedError);
-    expect(() => checkFamilies(config, wanting)).toThrow(/needs a task of the episodic family, but task\.kind "arithmetic" is of the text-task family/);
-    expect(() => checkFamilies(config, { ...entry, model: 'policy-value' })).toThrow(/policy\.kind "transformer" is of the text-lm family/);
+    expect(() => checkFamilies(config, wanting)).toThrow(new RegExp(`needs a task of the ${otherEnvironment} family, but task\\.kind "${config.task.kind}" is of the ${entry.environment} family`));
+    expect(() => checkFamilies(config, { ...entry, model: otherModel })).toThrow(new RegExp(`policy\\.kind "${config.policy.kind}" is of the ${entry.model} family`));
   });
 });

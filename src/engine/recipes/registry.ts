@@ -8,13 +8,16 @@
 import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig, RunConfigInput } from '../../shared/config';
 import { CodedError, type FieldIssue } from '../../shared/errors';
 import { POLICY_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
-import type { Recipe } from '../types';
+import type { EpisodicRecipe, Recipe } from '../types';
+import { createA2cRecipe } from './a2c';
 import { createDpoRecipe } from './dpo';
 import { createGrpoRecipe } from './grpo';
 import { createStarRecipe } from './star';
 
 type Kind = RecipeConfig['kind'];
 type ConfigOf<K extends Kind> = Extract<RecipeConfig, { kind: K }>;
+/** What an algorithm builds: a text recipe (the text LM's session drives it) or an episodic one. */
+type RecipeOf<K extends Kind> = K extends 'a2c' ? EpisodicRecipe : Recipe;
 
 /** A knob of workflow.recipe the proposer may move (today: the sampling temperature). */
 export type TunableKnob = 'temperature';
@@ -29,14 +32,14 @@ export interface BatchShape {
 export interface AlgorithmEntry<K extends Kind = Kind> {
   environment: EnvironmentFamily;
   model: ModelFamily;
-  create(config: ConfigOf<K>, optim: OptimConfig): Recipe;
+  create(config: ConfigOf<K>, optim: OptimConfig): RecipeOf<K>;
   stepsPerIteration(config: ConfigOf<K>): number;
   warmup: boolean;
   /**
    * The rows it trains on in one step and samples at once (the memory estimate's batch shapes), and the fields that
    * set each, for the advice when a run will not fit.
    */
-  batchShape(config: ConfigOf<K>, optim: OptimConfig): BatchShape;
+  batchShape?(config: ConfigOf<K>, optim: OptimConfig): BatchShape;
   /** The knobs the proposer may tune for this config (B-STaR re-chooses its own temperature, so none then). */
   tunable(config: ConfigOf<K>): TunableKnob[];
   /** The recipe part of the contract test's config: tiny, seconds on the CPU. */
@@ -104,15 +107,39 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     contract: { kind: 'dpo', promptsPerIteration: 4, samplesPerPrompt: 4, pairsPerPrompt: 2, stepsPerIteration: 2, nllWeight: 0.5 },
     invalid: { field: 'samplesPerPrompt', value: 1 },
   },
+  a2c: {
+    environment: 'episodic',
+    model: 'policy-value',
+    create: createA2cRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration,
+    warmup: false,
+    tunable: () => [],
+    contract: { kind: 'a2c', episodesPerIteration: 4, stepsPerIteration: 2 },
+    contractRun: { task: { kind: 'gridworld', size: 3, maxSteps: 6, evalEpisodes: 4 }, policy: { kind: 'mlp', hidden: [8] }, optim: { batchSize: 8, warmupSteps: 1 } },
+    invalid: { field: 'gamma', value: 1.5 },
+  },
 };
 
 export function algorithm<K extends Kind>(kind: K): AlgorithmEntry<K> {
   return algorithms[kind];
 }
 
-/** Builds the recipe a run config names; the optimiser settings give batch size and gradient clip. */
+/** Builds the text recipe a run config names; the optimiser settings give batch size and gradient clip. */
 export function createRecipe(config: RecipeConfig, optim: OptimConfig): Recipe {
-  return (algorithm(config.kind) as AlgorithmEntry).create(config as never, optim);
+  const entry = algorithm(config.kind) as AlgorithmEntry;
+  if (entry.environment !== 'text-task') throw familyError(config.kind, entry.environment, 'text-task');
+  return entry.create(config as never, optim) as Recipe;
+}
+
+/** Builds the episodic recipe a run config names. */
+export function createEpisodicRecipe(config: RecipeConfig, optim: OptimConfig): EpisodicRecipe {
+  const entry = algorithm(config.kind) as AlgorithmEntry;
+  if (entry.environment !== 'episodic') throw familyError(config.kind, entry.environment, 'episodic');
+  return entry.create(config as never, optim) as EpisodicRecipe;
+}
+
+function familyError(kind: string, has: EnvironmentFamily, wanted: EnvironmentFamily): CodedError {
+  return new CodedError('invalid_config', `recipe.kind "${kind}" is an algorithm of the ${has} family; this session runs ${wanted} algorithms`, [{ path: 'recipe.kind', message: `not a ${wanted} algorithm` }]);
 }
 
 /** Optimiser steps one iteration of the recipe takes (what the schedule is stretched over). */
@@ -122,7 +149,9 @@ export function stepsPerIteration(recipe: RecipeConfig): number {
 
 /** The batch shapes of a run's algorithm (for the memory estimate). */
 export function batchShape(config: Pick<RunConfig, 'recipe' | 'optim'>): BatchShape {
-  return (algorithm(config.recipe.kind) as AlgorithmEntry).batchShape(config.recipe as never, config.optim);
+  const entry = algorithm(config.recipe.kind) as AlgorithmEntry;
+  if (!entry.batchShape) throw new CodedError('invalid_config', `recipe.kind "${config.recipe.kind}" has no text-model batch shapes (the memory estimate is the text LM's)`, [{ path: 'recipe.kind', message: 'not a text-task algorithm' }]);
+  return entry.batchShape(config.recipe as never, config.optim);
 }
 
 function sampledAtOnce(prompts: number, per: string): FieldIssue[] {

@@ -1,5 +1,5 @@
 /** The database's row shapes and their conversion to the contract's types. */
-import type { RunStatus, RunSummary, Trajectory } from '../../shared/run';
+import { EpisodeView, type RunStatus, type RunSummary, type Trajectory } from '../../shared/run';
 
 export interface RunRow {
   id: string;
@@ -30,6 +30,8 @@ export interface TrajectoryRow {
   correct: number;
   kept: number;
   verdict: string;
+  /** JSON of an EpisodeView; NULL for text samples and rows written before schema 6. */
+  episode?: string | null;
 }
 
 export function toSummary(row: RunRow): RunSummary {
@@ -74,5 +76,19 @@ export function toTrajectory(row: TrajectoryRow): Trajectory {
     correct: row.correct === 1,
     kept: row.kept === 1,
     verdict: row.verdict,
+    ...(row.episode ? { episode: parseEpisode(row.episode) } : {}),
   };
+}
+
+function parseEpisode(json: string): EpisodeView | undefined {
+  const parsed = EpisodeView.safeParse(JSONparse(json));
+  return parsed.success ? parsed.data : undefined;
+}
+
+function JSONparse(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return null;
+  }
 }

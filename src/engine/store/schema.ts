@@ -132,6 +132,11 @@ const migrations: string[] = [
   ALTER TABLE audit ADD COLUMN mac TEXT;
   ALTER TABLE audit ADD COLUMN key_id TEXT;
   `,
+  // 6: an episode of an episodic environment (a gridworld), as JSON for the Trajectories view to draw; NULL for the
+  // text tasks' samples. The prompt and output columns keep its text form (start state, moves), which search reads.
+  `
+  ALTER TABLE trajectories ADD COLUMN episode TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -12,7 +12,7 @@ import { ArchiveStore } from './archive-store';
 import { OversightStore } from './oversight-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { migrate } from './schema';
-import { SCORE_METRIC } from '../../shared/metrics';
+import { scoreOf } from '../../shared/metrics';
 
 /** How many checkpoints each run keeps on disk. */
 export const CHECKPOINTS_KEPT = 2;
@@ -290,21 +290,21 @@ export class Store {
       const metric = this.db.prepare('INSERT INTO metrics (run_id, iteration, name, value) VALUES (?, ?, ?, ?)');
       for (const [name, value] of Object.entries(commit.metrics)) metric.run(runId, commit.iteration, name, Number.isFinite(value) ? value : null);
       const traj = this.db.prepare(
-        'INSERT INTO trajectories (run_id, iteration, level, prompt, output, answer, reward, correct, kept, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO trajectories (run_id, iteration, level, prompt, output, answer, reward, correct, kept, verdict, episode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       for (const t of commit.trajectories) {
-        traj.run(runId, commit.iteration, t.level, t.prompt, t.output, t.answer, t.reward, t.correct ? 1 : 0, t.kept ? 1 : 0, t.verdict);
+        traj.run(runId, commit.iteration, t.level, t.prompt, t.output, t.answer, t.reward, t.correct ? 1 : 0, t.kept ? 1 : 0, t.verdict, t.episode ? JSON.stringify(t.episode) : null);
       }
       if (commit.archive !== undefined) this.archive.save(runId, commit.iteration, commit.archive);
       commit.within?.();
-      const score = commit.metrics[SCORE_METRIC];
+      const score = scoreOf(commit.metrics);
       this.db
         .prepare(
           `UPDATE runs SET iterations_done = ?, updated_at = ?,
              best_score = CASE WHEN ? IS NULL THEN best_score WHEN best_score IS NULL OR ? > best_score THEN ? ELSE best_score END
            WHERE id = ?`,
         )
-        .run(commit.iteration, commit.endedAt, ...Array<number | null>(3).fill(Number.isFinite(score) ? score : null), runId);
+        .run(commit.iteration, commit.endedAt, ...Array<number | null>(3).fill(score !== undefined && Number.isFinite(score) ? score : null), runId);
     })();
   }
 

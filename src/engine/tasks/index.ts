@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { TaskConfig } from '../../shared/config';
+import { CodedError } from '../../shared/errors';
 import type { Task } from '../types';
 import { createArithmeticTask } from './arithmetic';
 import { createJsonlTask } from './jsonl';
@@ -40,5 +41,8 @@ export function createTask(config: TaskConfig): Task {
       return createArithmeticTask(config);
     case 'jsonl':
       return createJsonlTask(config);
+    case 'gridworld':
+      // An episodic environment, not a text task: environments/gridworld.ts builds it, for the episodic session.
+      throw new CodedError('invalid_config', `task.kind "gridworld" is an episodic environment, not a text task; it runs with an episodic recipe (recipe.kind "a2c") and policy.kind "mlp"`, [{ path: 'task.kind', message: 'not a text task' }]);
   }
 }

@@ -4,6 +4,10 @@ import {
   BALANCE_SCORE,
   BALANCE_TEMPERATURE,
   BALANCE_THRESHOLD,
+  EPISODE_LENGTH,
+  EPISODE_SUCCESS_RATE,
+  EVAL_RETURN,
+  EVAL_SUCCESS_RATE,
   EXPLORE_PASS_AT_K,
   heldoutAtLevel,
   heldoutLevelOf,
@@ -26,6 +30,16 @@ const COLUMNS: Array<{ title: string; keys: string[]; digits?: number }> = [
   { title: 'tok/s', keys: [PERF_TOKENS_PER_S, PERF_SAMPLE_TOKENS_PER_S, PERF_TRAIN_TOKENS_PER_S], digits: 0 },
 ];
 
+/** The same for an episodic run (a gridworld): its evaluation scorecard and the collected episodes. */
+const EPISODIC_COLUMNS: Array<{ title: string; keys: string[]; digits?: number }> = [
+  { title: 'eval ok', keys: [EVAL_SUCCESS_RATE], digits: 2 },
+  { title: 'eval R', keys: [EVAL_RETURN] },
+  { title: 'reward', keys: [REWARD_MEAN] },
+  { title: 'ok', keys: [EPISODE_SUCCESS_RATE], digits: 2 },
+  { title: 'length', keys: [EPISODE_LENGTH], digits: 1 },
+  { title: 'loss', keys: [TRAIN_LOSS] },
+];
+
 function levelsOf(metrics: Metrics): number[] {
   return Object.keys(metrics)
     .map(heldoutLevelOf)
@@ -36,20 +50,24 @@ function levelsOf(metrics: Metrics): number[] {
 /** Prints a compact row per iteration; the header is printed with the first row and when the levels change. */
 export class MonitorTable {
   private levels: number[] | null = null;
+  private columns = COLUMNS;
 
   row(iteration: number, metrics: Metrics): string[] {
     const lines: string[] = [];
     const levels = levelsOf(metrics);
-    if (this.levels === null || levels.join() !== this.levels.join()) {
+    // An episodic run is told by its first row (iteration 0 is its evaluation) and keeps its columns.
+    const columns = this.levels === null ? (metrics[EVAL_SUCCESS_RATE] !== undefined || metrics[EPISODE_SUCCESS_RATE] !== undefined ? EPISODIC_COLUMNS : COLUMNS) : this.columns;
+    if (this.levels === null || levels.join() !== this.levels.join() || columns !== this.columns) {
       this.levels = levels;
-      lines.push(this.format(['iter', ...levels.map((l) => `acc d${l}`), ...COLUMNS.map((c) => c.title)]));
+      this.columns = columns;
+      lines.push(this.format(['iter', ...levels.map((l) => `acc d${l}`), ...columns.map((c) => c.title)]));
     }
     const pick = (keys: string[]) => keys.map((k) => metrics[k]).find((v) => v !== undefined);
     lines.push(
       this.format([
         String(iteration),
         ...levels.map((l) => formatNumber(metrics[heldoutAtLevel(l)], 2)),
-        ...COLUMNS.map((c) => formatNumber(pick(c.keys), c.digits ?? 3)),
+        ...this.columns.map((c) => formatNumber(pick(c.keys), c.digits ?? 3)),
       ]),
     );
     return lines;

@@ -1,6 +1,7 @@
 import { CodedError } from '../../shared/errors';
 import type { ApprovalPolicy, Proposal } from '../../shared/oversight';
 import { isCompleted, type Metrics, type RunStatus } from '../../shared/run';
+import { TASK_FAMILY } from '../../shared/families';
 import type { Emit } from '../../engine/runner';
 import { EngineService } from '../../engine/service';
 import { canonicalJson } from '../../engine/store/oversight-store';
@@ -81,7 +82,8 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
     if (json) ctx.out(JSON.stringify({ event: 'done', runId: followed, status, metrics }));
     else {
       const best = run.bestScore === null ? '-' : run.bestScore.toFixed(3);
-      ctx.err(`Run ${followed} ${status} after iteration ${run.iterationsDone} of ${run.iterationsTotal}; best held-out accuracy on the hardest level: ${best}.\n`);
+      const scoreName = TASK_FAMILY[service.store.runDetail(followed).config.task.kind] === 'episodic' ? 'best evaluation success rate' : 'best held-out accuracy on the hardest level';
+      ctx.err(`Run ${followed} ${status} after iteration ${run.iterationsDone} of ${run.iterationsTotal}; ${scoreName}: ${best}.\n`);
       if (status === 'stopped') ctx.err(`Continue it with: evolab resume ${followed}\n`);
       if (status === 'failed' && !logged.has(run.error ?? '')) ctx.err(`error: ${run.error ?? 'unknown failure'}\n`);
     }

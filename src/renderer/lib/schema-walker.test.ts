@@ -38,6 +38,9 @@ describe('schema walker', () => {
     expect(find(fields, 'recipe.groupSize')).toMatchObject({ kind: 'number', min: 2, max: 256 });
     expect(find(fields, 'recipe.balance.temperatures')?.kind).toBe('number-array');
     expect(find(fields, 'policy.nHeads')).toMatchObject({ kind: 'number', integer: true, min: 1, max: 32 });
+    const policy = find(fields, 'policy');
+    expect(policy?.kind === 'union' && policy.variants.map((v) => v.value)).toEqual(['transformer', 'mlp']);
+    expect(find(fields, 'policy.hidden')?.kind).toBe('number-array');
   });
 
   it('fills a union variant with its defaults when the kind changes', () => {

@@ -34,6 +34,11 @@ describe('series buffers', () => {
     ]);
   });
 
+  it('puts the headline namespaces first, in their order, whichever are present', () => {
+    const names = ['train/loss', 'reward/mean', 'eval/success_rate', 'episode/length', 'mem/tensors'];
+    expect(groupByNamespace(names, ['heldout', 'eval', 'reward', 'episode']).map((g) => g.namespace)).toEqual(['eval', 'reward', 'episode', 'mem', 'train']);
+  });
+
   it('smooths with a debiased EMA that starts at the first value', () => {
     const y = new Float64Array([10, 10, 10, 0]);
     const out = smooth(y, 4, 0.9, new Float64Array(4));

@@ -71,14 +71,14 @@ export function namespaceOf(name: string): string {
 }
 
 /** Monitor names grouped by namespace, namespaces and names sorted, for a stable chart layout. */
-export function groupByNamespace(names: Iterable<string>): Array<{ namespace: string; names: string[] }> {
+export function groupByNamespace(names: Iterable<string>, first: readonly string[] = []): Array<{ namespace: string; names: string[] }> {
   const groups = new Map<string, string[]>();
   for (const name of names) {
     const ns = namespaceOf(name);
     groups.set(ns, [...(groups.get(ns) ?? []), name]);
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => rank(first, a) - rank(first, b) || a.localeCompare(b))
     .map(([namespace, list]) => ({ namespace, names: list.sort() }));
 }
 
@@ -116,4 +116,10 @@ export function positiveOnly(x: Float64Array, y: Float64Array, length: number): 
     }
   }
   return [nx, ny];
+}
+
+/** Position of `namespace` in `first`, the rest after them. */
+function rank(first: readonly string[], namespace: string): number {
+  const i = first.indexOf(namespace);
+  return i === -1 ? first.length : i;
 }

@@ -78,7 +78,7 @@ export function NewRunScreen() {
                 <span className="chip">{p.recipe}</span>{p.smoke && <span className="chip smoke">smoke · &lt;1 min</span>}
               </header>
               <p>{p.summary}</p>
-              <p className="muted small">{p.config.iterations} iterations · warm-up {p.config.warmup.steps} steps · d{p.config.policy.dModel}×{p.config.policy.nLayers}</p>
+              <p className="muted small">{p.config.iterations} iterations · {p.config.policy.kind === 'transformer' ? `warm-up ${p.config.warmup.steps} steps · d${p.config.policy.dModel}×${p.config.policy.nLayers}` : `no warm-up · MLP ${p.config.policy.hidden.join('×')}`}</p>
               <footer>
                 <button type="button" className="primary" disabled={s.starting !== null} onClick={() => void startPreset(p.id)} data-testid="preset-start">
                   {s.starting === p.id ? 'Starting…' : 'Start'}

@@ -1,6 +1,13 @@
 import { ErrorBoundary } from '../../components/error-boundary';
 import { LineChart } from '../../components/line-chart';
-import { groupByNamespace, type SeriesBuffer } from '../../lib/series';
+import { groupByNamespace, namespaceOf, type SeriesBuffer } from '../../lib/series';
+import { EPISODE_SUCCESS_RATE, EVAL_SUCCESS_RATE, HELDOUT_HARDEST, REWARD_MEAN } from '../../../shared/metrics';
+
+/**
+ * The groups drawn first, whichever a run has: its score (held-out accuracy of a text task, the evaluation of an
+ * episodic one), then the training reward and the collected episodes; the rest follow alphabetically.
+ */
+const HEADLINE_NAMESPACES = [namespaceOf(HELDOUT_HARDEST), namespaceOf(EVAL_SUCCESS_RATE), namespaceOf(REWARD_MEAN), namespaceOf(EPISODE_SUCCESS_RATE)];
 
 interface Props {
   names: string[];
@@ -13,7 +20,7 @@ interface Props {
 }
 
 export function ChartsPanel({ names, buffers, version, smoothing, logScale, onSmoothing, onLogScale }: Props) {
-  const groups = groupByNamespace(names);
+  const groups = groupByNamespace(names, HEADLINE_NAMESPACES);
   return (
     <section className="panel charts-panel">
       <header className="panel-head">

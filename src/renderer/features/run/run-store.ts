@@ -3,7 +3,7 @@ import type { EventPayload } from '../../../shared/contract';
 import { isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { appendMetrics, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
-import { MEM_PREFIX, PERF_PREFIX, SCORE_METRIC, TIME_PREFIX } from '../../../shared/metrics';
+import { MEM_PREFIX, PERF_PREFIX, scoreOf, TIME_PREFIX } from '../../../shared/metrics';
 
 export type OffSwitchAction = 'pause' | 'resume' | 'stop' | 'kill';
 
@@ -127,7 +127,7 @@ export const runActions = {
     if (payload.runId !== s.runId) return;
     const added = appendMetrics(s.buffers, payload.iteration, payload.metrics);
     const iterations = s.iterations.includes(payload.iteration) ? s.iterations : [...s.iterations, payload.iteration];
-    const score = payload.metrics[SCORE_METRIC];
+    const score = scoreOf(payload.metrics);
     const bestScore = (best: number | null): number | null => (score === undefined ? best : best === null ? score : Math.max(best, score));
     const detail = s.detail
       ? { ...s.detail, iterationsDone: Math.max(s.detail.iterationsDone, payload.iteration), bestScore: bestScore(s.detail.bestScore) }

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { TrajectoryFilter, type Trajectory } from '../../../shared/run';
 import { ErrorBox } from '../../components/error-box';
 import { formatNumber } from '../../lib/format';
+import { EpisodeGrid } from './episode-grid-view';
 import { groupByIteration, PAGE_SIZE, trajectoriesActions, trajectoriesStore } from './trajectories-store';
 
 function Sample({ t, onSamePrompt }: { t: Trajectory; onSamePrompt?: (prompt: string) => void }) {
@@ -10,17 +11,29 @@ function Sample({ t, onSamePrompt }: { t: Trajectory; onSamePrompt?: (prompt: st
     <article className={`sample ${t.correct ? 'correct' : 'incorrect'}`} data-testid="trajectory" data-kept={t.kept} data-correct={t.correct}>
       <header>
         <span className="muted small">it {t.iteration}{t.level !== null ? ` · level ${t.level}` : ''}</span>
-        <span className={`chip ${t.correct ? 'ok' : 'bad'}`}>{t.correct ? 'correct' : 'incorrect'}</span>
+        <span className={`chip ${t.correct ? 'ok' : 'bad'}`}>{t.episode ? (t.correct ? 'reached goal' : 'missed goal') : t.correct ? 'correct' : 'incorrect'}</span>
         <span className={`chip ${t.kept ? 'kept' : ''}`}>{t.kept ? 'kept' : 'rejected'}</span>
         <span className="mono small">reward {formatNumber(t.reward)}</span>
         {onSamePrompt && <button type="button" className="link" onClick={() => onSamePrompt(t.prompt)} data-testid="same-prompt" title="This prompt's samples in every iteration">across iterations</button>}
       </header>
-      <dl>
-        <dt>Prompt</dt><dd className="mono">{t.prompt}</dd>
-        <dt>Output</dt><dd className="mono">{t.output || <span className="muted">(empty)</span>}</dd>
-        <dt>Answer</dt><dd className="mono">{t.answer ?? '—'}</dd>
-        <dt>Verdict</dt><dd>{t.verdict}</dd>
-      </dl>
+      {t.episode?.kind === 'gridworld' ? (
+        // An episode: its grid, then its start state and moves as text (what search matches).
+        <>
+          <EpisodeGrid episode={t.episode} />
+          <dl>
+            <dt>Start</dt><dd className="mono">{t.prompt}</dd>
+            <dt>Moves</dt><dd className="mono">{t.output || <span className="muted">(none)</span>}</dd>
+            <dt>Verdict</dt><dd>{t.verdict}</dd>
+          </dl>
+        </>
+      ) : (
+        <dl>
+          <dt>Prompt</dt><dd className="mono">{t.prompt}</dd>
+          <dt>Output</dt><dd className="mono">{t.output || <span className="muted">(empty)</span>}</dd>
+          <dt>Answer</dt><dd className="mono">{t.answer ?? '—'}</dd>
+          <dt>Verdict</dt><dd>{t.verdict}</dd>
+        </dl>
+      )}
     </article>
   );
 }

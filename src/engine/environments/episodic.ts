@@ -1,0 +1,104 @@
+/**
+ * The episodic environment family (DESIGN.md, "The engine core"): reset / step with one or more players, for
+ * gridworlds and games. An environment makes episodes; an episode says whose turn it is (the seat), which actions
+ * are legal, what each seat observes (as text, for a text LM, and as numbers, for a policy-value MLP) and the
+ * rewards of each step. A one-player environment has one seat (0); a two-player game seats the same agent on both
+ * sides (self-play) or an opponent on the other. The environment evaluates an agent itself, on a fixed set of start
+ * states independent of the run's seed, and returns a scorecard.
+ */
+import type { EpisodeView } from '../../shared/run';
+import type { Rng } from '../types';
+
+/** What a seat sees: the same state as text and as a vector of `observationSize` numbers. */
+export interface Observation {
+  text: string;
+  vector: Float32Array;
+}
+
+export interface StepOutcome {
+  /** The reward of this step for each seat (length = players). */
+  rewards: number[];
+  done: boolean;
+}
+
+/** One episode in progress. */
+export interface Episode {
+  /** The seat whose turn it is (always 0 with one player). */
+  readonly toMove: number;
+  readonly done: boolean;
+  /** Moves taken so far. */
+  readonly steps: number;
+  /** Action ids legal now (a subset of 0..actions.length-1). */
+  legalActions(): number[];
+  observe(seat: number): Observation;
+  step(action: number): StepOutcome;
+  /** The episode so far: returns per seat, whether it succeeded, and its text and structured forms. */
+  record(): EpisodeRecord;
+}
+
+export interface EpisodeRecord {
+  /** The start state as text (the trajectory's prompt). */
+  start: string;
+  /** The moves by name, space-separated (the trajectory's output). */
+  moves: string;
+  /** Undiscounted return of each seat. */
+  returns: number[];
+  steps: number;
+  success: boolean;
+  /** A sentence: how it ended. */
+  verdict: string;
+  /** The structured form the Trajectories view draws. */
+  view: EpisodeView;
+}
+
+export interface EpisodicEnvironment<Start = unknown> {
+  readonly kind: string;
+  /** Number of seats; the agent plays seat 0 (and, in self-play, the others). */
+  readonly players: number;
+  /** Action names, by id. */
+  readonly actions: readonly string[];
+  readonly observationSize: number;
+  /** An episode from a start drawn with the run's random stream (or the configured one). */
+  reset(rng: Rng): Episode;
+  /** An episode from a given start (the evaluation set). */
+  start(start: Start): Episode;
+  /** The fixed evaluation starts: the same for every run seed. */
+  evaluationStarts(): Start[];
+}
+
+/** An agent as the environment evaluates it: the action it takes for an observation (greedy, no randomness). */
+export type Actor = (observation: Observation, legal: number[], seat: number) => number;
+
+/** The environment's verdict on an agent over its evaluation starts. */
+export interface EpisodicScorecard {
+  episodes: number;
+  /** Share of evaluation episodes that reached their goal: the score. */
+  successRate: number;
+  /** Mean undiscounted return of seat 0. */
+  meanReturn: number;
+  meanSteps: number;
+  records: EpisodeRecord[];
+  seconds: number;
+}
+
+/** Plays every evaluation start to its end with `actor` (seat 0 and any other seats) and scores the agent. */
+export function evaluateEpisodic<S>(env: EpisodicEnvironment<S>, actor: Actor): EpisodicScorecard {
+  const t0 = performance.now();
+  const records = env.evaluationStarts().map((s) => {
+    const episode = env.start(s);
+    while (!episode.done) {
+      const seat = episode.toMove;
+      episode.step(actor(episode.observe(seat), episode.legalActions(), seat));
+    }
+    return episode.record();
+  });
+  const n = Math.max(1, records.length);
+  return {
+    episodes: records.length,
+    successRate: records.filter((r) => r.success).length / n,
+    meanReturn: records.reduce((a, r) => a + r.returns[0]!, 0) / n,
+    meanSteps: records.reduce((a, r) => a + r.steps, 0) / n,
+    records,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

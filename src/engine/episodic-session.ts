@@ -1,0 +1,146 @@
+/**
+ * One run of the episodic family in memory: the environment, the policy-value model, the algorithm and the run's
+ * random stream. The runner drives it like the text LM's Session: warmup() is iteration 0, here the evaluation of
+ * the untrained agent (no supervised warm-up: its row is the baseline), then iterate(1..N) collects episodes with
+ * the run's stream, trains, and evaluates on the environment's fixed starts every evalEvery iterations and at the
+ * last. getState() is what a checkpoint holds: weights and Adam state, the stream, the algorithm's state, the step.
+ * Oversight, the archive and branches are text-task features: the config refuses them with an episodic task.
+ */
+import type { GridworldTaskConfig, RunConfig, TaskConfig } from '../shared/config';
+import { CodedError } from '../shared/errors';
+import { EVAL_LENGTH, EVAL_RETURN, EVAL_SUCCESS_RATE, MEM_BYTES, MEM_TENSORS, TRAIN_STEPS } from '../shared/metrics';
+import type { Metrics, ProgressPhase } from '../shared/run';
+import type { RunnerSession } from './core/ports';
+import { evaluateEpisodic, type EpisodicEnvironment, type EpisodicScorecard } from './environments/episodic';
+import { createGridworld } from './environments/gridworld';
+import { createMlpPolicy } from './policies/mlp';
+import { greedyAction } from './recipes/a2c';
+import { createEpisodicRecipe } from './recipes/registry';
+import { createRng, fork } from './rng';
+import { learningRateAt, totalSteps } from './session-schedule';
+import type { SessionHooks } from './session';
+import { memoryInfo } from './tf';
+import type { EpisodicRecipe, IterationResult, PolicyState, PolicyValueModel, Rng } from './types';
+
+/** What an episodic run's checkpoint holds. */
+export interface EpisodicSessionState {
+  family: 'episodic';
+  policy: PolicyState;
+  rng: number[];
+  recipe: unknown;
+  globalStep: number;
+  warmupDone: boolean;
+}
+
+/** The episodic environment a task config names. */
+export function createEpisodicEnvironment(config: TaskConfig): EpisodicEnvironment {
+  switch (config.kind) {
+    case 'gridworld':
+      return createGridworld(config as GridworldTaskConfig) as EpisodicEnvironment;
+    default:
+      throw new CodedError('invalid_config', `task.kind "${config.kind}" is not an episodic environment; an episodic run needs one, such as "gridworld"`, [{ path: 'task.kind', message: 'not an episodic environment' }]);
+  }
+}
+
+/** The environment's scorecard as an iteration's metrics. */
+export function scorecardMetrics(card: EpisodicScorecard): Metrics {
+  return { [EVAL_SUCCESS_RATE]: card.successRate, [EVAL_RETURN]: card.meanReturn, [EVAL_LENGTH]: card.meanSteps, 'time/eval_s': card.seconds };
+}
+
+export class EpisodicSession implements RunnerSession {
+  private globalStep = 0;
+  private warmupDone = false;
+  private readonly total: number;
+
+  private constructor(
+    readonly config: RunConfig,
+    readonly env: EpisodicEnvironment,
+    private readonly model: PolicyValueModel,
+    private readonly recipe: EpisodicRecipe,
+    private readonly rng: Rng,
+    private readonly hooks: SessionHooks,
+  ) {
+    this.total = totalSteps(config);
+  }
+
+  static async create(config: RunConfig, hooks: SessionHooks = {}): Promise<EpisodicSession> {
+    if (config.policy.kind !== 'mlp') {
+      throw new CodedError('invalid_config', `an episodic run trains a policy-value model; policy.kind is "${config.policy.kind}", set it to "mlp"`, [{ path: 'policy.kind', message: 'must be "mlp"' }]);
+    }
+    const env = createEpisodicEnvironment(config.task);
+    const rng = createRng(config.seed);
+    // Weights get their own stream, as in the text session, so the collection never changes the initial weights.
+    const model = createMlpPolicy({ ...config.policy, inputSize: env.observationSize, numActions: env.actions.length }, fork(rng, 'policy-init'));
+    return new EpisodicSession(config, env, model, createEpisodicRecipe(config.recipe, config.optim), rng, hooks);
+  }
+
+  /** The environment's scorecard of the current agent: greedy actions on the fixed evaluation starts. */
+  assess(): EpisodicScorecard {
+    return evaluateEpisodic(this.env, (observation, legal) => greedyAction(this.model.evaluate([observation.vector]).logits[0]!, legal));
+  }
+
+  /** Iteration 0: no warm-up; the untrained agent's evaluation is the baseline row. */
+  async warmup(): Promise<Metrics> {
+    const t0 = performance.now();
+    await this.hooks.stepBoundary?.();
+    this.progress('eval', 0, 1);
+    const metrics = scorecardMetrics(this.assess());
+    this.progress('eval', 1, 1);
+    this.warmupDone = true;
+    return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...this.memoryMetrics() };
+  }
+
+  async iterate(iteration: number): Promise<IterationResult> {
+    if (!this.warmupDone) throw new Error('EpisodicSession.iterate: run warmup() first (iteration 0)');
+    const t0 = performance.now();
+    const startStep = this.globalStep;
+    const result = await this.recipe.iterate({
+      iteration,
+      env: this.env,
+      model: this.model,
+      rng: this.rng,
+      globalStep: startStep,
+      learningRate: (step) => learningRateAt(this.config.optim, step, this.total),
+      gradClip: this.config.optim.gradClip,
+      progress: (phase, done, total) => this.progress(phase, done, total),
+      stepBoundary: async () => this.hooks.stepBoundary?.(),
+    });
+    const metrics: Metrics = { ...result.metrics };
+    this.globalStep = startStep + (metrics[TRAIN_STEPS] ?? 0);
+    if (iteration % this.config.evalEvery === 0 || iteration >= this.config.iterations) {
+      this.progress('eval', 0, 1);
+      Object.assign(metrics, scorecardMetrics(this.assess()));
+      this.progress('eval', 1, 1);
+    }
+    metrics['train/learning_rate'] = learningRateAt(this.config.optim, startStep, this.total);
+    metrics['time/iteration_s'] = (performance.now() - t0) / 1000;
+    Object.assign(metrics, this.memoryMetrics());
+    return { metrics, trajectories: result.trajectories };
+  }
+
+  getState(): EpisodicSessionState {
+    return { family: 'episodic', policy: this.model.getState(), rng: this.rng.state(), recipe: this.recipe.getState(), globalStep: this.globalStep, warmupDone: this.warmupDone };
+  }
+
+  setState(state: EpisodicSessionState): void {
+    if (state?.family !== 'episodic') throw new CodedError('invalid_request', 'this checkpoint is not of an episodic run; it was made by another kind of session');
+    this.model.setState(state.policy);
+    this.rng.setState(state.rng);
+    this.recipe.setState(state.recipe);
+    this.globalStep = state.globalStep;
+    this.warmupDone = state.warmupDone;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+
+  private progress(phase: ProgressPhase, done: number, total: number): void {
+    this.hooks.progress?.(phase, done, total);
+  }
+
+  private memoryMetrics(): Metrics {
+    const mem = memoryInfo();
+    return { [MEM_TENSORS]: mem.numTensors, [MEM_BYTES]: mem.numBytes };
+  }
+}
