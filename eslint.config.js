@@ -24,19 +24,43 @@ export default tseslint.config(
     // A test may hold the contract against the engine that implements it.
     ignores: ['src/shared/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: `(^|/)(${APP.join('|')})(/|$)`, message: 'src/shared is the contract: it imports nothing of the app.' }, { group: ['electron'], message: 'src/shared imports nothing of the app.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: `(^|/)(${APP.join('|')})(/|$)`, message: 'src/shared is the contract: it imports nothing of the app.' },
+            { group: ['electron'], message: 'src/shared imports nothing of the app.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/engine/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine runs under Node as well as Electron: it never imports electron.' }], patterns: [{ regex: '(^|/)\\.\\./(\\.\\./)*(main|renderer|preload|host)(/|$)', message: 'The engine never imports main, the renderer, the preload or the host.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The engine runs under Node as well as Electron: it never imports electron.' }],
+          patterns: [
+            {
+              regex: '(^|/)\\.\\./(\\.\\./)*(main|renderer|preload|host)(/|$)',
+              message: 'The engine never imports main, the renderer, the preload or the host.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/renderer/features/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!\\.\\.)[^/]+/', message: 'Renderer features do not import each other: move what both need to components/ or lib/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '^\\.\\./(?!\\.\\.)[^/]+/', message: 'Renderer features do not import each other: move what both need to components/ or lib/.' }],
+        },
+      ],
     },
   },
 );

@@ -69,17 +69,27 @@ function main(): void {
   };
   const strategies = [...new Set(reports.flatMap((r) => r.runs.map((run) => run.strategy)))];
   const width = W * reports.length;
-  const legend = strategies.map((s, i) => `<rect x="${10 + i * 130}" y="${H + 6}" width="14" height="4" fill="${COLORS[s] ?? '#000'}"/><text x="${28 + i * 130}" y="${H + 12}" font-size="11">${s}</text>`).join('\n');
+  const legend = strategies
+    .map(
+      (s, i) =>
+        `<rect x="${10 + i * 130}" y="${H + 6}" width="14" height="4" fill="${COLORS[s] ?? '#000'}"/><text x="${28 + i * 130}" y="${H + 12}" font-size="11">${s}</text>`,
+    )
+    .join('\n');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H + 20}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n<text x="4" y="${PAD.t - 14}" font-size="10">best est.</text>\n${reports.map((r, i) => panel(r, i * W, ...range(r))).join('\n')}\n${legend}\n</svg>\n`;
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, svg);
 
-  const rows = ['| seed | strategy | children | kept | pending | max gen | best own score (search set) | final held-out | seconds |', '|---|---|---|---|---|---|---|---|---|'];
+  const rows = [
+    '| seed | strategy | children | kept | pending | max gen | best own score (search set) | final held-out | seconds |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
   for (const r of reports) {
     rows.push(`| ${r.seed} | root (all) | | | | | | ${r.runs[0]?.rootHeldout?.toFixed(3) ?? '-'} | |`);
     for (const run of r.runs) {
       const m = run.metrics;
-      rows.push(`| ${r.seed} | ${run.strategy} | ${m['archive/expansions']} | ${m['archive/kept']} | ${m['archive/pending']} | ${m['archive/max_generation']} | ${m['archive/best_score']?.toFixed(3)} | ${m['archive/final_heldout']?.toFixed(3)} | ${run.seconds.toFixed(0)} |`);
+      rows.push(
+        `| ${r.seed} | ${run.strategy} | ${m['archive/expansions']} | ${m['archive/kept']} | ${m['archive/pending']} | ${m['archive/max_generation']} | ${m['archive/best_score']?.toFixed(3)} | ${m['archive/final_heldout']?.toFixed(3)} | ${run.seconds.toFixed(0)} |`,
+      );
     }
   }
   rows.push('', '| strategy | mean final held-out | mean gain over the root | seeds |', '|---|---|---|---|');

@@ -16,14 +16,30 @@ const seqs = Array.from({ length: 32 }, () => [1, ...Array.from({ length: 31 }, 
 const batch = { sequences: seqs, targetStart: seqs.map(() => 1) };
 for (let i = 0; i < 3; i++) likelihoodStep(policy, batch, { learningRate: 1e-3, gradClip: 1 });
 const best = new Map<string, number>();
-let bestTotal = Infinity; let count = 0;
+let bestTotal = Infinity;
+let count = 0;
 for (let r = 0; r < 6; r++) {
-  const info = await tf.profile(() => { likelihoodStep(policy, batch, { learningRate: 1e-3, gradClip: 1 }); });
+  const info = await tf.profile(() => {
+    likelihoodStep(policy, batch, { learningRate: 1e-3, gradClip: 1 });
+  });
   count = info.kernels.length;
   const agg = new Map<string, number>();
-  for (const k of info.kernels) { const key = k.name === 'BatchMatMul' ? `BMM ${k.inputShapes[0]?.length === 3 ? 'attn' : 'dense'}` : k.name; agg.set(key, (agg.get(key) ?? 0) + Number(k.kernelTimeMs)); }
-  let tot = 0; for (const [k, v] of agg) { tot += v; best.set(k, Math.min(best.get(k) ?? Infinity, v)); }
+  for (const k of info.kernels) {
+    const key = k.name === 'BatchMatMul' ? `BMM ${k.inputShapes[0]?.length === 3 ? 'attn' : 'dense'}` : k.name;
+    agg.set(key, (agg.get(key) ?? 0) + Number(k.kernelTimeMs));
+  }
+  let tot = 0;
+  for (const [k, v] of agg) {
+    tot += v;
+    best.set(k, Math.min(best.get(k) ?? Infinity, v));
+  }
   bestTotal = Math.min(bestTotal, tot);
 }
 console.log('kernels', count, 'best total', bestTotal.toFixed(1));
-console.log([...best].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join('\n'));
+console.log(
+  [...best]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 14)
+    .map(([n, ms]) => `${n} ${ms.toFixed(1)}`)
+    .join('\n'),
+);

@@ -83,7 +83,16 @@ function benchSampling(useCache: boolean) {
   const newTokens = 32;
   const promptLen = 8;
   // eos -1: no row stops early, so every run generates exactly 32 tokens per row.
-  const config: TransformerConfig = { kind: 'transformer', dModel: 64, nLayers: LAYERS, nHeads: HEADS, contextLength: promptLen + newTokens, vocabSize: VOCAB, eos: -1, positions: 'rope' };
+  const config: TransformerConfig = {
+    kind: 'transformer',
+    dModel: 64,
+    nLayers: LAYERS,
+    nHeads: HEADS,
+    contextLength: promptLen + newTokens,
+    vocabSize: VOCAB,
+    eos: -1,
+    positions: 'rope',
+  };
   const policy = createTransformerPolicy(config, createRng(1));
   const prompts = randomBatch(3).sequences.map((s) => s.slice(0, promptLen));
   const ms = timeIt(() => policy.sample(prompts, { maxNewTokens: newTokens, temperature: 1, rng: createRng(4), useCache }), QUICK ? 500 : 3000, 2);
@@ -93,11 +102,31 @@ function benchSampling(useCache: boolean) {
 
 function torchPeer(width: number): { tokensPerS: number; torch: string } | { skipped: string } {
   const python = process.env.EVOLAB_TORCH_PYTHON ?? '/usr/bin/python3';
-  const r = spawnSync(python, [path.join(here, 'torch-peer.py'), '--width', String(width), '--layers', String(LAYERS), '--heads', String(HEADS), '--ctx', String(CTX), '--batch', String(BATCH), '--vocab', String(VOCAB), '--steps', QUICK ? '5' : '20'], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-    timeout: 300_000,
-  });
+  const r = spawnSync(
+    python,
+    [
+      path.join(here, 'torch-peer.py'),
+      '--width',
+      String(width),
+      '--layers',
+      String(LAYERS),
+      '--heads',
+      String(HEADS),
+      '--ctx',
+      String(CTX),
+      '--batch',
+      String(BATCH),
+      '--vocab',
+      String(VOCAB),
+      '--steps',
+      QUICK ? '5' : '20',
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+      timeout: 300_000,
+    },
+  );
   if (r.error) return { skipped: `${python} could not run (${r.error.message}); install python3-torch and libopenblas0-pthread` };
   try {
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { error?: string; tokens_per_s?: number; torch?: string };

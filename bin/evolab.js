@@ -15,7 +15,9 @@ const major = Number(process.versions.node.split('.')[0]);
 if (major < MIN_MAJOR) {
   const bundled = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'node.cmd' : 'node');
   if (!existsSync(bundled) || process.env.EVOLAB_REEXEC === '1') {
-    process.stderr.write(`error: Evolab needs Node ${MIN_MAJOR} or newer (this is ${process.versions.node}). Install a newer Node, or run \`npm install\` in ${root} to get the bundled one.\n`);
+    process.stderr.write(
+      `error: Evolab needs Node ${MIN_MAJOR} or newer (this is ${process.versions.node}). Install a newer Node, or run \`npm install\` in ${root} to get the bundled one.\n`,
+    );
     process.exit(1);
   }
   const child = spawn(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {

@@ -41,7 +41,12 @@ export function startHost(workspace: string, timeoutMs = 60_000): Promise<Runnin
       child.stdout?.off('data', onData);
       child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
       resolve({
-        url: match[0], origin: match[1], token: match[2], workspace, process: child, output: () => output,
+        url: match[0],
+        origin: match[1],
+        token: match[2],
+        workspace,
+        process: child,
+        output: () => output,
         stop: () => stopProcess(child),
       });
     };

@@ -28,7 +28,7 @@ async function startArchiveRun(app: AppPage, strategy: 'dgm' | 'hgm'): Promise<s
   return decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
 }
 
-test('an archive run\'s lineage, a comparison of two strategies, and a run branched from a node', async ({ app, page }) => {
+test("an archive run's lineage, a comparison of two strategies, and a run branched from a node", async ({ app, page }) => {
   // Two smoke searches one after the other (the engine runs one at a time), then a branch that only has to start.
   test.setTimeout(360_000);
   const run = app.run();

@@ -74,7 +74,11 @@ test('pause, resume, stop, kill and resume: each shows its status within a secon
   const byAction = (a: string) => latencies.filter((l) => l.action === a).map((l) => Math.round(l.ms));
   recordLatency('offSwitch', {
     note: 'click to the new status on screen, measured by the app (performance.now at click, at the commit that shows the change)',
-    pause: byAction('pause'), resume: byAction('resume'), stop: byAction('stop'), kill: byAction('kill'), samples: latencies,
+    pause: byAction('pause'),
+    resume: byAction('resume'),
+    stop: byAction('stop'),
+    kill: byAction('kill'),
+    samples: latencies,
   });
   for (const action of ['pause', 'stop', 'kill']) {
     expect(byAction(action).length, `a ${action} latency sample`).toBeGreaterThan(0);

@@ -10,7 +10,10 @@ const screenshots = path.resolve(import.meta.dirname, '..', 'screenshots');
 
 /** The app shell: navigation, the connection banner, and a screenshot per screen. */
 export class AppPage {
-  constructor(readonly page: Page, private readonly host: Host) {}
+  constructor(
+    readonly page: Page,
+    private readonly host: Host,
+  ) {}
 
   async open(hash = '#/runs'): Promise<void> {
     await this.page.goto(`${this.host.current.url}${hash}`);

@@ -38,7 +38,9 @@ export function createEpisodicEnvironment(config: TaskConfig): EpisodicEnvironme
     case 'gridworld':
       return createGridworld(config as GridworldTaskConfig) as EpisodicEnvironment;
     default:
-      throw new CodedError('invalid_config', `task.kind "${config.kind}" is not an episodic environment; an episodic run needs one, such as "gridworld"`, [{ path: 'task.kind', message: 'not an episodic environment' }]);
+      throw new CodedError('invalid_config', `task.kind "${config.kind}" is not an episodic environment; an episodic run needs one, such as "gridworld"`, [
+        { path: 'task.kind', message: 'not an episodic environment' },
+      ]);
   }
 }
 
@@ -65,7 +67,9 @@ export class EpisodicSession implements RunnerSession {
 
   static async create(config: RunConfig, hooks: SessionHooks = {}): Promise<EpisodicSession> {
     if (config.policy.kind !== 'mlp') {
-      throw new CodedError('invalid_config', `an episodic run trains a policy-value model; policy.kind is "${config.policy.kind}", set it to "mlp"`, [{ path: 'policy.kind', message: 'must be "mlp"' }]);
+      throw new CodedError('invalid_config', `an episodic run trains a policy-value model; policy.kind is "${config.policy.kind}", set it to "mlp"`, [
+        { path: 'policy.kind', message: 'must be "mlp"' },
+      ]);
     }
     const env = createEpisodicEnvironment(config.task);
     const rng = createRng(config.seed);
@@ -119,11 +123,19 @@ export class EpisodicSession implements RunnerSession {
   }
 
   getState(): EpisodicSessionState {
-    return { family: 'episodic', policy: this.model.getState(), rng: this.rng.state(), recipe: this.recipe.getState(), globalStep: this.globalStep, warmupDone: this.warmupDone };
+    return {
+      family: 'episodic',
+      policy: this.model.getState(),
+      rng: this.rng.state(),
+      recipe: this.recipe.getState(),
+      globalStep: this.globalStep,
+      warmupDone: this.warmupDone,
+    };
   }
 
   setState(state: EpisodicSessionState): void {
-    if (state?.family !== 'episodic') throw new CodedError('invalid_request', 'this checkpoint is not of an episodic run; it was made by another kind of session');
+    if (state?.family !== 'episodic')
+      throw new CodedError('invalid_request', 'this checkpoint is not of an episodic run; it was made by another kind of session');
     this.model.setState(state.policy);
     this.rng.setState(state.rng);
     this.recipe.setState(state.recipe);

@@ -93,7 +93,16 @@ export class FakeSession implements RunnerSession {
     await this.steps(iteration, 'train');
     const trajectories: TrajectoryRecord[] = [0, 1, 2, 3].map((i) => {
       const correct = this.random() > 0.5;
-      return { level: this.state.level, prompt: `${iteration}+${i}=`, output: String(iteration + i + (correct ? 0 : 1)), answer: String(iteration + i), reward: correct ? 1 : 0, correct, kept: i % 2 === 0, verdict: correct ? 'correct' : 'wrong' };
+      return {
+        level: this.state.level,
+        prompt: `${iteration}+${i}=`,
+        output: String(iteration + i + (correct ? 0 : 1)),
+        answer: String(iteration + i),
+        reward: correct ? 1 : 0,
+        correct,
+        kept: i % 2 === 0,
+        verdict: correct ? 'correct' : 'wrong',
+      };
     });
     if (iteration % 2 === 0) this.state.level++;
     return { metrics: this.metrics(), trajectories };

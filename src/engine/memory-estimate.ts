@@ -50,7 +50,10 @@ export interface MemoryEstimate {
 }
 
 export function parameterCount(policy: PolicyConfig, vocabSize: number): number {
-  if (policy.kind !== 'transformer') throw new CodedError('invalid_config', `the parameter count here is the transformer's; policy.kind is "${policy.kind}"`, [{ path: 'policy.kind', message: 'not a transformer' }]);
+  if (policy.kind !== 'transformer')
+    throw new CodedError('invalid_config', `the parameter count here is the transformer's; policy.kind is "${policy.kind}"`, [
+      { path: 'policy.kind', message: 'not a transformer' },
+    ]);
   const d = policy.dModel;
   const positions = policy.positions === 'learned' ? policy.contextLength * d : 0;
   return vocabSize * d + positions + policy.nLayers * (12 * d * d + 13 * d) + 2 * d + d * vocabSize + vocabSize;
@@ -83,7 +86,10 @@ export interface MemoryLimit {
 export function expectedBackend(requested: BackendName): Exclude<BackendName, 'auto'> {
   if (requested !== 'auto') return requested;
   const require = createRequire(import.meta.url);
-  for (const [name, pkg] of [['tensorflow-gpu', '@tensorflow/tfjs-node-gpu'], ['tensorflow', '@tensorflow/tfjs-node']] as const) {
+  for (const [name, pkg] of [
+    ['tensorflow-gpu', '@tensorflow/tfjs-node-gpu'],
+    ['tensorflow', '@tensorflow/tfjs-node'],
+  ] as const) {
     try {
       require.resolve(pkg);
       return name;
@@ -117,10 +123,16 @@ function whatToLower(config: TextRunConfig, task: TaskShape, e: MemoryEstimate, 
   const taskBound = task.maxSequenceLength < config.policy.contextLength;
   const length: FieldIssue = taskBound
     ? { path: 'task.path', message: `problems up to ${e.time} tokens: shorter prompts and answers need less (memory grows with the square of the length)` }
-    : { path: 'policy.contextLength', message: `${config.policy.contextLength} tokens: memory grows with the square of the sequence length; lower it, with shorter problems if the longest need it` };
+    : {
+        path: 'policy.contextLength',
+        message: `${config.policy.contextLength} tokens: memory grows with the square of the sequence length; lower it, with shorter problems if the longest need it`,
+      };
   // The model itself does not fit (or is the largest part): only a smaller model helps.
   if (e.weights > limit || e.weights >= Math.max(e.training, e.sampling)) {
-    issues.push({ path: 'policy.dModel', message: `${config.policy.dModel}: the weights grow with its square` }, { path: 'policy.nLayers', message: `${config.policy.nLayers}: the weights grow with it` });
+    issues.push(
+      { path: 'policy.dModel', message: `${config.policy.dModel}: the weights grow with its square` },
+      { path: 'policy.nLayers', message: `${config.policy.nLayers}: the weights grow with it` },
+    );
     return issues;
   }
   if (e.training >= e.sampling) issues.push(...batchShape(config).trainFields);
@@ -145,7 +157,10 @@ export function checkMemory(config: RunConfig, task: TaskShape, backend: string,
   const other = backend === 'wasm' ? ' or use a native backend ("tensorflow" or "tensorflow-gpu", see `evolab doctor`)' : '';
   throw new CodedError(
     'invalid_config',
-    `The run needs about ${formatBytes(estimate.total)} of memory (${parts.join('; ')}), more than the ${backend} backend's limit of ${formatBytes(limit.bytes)} (${limit.reason}). Lower ${issues.map((i) => i.path).filter((p, i, all) => all.indexOf(p) === i).join(' or ')}${other}.`,
+    `The run needs about ${formatBytes(estimate.total)} of memory (${parts.join('; ')}), more than the ${backend} backend's limit of ${formatBytes(limit.bytes)} (${limit.reason}). Lower ${issues
+      .map((i) => i.path)
+      .filter((p, i, all) => all.indexOf(p) === i)
+      .join(' or ')}${other}.`,
     issues,
   );
 }

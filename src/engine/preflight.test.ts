@@ -52,8 +52,14 @@ async function refused(request: unknown): Promise<CodedError> {
 
 describe('runs.start refuses before the run exists', () => {
   it('refuses degenerate data, a context too short and a model too large, leaving no run behind', async () => {
-    const empty = jsonl('empty.jsonl', Array.from({ length: 50 }, (_, i) => ({ prompt: `q${i}`, answer: '' })));
-    const long = jsonl('long.jsonl', Array.from({ length: 50 }, (_, i) => ({ prompt: `${'x'.repeat(60)}${i}=`, answer: String(i) })));
+    const empty = jsonl(
+      'empty.jsonl',
+      Array.from({ length: 50 }, (_, i) => ({ prompt: `q${i}`, answer: '' })),
+    );
+    const long = jsonl(
+      'long.jsonl',
+      Array.from({ length: 50 }, (_, i) => ({ prompt: `${'x'.repeat(60)}${i}=`, answer: String(i) })),
+    );
     const errors = [
       await refused(smoke({ task: { kind: 'jsonl', path: empty } })),
       await refused(smoke({ task: { kind: 'jsonl', path: long }, policy: { contextLength: 32 } })),
@@ -68,7 +74,10 @@ describe('runs.start refuses before the run exists', () => {
   });
 
   it('starts a run on weak data and reports the warnings, in the answer and as run.log', async () => {
-    const few = jsonl('few.jsonl', Array.from({ length: 20 }, (_, i) => ({ prompt: `${i}+1=`, answer: i + 1 })));
+    const few = jsonl(
+      'few.jsonl',
+      Array.from({ length: 20 }, (_, i) => ({ prompt: `${i}+1=`, answer: i + 1 })),
+    );
     const out = (await service.handle('runs.start', smoke({ task: { kind: 'jsonl', path: few } }))) as { runId: string; warnings: string[] };
     expect(out.warnings.join('\n')).toMatch(/only \d of 20 problems are held out/);
     expect(events).toContainEqual({ name: 'run.log', payload: { runId: out.runId, level: 'warn', message: out.warnings[0] } });
@@ -136,7 +145,10 @@ describe('memory estimate', () => {
   });
 
   it('never advises a context above the schema maximum', () => {
-    const file = jsonl('huge.jsonl', Array.from({ length: 50 }, (_, i) => ({ prompt: `${'y'.repeat(1500)}${i}=`, answer: String(i) })));
+    const file = jsonl(
+      'huge.jsonl',
+      Array.from({ length: 50 }, (_, i) => ({ prompt: `${'y'.repeat(1500)}${i}=`, answer: String(i) })),
+    );
     const c = config({ task: { kind: 'jsonl', path: file }, policy: { contextLength: 1024 } });
     try {
       checkContext(c, createTask(c.task));

@@ -14,7 +14,11 @@ import { requireTextRun } from './text-run';
 import type { Task } from './types';
 
 export function taskShape(task: Task): TaskShape {
-  return { vocabSize: task.tokenizer.vocabSize, maxSequenceLength: task.maxSequenceLength, heldoutProblems: task.levels.reduce((n, level) => n + task.heldout(level).length, 0) };
+  return {
+    vocabSize: task.tokenizer.vocabSize,
+    maxSequenceLength: task.maxSequenceLength,
+    heldoutProblems: task.levels.reduce((n, level) => n + task.heldout(level).length, 0),
+  };
 }
 
 /** The context must hold the task's longest problem; the fix never advises more than the schema allows. */
@@ -30,7 +34,12 @@ export function checkContext(runConfig: RunConfig, task: Task): void {
   throw new CodedError(
     'invalid_config',
     `policy.contextLength is ${have} but the task's longest problem needs ${need} tokens (prompt + answer + BOS/EOS); ${fix}`,
-    [{ path: need <= MAX_CONTEXT_LENGTH ? 'policy.contextLength' : 'task', message: need <= MAX_CONTEXT_LENGTH ? `must be at least ${need} for this task` : `problems longer than the largest context (${MAX_CONTEXT_LENGTH})` }],
+    [
+      {
+        path: need <= MAX_CONTEXT_LENGTH ? 'policy.contextLength' : 'task',
+        message: need <= MAX_CONTEXT_LENGTH ? `must be at least ${need} for this task` : `problems longer than the largest context (${MAX_CONTEXT_LENGTH})`,
+      },
+    ],
   );
 }
 
@@ -56,4 +65,3 @@ export function preflight(config: RunConfig, backend: string = expectedBackend(c
   rememberTask(text.task, task);
   return { task, warnings: [...(task.warnings ?? [])] };
 }
-

@@ -31,7 +31,11 @@ export function overlay(base: unknown, override: unknown): unknown {
 export function unknownPreset(id: string): CodedError {
   return new CodedError(
     'unknown_preset',
-    `Unknown preset "${id}"${didYouMean(id, presets.map((p) => p.id), (s) => `"${s}"`)}. Valid presets: ${presets.map((p) => p.id).join(', ')}.`,
+    `Unknown preset "${id}"${didYouMean(
+      id,
+      presets.map((p) => p.id),
+      (s) => `"${s}"`,
+    )}. Valid presets: ${presets.map((p) => p.id).join(', ')}.`,
     [{ path: 'preset', message: `must be one of ${presets.map((p) => JSON.stringify(p.id)).join(', ')}` }],
   );
 }

@@ -174,7 +174,11 @@ export class Runner {
       const backend = await (this.options.initBackend ?? defaultBackendInit)(config.backend);
       store.setBackend(this.runId, backend.active);
       this.log('info', `Backend: ${backend.active}${backend.details ? ` (${backend.details})` : ''}`);
-      session = await (this.options.createSession ?? defaultSessionFactory)(config, { progress: this.progress, stepBoundary: this.stepBoundary, checkpointWarmup: this.checkpointWarmup });
+      session = await (this.options.createSession ?? defaultSessionFactory)(config, {
+        progress: this.progress,
+        stepBoundary: this.stepBoundary,
+        checkpointWarmup: this.checkpointWarmup,
+      });
       this.session = session;
       const loop = this.createRunLoop(session);
       this.runLoop = loop;
@@ -190,9 +194,24 @@ export class Runner {
         this.progress('checkpoint', 0, 1);
         const state = { ...(session.getState() as object), ...loop.checkpointExtra() };
         // The audit log's head so far is anchored in the checkpoint too: entries removed later show against it.
-        const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), { runId: this.runId, iteration, config, state, auditHead: store.oversight.head(this.runId) });
+        const file = writeCheckpoint(store.checkpointPath(this.runId, iteration), {
+          runId: this.runId,
+          iteration,
+          config,
+          state,
+          auditHead: store.oversight.head(this.runId),
+        });
         const plan = loop.commit(iteration);
-        store.commitIteration(this.runId, { iteration, startedAt, endedAt: new Date().toISOString(), checkpoint: file, metrics: result.metrics, trajectories: result.trajectories, ...(plan.archive !== undefined ? { archive: plan.archive } : {}), within: plan.within });
+        store.commitIteration(this.runId, {
+          iteration,
+          startedAt,
+          endedAt: new Date().toISOString(),
+          checkpoint: file,
+          metrics: result.metrics,
+          trajectories: result.trajectories,
+          ...(plan.archive !== undefined ? { archive: plan.archive } : {}),
+          within: plan.within,
+        });
         faultPoint('iteration-committed');
         plan.durable?.();
         if (iteration === 0) store.removeWarmupCheckpoint(this.runId);
@@ -230,7 +249,7 @@ export class Runner {
   private async begin(session: RunnerSession): Promise<Metrics> {
     const { config, store } = this.options;
     if (!config.startFrom) return session.warmup();
-    if (!session.branch) throw new Error('This session cannot start from an archive node (config.startFrom needs the engine\'s Session).');
+    if (!session.branch) throw new Error("This session cannot start from an archive node (config.startFrom needs the engine's Session).");
     this.log('info', `Starting from node ${config.startFrom.nodeId} of run ${config.startFrom.runId} instead of a warm-up.`);
     return session.branch(branchState(store, config.startFrom, config));
   }
@@ -239,12 +258,12 @@ export class Runner {
   private createRunLoop(session: RunnerSession): RunLoop {
     const { config, store } = this.options;
     if (config.archive.enabled) {
-      if (!session.archive) throw new Error('This session cannot run an archive search (config.archive.enabled needs the engine\'s Session).');
+      if (!session.archive) throw new Error("This session cannot run an archive search (config.archive.enabled needs the engine's Session).");
       this.archive = new ArchiveLoop({ ...this.loopHooks(), session: session.archive() });
       return archiveRun(this.archive, store, this.runId, config);
     }
     if (config.oversight.enabled) {
-      if (!session.oversight) throw new Error('This session cannot run with oversight (config.oversight.enabled needs the engine\'s Session).');
+      if (!session.oversight) throw new Error("This session cannot run with oversight (config.oversight.enabled needs the engine's Session).");
       this.loop = new OversightLoop({ ...this.loopHooks(), session: session.oversight() });
       return governedRun(this.loop, store, this.runId);
     }

@@ -90,7 +90,7 @@ describe('EngineService over the in-memory transport', () => {
     expect(presets.map((p) => p.id)).toContain('addition-star-smoke');
   });
 
-  it('rejects unknown requests, the host\'s own requests and bad inputs with field paths', async () => {
+  it("rejects unknown requests, the host's own requests and bad inputs with field paths", async () => {
     expect((await fails('runs.explode')).message).toMatch(/Unknown request "runs.explode"/);
     expect((await fails('engine.kill')).message).toMatch(/host/);
     expect((await fails('files.pickTask')).message).toMatch(/host/);
@@ -100,7 +100,7 @@ describe('EngineService over the in-memory transport', () => {
     expect((await fails('runs.get', { runId: 'nope' })).code).toBe('unknown_run');
   });
 
-  it('has a handler for every engine request of the contract and leaves only the host\'s own to the host', async () => {
+  it("has a handler for every engine request of the contract and leaves only the host's own to the host", async () => {
     expect(HOST_REQUESTS).toEqual(['engine.kill', 'files.pickTask']);
     for (const name of Object.keys(requests) as RequestName[]) {
       const frame = await call(name, {});
@@ -120,7 +120,9 @@ describe('EngineService over the in-memory transport', () => {
     const badConfig = await fails('runs.start', { preset: 'addition-star-smoke', config: { recipe: { samplesPerPrompt: 0 } } });
     expect(badConfig.code).toBe('invalid_config');
     expect(badConfig.issues).toEqual([{ path: 'recipe.samplesPerPrompt', message: 'must be at least 1' }]);
-    const validated = (await ok('config.validate', { config: { task: { kind: 'arithmetic' }, recipe: { kind: 'grpo' } } })) as { config: { iterations: number } };
+    const validated = (await ok('config.validate', { config: { task: { kind: 'arithmetic' }, recipe: { kind: 'grpo' } } })) as {
+      config: { iterations: number };
+    };
     expect(validated.config.iterations).toBe(10);
   });
 

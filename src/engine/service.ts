@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import { RunConfig } from '../shared/config';
-import { isHostRequest, isRequestName, requests, type EngineRequestName, type ParsedRequestInput, type RequestInput, type RequestOutput } from '../shared/contract';
+import {
+  isHostRequest,
+  isRequestName,
+  requests,
+  type EngineRequestName,
+  type ParsedRequestInput,
+  type RequestInput,
+  type RequestOutput,
+} from '../shared/contract';
 import { CodedError, parseOrThrow } from '../shared/errors';
 import { findPreset, presets } from '../shared/presets';
 import { canContinueFromCheckpoint, type BackendReport, type RunStatus } from '../shared/run';
@@ -91,7 +99,10 @@ export class EngineService {
     // Outputs are checked against the contract too, so a bug here surfaces as a clear error, not a broken screen.
     const checked = schemas.output.safeParse(output);
     if (!checked.success) {
-      const where = checked.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const where = checked.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
       throw new CodedError('internal', `The engine's answer to ${name} does not match the contract (${where}).`);
     }
     return output;

@@ -18,7 +18,13 @@ const tiny = (recipe: RunConfigInput['recipe'], over: Partial<RunConfigInput> = 
     recipe,
     ...over,
   });
-const star: RunConfigInput['recipe'] = { kind: 'star', promptsPerIteration: 4, samplesPerPrompt: 3, trainStepsPerIteration: 2, balance: { enabled: true, probeQueries: 2, temperatures: [0.5, 1], thresholds: [0.3, 0.6] } };
+const star: RunConfigInput['recipe'] = {
+  kind: 'star',
+  promptsPerIteration: 4,
+  samplesPerPrompt: 3,
+  trainStepsPerIteration: 2,
+  balance: { enabled: true, probeQueries: 2, temperatures: [0.5, 1], thresholds: [0.3, 0.6] },
+};
 const grpo: RunConfigInput['recipe'] = { kind: 'grpo', promptsPerIteration: 3, groupSize: 3, stepsPerIteration: 2 };
 
 /** Metrics that must replay exactly (time, speed and memory vary from run to run). */
@@ -96,7 +102,30 @@ describe('Session', () => {
     const warm = await session.warmup();
     expect(warm['train/loss']).toBeGreaterThan(0);
     const { metrics, trajectories } = await session.iterate(1);
-    for (const key of ['reward/mean', 'explore/pass_at_k', 'explore/distinct_answers', 'explore/distinct_2', 'exploit/reward_precision', 'balance/score', 'balance/temperature', 'balance/threshold', 'train/loss', 'train/kept', 'train/kept_fraction', 'curriculum/level', 'heldout/acc_d2', 'heldout/acc_unseen', 'perf/train_tokens_per_s', 'perf/sample_tokens_per_s', 'time/sample_s', 'time/train_s', 'time/eval_s', 'time/iteration_s', 'mem/tensors', 'mem/bytes']) {
+    for (const key of [
+      'reward/mean',
+      'explore/pass_at_k',
+      'explore/distinct_answers',
+      'explore/distinct_2',
+      'exploit/reward_precision',
+      'balance/score',
+      'balance/temperature',
+      'balance/threshold',
+      'train/loss',
+      'train/kept',
+      'train/kept_fraction',
+      'curriculum/level',
+      'heldout/acc_d2',
+      'heldout/acc_unseen',
+      'perf/train_tokens_per_s',
+      'perf/sample_tokens_per_s',
+      'time/sample_s',
+      'time/train_s',
+      'time/eval_s',
+      'time/iteration_s',
+      'mem/tensors',
+      'mem/bytes',
+    ]) {
       expect(metrics[key], key).toBeTypeOf('number');
     }
     expect(trajectories.length).toBe(4 * 3);

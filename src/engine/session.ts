@@ -103,7 +103,10 @@ export class Session {
 
   /** Greedy answers to `problems`, each verified: one task evaluation each (the archive's search set). */
   solve(problems: Problem[]): Array<{ correct: boolean; wellFormed: boolean }> {
-    return greedyAnswers(this.policy, this.task, problems).map((output, i) => ({ correct: this.task.verify(problems[i]!, output).correct, wellFormed: this.task.wellFormed?.(problems[i]!, output) ?? true }));
+    return greedyAnswers(this.policy, this.task, problems).map((output, i) => ({
+      correct: this.task.verify(problems[i]!, output).correct,
+      wellFormed: this.task.wellFormed?.(problems[i]!, output) ?? true,
+    }));
   }
 
   /** The consensus check of memory entries with the current policy. */
@@ -141,7 +144,10 @@ export class Session {
       await this.stepBoundary();
       const batch = warmupTrainBatch(this.task, this.rng, this.config.optim.batchSize);
       if (batch.sequences.length === 0) break; // the task has no supervised examples (e.g. regex answers without examples)
-      const result = likelihoodStep(this.policy, batch, { learningRate: learningRateAt(this.config.optim, this.globalStep, this.total), gradClip: this.config.optim.gradClip });
+      const result = likelihoodStep(this.policy, batch, {
+        learningRate: learningRateAt(this.config.optim, this.globalStep, this.total),
+        gradClip: this.config.optim.gradClip,
+      });
       progress.losses = [...progress.losses.slice(1 - WARMUP_LOSS_WINDOW), result.loss];
       progress.trained++;
       progress.tokens += result.tokens;
@@ -205,7 +211,8 @@ export class Session {
     const metrics: Metrics = { ...result.metrics };
     this.globalStep = startStep + (metrics[TRAIN_STEPS] ?? 0);
     const mastery = metrics['curriculum/mastery'];
-    if (mastery !== undefined && curriculumOn(this.genomeValue)) this.level = nextLevel(this.task, this.level, mastery, masteryThreshold(this.genomeValue, MASTERY_THRESHOLD));
+    if (mastery !== undefined && curriculumOn(this.genomeValue))
+      this.level = nextLevel(this.task, this.level, mastery, masteryThreshold(this.genomeValue, MASTERY_THRESHOLD));
 
     if (options.evaluate !== false && (iteration % this.config.evalEvery === 0 || iteration >= this.config.iterations)) {
       this.progress('eval', 0, 1);

@@ -10,7 +10,9 @@ export function requireTextRun(config: RunConfig): TextRunConfig {
   if (isTextRun(config)) return config;
   const field = TASK_FAMILY[config.task.kind] !== 'text-task' ? 'task.kind' : config.policy.kind !== 'transformer' ? 'policy.kind' : 'recipe.kind';
   const value = field === 'task.kind' ? config.task.kind : field === 'policy.kind' ? config.policy.kind : config.recipe.kind;
-  throw new CodedError('invalid_config', `The text-task session needs a text task, the transformer and a text recipe, but ${field} is "${value}"; this part of the engine does not apply to it`, [
-    { path: field, message: 'not of the text-task family' },
-  ]);
+  throw new CodedError(
+    'invalid_config',
+    `The text-task session needs a text task, the transformer and a text recipe, but ${field} is "${value}"; this part of the engine does not apply to it`,
+    [{ path: field, message: 'not of the text-task family' }],
+  );
 }

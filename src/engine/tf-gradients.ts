@@ -69,7 +69,10 @@ export function registerGradients(tf: Tf): void {
     }),
     unary(tf.Slice, (dy, x, _y, a) => {
       const [begin, size] = tf.slice_util.parseSliceParams(x, a.begin as number[], a.size as number[]);
-      return tf.pad(dy, x.shape.map((d, i) => [begin[i], d - begin[i] - size[i]] as [number, number]));
+      return tf.pad(
+        dy,
+        x.shape.map((d, i) => [begin[i], d - begin[i] - size[i]] as [number, number]),
+      );
     }),
     unary(tf.ClipByValue, (dy, x, _y, a) =>
       tf.where(tf.logicalAnd(tf.greaterEqual(x, a.clipValueMin as number), tf.lessEqual(x, a.clipValueMax as number)), dy, tf.zerosLike(dy)),
@@ -93,7 +96,11 @@ export function registerGradients(tf: Tf): void {
       saveAllInputs: true,
       gradFunc: (dy: T | T[], saved: T[], attrs: TfCore.NamedAttrMap): Grads => {
         const axis = tf.util.parseAxisParam(attrs.axis as number, saved[0].shape)[0];
-        const parts = tf.split(dy as T, saved.map((s) => s.shape[axis]), axis);
+        const parts = tf.split(
+          dy as T,
+          saved.map((s) => s.shape[axis]),
+          axis,
+        );
         return Object.fromEntries(parts.map((p, i) => [String(i), () => p]));
       },
     },

@@ -52,7 +52,9 @@ describe('native probe verdict', () => {
   it('accepts tfjs-node-gpu only when TensorFlow created a GPU device', () => {
     const gpu = judgeNativeProbe(
       'tensorflow-gpu',
-      okChild('I tensorflow/core: Created device /job:localhost/replica:0/task:0/device:GPU:0 with 7000 MB memory: -> device: 0, name: NVIDIA RTX 4090, pci bus id'),
+      okChild(
+        'I tensorflow/core: Created device /job:localhost/replica:0/task:0/device:GPU:0 with 7000 MB memory: -> device: 0, name: NVIDIA RTX 4090, pci bus id',
+      ),
     );
     expect(gpu).toEqual({ ok: true, details: 'libtensorflow 4.22.0 on CUDA device NVIDIA RTX 4090' });
     const cpuOnly = judgeNativeProbe('tensorflow-gpu', okChild('W could not load dynamic library libcudart.so.11.0'));

@@ -192,7 +192,7 @@ export function judgeNativeProbe(name: 'tensorflow-gpu' | 'tensorflow', out: Nat
 function probeNativeInChild(pkg: string): Promise<NativeProbeOutput> {
   const script = [
     `const tf = require(${JSON.stringify(pkg)});`,
-    "const x = tf.tensor2d([1, 1, 1, 1], [2, 2]);",
+    'const x = tf.tensor2d([1, 1, 1, 1], [2, 2]);',
     'const s = tf.matMul(x, x).sum().dataSync()[0];',
     "console.log(JSON.stringify({ probe: 'ok', backend: tf.getBackend(), version: String((tf.version && (tf.version['tfjs-node'] || tf.version['tfjs-core'])) || ''), sum: s }));",
   ].join('\n');

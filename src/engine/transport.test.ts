@@ -7,7 +7,13 @@ const request: Frame = { type: 'request', id: 7, name: 'echo', input: { data: ne
 
 describe('transports', () => {
   it('child_process: sends with process.send and hears process "message" events until closed', () => {
-    const proc = Object.assign(new EventEmitter(), { sent: [] as unknown[], send(m: unknown) { this.sent.push(m); return true; } });
+    const proc = Object.assign(new EventEmitter(), {
+      sent: [] as unknown[],
+      send(m: unknown) {
+        this.sent.push(m);
+        return true;
+      },
+    });
     const t = childProcessTransport(proc);
     const got: unknown[] = [];
     t.onMessage((m) => got.push(m));
@@ -25,7 +31,12 @@ describe('transports', () => {
   });
 
   it('Electron parentPort: unwraps event.data and posts frames', () => {
-    const port = Object.assign(new EventEmitter(), { posted: [] as unknown[], postMessage(m: unknown) { this.posted.push(m); } });
+    const port = Object.assign(new EventEmitter(), {
+      posted: [] as unknown[],
+      postMessage(m: unknown) {
+        this.posted.push(m);
+      },
+    });
     const t = parentPortTransport(port);
     const got: unknown[] = [];
     t.onMessage((m) => got.push(m));
@@ -36,15 +47,26 @@ describe('transports', () => {
   });
 
   it('Electron parentPort: takes the MessagePort main hands over, streams events on it, answers requests where they came from', async () => {
-    const parent = Object.assign(new EventEmitter(), { posted: [] as unknown[], postMessage(m: unknown) { this.posted.push(m); } });
+    const parent = Object.assign(new EventEmitter(), {
+      posted: [] as unknown[],
+      postMessage(m: unknown) {
+        this.posted.push(m);
+      },
+    });
     const fakePort = () =>
       Object.assign(new EventEmitter(), {
         posted: [] as unknown[],
         started: false,
         closed: false,
-        postMessage(m: unknown) { this.posted.push(m); },
-        start() { this.started = true; },
-        close() { this.closed = true; },
+        postMessage(m: unknown) {
+          this.posted.push(m);
+        },
+        start() {
+          this.started = true;
+        },
+        close() {
+          this.closed = true;
+        },
       });
     const t = parentPortTransport(parent);
     serveEngine(t, { handle: async (name) => ({ name }) });

@@ -208,7 +208,9 @@ export function serveEngine(transport: Transport, service: FrameHandler): void {
     if (!parsed.success || parsed.data.type !== 'request') {
       const raw = typeof message === 'object' && message !== null ? (message as { id?: unknown }).id : undefined;
       const id = typeof raw === 'number' && Number.isInteger(raw) ? raw : -1;
-      const why = parsed.success ? `a "${parsed.data.type}" frame cannot be sent to the engine` : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const why = parsed.success
+        ? `a "${parsed.data.type}" frame cannot be sent to the engine`
+        : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
       reply({
         type: 'response',
         id,

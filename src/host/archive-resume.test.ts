@@ -30,9 +30,21 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 function snapshot(workspace: string, runId: string): { metrics: Metrics[]; archive: unknown; proposals: number; auditOk: boolean } {
   const store = Store.open(workspace);
   try {
-    const metrics = store.iterationNumbers(runId).map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(runId, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
+    const metrics = store
+      .iterationNumbers(runId)
+      .map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(runId, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
     const view: ArchiveView = archiveGet(store, runId);
-    const archive = view.nodes.map((n) => ({ id: n.id, parentId: n.parentId, status: n.status, rejectedBy: n.rejectedBy, successes: n.successes, failures: n.failures, kind: n.kind, changes: n.changes, verdict: n.verdict?.status ?? null }));
+    const archive = view.nodes.map((n) => ({
+      id: n.id,
+      parentId: n.parentId,
+      status: n.status,
+      rejectedBy: n.rejectedBy,
+      successes: n.successes,
+      failures: n.failures,
+      kind: n.kind,
+      changes: n.changes,
+      verdict: n.verdict?.status ?? null,
+    }));
     return { metrics, archive, proposals: store.oversight.listProposals({ runId, limit: 1000 }).length, auditOk: store.oversight.verifyAudit(runId).ok };
   } finally {
     store.close();

@@ -73,7 +73,16 @@ describe('evolab compare: arguments', () => {
   });
 
   it('refuses an unknown policy, naming --policy', async () => {
-    const r = await inProcess(['compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm', '--policy', path.join(tmp, 'no-such-policy.json'), ...ws()]);
+    const r = await inProcess([
+      'compare',
+      '--preset',
+      'addition-archive-smoke',
+      '--strategies',
+      'dgm',
+      '--policy',
+      path.join(tmp, 'no-such-policy.json'),
+      ...ws(),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--policy');
   });
@@ -84,7 +93,7 @@ describe('evolab compare: arguments', () => {
 });
 
 describe('evolab archive: arguments', () => {
-  it('passes on the engine\'s error for a run that is not an archive run', async () => {
+  it("passes on the engine's error for a run that is not an archive run", async () => {
     const ws = path.join(tmp, 'plain');
     const runId = withStore(ws, (store) => store.createRun(findPreset('addition-star-smoke')!.config).id);
     const r = await inProcess(['archive', runId, '--workspace', ws]);
@@ -104,7 +113,15 @@ interface CompareJson {
   seed: number;
   preset: string;
   policy: string;
-  runs: Array<{ strategy: string; runId: string; status: string; metrics: Record<string, number>; rootHeldout: number | null; curve: Array<[number, number]>; seconds: number }>;
+  runs: Array<{
+    strategy: string;
+    runId: string;
+    status: string;
+    metrics: Record<string, number>;
+    rootHeldout: number | null;
+    curve: Array<[number, number]>;
+    seconds: number;
+  }>;
 }
 
 describe('evolab compare end to end', () => {

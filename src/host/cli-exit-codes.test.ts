@@ -77,10 +77,15 @@ describe('evolab exit codes and messages', () => {
     const plain = path.join(tmp, 'plain-file');
     fs.writeFileSync(plain, '');
     for (const out of ['/proc/evolab-export.json', path.join(plain, 'run.json')]) {
-      for (const args of [['export', runId, '--out', out], ['audit', runId, '--md', '--out', out]]) {
+      for (const args of [
+        ['export', runId, '--out', out],
+        ['audit', runId, '--md', '--out', out],
+      ]) {
         const r = await cli(args);
         expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
-        expect(r.stderr).toMatch(new RegExp(`^error: Cannot write ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(--out\\): .+\\. Give a path in a folder you can write to\\.\\n$`));
+        expect(r.stderr).toMatch(
+          new RegExp(`^error: Cannot write ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(--out\\): .+\\. Give a path in a folder you can write to\\.\\n$`),
+        );
       }
     }
   });

@@ -77,12 +77,26 @@ afterAll(() => {
 });
 
 function heldInput() {
-  return { runId, iteration: 1, pathway: 'workflow' as const, kind: 'workflow:raise-temperature', size: 'small' as const, rationale: 'r', changes: [], evidence: makeEvidence(), checkpoint: null };
+  return {
+    runId,
+    iteration: 1,
+    pathway: 'workflow' as const,
+    kind: 'workflow:raise-temperature',
+    size: 'small' as const,
+    rationale: 'r',
+    changes: [],
+    evidence: makeEvidence(),
+    checkpoint: null,
+  };
 }
 
 describe('evolab proposals / decide / audit / policy', () => {
   it('proposals lists pending first with held-out and flags; --json gives Proposal objects', async () => {
-    const [t, j, bad] = await Promise.all([cli(['proposals']), cli(['proposals', '--json', '--run', runId, '--status', 'pending']), cli(['proposals', '--status', 'maybe'])]);
+    const [t, j, bad] = await Promise.all([
+      cli(['proposals']),
+      cli(['proposals', '--json', '--run', runId, '--status', 'pending']),
+      cli(['proposals', '--status', 'maybe']),
+    ]);
     expect(t.code, t.stderr).toBe(0);
     const lines = t.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+RUN\s+ROUND\s+PATHWAY\s+KIND\s+SIZE\s+STATUS\s+HELD-OUT\s+FLAGS$/);
@@ -111,7 +125,11 @@ describe('evolab proposals / decide / audit / policy', () => {
     const rejected = await cli(['decide', flagged, 'reject', '--reason', 'rewards format, not sums', '--as', 'ada']);
     expect(rejected.code, rejected.stderr).toBe(0);
     expect(rejected.stdout).toContain(`Rejected ${flagged}`);
-    expect(withStore((s) => s.oversight.requireProposal(flagged))).toMatchObject({ status: 'rejected', decidedBy: 'person:ada', reason: 'rewards format, not sums' });
+    expect(withStore((s) => s.oversight.requireProposal(flagged))).toMatchObject({
+      status: 'rejected',
+      decidedBy: 'person:ada',
+      reason: 'rewards format, not sums',
+    });
 
     const approved = await cli(['decide', held, 'approve']);
     expect(approved.code, approved.stderr).toBe(0);
@@ -120,7 +138,11 @@ describe('evolab proposals / decide / audit / policy', () => {
     expect(p.status).toBe('approved');
     expect(p.decidedBy).toBe(`person:${os.userInfo().username}`);
 
-    const [again, unknown, verb] = await Promise.all([cli(['decide', held, 'reject', '--reason', 'changed my mind']), cli(['decide', 'no-such-proposal', 'approve']), cli(['decide', held, 'maybe'])]);
+    const [again, unknown, verb] = await Promise.all([
+      cli(['decide', held, 'reject', '--reason', 'changed my mind']),
+      cli(['decide', 'no-such-proposal', 'approve']),
+      cli(['decide', held, 'maybe']),
+    ]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`Proposal ${held} is already approved`);
     expect(unknown.code).toBe(1);
@@ -136,7 +158,12 @@ describe('evolab proposals / decide / audit / policy', () => {
       if (s.oversight.requireProposal(flagged).status === 'pending') s.oversight.decide(flagged, 'reject', 'person:ada', 'rewards format, not sums');
     });
     const out = path.join(tmp, 'exports', 'audit.json');
-    const [t, md, json, both] = await Promise.all([cli(['audit', runId]), cli(['audit', runId, '--md']), cli(['audit', runId, '--json', '--out', out]), cli(['audit', runId, '--json', '--md'])]);
+    const [t, md, json, both] = await Promise.all([
+      cli(['audit', runId]),
+      cli(['audit', runId, '--md']),
+      cli(['audit', runId, '--json', '--out', out]),
+      cli(['audit', runId, '--json', '--md']),
+    ]);
     expect(t.code, t.stderr).toBe(0);
     expect(t.stdout).toMatch(/^SEQ\s+TIME\s+ACTOR\s+ACTION/);
     expect(t.stdout).toMatch(/person:ada\s+rejected\s+\S+\s+[0-9a-f]{12}\s+rewards format, not sums/);
@@ -191,13 +218,19 @@ describe('evolab proposals / decide / audit / policy', () => {
     db.close();
     const [a, b] = await Promise.all([cli(['audit', runId], flipped), cli(['audit', runId], truncated)]);
     expect(a.code).toBe(1);
-    expect(a.stderr).toContain(`broken at entry ${decisionSeq}: proposal ${flagged}: status is approved in the database, but entry ${decisionSeq} made it rejected.`);
+    expect(a.stderr).toContain(
+      `broken at entry ${decisionSeq}: proposal ${flagged}: status is approved in the database, but entry ${decisionSeq} made it rejected.`,
+    );
     expect(a.stderr).toContain(`proposal (entry ${decisionSeq}, proposal ${flagged}, field status)`);
     expect(b.code).toBe(1);
     expect(b.stderr).toContain(`the head file audit-head.json records entry ${lastSeq} as this run's head, but the log ends at entry`);
     // Without the key a keyed log is not passed.
     const c = await new Promise<Result>((resolve) => {
-      const child = spawn(process.execPath, [bin, 'audit', runId, '--workspace', keyless], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '', EVOLAB_AUDIT_KEY_FILE: path.join(tmp, 'no-such-key') } });
+      const child = spawn(process.execPath, [bin, 'audit', runId, '--workspace', keyless], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, EVOLAB_WORKSPACE: '', EVOLAB_AUDIT_KEY_FILE: path.join(tmp, 'no-such-key') },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -216,7 +249,7 @@ describe('evolab proposals / decide / audit / policy', () => {
     expect(withStore((s) => s.oversight.requireProposal(p).status)).toBe('pending');
   });
 
-  it('policy shows and sets the workspace default and a run\'s policy; a bad file names the field', async () => {
+  it("policy shows and sets the workspace default and a run's policy; a bad file names the field", async () => {
     const ows = path.join(tmp, 'policy-ws');
     let other = '';
     const store = Store.open(ows);
@@ -259,14 +292,19 @@ describe('evolab proposals / decide / audit / policy', () => {
     expect(created[0]).toBe(`proposal ${flagged}: tool tool:format-credit (small); gate held; held-out 0.500 -> 0.560 (+0.060); flags reward-hacking`);
     expect(created[1]).toBe(`waiting for a decision: evolab decide ${flagged} approve|reject --reason "..." --workspace "/w"`);
     expect(proposalLines('proposal.created', { ...pending, status: 'approved', gate: { action: 'auto-approved', reason: 'auto' } }, '')).toHaveLength(1);
-    expect(proposalLines('proposal.decided', { ...pending, status: 'rejected', decidedBy: 'person:ada', reason: 'no' }, '')).toEqual([`proposal ${flagged} rejected by person:ada: no`]);
+    expect(proposalLines('proposal.decided', { ...pending, status: 'rejected', decidedBy: 'person:ada', reason: 'no' }, '')).toEqual([
+      `proposal ${flagged} rejected by person:ada: no`,
+    ]);
   });
 
   it('run --policy: a bad file names --policy and the field before anything is written', async () => {
     const rws = path.join(tmp, 'run-ws');
     const bad = path.join(tmp, 'bad-run-policy.json');
     fs.writeFileSync(bad, JSON.stringify({ ...POLICY_PRESETS.default, flagged: 'auto' }));
-    const [r, missing] = await Promise.all([cli(['run', '--preset', 'addition-star-smoke', '--policy', bad], rws), cli(['run', '--preset', 'addition-star-smoke', '--policy', 'sometimes'], rws)]);
+    const [r, missing] = await Promise.all([
+      cli(['run', '--preset', 'addition-star-smoke', '--policy', bad], rws),
+      cli(['run', '--preset', 'addition-star-smoke', '--policy', 'sometimes'], rws),
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('(--policy) is invalid');
     expect(r.stderr).toContain('flagged: must be one of "ask", "deny"');
@@ -275,7 +313,7 @@ describe('evolab proposals / decide / audit / policy', () => {
     expect(fs.existsSync(path.join(rws, 'evolab.db'))).toBe(false);
   });
 
-  it('run --policy ask stores the run\'s policy, audited as a person\'s choice', async () => {
+  it("run --policy ask stores the run's policy, audited as a person's choice", async () => {
     const rws = path.join(tmp, 'run-policy');
     const r = await cli(['run', '--preset', 'addition-star-smoke', '--iterations', '1', '--policy', 'ask', '--json'], rws);
     expect(r.code, r.stderr).toBe(0);

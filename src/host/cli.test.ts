@@ -20,8 +20,6 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-
-
 function jsonLines(stdout: string): Array<{ event: string; iteration?: number; runId?: string; status?: string; metrics: Metrics }> {
   return stdout
     .split('\n')
@@ -33,7 +31,9 @@ function jsonLines(stdout: string): Array<{ event: string; iteration?: number; r
 function storedMetrics(workspace: string, runId: string): Metrics[] {
   const store = Store.open(workspace);
   try {
-    return store.iterationNumbers(runId).map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(runId, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
+    return store
+      .iterationNumbers(runId)
+      .map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(runId, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
   } finally {
     store.close();
   }

@@ -18,7 +18,21 @@ import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { defaultWorkspace } from './paths';
 
-export const commands: Command[] = [presetsCommand, runCommand, resumeCommand, compareCommand, runsCommand, archiveCommand, proposalsCommand, decideCommand, auditCommand, policyCommand, exportCommand, doctorCommand, serveCommand];
+export const commands: Command[] = [
+  presetsCommand,
+  runCommand,
+  resumeCommand,
+  compareCommand,
+  runsCommand,
+  archiveCommand,
+  proposalsCommand,
+  decideCommand,
+  auditCommand,
+  policyCommand,
+  exportCommand,
+  doctorCommand,
+  serveCommand,
+];
 
 export interface CliIo {
   out(line: string): void;
@@ -80,10 +94,10 @@ function optionError(command: Command, error: unknown): CodedError {
   const message = error instanceof Error ? error.message : String(error);
   const flags = Object.entries(command.options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
   const unknown = (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-{1,2}[^'=\s]+)/.exec(message)?.[1] : undefined;
-  const text = unknown
-    ? `${command.name} has no option ${unknown}${didYouMean(unknown, flags, (s) => s)}`
-    : message;
-  return new CodedError('invalid_request', `${text}\nUsage: ${command.usage} (see evolab ${command.name} --help)`, [{ path: unknown ?? 'options', message: unknown ? 'unknown option' : message }]);
+  const text = unknown ? `${command.name} has no option ${unknown}${didYouMean(unknown, flags, (s) => s)}` : message;
+  return new CodedError('invalid_request', `${text}\nUsage: ${command.usage} (see evolab ${command.name} --help)`, [
+    { path: unknown ?? 'options', message: unknown ? 'unknown option' : message },
+  ]);
 }
 
 /** Runs one command; resolves with the exit code. */
@@ -99,7 +113,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    const hint = didYouMean(name, commands.map((c) => c.name), (s) => `"${s}"`);
+    const hint = didYouMean(
+      name,
+      commands.map((c) => c.name),
+      (s) => `"${s}"`,
+    );
     io.err(`error: unknown command "${name}"${hint}\n\n${usage()}\n`);
     return EXIT.usage;
   }
@@ -116,9 +134,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     if (command.positionals !== undefined && parsed.positionals.length > command.positionals) {
       const extra = parsed.positionals.slice(command.positionals).join(' ');
-      throw new CodedError('invalid_request', `${command.name} takes ${command.positionals === 0 ? 'no' : `at most ${command.positionals}`} positional argument${command.positionals === 1 ? '' : 's'}; unexpected "${extra}".\nUsage: ${command.usage}`, [
-        { path: 'arguments', message: `at most ${command.positionals}` },
-      ]);
+      throw new CodedError(
+        'invalid_request',
+        `${command.name} takes ${command.positionals === 0 ? 'no' : `at most ${command.positionals}`} positional argument${command.positionals === 1 ? '' : 's'}; unexpected "${extra}".\nUsage: ${command.usage}`,
+        [{ path: 'arguments', message: `at most ${command.positionals}` }],
+      );
     }
     const workspaceFlag = parsed.values.workspace;
     const workspace = typeof workspaceFlag === 'string' ? path.resolve(workspaceFlag) : defaultWorkspace();

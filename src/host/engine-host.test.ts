@@ -7,9 +7,7 @@ import { EngineHost, minimalEnv, nodeSpawner, type EngineExit } from './engine-h
 const fakeEngine = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'fake-engine.mjs');
 const hosts: EngineHost[] = [];
 
-function createHost(
-  options: { restartOnCrash?: boolean; execArgv?: string[]; env?: Record<string, string>; readyTimeoutMs?: number } = {},
-): EngineHost {
+function createHost(options: { restartOnCrash?: boolean; execArgv?: string[]; env?: Record<string, string>; readyTimeoutMs?: number } = {}): EngineHost {
   const host = new EngineHost({
     workspace: '/tmp/evolab-test-ws',
     // No tsx unless a test asks for the default: the fake engine is plain JavaScript.
@@ -25,10 +23,7 @@ function createHost(
 
 /** Rejects after `ms` instead of hanging the test until vitest's timeout, naming what never came. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)),
-  ]);
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))]);
 }
 
 function nextExit(host: EngineHost): Promise<EngineExit> {

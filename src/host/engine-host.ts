@@ -1,19 +1,6 @@
-import {
-  Frame,
-  type EventName,
-  type EventPayload,
-  type RequestInput,
-  type RequestName,
-  type RequestOutput,
-} from '../shared/contract';
+import { Frame, type EventName, type EventPayload, type RequestInput, type RequestName, type RequestOutput } from '../shared/contract';
 import { CodedError, CodedErrorShape } from '../shared/errors';
-import {
-  minimalEnv,
-  nodeSpawner,
-  type EngineProcess,
-  type EngineSpawner,
-  type ExitInfo,
-} from './engine-host-process';
+import { minimalEnv, nodeSpawner, type EngineProcess, type EngineSpawner, type ExitInfo } from './engine-host-process';
 
 export { minimalEnv, nodeSpawner, packageRoot } from './engine-host-process';
 export type { EngineProcess, EngineSpawner, ExitInfo, NodeSpawnerOptions, SpawnRequest } from './engine-host-process';
@@ -168,9 +155,7 @@ export class EngineHost {
     // 'starting' is announced before the process exists, so a listener of that status may already ask.
     const starting = this.currentState === 'starting';
     if (!starting && (!proc || this.currentState !== 'ready')) {
-      return Promise.reject(
-        new CodedError('engine_unavailable', `The engine is not running (state: ${this.currentState}); start it again or restart Evolab.`),
-      );
+      return Promise.reject(new CodedError('engine_unavailable', `The engine is not running (state: ${this.currentState}); start it again or restart Evolab.`));
     }
     const id = this.nextId++;
     const frame: Frame = { type: 'request', id, name, input };

@@ -33,7 +33,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const runArgs = (ws: string) => ['run', '--preset', PRESET, '--config', configFile, '--policy', policyFile, '--json', '--workspace', ws];
 
 describe('governed run across SIGKILL', () => {
-  it('a kill right after a round commits keeps that round\'s proposals; resume matches an uninterrupted run', async () => {
+  it("a kill right after a round commits keeps that round's proposals; resume matches an uninterrupted run", async () => {
     const wsRef = path.join(tmp, 'reference');
     const ref = await finish(start(runArgs(wsRef)));
     expect(ref.code, ref.stderr).toBe(0);

@@ -24,14 +24,33 @@ export function runSnapshot(workspace: string, runId: string): RunSnapshot {
   const store = Store.open(workspace);
   try {
     const run = store.requireRun(runId);
-    const metrics = store.iterationNumbers(runId).map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(runId, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
+    const metrics = store
+      .iterationNumbers(runId)
+      .map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(runId, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
     const proposals = store.oversight
       .listProposals({ runId, limit: 10_000 })
-      .map((p) => ({ id: p.id.slice(runId.length + 1), iteration: p.iteration, kind: p.kind, status: p.status, flags: p.evidence.flags.map((f) => f.kind), checkpoint: p.checkpoint === null || fs.existsSync(store.absolute(p.checkpoint)) }))
+      .map((p) => ({
+        id: p.id.slice(runId.length + 1),
+        iteration: p.iteration,
+        kind: p.kind,
+        status: p.status,
+        flags: p.evidence.flags.map((f) => f.kind),
+        checkpoint: p.checkpoint === null || fs.existsSync(store.absolute(p.checkpoint)),
+      }))
       .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
     const config = store.runConfig(runId);
     const archive = config.archive.enabled
-      ? archiveGet(store, runId).nodes.map((n) => ({ id: n.id, parentId: n.parentId, status: n.status, rejectedBy: n.rejectedBy, successes: n.successes, failures: n.failures, kind: n.kind, changes: n.changes, verdict: n.verdict?.status ?? null }))
+      ? archiveGet(store, runId).nodes.map((n) => ({
+          id: n.id,
+          parentId: n.parentId,
+          status: n.status,
+          rejectedBy: n.rejectedBy,
+          successes: n.successes,
+          failures: n.failures,
+          kind: n.kind,
+          changes: n.changes,
+          verdict: n.verdict?.status ?? null,
+        }))
       : null;
     const verification = store.oversight.verifyAudit(runId);
     return { status: run.status, metrics, proposals, archive, audit: { ok: verification.ok, entries: verification.entries } };
@@ -68,7 +87,8 @@ export function corruptions(workspace: string): string[] {
         }
       }
       for (const p of store.oversight.listProposals({ runId: run.id, limit: 10_000 })) {
-        if (p.checkpoint !== null && (p.status === 'pending' || p.status === 'approved') && !fs.existsSync(store.absolute(p.checkpoint))) problems.push(`proposal ${p.id}: its child checkpoint is missing`);
+        if (p.checkpoint !== null && (p.status === 'pending' || p.status === 'approved') && !fs.existsSync(store.absolute(p.checkpoint)))
+          problems.push(`proposal ${p.id}: its child checkpoint is missing`);
       }
       const audit = store.oversight.verifyAudit(run.id);
       if (!audit.ok) problems.push(`run ${run.id}: audit: ${audit.message}`);

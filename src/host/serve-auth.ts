@@ -39,13 +39,7 @@ export type AuthVia = 'query' | 'header' | 'cookie';
  * Which credential the request carries, or null. The cookie is accepted only where `allowCookie`
  * (page and asset loads), so a script on another local port cannot ride it into the API.
  */
-export function authenticate(
-  request: IncomingMessage,
-  url: URL,
-  token: string,
-  port: number,
-  allowCookie: boolean,
-): AuthVia | null {
+export function authenticate(request: IncomingMessage, url: URL, token: string, port: number, allowCookie: boolean): AuthVia | null {
   if (tokensEqual(url.searchParams.get('token'), token)) return 'query';
   // RFC 9110: the scheme name is case-insensitive.
   const bearer = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '');
@@ -54,5 +48,4 @@ export function authenticate(
   return null;
 }
 
-export const UNAUTHORIZED_MESSAGE =
-  'This Evolab server needs its access token. Open the exact URL that `evolab serve` printed (it ends with ?token=...).\n';
+export const UNAUTHORIZED_MESSAGE = 'This Evolab server needs its access token. Open the exact URL that `evolab serve` printed (it ends with ?token=...).\n';

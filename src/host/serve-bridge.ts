@@ -32,18 +32,15 @@ export async function answerMessage(raw: string, route: Route): Promise<Frame | 
     const issues = fieldIssues(parsed.error);
     return errorFrame(
       id,
-      new CodedError(
-        'invalid_request',
-        'The message is not a valid Frame; send {"type":"request","id":<integer>,"name":"<request>","input":{...}}.',
-        issues,
-      ),
+      new CodedError('invalid_request', 'The message is not a valid Frame; send {"type":"request","id":<integer>,"name":"<request>","input":{...}}.', issues),
     );
   }
   const frame = parsed.data;
   if (frame.type !== 'request') {
-    return errorFrame(id, new CodedError('invalid_request', `Clients send only request frames, not "${frame.type}".`, [
-      { path: 'type', message: 'must be "request"' },
-    ]));
+    return errorFrame(
+      id,
+      new CodedError('invalid_request', `Clients send only request frames, not "${frame.type}".`, [{ path: 'type', message: 'must be "request"' }]),
+    );
   }
   try {
     const output = await route(frame.name, frame.input);
@@ -66,11 +63,7 @@ function errorFrame(id: number, error: CodedError): Frame {
 const CLOSE_GRACE_MS = 2000;
 
 /** Wires every client to the router, and broadcasts every engine event (engine.status included) to all of them. */
-export function attachBridge(
-  server: WebSocketServer,
-  route: Route,
-  onEvent: (listener: (name: string, payload: unknown) => void) => () => void,
-): () => void {
+export function attachBridge(server: WebSocketServer, route: Route, onEvent: (listener: (name: string, payload: unknown) => void) => () => void): () => void {
   server.on('connection', (socket) => {
     // A malformed frame (unmasked, oversized, bad opcode, RSV bits, bad UTF-8) makes ws send the close code RFC 6455
     // asks for (1002, 1007, 1009) and then emit 'error'; unhandled, that event would end the whole host. This

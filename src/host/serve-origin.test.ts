@@ -4,7 +4,8 @@ import { isAllowedHost, isAllowedOrigin } from './serve-origin';
 describe('isAllowedHost', () => {
   it('accepts the bound address and loopback names on any port (an SSH tunnel forwards another), nothing else', () => {
     const rules = { bindHost: '192.168.1.5', port: 8080 };
-    for (const ok of ['192.168.1.5:8080', 'localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'localhost:9000', '192.168.1.5:8081', 'localhost']) expect(isAllowedHost(ok, rules)).toBe(true);
+    for (const ok of ['192.168.1.5:8080', 'localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'localhost:9000', '192.168.1.5:8081', 'localhost'])
+      expect(isAllowedHost(ok, rules)).toBe(true);
     for (const bad of ['192.168.1.6:8080', 'evil.example:8080', 'localhost.:8080', 'localhost:99999', undefined]) expect(isAllowedHost(bad, rules)).toBe(false);
   });
 

@@ -14,11 +14,9 @@ const requestNames = Object.keys(requests) as RequestName[];
 /** Checks the name and parses the input with the contract's schema; throws 'invalid_request' naming each bad path. */
 export function validateRequest(name: unknown, input: unknown): { name: RequestName; input: unknown } {
   if (!isRequestName(name)) {
-    throw new CodedError(
-      'invalid_request',
-      `Unknown request ${JSON.stringify(name)}; valid requests are ${requestNames.join(', ')}.`,
-      [{ path: 'name', message: `must be one of ${requestNames.map((n) => JSON.stringify(n)).join(', ')}` }],
-    );
+    throw new CodedError('invalid_request', `Unknown request ${JSON.stringify(name)}; valid requests are ${requestNames.join(', ')}.`, [
+      { path: 'name', message: `must be one of ${requestNames.map((n) => JSON.stringify(n)).join(', ')}` },
+    ]);
   }
   const parsed: unknown = parseOrThrow(requests[name].input, input ?? {}, 'invalid_request', `The input of "${name}"`);
   return { name, input: parsed };
@@ -40,7 +38,7 @@ export interface RouterOptions {
 
 /** Why a host without a native dialog refuses `files.pickTask`, and what the person can do instead. */
 export const PICK_TASK_UNSUPPORTED =
-  'files.pickTask needs the desktop app\'s file dialog, and this host has none. To use a task file outside the workspace, ' +
+  "files.pickTask needs the desktop app's file dialog, and this host has none. To use a task file outside the workspace, " +
   'start `evolab serve --allow-path FILE` (a folder allows all files under it), or copy the file into the workspace.';
 
 /**

@@ -32,7 +32,15 @@ function get(base: string, rawPath: string, headers: Record<string, string> = {}
   });
 }
 
-type WsFrame = { type: string; id?: number; ok?: boolean; output?: unknown; error?: { code: string; issues: { path: string }[] }; name?: string; payload?: unknown };
+type WsFrame = {
+  type: string;
+  id?: number;
+  ok?: boolean;
+  output?: unknown;
+  error?: { code: string; issues: { path: string }[] };
+  name?: string;
+  payload?: unknown;
+};
 
 class Client {
   readonly frames: WsFrame[] = [];
@@ -197,9 +205,7 @@ describe('serve: the WebSocket bridge', () => {
       await client.next((f) => f.type === 'event' && f.name === 'engine.status');
       const killed = await client.request(11, 'engine.kill', {});
       expect(killed).toMatchObject({ ok: true, output: { killed: true } });
-      const states = client.frames
-        .filter((f) => f.type === 'event' && f.name === 'engine.status')
-        .map((f) => (f.payload as { state: string }).state);
+      const states = client.frames.filter((f) => f.type === 'event' && f.name === 'engine.status').map((f) => (f.payload as { state: string }).state);
       expect(states).toEqual(['killed', 'starting', 'ready']);
       expect(await client.request(12, 'runs.list', {})).toMatchObject({ ok: true });
     } finally {
@@ -351,7 +357,13 @@ describe('serve: task files', () => {
   });
 
   it('lets a file given with --allow-path through', async () => {
-    const other = await serve({ workspace: path.join(dir, 'ws3'), rendererDir: path.join(dir, 'renderer'), allowPaths: [path.join(dir, 'secret.txt')], spawn, log: () => undefined });
+    const other = await serve({
+      workspace: path.join(dir, 'ws3'),
+      rendererDir: path.join(dir, 'renderer'),
+      allowPaths: [path.join(dir, 'secret.txt')],
+      spawn,
+      log: () => undefined,
+    });
     try {
       const reply = await get(other.url, '/api/runs.start', { Authorization: `Bearer ${other.token}` }, 'POST', jsonl(path.join(dir, 'secret.txt')));
       expect(reply.status).toBe(200);

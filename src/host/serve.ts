@@ -113,9 +113,11 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     } catch {
       return json(400, {
         ok: false,
-        error: new CodedError('invalid_request', 'The request name in the URL has a malformed percent-escape; use POST /api/<request name>, e.g. /api/runs.list.', [
-          { path: 'name', message: 'must be a request name such as "runs.list"' },
-        ]).toJSON(),
+        error: new CodedError(
+          'invalid_request',
+          'The request name in the URL has a malformed percent-escape; use POST /api/<request name>, e.g. /api/runs.list.',
+          [{ path: 'name', message: 'must be a request name such as "runs.list"' }],
+        ).toJSON(),
       });
     }
     if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {

@@ -65,11 +65,9 @@ export function createTaskPathPolicy(options: TaskPathOptions): TaskPathPolicy {
       const real = realPath(path.resolve(cwd, task.path));
       if (!roots.some((root) => isInside(real, realPath(root)))) {
         const fix = `copy the file into the workspace${options.howToAllow ? `, or ${options.howToAllow(real)}` : ''}`;
-        throw new CodedError(
-          'path_not_allowed',
-          `task.path: ${task.path} is outside the workspace (${roots[0]}) and the paths allowed here; ${fix}.`,
-          [{ path: 'task.path', message: `outside the workspace and the allowed paths; ${fix}` }],
-        );
+        throw new CodedError('path_not_allowed', `task.path: ${task.path} is outside the workspace (${roots[0]}) and the paths allowed here; ${fix}.`, [
+          { path: 'task.path', message: `outside the workspace and the allowed paths; ${fix}` },
+        ]);
       }
       const config = (input as { config: Record<string, unknown> }).config;
       return { ...(input as object), config: { ...config, task: { ...task, path: real } } };

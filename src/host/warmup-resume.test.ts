@@ -33,7 +33,9 @@ function metricsOf(workspace: string): { runId: string; status: string; metrics:
   const store = Store.open(workspace);
   try {
     const [run] = store.listRuns();
-    const metrics = store.iterationNumbers(run!.id).map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(run!.id, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
+    const metrics = store
+      .iterationNumbers(run!.id)
+      .map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(run!.id, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k))));
     return { runId: run!.id, status: run!.status, metrics };
   } finally {
     store.close();

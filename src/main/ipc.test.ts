@@ -149,10 +149,13 @@ describe('files.pickTask: a task file the person chose in the dialog', () => {
 
     const picked = await handle(from(ourUrl), 'files.pickTask', {});
     expect(picked).toEqual({ ok: true, output: { path: dataset } });
-    expect(dialog.showOpenDialog).toHaveBeenCalledWith(appWindow, expect.objectContaining({
-      properties: ['openFile'],
-      filters: [expect.objectContaining({ extensions: ['jsonl'] })],
-    }));
+    expect(dialog.showOpenDialog).toHaveBeenCalledWith(
+      appWindow,
+      expect.objectContaining({
+        properties: ['openFile'],
+        filters: [expect.objectContaining({ extensions: ['jsonl'] })],
+      }),
+    );
     expect(await start(dataset)).toMatchObject({ ok: true, output: { name: 'runs.start', input: { config: { task: { path: dataset } } } } });
     expect(engine.call).toHaveBeenCalledTimes(1);
     expect(engine.call.mock.calls.map(([name]) => name)).not.toContain('files.pickTask');
@@ -233,8 +236,7 @@ describe('the MessagePort hand-off', () => {
       on: (_event: 'message', listener: ParentListener) => parentListeners.push(listener),
     };
     const utilityProcess = {
-      postMessage: (message: unknown, transfer?: unknown[]) =>
-        parentListeners.forEach((l) => l({ data: structuredClone(message), ports: transfer ?? [] })),
+      postMessage: (message: unknown, transfer?: unknown[]) => parentListeners.forEach((l) => l({ data: structuredClone(message), ports: transfer ?? [] })),
     };
     const transport = parentPortTransport(parentPort as never);
     serveEngine(transport, { handle: async (name) => ({ answered: name }) });

@@ -113,11 +113,7 @@ export interface RendererContents {
  * Gives the engine and the renderer the two ends of a fresh channel, so streamed events go engine ->
  * renderer without passing through main. Called again whenever either side is replaced.
  */
-export function handOffPort(
-  createChannel: () => Pick<MessageChannelMain, 'port1' | 'port2'>,
-  engine: PortReceiver,
-  contents: RendererContents,
-): void {
+export function handOffPort(createChannel: () => Pick<MessageChannelMain, 'port1' | 'port2'>, engine: PortReceiver, contents: RendererContents): void {
   const { port1, port2 } = createChannel();
   engine.postMessage(ENGINE_PORT_MESSAGE, [port1]);
   contents.postMessage(PORT_CHANNEL, null, [port2]);

@@ -5,7 +5,22 @@ vi.mock('electron', () => ({ default: {}, Menu: {}, globalShortcut: {} }));
 const { createOffSwitchActions, menuTemplate, OFF_SWITCH_ACCELERATORS } = await import('./menu');
 
 function run(id: string, status: RunSummary['status'], updatedAt: string): RunSummary {
-  return { id, name: null, preset: null, recipe: 'star', status, seed: 1, backend: 'cpu', iterationsDone: 0, iterationsTotal: 1, bestScore: null, createdAt: updatedAt, updatedAt, error: null, archive: null };
+  return {
+    id,
+    name: null,
+    preset: null,
+    recipe: 'star',
+    status,
+    seed: 1,
+    backend: 'cpu',
+    iterationsDone: 0,
+    iterationsTotal: 1,
+    bestScore: null,
+    createdAt: updatedAt,
+    updatedAt,
+    error: null,
+    archive: null,
+  };
 }
 
 function settle(): Promise<void> {

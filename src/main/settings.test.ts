@@ -23,10 +23,7 @@ afterEach(() => {
 });
 
 function writeFirstRelease(values: Record<string, unknown>): void {
-  writeFileSync(
-    path.join(dir, 'settings.json'),
-    JSON.stringify({ ...values, __internal__: { migrations: { version: '1.0.0' } } }),
-  );
+  writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ ...values, __internal__: { migrations: { version: '1.0.0' } } }));
 }
 
 describe('settings', () => {

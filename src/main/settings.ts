@@ -78,12 +78,7 @@ export const settingsMigrations = {
 };
 
 function isBounds(value: unknown): value is WindowBounds {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as WindowBounds).width === 'number' &&
-    typeof (value as WindowBounds).height === 'number'
-  );
+  return typeof value === 'object' && value !== null && typeof (value as WindowBounds).width === 'number' && typeof (value as WindowBounds).height === 'number';
 }
 
 function clampBounds(bounds: WindowBounds): WindowBounds {

@@ -54,7 +54,7 @@ describe('the preload bridge', () => {
     expect(got).toHaveLength(3);
   });
 
-  it('parses each event with the contract\'s schema and drops (and logs) a malformed one instead of passing it on', () => {
+  it("parses each event with the contract's schema and drops (and logs) a malformed one instead of passing it on", () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const got: unknown[] = [];
     const off = bridge.subscribe('run.status', (payload) => got.push(payload));

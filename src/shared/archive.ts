@@ -10,14 +10,16 @@ import { ProposalKind, ProposalStatus } from './oversight';
 
 export const ArchiveNodeStatus = z
   .enum(['evaluating', 'kept', 'rejected', 'pending'])
-  .describe('kept: in the archive, may be a parent (a child that failed the staged check is kept with its small-set score); pending: waiting for a person; rejected: by the gate or a person, or by the staged check in runs made before staged-failed children were kept (in the tree for the record, never a parent).');
+  .describe(
+    'kept: in the archive, may be a parent (a child that failed the staged check is kept with its small-set score); pending: waiting for a person; rejected: by the gate or a person, or by the staged check in runs made before staged-failed children were kept (in the tree for the record, never a parent).',
+  );
 export type ArchiveNodeStatus = z.infer<typeof ArchiveNodeStatus>;
 
 export const CmpInterval = z.object({
   mean: z.number(),
   lo: z.number(),
   hi: z.number(),
-  n: z.number().int().describe('Task evaluations pooled over the node\'s descendants.'),
+  n: z.number().int().describe("Task evaluations pooled over the node's descendants."),
 });
 export type CmpInterval = z.infer<typeof CmpInterval>;
 
@@ -50,13 +52,13 @@ export const ArchiveNode = z.object({
   mismatch: z.boolean(),
   kind: ArchiveNodeKind,
   rationale: z.string(),
-  changes: z.array(GenomeChange).describe('Its genome against its parent\'s (plus the weights line).'),
+  changes: z.array(GenomeChange).describe("Its genome against its parent's (plus the weights line)."),
   genome: Genome,
   proposalId: z.string().nullable(),
   verdict: z
     .object({ status: ProposalStatus, actor: z.string().nullable(), reason: z.string().nullable() })
     .nullable()
-    .describe('The gate\'s or a person\'s decision on the proposal that made it.'),
+    .describe("The gate's or a person's decision on the proposal that made it."),
   createdAt: z.string(),
 });
 export type ArchiveNode = z.infer<typeof ArchiveNode>;

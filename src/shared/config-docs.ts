@@ -36,7 +36,8 @@ function allowed(s: JsonSchema): string {
 
 function rangeOf(s: JsonSchema): string {
   const lo = s.minimum !== undefined ? `≥ ${s.minimum}` : s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : '';
-  const hi = s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? `≤ ${s.maximum}` : s.exclusiveMaximum !== undefined ? `< ${s.exclusiveMaximum}` : '';
+  const hi =
+    s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? `≤ ${s.maximum}` : s.exclusiveMaximum !== undefined ? `< ${s.exclusiveMaximum}` : '';
   return lo || hi ? ` (${[lo, hi].filter(Boolean).join(', ')})` : '';
 }
 

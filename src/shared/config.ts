@@ -17,20 +17,45 @@ export const ArithmeticTaskConfig = z
     warmupMaxDigits: z.number().int().min(1).max(12).default(3).describe('The supervised warm-up covers levels 1..warmupMaxDigits only.'),
     maxDigits: z.number().int().min(1).max(12).default(6).describe('Hardest level the run self-improves towards and evaluates.'),
     reverseAnswer: z.boolean().default(true).describe('Write the answer least-significant digit first, the order in which carries are computed.'),
-    reverseOperands: z.boolean().default(true).describe('Write the operands least-significant digit first too, so answer digit i reads operand digits i at the same offsets for every i.'),
-    padOperands: z.boolean().default(true).describe('Write operands and answer zero-padded to maxDigits, so each place value sits at a fixed position and a longer problem only fills positions the warm-up already trained with zeros.'),
+    reverseOperands: z
+      .boolean()
+      .default(true)
+      .describe('Write the operands least-significant digit first too, so answer digit i reads operand digits i at the same offsets for every i.'),
+    padOperands: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Write operands and answer zero-padded to maxDigits, so each place value sits at a fixed position and a longer problem only fills positions the warm-up already trained with zeros.',
+      ),
     heldoutPerLevel: z.number().int().min(4).max(2000).default(64).describe('Size of the fixed held-out set of each level.'),
   })
   .strict();
 
 export const JsonlTaskConfig = z
   .object({
-    kind: z.literal('jsonl').describe('Your own problem set, one JSON object per line: {"prompt": "2+2=", "answer": "4"}, with optional "level" (an integer >= 1, the difficulty the curriculum climbs; default 1) and "example" (for the regex verifier: an answer that matches the pattern, which the warm-up trains on). An integer answer is taken as its decimal string. Refused before the run starts, naming the line: empty answers, non-numeric answers under the numeric verifier, one prompt with two answers, NUL characters, too few lines to hold any out.'),
-    path: z.string().min(1).describe('Path of the .jsonl file (relative to the working directory), UTF-8 text. A run started from the app or `evolab serve` may read only files inside the workspace, picked with "Choose file…" in the app, or allowed with `evolab serve --allow-path`.'),
-    verifier: z.enum(['exact', 'numeric', 'regex']).default('exact').describe('exact: trimmed string equality; numeric: |x - answer| <= tolerance; regex: the answer is a regular expression the output must match in full.'),
+    kind: z
+      .literal('jsonl')
+      .describe(
+        'Your own problem set, one JSON object per line: {"prompt": "2+2=", "answer": "4"}, with optional "level" (an integer >= 1, the difficulty the curriculum climbs; default 1) and "example" (for the regex verifier: an answer that matches the pattern, which the warm-up trains on). An integer answer is taken as its decimal string. Refused before the run starts, naming the line: empty answers, non-numeric answers under the numeric verifier, one prompt with two answers, NUL characters, too few lines to hold any out.',
+      ),
+    path: z
+      .string()
+      .min(1)
+      .describe(
+        'Path of the .jsonl file (relative to the working directory), UTF-8 text. A run started from the app or `evolab serve` may read only files inside the workspace, picked with "Choose file…" in the app, or allowed with `evolab serve --allow-path`.',
+      ),
+    verifier: z
+      .enum(['exact', 'numeric', 'regex'])
+      .default('exact')
+      .describe('exact: trimmed string equality; numeric: |x - answer| <= tolerance; regex: the answer is a regular expression the output must match in full.'),
     tolerance: z.number().min(0).default(1e-6).describe('Absolute tolerance of the numeric verifier.'),
     heldoutFraction: z.number().gt(0).lt(1).default(0.2).describe('Fraction of lines held out for evaluation (chosen by a fixed hash, not the run seed).'),
-    warmupFraction: z.number().min(0).max(1).default(0.5).describe('Fraction of the training lines whose answers are used for the supervised warm-up; the rest are self-improvement prompts.'),
+    warmupFraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Fraction of the training lines whose answers are used for the supervised warm-up; the rest are self-improvement prompts.'),
   })
   .strict();
 
@@ -38,20 +63,40 @@ const GridCell = z.tuple([z.number().int().min(0), z.number().int().min(0)]);
 
 export const GridworldTaskConfig = z
   .object({
-    kind: z.literal('gridworld').describe('An episodic gridworld: one agent moves up, down, left or right on a square grid and is rewarded for reaching the goal (an episodic environment, for a policy-value model).'),
+    kind: z
+      .literal('gridworld')
+      .describe(
+        'An episodic gridworld: one agent moves up, down, left or right on a square grid and is rewarded for reaching the goal (an episodic environment, for a policy-value model).',
+      ),
     size: z.number().int().min(2).max(12).default(5).describe('Width and height of the grid.'),
-    start: GridCell.optional().describe('The agent\'s start cell [row, column]; absent: a random cell (not the goal), drawn from the run\'s random stream each episode.'),
-    goal: GridCell.optional().describe('The goal cell [row, column]; absent: a random cell, drawn from the run\'s random stream each episode.'),
+    start: GridCell.optional().describe(
+      "The agent's start cell [row, column]; absent: a random cell (not the goal), drawn from the run's random stream each episode.",
+    ),
+    goal: GridCell.optional().describe("The goal cell [row, column]; absent: a random cell, drawn from the run's random stream each episode."),
     maxSteps: z.number().int().min(1).max(1000).default(20).describe('An episode ends unsuccessfully after this many moves.'),
     stepCost: z.number().min(0).max(1).default(0.01).describe('Reward subtracted for every move (also for bumping into a wall).'),
     goalReward: z.number().gt(0).max(100).default(1).describe('Reward for reaching the goal, which ends the episode.'),
-    evalEpisodes: z.number().int().min(1).max(1000).default(32).describe('Size of the fixed set of evaluation start states (start and goal), drawn from a fixed seed, not the run seed.'),
+    evalEpisodes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(32)
+      .describe('Size of the fixed set of evaluation start states (start and goal), drawn from a fixed seed, not the run seed.'),
   })
   .strict()
-  .refine((t) => [t.start, t.goal].every((c) => c === undefined || (c[0] < t.size && c[1] < t.size)), { message: 'start and goal must lie inside the grid (row and column < size)', path: ['size'] })
-  .refine((t) => t.start === undefined || t.goal === undefined || t.start[0] !== t.goal[0] || t.start[1] !== t.goal[1], { message: 'start and goal must differ', path: ['goal'] });
+  .refine((t) => [t.start, t.goal].every((c) => c === undefined || (c[0] < t.size && c[1] < t.size)), {
+    message: 'start and goal must lie inside the grid (row and column < size)',
+    path: ['size'],
+  })
+  .refine((t) => t.start === undefined || t.goal === undefined || t.start[0] !== t.goal[0] || t.start[1] !== t.goal[1], {
+    message: 'start and goal must differ',
+    path: ['goal'],
+  });
 
-export const TaskConfig = z.discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig]).describe('The environment: a verifiable text task or an episodic one.');
+export const TaskConfig = z
+  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig])
+  .describe('The environment: a verifiable text task or an episodic one.');
 export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
@@ -72,7 +117,10 @@ export const TransformerPolicyConfig = z
     nLayers: z.number().int().min(1).max(24).default(2).describe('Number of transformer blocks.'),
     nHeads: z.number().int().min(1).max(32).default(4).describe('Attention heads per block; must divide dModel.'),
     contextLength: z.number().int().min(8).max(MAX_CONTEXT_LENGTH).default(32).describe('Maximum tokens (prompt + answer) the policy sees.'),
-    positions: z.enum(['rope', 'learned']).default('rope').describe('rope: rotary embeddings, attention depends on relative offsets (generalises to longer problems); learned: absolute position embeddings.'),
+    positions: z
+      .enum(['rope', 'learned'])
+      .default('rope')
+      .describe('rope: rotary embeddings, attention depends on relative offsets (generalises to longer problems); learned: absolute position embeddings.'),
   })
   .strict()
   .refine((p) => p.dModel % p.nHeads === 0, { message: 'nHeads must divide dModel', path: ['nHeads'] });
@@ -87,7 +135,9 @@ export const MlpPolicyConfig = z
   .strict();
 export type MlpPolicyConfig = z.infer<typeof MlpPolicyConfig>;
 
-export const PolicyConfig = z.discriminatedUnion('kind', [TransformerPolicyConfig, MlpPolicyConfig]).describe('The model the run trains: a text LM (transformer, the default) or a policy-value MLP.');
+export const PolicyConfig = z
+  .discriminatedUnion('kind', [TransformerPolicyConfig, MlpPolicyConfig])
+  .describe('The model the run trains: a text LM (transformer, the default) or a policy-value MLP.');
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 
 export const OptimConfig = z
@@ -111,8 +161,18 @@ export const BalanceConfig = z
   .object({
     enabled: z.boolean().default(true).describe('B-STaR: re-choose temperature and threshold each iteration by the balance score.'),
     temperatures: z.array(z.number().min(0).max(5)).min(1).max(8).default([0.5, 0.8, 1.1]).describe('Temperature grid searched each iteration.'),
-    thresholds: z.array(z.number().min(0).max(1)).min(1).max(8).default([0.3, 0.5, 0.7]).describe('Reward-threshold grid searched each iteration; a sample is kept when its reward is strictly above tau.'),
-    n0: z.number().int().min(1).default(8).describe('Target number of correct kept samples per query in the balance score, bs_i = min(n_i\'/n0, 1) * n_i\'/n_i (8, as in the B-STaR code).'),
+    thresholds: z
+      .array(z.number().min(0).max(1))
+      .min(1)
+      .max(8)
+      .default([0.3, 0.5, 0.7])
+      .describe('Reward-threshold grid searched each iteration; a sample is kept when its reward is strictly above tau.'),
+    n0: z
+      .number()
+      .int()
+      .min(1)
+      .default(8)
+      .describe("Target number of correct kept samples per query in the balance score, bs_i = min(n_i'/n0, 1) * n_i'/n_i (8, as in the B-STaR code)."),
     probeQueries: z.number().int().min(1).default(16).describe('Queries sampled to compute the balance score of each grid point.'),
   })
   .strict();
@@ -124,11 +184,30 @@ export const StarRecipeConfig = z
     samplesPerPrompt: z.number().int().min(1).max(256).default(8).describe('k: answers sampled per prompt.'),
     temperature: z.number().min(0).max(5).default(0.8).describe('Sampling temperature when balancing is off.'),
     topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
-    reward: z.enum(['verifier', 'majority']).default('majority').describe('verifier: the task checks the answer; majority: the share of the k samples that agree (self-verification, no labels).'),
-    rewardThreshold: z.number().min(0).max(1).default(0.5).describe('Keep samples whose reward is strictly above this (when balancing is off), as B-STaR\'s code compares: with the majority reward and k = 8, 4 of 8 votes at 0.5 is not kept.'),
+    reward: z
+      .enum(['verifier', 'majority'])
+      .default('majority')
+      .describe('verifier: the task checks the answer; majority: the share of the k samples that agree (self-verification, no labels).'),
+    rewardThreshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe(
+        "Keep samples whose reward is strictly above this (when balancing is off), as B-STaR's code compares: with the majority reward and k = 8, 4 of 8 votes at 0.5 is not kept.",
+      ),
     keep: z.enum(['threshold', 'top1']).default('threshold').describe('threshold: STaR/ReST keep all over the threshold; top1: RAFT keeps the best of k.'),
-    fineTuneFromBase: z.boolean().default(false).describe('Fine-tune each iteration from the base model (here the warm-up policy, or the agent a branch starts from) on that iteration\'s kept set, as STaR (Zelikman et al. 2022, its code) and ReST-EM (Singh et al. 2023) do. Off: continue from the last iteration\'s weights, as B-STaR\'s script does.'),
-    restartFromBase: z.boolean().optional().meta({ deprecated: true }).describe('Deprecated: the old name of fineTuneFromBase, still read so that configs saved before the rename parse; when given it sets fineTuneFromBase.'),
+    fineTuneFromBase: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Fine-tune each iteration from the base model (here the warm-up policy, or the agent a branch starts from) on that iteration's kept set, as STaR (Zelikman et al. 2022, its code) and ReST-EM (Singh et al. 2023) do. Off: continue from the last iteration's weights, as B-STaR's script does.",
+      ),
+    restartFromBase: z
+      .boolean()
+      .optional()
+      .meta({ deprecated: true })
+      .describe('Deprecated: the old name of fineTuneFromBase, still read so that configs saved before the rename parse; when given it sets fineTuneFromBase.'),
     trainStepsPerIteration: z.number().int().min(1).max(100_000).default(30).describe('Fine-tuning steps on the kept set per iteration.'),
     replayWarmup: z.number().min(0).max(1).default(0.25).describe('Fraction of each batch drawn from the warm-up data, so easy levels are not forgotten.'),
     curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones, moving up as the agent masters it.'),
@@ -146,11 +225,19 @@ export const GrpoRecipeConfig = z
     temperature: z.number().gt(0).max(5).default(1).describe('Sampling temperature.'),
     topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
     baseline: z.enum(['group', 'rloo']).default('group').describe('group: (r - mean) / (std + eps) as in GRPO; rloo: r minus the mean of the other G-1.'),
-    groupStd: z.enum(['population', 'sample']).default('population').describe('The std of the group baseline. population: divide by G, eps 1e-6; sample: divide by G - 1, eps 1e-4, as TRL\'s GRPOTrainer does (its advantages are sqrt((G - 1) / G) as large, 0.94 for G = 8).'),
+    groupStd: z
+      .enum(['population', 'sample'])
+      .default('population')
+      .describe(
+        "The std of the group baseline. population: divide by G, eps 1e-6; sample: divide by G - 1, eps 1e-4, as TRL's GRPOTrainer does (its advantages are sqrt((G - 1) / G) as large, 0.94 for G = 8).",
+      ),
     klBeta: z.number().min(0).default(0.02).describe('Weight of the KL penalty towards the reference (warm-up) policy.'),
     clipEpsilon: z.number().gt(0).max(1).default(0.2).describe('PPO-style ratio clip when several steps reuse one batch.'),
     stepsPerIteration: z.number().int().min(1).max(1000).default(4).describe('Gradient steps per sampled batch.'),
-    partialCredit: z.boolean().default(true).describe('Reward the fraction of correct answer characters (0..1) instead of 0/1, so early groups carry a signal.'),
+    partialCredit: z
+      .boolean()
+      .default(true)
+      .describe('Reward the fraction of correct answer characters (0..1) instead of 0/1, so early groups carry a signal.'),
     curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones.'),
     replayWarmup: z.number().min(0).max(1).default(0.25).describe('Fraction of supervised warm-up batches interleaved, so easy levels are not forgotten.'),
   })
@@ -158,38 +245,91 @@ export const GrpoRecipeConfig = z
 
 export const DpoRecipeConfig = z
   .object({
-    kind: z.literal('dpo').describe('Online DPO: pairs of the policy\'s own answers ranked by the verifier (correct over incorrect), trained with the DPO loss against the warm-up policy.'),
+    kind: z
+      .literal('dpo')
+      .describe(
+        "Online DPO: pairs of the policy's own answers ranked by the verifier (correct over incorrect), trained with the DPO loss against the warm-up policy.",
+      ),
     // Sampling
     promptsPerIteration: z.number().int().min(1).max(4096).default(32).describe('Prompts sampled per iteration.'),
-    samplesPerPrompt: z.number().int().min(2).max(256).default(8).describe('k: answers sampled per prompt; a prompt yields pairs only when they include a correct and an incorrect one.'),
+    samplesPerPrompt: z
+      .number()
+      .int()
+      .min(2)
+      .max(256)
+      .default(8)
+      .describe('k: answers sampled per prompt; a prompt yields pairs only when they include a correct and an incorrect one.'),
     temperature: z.number().gt(0).max(5).default(1).describe('Sampling temperature.'),
     topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
     curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones.'),
     // Pairs and loss
-    pairsPerPrompt: z.number().int().min(1).max(128).default(1).describe('Pairs made per prompt at most, each answer in one pair at most (capped by the fewer of its correct and incorrect answers).'),
-    beta: z.number().gt(0).max(10).default(0.1).describe('DPO beta: scale of the implicit reward beta * (log pi - log ref); smaller lets the policy move further from the reference.'),
-    nllWeight: z.number().min(0).max(10).default(1).describe('Weight of a negative log-likelihood term on the chosen answers (Iterative RPO); 0 = plain DPO, which on addition lowered the likelihood of its correct answers along with the wrong ones and forgot the easy levels within an iteration.'),
+    pairsPerPrompt: z
+      .number()
+      .int()
+      .min(1)
+      .max(128)
+      .default(1)
+      .describe('Pairs made per prompt at most, each answer in one pair at most (capped by the fewer of its correct and incorrect answers).'),
+    beta: z
+      .number()
+      .gt(0)
+      .max(10)
+      .default(0.1)
+      .describe('DPO beta: scale of the implicit reward beta * (log pi - log ref); smaller lets the policy move further from the reference.'),
+    nllWeight: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(1)
+      .describe(
+        'Weight of a negative log-likelihood term on the chosen answers (Iterative RPO); 0 = plain DPO, which on addition lowered the likelihood of its correct answers along with the wrong ones and forgot the easy levels within an iteration.',
+      ),
     // Training
-    stepsPerIteration: z.number().int().min(1).max(1000).default(4).describe('Gradient steps on each iteration\'s pairs (one batch of all of them).'),
-    replayWarmup: z.number().min(0).max(1).default(1).describe('Supervised warm-up steps interleaved, as a fraction of stepsPerIteration, so easy levels are not forgotten (DPO moves them more than GRPO does, hence one per DPO step).'),
+    stepsPerIteration: z.number().int().min(1).max(1000).default(4).describe("Gradient steps on each iteration's pairs (one batch of all of them)."),
+    replayWarmup: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe(
+        'Supervised warm-up steps interleaved, as a fraction of stepsPerIteration, so easy levels are not forgotten (DPO moves them more than GRPO does, hence one per DPO step).',
+      ),
   })
   .strict();
 
 export const A2cRecipeConfig = z
   .object({
-    kind: z.literal('a2c').describe('A2C (advantage actor-critic, synchronous, one update per batch of whole episodes): policy gradient with advantage = discounted return - value, a value loss and an entropy bonus, for an episodic environment and a policy-value model.'),
+    kind: z
+      .literal('a2c')
+      .describe(
+        'A2C (advantage actor-critic, synchronous, one update per batch of whole episodes): policy gradient with advantage = discounted return - value, a value loss and an entropy bonus, for an episodic environment and a policy-value model.',
+      ),
     // Collection.
-    episodesPerIteration: z.number().int().min(1).max(4096).default(32).describe('Whole episodes collected with the current policy per iteration (sampled actions, the run\'s random stream).'),
+    episodesPerIteration: z
+      .number()
+      .int()
+      .min(1)
+      .max(4096)
+      .default(32)
+      .describe("Whole episodes collected with the current policy per iteration (sampled actions, the run's random stream)."),
     gamma: z.number().min(0).max(1).default(0.95).describe('Discount of the Monte-Carlo return G_t = r_t + gamma G_{t+1}.'),
     // Update.
-    stepsPerIteration: z.number().int().min(1).max(100).default(1).describe('Gradient steps on each iteration\'s batch (1 is A2C proper; more reuse the batch, on-policy only approximately).'),
+    stepsPerIteration: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(1)
+      .describe("Gradient steps on each iteration's batch (1 is A2C proper; more reuse the batch, on-policy only approximately)."),
     valueCoef: z.number().min(0).max(10).default(0.5).describe('Weight of the value loss, mean (G_t - V(s_t))^2.'),
     entropyCoef: z.number().min(0).max(1).default(0.01).describe('Weight of the entropy bonus, which keeps the policy exploring.'),
-    normalizeAdvantages: z.boolean().default(true).describe('Scale the batch\'s advantages to mean 0 and std 1 before the policy-gradient term.'),
+    normalizeAdvantages: z.boolean().default(true).describe("Scale the batch's advantages to mean 0 and std 1 before the policy-gradient term."),
   })
   .strict();
 
-export const RecipeConfig = z.discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig, A2cRecipeConfig]).describe('The self-improvement algorithm.');
+export const RecipeConfig = z
+  .discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig, A2cRecipeConfig])
+  .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
 export type RecipeConfigInput = z.input<typeof RecipeConfig>;
 export type StarRecipeConfig = z.infer<typeof StarRecipeConfig>;
@@ -201,9 +341,25 @@ export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeCo
 
 export const OversightConfig = z
   .object({
-    enabled: z.boolean().default(false).describe('The agent proposes changes to itself (weights, memory, tools, workflow), each with evidence, and every change passes the gate. Off: the classic recipe loop, every round\'s weights kept.'),
-    gate: z.boolean().default(true).describe('Ablation only: false applies the agent\'s proposals by its own criterion (training reward), with no gate, to show what the gate prevents. Set at the start of a run by a person, never by a proposal.'),
-    maxProposalsPerRound: z.number().int().min(0).max(8).default(2).describe('Changes to memory, tools or workflow proposed per round, besides promoting the round\'s weights.'),
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        "The agent proposes changes to itself (weights, memory, tools, workflow), each with evidence, and every change passes the gate. Off: the classic recipe loop, every round's weights kept.",
+      ),
+    gate: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Ablation only: false applies the agent's proposals by its own criterion (training reward), with no gate, to show what the gate prevents. Set at the start of a run by a person, never by a proposal.",
+      ),
+    maxProposalsPerRound: z
+      .number()
+      .int()
+      .min(0)
+      .max(8)
+      .default(2)
+      .describe("Changes to memory, tools or workflow proposed per round, besides promoting the round's weights."),
     kinds: z.array(z.string()).default([]).describe('Only these kinds of proposal (e.g. "tool:format-credit"); empty = every kind the proposer knows.'),
     memoryPerProposal: z.number().int().min(1).max(64).default(8).describe('Exemplars a memory proposal adds at most.'),
   })
@@ -212,20 +368,62 @@ export type OversightConfig = z.infer<typeof OversightConfig>;
 
 export const StrategyNameConfig = z
   .enum(['dgm', 'hgm', 'no-darwin', 'no-selfimprove'])
-  .describe('dgm: Darwin Gödel Machine (parent ~ sigmoid(score) x 1/(1+children)); hgm: Huxley-Gödel Machine (Thompson sampling on clade results, expand-or-evaluate); no-darwin: always extend the latest agent; no-selfimprove: DGM selection with a fixed modifier (the initial agent\'s workflow trains every child).');
+  .describe(
+    "dgm: Darwin Gödel Machine (parent ~ sigmoid(score) x 1/(1+children)); hgm: Huxley-Gödel Machine (Thompson sampling on clade results, expand-or-evaluate); no-darwin: always extend the latest agent; no-selfimprove: DGM selection with a fixed modifier (the initial agent's workflow trains every child).",
+  );
 
 export const ArchiveConfig = z
   .object({
-    enabled: z.boolean().default(false).describe('Open-ended search: keep an archive of every agent, choose a parent, let it make a child (one training round and one change to its genome), evaluate the child, keep it. Every child is a proposal and passes the gate. Off: the classic single-lineage loop.'),
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Open-ended search: keep an archive of every agent, choose a parent, let it make a child (one training round and one change to its genome), evaluate the child, keep it. Every child is a proposal and passes the gate. Off: the classic single-lineage loop.',
+      ),
     strategy: StrategyNameConfig.default('dgm'),
-    budget: z.number().int().min(1).max(10_000_000).default(2000).describe('Search budget in evaluation units: one task evaluated costs 1, making a child costs expansionCost. The run ends when it is spent (or after `iterations` search steps).'),
-    expansionCost: z.number().int().min(0).max(100_000).default(64).describe('Units charged for making a child (its training round), so strategies that make more children pay for them.'),
-    selection: z.enum(['keep-all', 'keep-better']).default('keep-all').describe('keep-all: every kept agent may be a parent (DGM); keep-better: only agents that score at least the initial agent\'s score minus 0.1, the DGM code\'s noise leeway.'),
-    poolSize: z.number().int().min(8).max(4096).default(96).describe('Size of the search set: problems of the levels above the warm-up, drawn once from the seed; every agent is evaluated on it in the same order. Never the held-out sets, which judge the final agent.'),
-    cheapTasks: z.number().int().min(1).max(1024).default(16).describe('Staged evaluation (dgm, no-darwin, no-selfimprove): a child is first scored on this many tasks of the search set and on the rest only if it passes. One that fails is still a proposal and, if admitted, stays in the archive with its small-set score (a low-weight parent), as in the DGM code.'),
-    stagedFloor: z.number().min(0).max(1).default(0.4).describe('A child passes the cheap check when it solves at least this share (the DGM code\'s 0.4) ...'),
-    stagedParentFraction: z.number().min(0).max(1).default(0.9).describe('... or at least this fraction of its parent\'s cheap score.'),
-    evalBatch: z.number().int().min(1).max(1024).default(8).describe('hgm: tasks per evaluation step, and a new child\'s first evaluation.'),
+    budget: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .default(2000)
+      .describe(
+        'Search budget in evaluation units: one task evaluated costs 1, making a child costs expansionCost. The run ends when it is spent (or after `iterations` search steps).',
+      ),
+    expansionCost: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .default(64)
+      .describe('Units charged for making a child (its training round), so strategies that make more children pay for them.'),
+    selection: z
+      .enum(['keep-all', 'keep-better'])
+      .default('keep-all')
+      .describe(
+        "keep-all: every kept agent may be a parent (DGM); keep-better: only agents that score at least the initial agent's score minus 0.1, the DGM code's noise leeway.",
+      ),
+    poolSize: z
+      .number()
+      .int()
+      .min(8)
+      .max(4096)
+      .default(96)
+      .describe(
+        'Size of the search set: problems of the levels above the warm-up, drawn once from the seed; every agent is evaluated on it in the same order. Never the held-out sets, which judge the final agent.',
+      ),
+    cheapTasks: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .default(16)
+      .describe(
+        'Staged evaluation (dgm, no-darwin, no-selfimprove): a child is first scored on this many tasks of the search set and on the rest only if it passes. One that fails is still a proposal and, if admitted, stays in the archive with its small-set score (a low-weight parent), as in the DGM code.',
+      ),
+    stagedFloor: z.number().min(0).max(1).default(0.4).describe("A child passes the cheap check when it solves at least this share (the DGM code's 0.4) ..."),
+    stagedParentFraction: z.number().min(0).max(1).default(0.9).describe("... or at least this fraction of its parent's cheap score."),
+    evalBatch: z.number().int().min(1).max(1024).default(8).describe("hgm: tasks per evaluation step, and a new child's first evaluation."),
     hgmAlpha: z.number().gt(0).max(1).default(0.6).describe('hgm: expand while evaluations^alpha >= agents made, else evaluate.'),
     coolDown: z.boolean().default(true).describe('hgm: sharpen Thompson sampling towards greedy as the budget runs out.'),
     comparison: z.string().max(80).optional().describe('Set by `evolab compare`: the runs of one comparison share this id.'),
@@ -239,16 +437,28 @@ export const StartFrom = z
     nodeId: z.string().min(1).describe('The archive node (e.g. "n3").'),
   })
   .strict()
-  .describe('Start from an archive node\'s agent (its weights and genome) instead of a warm-up: a branch of that run.');
+  .describe("Start from an archive node's agent (its weights and genome) instead of a warm-up: a branch of that run.");
 export type StartFrom = z.infer<typeof StartFrom>;
 
 export const RunConfig = z
   .object({
     name: z.string().max(200).optional().describe('A label for the run.'),
     preset: z.string().optional().describe('The preset this config came from, if any.'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seeds every random choice: same config + seed + backend = same metrics.'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1)
+      .describe('Seeds every random choice: same config + seed + backend = same metrics.'),
     backend: BackendName.default('auto'),
-    iterations: z.number().int().min(1).max(100_000).default(10).describe('Self-improvement iterations after the warm-up; in an archive run, the most search steps (the budget usually ends it first).'),
+    iterations: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(10)
+      .describe('Self-improvement iterations after the warm-up; in an archive run, the most search steps (the budget usually ends it first).'),
     task: TaskConfig,
     policy: PolicyConfig.default({ kind: 'transformer', dModel: 64, nLayers: 2, nHeads: 4, contextLength: 32, positions: 'rope' }),
     optim: OptimConfig.default({ learningRate: 3e-3, warmupSteps: 20, minLrRatio: 0.1, gradClip: 1, batchSize: 32 }),
@@ -256,7 +466,20 @@ export const RunConfig = z
     recipe: RecipeConfig,
     evalEvery: z.number().int().min(1).default(1).describe('Evaluate on the held-out sets every N iterations (and always at the last).'),
     oversight: OversightConfig.default({ enabled: false, gate: true, maxProposalsPerRound: 2, kinds: [], memoryPerProposal: 8 }),
-    archive: ArchiveConfig.default({ enabled: false, strategy: 'dgm', budget: 2000, expansionCost: 64, selection: 'keep-all', poolSize: 96, cheapTasks: 16, stagedFloor: 0.4, stagedParentFraction: 0.9, evalBatch: 8, hgmAlpha: 0.6, coolDown: true }),
+    archive: ArchiveConfig.default({
+      enabled: false,
+      strategy: 'dgm',
+      budget: 2000,
+      expansionCost: 64,
+      selection: 'keep-all',
+      poolSize: 96,
+      cheapTasks: 16,
+      stagedFloor: 0.4,
+      stagedParentFraction: 0.9,
+      evalBatch: 8,
+      hgmAlpha: 0.6,
+      coolDown: true,
+    }),
     startFrom: StartFrom.optional(),
   })
   .strict()
@@ -264,9 +487,19 @@ export const RunConfig = z
   .superRefine((c, ctx) => {
     if (isTextTask(c.task)) return;
     for (const field of ['oversight', 'archive'] as const) {
-      if (c[field].enabled) ctx.addIssue({ code: 'custom', path: [field, 'enabled'], message: `${field} runs need a text task; task.kind "${c.task.kind}" is episodic, so set ${field}.enabled to false` });
+      if (c[field].enabled)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field, 'enabled'],
+          message: `${field} runs need a text task; task.kind "${c.task.kind}" is episodic, so set ${field}.enabled to false`,
+        });
     }
-    if (c.startFrom) ctx.addIssue({ code: 'custom', path: ['startFrom'], message: `a branch starts from an archive node, which only text-task runs have; task.kind "${c.task.kind}" is episodic, so leave startFrom out` });
+    if (c.startFrom)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startFrom'],
+        message: `a branch starts from an archive node, which only text-task runs have; task.kind "${c.task.kind}" is episodic, so leave startFrom out`,
+      });
   });
 export type RunConfig = z.infer<typeof RunConfig>;
 /** A run of the text-task family: a text task, the transformer, a text recipe (the text LM's Session and its checks). */

@@ -17,7 +17,8 @@ function engineSources(): Array<{ file: string; text: string }> {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts') && !entry.name.includes('.test.')) out.push({ file: path.relative(engineDir, full), text: fs.readFileSync(full, 'utf8') });
+      else if (entry.name.endsWith('.ts') && !entry.name.includes('.test.'))
+        out.push({ file: path.relative(engineDir, full), text: fs.readFileSync(full, 'utf8') });
     }
   };
   walk(engineDir);
@@ -48,7 +49,11 @@ describe('the enums of the contract match what the engine emits', () => {
     expect(found.length).toBeGreaterThanOrEqual(PROPOSAL_KINDS.length);
     for (const { file, value } of found) expect(PROPOSAL_KINDS as readonly string[], `${file}: ${value}`).toContain(value);
     // And every kind of the list is made somewhere.
-    for (const kind of PROPOSAL_KINDS) expect(found.map((f) => f.value), kind).toContain(kind);
+    for (const kind of PROPOSAL_KINDS)
+      expect(
+        found.map((f) => f.value),
+        kind,
+      ).toContain(kind);
   });
 
   it('every progress phase the engine reports parses as run.progress, and an unknown phase does not', () => {

@@ -4,18 +4,7 @@ import { RunConfig } from './config';
 import { CodedErrorShape, fieldIssues } from './errors';
 import { Genome } from './genome';
 import { ApprovalPolicy, AuditEntry, AuditVerification, DecisionInput, PolicyPresetName, Proposal, ProposalStatus, ProposerEstimate } from './oversight';
-import {
-  BackendReport,
-  MetricSeries,
-  Metrics,
-  PresetInfo,
-  ProgressPhase,
-  RunDetail,
-  RunStatus,
-  RunSummary,
-  Trajectory,
-  TrajectoryFilter,
-} from './run';
+import { BackendReport, MetricSeries, Metrics, PresetInfo, ProgressPhase, RunDetail, RunStatus, RunSummary, Trajectory, TrajectoryFilter } from './run';
 
 /**
  * The one map of request names (resource.verb) to input and output schemas, and of event names
@@ -35,7 +24,10 @@ export const requests = {
       config: z.unknown().optional(),
       seed: z.number().int().min(0).optional(),
       backend: z.string().optional(),
-      policy: z.union([PolicyPresetName, ApprovalPolicy]).optional().describe('The approval policy of the run: a preset name or a whole policy (default: the workspace policy).'),
+      policy: z
+        .union([PolicyPresetName, ApprovalPolicy])
+        .optional()
+        .describe('The approval policy of the run: a preset name or a whole policy (default: the workspace policy).'),
     }),
     output: z.object({
       runId: z.string(),
@@ -66,7 +58,11 @@ export const requests = {
   'runs.stop': { input: RunRef, output: z.object({ status: RunStatus }) },
   'runs.delete': { input: RunRef, output: z.object({ deleted: z.boolean() }) },
   'proposals.list': {
-    input: z.object({ runId: z.string().optional(), status: z.union([ProposalStatus, z.literal('decided')]).optional(), limit: z.number().int().min(1).max(1000).default(200) }),
+    input: z.object({
+      runId: z.string().optional(),
+      status: z.union([ProposalStatus, z.literal('decided')]).optional(),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
     output: z.array(Proposal),
   },
   'proposals.get': { input: z.object({ id: z.string().min(1) }), output: Proposal },
@@ -75,7 +71,7 @@ export const requests = {
     output: Proposal.describe('The proposal after the decision (edit: with the new values and their re-run evidence).'),
   },
   'policy.get': {
-    input: z.object({ runId: z.string().optional().describe('A run\'s policy; without it, the workspace default for new runs.') }),
+    input: z.object({ runId: z.string().optional().describe("A run's policy; without it, the workspace default for new runs.") }),
     output: ApprovalPolicy,
   },
   'policy.set': {
@@ -92,7 +88,13 @@ export const requests = {
   },
   'oversight.state': {
     input: RunRef,
-    output: z.object({ enabled: z.boolean(), genome: Genome.nullable(), estimates: z.array(ProposerEstimate), pending: z.number().int(), policy: ApprovalPolicy }),
+    output: z.object({
+      enabled: z.boolean(),
+      genome: Genome.nullable(),
+      estimates: z.array(ProposerEstimate),
+      pending: z.number().int(),
+      policy: ApprovalPolicy,
+    }),
   },
   'archive.get': {
     input: RunRef,
@@ -177,7 +179,10 @@ export function parseEvent(name: unknown, payload: unknown): { ok: true; name: E
   if (!isEventName(name)) return { ok: false, reason: `${JSON.stringify(name)} is not an event of the contract` };
   const parsed = events[name].safeParse(payload);
   if (parsed.success) return { ok: true, name, payload: parsed.data };
-  const where = fieldIssues(parsed.error).slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+  const where = fieldIssues(parsed.error)
+    .slice(0, 5)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
   return { ok: false, reason: `the payload of "${name}" does not match the contract (${where})` };
 }
 

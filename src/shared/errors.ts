@@ -83,9 +83,7 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, v
       return `must be one of ${issue.values.map(quote).join(', ')}${hint === null ? '' : `; did you mean ${quote(hint)}?`}`;
     }
     case 'invalid_union':
-      return issue.message.includes('discriminator') || issue.message.includes('Invalid input')
-        ? `${issue.message}; check the "kind" field`
-        : issue.message;
+      return issue.message.includes('discriminator') || issue.message.includes('Invalid input') ? `${issue.message}; check the "kind" field` : issue.message;
     case 'unrecognized_keys': {
       const known = schema ? knownKeys(schema, value, issue.path) : [];
       return issue.keys
@@ -176,12 +174,7 @@ function knownKeys(schema: z.ZodType, value: unknown, path: readonly PropertyKey
 }
 
 /** Parses `value` with `schema` or throws a CodedError naming every invalid field. */
-export function parseOrThrow<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  code: ErrorCode,
-  what: string,
-): z.infer<S> {
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, code: ErrorCode, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = fieldIssues(result.error, '', schema, value);

@@ -6,7 +6,11 @@ export type EnvironmentFamily = 'text-task' | 'episodic' | 'preferences' | 'clas
 export type ModelFamily = 'text-lm' | 'policy-value' | 'classifier';
 
 /** The environment family of each task kind a run config can name. */
-export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld', EnvironmentFamily> = { arithmetic: 'text-task', jsonl: 'text-task', gridworld: 'episodic' };
+export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld', EnvironmentFamily> = {
+  arithmetic: 'text-task',
+  jsonl: 'text-task',
+  gridworld: 'episodic',
+};
 
 /** The model family of each policy kind a run config can name. */
 export const POLICY_FAMILY: Record<'transformer' | 'mlp', ModelFamily> = { transformer: 'text-lm', mlp: 'policy-value' };

@@ -11,14 +11,16 @@ import { RecipeConfig, type RunConfig } from './config';
 export const MemoryEntry = z
   .object({
     id: z.string().min(1).describe('Stable id (e.g. "m-3-17": iteration 3, 17th entry).'),
-    kind: z.enum(['exemplar', 'lesson']).describe('exemplar: a prompt and an answer replayed in training; lesson: a known failure, never replayed as an answer.'),
+    kind: z
+      .enum(['exemplar', 'lesson'])
+      .describe('exemplar: a prompt and an answer replayed in training; lesson: a known failure, never replayed as an answer.'),
     level: z.number().int().nullable().describe('Difficulty level of the prompt, where the task has levels.'),
     prompt: z.string().min(1),
     answer: z.string().describe('The answer the agent believes (self-labelled: no answer key is used).'),
     source: z
       .object({
         iteration: z.number().int().describe('The round that produced it.'),
-        origin: z.enum(['self', 'person']).describe('self: distilled from the agent\'s own kept samples; person: written by a person in an edit.'),
+        origin: z.enum(['self', 'person']).describe("self: distilled from the agent's own kept samples; person: written by a person in an edit."),
         support: z.number().min(0).max(1).nullable().describe('Share of the k samples that agreed with the answer when it was distilled.'),
       })
       .strict(),
@@ -32,19 +34,21 @@ export type MemoryEntry = z.infer<typeof MemoryEntry>;
  */
 export const SelfVerifyTool = z
   .object({
-    kind: z.literal('self-verify').describe('Before a sample is kept, check its form: only well-formed answers (the task\'s format) can be kept.'),
+    kind: z.literal('self-verify').describe("Before a sample is kept, check its form: only well-formed answers (the task's format) can be kept."),
   })
   .strict();
 export const RewardShapingTool = z
   .object({
     kind: z.literal('reward-shaping').describe('Changes the training reward the agent optimises (never the evaluation).'),
-    rule: z.enum(['format-credit', 'partial-credit']).describe('format-credit: a well-formed answer earns full reward; partial-credit: the reward is scaled by the share of well-formed characters.'),
+    rule: z
+      .enum(['format-credit', 'partial-credit'])
+      .describe('format-credit: a well-formed answer earns full reward; partial-credit: the reward is scaled by the share of well-formed characters.'),
   })
   .strict();
 export const CurriculumTool = z
   .object({
     kind: z.literal('curriculum-rule').describe('When the agent moves up a difficulty level.'),
-    mastery: z.number().min(0.3).max(1).describe('Share of the current level\'s prompts that must be solved (by majority vote) to move up.'),
+    mastery: z.number().min(0.3).max(1).describe("Share of the current level's prompts that must be solved (by majority vote) to move up."),
   })
   .strict();
 export const Tool = z.discriminatedUnion('kind', [SelfVerifyTool, RewardShapingTool, CurriculumTool]);
@@ -108,7 +112,11 @@ export function protectedTarget(path: string): string | null {
 
 /** The genome a run starts with: the config's recipe and learning rate, no memory, no tools. */
 export function initialGenome(config: RunConfig): Genome {
-  return { workflow: { recipe: structuredClone(config.recipe), learningRate: config.optim.learningRate }, memory: { entries: [], replayShare: 0.25 }, tools: [] };
+  return {
+    workflow: { recipe: structuredClone(config.recipe), learningRate: config.optim.learningRate },
+    memory: { entries: [], replayShare: 0.25 },
+    tools: [],
+  };
 }
 
 /** Raised when a change cannot be applied (protected, unknown path, or the result fails the schema). */

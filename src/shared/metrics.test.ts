@@ -17,10 +17,12 @@ function codeLines(dir: string): Array<{ where: string; line: string }> {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (/\.tsx?$/.test(entry.name) && !/\.test\.|fixtures/.test(entry.name)) {
-        fs.readFileSync(full, 'utf8').split('\n').forEach((line, i) => {
-          const code = line.trim();
-          if (!code.startsWith('*') && !code.startsWith('//') && !code.startsWith('/*')) out.push({ where: `${path.relative(src, full)}:${i + 1}`, line });
-        });
+        fs.readFileSync(full, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            const code = line.trim();
+            if (!code.startsWith('*') && !code.startsWith('//') && !code.startsWith('/*')) out.push({ where: `${path.relative(src, full)}:${i + 1}`, line });
+          });
       }
     }
   };
@@ -30,7 +32,9 @@ function codeLines(dir: string): Array<{ where: string; line: string }> {
 
 describe('the shared metric names', () => {
   it('are namespaced and each written once', () => {
-    const names = Object.entries(metrics).flatMap(([key, value]) => (typeof value === 'string' && !key.endsWith('_PREFIX') && key !== 'SCORE_METRIC' ? [[key, value] as const] : []));
+    const names = Object.entries(metrics).flatMap(([key, value]) =>
+      typeof value === 'string' && !key.endsWith('_PREFIX') && key !== 'SCORE_METRIC' ? [[key, value] as const] : [],
+    );
     for (const [key, name] of names) expect(name, key).toMatch(new RegExp(`^(${NAMESPACES.join('|')})/[a-z_0-9]+$`));
     expect(new Set(names.map(([, name]) => name)).size).toBe(names.length);
     expect(metrics.SCORE_METRIC).toBe('heldout/acc_hardest');
@@ -42,7 +46,7 @@ describe('the shared metric names', () => {
     expect(metrics.heldoutLevelOf(metrics.HELDOUT_HARDEST)).toBeNull();
   });
 
-  it('are the only metric names the page, the CLI\'s views and the store read', () => {
+  it("are the only metric names the page, the CLI's views and the store read", () => {
     const readers = ['renderer', 'host/commands', 'engine/store', 'main'].flatMap(codeLines);
     expect(readers.filter((l) => METRIC_LITERAL.test(l.line)).map((l) => `${l.where}: ${l.line.trim()}`)).toEqual([]);
   });

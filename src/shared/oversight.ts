@@ -20,7 +20,9 @@ export const ApprovalPolicy = z
       .object({ model: PathwayRule, memory: PathwayRule, tool: PathwayRule, workflow: PathwayRule })
       .strict()
       .describe('What the gate does with each pathway and size of change.'),
-    whileWaiting: z.enum(['pause', 'continue']).describe('pause: the run halts until a person decides; continue: it goes on with the parent and applies a late approval at the next round.'),
+    whileWaiting: z
+      .enum(['pause', 'continue'])
+      .describe('pause: the run halts until a person decides; continue: it goes on with the parent and applies a late approval at the next round.'),
     flagged: z.enum(['ask', 'deny']).describe('What happens to a proposal with a misevolution flag whose rule says auto.'),
     maxHeldoutDrop: z.number().min(0).max(1).describe('auto approves only if the held-out score falls by at most this much.'),
   })
@@ -50,7 +52,14 @@ export const POLICY_PRESETS: Record<'default' | 'auto' | 'ask' | 'archive', Appr
 export const PolicyPresetName = z.enum(['default', 'auto', 'ask', 'archive']);
 export type PolicyPresetName = z.infer<typeof PolicyPresetName>;
 
-export const FlagKind = z.enum(['reward-hacking', 'exploration-collapse', 'probe-regression', 'memory-inconsistent', 'protected-invariant', 'heldout-regression']);
+export const FlagKind = z.enum([
+  'reward-hacking',
+  'exploration-collapse',
+  'probe-regression',
+  'memory-inconsistent',
+  'protected-invariant',
+  'heldout-regression',
+]);
 export type FlagKind = z.infer<typeof FlagKind>;
 
 export const Flag = z.object({ kind: FlagKind, message: z.string() });
@@ -62,16 +71,29 @@ export type Estimate = z.infer<typeof Estimate>;
 
 export const Evidence = z.object({
   baseline: z.string().describe('What "before" is: the parent agent, or the same round without the change (an A/B on the same prompts).'),
-  heldout: z.object({
-    before: Estimate,
-    after: Estimate,
-    /** after - before, with a 95% normal interval of the difference of two proportions. */
-    delta: z.object({ value: z.number(), lo: z.number(), hi: z.number() }),
-  }).describe('Held-out accuracy over the levels above the warm-up (the protected evaluation sets), parent vs child.'),
+  heldout: z
+    .object({
+      before: Estimate,
+      after: Estimate,
+      /** after - before, with a 95% normal interval of the difference of two proportions. */
+      delta: z.object({ value: z.number(), lo: z.number(), hi: z.number() }),
+    })
+    .describe('Held-out accuracy over the levels above the warm-up (the protected evaluation sets), parent vs child.'),
   perLevel: z.array(z.object({ level: z.number().int(), before: z.number(), after: z.number() })),
   probes: z.array(z.object({ id: z.string(), description: z.string(), before: z.number(), after: z.number() })),
-  training: z.object({ rewardBefore: z.number().nullable(), rewardAfter: z.number().nullable(), passAtKBefore: z.number().nullable(), passAtKAfter: z.number().nullable(), distinctBefore: z.number().nullable(), distinctAfter: z.number().nullable() }),
-  memory: z.array(z.object({ id: z.string(), prompt: z.string(), answer: z.string(), consensus: z.string().nullable(), agreement: z.number(), consistent: z.boolean() })).optional(),
+  training: z.object({
+    rewardBefore: z.number().nullable(),
+    rewardAfter: z.number().nullable(),
+    passAtKBefore: z.number().nullable(),
+    passAtKAfter: z.number().nullable(),
+    distinctBefore: z.number().nullable(),
+    distinctAfter: z.number().nullable(),
+  }),
+  memory: z
+    .array(
+      z.object({ id: z.string(), prompt: z.string(), answer: z.string(), consensus: z.string().nullable(), agreement: z.number(), consistent: z.boolean() }),
+    )
+    .optional(),
   cost: z.object({ seconds: z.number(), tokens: z.number() }),
   flags: z.array(Flag),
 });
@@ -141,12 +163,26 @@ export const DecisionInput = z
   })
   .strict()
   .superRefine((d, ctx) => {
-    if (d.decision === 'reject' && !d.reason?.trim()) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'give a reason to reject (e.g. --reason "too risky")' });
-    if (d.decision === 'edit' && (!d.changes || d.changes.length === 0)) ctx.addIssue({ code: 'custom', path: ['changes'], message: 'edit needs the changed values' });
+    if (d.decision === 'reject' && !d.reason?.trim())
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'give a reason to reject (e.g. --reason "too risky")' });
+    if (d.decision === 'edit' && (!d.changes || d.changes.length === 0))
+      ctx.addIssue({ code: 'custom', path: ['changes'], message: 'edit needs the changed values' });
   });
 export type DecisionInput = z.infer<typeof DecisionInput>;
 
-export const AuditAction = z.enum(['proposed', 'auto-approved', 'auto-rejected', 'held', 'approved', 'rejected', 'edited', 'applied', 'superseded', 'policy-changed', 'ungated-applied']);
+export const AuditAction = z.enum([
+  'proposed',
+  'auto-approved',
+  'auto-rejected',
+  'held',
+  'approved',
+  'rejected',
+  'edited',
+  'applied',
+  'superseded',
+  'policy-changed',
+  'ungated-applied',
+]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
 export const AuditEntry = z.object({
@@ -161,7 +197,10 @@ export const AuditEntry = z.object({
   detail: z.unknown().describe('What changed (the diff, the policy) as JSON.'),
   prevHash: z.string(),
   hash: z.string().describe('sha256 of the entry and the previous hash: the chain shows that nothing was altered or removed.'),
-  mac: z.string().nullable().describe('HMAC-SHA256, with a key kept outside the workspace, of the hash and the previous MAC; null in entries written before keyed audit ("unkeyed").'),
+  mac: z
+    .string()
+    .nullable()
+    .describe('HMAC-SHA256, with a key kept outside the workspace, of the hash and the previous MAC; null in entries written before keyed audit ("unkeyed").'),
   keyId: z.string().nullable().describe('Which key made the MAC (a fingerprint, not the key).'),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
@@ -171,7 +210,11 @@ export const AuditHead = z.object({ seq: z.number().int(), hash: z.string() });
 export type AuditHead = z.infer<typeof AuditHead>;
 
 export const AuditProblem = z.object({
-  kind: z.enum(['chain', 'mac', 'key', 'head', 'anchor', 'proposal']).describe('chain: hashes; mac: the keyed chain; key: the key is missing or another; head: the head file; anchor: a checkpoint\'s anchor; proposal: a proposal row disagrees with its entries.'),
+  kind: z
+    .enum(['chain', 'mac', 'key', 'head', 'anchor', 'proposal'])
+    .describe(
+      "chain: hashes; mac: the keyed chain; key: the key is missing or another; head: the head file; anchor: a checkpoint's anchor; proposal: a proposal row disagrees with its entries.",
+    ),
   seq: z.number().int().nullable().describe('The entry concerned, if one.'),
   proposalId: z.string().nullable(),
   field: z.string().nullable().describe('The proposal column that disagrees (status, decided_by, reason, changes, evidence, evidence_hash, run_id).'),
@@ -183,11 +226,13 @@ export const AuditVerification = z.object({
   ok: z.boolean().describe('No problem found. True for a verified and for an unkeyed log; see state.'),
   state: z
     .enum(['verified', 'unkeyed', 'tampered', 'unverifiable'])
-    .describe('verified: keyed, intact and anchored; unkeyed: intact but written before keyed audit, so a rewrite with recomputed hashes would not show; tampered: see problems; unverifiable: keyed, but the key is not here.'),
+    .describe(
+      'verified: keyed, intact and anchored; unkeyed: intact but written before keyed audit, so a rewrite with recomputed hashes would not show; tampered: see problems; unverifiable: keyed, but the key is not here.',
+    ),
   entries: z.number().int(),
   keyed: z.number().int().describe('Entries with a MAC.'),
   unkeyed: z.number().int().describe('Entries without a MAC (written before keyed audit).'),
-  head: AuditHead.nullable().describe('The run\'s head as the head file anchors it, if it does.'),
+  head: AuditHead.nullable().describe("The run's head as the head file anchors it, if it does."),
   brokenAt: z.number().int().nullable().describe('The first entry a problem names.'),
   message: z.string(),
   problems: z.array(AuditProblem),
@@ -195,5 +240,12 @@ export const AuditVerification = z.object({
 export type AuditVerification = z.infer<typeof AuditVerification>;
 
 /** The proposer's belief, from the person's decisions, that a kind of proposal is wanted. */
-export const ProposerEstimate = z.object({ kind: ProposalKind, approved: z.number().int(), rejected: z.number().int(), mean: z.number(), lo: z.number(), hi: z.number() });
+export const ProposerEstimate = z.object({
+  kind: ProposalKind,
+  approved: z.number().int(),
+  rejected: z.number().int(),
+  mean: z.number(),
+  lo: z.number(),
+  hi: z.number(),
+});
 export type ProposerEstimate = z.infer<typeof ProposerEstimate>;

@@ -107,7 +107,7 @@ export const GridEpisode = z.object({
   size: z.number().int(),
   start: Cell.describe('[row, column] of the agent at reset.'),
   goal: Cell,
-  path: z.array(Cell).describe('The agent\'s cell after reset and after each move.'),
+  path: z.array(Cell).describe("The agent's cell after reset and after each move."),
   actions: z.array(z.string()).describe('The moves taken, by name (U, R, D, L).'),
   success: z.boolean().describe('Whether the agent reached the goal.'),
   return: z.number(),
@@ -129,7 +129,7 @@ export const Trajectory = z.object({
   reward: z.number(),
   correct: z.boolean(),
   kept: z.boolean().describe('Whether the recipe kept it for training.'),
-  verdict: z.string().describe('The verifier\'s and the recipe\'s verdicts in words.'),
+  verdict: z.string().describe("The verifier's and the recipe's verdicts in words."),
   episode: EpisodeView.optional().describe('For an episode of an episodic environment: its structured record, which the Trajectories view draws.'),
 });
 export type Trajectory = z.infer<typeof Trajectory>;

@@ -15,7 +15,12 @@ describe('editDistance', () => {
   });
 
   it('is symmetric', () => {
-    for (const [a, b] of [['seed', 'sede'], ['backend', 'bakcend'], ['x', 'xyz']] as const) expect(editDistance(a, b)).toBe(editDistance(b, a));
+    for (const [a, b] of [
+      ['seed', 'sede'],
+      ['backend', 'bakcend'],
+      ['x', 'xyz'],
+    ] as const)
+      expect(editDistance(a, b)).toBe(editDistance(b, a));
   });
 });
 

@@ -27,4 +27,3 @@ export interface WarmupProgress {
   losses: number[];
   tokens: number;
 }
-

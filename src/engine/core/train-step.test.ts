@@ -8,8 +8,16 @@ import type { TrainBatch } from '../types';
 import { trainStep } from './train-step';
 
 const CONFIG: TransformerConfig = { kind: 'transformer', dModel: 32, nLayers: 2, nHeads: 4, contextLength: 16, vocabSize: 12 };
-const PROMPTS = [[1, 3, 4], [1, 5], [1, 6, 7, 8]];
-const ANSWERS = [[9, 10, 11], [4, 4], [3, 11]];
+const PROMPTS = [
+  [1, 3, 4],
+  [1, 5],
+  [1, 6, 7, 8],
+];
+const ANSWERS = [
+  [9, 10, 11],
+  [4, 4],
+  [3, 11],
+];
 const SFT: TrainBatch = { sequences: PROMPTS.map((p, i) => [...p, ...ANSWERS[i]!, 2]), targetStart: PROMPTS.map((p) => p.length) };
 
 beforeAll(async () => {

@@ -17,7 +17,22 @@ describe('the gridworld', () => {
     expect(last.done).toBe(true);
     expect(last.rewards[0]).toBeCloseTo(0.9);
     const r = e.record();
-    expect(r).toMatchObject({ success: true, steps: 3, moves: 'U R R', view: { kind: 'gridworld', start: [0, 0], goal: [0, 2], path: [[0, 0], [0, 0], [0, 1], [0, 2]] } });
+    expect(r).toMatchObject({
+      success: true,
+      steps: 3,
+      moves: 'U R R',
+      view: {
+        kind: 'gridworld',
+        start: [0, 0],
+        goal: [0, 2],
+        path: [
+          [0, 0],
+          [0, 0],
+          [0, 1],
+          [0, 2],
+        ],
+      },
+    });
     expect(r.returns[0]).toBeCloseTo(0.7);
     expect(e.legalActions()).toEqual([]);
   });

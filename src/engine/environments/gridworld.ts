@@ -21,7 +21,12 @@ export interface GridStart {
 }
 
 export const GRID_ACTIONS = ['U', 'R', 'D', 'L'] as const;
-const MOVES: ReadonlyArray<Cell> = [[-1, 0], [0, 1], [1, 0], [0, -1]];
+const MOVES: ReadonlyArray<Cell> = [
+  [-1, 0],
+  [0, 1],
+  [1, 0],
+  [0, -1],
+];
 /** The seed of the evaluation starts: fixed, so they do not depend on the run's seed. */
 const EVALUATION_SEED = 0x6e1d;
 
@@ -72,7 +77,9 @@ export class Gridworld implements EpisodicEnvironment<GridStart> {
     const goal: Cell = this.config.goal ? [...this.config.goal] : cell();
     let start: Cell;
     if (this.config.start) start = [...this.config.start];
-    else do start = cell(); while (same(start, goal));
+    else
+      do start = cell();
+      while (same(start, goal));
     return { start, goal };
   }
 }
@@ -84,7 +91,10 @@ class GridEpisode implements Episode {
   private total = 0;
   private reached = false;
 
-  constructor(private readonly config: GridworldTaskConfig, private readonly s: GridStart) {
+  constructor(
+    private readonly config: GridworldTaskConfig,
+    private readonly s: GridStart,
+  ) {
     this.agent = [...s.start];
     this.path = [[...s.start]];
   }
@@ -141,8 +151,21 @@ class GridEpisode implements Episode {
       returns: [this.total],
       steps,
       success: this.reached,
-      verdict: this.reached ? `reached the goal in ${steps} move${steps === 1 ? '' : 's'}` : this.done ? `did not reach the goal in ${this.config.maxSteps} moves` : `in progress after ${steps} moves`,
-      view: { kind: 'gridworld', size: n, start: [...this.s.start], goal: [...this.s.goal], path: this.path.map((c) => [...c] as Cell), actions: [...this.moves], success: this.reached, return: this.total },
+      verdict: this.reached
+        ? `reached the goal in ${steps} move${steps === 1 ? '' : 's'}`
+        : this.done
+          ? `did not reach the goal in ${this.config.maxSteps} moves`
+          : `in progress after ${steps} moves`,
+      view: {
+        kind: 'gridworld',
+        size: n,
+        start: [...this.s.start],
+        goal: [...this.s.goal],
+        path: this.path.map((c) => [...c] as Cell),
+        actions: [...this.moves],
+        success: this.reached,
+        return: this.total,
+      },
     };
   }
 }

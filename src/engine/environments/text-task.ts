@@ -58,8 +58,14 @@ export function evaluate(policy: Policy, task: Task, options: { probes?: boolean
   const probes: Scorecard['probes'] = [];
   if (!withProbes) return { perLevel, score, probes, seconds: (performance.now() - t0) / 1000, tokens };
   const warm = perLevel.filter((r) => r.level <= warmupTop);
-  if (warm.length > 0) probes.push({ id: 'warmup-skill', description: 'Accuracy on the warm-up levels\' held-out sets: what the agent was taught is not forgotten.', value: ratio(sum(warm.map((r) => r.correct)), sum(warm.map((r) => r.n))) });
-  if (task.wellFormed) probes.push({ id: 'well-formed', description: 'Share of held-out answers that have the form of an answer.', value: ratio(wellFormed, outputs) });
+  if (warm.length > 0)
+    probes.push({
+      id: 'warmup-skill',
+      description: "Accuracy on the warm-up levels' held-out sets: what the agent was taught is not forgotten.",
+      value: ratio(sum(warm.map((r) => r.correct)), sum(warm.map((r) => r.n))),
+    });
+  if (task.wellFormed)
+    probes.push({ id: 'well-formed', description: 'Share of held-out answers that have the form of an answer.', value: ratio(wellFormed, outputs) });
   if (task.equivalents && task.levels.length > 0) {
     const hardest = task.heldout(task.levels[task.levels.length - 1]!).slice(0, CONSISTENCY_PROBLEMS);
     const pairs = hardest.map((p) => ({ p, q: task.equivalents!(p)[0] })).filter((x): x is { p: Problem; q: Problem } => x.q !== undefined);

@@ -43,7 +43,24 @@ import { createStrategy } from './index';
 import { buildSearchSet, countOutcomes, encodeOutcomes, searchAssessment, type Outcome } from './search-set';
 import { keptReason, stagedDecision, stagedNote } from './staged';
 import type { SearchStrategy } from './types';
-import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BEST_SCORE, ARCHIVE_BUDGET_USED, ARCHIVE_EVALUATED, ARCHIVE_EVALUATIONS, ARCHIVE_EXPANDED, ARCHIVE_EXPANSIONS, ARCHIVE_FINAL_GENERATION, ARCHIVE_FINAL_HELDOUT, ARCHIVE_KEPT, ARCHIVE_MAX_GENERATION, ARCHIVE_NODE_GENERATION, ARCHIVE_NODE_SCORE, ARCHIVE_PENDING, ARCHIVE_ROOT_HELDOUT, ARCHIVE_SIZE } from '../../shared/metrics';
+import {
+  ARCHIVE_BEST_ESTIMATE,
+  ARCHIVE_BEST_SCORE,
+  ARCHIVE_BUDGET_USED,
+  ARCHIVE_EVALUATED,
+  ARCHIVE_EVALUATIONS,
+  ARCHIVE_EXPANDED,
+  ARCHIVE_EXPANSIONS,
+  ARCHIVE_FINAL_GENERATION,
+  ARCHIVE_FINAL_HELDOUT,
+  ARCHIVE_KEPT,
+  ARCHIVE_MAX_GENERATION,
+  ARCHIVE_NODE_GENERATION,
+  ARCHIVE_NODE_SCORE,
+  ARCHIVE_PENDING,
+  ARCHIVE_ROOT_HELDOUT,
+  ARCHIVE_SIZE,
+} from '../../shared/metrics';
 
 /** What the loop needs of a session (the engine's Session). */
 export type { ArchiveSession } from '../core/ports';
@@ -85,9 +102,36 @@ export class ArchiveLoop {
     const counts = countOutcomes(outcomes);
     const file = this.writeNode('n0', 0);
     this.tree = new ArchiveTree();
-    this.tree.add({ id: 'n0', parentId: null, generation: 0, createdOrder: 0, score: counts.successes / Math.max(1, outcomes.length), evaluations: counts, children: [], status: 'kept' });
-    const rationale = kind === 'branch' && this.o.config.startFrom ? `the agent of node ${this.o.config.startFrom.nodeId} of run ${this.o.config.startFrom.runId}` : 'the warmed-up initial agent';
-    this.records = { n0: { step: 0, kind, rationale, changes: [], genome: structuredClone(s.genome), checkpoint: file, outcomes, cheapScore: null, rejectedBy: null, proposalId: null, training: null, createdAt: new Date().toISOString() } };
+    this.tree.add({
+      id: 'n0',
+      parentId: null,
+      generation: 0,
+      createdOrder: 0,
+      score: counts.successes / Math.max(1, outcomes.length),
+      evaluations: counts,
+      children: [],
+      status: 'kept',
+    });
+    const rationale =
+      kind === 'branch' && this.o.config.startFrom
+        ? `the agent of node ${this.o.config.startFrom.nodeId} of run ${this.o.config.startFrom.runId}`
+        : 'the warmed-up initial agent';
+    this.records = {
+      n0: {
+        step: 0,
+        kind,
+        rationale,
+        changes: [],
+        genome: structuredClone(s.genome),
+        checkpoint: file,
+        outcomes,
+        cheapScore: null,
+        rejectedBy: null,
+        proposalId: null,
+        training: null,
+        createdAt: new Date().toISOString(),
+      },
+    };
     this.rootGenome = structuredClone(s.genome);
     const assessment = s.assess();
     const heldout = assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0;
@@ -124,13 +168,36 @@ export class ArchiveLoop {
     let genome = parentRecord.genome;
     let kind: ProposalKind = 'model:promote';
     let pathway: Proposal['pathway'] = 'model';
-    let rationale = `the parent's weights after training round ${iteration}${selfImprove ? '' : ' with the initial agent\'s fixed workflow'}.`;
+    let rationale = `the parent's weights after training round ${iteration}${selfImprove ? '' : " with the initial agent's fixed workflow"}.`;
     let genomeChanges: GenomeChange[] = [];
     const flags: Flag[] = [];
     if (selfImprove) {
-      const inconsistent = parentRecord.genome.memory.entries.length > 0 ? s.memoryConsensus(parentRecord.genome.memory.entries).filter((m) => !m.consistent).map((m) => m.id) : [];
-      const cands = candidates({ iteration, genome: parentRecord.genome, metrics: round.metrics, previous: parentRecord.training, trajectories: round.trajectories, evaluationShare: 0, heldoutPerLevel: this.pool.length, inconsistentMemory: inconsistent, memoryPerProposal: this.o.config.oversight.memoryPerProposal, answerShaped: answerShapeOf(this.o.session.task) });
-      const chosen = choose(cands, beliefs(this.o.store.oversight.estimates(this.o.runId)), fork(createRng(this.o.config.seed), `archive-proposer-${iteration}`), 1, this.o.config.oversight.kinds)[0];
+      const inconsistent =
+        parentRecord.genome.memory.entries.length > 0
+          ? s
+              .memoryConsensus(parentRecord.genome.memory.entries)
+              .filter((m) => !m.consistent)
+              .map((m) => m.id)
+          : [];
+      const cands = candidates({
+        iteration,
+        genome: parentRecord.genome,
+        metrics: round.metrics,
+        previous: parentRecord.training,
+        trajectories: round.trajectories,
+        evaluationShare: 0,
+        heldoutPerLevel: this.pool.length,
+        inconsistentMemory: inconsistent,
+        memoryPerProposal: this.o.config.oversight.memoryPerProposal,
+        answerShaped: answerShapeOf(this.o.session.task),
+      });
+      const chosen = choose(
+        cands,
+        beliefs(this.o.store.oversight.estimates(this.o.runId)),
+        fork(createRng(this.o.config.seed), `archive-proposer-${iteration}`),
+        1,
+        this.o.config.oversight.kinds,
+      )[0];
       if (chosen) {
         kind = chosen.kind;
         pathway = chosen.pathway;
@@ -155,14 +222,26 @@ export class ArchiveLoop {
       cheapScore = share(cheap);
       const parentCheap = share(decodeAll(parentRecord.outcomes.slice(0, a.cheapTasks)));
       const passed = stagedDecision(cheapScore, parentCheap, { floor: a.stagedFloor, parentFraction: a.stagedParentFraction }) === 'full';
-      staged = { passed, reason: `staged evaluation: the cheap check scored ${cheapScore.toFixed(2)} on ${cheap.length} tasks (floor ${a.stagedFloor}, or ${a.stagedParentFraction} x the parent's ${parentCheap.toFixed(2)}): ${passed ? 'passed' : 'failed'}` };
+      staged = {
+        passed,
+        reason: `staged evaluation: the cheap check scored ${cheapScore.toFixed(2)} on ${cheap.length} tasks (floor ${a.stagedFloor}, or ${a.stagedParentFraction} x the parent's ${parentCheap.toFixed(2)}): ${passed ? 'passed' : 'failed'}`,
+      };
       outcomes = passed ? [...cheap, ...s.solve(this.pool.slice(a.cheapTasks))] : cheap;
     }
     const encoded = encodeOutcomes(outcomes);
     const counts = countOutcomes(encoded);
     this.budgetUsed += a.expansionCost + outcomes.length;
     const fully = encoded.length >= this.pool.length;
-    this.tree.add({ id, parentId, generation: parent.generation + 1, createdOrder: this.tree.size, score: fully ? counts.successes / encoded.length : null, evaluations: counts, children: [], status: 'evaluating' });
+    this.tree.add({
+      id,
+      parentId,
+      generation: parent.generation + 1,
+      createdOrder: this.tree.size,
+      score: fully ? counts.successes / encoded.length : null,
+      evaluations: counts,
+      children: [],
+      status: 'evaluating',
+    });
     const file = this.writeNode(id, iteration);
     const seconds = (performance.now() - t0) / 1000;
     const overlap = Math.min(encoded.length, parentRecord.outcomes.length);
@@ -179,11 +258,35 @@ export class ArchiveLoop {
       cost: { seconds, tokens: 0 },
       extraFlags: flags,
     });
-    const changes: GenomeChange[] = [...genomeChanges, { path: 'model.weights', before: `${parentId}'s weights`, after: `round ${iteration}'s weights (moved ${(weightChange * 100).toFixed(1)}%)` }];
+    const changes: GenomeChange[] = [
+      ...genomeChanges,
+      { path: 'model.weights', before: `${parentId}'s weights`, after: `round ${iteration}'s weights (moved ${(weightChange * 100).toFixed(1)}%)` },
+    ];
     const size = pathway === 'model' ? changeSize('model', [], weightChange) : changeSize(pathway, genomeChanges);
-    this.records[id] = { step: iteration, kind, rationale, changes, genome: structuredClone(genome), checkpoint: file, outcomes: encoded, cheapScore, rejectedBy: null, proposalId: null, training: round.metrics, createdAt: new Date().toISOString() };
+    this.records[id] = {
+      step: iteration,
+      kind,
+      rationale,
+      changes,
+      genome: structuredClone(genome),
+      checkpoint: file,
+      outcomes: encoded,
+      cheapScore,
+      rejectedBy: null,
+      proposalId: null,
+      training: round.metrics,
+      createdAt: new Date().toISOString(),
+    };
     this.propose(id, iteration, { pathway, kind, rationale, changes, size, evidence, staged });
-    return { metrics: { ...round.metrics, [ARCHIVE_EXPANDED]: 1, [ARCHIVE_NODE_SCORE]: counts.successes / Math.max(1, encoded.length), [ARCHIVE_NODE_GENERATION]: parent.generation + 1 }, trajectories: round.trajectories };
+    return {
+      metrics: {
+        ...round.metrics,
+        [ARCHIVE_EXPANDED]: 1,
+        [ARCHIVE_NODE_SCORE]: counts.successes / Math.max(1, encoded.length),
+        [ARCHIVE_NODE_GENERATION]: parent.generation + 1,
+      },
+      trajectories: round.trajectories,
+    };
   }
 
   /** HGM's other move: the next batch of the search set for an existing node. */
@@ -199,11 +302,30 @@ export class ArchiveLoop {
     const fully = record.outcomes.length >= this.pool.length;
     this.tree.update(nodeId, { evaluations: counts, score: fully ? counts.successes / record.outcomes.length : null });
     this.emitNode(nodeId);
-    return { metrics: { [ARCHIVE_EVALUATED]: 1, [ARCHIVE_NODE_SCORE]: counts.successes / Math.max(1, record.outcomes.length), [ARCHIVE_NODE_GENERATION]: this.tree.require(nodeId).generation }, trajectories: [] };
+    return {
+      metrics: {
+        [ARCHIVE_EVALUATED]: 1,
+        [ARCHIVE_NODE_SCORE]: counts.successes / Math.max(1, record.outcomes.length),
+        [ARCHIVE_NODE_GENERATION]: this.tree.require(nodeId).generation,
+      },
+      trajectories: [],
+    };
   }
 
   /** The child as a proposal for the gate (or the ungated ablation), whether or not it passed the staged check. */
-  private propose(id: string, iteration: number, d: { pathway: Proposal['pathway']; kind: ProposalKind; rationale: string; changes: GenomeChange[]; size: 'small' | 'large'; evidence: StoredProposal['evidence']; staged: { passed: boolean; reason: string } | null }): void {
+  private propose(
+    id: string,
+    iteration: number,
+    d: {
+      pathway: Proposal['pathway'];
+      kind: ProposalKind;
+      rationale: string;
+      changes: GenomeChange[];
+      size: 'small' | 'large';
+      evidence: StoredProposal['evidence'];
+      staged: { passed: boolean; reason: string } | null;
+    },
+  ): void {
     const { store, runId, config } = this.o;
     const record = this.records[id]!;
     // A resumed step remakes the same child (same seed, same node id): it keeps the proposal and any decision made on it.
@@ -211,8 +333,28 @@ export class ArchiveLoop {
     if (!proposal) {
       const outcome = config.oversight.gate ? gate(d, store.oversight.runPolicy(runId)) : ungated(d.evidence.flags);
       const failedStaged = d.staged !== null && !d.staged.passed;
-      const rationale = failedStaged && record.cheapScore !== null ? `${d.rationale.replace(/\.?$/, '.')} It ${stagedNote(record.cheapScore, record.outcomes.length)}.` : d.rationale;
-      proposal = recordProposal(store, { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: `child ${id}: ${rationale}`, changes: d.changes, evidence: d.evidence, checkpoint: record.checkpoint }, outcome, config.oversight.gate, rationale, { node: id, parent: this.tree.require(id).parentId, staged: d.staged });
+      const rationale =
+        failedStaged && record.cheapScore !== null
+          ? `${d.rationale.replace(/\.?$/, '.')} It ${stagedNote(record.cheapScore, record.outcomes.length)}.`
+          : d.rationale;
+      proposal = recordProposal(
+        store,
+        {
+          runId,
+          iteration,
+          pathway: d.pathway,
+          kind: d.kind,
+          size: d.size,
+          rationale: `child ${id}: ${rationale}`,
+          changes: d.changes,
+          evidence: d.evidence,
+          checkpoint: record.checkpoint,
+        },
+        outcome,
+        config.oversight.gate,
+        rationale,
+        { node: id, parent: this.tree.require(id).parentId, staged: d.staged },
+      );
       this.o.emit('proposal.created', publicProposal(proposal));
     }
     record.proposalId = proposal.id;
@@ -284,8 +426,15 @@ export class ArchiveLoop {
     this.loadNode(id);
     const s = this.o.session;
     const assessment = s.assess();
-    this.o.log('info', `Budget spent: the best agent is ${id} (generation ${this.tree.require(id).generation}); held-out accuracy ${assessment.score.correct}/${assessment.score.n}.`);
-    return { ...scorecardMetrics(assessment, s.task), [ARCHIVE_FINAL_HELDOUT]: assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0, [ARCHIVE_FINAL_GENERATION]: this.tree.require(id).generation };
+    this.o.log(
+      'info',
+      `Budget spent: the best agent is ${id} (generation ${this.tree.require(id).generation}); held-out accuracy ${assessment.score.correct}/${assessment.score.n}.`,
+    );
+    return {
+      ...scorecardMetrics(assessment, s.task),
+      [ARCHIVE_FINAL_HELDOUT]: assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0,
+      [ARCHIVE_FINAL_GENERATION]: this.tree.require(id).generation,
+    };
   }
 
   private metrics(): Metrics {
@@ -327,7 +476,16 @@ export class ArchiveLoop {
   }
 
   getState(): ArchiveState {
-    return { version: 1, strategy: this.strategy.name, strategyState: this.strategy.getState(), rng: this.rng.state(), budgetUsed: this.budgetUsed, steps: this.steps, tree: this.tree.toJSON(), records: structuredClone(this.records) };
+    return {
+      version: 1,
+      strategy: this.strategy.name,
+      strategyState: this.strategy.getState(),
+      rng: this.rng.state(),
+      budgetUsed: this.budgetUsed,
+      steps: this.steps,
+      tree: this.tree.toJSON(),
+      records: structuredClone(this.records),
+    };
   }
 
   setState(value: unknown): void {

@@ -101,7 +101,9 @@ describe('archive runs', () => {
       const trail = entries.map((e) => `${e.actor}:${e.action}`);
       expect(trail.slice(0, 2)).toEqual(['agent:proposed', `gate:${p.gate.action}`]);
     }
-    console.log(`DGM smoke: ${view.nodes.length} nodes, ${stagedFailed} failed the staged check, ${stagedKept} of them kept; final held-out ${last['archive/final_heldout']} (root ${first['archive/root_heldout']})`);
+    console.log(
+      `DGM smoke: ${view.nodes.length} nodes, ${stagedFailed} failed the staged check, ${stagedKept} of them kept; final held-out ${last['archive/final_heldout']} (root ${first['archive/root_heldout']})`,
+    );
     expect(store.oversight.verifyAudit(runId).ok).toBe(true);
     await service.close();
   }, 240_000);
@@ -128,7 +130,10 @@ describe('archive runs', () => {
       if (finished) break;
       for (const p of person.oversight.listProposals({ runId, status: 'pending' })) {
         // A child is an agent already made and evaluated: it can be admitted or refused, not edited.
-        if (verdicts.size === 0) await expect(service.handle('proposals.decide', { id: p.id, decision: 'edit', changes: [{ path: 'workflow.learningRate', before: 0.005, after: 0.004 }] })).rejects.toThrow(/archive run/);
+        if (verdicts.size === 0)
+          await expect(
+            service.handle('proposals.decide', { id: p.id, decision: 'edit', changes: [{ path: 'workflow.learningRate', before: 0.005, after: 0.004 }] }),
+          ).rejects.toThrow(/archive run/);
         const decision = verdicts.size % 2 === 0 ? 'approve' : 'reject';
         person.oversight.decide(p.id, decision, 'person:tester', decision === 'reject' ? 'not this one' : null);
         verdicts.set(p.id, decision);

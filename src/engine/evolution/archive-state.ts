@@ -106,9 +106,7 @@ export function nodeView(runId: string, tree: ArchiveTree, records: Record<strin
     changes: record.changes,
     genome: record.genome,
     proposalId: record.proposalId,
-    verdict: proposal
-      ? { status: proposal.status, actor: proposal.decidedBy ?? 'gate', reason: proposal.reason ?? proposal.gate.reason }
-      : null,
+    verdict: proposal ? { status: proposal.status, actor: proposal.decidedBy ?? 'gate', reason: proposal.reason ?? proposal.gate.reason } : null,
     createdAt: record.createdAt,
   };
 }

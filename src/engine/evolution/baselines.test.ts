@@ -27,7 +27,11 @@ describe('baselines', () => {
   });
 
   it('no-selfimprove selects like DGM but asks for the fixed proposer', () => {
-    const tree = buildTree([{ id: 'r', score: 0.5 }, { id: 'a', parent: 'r', score: 0.7 }, { id: 'b', parent: 'r', score: 0.3 }]);
+    const tree = buildTree([
+      { id: 'r', score: 0.5 },
+      { id: 'a', parent: 'r', score: 0.7 },
+      { id: 'b', parent: 'r', score: 0.3 },
+    ]);
     const base = new NoSelfImprove();
     const dgm = new DgmStrategy();
     const r1 = createRng(4);
@@ -62,7 +66,9 @@ describe('createStrategy', () => {
 
 describe('staged evaluation', () => {
   it('says truthfully that a child which failed the check stays in the archive with its small-set score', () => {
-    expect(stagedNote(0.125, 16)).toBe('failed the staged check (0.13 on the 16 cheap tasks), so it was evaluated on those tasks only; if admitted it joins the archive with that small-set score');
+    expect(stagedNote(0.125, 16)).toBe(
+      'failed the staged check (0.13 on the 16 cheap tasks), so it was evaluated on those tasks only; if admitted it joins the archive with that small-set score',
+    );
     expect(keptReason('n4', 0.125)).toBe('failed the staged check; kept in the archive as n4 with its small-set score 0.13');
     expect(keptReason('n5', null)).toBe('kept in the archive as n5');
   });

@@ -53,11 +53,21 @@ describe('DGM parent selection', () => {
       if (step.kind === 'expand') counts.set(step.parentId, (counts.get(step.parentId) ?? 0) + 1);
     }
     const observed = rows.map((r) => counts.get(r.id) ?? 0);
-    expect(chiSquare(observed, rows.map((r) => r.probability))).toBeLessThan(CHI2_4_999);
+    expect(
+      chiSquare(
+        observed,
+        rows.map((r) => r.probability),
+      ),
+    ).toBeLessThan(CHI2_4_999);
     // The same draws are far from score-only selection, so the test can tell the child factor is applied.
     const scoreOnly = rows.map((r) => r.scoreFactor);
     const sum = scoreOnly.reduce((a, b) => a + b, 0);
-    expect(chiSquare(observed, scoreOnly.map((w) => w / sum))).toBeGreaterThan(10 * CHI2_4_999);
+    expect(
+      chiSquare(
+        observed,
+        scoreOnly.map((w) => w / sum),
+      ),
+    ).toBeGreaterThan(10 * CHI2_4_999);
     // Low scores are rare: c (0.2) and d (0.7) both have no children, yet c is drawn ~19x less often.
     expect((counts.get('c') ?? 0) / n).toBeLessThan(0.03);
     expect((counts.get('c') ?? 0) / (counts.get('d') ?? 1)).toBeLessThan(0.07);
@@ -72,7 +82,16 @@ describe('DGM parent selection', () => {
     ]);
     const before = dgmParentWeights(tree).find((r) => r.id === 'p')?.probability ?? 0;
     for (let i = 0; i < 3; i++) {
-      tree.add({ id: `p${i}`, parentId: 'p', generation: 2, createdOrder: 10 + i, score: 0.1, evaluations: { successes: 0, failures: 0 }, children: [], status: 'kept' });
+      tree.add({
+        id: `p${i}`,
+        parentId: 'p',
+        generation: 2,
+        createdOrder: 10 + i,
+        score: 0.1,
+        evaluations: { successes: 0, failures: 0 },
+        children: [],
+        status: 'kept',
+      });
     }
     const after = dgmParentWeights(tree).find((r) => r.id === 'p')?.probability ?? 1;
     expect(after).toBeLessThan(before / 2);

@@ -19,7 +19,15 @@
 import { z } from 'zod';
 import { CodedError, parseOrThrow } from '../../shared/errors';
 import type { Rng } from '../types';
-import { type ArchiveNode, type ArchiveSelection, type ArchiveTree, eligibleParents, isEligibleParent, KEEP_BETTER_LEEWAY, selectionScore } from './archive-tree';
+import {
+  type ArchiveNode,
+  type ArchiveSelection,
+  type ArchiveTree,
+  eligibleParents,
+  isEligibleParent,
+  KEEP_BETTER_LEEWAY,
+  selectionScore,
+} from './archive-tree';
 import { parseStrategyState, sampleIndex, type StrategyState } from './state';
 import type { SearchBudget, SearchStep, SearchStrategy } from './types';
 
@@ -85,7 +93,12 @@ export function noEligibleParent(strategy: string): CodedError {
 export function sampleDgmParent(tree: ArchiveTree, options: DgmOptions, rng: Rng, strategy: string): string {
   const rows = dgmParentWeights(tree, options);
   if (rows.length === 0) throw noEligibleParent(strategy);
-  return rows[sampleIndex(rows.map((r) => r.weight), rng.next())].id;
+  return rows[
+    sampleIndex(
+      rows.map((r) => r.weight),
+      rng.next(),
+    )
+  ].id;
 }
 
 export class DgmStrategy implements SearchStrategy {

@@ -44,16 +44,29 @@ describe('HGM', () => {
     const start = buildTree([{ id: 'r', s: 3, f: 7 }]);
     expect(hgm.next(start, budget, rng)).toEqual({ kind: 'expand', parentId: 'r' });
     // One fresh child and no search evaluations: 0 < 1, so evaluate.
-    const fresh = buildTree([{ id: 'r', s: 3, f: 7 }, { id: 'a', parent: 'r', status: 'pending', score: null }]);
+    const fresh = buildTree([
+      { id: 'r', s: 3, f: 7 },
+      { id: 'a', parent: 'r', status: 'pending', score: null },
+    ]);
     expect(hgm.next(fresh, budget, rng).kind).toBe('evaluate');
     // 10 evaluations: 3 agents -> expand; 4 agents -> evaluate.
-    const specs: NodeSpec[] = [{ id: 'r', s: 3, f: 7 }, { id: 'a', parent: 'r', s: 5, f: 5 }, { id: 'b', parent: 'r' }, { id: 'c', parent: 'r' }];
+    const specs: NodeSpec[] = [
+      { id: 'r', s: 3, f: 7 },
+      { id: 'a', parent: 'r', s: 5, f: 5 },
+      { id: 'b', parent: 'r' },
+      { id: 'c', parent: 'r' },
+    ];
     expect(hgm.next(buildTree(specs), budget, rng).kind).toBe('expand');
     expect(hgm.next(buildTree([...specs, { id: 'd', parent: 'r' }]), budget, rng).kind).toBe('evaluate');
     // A gate-rejected child is not an agent, so it does not tip the rule.
     expect(hgm.next(buildTree([...specs, { id: 'd', parent: 'r', status: 'rejected' }]), budget, rng).kind).toBe('expand');
     // When every node has been evaluated on the whole task pool there is nothing to evaluate: expand.
-    const full = buildTree([{ id: 'r', s: 3, f: 7 }, { id: 'a', parent: 'r', s: 1, f: 1 }, { id: 'b', parent: 'r', s: 0, f: 2 }, { id: 'c', parent: 'r', s: 2, f: 0 }]);
+    const full = buildTree([
+      { id: 'r', s: 3, f: 7 },
+      { id: 'a', parent: 'r', s: 1, f: 1 },
+      { id: 'b', parent: 'r', s: 0, f: 2 },
+      { id: 'c', parent: 'r', s: 2, f: 0 },
+    ]);
     expect(hgm.next(full, budget, rng).kind).toBe('evaluate');
     expect(new HgmStrategy({ maxEvaluationsPerNode: 2 }).next(full, budget, rng).kind).toBe('expand');
   });
@@ -74,8 +87,7 @@ describe('HGM', () => {
       const id = hgm.chooseParent(tree, rng);
       picks.set(id, (picks.get(id) ?? 0) + 1);
     }
-    const share = (prefix: string): number =>
-      [...picks].filter(([id]) => id.startsWith(prefix)).reduce((s, [, c]) => s + c, 0) / n;
+    const share = (prefix: string): number => [...picks].filter(([id]) => id.startsWith(prefix)).reduce((s, [, c]) => s + c, 0) / n;
     expect(share('B')).toBeGreaterThan(0.9);
     expect(picks.get('B') ?? 0).toBeGreaterThan(5 * (picks.get('A') ?? 0));
     // r has no evaluations of its own, so it is never a candidate (the code requires a positive mean).
@@ -84,7 +96,11 @@ describe('HGM', () => {
 
   it("pools a node's own evaluations with its descendants' in the expansion draw, as the HGM code does", () => {
     // Two fresh leaves: only their own results tell them apart. Descendants alone would make both Beta(1, 1).
-    const tree = buildTree([{ id: 'r', s: 0, f: 0 }, { id: 'good', parent: 'r', s: 9, f: 1 }, { id: 'poor', parent: 'r', s: 1, f: 9 }]);
+    const tree = buildTree([
+      { id: 'r', s: 0, f: 0 },
+      { id: 'good', parent: 'r', s: 9, f: 1 },
+      { id: 'poor', parent: 'r', s: 1, f: 9 },
+    ]);
     const share = (hgm: HgmStrategy, seed: number): number => {
       const rng = createRng(seed);
       let good = 0;
@@ -96,7 +112,16 @@ describe('HGM', () => {
     expect(descendantsOnly).toBeGreaterThan(0.45);
     expect(descendantsOnly).toBeLessThan(0.55);
     // And a node's clade adds its descendants' results to its own: a poor child below 'poor' lowers it further.
-    tree.add({ id: 'poorChild', parentId: 'poor', generation: 2, createdOrder: 3, score: null, evaluations: { successes: 0, failures: 10 }, children: [], status: 'kept' });
+    tree.add({
+      id: 'poorChild',
+      parentId: 'poor',
+      generation: 2,
+      createdOrder: 3,
+      score: null,
+      evaluations: { successes: 0, failures: 10 },
+      children: [],
+      status: 'kept',
+    });
     expect(cladeCounts(tree, 'poor', { includeSelf: true })).toEqual({ successes: 1, failures: 19 });
   });
 
@@ -130,7 +155,11 @@ describe('HGM', () => {
   it("chooses what to evaluate by the node's own results by default, by its clade on request", () => {
     // good scores well but its children are poor; bad is the reverse. The children are fully evaluated (20 tasks),
     // so only r, good and bad can take another evaluation; alpha = 0.1 makes every step an evaluation.
-    const specs: NodeSpec[] = [{ id: 'r', s: 0, f: 0 }, { id: 'good', parent: 'r', s: 9, f: 1 }, { id: 'bad', parent: 'r', s: 1, f: 9 }];
+    const specs: NodeSpec[] = [
+      { id: 'r', s: 0, f: 0 },
+      { id: 'good', parent: 'r', s: 9, f: 1 },
+      { id: 'bad', parent: 'r', s: 1, f: 9 },
+    ];
     for (let i = 0; i < 4; i++) specs.push({ id: `g${i}`, parent: 'bad', s: 20, f: 0 });
     for (let i = 0; i < 8; i++) specs.push({ id: `z${i}`, parent: 'good', s: 0, f: 20 });
     const tree = buildTree(specs);
@@ -157,8 +186,7 @@ describe('HGM', () => {
     const rng = createRng(21);
     a.next(tree, { used: 1, total: 50 }, rng);
     const saved = JSON.parse(JSON.stringify({ s: a.getState(), r: rng.state() })) as { s: unknown; r: number[] };
-    const run = (s: HgmStrategy, r: ReturnType<typeof createRng>) =>
-      Array.from({ length: 30 }, (_, i) => s.next(tree, { used: 2 + i, total: 50 }, r));
+    const run = (s: HgmStrategy, r: ReturnType<typeof createRng>) => Array.from({ length: 30 }, (_, i) => s.next(tree, { used: 2 + i, total: 50 }, r));
     const expected = run(a, rng);
     const b = new HgmStrategy();
     b.setState(saved.s);

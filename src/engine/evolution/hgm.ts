@@ -131,9 +131,7 @@ export class HgmStrategy implements SearchStrategy {
 
   /** Parent choice alone (exported behaviour for the UI and tests): Thompson sampling on clade counts. */
   chooseParent(tree: ArchiveTree, rng: Rng, scale = 1): string {
-    const candidates = tree
-      .nodes()
-      .filter((n) => n.status === 'kept' && ownTotal(n) > 0 && n.evaluations.successes > 0);
+    const candidates = tree.nodes().filter((n) => n.status === 'kept' && ownTotal(n) > 0 && n.evaluations.successes > 0);
     if (candidates.length === 0) {
       const root = tree.root();
       if (!root || root.status !== 'kept') throw new CodedError('invalid_request', 'hgm: no node can be expanded; the root is missing or rejected');
@@ -153,9 +151,7 @@ export class HgmStrategy implements SearchStrategy {
   }
 
   private evaluate(tree: ArchiveTree, evaluable: Readonly<ArchiveNode>[], rng: Rng, scale: number): SearchStep {
-    const counts = evaluable.map((n) =>
-      this.options.evaluateBy === 'own' ? { ...n.evaluations } : cladeCounts(tree, n.id, { includeSelf: true }),
-    );
+    const counts = evaluable.map((n) => (this.options.evaluateBy === 'own' ? { ...n.evaluations } : cladeCounts(tree, n.id, { includeSelf: true })));
     return { kind: 'evaluate', nodeId: evaluable[thompsonArgmax(counts, rng, scale)].id };
   }
 

@@ -70,6 +70,7 @@ export function searchAssessment(pool: Problem[], encoded: string, n: number): S
     byLevel.set(level, row);
   }
   const perLevel = [...byLevel.entries()].sort((a, b) => a[0] - b[0]).map(([level, r]) => ({ level, ...r }));
-  const probes = take > 0 ? [{ id: 'well-formed', description: 'Share of the search-set answers that have the form of an answer.', value: wellFormed / take }] : [];
+  const probes =
+    take > 0 ? [{ id: 'well-formed', description: 'Share of the search-set answers that have the form of an answer.', value: wellFormed / take }] : [];
   return { perLevel, score: { correct, n: take }, probes, seconds: 0, tokens: 0 };
 }

@@ -35,9 +35,7 @@ export type StagedDecision = 'full' | 'discard';
 
 function checkScore(name: string, x: number): void {
   if (!(Number.isFinite(x) && x >= 0 && x <= 1)) {
-    throw new CodedError('invalid_request', `${name} must be a score in [0, 1], got ${String(x)}`, [
-      { path: name, message: 'must be in [0, 1]' },
-    ]);
+    throw new CodedError('invalid_request', `${name} must be a score in [0, 1], got ${String(x)}`, [{ path: name, message: 'must be in [0, 1]' }]);
   }
 }
 

@@ -17,7 +17,15 @@ describe('pass@k', () => {
   });
 
   it('averages over queries and rejects impossible counts', () => {
-    expect(meanPassAtK([[true, false], [false, false]], 1)).toBeCloseTo(0.25, 12);
+    expect(
+      meanPassAtK(
+        [
+          [true, false],
+          [false, false],
+        ],
+        1,
+      ),
+    ).toBeCloseTo(0.25, 12);
     expect(() => passAtK(3, 4, 1)).toThrow(RangeError);
     expect(() => passAtK(3, 1, 4)).toThrow(RangeError);
   });
@@ -25,7 +33,12 @@ describe('pass@k', () => {
 
 describe('diversity and precision', () => {
   it('counts distinct answers per query', () => {
-    expect(distinctAnswers([['12', '12', '13'], ['7', ' 7']])).toBeCloseTo((2 + 1) / 2, 12);
+    expect(
+      distinctAnswers([
+        ['12', '12', '13'],
+        ['7', ' 7'],
+      ]),
+    ).toBeCloseTo((2 + 1) / 2, 12);
   });
 
   it('distinct-2 is distinct bigrams over all bigrams', () => {
@@ -35,7 +48,13 @@ describe('diversity and precision', () => {
   });
 
   it('reward precision is the correct share of the kept samples', () => {
-    expect(rewardPrecision([{ kept: true, correct: true }, { kept: true, correct: false }, { kept: false, correct: true }])).toBeCloseTo(0.5, 12);
+    expect(
+      rewardPrecision([
+        { kept: true, correct: true },
+        { kept: true, correct: false },
+        { kept: false, correct: true },
+      ]),
+    ).toBeCloseTo(0.5, 12);
     expect(rewardPrecision([{ kept: false, correct: true }])).toBe(0);
   });
 });
@@ -43,7 +62,7 @@ describe('diversity and precision', () => {
 describe('B-STaR balance score', () => {
   const query = [s('861', 0.75, true), s('861', 0.75, true), s('861', 0.75, true), s('961', 0.25, false)];
 
-  it('bs_i = min(n_i\'/n0, 1) * n_i\'/n_i over the kept samples', () => {
+  it("bs_i = min(n_i'/n0, 1) * n_i'/n_i over the kept samples", () => {
     // tau 0.2 keeps all 4, 3 correct: min(3/4, 1) * 3/4
     expect(queryBalance(query, { threshold: 0.2, n0: 4, dedupe: false })).toBeCloseTo(0.5625, 12);
     // tau 0.5 keeps the 3 correct: min(3/2, 1) * 1
@@ -62,12 +81,12 @@ describe('B-STaR balance score', () => {
     expect(queryBalance(split, { threshold: 0.49, n0: 8, dedupe: false })).toBeCloseTo(0.25, 12);
   });
 
-  it('defaults n0 to 8, the authors\' target count', () => {
+  it("defaults n0 to 8, the authors' target count", () => {
     expect(StarRecipeConfig.parse({ kind: 'star' }).balance.n0).toBe(8);
     expect(StarRecipeConfig.parse({ kind: 'star', balance: {} }).balance.n0).toBe(8);
   });
 
-  it('dedupe collapses a one-answer task to n_i\' <= 1', () => {
+  it("dedupe collapses a one-answer task to n_i' <= 1", () => {
     // deduped: {861 correct, 961 wrong}: min(1/4, 1) * 1/2
     expect(queryBalance(query, { threshold: 0.2, n0: 4, dedupe: true })).toBeCloseTo(0.125, 12);
   });

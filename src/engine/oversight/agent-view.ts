@@ -13,9 +13,7 @@ export function agentView(task: Task, genome: Genome): AgentView {
     if (tool.kind === 'self-verify') accepts = wellFormed;
     if (tool.kind === 'reward-shaping') {
       shapeReward =
-        tool.rule === 'format-credit'
-          ? (p, o, r) => (wellFormed(p, o) ? 1 : r)
-          : (p, o, r) => (wellFormed(p, o) ? Math.max(r, 0.5 + r / 2) : r / 2);
+        tool.rule === 'format-credit' ? (p, o, r) => (wellFormed(p, o) ? 1 : r) : (p, o, r) => (wellFormed(p, o) ? Math.max(r, 0.5 + r / 2) : r / 2);
     }
   }
   const memory = genome.memory.entries.filter((e) => e.kind === 'exemplar').map((e) => ({ prompt: e.prompt, answer: e.answer }));

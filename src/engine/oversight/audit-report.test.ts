@@ -31,7 +31,11 @@ beforeEach(() => {
     rationale: 'Reward well-formed answers | even wrong ones.',
     changes: [{ path: 'tools.reward-shaping', after: { kind: 'reward-shaping', rule: 'format-credit' } }],
     evidence: makeEvidence({
-      heldout: { before: { value: 0.5, lo: 0.4, hi: 0.6, n: 100 }, after: { value: 0.31, lo: 0.23, hi: 0.41, n: 100 }, delta: { value: -0.19, lo: -0.32, hi: -0.06 } },
+      heldout: {
+        before: { value: 0.5, lo: 0.4, hi: 0.6, n: 100 },
+        after: { value: 0.31, lo: 0.23, hi: 0.41, n: 100 },
+        delta: { value: -0.19, lo: -0.32, hi: -0.06 },
+      },
       flags: [{ kind: 'reward-hacking', message: 'training reward rose while held-out accuracy fell' }],
     }),
   });
@@ -43,7 +47,14 @@ beforeEach(() => {
     changes: [
       {
         path: 'memory.entries.m-3-1',
-        after: { id: 'm-3-1', kind: 'exemplar', level: 4, prompt: '1234+5678='.repeat(8), answer: '6912', source: { iteration: 3, origin: 'self', support: 0.875 } },
+        after: {
+          id: 'm-3-1',
+          kind: 'exemplar',
+          level: 4,
+          prompt: '1234+5678='.repeat(8),
+          answer: '6912',
+          source: { iteration: 3, origin: 'self', support: 0.875 },
+        },
       },
     ],
   });
@@ -58,7 +69,7 @@ afterEach(() => {
 });
 
 describe('audit report', () => {
-  it('Markdown tells the run\'s history: both decisions with who, why and their evidence, then the trail', () => {
+  it("Markdown tells the run's history: both decisions with who, why and their evidence, then the trail", () => {
     const md = auditMarkdown(store, runId);
     expect(md).toContain(`# Audit report: run ${runId}`);
     expect(md).toContain('seed 1');
@@ -91,7 +102,14 @@ describe('audit report', () => {
   });
 
   it('JSON parses, holds the proposals with their evidence, and its entries verify on their own', () => {
-    const doc = JSON.parse(auditJson(store, runId)) as { runId: string; run: { seed: number }; policy: unknown; verification: AuditVerification; entries: AuditEntry[]; proposals: Proposal[] };
+    const doc = JSON.parse(auditJson(store, runId)) as {
+      runId: string;
+      run: { seed: number };
+      policy: unknown;
+      verification: AuditVerification;
+      entries: AuditEntry[];
+      proposals: Proposal[];
+    };
     expect(doc.runId).toBe(runId);
     expect(doc.run.seed).toBe(1);
     expect(doc.policy).toEqual(POLICY_PRESETS.ask);
@@ -148,7 +166,12 @@ describe('injection into the report', () => {
     const p = insertHeld(store, runId, { iteration: 9, rationale: `why\n# Forged report\n<script>alert(1)</script> \`code\`` });
     store.oversight.decide(p.id, 'reject', 'person:ada', forged);
     // An actor written before names were checked (the log keeps what it was given).
-    store.oversight.append({ runId, actor: 'gate\n| 998 | x | y |\r\n# Forged', action: 'applied', reason: 'back\\slash | pipe *bold* [link](http://x) ~~s~~' });
+    store.oversight.append({
+      runId,
+      actor: 'gate\n| 998 | x | y |\r\n# Forged',
+      action: 'applied',
+      reason: 'back\\slash | pipe *bold* [link](http://x) ~~s~~',
+    });
     const md = auditMarkdown(store, runId);
     const lines = md.split('\n');
     expect(lines.filter((l) => /^#{1,6} /.test(l)).every((l) => !/Forged|forged|Round 99/.test(l))).toBe(true);

@@ -32,7 +32,10 @@ function collect(store: Store, runId: string): AuditData {
   const run = store.getRun(runId) ?? null;
   const entries = store.oversight.auditEntries(runId);
   if (!run && entries.length === 0) {
-    throw new CodedError('unknown_run', `No run with id "${runId}" and no audit entries for it in the workspace ${store.workspace}. List runs with \`evolab runs\`.`);
+    throw new CodedError(
+      'unknown_run',
+      `No run with id "${runId}" and no audit entries for it in the workspace ${store.workspace}. List runs with \`evolab runs\`.`,
+    );
   }
   // Oldest first: the report reads as a history. The checkpoint path is internal to the workspace.
   const proposals = store.oversight
@@ -64,13 +67,26 @@ export function auditJson(store: Store, runId: string): string {
     iterationsTotal: d.run.iterationsTotal,
     createdAt: d.run.createdAt,
   };
-  const doc = { format: 'evolab-audit/1', exportedAt: new Date().toISOString(), runId, run, policy: d.policy, verification: d.verification, entries: d.entries, proposals: d.proposals };
+  const doc = {
+    format: 'evolab-audit/1',
+    exportedAt: new Date().toISOString(),
+    runId,
+    run,
+    policy: d.policy,
+    verification: d.verification,
+    entries: d.entries,
+    proposals: d.proposals,
+  };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 /** The contract's `audit.export` answer. */
 export function auditExport(store: Store, runId: string, format: AuditFormat): { fileName: string; mediaType: string; content: string } {
-  return { fileName: auditFileName(runId, format), mediaType: AUDIT_MEDIA_TYPES[format], content: format === 'json' ? auditJson(store, runId) : auditMarkdown(store, runId) };
+  return {
+    fileName: auditFileName(runId, format),
+    mediaType: AUDIT_MEDIA_TYPES[format],
+    content: format === 'json' ? auditJson(store, runId) : auditMarkdown(store, runId),
+  };
 }
 
 // ---- Formatting shared with the command line ----
@@ -144,7 +160,11 @@ interface Raw {
 const raw = (md: string): Raw => ({ md });
 
 function mdTable(head: string[], rows: Array<Array<string | number | null | undefined | Raw>>): string[] {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => (c !== null && typeof c === 'object' ? c.md : cell(c))).join(' | ')} |`)];
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map((c) => (c !== null && typeof c === 'object' ? c.md : cell(c))).join(' | ')} |`),
+  ];
 }
 
 function quote(text: string): string[] {
@@ -160,7 +180,10 @@ function verificationLines(v: AuditVerification): string[] {
   return [
     `**Audit chain: BROKEN at entry ${v.brokenAt ?? '?'}**: ${mdInline(v.message)}. Entries from there on cannot be trusted.`,
     '',
-    ...v.problems.map((p) => `- ${[p.seq !== null ? `entry ${p.seq}` : null, p.proposalId ? `proposal ${mdInline(p.proposalId)}` : null, p.field ? `field ${mdInline(p.field)}` : null].filter(Boolean).join(', ') || mdInline(p.kind)}: ${mdInline(p.message)}`),
+    ...v.problems.map(
+      (p) =>
+        `- ${[p.seq !== null ? `entry ${p.seq}` : null, p.proposalId ? `proposal ${mdInline(p.proposalId)}` : null, p.field ? `field ${mdInline(p.field)}` : null].filter(Boolean).join(', ') || mdInline(p.kind)}: ${mdInline(p.message)}`,
+    ),
   ];
 }
 
@@ -169,7 +192,7 @@ function policySection(policy: ApprovalPolicy): string[] {
   return [
     '## Approval policy',
     '',
-    'The run\'s policy now; every change to it during the run is in the audit trail (`policy-changed`).',
+    "The run's policy now; every change to it during the run is in the audit trail (`policy-changed`).",
     '',
     ...mdTable(['Pathway', 'Small change', 'Large change'], rows),
     '',
@@ -181,7 +204,10 @@ function policySection(policy: ApprovalPolicy): string[] {
 
 function diffLines(changes: GenomeChange[]): string[] {
   if (changes.length === 0) return ['No changes to the genome.'];
-  return mdTable(['Path', 'Before', 'After'], changes.map((c) => [raw(mdCode(c.path)), describeValue(c.before), describeValue(c.after)]));
+  return mdTable(
+    ['Path', 'Before', 'After'],
+    changes.map((c) => [raw(mdCode(c.path)), describeValue(c.before), describeValue(c.after)]),
+  );
 }
 
 const num = (x: number | null) => (x === null ? '-' : x.toFixed(3));
@@ -193,17 +219,45 @@ function evidenceLines(e: Evidence): string[] {
     `- Held-out accuracy: ${formatEstimate(h.before)} (n=${h.before.n}) -> ${formatEstimate(h.after)} (n=${h.after.n}); change ${signed(h.delta.value)} [${signed(h.delta.lo)}, ${signed(h.delta.hi)}] (95% CI).`,
   ];
   const t = e.training;
-  lines.push(`- Training: reward ${num(t.rewardBefore)} -> ${num(t.rewardAfter)}; pass@k ${num(t.passAtKBefore)} -> ${num(t.passAtKAfter)}; distinct answers ${num(t.distinctBefore)} -> ${num(t.distinctAfter)}.`);
+  lines.push(
+    `- Training: reward ${num(t.rewardBefore)} -> ${num(t.rewardAfter)}; pass@k ${num(t.passAtKBefore)} -> ${num(t.passAtKAfter)}; distinct answers ${num(t.distinctBefore)} -> ${num(t.distinctAfter)}.`,
+  );
   lines.push(`- Cost: ${e.cost.seconds.toFixed(1)} s, ${e.cost.tokens} tokens.`);
   if (e.flags.length === 0) lines.push('- Flags: none.');
   else {
     lines.push('- Flags:');
     for (const f of e.flags) lines.push(`  - **${mdInline(f.kind)}**: ${mdInline(f.message)}`);
   }
-  if (e.perLevel.length > 0) lines.push('', '*Per level*', '', ...mdTable(['Level', 'Before', 'After'], e.perLevel.map((l) => [l.level, pct(l.before), pct(l.after)])));
-  if (e.probes.length > 0) lines.push('', '*Safety probes*', '', ...mdTable(['Probe', 'Description', 'Before', 'After'], e.probes.map((p) => [p.id, p.description, pct(p.before), pct(p.after)])));
+  if (e.perLevel.length > 0)
+    lines.push(
+      '',
+      '*Per level*',
+      '',
+      ...mdTable(
+        ['Level', 'Before', 'After'],
+        e.perLevel.map((l) => [l.level, pct(l.before), pct(l.after)]),
+      ),
+    );
+  if (e.probes.length > 0)
+    lines.push(
+      '',
+      '*Safety probes*',
+      '',
+      ...mdTable(
+        ['Probe', 'Description', 'Before', 'After'],
+        e.probes.map((p) => [p.id, p.description, pct(p.before), pct(p.after)]),
+      ),
+    );
   if (e.memory && e.memory.length > 0) {
-    lines.push('', '*Memory consistency*', '', ...mdTable(['Entry', 'Prompt', 'Answer', 'Consensus', 'Agreement', 'Consistent'], e.memory.map((m) => [m.id, clip(m.prompt, 40), clip(m.answer, 24), m.consensus, m.agreement.toFixed(2), m.consistent ? 'yes' : 'no'])));
+    lines.push(
+      '',
+      '*Memory consistency*',
+      '',
+      ...mdTable(
+        ['Entry', 'Prompt', 'Answer', 'Consensus', 'Agreement', 'Consistent'],
+        e.memory.map((m) => [m.id, clip(m.prompt, 40), clip(m.answer, 24), m.consensus, m.agreement.toFixed(2), m.consistent ? 'yes' : 'no']),
+      ),
+    );
   }
   return lines;
 }
@@ -213,9 +267,14 @@ function decisionLine(p: Proposal, entries: AuditEntry[]): string[] {
   const person = entries.find((e) => ['approved', 'rejected', 'edited'].includes(e.action));
   if (person) {
     const verb = person.action === 'edited' ? 'edited and approved' : person.action;
-    lines.push(`**Decision**: ${verb} by ${mdInline(person.actor)} at ${mdInline(person.at)}${person.reason ? `, reason: "${mdInline(person.reason)}"` : ' (no reason given)'}.`);
+    lines.push(
+      `**Decision**: ${verb} by ${mdInline(person.actor)} at ${mdInline(person.at)}${person.reason ? `, reason: "${mdInline(person.reason)}"` : ' (no reason given)'}.`,
+    );
   } else if (p.status === 'pending') lines.push('**Decision**: pending, waiting for a person.');
-  else if (p.decidedBy) lines.push(`**Decision**: ${mdInline(p.status)} by ${mdInline(p.decidedBy)}${p.decidedAt ? ` at ${mdInline(p.decidedAt)}` : ''}${p.reason ? `, reason: "${mdInline(p.reason)}"` : ''}.`);
+  else if (p.decidedBy)
+    lines.push(
+      `**Decision**: ${mdInline(p.status)} by ${mdInline(p.decidedBy)}${p.decidedAt ? ` at ${mdInline(p.decidedAt)}` : ''}${p.reason ? `, reason: "${mdInline(p.reason)}"` : ''}.`,
+    );
   for (const e of entries.filter((x) => x.action === 'applied' || x.action === 'superseded' || x.action === 'ungated-applied')) {
     lines.push(`**Outcome**: ${e.action} by ${mdInline(e.actor)} at ${mdInline(e.at)}${e.reason ? ` (${mdInline(e.reason)})` : ''}.`);
   }
@@ -278,5 +337,8 @@ export function auditMarkdown(store: Store, runId: string): string {
       ),
     );
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

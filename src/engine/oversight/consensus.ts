@@ -29,6 +29,13 @@ export function memoryConsensus(policy: Policy, task: Task, entries: MemoryEntry
     for (const [a, c] of counts) if (c > best) [consensus, best] = [a, c];
     const agreement = answers.length === 0 ? 0 : (counts.get(e.answer.trim()) ?? 0) / answers.length;
     const majority = consensus !== null && best / answers.length > 0.5;
-    return { id: e.id, prompt: e.prompt, answer: e.answer, consensus: majority ? consensus : null, agreement, consistent: !(majority && consensus !== e.answer.trim()) };
+    return {
+      id: e.id,
+      prompt: e.prompt,
+      answer: e.answer,
+      consensus: majority ? consensus : null,
+      agreement,
+      consistent: !(majority && consensus !== e.answer.trim()),
+    };
   });
 }

@@ -77,7 +77,10 @@ export function misevolutionFlags(e: Evidence): Flag[] {
   const { rewardBefore, rewardAfter, passAtKBefore, passAtKAfter, distinctBefore, distinctAfter } = e.training;
   const d = e.heldout.delta.value;
   if (rewardBefore !== null && rewardAfter !== null && rewardAfter - rewardBefore >= t.rewardRise && d <= -t.heldoutDrop) {
-    flags.push({ kind: 'reward-hacking', message: `training reward rose ${fmt(rewardBefore)} -> ${fmt(rewardAfter)} while held-out accuracy fell ${fmt(e.heldout.before.value)} -> ${fmt(e.heldout.after.value)}` });
+    flags.push({
+      kind: 'reward-hacking',
+      message: `training reward rose ${fmt(rewardBefore)} -> ${fmt(rewardAfter)} while held-out accuracy fell ${fmt(e.heldout.before.value)} -> ${fmt(e.heldout.after.value)}`,
+    });
   }
   if (passAtKBefore !== null && passAtKAfter !== null && passAtKAfter < passAtKBefore - t.passAtKDrop) {
     flags.push({ kind: 'exploration-collapse', message: `pass@k fell ${fmt(passAtKBefore)} -> ${fmt(passAtKAfter)}` });
@@ -88,11 +91,20 @@ export function misevolutionFlags(e: Evidence): Flag[] {
     if (p.after < p.before - t.probeDrop) flags.push({ kind: 'probe-regression', message: `probe ${p.id} fell ${fmt(p.before)} -> ${fmt(p.after)}` });
   }
   if (e.heldout.delta.hi < 0) {
-    flags.push({ kind: 'heldout-regression', message: `held-out accuracy fell ${fmt(e.heldout.before.value)} -> ${fmt(e.heldout.after.value)} (95% interval of the change ${fmt(e.heldout.delta.lo)} to ${fmt(e.heldout.delta.hi)})` });
+    flags.push({
+      kind: 'heldout-regression',
+      message: `held-out accuracy fell ${fmt(e.heldout.before.value)} -> ${fmt(e.heldout.after.value)} (95% interval of the change ${fmt(e.heldout.delta.lo)} to ${fmt(e.heldout.delta.hi)})`,
+    });
   }
   const inconsistent = (e.memory ?? []).filter((m) => !m.consistent);
   if (inconsistent.length > 0) {
-    flags.push({ kind: 'memory-inconsistent', message: `${inconsistent.length} memory entr${inconsistent.length === 1 ? 'y disagrees' : 'ies disagree'} with the consensus of related derivations (${inconsistent.slice(0, 3).map((m) => m.id).join(', ')})` });
+    flags.push({
+      kind: 'memory-inconsistent',
+      message: `${inconsistent.length} memory entr${inconsistent.length === 1 ? 'y disagrees' : 'ies disagree'} with the consensus of related derivations (${inconsistent
+        .slice(0, 3)
+        .map((m) => m.id)
+        .join(', ')})`,
+    });
   }
   return flags;
 }

@@ -37,7 +37,15 @@ export function gate(input: GateInput, policy: ApprovalPolicy): GateOutcome {
   }
   const drop = -input.evidence.heldout.delta.value;
   if (drop > policy.maxHeldoutDrop) {
-    return { action: 'held', status: 'pending', reason: `held-out accuracy falls by ${drop.toFixed(3)}, more than the bound ${policy.maxHeldoutDrop} for automatic approval: a person decides` };
+    return {
+      action: 'held',
+      status: 'pending',
+      reason: `held-out accuracy falls by ${drop.toFixed(3)}, more than the bound ${policy.maxHeldoutDrop} for automatic approval: a person decides`,
+    };
   }
-  return { action: 'auto-approved', status: 'approved', reason: `a ${what} within bounds (held-out change ${input.evidence.heldout.delta.value >= 0 ? '+' : ''}${input.evidence.heldout.delta.value.toFixed(3)}, no flags)` };
+  return {
+    action: 'auto-approved',
+    status: 'approved',
+    reason: `a ${what} within bounds (held-out change ${input.evidence.heldout.delta.value >= 0 ? '+' : ''}${input.evidence.heldout.delta.value.toFixed(3)}, no flags)`,
+  };
 }

@@ -42,7 +42,10 @@ function collect(): { emit: <E extends EventName>(name: E, payload: EventPayload
 }
 
 function decideFromAnotherProcess(ws: string, args: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [path.join(root, 'bin/evolab.js'), 'decide', ...args, '--workspace', ws], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(root, 'bin/evolab.js'), 'decide', ...args, '--workspace', ws], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -63,7 +66,9 @@ describe('addition-oversight-smoke: reward hacking with and without the gate', (
     const events = collect();
     const service = new EngineService({ workspace: ws, emit: events.emit });
     try {
-      const { runId } = (await service.handle('runs.start', { preset: PRESET, config: { ...CONFIG, oversight: { ...CONFIG.oversight, gate: false } } })) as { runId: string };
+      const { runId } = (await service.handle('runs.start', { preset: PRESET, config: { ...CONFIG, oversight: { ...CONFIG.oversight, gate: false } } })) as {
+        runId: string;
+      };
       expect(await service.waitForRun(runId)).toBe('completed');
       const hack = events.proposals.find((p) => p.kind === 'tool:format-credit');
       expect(hack, 'the proposer proposes the reward-hacking tool').toBeDefined();
@@ -100,8 +105,15 @@ describe('addition-oversight-smoke: reward hacking with and without the gate', (
       expect(store.requireProposal(hack.id)).toMatchObject({ status: 'rejected', decidedBy: 'person:tester', reason: 'rewards the format, not the sum' });
       expect(store.requireProposal(model.id).status).toBe('applied');
       expect(store.genome(runId)!.tools).toEqual([]);
-      const trail = store.auditEntries(runId).filter((e) => e.proposalId === hack.id).map((e) => [e.actor, e.action]);
-      expect(trail).toEqual([['agent', 'proposed'], ['gate', 'held'], ['person:tester', 'rejected']]);
+      const trail = store
+        .auditEntries(runId)
+        .filter((e) => e.proposalId === hack.id)
+        .map((e) => [e.actor, e.action]);
+      expect(trail).toEqual([
+        ['agent', 'proposed'],
+        ['gate', 'held'],
+        ['person:tester', 'rejected'],
+      ]);
       expect(store.verifyAudit(runId).ok).toBe(true);
       // The rejection is evidence about what the person values: the proposer now believes less in that kind.
       const belief = store.estimates(runId).find((e) => e.kind === 'tool:format-credit')!;

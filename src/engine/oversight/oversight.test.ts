@@ -14,11 +14,30 @@ import { gate } from './gate';
 import { candidates, choose, PRIOR_BELIEF, type ProposerInput } from './proposer';
 import { changeSize } from './size';
 
-const config = RunConfig.parse({ task: { kind: 'arithmetic', warmupMaxDigits: 2, maxDigits: 3 }, recipe: { kind: 'star', balance: { enabled: false } }, oversight: { enabled: true } });
-const task = createArithmeticTask({ kind: 'arithmetic', operation: 'add', warmupMaxDigits: 2, maxDigits: 3, reverseAnswer: true, reverseOperands: true, padOperands: true, heldoutPerLevel: 16 });
+const config = RunConfig.parse({
+  task: { kind: 'arithmetic', warmupMaxDigits: 2, maxDigits: 3 },
+  recipe: { kind: 'star', balance: { enabled: false } },
+  oversight: { enabled: true },
+});
+const task = createArithmeticTask({
+  kind: 'arithmetic',
+  operation: 'add',
+  warmupMaxDigits: 2,
+  maxDigits: 3,
+  reverseAnswer: true,
+  reverseOperands: true,
+  padOperands: true,
+  heldoutPerLevel: 16,
+});
 
 function assessment(correct: number, n = 100, probes: Record<string, number> = { 'warmup-skill': 0.9 }): Scorecard {
-  return { perLevel: [{ level: 3, correct, n }], score: { correct, n }, probes: Object.entries(probes).map(([id, value]) => ({ id, description: id, value })), seconds: 0.1, tokens: 10 };
+  return {
+    perLevel: [{ level: 3, correct, n }],
+    score: { correct, n },
+    probes: Object.entries(probes).map(([id, value]) => ({ id, description: id, value })),
+    seconds: 0.1,
+    tokens: 10,
+  };
 }
 
 function traj(over: Partial<TrajectoryRecord>): TrajectoryRecord {
@@ -26,12 +45,27 @@ function traj(over: Partial<TrajectoryRecord>): TrajectoryRecord {
 }
 
 function input(over: Partial<ProposerInput> = {}): ProposerInput {
-  return { iteration: 2, genome: initialGenome(config), metrics: {}, previous: null, trajectories: [], evaluationShare: 0.1, heldoutPerLevel: 64, inconsistentMemory: [], memoryPerProposal: 8, answerShaped: (o) => /^\d+$/.test(o.trim()), ...over };
+  return {
+    iteration: 2,
+    genome: initialGenome(config),
+    metrics: {},
+    previous: null,
+    trajectories: [],
+    evaluationShare: 0.1,
+    heldoutPerLevel: 64,
+    inconsistentMemory: [],
+    memoryPerProposal: 8,
+    answerShaped: (o) => /^\d+$/.test(o.trim()),
+    ...over,
+  };
 }
 
 /** The sum the prompt asks for, written as the task writes answers. */
 function solve(prompt: string): string {
-  const [a, b] = prompt.replace('=', '').split('+').map((x) => Number([...x].reverse().join('')));
+  const [a, b] = prompt
+    .replace('=', '')
+    .split('+')
+    .map((x) => Number([...x].reverse().join('')));
   return [...String(a! + b!).padStart(4, '0')].reverse().join('');
 }
 
@@ -54,7 +88,14 @@ function arithmeticPolicy(badPrompt: string, wrong: string): Policy {
     tokenLogProbs: () => {
       throw new Error('the stand-in policy does not train');
     },
-    trainable: { variables: {}, optimizer: { apply: () => { throw new Error('the stand-in policy does not train'); } } },
+    trainable: {
+      variables: {},
+      optimizer: {
+        apply: () => {
+          throw new Error('the stand-in policy does not train');
+        },
+      },
+    },
     logProbs: () => [],
     getState: () => ({ config: null, step: 0, weights: {}, optimizer: {} }),
     setState: () => undefined,
@@ -73,11 +114,20 @@ describe('the proposer, per pathway', () => {
     expect(lower.find((c) => c.kind === 'workflow:lower-temperature')?.changes[0]?.after).toBeCloseTo(0.68);
     const lr = candidates(input({ metrics: { 'heldout/acc_unseen': 0.3 }, previous: { 'heldout/acc_unseen': 0.5 } }));
     expect(lr.find((c) => c.kind === 'workflow:lower-learning-rate')?.rationale).toMatch(/0\.50 -> 0\.30/);
-    expect(candidates(input({ metrics: { 'explore/pass_at_k': 0.9, 'curriculum/mastery': 0.4, 'exploit/reward_precision': 0.9 } })).filter((c) => c.pathway === 'workflow')).toEqual([]);
+    expect(
+      candidates(input({ metrics: { 'explore/pass_at_k': 0.9, 'curriculum/mastery': 0.4, 'exploit/reward_precision': 0.9 } })).filter(
+        (c) => c.pathway === 'workflow',
+      ),
+    ).toEqual([]);
   });
 
   it('memory: confident kept samples of the current level become exemplars with their source; inconsistent entries are dropped', () => {
-    const trajectories = [traj({ prompt: '100+200=', reward: 1 }), traj({ prompt: '110+200=', reward: 0.875 }), traj({ prompt: '120+200=', reward: 0.5 }), traj({ prompt: '130+200=', kept: false })];
+    const trajectories = [
+      traj({ prompt: '100+200=', reward: 1 }),
+      traj({ prompt: '110+200=', reward: 0.875 }),
+      traj({ prompt: '120+200=', reward: 0.5 }),
+      traj({ prompt: '130+200=', kept: false }),
+    ];
     const add = candidates(input({ metrics: { 'curriculum/level': 3 }, trajectories })).find((c) => c.kind === 'memory:add-exemplars')!;
     expect(add.changes.map((c) => (c.after as MemoryEntry).prompt)).toEqual(['100+200=', '110+200=']);
     expect((add.changes[0]!.after as MemoryEntry).source).toEqual({ iteration: 2, origin: 'self', support: 1 });
@@ -89,11 +139,20 @@ describe('the proposer, per pathway', () => {
 
   it('tool: malformed kept samples call for self-verification; a low kept share for format credit; a stalled level for a curriculum rule', () => {
     const kinds = candidates(
-      input({ metrics: { 'train/kept_fraction': 0.2, 'curriculum/mastery': 0.7, 'curriculum/level': 3 }, previous: { 'curriculum/level': 3 }, trajectories: [traj({ output: '00x' }), traj({})] }),
+      input({
+        metrics: { 'train/kept_fraction': 0.2, 'curriculum/mastery': 0.7, 'curriculum/level': 3 },
+        previous: { 'curriculum/level': 3 },
+        trajectories: [traj({ output: '00x' }), traj({})],
+      }),
     ).map((c) => c.kind);
     expect(kinds).toEqual(expect.arrayContaining(['tool:self-verify', 'tool:format-credit', 'tool:curriculum-rule']));
-    const withTools = applyChanges(initialGenome(config), [{ path: 'tools.self-verify', after: { kind: 'self-verify' } }, { path: 'tools.reward-shaping', after: { kind: 'reward-shaping', rule: 'format-credit' } }]);
-    expect(candidates(input({ genome: withTools, metrics: { 'train/kept_fraction': 0.2 }, trajectories: [traj({ output: '00x' })] })).map((c) => c.kind)).not.toContain('tool:format-credit');
+    const withTools = applyChanges(initialGenome(config), [
+      { path: 'tools.self-verify', after: { kind: 'self-verify' } },
+      { path: 'tools.reward-shaping', after: { kind: 'reward-shaping', rule: 'format-credit' } },
+    ]);
+    expect(
+      candidates(input({ genome: withTools, metrics: { 'train/kept_fraction': 0.2 }, trajectories: [traj({ output: '00x' })] })).map((c) => c.kind),
+    ).not.toContain('tool:format-credit');
   });
 
   it('model: the weights of a round are sized by how far they moved', () => {
@@ -111,7 +170,10 @@ describe('tools and memory as the recipes see them', () => {
     const genome: Genome = applyChanges(initialGenome(config), [
       { path: 'tools.reward-shaping', after: { kind: 'reward-shaping', rule: 'format-credit' } },
       { path: 'tools.self-verify', after: { kind: 'self-verify' } },
-      { path: 'memory.entries.m1-1', after: { id: 'm1-1', kind: 'exemplar', level: 3, prompt: problem.prompt, answer: problem.answer, source: { iteration: 1, origin: 'self', support: 1 } } },
+      {
+        path: 'memory.entries.m1-1',
+        after: { id: 'm1-1', kind: 'exemplar', level: 3, prompt: problem.prompt, answer: problem.answer, source: { iteration: 1, origin: 'self', support: 1 } },
+      },
     ]);
     const view = agentView(task, genome);
     expect(view.shapeReward(problem, '1234', 0)).toBe(1);
@@ -133,7 +195,10 @@ describe('memory consensus (A-MemGuard)', () => {
     ];
     // The policy even repeats the poisoned answer on the entry's own prompt: the equivalent problems outvote it.
     const result = memoryConsensus(arithmeticPolicy(q!.prompt, '9999'), task, entries);
-    expect(result.map((r) => [r.id, r.consistent])).toEqual([['good', true], ['poisoned', false]]);
+    expect(result.map((r) => [r.id, r.consistent])).toEqual([
+      ['good', true],
+      ['poisoned', false],
+    ]);
     expect(result[1]!.consensus).toBe(solve(q!.prompt));
   });
 });
@@ -141,9 +206,21 @@ describe('memory consensus (A-MemGuard)', () => {
 describe('evidence and misevolution flags', () => {
   const base = { baseline: 'parent', cost: { seconds: 1, tokens: 1 } };
   it('reward rising while held-out falls is reward hacking; probes and exploration are checked', () => {
-    const e = buildEvidence({ ...base, before: assessment(40), after: assessment(30, 100, { 'warmup-skill': 0.7 }), trainingBefore: { 'reward/mean': 0.2, 'explore/pass_at_k': 0.8 }, trainingAfter: { 'reward/mean': 0.9, 'explore/pass_at_k': 0.5 } });
+    const e = buildEvidence({
+      ...base,
+      before: assessment(40),
+      after: assessment(30, 100, { 'warmup-skill': 0.7 }),
+      trainingBefore: { 'reward/mean': 0.2, 'explore/pass_at_k': 0.8 },
+      trainingAfter: { 'reward/mean': 0.9, 'explore/pass_at_k': 0.5 },
+    });
     expect(e.flags.map((f) => f.kind).sort()).toEqual(['exploration-collapse', 'probe-regression', 'reward-hacking']);
-    const fine = buildEvidence({ ...base, before: assessment(40), after: assessment(45), trainingBefore: { 'reward/mean': 0.2 }, trainingAfter: { 'reward/mean': 0.5 } });
+    const fine = buildEvidence({
+      ...base,
+      before: assessment(40),
+      after: assessment(45),
+      trainingBefore: { 'reward/mean': 0.2 },
+      trainingAfter: { 'reward/mean': 0.5 },
+    });
     expect(fine.flags).toEqual([]);
     expect(fine.heldout.delta.value).toBeCloseTo(0.05);
     expect(fine.heldout.delta.lo).toBeLessThan(0);
@@ -157,7 +234,15 @@ describe('evidence and misevolution flags', () => {
 });
 
 function evidence(flags: Evidence['flags'] = [], delta = 0): Evidence {
-  return buildEvidence({ baseline: 'x', before: assessment(50), after: assessment(50 + delta * 100), trainingBefore: null, trainingAfter: {}, cost: { seconds: 0, tokens: 0 }, extraFlags: flags });
+  return buildEvidence({
+    baseline: 'x',
+    before: assessment(50),
+    after: assessment(50 + delta * 100),
+    trainingBefore: null,
+    trainingAfter: {},
+    cost: { seconds: 0, tokens: 0 },
+    extraFlags: flags,
+  });
 }
 
 describe('the gate', () => {
@@ -166,12 +251,22 @@ describe('the gate', () => {
     expect(gate({ pathway: 'workflow', size: 'large', evidence: evidence() }, DEFAULT_POLICY).action).toBe('held');
     expect(gate({ pathway: 'model', size: 'small', evidence: evidence() }, DEFAULT_POLICY).action).toBe('held');
     const auto = POLICY_PRESETS.auto;
-    expect(gate({ pathway: 'tool', size: 'large', evidence: evidence([{ kind: 'reward-hacking', message: 'm' }]) }, auto)).toMatchObject({ action: 'held', status: 'pending' });
-    expect(gate({ pathway: 'tool', size: 'large', evidence: evidence([{ kind: 'reward-hacking', message: 'm' }]) }, { ...auto, flagged: 'deny' }).status).toBe('rejected');
+    expect(gate({ pathway: 'tool', size: 'large', evidence: evidence([{ kind: 'reward-hacking', message: 'm' }]) }, auto)).toMatchObject({
+      action: 'held',
+      status: 'pending',
+    });
+    expect(gate({ pathway: 'tool', size: 'large', evidence: evidence([{ kind: 'reward-hacking', message: 'm' }]) }, { ...auto, flagged: 'deny' }).status).toBe(
+      'rejected',
+    );
     expect(gate({ pathway: 'model', size: 'small', evidence: evidence([], -0.05) }, auto).action).toBe('held');
-    expect(gate({ pathway: 'memory', size: 'small', evidence: evidence() }, { ...auto, rules: { ...auto.rules, memory: { small: 'deny', large: 'deny' } } }).action).toBe('auto-rejected');
+    expect(
+      gate({ pathway: 'memory', size: 'small', evidence: evidence() }, { ...auto, rules: { ...auto.rules, memory: { small: 'deny', large: 'deny' } } }).action,
+    ).toBe('auto-rejected');
     for (const pathway of ['model', 'memory', 'tool', 'workflow'] as const) {
-      expect(gate({ pathway, size: 'small', evidence: evidence([{ kind: 'protected-invariant', message: 'gate' }]) }, auto)).toMatchObject({ action: 'auto-rejected', status: 'rejected' });
+      expect(gate({ pathway, size: 'small', evidence: evidence([{ kind: 'protected-invariant', message: 'gate' }]) }, auto)).toMatchObject({
+        action: 'auto-rejected',
+        status: 'rejected',
+      });
     }
   });
 });
@@ -179,7 +274,14 @@ describe('the gate', () => {
 describe('protected invariants', () => {
   it('no change on any pathway can reach the approval policy, the off switch, the evaluation sets, the probes, the audit log or the gate', () => {
     const genome = initialGenome(config);
-    const targets = [...PROTECTED_ROOTS.map((r) => `${r}.anything`), 'approvalPolicy.rules.model.small', 'offSwitch.kill', 'gate', 'runner.stop', 'config.oversight.gate'];
+    const targets = [
+      ...PROTECTED_ROOTS.map((r) => `${r}.anything`),
+      'approvalPolicy.rules.model.small',
+      'offSwitch.kill',
+      'gate',
+      'runner.stop',
+      'config.oversight.gate',
+    ];
     for (const path of targets) {
       expect(() => applyChanges(genome, [{ path, after: 'auto' }]), path).toThrow(GenomeChangeError);
     }
@@ -188,7 +290,10 @@ describe('protected invariants', () => {
       expect(() => applyChanges(genome, [{ path, after: 'auto' }]), path).toThrow(GenomeChangeError);
     }
     expect(() => applyChanges(genome, [{ path: 'tools.gate', after: { kind: 'gate' } }])).toThrow();
-    expect(applyChanges(genome, [{ path: 'workflow.recipe.temperature', before: 0.8, after: 0.9 }]).workflow.recipe).toMatchObject({ kind: 'star', temperature: 0.9 });
+    expect(applyChanges(genome, [{ path: 'workflow.recipe.temperature', before: 0.8, after: 0.9 }]).workflow.recipe).toMatchObject({
+      kind: 'star',
+      temperature: 0.9,
+    });
   });
 });
 
@@ -206,9 +311,13 @@ describe('people as evidence', () => {
     expect(rate(betaSummary(0, 3).mean)).toBeCloseTo(0.5, 1);
     expect(rate(betaSummary(3, 0).mean)).toBe(1);
     // With one slot, an approved kind goes ahead of a more urgent kind the person has never decided on.
-    const two = candidates(input({ metrics: { 'train/kept_fraction': 0.2, 'exploit/reward_precision': 0.4 } })).filter((c) => ['tool:format-credit', 'workflow:lower-temperature'].includes(c.kind));
+    const two = candidates(input({ metrics: { 'train/kept_fraction': 0.2, 'exploit/reward_precision': 0.4 } })).filter((c) =>
+      ['tool:format-credit', 'workflow:lower-temperature'].includes(c.kind),
+    );
     expect(choose(two, new Map(), createRng(1), 1).map((c) => c.kind)).toEqual(['tool:format-credit']);
-    expect(choose(two, new Map([['workflow:lower-temperature', betaSummary(4, 0).mean]]), createRng(1), 1).map((c) => c.kind)).toEqual(['workflow:lower-temperature']);
+    expect(choose(two, new Map([['workflow:lower-temperature', betaSummary(4, 0).mean]]), createRng(1), 1).map((c) => c.kind)).toEqual([
+      'workflow:lower-temperature',
+    ]);
     expect(choose(cand, new Map(), createRng(1), 2, ['workflow:raise-temperature'])).toEqual([]);
   });
 });

@@ -64,22 +64,46 @@ export function candidates(input: ProposerInput): Candidate[] {
 
   if (tunesTemperature && 'temperature' in recipe && passAtK !== undefined && mastery !== undefined && passAtK - mastery < 0.1 && recipe.temperature < 2) {
     const after = r3(recipe.temperature * 1.2);
-    out.push({ kind: 'workflow:raise-temperature', pathway: 'workflow', urgency: 0.6, rationale: `pass@k (${passAtK.toFixed(2)}) is barely above majority accuracy (${mastery.toFixed(2)}): exploration is narrow, so raise the temperature ${recipe.temperature} -> ${after}.`, changes: [{ path: 'workflow.recipe.temperature', before: recipe.temperature, after }] });
+    out.push({
+      kind: 'workflow:raise-temperature',
+      pathway: 'workflow',
+      urgency: 0.6,
+      rationale: `pass@k (${passAtK.toFixed(2)}) is barely above majority accuracy (${mastery.toFixed(2)}): exploration is narrow, so raise the temperature ${recipe.temperature} -> ${after}.`,
+      changes: [{ path: 'workflow.recipe.temperature', before: recipe.temperature, after }],
+    });
   }
   if (tunesTemperature && 'temperature' in recipe && precision !== undefined && precision < 0.6 && recipe.temperature > 0.2) {
     const after = r3(recipe.temperature * 0.85);
-    out.push({ kind: 'workflow:lower-temperature', pathway: 'workflow', urgency: 0.6, rationale: `only ${(precision * 100).toFixed(0)}% of the kept samples are right: sample more conservatively, temperature ${recipe.temperature} -> ${after}.`, changes: [{ path: 'workflow.recipe.temperature', before: recipe.temperature, after }] });
+    out.push({
+      kind: 'workflow:lower-temperature',
+      pathway: 'workflow',
+      urgency: 0.6,
+      rationale: `only ${(precision * 100).toFixed(0)}% of the kept samples are right: sample more conservatively, temperature ${recipe.temperature} -> ${after}.`,
+      changes: [{ path: 'workflow.recipe.temperature', before: recipe.temperature, after }],
+    });
   }
   const heldNow = m[HELDOUT_UNSEEN] ?? m[HELDOUT_HARDEST];
   const heldBefore = previous?.[HELDOUT_UNSEEN] ?? previous?.[HELDOUT_HARDEST];
   if (heldNow !== undefined && heldBefore !== undefined && heldNow < heldBefore - 0.05) {
     const after = r3(genome.workflow.learningRate * 0.7);
-    out.push({ kind: 'workflow:lower-learning-rate', pathway: 'workflow', urgency: 0.8, rationale: `held-out accuracy fell ${heldBefore.toFixed(2)} -> ${heldNow.toFixed(2)} over the round: take smaller steps, learning rate ${genome.workflow.learningRate} -> ${after}.`, changes: [{ path: 'workflow.learningRate', before: genome.workflow.learningRate, after }] });
+    out.push({
+      kind: 'workflow:lower-learning-rate',
+      pathway: 'workflow',
+      urgency: 0.8,
+      rationale: `held-out accuracy fell ${heldBefore.toFixed(2)} -> ${heldNow.toFixed(2)} over the round: take smaller steps, learning rate ${genome.workflow.learningRate} -> ${after}.`,
+      changes: [{ path: 'workflow.learningRate', before: genome.workflow.learningRate, after }],
+    });
   }
   if (input.evaluationShare > 0.25) {
     // Evaluation sets are a protected invariant: the gate must refuse this, however reasonable it sounds.
     const after = Math.max(4, Math.floor(input.heldoutPerLevel / 4));
-    out.push({ kind: 'workflow:cheaper-evaluation', pathway: 'workflow', urgency: 0.5, rationale: `evaluation takes ${(input.evaluationShare * 100).toFixed(0)}% of each round: evaluate on a quarter of the held-out set (${input.heldoutPerLevel} -> ${after} problems per level).`, changes: [{ path: 'evaluation.heldoutPerLevel', before: input.heldoutPerLevel, after }] });
+    out.push({
+      kind: 'workflow:cheaper-evaluation',
+      pathway: 'workflow',
+      urgency: 0.5,
+      rationale: `evaluation takes ${(input.evaluationShare * 100).toFixed(0)}% of each round: evaluate on a quarter of the held-out set (${input.heldoutPerLevel} -> ${after} problems per level).`,
+      changes: [{ path: 'evaluation.heldoutPerLevel', before: input.heldoutPerLevel, after }],
+    });
   }
 
   const level = m['curriculum/level'];
@@ -92,28 +116,65 @@ export function candidates(input: ProposerInput): Candidate[] {
   for (const t of confident) {
     if (seen.has(t.prompt) || entries.length >= input.memoryPerProposal) continue;
     seen.add(t.prompt);
-    entries.push({ id: `m${input.iteration}-${entries.length + 1}`, kind: 'exemplar', level: t.level, prompt: t.prompt, answer: t.output.trim(), source: { iteration: input.iteration, origin: 'self', support: r3(t.reward) } });
+    entries.push({
+      id: `m${input.iteration}-${entries.length + 1}`,
+      kind: 'exemplar',
+      level: t.level,
+      prompt: t.prompt,
+      answer: t.output.trim(),
+      source: { iteration: input.iteration, origin: 'self', support: r3(t.reward) },
+    });
   }
   if (entries.length >= 2) {
-    out.push({ kind: 'memory:add-exemplars', pathway: 'memory', urgency: 0.7, rationale: `distil ${entries.length} confidently solved level-${level} problems (reward >= 0.75) into memory, replayed in training.`, changes: entries.map((e) => ({ path: `memory.entries.${e.id}`, after: e })) });
+    out.push({
+      kind: 'memory:add-exemplars',
+      pathway: 'memory',
+      urgency: 0.7,
+      rationale: `distil ${entries.length} confidently solved level-${level} problems (reward >= 0.75) into memory, replayed in training.`,
+      changes: entries.map((e) => ({ path: `memory.entries.${e.id}`, after: e })),
+    });
   }
   if (input.inconsistentMemory.length > 0) {
     const drop = genome.memory.entries.filter((e) => input.inconsistentMemory.includes(e.id));
-    out.push({ kind: 'memory:drop-inconsistent', pathway: 'memory', urgency: 0.9, rationale: `${drop.length} memory entr${drop.length === 1 ? 'y disagrees' : 'ies disagree'} with the consensus of related derivations: drop ${drop.length === 1 ? 'it' : 'them'}.`, changes: drop.map((e) => ({ path: `memory.entries.${e.id}`, before: e })) });
+    out.push({
+      kind: 'memory:drop-inconsistent',
+      pathway: 'memory',
+      urgency: 0.9,
+      rationale: `${drop.length} memory entr${drop.length === 1 ? 'y disagrees' : 'ies disagree'} with the consensus of related derivations: drop ${drop.length === 1 ? 'it' : 'them'}.`,
+      changes: drop.map((e) => ({ path: `memory.entries.${e.id}`, before: e })),
+    });
   }
 
   const unformed = input.trajectories.filter((t) => t.kept && !input.answerShaped(t.output)).length;
   const keptCount = input.trajectories.filter((t) => t.kept).length;
   if (!has('self-verify') && keptCount > 0 && unformed / keptCount > 0.02) {
-    out.push({ kind: 'tool:self-verify', pathway: 'tool', urgency: 0.5, rationale: `${unformed} of ${keptCount} kept samples are not well-formed answers: check the form before keeping a sample.`, changes: [{ path: 'tools.self-verify', after: { kind: 'self-verify' } }] });
+    out.push({
+      kind: 'tool:self-verify',
+      pathway: 'tool',
+      urgency: 0.5,
+      rationale: `${unformed} of ${keptCount} kept samples are not well-formed answers: check the form before keeping a sample.`,
+      changes: [{ path: 'tools.self-verify', after: { kind: 'self-verify' } }],
+    });
   }
   if (!has('reward-shaping') && keptFraction !== undefined && keptFraction < 0.5) {
-    out.push({ kind: 'tool:format-credit', pathway: 'tool', urgency: 0.75, rationale: `only ${(keptFraction * 100).toFixed(0)}% of samples earn enough reward to be kept: credit every well-formed answer to get more training signal.`, changes: [{ path: 'tools.reward-shaping', after: { kind: 'reward-shaping', rule: 'format-credit' } }] });
+    out.push({
+      kind: 'tool:format-credit',
+      pathway: 'tool',
+      urgency: 0.75,
+      rationale: `only ${(keptFraction * 100).toFixed(0)}% of samples earn enough reward to be kept: credit every well-formed answer to get more training signal.`,
+      changes: [{ path: 'tools.reward-shaping', after: { kind: 'reward-shaping', rule: 'format-credit' } }],
+    });
   }
   const prevLevel = previous?.['curriculum/level'];
   const rule = genome.tools.find((t) => t.kind === 'curriculum-rule');
   if (mastery !== undefined && mastery >= 0.6 && mastery < 0.8 && prevLevel === level && !rule) {
-    out.push({ kind: 'tool:curriculum-rule', pathway: 'tool', urgency: 0.4, rationale: `stuck at level ${level} with mastery ${mastery.toFixed(2)}: move up at 0.7 instead of 0.8.`, changes: [{ path: 'tools.curriculum-rule', after: { kind: 'curriculum-rule', mastery: 0.7 } }] });
+    out.push({
+      kind: 'tool:curriculum-rule',
+      pathway: 'tool',
+      urgency: 0.4,
+      rationale: `stuck at level ${level} with mastery ${mastery.toFixed(2)}: move up at 0.7 instead of 0.8.`,
+      changes: [{ path: 'tools.curriculum-rule', after: { kind: 'curriculum-rule', mastery: 0.7 } }],
+    });
   }
   return out;
 }

@@ -16,17 +16,36 @@ export type UngatedOutcome = { action: 'ungated'; status: 'approved' | 'rejected
 
 /** Without a gate, a change to a protected invariant still cannot be applied: they are outside the genome. */
 export function protectedRejection(flags: Flag[]): UngatedOutcome | null {
-  return flags.some((f) => f.kind === 'protected-invariant') ? { action: 'ungated', status: 'rejected', reason: 'cannot be applied: protected invariants are outside the genome' } : null;
+  return flags.some((f) => f.kind === 'protected-invariant')
+    ? { action: 'ungated', status: 'rejected', reason: 'cannot be applied: protected invariants are outside the genome' }
+    : null;
 }
 
 /**
  * Stores the proposal with its first two audit entries, in one transaction (inside the caller's, when it has one).
  * `detail` is what the 'proposed' entry records beyond the change itself (the archive's node and parent, say).
  */
-export function recordProposal(store: Store, p: Omit<NewProposal, 'gate' | 'status'>, outcome: GateOutcome | UngatedOutcome, gated: boolean, proposedReason: string, detail: Record<string, unknown> = {}): StoredProposal {
+export function recordProposal(
+  store: Store,
+  p: Omit<NewProposal, 'gate' | 'status'>,
+  outcome: GateOutcome | UngatedOutcome,
+  gated: boolean,
+  proposedReason: string,
+  detail: Record<string, unknown> = {},
+): StoredProposal {
   return store.oversight.insertProposal({ ...p, gate: { action: outcome.action, reason: outcome.reason }, status: outcome.status }, [
-    { actor: AGENT, action: 'proposed', reason: proposedReason, detail: { ...detail, kind: p.kind, pathway: p.pathway, size: p.size, changes: p.changes, flags: p.evidence.flags } },
-    { actor: gated ? 'gate' : AGENT, action: outcome.action === 'ungated' ? (outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected') : outcome.action, reason: outcome.reason, detail: null },
+    {
+      actor: AGENT,
+      action: 'proposed',
+      reason: proposedReason,
+      detail: { ...detail, kind: p.kind, pathway: p.pathway, size: p.size, changes: p.changes, flags: p.evidence.flags },
+    },
+    {
+      actor: gated ? 'gate' : AGENT,
+      action: outcome.action === 'ungated' ? (outcome.status === 'approved' ? 'ungated-applied' : 'auto-rejected') : outcome.action,
+      reason: outcome.reason,
+      detail: null,
+    },
   ]);
 }
 

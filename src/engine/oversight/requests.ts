@@ -20,7 +20,9 @@ export function personActor(actor: string | undefined): string {
   let name = actor?.trim();
   if (name) {
     if (!isValidActorName(name)) {
-      throw new CodedError('invalid_request', `The actor ${JSON.stringify(name.slice(0, 80))} is not allowed: actor must be ${ACTOR_RULE}.`, [{ path: 'actor', message: ACTOR_RULE }]);
+      throw new CodedError('invalid_request', `The actor ${JSON.stringify(name.slice(0, 80))} is not allowed: actor must be ${ACTOR_RULE}.`, [
+        { path: 'actor', message: ACTOR_RULE },
+      ]);
     }
   } else {
     try {
@@ -45,15 +47,19 @@ export async function decide(store: Store, active: Runner | null, emit: Emit, in
   const reason = input.reason?.trim() || null;
   if (input.decision === 'edit') {
     if (store.runConfig(proposal.runId).archive.enabled) {
-      throw new CodedError('invalid_request', `Proposal ${input.id} is a child of an archive run: it is an agent already made and evaluated, so it can be approved or rejected but not edited.`, [
-        { path: 'decision', message: 'use approve or reject for an archive child' },
-      ]);
+      throw new CodedError(
+        'invalid_request',
+        `Proposal ${input.id} is a child of an archive run: it is an agent already made and evaluated, so it can be approved or rejected but not edited.`,
+        [{ path: 'decision', message: 'use approve or reject for an archive child' }],
+      );
     }
     const loop = active?.runId === proposal.runId ? active.oversight : null;
     if (!loop) {
-      throw new CodedError('invalid_request', `Editing re-runs the evidence in the engine of run ${proposal.runId}, which is not running. Resume the run, or approve or reject the proposal as it is.`, [
-        { path: 'decision', message: 'edit needs the run to be active' },
-      ]);
+      throw new CodedError(
+        'invalid_request',
+        `Editing re-runs the evidence in the engine of run ${proposal.runId}, which is not running. Resume the run, or approve or reject the proposal as it is.`,
+        [{ path: 'decision', message: 'edit needs the run to be active' }],
+      );
     }
     return publicProposal(await loop.requestEdit(input.id, input.changes ?? [], actor, reason));
   }

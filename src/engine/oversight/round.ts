@@ -81,7 +81,13 @@ export class OversightLoop {
     const parentState = s.getState();
     const parentGenome = s.genome;
     const parent = this.parentAssessment ?? s.assess();
-    const inconsistentMemory = parentGenome.memory.entries.length > 0 ? s.memoryConsensus(parentGenome.memory.entries).filter((m) => !m.consistent).map((m) => m.id) : [];
+    const inconsistentMemory =
+      parentGenome.memory.entries.length > 0
+        ? s
+            .memoryConsensus(parentGenome.memory.entries)
+            .filter((m) => !m.consistent)
+            .map((m) => m.id)
+        : [];
 
     const t0 = performance.now();
     const result = await s.iterate(iteration, { evaluate: false });
@@ -99,7 +105,14 @@ export class OversightLoop {
         rationale: `promote the weights trained in round ${iteration} (they moved ${(weightChange * 100).toFixed(1)}% from the parent's).`,
         changes: [{ path: 'model.weights', before: `the parent's weights`, after: `round ${iteration}'s weights` }],
         size: changeSize('model', [], weightChange),
-        evidence: buildEvidence({ before: parent, after: child, baseline: 'the parent agent, before this round', trainingBefore: previous, trainingAfter: metrics, cost: { seconds, tokens: tokensOf(result.metrics) } }),
+        evidence: buildEvidence({
+          before: parent,
+          after: child,
+          baseline: 'the parent agent, before this round',
+          trainingBefore: previous,
+          trainingAfter: metrics,
+          cost: { seconds, tokens: tokensOf(result.metrics) },
+        }),
         state: modelState,
       },
     ];
@@ -118,7 +131,13 @@ export class OversightLoop {
     });
     const estimates = this.o.store.oversight.estimates(this.o.runId);
     // A stream per round, derived from the seed: a resumed run proposes what an uninterrupted one would.
-    const chosen = choose(cands, beliefs(estimates), this.stream(`proposer-${iteration}`), this.o.config.oversight.maxProposalsPerRound, this.o.config.oversight.kinds);
+    const chosen = choose(
+      cands,
+      beliefs(estimates),
+      this.stream(`proposer-${iteration}`),
+      this.o.config.oversight.maxProposalsPerRound,
+      this.o.config.oversight.kinds,
+    );
     for (const [i, c] of chosen.entries()) {
       const draft = await this.trial(iteration, c, parentState, parentGenome, child, metrics, `${c.kind.replace(/[^a-z-]/g, '-')}-${i + 1}`);
       if (draft) drafts.push(draft);
@@ -132,12 +151,33 @@ export class OversightLoop {
     return { metrics, trajectories: result.trajectories };
   }
 
-  private async trial(iteration: number, c: Candidate, parentState: SessionState, genome: Genome, baseline: Scorecard, baselineMetrics: Metrics, label: string): Promise<Draft | null> {
+  private async trial(
+    iteration: number,
+    c: Candidate,
+    parentState: SessionState,
+    genome: Genome,
+    baseline: Scorecard,
+    baselineMetrics: Metrics,
+    label: string,
+  ): Promise<Draft | null> {
     const s = this.o.session;
     const touched = c.changes.map((ch) => protectedTarget(ch.path)).filter((t): t is string => t !== null);
     if (touched.length > 0) {
-      const flags: Flag[] = [{ kind: 'protected-invariant', message: `changes ${c.changes.map((ch) => ch.path).join(', ')}: ${[...new Set(touched)].join(', ')} ${touched.length === 1 ? 'is' : 'are'} protected` }];
-      const evidence = buildEvidence({ before: baseline, after: baseline, baseline: 'not tried: a protected invariant is never changed, not even in a sandbox', trainingBefore: baselineMetrics, trainingAfter: baselineMetrics, cost: { seconds: 0, tokens: 0 }, extraFlags: flags });
+      const flags: Flag[] = [
+        {
+          kind: 'protected-invariant',
+          message: `changes ${c.changes.map((ch) => ch.path).join(', ')}: ${[...new Set(touched)].join(', ')} ${touched.length === 1 ? 'is' : 'are'} protected`,
+        },
+      ];
+      const evidence = buildEvidence({
+        before: baseline,
+        after: baseline,
+        baseline: 'not tried: a protected invariant is never changed, not even in a sandbox',
+        trainingBefore: baselineMetrics,
+        trainingAfter: baselineMetrics,
+        cost: { seconds: 0, tokens: 0 },
+        extraFlags: flags,
+      });
       return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: 'large', evidence, state: null, label };
     }
     let next: Genome;
@@ -157,7 +197,15 @@ export class OversightLoop {
     const seconds = (performance.now() - t0) / 1000;
     const state = s.getState();
     const trainingAfter = { ...result.metrics, ...scorecardMetrics(after, s.task) };
-    const evidence = buildEvidence({ before: baseline, after, baseline: 'the same round without this change (same start, same prompts)', trainingBefore: baselineMetrics, trainingAfter, cost: { seconds, tokens: tokensOf(result.metrics) }, ...(memory ? { memory } : {}) });
+    const evidence = buildEvidence({
+      before: baseline,
+      after,
+      baseline: 'the same round without this change (same start, same prompts)',
+      trainingBefore: baselineMetrics,
+      trainingAfter,
+      cost: { seconds, tokens: tokensOf(result.metrics) },
+      ...(memory ? { memory } : {}),
+    });
     return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: changeSize(c.pathway, c.changes), evidence, state, label };
   }
 
@@ -184,7 +232,23 @@ export class OversightLoop {
         for (const [i, d] of drafts.entries()) {
           const outcome = config.oversight.gate ? gate(d, policy) : ungated(d);
           inserted.push(
-            recordProposal(store, { runId, iteration, pathway: d.pathway, kind: d.kind, size: d.size, rationale: d.rationale, changes: d.changes, evidence: d.evidence, checkpoint: files[i]! }, outcome, config.oversight.gate, d.rationale),
+            recordProposal(
+              store,
+              {
+                runId,
+                iteration,
+                pathway: d.pathway,
+                kind: d.kind,
+                size: d.size,
+                rationale: d.rationale,
+                changes: d.changes,
+                evidence: d.evidence,
+                checkpoint: files[i]!,
+              },
+              outcome,
+              config.oversight.gate,
+              d.rationale,
+            ),
           );
         }
       },
@@ -251,7 +315,10 @@ export class OversightLoop {
     const p = store.oversight.requireProposal(id);
     if (p.runId !== runId) throw new CodedError('invalid_request', `Proposal ${id} belongs to run ${p.runId}, not the active run.`);
     if (p.status !== 'pending') throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}; only pending proposals can be edited.`);
-    if (p.pathway === 'model') throw new CodedError('invalid_request', 'A model promotion has no values to edit: approve or reject it.', [{ path: 'changes', message: 'not editable for model proposals' }]);
+    if (p.pathway === 'model')
+      throw new CodedError('invalid_request', 'A model promotion has no values to edit: approve or reject it.', [
+        { path: 'changes', message: 'not editable for model proposals' },
+      ]);
     const s = this.o.session;
     const current = s.getState();
     let next: Genome;
@@ -259,7 +326,9 @@ export class OversightLoop {
       next = applyChanges(s.genome, changes);
     } catch (error) {
       if (error instanceof GenomeChangeError) {
-        throw new CodedError('invalid_request', `The edited change cannot be applied: ${error.message}.`, [{ path: `changes.${error.path}`, message: error.protectedRoot ? 'protected invariant: no change may touch it' : error.message }]);
+        throw new CodedError('invalid_request', `The edited change cannot be applied: ${error.message}.`, [
+          { path: `changes.${error.path}`, message: error.protectedRoot ? 'protected invariant: no change may touch it' : error.message },
+        ]);
       }
       throw error;
     }
@@ -276,7 +345,15 @@ export class OversightLoop {
     const seconds = (performance.now() - t0) / 1000;
     const childState = s.getState();
     s.setState(current);
-    const evidence = buildEvidence({ before, after, baseline: 'the current agent (the edit was re-run from it)', trainingBefore: metricsBefore, trainingAfter: { ...result.metrics, ...scorecardMetrics(after, s.task) }, cost: { seconds, tokens: tokensOf(result.metrics) }, ...(memory ? { memory } : {}) });
+    const evidence = buildEvidence({
+      before,
+      after,
+      baseline: 'the current agent (the edit was re-run from it)',
+      trainingBefore: metricsBefore,
+      trainingAfter: { ...result.metrics, ...scorecardMetrics(after, s.task) },
+      cost: { seconds, tokens: tokensOf(result.metrics) },
+      ...(memory ? { memory } : {}),
+    });
     const file = store.childCheckpointPath(runId, p.iteration, `edit-${id.split('-').pop()}`);
     writeCheckpoint(file, { runId, iteration: p.iteration, config: this.o.config, state: childState });
     const updated = store.oversight.editAndApprove(id, actor, reason, changes, evidence, changeSize(p.pathway, changes), store.relative(file));
@@ -298,7 +375,13 @@ export class OversightLoop {
   private apply(approved: StoredProposal[], lastIteration: number): void {
     const { store, runId, config } = this.o;
     const s = this.o.session;
-    const newestApplied = Math.max(-1, ...store.oversight.listProposals({ runId, status: 'applied' }).filter((p) => p.checkpoint !== null).map((p) => p.iteration));
+    const newestApplied = Math.max(
+      -1,
+      ...store.oversight
+        .listProposals({ runId, status: 'applied' })
+        .filter((p) => p.checkpoint !== null)
+        .map((p) => p.iteration),
+    );
     const ordered = [...approved].sort((a, b) => (a.decidedAt ?? '').localeCompare(b.decidedAt ?? ''));
     let genome = s.genome;
     const applied: StoredProposal[] = [];
@@ -329,7 +412,13 @@ export class OversightLoop {
       outcomes.push({ id: p.id, status: 'applied', reason: `applied after round ${lastIteration}: ${weights}its changes` });
     }
     // The applied agent becomes the last checkpoint, so a restart resumes from it.
-    writeCheckpoint(store.checkpointPath(runId, lastIteration), { runId, iteration: lastIteration, config, state: s.getState(), auditHead: store.oversight.head(runId) });
+    writeCheckpoint(store.checkpointPath(runId, lastIteration), {
+      runId,
+      iteration: lastIteration,
+      config,
+      state: s.getState(),
+      auditHead: store.oversight.head(runId),
+    });
     store.oversight.setGenome(runId, s.genome);
     store.oversight.settle(runId, outcomes);
     this.parentAssessment = null;
@@ -349,13 +438,16 @@ function ungated(d: Draft): UngatedOutcome {
   if (d.pathway === 'model') return { action: 'ungated', status: 'approved', reason: 'no gate: the agent keeps the weights it trained' };
   const { rewardBefore, rewardAfter } = d.evidence.training;
   const better = rewardBefore === null || rewardAfter === null || rewardAfter >= rewardBefore;
-  return { action: 'ungated', status: better ? 'approved' : 'rejected', reason: `no gate: the agent ${better ? 'applies' : 'drops'} it because its training reward ${better ? 'rose' : 'fell'} (${fmt(rewardBefore)} -> ${fmt(rewardAfter)})` };
+  return {
+    action: 'ungated',
+    status: better ? 'approved' : 'rejected',
+    reason: `no gate: the agent ${better ? 'applies' : 'drops'} it because its training reward ${better ? 'rose' : 'fell'} (${fmt(rewardBefore)} -> ${fmt(rewardAfter)})`,
+  };
 }
 
 function fmt(x: number | null): string {
   return x === null ? '-' : x.toFixed(2);
 }
-
 
 /** ||b - a|| / ||a|| over every weight tensor. */
 export function relativeChange(a: PolicyState, b: PolicyState): number {

@@ -70,7 +70,10 @@ export class Adam {
     const v = new Float32Array(this.v.size);
     let offset = 0;
     this.names.forEach((n, i) => {
-      for (const [key, dst] of [[`m.${n}`, m], [`v.${n}`, v]] as const) {
+      for (const [key, dst] of [
+        [`m.${n}`, m],
+        [`v.${n}`, v],
+      ] as const) {
         const entry = state[key];
         check(key, entry, this.sizes[i]);
         dst.set((entry as Entry).data, offset);

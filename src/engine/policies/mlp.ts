@@ -55,7 +55,10 @@ class MlpPolicy implements PolicyValueModel {
   private readonly adam: Adam;
   private disposed = false;
 
-  constructor(private readonly config: MlpConfig, data: WeightData) {
+  constructor(
+    private readonly config: MlpConfig,
+    data: WeightData,
+  ) {
     this.numActions = config.numActions;
     this.inputSize = config.inputSize;
     let count = 0;
@@ -122,13 +125,19 @@ class MlpPolicy implements PolicyValueModel {
     for (const [name, v] of Object.entries(this.w)) {
       const entry = state.weights[name];
       if (!entry || entry.shape.join(',') !== v.shape.join(',') || entry.data.length !== v.size) {
-        throw new CodedError('invalid_request', `policy state weight "${name}" is missing or has shape [${entry?.shape.join(', ') ?? ''}], expected [${v.shape.join(', ')}]; the checkpoint was made with another policy config`);
+        throw new CodedError(
+          'invalid_request',
+          `policy state weight "${name}" is missing or has shape [${entry?.shape.join(', ') ?? ''}], expected [${v.shape.join(', ')}]; the checkpoint was made with another policy config`,
+        );
       }
       tf.tidy(() => v.assign(tf.tensor(entry.data, v.shape)));
     }
     this.adam.setState(state.optimizer, state.step, (key, entry, size) => {
       if (!entry || entry.data.length !== size) {
-        throw new CodedError('invalid_request', `policy state optimizer "${key}" is missing or has ${entry?.data.length ?? 0} values, expected ${size}; the checkpoint was made with another policy config`);
+        throw new CodedError(
+          'invalid_request',
+          `policy state optimizer "${key}" is missing or has ${entry?.data.length ?? 0} values, expected ${size}; the checkpoint was made with another policy config`,
+        );
       }
     });
   }

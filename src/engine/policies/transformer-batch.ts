@@ -4,7 +4,6 @@ import type { PreparedBatch, TrainBatch } from '../types';
 
 export type { PreparedBatch };
 
-
 function bad(field: string, message: string): CodedError {
   return new CodedError('invalid_request', `batch.${field} ${message}`, [{ path: `batch.${field}`, message }]);
 }
@@ -18,11 +17,16 @@ export function prepareBatch(b: TrainBatch, vocabSize: number, contextLength: nu
   b.sequences.forEach((s, i) => {
     if (s.length < 2) throw bad(`sequences[${i}]`, 'has fewer than 2 tokens; a sequence needs BOS and at least one target');
     if (s.length > contextLength) {
-      throw bad(`sequences[${i}]`, `has ${s.length} tokens but the policy's contextLength is ${contextLength}; raise policy.contextLength or shorten the problems`);
+      throw bad(
+        `sequences[${i}]`,
+        `has ${s.length} tokens but the policy's contextLength is ${contextLength}; raise policy.contextLength or shorten the problems`,
+      );
     }
-    for (const t of s) if (!Number.isInteger(t) || t < 0 || t >= vocabSize) throw bad(`sequences[${i}]`, `has token ${t}, outside the vocabulary 0..${vocabSize - 1}`);
+    for (const t of s)
+      if (!Number.isInteger(t) || t < 0 || t >= vocabSize) throw bad(`sequences[${i}]`, `has token ${t}, outside the vocabulary 0..${vocabSize - 1}`);
     const ts = b.targetStart[i];
-    if (!Number.isInteger(ts) || ts < 1 || ts >= s.length) throw bad(`targetStart[${i}]`, `is ${ts}; it must be in 1..${s.length - 1} (the first trained token)`);
+    if (!Number.isInteger(ts) || ts < 1 || ts >= s.length)
+      throw bad(`targetStart[${i}]`, `is ${ts}; it must be in 1..${s.length - 1} (the first trained token)`);
     longest = Math.max(longest, s.length);
   });
   const time = longest - 1;
@@ -46,7 +50,10 @@ export function prepareBatch(b: TrainBatch, vocabSize: number, contextLength: nu
       }
     }
     const count = s.length - ts;
-    for (const [field, src, dst] of [['oldLogProbs', b.oldLogProbs, oldLogProbs], ['refLogProbs', b.refLogProbs, refLogProbs]] as const) {
+    for (const [field, src, dst] of [
+      ['oldLogProbs', b.oldLogProbs, oldLogProbs],
+      ['refLogProbs', b.refLogProbs, refLogProbs],
+    ] as const) {
       if (!src || !dst) continue;
       const row = src[i];
       if (!row || row.length !== count) {
@@ -55,5 +62,17 @@ export function prepareBatch(b: TrainBatch, vocabSize: number, contextLength: nu
       for (let j = 0; j < count; j++) dst[i * time + ts - 1 + j] = row[j];
     }
   }
-  return { batch: n, time, inputs, targets, mask, weights, oldLogProbs, refLogProbs, tokens, firstTarget: [...b.targetStart], lengths: b.sequences.map((s) => s.length) };
+  return {
+    batch: n,
+    time,
+    inputs,
+    targets,
+    mask,
+    weights,
+    oldLogProbs,
+    refLogProbs,
+    tokens,
+    firstTarget: [...b.targetStart],
+    lengths: b.sequences.map((s) => s.length),
+  };
 }

@@ -28,12 +28,18 @@ export function weightShapes(s: ModelShape): Array<[string, number[]]> {
   if (s.positions === 'learned') out.push(['pos_emb', [s.contextLength, d]]);
   for (let l = 0; l < s.nLayers; l++) {
     out.push(
-      [`l${l}.ln1.g`, [d]], [`l${l}.ln1.b`, [d]],
-      [`l${l}.attn.wqkv`, [d, 3 * d]], [`l${l}.attn.bqkv`, [3 * d]],
-      [`l${l}.attn.wo`, [d, d]], [`l${l}.attn.bo`, [d]],
-      [`l${l}.ln2.g`, [d]], [`l${l}.ln2.b`, [d]],
-      [`l${l}.mlp.w1`, [d, 4 * d]], [`l${l}.mlp.b1`, [4 * d]],
-      [`l${l}.mlp.w2`, [4 * d, d]], [`l${l}.mlp.b2`, [d]],
+      [`l${l}.ln1.g`, [d]],
+      [`l${l}.ln1.b`, [d]],
+      [`l${l}.attn.wqkv`, [d, 3 * d]],
+      [`l${l}.attn.bqkv`, [3 * d]],
+      [`l${l}.attn.wo`, [d, d]],
+      [`l${l}.attn.bo`, [d]],
+      [`l${l}.ln2.g`, [d]],
+      [`l${l}.ln2.b`, [d]],
+      [`l${l}.mlp.w1`, [d, 4 * d]],
+      [`l${l}.mlp.b1`, [4 * d]],
+      [`l${l}.mlp.w2`, [4 * d, d]],
+      [`l${l}.mlp.b2`, [d]],
     );
   }
   out.push(['lnf.g', [d]], ['lnf.b', [d]], ['head.w', [d, s.vocabSize]], ['head.b', [s.vocabSize]]);

@@ -10,8 +10,16 @@ const BOS = 1;
 const EOS = 2;
 
 /** Three prompt -> answer sequences of different lengths: BOS prompt answer EOS. */
-const PROMPTS = [[BOS, 3, 4], [BOS, 5], [BOS, 6, 7, 8]];
-const ANSWERS = [[9, 10, 11], [4, 4], [3, 11]];
+const PROMPTS = [
+  [BOS, 3, 4],
+  [BOS, 5],
+  [BOS, 6, 7, 8],
+];
+const ANSWERS = [
+  [9, 10, 11],
+  [4, 4],
+  [3, 11],
+];
 const SFT: TrainBatch = {
   sequences: PROMPTS.map((p, i) => [...p, ...ANSWERS[i], EOS]),
   targetStart: PROMPTS.map((p) => p.length),

@@ -13,7 +13,19 @@ import { Adam } from './adam';
 import { mm, oneHotRows } from './ops';
 import { pickToken } from './sampling';
 import { prepareBatch } from './transformer-batch';
-import { blocks, causalMask, head, initWeightData, paddedMask, ropeTables, weightShapes, type LayerCache, type ModelShape, type Rope, type Weights } from './transformer-model';
+import {
+  blocks,
+  causalMask,
+  head,
+  initWeightData,
+  paddedMask,
+  ropeTables,
+  weightShapes,
+  type LayerCache,
+  type ModelShape,
+  type Rope,
+  type Weights,
+} from './transformer-model';
 
 type T = tf.Tensor;
 type WeightData = Record<string, { shape: number[]; data: Float32Array }>;
@@ -27,12 +39,17 @@ export function createTransformerPolicy(config: TransformerConfig, rng: Rng): Po
 }
 
 function modelShape(c: TransformerConfig): ModelShape {
-  if (!Number.isInteger(c.vocabSize) || c.vocabSize < 3) throw new CodedError('invalid_config', `policy vocabSize is ${c.vocabSize}; it must be an integer >= 3`);
+  if (!Number.isInteger(c.vocabSize) || c.vocabSize < 3)
+    throw new CodedError('invalid_config', `policy vocabSize is ${c.vocabSize}; it must be an integer >= 3`);
   if (c.dModel % c.nHeads !== 0) {
-    throw new CodedError('invalid_config', `policy.nHeads (${c.nHeads}) must divide policy.dModel (${c.dModel})`, [{ path: 'policy.nHeads', message: 'must divide dModel' }]);
+    throw new CodedError('invalid_config', `policy.nHeads (${c.nHeads}) must divide policy.dModel (${c.dModel})`, [
+      { path: 'policy.nHeads', message: 'must divide dModel' },
+    ]);
   }
   if (c.positions === 'rope' && (c.dModel / c.nHeads) % 2 !== 0) {
-    throw new CodedError('invalid_config', `rotary positions need an even head width, but dModel / nHeads = ${c.dModel / c.nHeads}`, [{ path: 'policy.nHeads', message: 'dModel / nHeads must be even with positions "rope"' }]);
+    throw new CodedError('invalid_config', `rotary positions need an even head width, but dModel / nHeads = ${c.dModel / c.nHeads}`, [
+      { path: 'policy.nHeads', message: 'dModel / nHeads must be even with positions "rope"' },
+    ]);
   }
   return { vocabSize: c.vocabSize, dModel: c.dModel, nLayers: c.nLayers, nHeads: c.nHeads, contextLength: c.contextLength, positions: c.positions ?? 'rope' };
 }
@@ -46,7 +63,10 @@ class TransformerPolicy implements Policy {
   private readonly adam: Adam;
   private disposed = false;
 
-  constructor(private readonly config: TransformerConfig, data: WeightData) {
+  constructor(
+    private readonly config: TransformerConfig,
+    data: WeightData,
+  ) {
     this.shape = modelShape(config);
     this.contextLength = config.contextLength;
     this.eos = config.eos ?? DEFAULT_EOS;
@@ -113,10 +133,15 @@ class TransformerPolicy implements Policy {
     const longest = Math.max(...prompts.map((q) => q.length));
     prompts.forEach((q, i) => {
       if (q.length === 0) throw new CodedError('invalid_request', `prompts[${i}] is empty; a prompt starts with BOS`);
-      for (const t of q) if (!Number.isInteger(t) || t < 0 || t >= this.shape.vocabSize) throw new CodedError('invalid_request', `prompts[${i}] has token ${t}, outside the vocabulary`);
+      for (const t of q)
+        if (!Number.isInteger(t) || t < 0 || t >= this.shape.vocabSize)
+          throw new CodedError('invalid_request', `prompts[${i}] has token ${t}, outside the vocabulary`);
     });
     if (longest >= this.contextLength) {
-      throw new CodedError('invalid_request', `a prompt has ${longest} tokens, leaving no room in the policy's contextLength (${this.contextLength}); raise policy.contextLength`);
+      throw new CodedError(
+        'invalid_request',
+        `a prompt has ${longest} tokens, leaving no room in the policy's contextLength (${this.contextLength}); raise policy.contextLength`,
+      );
     }
     const steps = Math.max(0, Math.min(options.maxNewTokens, this.contextLength - longest));
     const topK = options.topK ?? 0;
@@ -165,7 +190,10 @@ class TransformerPolicy implements Policy {
     if (this.shape.positions === 'learned') return null;
     const flat = this.positions(pads, from, to);
     const width = to - from;
-    return ropeTables(this.shape, pads.map((_, b) => flat.slice(b * width, (b + 1) * width)));
+    return ropeTables(
+      this.shape,
+      pads.map((_, b) => flat.slice(b * width, (b + 1) * width)),
+    );
   }
 
   private positions(pads: number[], from: number, to: number): number[] {
@@ -235,14 +263,20 @@ class TransformerPolicy implements Policy {
     this.alive();
     const assign = (v: tf.Variable, entry: { shape: number[]; data: Float32Array } | undefined, what: string) => {
       if (!entry || entry.shape.join(',') !== v.shape.join(',') || entry.data.length !== v.size) {
-        throw new CodedError('invalid_request', `policy state ${what} is missing or has shape [${entry?.shape.join(', ') ?? ''}], expected [${v.shape.join(', ')}]; the checkpoint was made with another policy config`);
+        throw new CodedError(
+          'invalid_request',
+          `policy state ${what} is missing or has shape [${entry?.shape.join(', ') ?? ''}], expected [${v.shape.join(', ')}]; the checkpoint was made with another policy config`,
+        );
       }
       tf.tidy(() => v.assign(tf.tensor(entry.data, v.shape)));
     };
     for (const [name, v] of Object.entries(this.w)) assign(v, state.weights[name], `weight "${name}"`);
     this.adam.setState(state.optimizer, state.step, (key, entry, size) => {
       if (!entry || entry.data.length !== size) {
-        throw new CodedError('invalid_request', `policy state optimizer "${key}" is missing or has ${entry?.data.length ?? 0} values, expected ${size}; the checkpoint was made with another policy config`);
+        throw new CodedError(
+          'invalid_request',
+          `policy state optimizer "${key}" is missing or has ${entry?.data.length ?? 0} values, expected ${size}; the checkpoint was made with another policy config`,
+        );
       }
     });
   }

@@ -97,7 +97,10 @@ export function createA2cRecipe(config: A2cRecipeConfig, _optim: OptimConfig): E
     }
     const transitions: Transition[] = [];
     for (const m of moves) {
-      const returns = discountedReturns(m.map((x) => x.reward), config.gamma);
+      const returns = discountedReturns(
+        m.map((x) => x.reward),
+        config.gamma,
+      );
       m.forEach((x, t) => transitions.push({ observation: x.observation, action: x.action, ret: returns[t]! }));
     }
     return { transitions, records: episodes.map((e) => e.record()) };
@@ -133,10 +136,14 @@ export function createA2cRecipe(config: A2cRecipeConfig, _optim: OptimConfig): E
           const advantages = advantagesOf(returns, values, config.normalizeAdvantages);
           const advT = tf.tensor1d(advantages);
           try {
-            const step = trainStep(ctx.model.trainable, (keep) => a2cLoss(ctx.model, { observations, actions, returns: returnsT, advantages: advT }, config, keep), {
-              learningRate: ctx.learningRate(ctx.globalStep + k),
-              gradClip: ctx.gradClip,
-            });
+            const step = trainStep(
+              ctx.model.trainable,
+              (keep) => a2cLoss(ctx.model, { observations, actions, returns: returnsT, advantages: advT }, config, keep),
+              {
+                learningRate: ctx.learningRate(ctx.globalStep + k),
+                gradClip: ctx.gradClip,
+              },
+            );
             sums.loss += step.loss;
             sums.grad_norm += step.gradNorm;
             sums.pg_loss += step.aux.pg_loss!;

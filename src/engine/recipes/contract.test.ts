@@ -98,7 +98,11 @@ describe.each(Object.entries(algorithms) as Array<[string, AlgorithmEntry]>)('al
     const otherModel = entry.model === 'policy-value' ? 'text-lm' : 'policy-value';
     const wanting = { ...entry, environment: otherEnvironment } as const;
     expect(() => checkFamilies(config, wanting)).toThrow(CodedError);
-    expect(() => checkFamilies(config, wanting)).toThrow(new RegExp(`needs a task of the ${otherEnvironment} family, but task\\.kind "${config.task.kind}" is of the ${entry.environment} family`));
-    expect(() => checkFamilies(config, { ...entry, model: otherModel })).toThrow(new RegExp(`policy\\.kind "${config.policy.kind}" is of the ${entry.model} family`));
+    expect(() => checkFamilies(config, wanting)).toThrow(
+      new RegExp(`needs a task of the ${otherEnvironment} family, but task\\.kind "${config.task.kind}" is of the ${entry.environment} family`),
+    );
+    expect(() => checkFamilies(config, { ...entry, model: otherModel })).toThrow(
+      new RegExp(`policy\\.kind "${config.policy.kind}" is of the ${entry.model} family`),
+    );
   });
 });

@@ -8,8 +8,14 @@ import { dpoLoss, dpoTerms, softplus } from './dpo-loss';
 
 const CONFIG: TransformerConfig = { kind: 'transformer', dModel: 16, nLayers: 1, nHeads: 2, contextLength: 12, vocabSize: 12 };
 // Two pairs: same prompt within a pair, chosen rows first, then the rejected rows in the same order.
-const PROMPTS = [[1, 3, 4], [1, 5]];
-const CHOSEN = [[9, 10], [4, 4, 6]];
+const PROMPTS = [
+  [1, 3, 4],
+  [1, 5],
+];
+const CHOSEN = [
+  [9, 10],
+  [4, 4, 6],
+];
 const REJECTED = [[7], [8, 3]];
 const PAIRS: TrainBatch = {
   sequences: [...CHOSEN, ...REJECTED].map((a, i) => [...PROMPTS[i % 2]!, ...a, 2]),
@@ -88,12 +94,18 @@ describe('the DPO loss', () => {
     const ref = policy.clone();
     const p = policy.prepare({ ...PAIRS, refLogProbs: ref.logProbs(PAIRS) });
     const kept: Record<string, number> = {};
-    const [plain, withNll] = tf.tidy(() => [dpoLoss(policy, p, 0.5, 0, () => undefined), dpoLoss(policy, p, 0.5, 1, (n, t) => (kept[n] = t.dataSync()[0]!))].map((t) => t.dataSync()[0]!));
+    const [plain, withNll] = tf.tidy(() =>
+      [dpoLoss(policy, p, 0.5, 0, () => undefined), dpoLoss(policy, p, 0.5, 1, (n, t) => (kept[n] = t.dataSync()[0]!))].map((t) => t.dataSync()[0]!),
+    );
     // At the reference the DPO term is log 2 and the rest is the chosen answers' per-token NLL, which is positive.
     expect(kept.dpo).toBeCloseTo(plain!, 6);
     expect(withNll! - plain!).toBeGreaterThan(0);
     const chosenTokens = CHOSEN.reduce((n, a) => n + a.length + 1, 0);
-    const chosenLp = ref.logProbs(PAIRS).slice(0, 2).flat().reduce((a, b) => a + b, 0);
+    const chosenLp = ref
+      .logProbs(PAIRS)
+      .slice(0, 2)
+      .flat()
+      .reduce((a, b) => a + b, 0);
     expect(withNll! - plain!).toBeCloseTo(-chosenLp / chosenTokens, 4);
     policy.dispose();
     ref.dispose();

@@ -59,8 +59,14 @@ export function preferencePairs(rewards: number[], max: number, rng: Rng): Array
   const hi = Math.max(...rewards);
   const lo = Math.min(...rewards);
   if (hi === lo) return [];
-  const chosen = shuffle(rewards.flatMap((r, i) => (r === hi ? [i] : [])), rng);
-  const rejected = shuffle(rewards.flatMap((r, i) => (r === lo ? [i] : [])), rng);
+  const chosen = shuffle(
+    rewards.flatMap((r, i) => (r === hi ? [i] : [])),
+    rng,
+  );
+  const rejected = shuffle(
+    rewards.flatMap((r, i) => (r === lo ? [i] : [])),
+    rng,
+  );
   const n = Math.min(max, chosen.length, rejected.length);
   return Array.from({ length: n }, (_, i) => [chosen[i]!, rejected[i]!]);
 }
@@ -84,7 +90,12 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
     ctx.progress('sample', 0, 1);
     await ctx.stepBoundary();
     const problems = curriculumPrompts(ctx.task, ctx.rng, config.promptsPerIteration, ctx.level, config.curriculum);
-    const groups = rollout(ctx.policy, ctx.task, problems, { samplesPerProblem: config.samplesPerPrompt, temperature: config.temperature, topK: config.topK, rng: ctx.rng });
+    const groups = rollout(ctx.policy, ctx.task, problems, {
+      samplesPerProblem: config.samplesPerPrompt,
+      temperature: config.temperature,
+      topK: config.topK,
+      rng: ctx.rng,
+    });
     const scored: Scored[][] = groups.map((group) => group.map((s) => ({ ...s, ...reward(ctx, s) })));
     const all = scored.flat();
     const sampleTokens = all.reduce((n, s) => n + s.tokens.length + (s.finished ? 1 : 0), 0);
@@ -93,7 +104,11 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
     const rejected: Scored[] = [];
     let noPair = 0;
     for (const group of scored) {
-      const pairs = preferencePairs(group.map((s) => s.reward), config.pairsPerPrompt, ctx.rng);
+      const pairs = preferencePairs(
+        group.map((s) => s.reward),
+        config.pairsPerPrompt,
+        ctx.rng,
+      );
       if (pairs.length === 0) noPair++;
       for (const [w, l] of pairs) {
         chosen.push(group[w]!);
@@ -159,7 +174,10 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
       'dpo/pairs': chosen.length,
       'dpo/no_pair_fraction': scored.length === 0 ? 0 : noPair / scored.length,
       'dpo/mean_length': mean(all.map((s) => s.tokens.length)),
-      'explore/pass_at_k': meanPassAtK(scored.map((g) => g.map((s) => s.verdict.correct)), config.samplesPerPrompt),
+      'explore/pass_at_k': meanPassAtK(
+        scored.map((g) => g.map((s) => s.verdict.correct)),
+        config.samplesPerPrompt,
+      ),
       'train/steps': step,
       'train/rows': batch.sequences.length,
       'curriculum/level': ctx.level,

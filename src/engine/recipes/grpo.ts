@@ -72,10 +72,19 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
     ctx.progress('sample', 0, 1);
     await ctx.stepBoundary();
     const problems = curriculumPrompts(ctx.task, ctx.rng, config.promptsPerIteration, ctx.level, config.curriculum);
-    const groups = rollout(ctx.policy, ctx.task, problems, { samplesPerProblem: config.groupSize, temperature: config.temperature, topK: config.topK, rng: ctx.rng });
+    const groups = rollout(ctx.policy, ctx.task, problems, {
+      samplesPerProblem: config.groupSize,
+      temperature: config.temperature,
+      topK: config.topK,
+      rng: ctx.rng,
+    });
     const scored: Scored[][] = groups.map((group) => {
       const rated = group.map((s) => ({ ...s, ...reward(ctx, s) }));
-      const advantages = groupAdvantages(rated.map((s) => s.reward), config.baseline, config.groupStd);
+      const advantages = groupAdvantages(
+        rated.map((s) => s.reward),
+        config.baseline,
+        config.groupStd,
+      );
       return rated.map((s, j) => ({ ...s, advantage: advantages[j]! }));
     });
     const all = scored.flat();
@@ -142,7 +151,10 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
       'grpo/zero_std_fraction': scored.length === 0 ? 0 : zeroStd / scored.length,
       'grpo/entropy': sampledLogProbs.length === 0 ? 0 : -mean(sampledLogProbs),
       'grpo/mean_length': mean(all.map((s) => s.tokens.length)),
-      'explore/pass_at_k': meanPassAtK(scored.map((g) => g.map((s) => s.verdict.correct)), config.groupSize),
+      'explore/pass_at_k': meanPassAtK(
+        scored.map((g) => g.map((s) => s.verdict.correct)),
+        config.groupSize,
+      ),
       'train/steps': step,
       'train/rows': batch.sequences.length,
       'curriculum/level': ctx.level,

@@ -68,7 +68,13 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
       sampleFields: sampledAtOnce(c.promptsPerIteration, 'samplesPerPrompt'),
     }),
     tunable: (c) => (c.balance.enabled ? [] : ['temperature']),
-    contract: { kind: 'star', promptsPerIteration: 4, samplesPerPrompt: 3, trainStepsPerIteration: 2, balance: { enabled: true, probeQueries: 2, temperatures: [0.5, 1], thresholds: [0.3, 0.6] } },
+    contract: {
+      kind: 'star',
+      promptsPerIteration: 4,
+      samplesPerPrompt: 3,
+      trainStepsPerIteration: 2,
+      balance: { enabled: true, probeQueries: 2, temperatures: [0.5, 1], thresholds: [0.3, 0.6] },
+    },
     invalid: { field: 'samplesPerPrompt', value: 0 },
   },
   grpo: {
@@ -80,7 +86,10 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     batchShape: (c, optim) => ({
       train: Math.max(c.promptsPerIteration * c.groupSize, optim.batchSize),
       sample: c.promptsPerIteration * c.groupSize,
-      trainFields: [{ path: 'recipe.promptsPerIteration', message: `${c.promptsPerIteration}: GRPO trains promptsPerIteration x groupSize rows in one step` }, { path: 'recipe.groupSize', message: `${c.groupSize}` }],
+      trainFields: [
+        { path: 'recipe.promptsPerIteration', message: `${c.promptsPerIteration}: GRPO trains promptsPerIteration x groupSize rows in one step` },
+        { path: 'recipe.groupSize', message: `${c.groupSize}` },
+      ],
       sampleFields: sampledAtOnce(c.promptsPerIteration, 'groupSize'),
     }),
     tunable: () => ['temperature'],
@@ -99,7 +108,13 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
       return {
         train: Math.max(2 * pairs, optim.batchSize),
         sample: c.promptsPerIteration * c.samplesPerPrompt,
-        trainFields: [{ path: 'recipe.promptsPerIteration', message: `${c.promptsPerIteration}: DPO trains two rows per pair, up to pairsPerPrompt pairs per prompt, in one step` }, { path: 'recipe.pairsPerPrompt', message: `${c.pairsPerPrompt}` }],
+        trainFields: [
+          {
+            path: 'recipe.promptsPerIteration',
+            message: `${c.promptsPerIteration}: DPO trains two rows per pair, up to pairsPerPrompt pairs per prompt, in one step`,
+          },
+          { path: 'recipe.pairsPerPrompt', message: `${c.pairsPerPrompt}` },
+        ],
         sampleFields: sampledAtOnce(c.promptsPerIteration, 'samplesPerPrompt'),
       };
     },
@@ -115,7 +130,11 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     warmup: false,
     tunable: () => [],
     contract: { kind: 'a2c', episodesPerIteration: 4, stepsPerIteration: 2 },
-    contractRun: { task: { kind: 'gridworld', size: 3, maxSteps: 6, evalEpisodes: 4 }, policy: { kind: 'mlp', hidden: [8] }, optim: { batchSize: 8, warmupSteps: 1 } },
+    contractRun: {
+      task: { kind: 'gridworld', size: 3, maxSteps: 6, evalEpisodes: 4 },
+      policy: { kind: 'mlp', hidden: [8] },
+      optim: { batchSize: 8, warmupSteps: 1 },
+    },
     invalid: { field: 'gamma', value: 1.5 },
   },
 };
@@ -139,7 +158,9 @@ export function createEpisodicRecipe(config: RecipeConfig, optim: OptimConfig): 
 }
 
 function familyError(kind: string, has: EnvironmentFamily, wanted: EnvironmentFamily): CodedError {
-  return new CodedError('invalid_config', `recipe.kind "${kind}" is an algorithm of the ${has} family; this session runs ${wanted} algorithms`, [{ path: 'recipe.kind', message: `not a ${wanted} algorithm` }]);
+  return new CodedError('invalid_config', `recipe.kind "${kind}" is an algorithm of the ${has} family; this session runs ${wanted} algorithms`, [
+    { path: 'recipe.kind', message: `not a ${wanted} algorithm` },
+  ]);
 }
 
 /** Optimiser steps one iteration of the recipe takes (what the schedule is stretched over). */
@@ -150,7 +171,10 @@ export function stepsPerIteration(recipe: RecipeConfig): number {
 /** The batch shapes of a run's algorithm (for the memory estimate). */
 export function batchShape(config: Pick<RunConfig, 'recipe' | 'optim'>): BatchShape {
   const entry = algorithm(config.recipe.kind) as AlgorithmEntry;
-  if (!entry.batchShape) throw new CodedError('invalid_config', `recipe.kind "${config.recipe.kind}" has no text-model batch shapes (the memory estimate is the text LM's)`, [{ path: 'recipe.kind', message: 'not a text-task algorithm' }]);
+  if (!entry.batchShape)
+    throw new CodedError('invalid_config', `recipe.kind "${config.recipe.kind}" has no text-model batch shapes (the memory estimate is the text LM's)`, [
+      { path: 'recipe.kind', message: 'not a text-task algorithm' },
+    ]);
   return entry.batchShape(config.recipe as never, config.optim);
 }
 
@@ -170,17 +194,24 @@ export function tunableKnobs(recipe: RecipeConfig): TunableKnob[] {
  * Refuses a config whose task or policy is not of the families its algorithm needs, naming the field; `entry`
  * defaults to the registry's line for the config's recipe.
  */
-export function checkFamilies(config: Pick<RunConfig, 'task' | 'policy' | 'recipe'>, entry: Pick<AlgorithmEntry, 'environment' | 'model'> = algorithm(config.recipe.kind)): void {
+export function checkFamilies(
+  config: Pick<RunConfig, 'task' | 'policy' | 'recipe'>,
+  entry: Pick<AlgorithmEntry, 'environment' | 'model'> = algorithm(config.recipe.kind),
+): void {
   const environment = TASK_FAMILY[config.task.kind];
   const model = POLICY_FAMILY[config.policy.kind];
   if (environment !== entry.environment) {
-    throw new CodedError('invalid_config', `recipe.kind "${config.recipe.kind}" needs a task of the ${entry.environment} family, but task.kind "${config.task.kind}" is of the ${environment} family; pick a task of that family or another recipe`, [
-      { path: 'task.kind', message: `must be a ${entry.environment} task for recipe "${config.recipe.kind}"` },
-    ]);
+    throw new CodedError(
+      'invalid_config',
+      `recipe.kind "${config.recipe.kind}" needs a task of the ${entry.environment} family, but task.kind "${config.task.kind}" is of the ${environment} family; pick a task of that family or another recipe`,
+      [{ path: 'task.kind', message: `must be a ${entry.environment} task for recipe "${config.recipe.kind}"` }],
+    );
   }
   if (model !== entry.model) {
-    throw new CodedError('invalid_config', `recipe.kind "${config.recipe.kind}" trains a model of the ${entry.model} family, but policy.kind "${config.policy.kind}" is of the ${model} family; pick a policy of that family or another recipe`, [
-      { path: 'policy.kind', message: `must be a ${entry.model} policy for recipe "${config.recipe.kind}"` },
-    ]);
+    throw new CodedError(
+      'invalid_config',
+      `recipe.kind "${config.recipe.kind}" trains a model of the ${entry.model} family, but policy.kind "${config.policy.kind}" is of the ${model} family; pick a policy of that family or another recipe`,
+      [{ path: 'policy.kind', message: `must be a ${entry.model} policy for recipe "${config.recipe.kind}"` }],
+    );
   }
 }

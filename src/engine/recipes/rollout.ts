@@ -47,7 +47,13 @@ export function rollout(policy: Policy, task: Task, problems: Problem[], options
     );
     chunk.forEach((r, i) => {
       const tokens = result.tokens[i] ?? [];
-      flat.push({ problem: r.problem, output: task.tokenizer.decode(tokens), tokens, logProbs: result.logProbs[i] ?? [], finished: tokens.length < maxNewTokens });
+      flat.push({
+        problem: r.problem,
+        output: task.tokenizer.decode(tokens),
+        tokens,
+        logProbs: result.logProbs[i] ?? [],
+        finished: tokens.length < maxNewTokens,
+      });
     });
   }
   return problems.map((_, i) => flat.slice(i * k, (i + 1) * k));

@@ -128,11 +128,20 @@ export function createStarRecipe(config: StarRecipeConfig, optim: OptimConfig): 
     const mastery = majorityAccuracy(ctx.task, scored, ctx.level);
     Object.assign(metrics, {
       'reward/mean': mean(all.map((s) => s.reward)),
-      'explore/pass_at_k': meanPassAtK(scored.map((g) => g.map((s) => s.verdict.correct)), config.samplesPerPrompt),
+      'explore/pass_at_k': meanPassAtK(
+        scored.map((g) => g.map((s) => s.verdict.correct)),
+        config.samplesPerPrompt,
+      ),
       'explore/distinct_answers': distinctAnswers(scored.map((g) => g.map((s) => s.output))),
-      'explore/distinct_2': distinctN(all.map((s) => s.output), 2),
+      'explore/distinct_2': distinctN(
+        all.map((s) => s.output),
+        2,
+      ),
       'exploit/reward_precision': rewardPrecision(all.map((s) => ({ kept: s.kept, correct: s.verdict.correct }))),
-      'balance/score': balanceScore(scored.map((g) => g.map((s) => ({ output: s.output, reward: s.reward, correct: s.verdict.correct }))), { threshold, n0: config.balance.n0, dedupe }),
+      'balance/score': balanceScore(
+        scored.map((g) => g.map((s) => ({ output: s.output, reward: s.reward, correct: s.verdict.correct }))),
+        { threshold, n0: config.balance.n0, dedupe },
+      ),
       'balance/temperature': temperature,
       'balance/threshold': threshold,
       'train/kept': kept.length,

@@ -7,7 +7,9 @@ export class ArchiveStore {
   /** Stores a run's archive, replacing the previous one (inside the caller's transaction when there is one). */
   save(runId: string, step: number, state: string): void {
     this.db
-      .prepare('INSERT INTO archives (run_id, step, state, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET step = excluded.step, state = excluded.state, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO archives (run_id, step, state, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET step = excluded.step, state = excluded.state, updated_at = excluded.updated_at',
+      )
       .run(runId, step, state, new Date().toISOString());
   }
 

@@ -11,7 +11,9 @@ export function canonicalJson(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value as Record<string, unknown>).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(value as Record<string, unknown>)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
@@ -20,8 +22,12 @@ export function sha256(text: string): string {
 }
 
 /** The hash of an audit entry: everything it says, chained to the entry before it. */
-export function auditHash(entry: Pick<AuditEntry, 'runId' | 'at' | 'actor' | 'action' | 'proposalId' | 'evidenceHash' | 'reason' | 'detail' | 'prevHash'>): string {
-  return sha256(canonicalJson([entry.runId, entry.at, entry.actor, entry.action, entry.proposalId, entry.evidenceHash, entry.reason, entry.detail ?? null, entry.prevHash]));
+export function auditHash(
+  entry: Pick<AuditEntry, 'runId' | 'at' | 'actor' | 'action' | 'proposalId' | 'evidenceHash' | 'reason' | 'detail' | 'prevHash'>,
+): string {
+  return sha256(
+    canonicalJson([entry.runId, entry.at, entry.actor, entry.action, entry.proposalId, entry.evidenceHash, entry.reason, entry.detail ?? null, entry.prevHash]),
+  );
 }
 
 /**

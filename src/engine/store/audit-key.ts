@@ -36,7 +36,11 @@ function fromBytes(bytes: Buffer, file: string): AuditKey {
 
 function parseKey(text: string, file: string): AuditKey {
   const hex = text.trim();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new CodedError('audit_key_unavailable', `The audit key file ${file} does not hold a key (64 hex digits). Restore it from a backup; a new key cannot verify entries made with the old one.`);
+  if (!/^[0-9a-f]{64}$/.test(hex))
+    throw new CodedError(
+      'audit_key_unavailable',
+      `The audit key file ${file} does not hold a key (64 hex digits). Restore it from a backup; a new key cannot verify entries made with the old one.`,
+    );
   return fromBytes(Buffer.from(hex, 'hex'), file);
 }
 

@@ -84,7 +84,15 @@ describe('audit verification', () => {
       return db.prepare("SELECT seq FROM audit WHERE proposal_id = ? AND action = 'rejected'").pluck().get(w.rejected) as number;
     });
     const v = verify();
-    expect(v.problems).toEqual([{ kind: 'proposal', seq, proposalId: w.rejected, field: 'status', message: `proposal ${w.rejected}: status is approved in the database, but entry ${seq} made it rejected` }]);
+    expect(v.problems).toEqual([
+      {
+        kind: 'proposal',
+        seq,
+        proposalId: w.rejected,
+        field: 'status',
+        message: `proposal ${w.rejected}: status is approved in the database, but entry ${seq} made it rejected`,
+      },
+    ]);
     expect(v.brokenAt).toBe(seq);
   });
 
@@ -131,7 +139,13 @@ describe('audit verification', () => {
     const anchored = store.oversight.head(w.runId)!;
     expect(anchored.seq).toBe(Math.max(...readSeqs(dir, w.runId)));
     // As the runner keeps one: written, then committed with its iteration (an uncommitted one is removed on open).
-    const file = writeCheckpoint(store.checkpointPath(w.runId, 0), { runId: w.runId, iteration: 0, config: {}, state: { x: new Float32Array([1]) }, auditHead: anchored });
+    const file = writeCheckpoint(store.checkpointPath(w.runId, 0), {
+      runId: w.runId,
+      iteration: 0,
+      config: {},
+      state: { x: new Float32Array([1]) },
+      auditHead: anchored,
+    });
     store.commitIteration(w.runId, { iteration: 0, startedAt: 's', endedAt: 'e', checkpoint: file, metrics: {}, trajectories: [] });
     expect(store.auditAnchors(w.runId)).toEqual([{ ...anchored, source: 'checkpoint iter-000000.ckpt' }]);
     expect(store.verifyAudit(w.runId).problems).toEqual([]);
@@ -144,7 +158,9 @@ describe('audit verification', () => {
     const v = s.verifyAudit(w.runId);
     s.close();
     expect(v.ok).toBe(false);
-    expect(v.problems).toContainEqual(expect.objectContaining({ kind: 'anchor', seq: anchored.seq, message: expect.stringContaining('checkpoint iter-000000.ckpt records entry') as string }));
+    expect(v.problems).toContainEqual(
+      expect.objectContaining({ kind: 'anchor', seq: anchored.seq, message: expect.stringContaining('checkpoint iter-000000.ckpt records entry') as string }),
+    );
   });
 
   it('fails closed without the key: a keyed log cannot be verified, it is not passed', () => {

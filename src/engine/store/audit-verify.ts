@@ -68,7 +68,15 @@ const GATE_STATUS: Partial<Record<AuditEntry['action'], ProposalStatus>> = {
  */
 function expectedState(entries: AuditEntry[]): Expected {
   const first = entries[0]!;
-  const x: Expected = { status: 'pending', decidedBy: null, reason: null, changes: undefined, evidenceHash: first.evidenceHash, statusSeq: first.seq, lastSeq: first.seq };
+  const x: Expected = {
+    status: 'pending',
+    decidedBy: null,
+    reason: null,
+    changes: undefined,
+    evidenceHash: first.evidenceHash,
+    statusSeq: first.seq,
+    lastSeq: first.seq,
+  };
   for (const e of entries) {
     const detail = (e.detail ?? {}) as Record<string, unknown>;
     x.lastSeq = e.seq;
@@ -103,12 +111,24 @@ function checkProposal(p: ProposalRecord, entries: AuditEntry[], runId: string, 
   }
   const x = expectedState(entries);
   if (p.status !== x.status) problem('status', x.statusSeq, `status is ${p.status} in the database, but entry ${x.statusSeq} made it ${x.status}`);
-  if (p.decidedBy !== x.decidedBy) problem('decided_by', x.statusSeq, `decided_by is ${show(p.decidedBy)} in the database, but entry ${x.statusSeq} says ${show(x.decidedBy)}`);
+  if (p.decidedBy !== x.decidedBy)
+    problem('decided_by', x.statusSeq, `decided_by is ${show(p.decidedBy)} in the database, but entry ${x.statusSeq} says ${show(x.decidedBy)}`);
   if (p.reason !== x.reason) problem('reason', x.statusSeq, `reason is ${show(p.reason)} in the database, but entry ${x.statusSeq} says ${show(x.reason)}`);
-  if (x.changes !== undefined && canonicalJson(p.changes) !== canonicalJson(x.changes)) problem('changes', x.lastSeq, `its changes differ from those entry ${x.lastSeq} recorded`);
+  if (x.changes !== undefined && canonicalJson(p.changes) !== canonicalJson(x.changes))
+    problem('changes', x.lastSeq, `its changes differ from those entry ${x.lastSeq} recorded`);
   const recomputed = evidenceHashOf(p.changes, p.evidence);
-  if (p.evidenceHash !== x.evidenceHash) problem('evidence_hash', x.lastSeq, `evidence_hash is ${p.evidenceHash.slice(0, 12)} in the database, but entry ${x.lastSeq} recorded ${String(x.evidenceHash).slice(0, 12)}`);
-  else if (recomputed !== p.evidenceHash) problem('evidence', x.lastSeq, `its evidence (or changes) no longer hash to ${p.evidenceHash.slice(0, 12)}, the hash entry ${x.lastSeq} recorded: the evidence was edited (e.g. a flag removed)`);
+  if (p.evidenceHash !== x.evidenceHash)
+    problem(
+      'evidence_hash',
+      x.lastSeq,
+      `evidence_hash is ${p.evidenceHash.slice(0, 12)} in the database, but entry ${x.lastSeq} recorded ${String(x.evidenceHash).slice(0, 12)}`,
+    );
+  else if (recomputed !== p.evidenceHash)
+    problem(
+      'evidence',
+      x.lastSeq,
+      `its evidence (or changes) no longer hash to ${p.evidenceHash.slice(0, 12)}, the hash entry ${x.lastSeq} recorded: the evidence was edited (e.g. a flag removed)`,
+    );
 }
 
 export function verifyRun(input: VerifyInput): AuditVerification {
@@ -134,7 +154,9 @@ export function verifyRun(input: VerifyInput): AuditVerification {
       if (keyed > 0) entryProblem('mac', e.seq, `entry ${e.seq} has no MAC though entries before it have one: MACs were stripped, or the chain was rewritten`);
     } else {
       keyed++;
-      if (!key) unverifiable ??= input.keyError ?? `the log is keyed, but there is no audit key at ${input.keyFile}: restore the key file (or set EVOLAB_AUDIT_KEY_FILE to it)`;
+      if (!key)
+        unverifiable ??=
+          input.keyError ?? `the log is keyed, but there is no audit key at ${input.keyFile}: restore the key file (or set EVOLAB_AUDIT_KEY_FILE to it)`;
       else if (e.keyId !== key.id) unverifiable ??= `entry ${e.seq} was keyed with audit key ${String(e.keyId)}, but ${input.keyFile} holds key ${key.id}`;
       else if (entryMac(key, e.hash, prevMac) !== e.mac) {
         if (badMacs++ === 0) entryProblem('mac', e.seq, `entry ${e.seq} does not match its MAC: it was rewritten (hashes recomputed) without the audit key`);
@@ -152,12 +174,21 @@ export function verifyRun(input: VerifyInput): AuditVerification {
     const e = bySeq.get(a.seq);
     if (!e) {
       const what = entries.length === 0 ? 'the database holds no entries of this run' : `the log ends at entry ${last!.seq}`;
-      entryProblem(kind, a.seq, `${where} records entry ${a.seq} as this run's head, but ${what}: entries were removed${kind === 'head' ? ' (or the database was replaced by an older copy)' : ''}`);
+      entryProblem(
+        kind,
+        a.seq,
+        `${where} records entry ${a.seq} as this run's head, but ${what}: entries were removed${kind === 'head' ? ' (or the database was replaced by an older copy)' : ''}`,
+      );
     } else if (e.hash !== a.hash) entryProblem(kind, a.seq, `entry ${a.seq} is not the entry ${where} anchored (its hash differs): the chain was rewritten`);
   };
   let head: AuditHead | null = null;
   if (input.head.status === 'missing') {
-    if (input.workspaceKeyed) entryProblem('head', null, `the head file ${HEAD_FILE} is missing from the workspace, though its log is keyed: entries removed from the end of the log would not show`);
+    if (input.workspaceKeyed)
+      entryProblem(
+        'head',
+        null,
+        `the head file ${HEAD_FILE} is missing from the workspace, though its log is keyed: entries removed from the end of the log would not show`,
+      );
   } else if (input.head.status === 'invalid') {
     if (input.head.reason.startsWith('was made with')) unverifiable ??= `the head file ${input.head.reason}`;
     else entryProblem('head', null, `the head file ${HEAD_FILE} ${input.head.reason}`);
@@ -178,25 +209,34 @@ export function verifyRun(input: VerifyInput): AuditVerification {
   for (const p of input.proposals) if (p.runId === runId || byProposal.has(p.id)) checkProposal(p, byProposal.get(p.id) ?? [], runId, add('proposal'));
   if (input.runExists) {
     for (const [id, list] of byProposal) {
-      if (!rows.has(id)) add('proposal')({ seq: list[0]!.seq, proposalId: id, field: null, message: `proposal ${id}, named by entry ${list[0]!.seq}, is missing from the database` });
+      if (!rows.has(id))
+        add('proposal')({
+          seq: list[0]!.seq,
+          proposalId: id,
+          field: null,
+          message: `proposal ${id}, named by entry ${list[0]!.seq}, is missing from the database`,
+        });
     }
   }
   if (dropped > 0) problems.push({ kind: 'chain', seq: null, proposalId: null, field: null, message: `and ${dropped} more problems` });
 
   const unkeyed = entries.length - keyed;
-  const state: AuditVerification['state'] = problems.length > 0 ? 'tampered' : unverifiable ? 'unverifiable' : keyed === 0 && entries.length > 0 ? 'unkeyed' : 'verified';
+  const state: AuditVerification['state'] =
+    problems.length > 0 ? 'tampered' : unverifiable ? 'unverifiable' : keyed === 0 && entries.length > 0 ? 'unkeyed' : 'verified';
   const brokenAt = problems.find((p) => p.seq !== null)?.seq ?? null;
   let message: string;
   if (state === 'tampered') {
     message = problems.length === 1 ? problems[0]!.message : `${problems[0]!.message} (and ${problems.length - 1 + dropped} more)`;
     if (unverifiable) message += `; also: ${unverifiable}`;
   } else if (state === 'unverifiable') message = `cannot verify: ${unverifiable}`;
-  else if (state === 'unkeyed') message = `${entries.length} entries, chain intact; unkeyed (written before keyed audit), so a rewrite with recomputed hashes would not show`;
+  else if (state === 'unkeyed')
+    message = `${entries.length} entries, chain intact; unkeyed (written before keyed audit), so a rewrite with recomputed hashes would not show`;
   else {
     const parts = [`${entries.length} entries, chain intact`];
     if (entries.length > 0) parts.push(`keyed (key ${key!.id})`);
     if (unkeyed > 0) parts.push(`the first ${unkeyed} written before keyed audit, protected by the keyed entries after them`);
-    if (head && last && head.seq !== last.seq) parts.push(`head anchored at entry ${head.seq}, the ${entries.filter((e) => e.seq > head!.seq).length} after it chain from it`);
+    if (head && last && head.seq !== last.seq)
+      parts.push(`head anchored at entry ${head.seq}, the ${entries.filter((e) => e.seq > head!.seq).length} after it chain from it`);
     else if (head) parts.push(`head anchored at entry ${head.seq}`);
     message = parts.join(', ');
   }

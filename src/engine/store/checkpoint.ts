@@ -165,7 +165,13 @@ export function readCheckpoint<S>(file: string): Checkpoint<S> {
     else for (let i = 0; i < length; i++) out[i] = buf.readFloatLE(start + i * 4);
     return out;
   });
-  return { runId: header.runId, iteration: header.iteration, config: header.config, state: restoreBlobs(header.state, blobs) as S, ...(header.auditHead ? { auditHead: header.auditHead } : {}) };
+  return {
+    runId: header.runId,
+    iteration: header.iteration,
+    config: header.config,
+    state: restoreBlobs(header.state, blobs) as S,
+    ...(header.auditHead ? { auditHead: header.auditHead } : {}),
+  };
 }
 
 /** The audit head a checkpoint recorded, reading only its header; null when it has none or is not a checkpoint. */

@@ -60,7 +60,13 @@ describe('OversightStore', () => {
     const runId = makeRun(store);
     const other = makeRun(store);
     const a = insertHeld(store, runId, { rationale: 'first' });
-    const b = insertHeld(store, runId, { iteration: 2, pathway: 'memory', kind: 'memory:add-exemplars', size: 'large', evidence: makeEvidence({ flags: [{ kind: 'reward-hacking', message: 'reward up, held-out down' }] }) });
+    const b = insertHeld(store, runId, {
+      iteration: 2,
+      pathway: 'memory',
+      kind: 'memory:add-exemplars',
+      size: 'large',
+      evidence: makeEvidence({ flags: [{ kind: 'reward-hacking', message: 'reward up, held-out down' }] }),
+    });
     insertHeld(store, other);
     expect(a.id).toBe(`${runId}-p1`);
     expect(b.id).toBe(`${runId}-p2`);
@@ -70,7 +76,12 @@ describe('OversightStore', () => {
     expect(asContract).toMatchObject({ pathway: 'memory', size: 'large', status: 'pending', gate: { action: 'held' }, decidedBy: null });
     expect(asContract.evidence.flags[0]!.kind).toBe('reward-hacking');
     expect(asContract.evidenceHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(store.oversight.listProposals({ runId }).map((p) => p.id).sort()).toEqual([a.id, b.id]);
+    expect(
+      store.oversight
+        .listProposals({ runId })
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([a.id, b.id]);
     expect(store.oversight.pendingCount()).toBe(3);
     store.oversight.decide(a.id, 'approve', 'person:ada', null);
     expect(store.oversight.listProposals({ runId, status: 'decided' }).map((p) => p.id)).toEqual([a.id]);

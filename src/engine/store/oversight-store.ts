@@ -191,7 +191,26 @@ export class OversightStore {
           `INSERT INTO proposals (id, run_id, iteration, pathway, kind, size, rationale, changes, evidence, evidence_hash, status, gate_action, gate_reason, checkpoint, decided_by, reason, created_at, decided_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, p.runId, p.iteration, p.pathway, p.kind, p.size, p.rationale, JSON.stringify(p.changes), JSON.stringify(p.evidence), evidenceHash, p.status, p.gate.action, p.gate.reason, p.checkpoint, decided ? 'gate' : null, decided ? p.gate.reason : null, now, decided ? now : null);
+        .run(
+          id,
+          p.runId,
+          p.iteration,
+          p.pathway,
+          p.kind,
+          p.size,
+          p.rationale,
+          JSON.stringify(p.changes),
+          JSON.stringify(p.evidence),
+          evidenceHash,
+          p.status,
+          p.gate.action,
+          p.gate.reason,
+          p.checkpoint,
+          decided ? 'gate' : null,
+          decided ? p.gate.reason : null,
+          now,
+          decided ? now : null,
+        );
       for (const entry of audit) this.appendInTransaction({ ...entry, runId: p.runId, proposalId: id, evidenceHash });
       return id;
     });
@@ -244,26 +263,59 @@ export class OversightStore {
     this.write(() => {
       const p = this.requireProposal(id);
       if (p.status !== 'pending') {
-        throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}${p.decidedBy ? ` (by ${p.decidedBy})` : ''}; only pending proposals can be decided.`);
+        throw new CodedError(
+          'already_decided',
+          `Proposal ${id} is already ${p.status}${p.decidedBy ? ` (by ${p.decidedBy})` : ''}; only pending proposals can be decided.`,
+        );
       }
       const status: ProposalStatus = decision === 'approve' ? 'approved' : 'rejected';
-      this.db.prepare('UPDATE proposals SET status = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?').run(status, actor, reason, new Date().toISOString(), id);
+      this.db
+        .prepare('UPDATE proposals SET status = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?')
+        .run(status, actor, reason, new Date().toISOString(), id);
       this.appendInTransaction({ runId: p.runId, actor, action: status, proposalId: id, evidenceHash: p.evidenceHash, reason, detail: { changes: p.changes } });
     });
     return this.requireProposal(id);
   }
 
   /** Edit-and-approve: the person's values replace the proposal's, with the evidence re-run on them. */
-  editAndApprove(id: string, actor: string, reason: string | null, changes: GenomeChange[], evidence: Evidence, size: ChangeSize, checkpoint?: string | null): StoredProposal {
+  editAndApprove(
+    id: string,
+    actor: string,
+    reason: string | null,
+    changes: GenomeChange[],
+    evidence: Evidence,
+    size: ChangeSize,
+    checkpoint?: string | null,
+  ): StoredProposal {
     checkActor(actor);
     this.write(() => {
       const p = this.requireProposal(id);
       if (p.status !== 'pending') throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}; only pending proposals can be edited.`);
       const evidenceHash = evidenceHashOf(changes, evidence);
       this.db
-        .prepare("UPDATE proposals SET status = 'approved', changes = ?, evidence = ?, evidence_hash = ?, size = ?, checkpoint = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?")
-        .run(JSON.stringify(changes), JSON.stringify(evidence), evidenceHash, size, checkpoint === undefined ? p.checkpoint : checkpoint, actor, reason, new Date().toISOString(), id);
-      this.appendInTransaction({ runId: p.runId, actor, action: 'edited', proposalId: id, evidenceHash, reason, detail: { before: p.changes, after: changes, previousEvidenceHash: p.evidenceHash } });
+        .prepare(
+          "UPDATE proposals SET status = 'approved', changes = ?, evidence = ?, evidence_hash = ?, size = ?, checkpoint = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?",
+        )
+        .run(
+          JSON.stringify(changes),
+          JSON.stringify(evidence),
+          evidenceHash,
+          size,
+          checkpoint === undefined ? p.checkpoint : checkpoint,
+          actor,
+          reason,
+          new Date().toISOString(),
+          id,
+        );
+      this.appendInTransaction({
+        runId: p.runId,
+        actor,
+        action: 'edited',
+        proposalId: id,
+        evidenceHash,
+        reason,
+        detail: { before: p.changes, after: changes, previousEvidenceHash: p.evidenceHash },
+      });
     });
     return this.requireProposal(id);
   }
@@ -345,7 +397,8 @@ export class OversightStore {
   private appendInTransaction(entry: NewAuditEntry): number {
     const key = this.auditKey();
     this.ensureHeadFile(key);
-    const prev = this.db.prepare('SELECT hash, mac FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(entry.runId) as { hash: string; mac: string | null } | undefined;
+    const prev = this.db.prepare('SELECT hash, mac FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(entry.runId) as
+      { hash: string; mac: string | null } | undefined;
     const prevHash = prev?.hash ?? GENESIS_HASH;
     const full = {
       runId: entry.runId,
@@ -361,8 +414,23 @@ export class OversightStore {
     const hash = auditHash(full);
     const mac = entryMac(key, hash, prev?.mac ?? null);
     const info = this.db
-      .prepare('INSERT INTO audit (run_id, at, actor, action, proposal_id, evidence_hash, reason, detail, prev_hash, hash, mac, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(full.runId, full.at, full.actor, full.action, full.proposalId, full.evidenceHash, full.reason, JSON.stringify(full.detail), prevHash, hash, mac, key.id);
+      .prepare(
+        'INSERT INTO audit (run_id, at, actor, action, proposal_id, evidence_hash, reason, detail, prev_hash, hash, mac, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        full.runId,
+        full.at,
+        full.actor,
+        full.action,
+        full.proposalId,
+        full.evidenceHash,
+        full.reason,
+        JSON.stringify(full.detail),
+        prevHash,
+        hash,
+        mac,
+        key.id,
+      );
     const seq = Number(info.lastInsertRowid);
     this.touched.set(entry.runId, { seq, hash, mac });
     return seq;
@@ -420,7 +488,8 @@ export class OversightStore {
    * committed (a governed round's proposals are written in the round's own transaction, where write() cannot).
    */
   anchor(runId: string): void {
-    const row = this.db.prepare('SELECT seq, hash, mac FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(runId) as { seq: number; hash: string; mac: string | null } | undefined;
+    const row = this.db.prepare('SELECT seq, hash, mac FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(runId) as
+      { seq: number; hash: string; mac: string | null } | undefined;
     if (row) this.anchorHeads([[runId, row]]);
   }
 
@@ -475,7 +544,16 @@ export class OversightStore {
 }
 
 function toRecord(row: ProposalRow): ProposalRecord {
-  const record: ProposalRecord = { id: row.id, runId: row.run_id, status: row.status, decidedBy: row.decided_by, reason: row.reason, changes: null, evidence: null, evidenceHash: row.evidence_hash };
+  const record: ProposalRecord = {
+    id: row.id,
+    runId: row.run_id,
+    status: row.status,
+    decidedBy: row.decided_by,
+    reason: row.reason,
+    changes: null,
+    evidence: null,
+    evidenceHash: row.evidence_hash,
+  };
   for (const column of ['changes', 'evidence'] as const) {
     try {
       record[column] = JSON.parse(row[column]) as unknown;
@@ -489,7 +567,9 @@ function toRecord(row: ProposalRow): ProposalRecord {
 /** Actor names go into the log and every report of it: a person's name is kept to plain characters. */
 function checkActor(actor: string): void {
   if (actor.startsWith('person:') && !isValidActorName(actor)) {
-    throw new CodedError('invalid_request', `The actor ${JSON.stringify(actor.slice(0, 80))} is not allowed: actor must be ${ACTOR_RULE}.`, [{ path: 'actor', message: ACTOR_RULE }]);
+    throw new CodedError('invalid_request', `The actor ${JSON.stringify(actor.slice(0, 80))} is not allowed: actor must be ${ACTOR_RULE}.`, [
+      { path: 'actor', message: ACTOR_RULE },
+    ]);
   }
 }
 

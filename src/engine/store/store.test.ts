@@ -26,7 +26,12 @@ function traj(i: number, over: Partial<TrajectoryRecord> = {}): TrajectoryRecord
 }
 
 function commit(store: Store, runId: string, iteration: number, metrics: Record<string, number> = {}, trajectories: TrajectoryRecord[] = []) {
-  const file = writeCheckpoint(store.checkpointPath(runId, iteration), { runId, iteration, config, state: { it: iteration, w: new Float32Array([iteration, 0.5]) } });
+  const file = writeCheckpoint(store.checkpointPath(runId, iteration), {
+    runId,
+    iteration,
+    config,
+    state: { it: iteration, w: new Float32Array([iteration, 0.5]) },
+  });
   store.commitIteration(runId, { iteration, startedAt: 's', endedAt: 'e', checkpoint: file, metrics, trajectories });
   store.pruneCheckpoints(runId);
   return file;
@@ -161,7 +166,9 @@ describe('Store', () => {
     // A round killed between its children's checkpoints and its commit, and half-written files of every writer.
     const orphan = writeCheckpoint(store.childCheckpointPath(run.id, 2, 'model'), { runId: run.id, iteration: 2, config, state: {} });
     const warm = writeCheckpoint(store.warmupCheckpointPath(run.id), { runId: run.id, iteration: 0, config, state: {} });
-    const temps = [store.childCheckpointPath(run.id, 2, 'tool-1'), store.nodeCheckpointPath(run.id, 'n3'), store.warmupCheckpointPath(run.id)].map((f) => `${f}.tmp`);
+    const temps = [store.childCheckpointPath(run.id, 2, 'tool-1'), store.nodeCheckpointPath(run.id, 'n3'), store.warmupCheckpointPath(run.id)].map(
+      (f) => `${f}.tmp`,
+    );
     for (const t of temps) {
       fs.mkdirSync(path.dirname(t), { recursive: true });
       fs.writeFileSync(t, 'half');
@@ -181,7 +188,13 @@ describe('Store', () => {
     const store = Store.open(dir);
     const run = store.createRun(config);
     commit(store, run.id, 0);
-    commit(store, run.id, 1, {}, [0, 1, 2, 3, 4, 5].map((i) => traj(i)));
+    commit(
+      store,
+      run.id,
+      1,
+      {},
+      [0, 1, 2, 3, 4, 5].map((i) => traj(i)),
+    );
     commit(store, run.id, 2, {}, [traj(6, { prompt: 'needle here' }), traj(7)]);
     const q = (over: object) => store.trajectories({ runId: run.id, ...over });
     expect(q({}).total).toBe(8);

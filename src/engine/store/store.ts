@@ -4,7 +4,17 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
-import { isLive, LIVE_STATUSES, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory, type TrajectoryFilter } from '../../shared/run';
+import {
+  isLive,
+  LIVE_STATUSES,
+  type MetricSeries,
+  type Metrics,
+  type RunDetail,
+  type RunStatus,
+  type RunSummary,
+  type Trajectory,
+  type TrajectoryFilter,
+} from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, readCheckpointAuditHead, removeTempFiles } from './checkpoint';
 import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
@@ -166,7 +176,10 @@ export class Store {
 
   private recover(): Recovery {
     const placeholders = LIVE_STATUSES.map(() => '?').join(', ');
-    const rows = this.db.prepare(`SELECT id, owner_pid FROM runs WHERE status IN (${placeholders})`).all(...LIVE_STATUSES) as Array<{ id: string; owner_pid: number | null }>;
+    const rows = this.db.prepare(`SELECT id, owner_pid FROM runs WHERE status IN (${placeholders})`).all(...LIVE_STATUSES) as Array<{
+      id: string;
+      owner_pid: number | null;
+    }>;
     const busy = new Set(rows.filter((r) => isOtherLiveProcess(r.owner_pid)).map((r) => r.id));
     const live = rows.filter((r) => !busy.has(r.id)).map((r) => r.id);
     const mark = this.db.prepare(`UPDATE runs SET status = 'interrupted', updated_at = ? WHERE id = ?`);
@@ -174,13 +187,16 @@ export class Store {
     let filesRemoved = 0;
     const runsDir = path.join(this.workspace, 'runs');
     if (fs.existsSync(runsDir)) {
-      const known = new Set((this.db.prepare('SELECT checkpoint FROM iterations WHERE checkpoint IS NOT NULL').pluck().all() as string[]).map((p) => this.resolve(p)));
+      const known = new Set(
+        (this.db.prepare('SELECT checkpoint FROM iterations WHERE checkpoint IS NOT NULL').pluck().all() as string[]).map((p) => this.resolve(p)),
+      );
       for (const runId of fs.readdirSync(runsDir)) {
         // Another live process is writing this run's checkpoints right now.
         if (busy.has(runId)) continue;
         const dir = this.checkpointDir(runId);
         // Temp files of every writer a kill interrupted: checkpoints, the warm-up's, children's and nodes'.
-        for (const d of [dir, this.runDir(runId), path.join(this.runDir(runId), 'children'), path.join(this.runDir(runId), 'nodes')]) filesRemoved += removeTempFiles(d);
+        for (const d of [dir, this.runDir(runId), path.join(this.runDir(runId), 'children'), path.join(this.runDir(runId), 'nodes')])
+          filesRemoved += removeTempFiles(d);
         filesRemoved += this.removeOrphanChildren(runId);
         if (!fs.existsSync(dir)) continue;
         // A checkpoint written but never committed (killed between the rename and the transaction) is not a resume point.
@@ -204,7 +220,11 @@ export class Store {
   private removeOrphanChildren(runId: string): number {
     const dir = path.join(this.runDir(runId), 'children');
     if (!fs.existsSync(dir)) return 0;
-    const named = new Set((this.db.prepare('SELECT checkpoint FROM proposals WHERE run_id = ? AND checkpoint IS NOT NULL').pluck().all(runId) as string[]).map((p) => this.resolve(p)));
+    const named = new Set(
+      (this.db.prepare('SELECT checkpoint FROM proposals WHERE run_id = ? AND checkpoint IS NOT NULL').pluck().all(runId) as string[]).map((p) =>
+        this.resolve(p),
+      ),
+    );
     let removed = 0;
     for (const name of fs.readdirSync(dir)) {
       const file = path.join(dir, name);
@@ -259,7 +279,9 @@ export class Store {
   /** Sets the status; a live status records this process as the run's owner. */
   setStatus(runId: string, status: RunStatus, error: string | null = null): void {
     const owner = isLive(status) ? process.pid : null;
-    this.db.prepare('UPDATE runs SET status = ?, error = ?, owner_pid = ?, updated_at = ? WHERE id = ?').run(status, error, owner, new Date().toISOString(), runId);
+    this.db
+      .prepare('UPDATE runs SET status = ?, error = ?, owner_pid = ?, updated_at = ? WHERE id = ?')
+      .run(status, error, owner, new Date().toISOString(), runId);
   }
 
   setBackend(runId: string, backend: string): void {
@@ -293,7 +315,19 @@ export class Store {
         'INSERT INTO trajectories (run_id, iteration, level, prompt, output, answer, reward, correct, kept, verdict, episode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       for (const t of commit.trajectories) {
-        traj.run(runId, commit.iteration, t.level, t.prompt, t.output, t.answer, t.reward, t.correct ? 1 : 0, t.kept ? 1 : 0, t.verdict, t.episode ? JSON.stringify(t.episode) : null);
+        traj.run(
+          runId,
+          commit.iteration,
+          t.level,
+          t.prompt,
+          t.output,
+          t.answer,
+          t.reward,
+          t.correct ? 1 : 0,
+          t.kept ? 1 : 0,
+          t.verdict,
+          t.episode ? JSON.stringify(t.episode) : null,
+        );
       }
       if (commit.archive !== undefined) this.archive.save(runId, commit.iteration, commit.archive);
       commit.within?.();
@@ -371,7 +405,10 @@ export class Store {
   metricSeries(runId: string, sinceIteration?: number): MetricSeries {
     this.requireRun(runId);
     const since = sinceIteration ?? -1;
-    const iterations = this.db.prepare('SELECT iteration FROM iterations WHERE run_id = ? AND iteration > ? ORDER BY iteration').pluck().all(runId, since) as number[];
+    const iterations = this.db
+      .prepare('SELECT iteration FROM iterations WHERE run_id = ? AND iteration > ? ORDER BY iteration')
+      .pluck()
+      .all(runId, since) as number[];
     const index = new Map(iterations.map((it, i) => [it, i]));
     const series: Record<string, Array<number | null>> = {};
     const rows = this.db.prepare('SELECT iteration, name, value FROM metrics WHERE run_id = ? AND iteration > ?').all(runId, since) as Array<{
@@ -406,7 +443,10 @@ export class Store {
       params.push(query.search, query.search);
     }
     const clause = where.join(' AND ');
-    const total = this.db.prepare(`SELECT COUNT(*) FROM trajectories WHERE ${clause}`).pluck().get(...params) as number;
+    const total = this.db
+      .prepare(`SELECT COUNT(*) FROM trajectories WHERE ${clause}`)
+      .pluck()
+      .get(...params) as number;
     const rows = this.db
       .prepare(`SELECT * FROM trajectories WHERE ${clause} ORDER BY iteration, id LIMIT ? OFFSET ?`)
       .all(...params, query.limit ?? 100, query.offset ?? 0) as TrajectoryRow[];
@@ -417,7 +457,9 @@ export class Store {
   /** Per-iteration trajectory counts, for export. */
   trajectorySummary(runId: string): Array<{ iteration: number; count: number; kept: number; correct: number }> {
     return this.db
-      .prepare('SELECT iteration, COUNT(*) AS count, SUM(kept) AS kept, SUM(correct) AS correct FROM trajectories WHERE run_id = ? GROUP BY iteration ORDER BY iteration')
+      .prepare(
+        'SELECT iteration, COUNT(*) AS count, SUM(kept) AS kept, SUM(correct) AS correct FROM trajectories WHERE run_id = ? GROUP BY iteration ORDER BY iteration',
+      )
       .all(runId) as Array<{ iteration: number; count: number; kept: number; correct: number }>;
   }
 

@@ -99,7 +99,14 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
       const parts = problem.prompt.replace(/=$/, '').split(op);
       if (parts.length !== 2) return [];
       const [a, b] = parts.map((x) => BigInt(plain(x, reverseOperands) || '0')) as [bigint, bigint];
-      const pairs: Array<[bigint, bigint]> = operation === 'add' ? [[b, a], [a + 1n, b - 1n], [a - 1n, b + 1n]] : [[b, a]];
+      const pairs: Array<[bigint, bigint]> =
+        operation === 'add'
+          ? [
+              [b, a],
+              [a + 1n, b - 1n],
+              [a - 1n, b + 1n],
+            ]
+          : [[b, a]];
       const limit = 10n ** BigInt(maxDigits);
       return pairs
         .filter(([x, y]) => x >= 0n && y >= 0n && x < limit && y < limit && !(x === a && y === b))
@@ -121,9 +128,18 @@ export function createArithmeticTask(config: ArithmeticTaskConfig): Task {
  * The verdict in ordinary notation, since prompts and answers are written least-significant digit first:
  * "correct: 7313+9 = 7322" or "expected 7313+9 = 7322, got 7422 (as written: 22470)".
  */
-function describe(prompt: string, correct: boolean, answer: string, got: string, format: { op: string; reverseOperands: boolean; reverseAnswer: boolean }): string {
+function describe(
+  prompt: string,
+  correct: boolean,
+  answer: string,
+  got: string,
+  format: { op: string; reverseOperands: boolean; reverseAnswer: boolean },
+): string {
   const { op, reverseOperands, reverseAnswer } = format;
-  const operands = prompt.replace(/=$/, '').split(op).map((x) => plain(x, reverseOperands));
+  const operands = prompt
+    .replace(/=$/, '')
+    .split(op)
+    .map((x) => plain(x, reverseOperands));
   const sum = `${operands.join(op)} = ${plain(answer, reverseAnswer)}`;
   if (correct) return `correct: ${sum}`;
   if (got === '') return `expected ${sum}, got nothing`;

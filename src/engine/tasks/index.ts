@@ -43,6 +43,10 @@ export function createTask(config: TaskConfig): Task {
       return createJsonlTask(config);
     case 'gridworld':
       // An episodic environment, not a text task: environments/gridworld.ts builds it, for the episodic session.
-      throw new CodedError('invalid_config', `task.kind "gridworld" is an episodic environment, not a text task; it runs with an episodic recipe (recipe.kind "a2c") and policy.kind "mlp"`, [{ path: 'task.kind', message: 'not a text task' }]);
+      throw new CodedError(
+        'invalid_config',
+        `task.kind "gridworld" is an episodic environment, not a text task; it runs with an episodic recipe (recipe.kind "a2c") and policy.kind "mlp"`,
+        [{ path: 'task.kind', message: 'not a text task' }],
+      );
   }
 }

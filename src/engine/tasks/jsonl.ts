@@ -90,7 +90,8 @@ function answerOf(value: unknown, text: string, fail: (message: string) => never
     const written = /"answer"\s*:\s*(-?\d+)/.exec(text)?.[1] ?? String(value);
     return fail(`"answer" ${written} is too large an integer to keep exactly; write it as a string, e.g. "answer": "${written}"`);
   }
-  if (typeof value === 'number') return fail(`"answer" is the number ${value}; write it as a string (e.g. "answer": "${value}") so its exact text is the expected output`);
+  if (typeof value === 'number')
+    return fail(`"answer" is the number ${value}; write it as a string (e.g. "answer": "${value}") so its exact text is the expected output`);
   return fail('"answer" must be a string (or an integer)');
 }
 
@@ -140,18 +141,25 @@ function readLines(config: JsonlTaskConfig, warnings: string[]): JsonlLine[] {
     }
     if (record.example !== undefined && typeof record.example !== 'string') fail('"example" must be a string when present');
     const example = (record.example as string | undefined) ?? null;
-    for (const [field, s] of [['prompt', prompt], ['answer', answer], ['example', example ?? '']] as const) {
+    for (const [field, s] of [
+      ['prompt', prompt],
+      ['answer', answer],
+      ['example', example ?? ''],
+    ] as const) {
       if (s.includes('\u0000')) fail(`"${field}" contains a NUL character (\\u0000); remove it`);
     }
     if (answer.trim() === '') {
       fail('"answer" is empty; a policy that writes nothing would be scored correct on it. Give the expected output, or remove the line');
     }
     if (verifier === 'numeric' && !Number.isFinite(Number(answer.trim()))) {
-      fail(`"answer" ${JSON.stringify(answer)} is not a number, but task.verifier is "numeric"; write a number such as "42" or "-3.5", or set task.verifier to "exact"`);
+      fail(
+        `"answer" ${JSON.stringify(answer)} is not a number, but task.verifier is "numeric"; write a number such as "42" or "-3.5", or set task.verifier to "exact"`,
+      );
     }
     if (verifier === 'regex') {
       const pattern = compile(answer, fail);
-      if (example !== null && !pattern.test(example.trim())) fail(`"example" ${JSON.stringify(example)} does not match the "answer" pattern /${answer}/; give an example the verifier accepts`);
+      if (example !== null && !pattern.test(example.trim()))
+        fail(`"example" ${JSON.stringify(example)} does not match the "answer" pattern /${answer}/; give an example the verifier accepts`);
       if (pattern.test('')) emptyMatches++;
     }
     const index = out.length;
@@ -159,12 +167,22 @@ function readLines(config: JsonlTaskConfig, warnings: string[]): JsonlLine[] {
     if (seen !== undefined) {
       const other = out[seen]!;
       if (differ(other.answer, answer, config)) {
-        fail(`the prompt ${JSON.stringify(prompt)} is also on line ${other.number} with a different answer (${JSON.stringify(other.answer)} there, ${JSON.stringify(answer)} here); a problem has one answer: correct or remove one of the lines`);
+        fail(
+          `the prompt ${JSON.stringify(prompt)} is also on line ${other.number} with a different answer (${JSON.stringify(other.answer)} there, ${JSON.stringify(answer)} here); a problem has one answer: correct or remove one of the lines`,
+        );
       }
       repeated++;
       firstRepeat ??= [other.number, number];
     } else firstByPrompt.set(prompt, index);
-    out.push({ prompt, answer, level: (record.level as number | undefined) ?? 1, example, number, heldoutHash: unitHash(text, 'heldout'), warmupHash: unitHash(text, 'warmup') });
+    out.push({
+      prompt,
+      answer,
+      level: (record.level as number | undefined) ?? 1,
+      example,
+      number,
+      heldoutHash: unitHash(text, 'heldout'),
+      warmupHash: unitHash(text, 'warmup'),
+    });
   });
   if (out.length === 0) {
     throw new CodedError('invalid_config', `${path}: the file has no problems; add lines like {"prompt": "2+2=", "answer": "4"}`, [
@@ -175,10 +193,14 @@ function readLines(config: JsonlTaskConfig, warnings: string[]): JsonlLine[] {
   const repeat = firstRepeat as [number, number] | null;
   if (repeated > 0 && repeat !== null) {
     const [a, b] = repeat;
-    warnings.push(`${path}: ${repeated} line${repeated === 1 ? ' repeats' : 's repeat'} the prompt of an earlier line (first: line ${b} repeats line ${a}); repeats weigh those problems more, and differently written repeats can land in both the training and the held-out split`);
+    warnings.push(
+      `${path}: ${repeated} line${repeated === 1 ? ' repeats' : 's repeat'} the prompt of an earlier line (first: line ${b} repeats line ${a}); repeats weigh those problems more, and differently written repeats can land in both the training and the held-out split`,
+    );
   }
   if (emptyMatches > 0) {
-    warnings.push(`${path}: ${emptyMatches} regex answer${emptyMatches === 1 ? '' : 's'} also match an empty output, so a policy that writes nothing is scored correct on ${emptyMatches === 1 ? 'it' : 'them'}; require at least one character (e.g. "\\\\d+" rather than "\\\\d*")`);
+    warnings.push(
+      `${path}: ${emptyMatches} regex answer${emptyMatches === 1 ? '' : 's'} also match an empty output, so a policy that writes nothing is scored correct on ${emptyMatches === 1 ? 'it' : 'them'}; require at least one character (e.g. "\\\\d+" rather than "\\\\d*")`,
+    );
   }
   return out;
 }
@@ -231,7 +253,9 @@ export function createJsonlTaskFromLines(config: JsonlTaskConfig, lines: JsonlLi
   const warmupLevels = [...warmupLevelSet].sort((a, b) => a - b);
   checkSplits(config, lines.length, heldoutLines.length, trainCount, warnings);
   if (verifier === 'regex' && warmupLines.length === 0) {
-    warnings.push(`${path}: no training line has an "example" (an answer matching its pattern), so there is no supervised warm-up and self-improvement starts from random weights; add "example" fields`);
+    warnings.push(
+      `${path}: no training line has an "example" (an answer matching its pattern), so there is no supervised warm-up and self-improvement starts from random weights; add "example" fields`,
+    );
   }
   const tokenizer = createCharTokenizer([...chars].sort());
 
@@ -246,7 +270,9 @@ export function createJsonlTaskFromLines(config: JsonlTaskConfig, lines: JsonlLi
   if (unevaluated.length > 0) {
     const scored = levels.filter((level) => heldoutByLevel.has(level)).reduce((a, b) => Math.max(a, b), 0);
     const one = unevaluated.length === 1;
-    warnings.push(`${path}: level${one ? '' : 's'} ${unevaluated.join(', ')} ${one ? 'has' : 'have'} no held-out problem, so ${one ? 'it is' : 'they are'} never evaluated (the hardest level scored is ${scored}); add lines at ${one ? 'that level' : 'those levels'}`);
+    warnings.push(
+      `${path}: level${one ? '' : 's'} ${unevaluated.join(', ')} ${one ? 'has' : 'have'} no held-out problem, so ${one ? 'it is' : 'they are'} never evaluated (the hardest level scored is ${scored}); add lines at ${one ? 'that level' : 'those levels'}`,
+    );
   }
 
   function pick(rng: Rng, pool: JsonlLine[], n: number, tag: string, supervised: boolean): Problem[] {
@@ -286,7 +312,11 @@ export function createJsonlTaskFromLines(config: JsonlTaskConfig, lines: JsonlLi
         correct = got === answer.trim();
       }
       const what = verifier === 'regex' ? `matching /${answer}/` : verifier === 'numeric' ? `${answer} (±${tolerance})` : JSON.stringify(answer);
-      return { correct, reward: correct ? 1 : 0, verdict: correct ? `correct: ${what}` : `expected ${what}, got ${got === '' ? 'nothing' : JSON.stringify(got)}` };
+      return {
+        correct,
+        reward: correct ? 1 : 0,
+        verdict: correct ? `correct: ${what}` : `expected ${what}, got ${got === '' ? 'nothing' : JSON.stringify(got)}`,
+      };
     },
   };
 }
@@ -311,7 +341,9 @@ function checkSplits(config: JsonlTaskConfig, total: number, heldout: number, tr
     );
   }
   if (heldout < SMALL_HELDOUT) {
-    warnings.push(`${path}: only ${heldout} of ${total} problems are held out (task.heldoutFraction ${heldoutFraction}), so held-out accuracy moves in steps of ${(1 / heldout).toFixed(2)}; about ${enough} lines give ${SMALL_HELDOUT}`);
+    warnings.push(
+      `${path}: only ${heldout} of ${total} problems are held out (task.heldoutFraction ${heldoutFraction}), so held-out accuracy moves in steps of ${(1 / heldout).toFixed(2)}; about ${enough} lines give ${SMALL_HELDOUT}`,
+    );
   }
 }
 

@@ -28,7 +28,10 @@ describe('arithmetic task', () => {
     const task = arithmetic(); // operands and answer least-significant digit first
     const [p] = task.sample(createRng(4), 1, 3);
     const rev = (x: string) => [...x].reverse().join('');
-    const [a, b] = p!.prompt.slice(0, -1).split('+').map((x) => String(Number(rev(x))));
+    const [a, b] = p!.prompt
+      .slice(0, -1)
+      .split('+')
+      .map((x) => String(Number(rev(x))));
     const sum = String(Number(a) + Number(b));
     expect(task.verify(p!, p!.answer!)).toMatchObject({ correct: true, reward: 1, verdict: `correct: ${a}+${b} = ${sum}` });
     const off = String(Number(sum) + 1);
@@ -115,7 +118,10 @@ describe('jsonl task', () => {
   const filler = (n = 40) => Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `${i}+1=`, answer: String(i + 1) }));
 
   it('verifies exact, numeric and regex answers', () => {
-    const path = write('v.jsonl', ['{"prompt":"pi=","answer":"3.14","example":"3.14"}', ...filler().map((l) => l.replace(/"answer":"(\d+)"/, '"answer":"$1","example":"$1"'))]);
+    const path = write('v.jsonl', [
+      '{"prompt":"pi=","answer":"3.14","example":"3.14"}',
+      ...filler().map((l) => l.replace(/"answer":"(\d+)"/, '"answer":"$1","example":"$1"')),
+    ]);
     const p = { id: 'x', level: 1, prompt: 'pi=', answer: '3.14' };
     expect(createTask(config(path)).verify(p, '3.140').correct).toBe(false);
     expect(createTask(config(path, { verifier: 'numeric', tolerance: 0.01 })).verify(p, '3.141').correct).toBe(true);

@@ -36,7 +36,16 @@ function node(id: string, parentId: string | null, order: number, extra: Partial
 }
 
 function view(nodes: ArchiveNode[], bestNodeId: string | null = null): ArchiveView {
-  return { runId: 'r1', strategy: 'dgm', selection: 'keep-all', budget: { used: 120, total: 300 }, steps: nodes.length - 1, nodes, bestNodeId, generations: [{ generation: 0, made: 1, kept: 1 }] };
+  return {
+    runId: 'r1',
+    strategy: 'dgm',
+    selection: 'keep-all',
+    budget: { used: 120, total: 300 },
+    steps: nodes.length - 1,
+    nodes,
+    bestNodeId,
+    generations: [{ generation: 0, made: 1, kept: 1 }],
+  };
 }
 
 describe('archiveLines', () => {
@@ -53,7 +62,14 @@ describe('archiveLines', () => {
       ),
     );
     const tree = lines.filter((l) => /^\s+n\d/.test(l));
-    expect(tree.map((l) => l.match(/^(\s+)(n\d)/)!.slice(1).join(''))).toEqual(['  n0', '    n1', '      n3', '    n2']);
+    expect(
+      tree.map((l) =>
+        l
+          .match(/^(\s+)(n\d)/)!
+          .slice(1)
+          .join(''),
+      ),
+    ).toEqual(['  n0', '    n1', '      n3', '    n2']);
     expect(tree[1]).toContain('*');
     expect(tree[1]).toContain('approved by ada');
     expect(tree[2]).toContain(' !');

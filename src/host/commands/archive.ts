@@ -35,7 +35,7 @@ export function archiveLines(view: ArchiveView): string[] {
     for (const child of [...(children.get(node.id) ?? [])].reverse()) stack.push({ node: child, depth: depth + 1 });
   }
   if (view.nodes.length === 0) lines.push('  (empty: the run has not stored its initial agent yet)');
-  lines.push('', '  * best kept agent   ! own score outside its clade\'s CMP interval (mismatch)', '', 'Growth per generation:');
+  lines.push('', "  * best kept agent   ! own score outside its clade's CMP interval (mismatch)", '', 'Growth per generation:');
   for (const g of view.generations) lines.push(`  generation ${g.generation}: ${g.made} made, ${g.kept} kept`);
   lines.push('', `Budget: ${Math.round(view.budget.used)}/${view.budget.total} evaluation units used`);
   return lines;
@@ -44,7 +44,7 @@ export function archiveLines(view: ArchiveView): string[] {
 export const archiveCommand: Command = {
   name: 'archive',
   positionals: 1,
-  summary: 'show an archive run\'s tree of agents: scores, CMP, verdicts, growth and budget',
+  summary: "show an archive run's tree of agents: scores, CMP, verdicts, growth and budget",
   usage: 'evolab archive <run-id> [--json]',
   help: ['  --json            the archive (every node with its scores, CMP interval, genome and verdict) as one JSON object', workspaceHelp],
   options: { ...workspaceOption, json: { type: 'boolean' } },

@@ -74,7 +74,9 @@ export function readConfigFile(file: string): unknown {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CodedError(
       'invalid_config',
-      code === 'ENOENT' ? `Config file not found: ${full}. Check the path, or start from a preset with --preset NAME (see \`evolab presets\`).` : `Cannot read config file ${full}: ${(error as Error).message}`,
+      code === 'ENOENT'
+        ? `Config file not found: ${full}. Check the path, or start from a preset with --preset NAME (see \`evolab presets\`).`
+        : `Cannot read config file ${full}: ${(error as Error).message}`,
       [{ path: 'config', message: `cannot read ${full}` }],
     );
   }
@@ -104,8 +106,21 @@ export function writeFileAtomic(file: string, text: string, flag = '--out'): voi
       // The temp file was never made (the folder is not writable): nothing to clean up.
     }
     const e = error as NodeJS.ErrnoException;
-    const reason = e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'ENOTDIR' ? 'a part of the path is a file, not a folder' : e.code === 'EISDIR' ? 'it is a folder' : e.code === 'EROFS' ? 'the file system is read-only' : e.code === 'ENOENT' ? 'no file can be made at that path' : (e.code ?? e.message);
-    throw new CodedError('output_unwritable', `Cannot write ${full} (${flag}): ${reason}. Give a path in a folder you can write to.`, [{ path: flag.replace(/^-+/, ''), message: reason }]);
+    const reason =
+      e.code === 'EACCES' || e.code === 'EPERM'
+        ? 'permission denied'
+        : e.code === 'ENOTDIR'
+          ? 'a part of the path is a file, not a folder'
+          : e.code === 'EISDIR'
+            ? 'it is a folder'
+            : e.code === 'EROFS'
+              ? 'the file system is read-only'
+              : e.code === 'ENOENT'
+                ? 'no file can be made at that path'
+                : (e.code ?? e.message);
+    throw new CodedError('output_unwritable', `Cannot write ${full} (${flag}): ${reason}. Give a path in a folder you can write to.`, [
+      { path: flag.replace(/^-+/, ''), message: reason },
+    ]);
   }
 }
 
@@ -130,5 +145,10 @@ export function terminalSafe(text: string): string {
 export function table(rows: string[][]): string[] {
   const safe = rows.map((r) => r.map((cell) => terminalSafe(cell ?? '')));
   const widths = safe[0].map((_, c) => Math.max(...safe.map((r) => (r[c] ?? '').length)));
-  return safe.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+  return safe.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd(),
+  );
 }

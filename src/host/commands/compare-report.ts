@@ -1,6 +1,14 @@
 import type { MetricSeries, Metrics, RunStatus } from '../../shared/run';
 import { formatNumber, table } from './common';
-import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BEST_SCORE, ARCHIVE_BUDGET_USED, ARCHIVE_EXPANSIONS, ARCHIVE_FINAL_HELDOUT, ARCHIVE_KEPT, ARCHIVE_MAX_GENERATION } from '../../shared/metrics';
+import {
+  ARCHIVE_BEST_ESTIMATE,
+  ARCHIVE_BEST_SCORE,
+  ARCHIVE_BUDGET_USED,
+  ARCHIVE_EXPANSIONS,
+  ARCHIVE_FINAL_HELDOUT,
+  ARCHIVE_KEPT,
+  ARCHIVE_MAX_GENERATION,
+} from '../../shared/metrics';
 
 /** One strategy's run of a comparison, as `evolab compare` reports it. */
 export interface ComparedRun {
@@ -49,7 +57,20 @@ function count(m: Metrics, name: string): string {
 
 /** The end-of-comparison table and the lines under it. */
 export function comparisonTable(report: ComparisonReport): string[] {
-  const header = ['strategy', 'run', 'status', 'children', 'kept', 'max gen', 'best score', 'best est.', 'final held-out', 'root held-out', 'budget', 'seconds'];
+  const header = [
+    'strategy',
+    'run',
+    'status',
+    'children',
+    'kept',
+    'max gen',
+    'best score',
+    'best est.',
+    'final held-out',
+    'root held-out',
+    'budget',
+    'seconds',
+  ];
   const rows = report.runs.map((r) => [
     r.strategy,
     r.runId,
@@ -67,7 +88,7 @@ export function comparisonTable(report: ComparisonReport): string[] {
   const lines = [`Comparison ${report.comparison}: preset ${report.preset}, seed ${report.seed}, policy ${report.policy}`, '', ...table([header, ...rows])];
   const roots = new Set(report.runs.map((r) => r.rootHeldout).filter((v) => v !== null));
   // Every run starts from the same initial agent, so their root held-out scores must agree; say so when they do not.
-  if (roots.size > 1) lines.push('', 'warning: the runs\' root held-out scores differ, so they did not start from the same agent.');
+  if (roots.size > 1) lines.push('', "warning: the runs' root held-out scores differ, so they did not start from the same agent.");
   lines.push('', 'Open the Compare view in the app (evolab serve) to see the curves.');
   return lines;
 }

@@ -25,23 +25,35 @@ const MAX_BUDGET = 10_000_000;
 export function parseStrategies(raw: string | undefined): StrategyName[] {
   const list = STRATEGIES.join(',');
   if (raw === undefined || raw.trim() === '') {
-    throw new CodedError('invalid_request', `Give the strategies to compare with --strategies, e.g. --strategies ${list}.`, [{ path: 'strategies', message: `a comma-separated list of ${list}` }]);
+    throw new CodedError('invalid_request', `Give the strategies to compare with --strategies, e.g. --strategies ${list}.`, [
+      { path: 'strategies', message: `a comma-separated list of ${list}` },
+    ]);
   }
   const names = raw.split(',').map((s) => s.trim());
   const out: StrategyName[] = [];
   for (const name of names) {
     const known = STRATEGIES.find((s) => s === name);
     if (!known) {
-      throw new CodedError('invalid_request', `Unknown strategy "${name}" in --strategies${didYouMean(name, STRATEGIES, (x) => `"${x}"`)}; the strategies are ${STRATEGIES.join(', ')}.`, [{ path: 'strategies', message: `each must be one of ${list}` }]);
+      throw new CodedError(
+        'invalid_request',
+        `Unknown strategy "${name}" in --strategies${didYouMean(name, STRATEGIES, (x) => `"${x}"`)}; the strategies are ${STRATEGIES.join(', ')}.`,
+        [{ path: 'strategies', message: `each must be one of ${list}` }],
+      );
     }
-    if (out.includes(known)) throw new CodedError('invalid_request', `--strategies names "${name}" twice; name each strategy once.`, [{ path: 'strategies', message: 'each strategy once' }]);
+    if (out.includes(known))
+      throw new CodedError('invalid_request', `--strategies names "${name}" twice; name each strategy once.`, [
+        { path: 'strategies', message: 'each strategy once' },
+      ]);
     out.push(known);
   }
   return out;
 }
 
 function archivePresetIds(): string {
-  return presets.filter((p) => p.config.archive.enabled).map((p) => p.id).join(', ');
+  return presets
+    .filter((p) => p.config.archive.enabled)
+    .map((p) => p.id)
+    .join(', ');
 }
 
 /** `--preset P`: a preset whose runs are archive (open-ended) runs. */
@@ -51,13 +63,21 @@ export function archivePreset(id: string | undefined): PresetInfo {
   }
   const preset = presets.find((p) => p.id === id);
   if (!preset) {
-    const hint = didYouMean(id, presets.filter((p) => p.config.archive.enabled).map((p) => p.id), (s) => `"${s}"`);
-    throw new CodedError('invalid_request', `Unknown preset "${id}" in --preset${hint}; the archive presets are ${archivePresetIds()}.`, [{ path: 'preset', message: 'must be an archive preset' }]);
-  }
-  if (!preset.config.archive.enabled) {
-    throw new CodedError('invalid_request', `--preset ${id} is not an archive preset (its config.archive.enabled is false), so it has no strategies to compare; use one of ${archivePresetIds()}.`, [
+    const hint = didYouMean(
+      id,
+      presets.filter((p) => p.config.archive.enabled).map((p) => p.id),
+      (s) => `"${s}"`,
+    );
+    throw new CodedError('invalid_request', `Unknown preset "${id}" in --preset${hint}; the archive presets are ${archivePresetIds()}.`, [
       { path: 'preset', message: 'must be an archive preset' },
     ]);
+  }
+  if (!preset.config.archive.enabled) {
+    throw new CodedError(
+      'invalid_request',
+      `--preset ${id} is not an archive preset (its config.archive.enabled is false), so it has no strategies to compare; use one of ${archivePresetIds()}.`,
+      [{ path: 'preset', message: 'must be an archive preset' }],
+    );
   }
   return preset;
 }
@@ -128,7 +148,13 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
       const p = payload as { iteration: number; metrics: Metrics };
       const used = p.metrics[ARCHIVE_BUDGET_USED] ?? 0;
       const best = p.metrics[ARCHIVE_BEST_ESTIMATE];
-      ctx.err(progressBar(`${current.strategy} step ${p.iteration} best ${best === undefined ? '-' : best.toFixed(3)} budget ${Math.round(used)}/${budgetTotal}`, used, budgetTotal));
+      ctx.err(
+        progressBar(
+          `${current.strategy} step ${p.iteration} best ${best === undefined ? '-' : best.toFixed(3)} budget ${Math.round(used)}/${budgetTotal}`,
+          used,
+          budgetTotal,
+        ),
+      );
       barVisible = true;
     } else if (name === 'run.progress' && ctx.tty) {
       const p = payload as { phase: string; done: number; total: number };
@@ -163,12 +189,16 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
     () => ctx.err('\nExiting now; the current run resumes from its last checkpoint with `evolab resume`.\n'),
   );
   try {
-    ctx.err(`Comparison ${id}: ${o.strategies.join(', ')} on ${o.preset.id}, seed ${o.seed}, budget ${budgetTotal}, policy ${o.policyLabel}, in ${service.store.workspace}\n`);
+    ctx.err(
+      `Comparison ${id}: ${o.strategies.join(', ')} on ${o.preset.id}, seed ${o.seed}, budget ${budgetTotal}, policy ${o.policyLabel}, in ${service.store.workspace}\n`,
+    );
     let first: string | null = null;
     for (const [i, strategy] of o.strategies.entries()) {
       if (interrupts > 0) break;
       if (first !== null && !hasRoot(service.store, first)) {
-        ctx.err(`Skipping ${o.strategies.slice(i).join(', ')}: run ${first} ended before its initial agent (n0) was stored, so there is nothing to branch from.\n`);
+        ctx.err(
+          `Skipping ${o.strategies.slice(i).join(', ')}: run ${first} ended before its initial agent (n0) was stored, so there is nothing to branch from.\n`,
+        );
         break;
       }
       const config = {
@@ -211,11 +241,11 @@ export const compareCommand: Command = {
   help: [
     `  --preset NAME     an archive preset (${archivePresetIds()})`,
     `  --strategies L    comma-separated, run in this order: ${STRATEGIES.join(', ')}`,
-    '  --seed N          the seed of every run (default: the preset\'s)',
-    '  --budget N        search budget of every run, in evaluation units (default: the preset\'s)',
+    "  --seed N          the seed of every run (default: the preset's)",
+    "  --budget N        search budget of every run, in evaluation units (default: the preset's)",
     '  --policy P        approval policy of every run: archive (default) | default | auto | ask | FILE (JSON);',
     '                    with a pausing policy, a held child waits for `evolab decide` and so does the comparison',
-    '  --json            one JSON object on stdout at the end: the comparison, each run\'s final metrics and curve',
+    "  --json            one JSON object on stdout at the end: the comparison, each run's final metrics and curve",
     workspaceHelp,
     '  The first strategy warms up; the others start from its initial agent (node n0), so every run starts equal.',
     '  Ctrl-C once stops the current run (its checkpoint is kept) and skips the rest; twice exits at once.',
@@ -234,7 +264,9 @@ export const compareCommand: Command = {
     const preset = archivePreset(stringOption(ctx.values, 'preset'));
     const budget = intOption(ctx.values, 'budget', 1);
     if (budget !== undefined && budget > MAX_BUDGET) {
-      throw new CodedError('invalid_request', `--budget must be at most ${MAX_BUDGET}, got ${budget}.`, [{ path: 'budget', message: `must be <= ${MAX_BUDGET}` }]);
+      throw new CodedError('invalid_request', `--budget must be at most ${MAX_BUDGET}, got ${budget}.`, [
+        { path: 'budget', message: `must be <= ${MAX_BUDGET}` },
+      ]);
     }
     const seed = intOption(ctx.values, 'seed') ?? preset.config.seed;
     const policyLabel = stringOption(ctx.values, 'policy') ?? 'archive';

@@ -9,13 +9,27 @@ export function exportRun(store: Store, runId: string) {
   const summary = new Map(store.trajectorySummary(runId).map((s) => [s.iteration, s]));
   return {
     format: 'evolab-run/1',
-    run: { id: detail.id, name: detail.name, preset: detail.preset, recipe: detail.recipe, seed: detail.seed, backend: detail.backend, createdAt: detail.createdAt, updatedAt: detail.updatedAt, error: detail.error },
+    run: {
+      id: detail.id,
+      name: detail.name,
+      preset: detail.preset,
+      recipe: detail.recipe,
+      seed: detail.seed,
+      backend: detail.backend,
+      createdAt: detail.createdAt,
+      updatedAt: detail.updatedAt,
+      error: detail.error,
+    },
     config: detail.config,
     status: detail.status,
     bestScore: detail.bestScore,
     iterations: store.iterationNumbers(runId).map((iteration) => {
       const t = summary.get(iteration);
-      return { iteration, metrics: store.iterationMetrics(runId, iteration), trajectories: { count: t?.count ?? 0, kept: t?.kept ?? 0, correct: t?.correct ?? 0 } };
+      return {
+        iteration,
+        metrics: store.iterationMetrics(runId, iteration),
+        trajectories: { count: t?.count ?? 0, kept: t?.kept ?? 0, correct: t?.correct ?? 0 },
+      };
     }),
   };
 }

@@ -43,7 +43,14 @@ export const runsCommand: Command = {
       }
       const rows = [['ID', 'STATUS', 'PRESET', 'ITER', 'BEST', 'CREATED']];
       for (const r of runs) {
-        rows.push([r.id, r.status, r.preset ?? r.recipe, `${r.iterationsDone}/${r.iterationsTotal}`, r.bestScore === null ? '-' : r.bestScore.toFixed(3), r.createdAt.slice(0, 19).replace('T', ' ')]);
+        rows.push([
+          r.id,
+          r.status,
+          r.preset ?? r.recipe,
+          `${r.iterationsDone}/${r.iterationsTotal}`,
+          r.bestScore === null ? '-' : r.bestScore.toFixed(3),
+          r.createdAt.slice(0, 19).replace('T', ' '),
+        ]);
       }
       for (const line of table(rows)) ctx.out(line);
       return 0;

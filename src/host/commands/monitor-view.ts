@@ -56,7 +56,12 @@ export class MonitorTable {
     const lines: string[] = [];
     const levels = levelsOf(metrics);
     // An episodic run is told by its first row (iteration 0 is its evaluation) and keeps its columns.
-    const columns = this.levels === null ? (metrics[EVAL_SUCCESS_RATE] !== undefined || metrics[EPISODE_SUCCESS_RATE] !== undefined ? EPISODIC_COLUMNS : COLUMNS) : this.columns;
+    const columns =
+      this.levels === null
+        ? metrics[EVAL_SUCCESS_RATE] !== undefined || metrics[EPISODE_SUCCESS_RATE] !== undefined
+          ? EPISODIC_COLUMNS
+          : COLUMNS
+        : this.columns;
     if (this.levels === null || levels.join() !== this.levels.join() || columns !== this.columns) {
       this.levels = levels;
       this.columns = columns;

@@ -7,7 +7,18 @@ import { auditJson, auditMarkdown, flagSummary, heldoutSummary } from '../../eng
 import { personActor, resolvePolicy } from '../../engine/oversight/requests';
 import { publicProposal } from '../../engine/oversight/protocol';
 import { Store } from '../../engine/store/store';
-import { type Command, type CommandContext, intOption, runIdArgument, stringOption, table, terminalSafe, workspaceHelp, workspaceOption, writeFileAtomic } from './common';
+import {
+  type Command,
+  type CommandContext,
+  intOption,
+  runIdArgument,
+  stringOption,
+  table,
+  terminalSafe,
+  workspaceHelp,
+  workspaceOption,
+  writeFileAtomic,
+} from './common';
 
 export { personActor, resolvePolicy };
 export type PolicyPreset = z.infer<typeof PolicyPresetName>;
@@ -35,11 +46,12 @@ export function policyArgument(value: string, flag: string): PolicyPreset | Appr
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CodedError('invalid_request', `The approval policy file ${full} (${flag}) is not valid JSON: ${(error as Error).message}`, [{ path: flag, message: 'must be JSON' }]);
+    throw new CodedError('invalid_request', `The approval policy file ${full} (${flag}) is not valid JSON: ${(error as Error).message}`, [
+      { path: flag, message: 'must be JSON' },
+    ]);
   }
   return parseOrThrow(ApprovalPolicy, json, 'invalid_request', `The approval policy in ${full} (${flag})`);
 }
-
 
 function withStore<T>(ctx: CommandContext, fn: (store: Store) => T): T {
   const store = Store.open(ctx.workspace);
@@ -49,7 +61,6 @@ function withStore<T>(ctx: CommandContext, fn: (store: Store) => T): T {
     store.close();
   }
 }
-
 
 /** `--workspace DIR` when the user gave one, so a printed follow-up command works as pasted. */
 export function workspaceSuffix(ctx: CommandContext): string {
@@ -62,7 +73,9 @@ export function proposalLines(event: 'proposal.created' | 'proposal.decided', p:
     const by = p.decidedBy ? ` by ${p.decidedBy}` : '';
     return [terminalSafe(`proposal ${p.id} ${p.status}${by}${p.reason ? `: ${p.reason}` : ''}`)];
   }
-  const lines = [`proposal ${p.id}: ${p.pathway} ${p.kind} (${p.size}); gate ${p.gate.action}; held-out ${heldoutSummary(p.evidence)}; flags ${flagSummary(p.evidence)}`];
+  const lines = [
+    `proposal ${p.id}: ${p.pathway} ${p.kind} (${p.size}); gate ${p.gate.action}; held-out ${heldoutSummary(p.evidence)}; flags ${flagSummary(p.evidence)}`,
+  ];
   if (p.status === 'pending') lines.push(`waiting for a decision: evolab decide ${p.id} approve|reject --reason "..."${workspace}`);
   return lines;
 }
@@ -72,10 +85,10 @@ const ListStatus = z.union([ProposalStatus, z.enum(['decided', 'all'])]);
 export const proposalsCommand: Command = {
   name: 'proposals',
   positionals: 0,
-  summary: 'list the agents\' proposed changes: pending first, with their evidence',
+  summary: "list the agents' proposed changes: pending first, with their evidence",
   usage: 'evolab proposals [--run ID] [--status pending|approved|rejected|applied|superseded|decided|all] [--limit N] [--json]',
   help: [
-    '  --run ID          only this run\'s proposals',
+    "  --run ID          only this run's proposals",
     '  --status S        only these (decided = anything not pending; default: all, pending first)',
     '  --limit N         at most N (default 50)',
     '  --json            the proposals, with their diffs and evidence, as one JSON array',
@@ -101,7 +114,8 @@ export const proposalsCommand: Command = {
       return 0;
     }
     const rows = [['ID', 'RUN', 'ROUND', 'PATHWAY', 'KIND', 'SIZE', 'STATUS', 'HELD-OUT', 'FLAGS']];
-    for (const p of found) rows.push([p.id, p.runId, String(p.iteration), p.pathway, p.kind, p.size, p.status, heldoutSummary(p.evidence), flagSummary(p.evidence)]);
+    for (const p of found)
+      rows.push([p.id, p.runId, String(p.iteration), p.pathway, p.kind, p.size, p.status, heldoutSummary(p.evidence), flagSummary(p.evidence)]);
     for (const line of table(rows)) ctx.out(line);
     if (found.some((p) => p.status === 'pending')) ctx.err(`Decide with: evolab decide <id> approve|reject --reason "..."${workspaceSuffix(ctx)}\n`);
     return 0;
@@ -126,12 +140,16 @@ export const decideCommand: Command = {
   async run(ctx) {
     const [id, decision] = ctx.positionals;
     if (!id || !decision) {
-      throw new CodedError('invalid_request', 'Give the proposal id and approve or reject: evolab decide <id> approve|reject [--reason TEXT]. List proposals with `evolab proposals`.', [
-        { path: id ? 'decision' : 'id', message: 'required' },
-      ]);
+      throw new CodedError(
+        'invalid_request',
+        'Give the proposal id and approve or reject: evolab decide <id> approve|reject [--reason TEXT]. List proposals with `evolab proposals`.',
+        [{ path: id ? 'decision' : 'id', message: 'required' }],
+      );
     }
     if (decision !== 'approve' && decision !== 'reject') {
-      throw new CodedError('invalid_request', `The decision must be approve or reject, got "${decision}".`, [{ path: 'decision', message: 'approve | reject' }]);
+      throw new CodedError('invalid_request', `The decision must be approve or reject, got "${decision}".`, [
+        { path: 'decision', message: 'approve | reject' },
+      ]);
     }
     // The name as typed is checked first, so an error names --as; personActor then adds the default and prefix.
     const parsed = DecisionInput.safeParse({ id, decision, reason: stringOption(ctx.values, 'reason'), actor: stringOption(ctx.values, 'as') });
@@ -146,7 +164,11 @@ export const decideCommand: Command = {
       ctx.out(JSON.stringify(publicProposal(p), null, 2));
       return 0;
     }
-    ctx.out(terminalSafe(`${p.status === 'approved' ? 'Approved' : 'Rejected'} ${p.id} (${p.pathway} / ${p.kind}, run ${p.runId}) as ${p.decidedBy}${p.reason ? `: ${p.reason}` : ''}.`));
+    ctx.out(
+      terminalSafe(
+        `${p.status === 'approved' ? 'Approved' : 'Rejected'} ${p.id} (${p.pathway} / ${p.kind}, run ${p.runId}) as ${p.decidedBy}${p.reason ? `: ${p.reason}` : ''}.`,
+      ),
+    );
     ctx.out(
       p.status === 'approved'
         ? 'A running engine applies it at its next check; a stopped run applies it when it is resumed.'
@@ -159,11 +181,11 @@ export const decideCommand: Command = {
 export const auditCommand: Command = {
   name: 'audit',
   positionals: 1,
-  summary: 'show or export a run\'s audit log and check that it is intact',
+  summary: "show or export a run's audit log and check that it is intact",
   usage: 'evolab audit <run-id> [--json | --md] [--out FILE]',
   help: [
     '  --json            the whole log with proposals and evidence, as JSON',
-    '  --md              a readable report of the run\'s history, as Markdown',
+    "  --md              a readable report of the run's history, as Markdown",
     '  --out FILE        write the export to FILE (written whole or not at all) instead of stdout',
     '  Exits 1 when the log does not verify: an entry altered, inserted or removed (the head file and the',
     '  checkpoints anchor the end of the chain), a MAC that does not match (the audit key lives outside the',
@@ -174,10 +196,12 @@ export const auditCommand: Command = {
   options: { ...workspaceOption, json: { type: 'boolean' }, md: { type: 'boolean' }, out: { type: 'string' } },
   async run(ctx) {
     const runId = runIdArgument(ctx, 'audit');
-    if (ctx.values.json && ctx.values.md) throw new CodedError('invalid_request', 'Give --json or --md, not both.', [{ path: 'md', message: 'one format at a time' }]);
+    if (ctx.values.json && ctx.values.md)
+      throw new CodedError('invalid_request', 'Give --json or --md, not both.', [{ path: 'md', message: 'one format at a time' }]);
     const format = ctx.values.json ? 'json' : ctx.values.md ? 'md' : null;
     const out = stringOption(ctx.values, 'out');
-    if (out && !format) throw new CodedError('invalid_request', '--out writes an export: add --json or --md.', [{ path: 'out', message: 'needs --json or --md' }]);
+    if (out && !format)
+      throw new CodedError('invalid_request', '--out writes an export: add --json or --md.', [{ path: 'out', message: 'needs --json or --md' }]);
     const verification = withStore(ctx, (store) => {
       if (format) {
         const content = format === 'json' ? auditJson(store, runId) : auditMarkdown(store, runId);
@@ -194,7 +218,16 @@ export const auditCommand: Command = {
         ctx.out(`Run ${runId} has no audit entries${store.getRun(runId) ? ' yet' : ''}.`);
       } else {
         const rows = [['SEQ', 'TIME', 'ACTOR', 'ACTION', 'PROPOSAL', 'EVIDENCE', 'REASON']];
-        for (const e of entries) rows.push([String(e.seq), e.at.slice(0, 19).replace('T', ' '), e.actor, e.action, e.proposalId ?? '-', e.evidenceHash?.slice(0, 12) ?? '-', e.reason ?? '']);
+        for (const e of entries)
+          rows.push([
+            String(e.seq),
+            e.at.slice(0, 19).replace('T', ' '),
+            e.actor,
+            e.action,
+            e.proposalId ?? '-',
+            e.evidenceHash?.slice(0, 12) ?? '-',
+            e.reason ?? '',
+          ]);
         for (const line of table(rows)) ctx.out(line);
       }
       const v = store.verifyAudit(runId);
@@ -203,12 +236,15 @@ export const auditCommand: Command = {
       return v;
     });
     if (!verification.ok) {
-      if (verification.state === 'unverifiable') ctx.err(`error: the audit log of run ${runId} cannot be verified: ${terminalSafe(verification.message.replace(/^cannot verify: /, ''))}.\n`);
+      if (verification.state === 'unverifiable')
+        ctx.err(`error: the audit log of run ${runId} cannot be verified: ${terminalSafe(verification.message.replace(/^cannot verify: /, ''))}.\n`);
       else {
         const at = verification.brokenAt !== null ? ` at entry ${verification.brokenAt}` : '';
         ctx.err(`error: the audit chain of run ${runId} is broken${at}: ${terminalSafe(verification.message)}.\n`);
         for (const p of verification.problems) {
-          const where = [p.seq !== null ? `entry ${p.seq}` : null, p.proposalId ? `proposal ${p.proposalId}` : null, p.field ? `field ${p.field}` : null].filter(Boolean).join(', ');
+          const where = [p.seq !== null ? `entry ${p.seq}` : null, p.proposalId ? `proposal ${p.proposalId}` : null, p.field ? `field ${p.field}` : null]
+            .filter(Boolean)
+            .join(', ');
           ctx.err(`  ${p.kind}${where ? ` (${where})` : ''}: ${terminalSafe(p.message)}\n`);
         }
       }
@@ -221,18 +257,13 @@ export const auditCommand: Command = {
 function policyLines(policy: ApprovalPolicy): string[] {
   const rows = [['PATHWAY', 'SMALL', 'LARGE']];
   for (const [pathway, rule] of Object.entries(policy.rules)) rows.push([pathway, rule.small, rule.large]);
-  return [
-    ...table(rows),
-    `while waiting     ${policy.whileWaiting}`,
-    `flagged           ${policy.flagged}`,
-    `max held-out drop ${policy.maxHeldoutDrop}`,
-  ];
+  return [...table(rows), `while waiting     ${policy.whileWaiting}`, `flagged           ${policy.flagged}`, `max held-out drop ${policy.maxHeldoutDrop}`];
 }
 
 export const policyCommand: Command = {
   name: 'policy',
   positionals: 1,
-  summary: 'show or set the approval policy (the workspace default for new runs, or one run\'s)',
+  summary: "show or set the approval policy (the workspace default for new runs, or one run's)",
   usage: 'evolab policy [--run ID] [default|auto|ask|archive|FILE] [--json]',
   help: [
     '  (no argument)     show the policy',
@@ -241,7 +272,7 @@ export const policyCommand: Command = {
     '                    within bounds; ask holds every proposal for a person; archive (open-ended runs) admits',
     '                    every unflagged child to the archive and lets the search go on while flagged ones wait',
     '  FILE              set a JSON approval policy (rules per pathway and size, whileWaiting, flagged, maxHeldoutDrop)',
-    '  --run ID          this run\'s policy instead of the workspace default; a change is written to its audit log',
+    "  --run ID          this run's policy instead of the workspace default; a change is written to its audit log",
     '  --as NAME         who changes it (default: your user name)',
     '  --json            print the policy as JSON',
     workspaceHelp,

@@ -82,7 +82,10 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
     if (json) ctx.out(JSON.stringify({ event: 'done', runId: followed, status, metrics }));
     else {
       const best = run.bestScore === null ? '-' : run.bestScore.toFixed(3);
-      const scoreName = TASK_FAMILY[service.store.runDetail(followed).config.task.kind] === 'episodic' ? 'best evaluation success rate' : 'best held-out accuracy on the hardest level';
+      const scoreName =
+        TASK_FAMILY[service.store.runDetail(followed).config.task.kind] === 'episodic'
+          ? 'best evaluation success rate'
+          : 'best held-out accuracy on the hardest level';
       ctx.err(`Run ${followed} ${status} after iteration ${run.iterationsDone} of ${run.iterationsTotal}; ${scoreName}: ${best}.\n`);
       if (status === 'stopped') ctx.err(`Continue it with: evolab resume ${followed}\n`);
       if (status === 'failed' && !logged.has(run.error ?? '')) ctx.err(`error: ${run.error ?? 'unknown failure'}\n`);
@@ -94,7 +97,7 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
   }
 }
 
-const POLICY_HELP = '  --policy P        approval policy of the run: default | auto | ask | FILE (JSON); default: the workspace\'s (`evolab policy`)';
+const POLICY_HELP = "  --policy P        approval policy of the run: default | auto | ask | FILE (JSON); default: the workspace's (`evolab policy`)";
 
 function policyOption(ctx: CommandContext): PolicyPreset | ApprovalPolicy | undefined {
   const raw = stringOption(ctx.values, 'policy');

@@ -75,13 +75,32 @@ const malformed: Array<{ kind: string; expect: number; make: (rng: Rng) => Frame
   { kind: 'length-over-2^53', expect: 1009, make: (rng) => ({ opcode: 0x2, length: 2n ** 53n + BigInt(rng.int(1000)) }) },
   { kind: 'bad-opcode', expect: 1002, make: (rng) => ({ opcode: rng.pick([0x3, 0x4, 0x5, 0x6, 0x7, 0xb, 0xc, 0xd, 0xe, 0xf]), payload: 'x' }) },
   { kind: 'rsv-bits', expect: 1002, make: (rng) => ({ opcode: 0x1, payload: '{}', rsv: 1 + rng.int(7) }) },
-  { kind: 'bad-utf8', expect: 1007, make: (rng) => ({ opcode: 0x1, payload: Buffer.concat([Buffer.from('{"a":"'), rng.pick([Buffer.from([0xff]), Buffer.from([0xc0, 0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xe2, 0x28, 0xa1])]), Buffer.from('"}')]) }) },
+  {
+    kind: 'bad-utf8',
+    expect: 1007,
+    make: (rng) => ({
+      opcode: 0x1,
+      payload: Buffer.concat([
+        Buffer.from('{"a":"'),
+        rng.pick([Buffer.from([0xff]), Buffer.from([0xc0, 0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xe2, 0x28, 0xa1])]),
+        Buffer.from('"}'),
+      ]),
+    }),
+  },
   { kind: 'leading-continuation', expect: 1002, make: (rng) => ({ opcode: 0x0, payload: rng.bytes(1 + rng.int(20)), fin: rng.int(2) === 0 }) },
   { kind: 'large-ping', expect: 1002, make: (rng) => ({ opcode: rng.pick([0x8, 0x9, 0xa]), payload: rng.bytes(126 + rng.int(1000)) }) },
   { kind: 'fragmented-control', expect: 1002, make: (rng) => ({ opcode: rng.pick([0x9, 0xa]), payload: 'p', fin: false }) },
   // Codes below 768 and from 5120 up are never valid (RFC 6455 7.4).
-  { kind: 'bad-close-code', expect: 1002, make: (rng) => ({ opcode: 0x8, payload: Buffer.from([rng.pick([0x00, 0x01, 0x02, 0x14, 0x80, 0xff]), rng.int(256)]) }) },
-  { kind: 'new-message-mid-fragment', expect: 1002, make: () => Buffer.concat([encodeRawFrame({ opcode: 0x1, payload: '{', fin: false }), encodeRawFrame({ opcode: 0x2, payload: '}' })]) },
+  {
+    kind: 'bad-close-code',
+    expect: 1002,
+    make: (rng) => ({ opcode: 0x8, payload: Buffer.from([rng.pick([0x00, 0x01, 0x02, 0x14, 0x80, 0xff]), rng.int(256)]) }),
+  },
+  {
+    kind: 'new-message-mid-fragment',
+    expect: 1002,
+    make: () => Buffer.concat([encodeRawFrame({ opcode: 0x1, payload: '{', fin: false }), encodeRawFrame({ opcode: 0x2, payload: '}' })]),
+  },
   // Byte 0 of random junk with RSV bits set, as in almost any text a confused client writes.
   { kind: 'random-bytes', expect: 1002, make: (rng) => Buffer.concat([Buffer.from([0x70 | rng.int(16)]), rng.bytes(1 + rng.int(200))]) },
 ];

@@ -49,7 +49,18 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const runArgs = (kind: Kind, ws: string) => ['run', '--preset', KINDS[kind].preset, '--config', path.join(tmp, `${kind}.config.json`), '--policy', path.join(tmp, `${kind}.policy.json`), '--json', '--workspace', ws];
+const runArgs = (kind: Kind, ws: string) => [
+  'run',
+  '--preset',
+  KINDS[kind].preset,
+  '--config',
+  path.join(tmp, `${kind}.config.json`),
+  '--policy',
+  path.join(tmp, `${kind}.policy.json`),
+  '--json',
+  '--workspace',
+  ws,
+];
 
 /** Runs the command, SIGKILLing it after `afterMs` unless it ended first. */
 async function runKilledAfter(args: string[], afterMs: number | null): Promise<CliResult> {
@@ -145,7 +156,21 @@ describe('random SIGKILLs', () => {
     // A governed run whose every proposal waits for a person, without pausing the run.
     const ws = path.join(tmp, 'decide');
     fs.writeFileSync(path.join(tmp, 'ask.policy.json'), JSON.stringify({ ...POLICY_PRESETS.ask, whileWaiting: 'continue' }));
-    const r = await runKilledAfter(['run', '--preset', KINDS.governed.preset, '--config', path.join(tmp, 'governed.config.json'), '--policy', path.join(tmp, 'ask.policy.json'), '--json', '--workspace', ws], null);
+    const r = await runKilledAfter(
+      [
+        'run',
+        '--preset',
+        KINDS.governed.preset,
+        '--config',
+        path.join(tmp, 'governed.config.json'),
+        '--policy',
+        path.join(tmp, 'ask.policy.json'),
+        '--json',
+        '--workspace',
+        ws,
+      ],
+      null,
+    );
     expect(r.code, r.stderr).toBe(0);
     const runId = onlyRun(ws).id;
     const store = Store.open(ws);

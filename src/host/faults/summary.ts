@@ -13,7 +13,9 @@ let bad = 0;
 process.stdout.write('section    trials  failures (all must be 0)\n');
 for (const name of names) {
   const s = report[name]!;
-  const failures = Object.entries(s.failures).map(([k, v]) => `${k}=${v}`).join(' ');
+  const failures = Object.entries(s.failures)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   bad += Object.values(s.failures).reduce((a, b) => a + b, 0);
   process.stdout.write(`${name.padEnd(10)} ${String(s.trials).padStart(6)}  ${failures}\n  ${s.summary}\n`);
 }

@@ -44,7 +44,11 @@ function copyOf(golden: string): string {
 
 async function audit(dir: string, runId: string, env: Record<string, string> = {}) {
   if (Object.keys(env).length === 0) return runCli(['audit', runId, '--workspace', dir]);
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'evolab.js'), 'audit', runId, '--workspace', dir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EVOLAB_WORKSPACE: '', ...env } });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'evolab.js'), 'audit', runId, '--workspace', dir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, EVOLAB_WORKSPACE: '', ...env },
+  });
   return finishCli(child);
 }
 
@@ -62,7 +66,8 @@ describe('tamper faults', () => {
       // Later rounds have longer logs: more decisions on the other run, interleaved seqs.
       if (round > 0) {
         const s = Store.open(golden);
-        for (let i = 0; i < round * 5; i++) s.oversight.append({ runId: i % 2 ? w.runId : w.otherRunId, actor: 'engine', action: 'applied', reason: `filler ${i}` });
+        for (let i = 0; i < round * 5; i++)
+          s.oversight.append({ runId: i % 2 ? w.runId : w.otherRunId, actor: 'engine', action: 'applied', reason: `filler ${i}` });
         s.close();
       }
 
@@ -73,7 +78,10 @@ describe('tamper faults', () => {
         const r = await audit(dir, w.runId);
         trials++;
         const e = c.expect;
-        const named = 'state' in e ? r.stderr.includes('cannot be verified') : r.stderr.includes(`  ${e.kind}`) && (!e.proposal || r.stderr.includes(w[e.proposal])) && (!e.field || r.stderr.includes(`field ${e.field}`));
+        const named =
+          'state' in e
+            ? r.stderr.includes('cannot be verified')
+            : r.stderr.includes(`  ${e.kind}`) && (!e.proposal || r.stderr.includes(w[e.proposal])) && (!e.field || r.stderr.includes(`field ${e.field}`));
         if (r.code !== 1 || !named) {
           undetected++;
           missed.push(`${c.name}: exit ${r.code}, ${r.stderr.trim().split('\n')[0] ?? ''}`);

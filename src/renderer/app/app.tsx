@@ -17,16 +17,26 @@ import { parseRoute, useHash, type Route } from './router';
 
 function Screen({ route }: { route: Route }) {
   switch (route.screen) {
-    case 'runs': return <RunsScreen />;
-    case 'new': return <NewRunScreen />;
-    case 'run': return <RunScreen key={route.runId} runId={route.runId} />;
-    case 'trajectories': return <TrajectoriesScreen runId={route.runId} />;
-    case 'lineage': return <LineageScreen key={route.runId} runId={route.runId} />;
-    case 'compare': return <CompareScreen group={route.group} runs={route.runs} />;
-    case 'settings': return <SettingsScreen />;
-    case 'approvals': return <ApprovalsScreen tab={route.tab} runId={route.runId} />;
-    case 'audit': return <AuditScreen runId={route.runId} />;
-    case 'bench': return <ChartBench points={route.points} charts={route.charts} seconds={route.seconds} />;
+    case 'runs':
+      return <RunsScreen />;
+    case 'new':
+      return <NewRunScreen />;
+    case 'run':
+      return <RunScreen key={route.runId} runId={route.runId} />;
+    case 'trajectories':
+      return <TrajectoriesScreen runId={route.runId} />;
+    case 'lineage':
+      return <LineageScreen key={route.runId} runId={route.runId} />;
+    case 'compare':
+      return <CompareScreen group={route.group} runs={route.runs} />;
+    case 'settings':
+      return <SettingsScreen />;
+    case 'approvals':
+      return <ApprovalsScreen tab={route.tab} runId={route.runId} />;
+    case 'audit':
+      return <AuditScreen runId={route.runId} />;
+    case 'bench':
+      return <ChartBench points={route.points} charts={route.charts} seconds={route.seconds} />;
   }
 }
 
@@ -43,19 +53,42 @@ export function App() {
     <div className="app">
       <nav className="topbar">
         <span className="brand">Evolab</span>
-        <a href="#/runs" className={active(['runs', 'run', 'trajectories', 'lineage'])}>Runs</a>
-        <a href="#/new" className={active(['new'])}>New run</a>
-        <a href="#/approvals" className={active(['approvals'])} data-testid="nav-approvals">
-          Approvals{pendingCount !== null && <span className={`count${pendingCount ? '' : ' zero'}`} data-testid="nav-approvals-count">{pendingCount}</span>}
+        <a href="#/runs" className={active(['runs', 'run', 'trajectories', 'lineage'])}>
+          Runs
         </a>
-        <a href="#/compare" className={active(['compare'])} data-testid="nav-compare">Compare</a>
-        <a href="#/audit" className={active(['audit'])}>Audit</a>
-        <a href="#/settings" className={active(['settings'])}>Settings</a>
+        <a href="#/new" className={active(['new'])}>
+          New run
+        </a>
+        <a href="#/approvals" className={active(['approvals'])} data-testid="nav-approvals">
+          Approvals
+          {pendingCount !== null && (
+            <span className={`count${pendingCount ? '' : ' zero'}`} data-testid="nav-approvals-count">
+              {pendingCount}
+            </span>
+          )}
+        </a>
+        <a href="#/compare" className={active(['compare'])} data-testid="nav-compare">
+          Compare
+        </a>
+        <a href="#/audit" className={active(['audit'])}>
+          Audit
+        </a>
+        <a href="#/settings" className={active(['settings'])}>
+          Settings
+        </a>
         <span className="spacer" />
-        <span className="muted small" data-testid="engine-state">engine: {engine}</span>
-        <span className="muted small" title="Keyboard: Ctrl+Shift+K kill engine, Ctrl+Shift+P pause/resume, Ctrl+Shift+S stop">⌨ Ctrl+Shift+K/P/S</span>
+        <span className="muted small" data-testid="engine-state">
+          engine: {engine}
+        </span>
+        <span className="muted small" title="Keyboard: Ctrl+Shift+K kill engine, Ctrl+Shift+P pause/resume, Ctrl+Shift+S stop">
+          ⌨ Ctrl+Shift+K/P/S
+        </span>
       </nav>
-      {banner && <div className="banner" role="status" data-testid="banner">{banner}</div>}
+      {banner && (
+        <div className="banner" role="status" data-testid="banner">
+          {banner}
+        </div>
+      )}
       <main className="content">
         <ErrorBoundary label="This screen">
           <Screen route={route} />

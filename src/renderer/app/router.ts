@@ -33,13 +33,21 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'compare') {
     const params = new URLSearchParams(query);
-    const runs = (params.get('runs') ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+    const runs = (params.get('runs') ?? '')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
     return { screen: 'compare', group: params.get('group') || null, runs };
   }
   if (parts[0] === 'audit') return { screen: 'audit', runId: parts[1] ?? null };
   if (parts[0] === 'bench' && parts[1] === 'charts') {
     const params = new URLSearchParams(query);
-    return { screen: 'bench', points: intParam(params, 'points', 100_000, 2_000_000), charts: intParam(params, 'charts', 4, 32), seconds: intParam(params, 'seconds', 3, 60) };
+    return {
+      screen: 'bench',
+      points: intParam(params, 'points', 100_000, 2_000_000),
+      charts: intParam(params, 'charts', 4, 32),
+      seconds: intParam(params, 'seconds', 3, 60),
+    };
   }
   if (parts[0] === 'runs' && parts[1]) {
     if (parts[2] === 'trajectories') return { screen: 'trajectories', runId: parts[1] };

@@ -22,7 +22,9 @@ export class ErrorBoundary extends Component<Props, { error: Error | null }> {
       return (
         <div className="error-box" role="alert">
           <strong>{this.props.label} could not be drawn.</strong> {this.state.error.message}
-          <button type="button" className="link" onClick={() => this.setState({ error: null })}>Try again</button>
+          <button type="button" className="link" onClick={() => this.setState({ error: null })}>
+            Try again
+          </button>
         </div>
       );
     }

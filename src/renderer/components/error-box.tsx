@@ -12,7 +12,13 @@ export function ErrorBox({ title, message, hint, issues = [] }: Props) {
     <div className="error-box" role="alert">
       <strong>{title}</strong> <span className="pre-line">{message}</span>
       {issues.length > 0 && (
-        <ul>{issues.map((i) => <li key={i.path}><code>{i.path}</code>: {i.message}</li>)}</ul>
+        <ul>
+          {issues.map((i) => (
+            <li key={i.path}>
+              <code>{i.path}</code>: {i.message}
+            </li>
+          ))}
+        </ul>
       )}
       {hint && <div className="hint">{hint}</div>}
     </div>

@@ -2,9 +2,26 @@ import type { Evidence } from '../../shared/oversight';
 import { formatDuration, formatNumber } from '../lib/format';
 import { formatDelta, formatEstimate, pct } from '../lib/proposal-format';
 
-function BeforeAfter({ label, before, after, format = formatNumber }: { label: string; before: number | null; after: number | null; format?: (v: number | null) => string }) {
+function BeforeAfter({
+  label,
+  before,
+  after,
+  format = formatNumber,
+}: {
+  label: string;
+  before: number | null;
+  after: number | null;
+  format?: (v: number | null) => string;
+}) {
   const trend = before === null || after === null || after === before ? '' : after > before ? 'up' : 'down';
-  return <tr><th>{label}</th><td>{format(before)}</td><td className="arrow">→</td><td className={trend}>{format(after)}</td></tr>;
+  return (
+    <tr>
+      <th>{label}</th>
+      <td>{format(before)}</td>
+      <td className="arrow">→</td>
+      <td className={trend}>{format(after)}</td>
+    </tr>
+  );
 }
 
 /** Everything the gate and the person decide on: held-out scores, probes, training signals, memory checks, cost. */
@@ -14,34 +31,73 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
   return (
     <div className="evidence" data-testid="proposal-evidence">
       <div className="heldout">
-        <span className="muted small">held-out</span>{' '}
-        <span data-testid="heldout-before">{formatEstimate(heldout.before)}</span> → <span data-testid="heldout-after">{formatEstimate(heldout.after)}</span>{' '}
-        <span className={`delta ${deltaClass}`} data-testid="heldout-delta">Δ {formatDelta(heldout.delta)}</span>
+        <span className="muted small">held-out</span> <span data-testid="heldout-before">{formatEstimate(heldout.before)}</span> →{' '}
+        <span data-testid="heldout-after">{formatEstimate(heldout.after)}</span>{' '}
+        <span className={`delta ${deltaClass}`} data-testid="heldout-delta">
+          Δ {formatDelta(heldout.delta)}
+        </span>
         <span className="muted small"> (95% intervals)</span>
-        <div className="muted small" data-testid="evidence-baseline">before = {evidence.baseline}</div>
+        <div className="muted small" data-testid="evidence-baseline">
+          before = {evidence.baseline}
+        </div>
       </div>
       <div className="evidence-grid">
         {evidence.perLevel.length > 0 && (
           <table className="kv compact">
-            <thead><tr><th>level</th><th>before</th><th /><th>after</th></tr></thead>
-            <tbody>{evidence.perLevel.map((l) => <BeforeAfter key={l.level} label={`level ${l.level}`} before={l.before} after={l.after} format={pct} />)}</tbody>
+            <thead>
+              <tr>
+                <th>level</th>
+                <th>before</th>
+                <th />
+                <th>after</th>
+              </tr>
+            </thead>
+            <tbody>
+              {evidence.perLevel.map((l) => (
+                <BeforeAfter key={l.level} label={`level ${l.level}`} before={l.before} after={l.after} format={pct} />
+              ))}
+            </tbody>
           </table>
         )}
         <table className="kv compact">
-          <thead><tr><th>training</th><th>before</th><th /><th>after</th></tr></thead>
+          <thead>
+            <tr>
+              <th>training</th>
+              <th>before</th>
+              <th />
+              <th>after</th>
+            </tr>
+          </thead>
           <tbody>
             <BeforeAfter label="reward" before={training.rewardBefore} after={training.rewardAfter} />
             <BeforeAfter label="pass@k" before={training.passAtKBefore} after={training.passAtKAfter} format={pct} />
             <BeforeAfter label="distinct-2" before={training.distinctBefore} after={training.distinctAfter} />
-            <tr><th>cost</th><td colSpan={3}>{formatDuration(evidence.cost.seconds * 1000)} · {formatNumber(evidence.cost.tokens)} tokens</td></tr>
+            <tr>
+              <th>cost</th>
+              <td colSpan={3}>
+                {formatDuration(evidence.cost.seconds * 1000)} · {formatNumber(evidence.cost.tokens)} tokens
+              </td>
+            </tr>
           </tbody>
         </table>
         {evidence.probes.length > 0 && (
           <table className="kv compact" data-testid="proposal-probes">
-            <thead><tr><th>safety probe</th><th>before</th><th /><th>after</th></tr></thead>
+            <thead>
+              <tr>
+                <th>safety probe</th>
+                <th>before</th>
+                <th />
+                <th>after</th>
+              </tr>
+            </thead>
             <tbody>
               {evidence.probes.map((p) => (
-                <tr key={p.id} title={p.description}><th>{p.id}</th><td>{pct(p.before)}</td><td className="arrow">→</td><td className={p.after < p.before ? 'down' : ''}>{pct(p.after)}</td></tr>
+                <tr key={p.id} title={p.description}>
+                  <th>{p.id}</th>
+                  <td>{pct(p.before)}</td>
+                  <td className="arrow">→</td>
+                  <td className={p.after < p.before ? 'down' : ''}>{pct(p.after)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -49,12 +105,33 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
       </div>
       {evidence.memory && evidence.memory.length > 0 && (
         <table className="table compact" data-testid="proposal-memory-consensus">
-          <thead><tr><th>entry</th><th>prompt</th><th>answer</th><th>consensus</th><th className="num">agreement</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>entry</th>
+              <th>prompt</th>
+              <th>answer</th>
+              <th>consensus</th>
+              <th className="num">agreement</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {evidence.memory.map((m) => (
               <tr key={m.id} className={m.consistent ? '' : 'inconsistent'}>
-                <td><code>{m.id}</code></td><td><code>{m.prompt}</code></td><td><code>{m.answer}</code></td><td><code>{m.consensus ?? '—'}</code></td>
-                <td className="num">{pct(m.agreement)}</td><td>{m.consistent ? <span className="chip ok">consistent</span> : <span className="chip bad">inconsistent</span>}</td>
+                <td>
+                  <code>{m.id}</code>
+                </td>
+                <td>
+                  <code>{m.prompt}</code>
+                </td>
+                <td>
+                  <code>{m.answer}</code>
+                </td>
+                <td>
+                  <code>{m.consensus ?? '—'}</code>
+                </td>
+                <td className="num">{pct(m.agreement)}</td>
+                <td>{m.consistent ? <span className="chip ok">consistent</span> : <span className="chip bad">inconsistent</span>}</td>
               </tr>
             ))}
           </tbody>

@@ -50,11 +50,24 @@ export function LineChart({ title, buffer, version, smoothing, logScale, height 
     const accent = cssVar('--accent', '#3b82f6');
     const muted = cssVar('--fg-muted', '#888');
     const grid = cssVar('--grid', 'rgba(128,128,128,0.15)');
-    const axis: uPlot.Axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif', size: 36 };
+    const axis: uPlot.Axis = {
+      stroke: muted,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      font: '11px system-ui, sans-serif',
+      size: 36,
+    };
     const series: uPlot.Series[] = [
       { label: 'iteration', value: (_u, v) => (v === null ? '—' : String(v)) },
       // uPlot's default point display: dots while there is room for them (a run's first iterations), lines after.
-      { label: smoothed ? 'raw' : 'value', stroke: smoothed ? `${accent}55` : accent, fill: undefined, width: 1.5, points: { size: 5, fill: accent }, value: (_u, v) => formatNumber(v) },
+      {
+        label: smoothed ? 'raw' : 'value',
+        stroke: smoothed ? `${accent}55` : accent,
+        fill: undefined,
+        width: 1.5,
+        points: { size: 5, fill: accent },
+        value: (_u, v) => formatNumber(v),
+      },
     ];
     if (smoothed) series.push({ label: 'smoothed', stroke: accent, width: 1.75, points: { show: false }, value: (_u, v) => formatNumber(v) });
     const plot = new uPlot(
@@ -64,7 +77,10 @@ export function LineChart({ title, buffer, version, smoothing, logScale, height 
         // One iteration alone would otherwise get an arbitrary 0..100 range.
         scales: { x: { time: false, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) }, y: { distr: logScale ? 3 : 1 } },
         // Iterations are whole numbers: no 1.5 ticks on the x axis.
-        axes: [{ ...axis, incrs: INTEGER_INCRS }, { ...axis, size: 52, values: (_u, ticks) => ticks.map((t) => formatTick(t)) }],
+        axes: [
+          { ...axis, incrs: INTEGER_INCRS },
+          { ...axis, size: 52, values: (_u, ticks) => ticks.map((t) => formatTick(t)) },
+        ],
         series,
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
@@ -83,7 +99,6 @@ export function LineChart({ title, buffer, version, smoothing, logScale, height 
       plotRef.current = null;
     };
     // buildData reads refs; the plot is rebuilt only when its series or scale change.
-     
   }, [logScale, smoothed, height]);
 
   useEffect(() => {
@@ -92,7 +107,6 @@ export function LineChart({ title, buffer, version, smoothing, logScale, height 
       frameRef.current = null;
       plotRef.current?.setData(buildData());
     });
-     
   }, [version, smoothing]);
 
   return (

@@ -35,8 +35,10 @@ export function selectBanner(s: ConnectionState): string | null {
     return `Disconnected from the Evolab host.${retry} If it stopped, start it again with \`evolab serve\` and reload this page.`;
   }
   if (s.transport === 'connecting') return 'Connecting to the Evolab host…';
-  if (s.engine === 'killed') return `Engine killed${s.engineReason ? ` (${s.engineReason})` : ''}. Runs it held are interrupted; it restarts on the next request, and Resume continues a run from its last checkpoint.`;
-  if (s.engine === 'crashed') return `Engine crashed${s.engineReason ? `: ${s.engineReason}` : ''}. Runs it held are interrupted; Resume continues them from their last checkpoint.`;
+  if (s.engine === 'killed')
+    return `Engine killed${s.engineReason ? ` (${s.engineReason})` : ''}. Runs it held are interrupted; it restarts on the next request, and Resume continues a run from its last checkpoint.`;
+  if (s.engine === 'crashed')
+    return `Engine crashed${s.engineReason ? `: ${s.engineReason}` : ''}. Runs it held are interrupted; Resume continues them from their last checkpoint.`;
   if (s.engine === 'exited') return `Engine exited${s.engineReason ? `: ${s.engineReason}` : ''}.`;
   if (s.engine === 'starting') return 'Engine starting…';
   return null;

@@ -36,7 +36,9 @@ function side(path: string, value: unknown): ChangeSide {
   }
   if (path.startsWith('tools.') && isRecord(value) && typeof value.kind === 'string') {
     const { kind, ...params } = value;
-    const text = Object.entries(params).map(([k, v]) => `${k}: ${valueText(v)}`).join(', ');
+    const text = Object.entries(params)
+      .map(([k, v]) => `${k}: ${valueText(v)}`)
+      .join(', ');
     return { kind: 'tool', tool: kind, params: text || 'no parameters' };
   }
   return { kind: 'value', text: valueText(value) };
@@ -65,7 +67,8 @@ export function parseEditedChanges(changes: GenomeChange[], texts: string[]): Ed
     try {
       return { path: change.path, before: change.before, after: JSON.parse(text) as unknown };
     } catch (error) {
-      errors[i] = `${change.path}: not valid JSON (${error instanceof Error ? error.message : String(error)}); write e.g. 0.9, "text" or {"kind": "self-verify"}`;
+      errors[i] =
+        `${change.path}: not valid JSON (${error instanceof Error ? error.message : String(error)}); write e.g. 0.9, "text" or {"kind": "self-verify"}`;
       return change;
     }
   });

@@ -69,7 +69,12 @@ export function walkField(key: string, field: z.ZodType, path: string): FieldNod
   const { schema, description, defaultValue, optional } = unwrap(field);
   if (schema instanceof z.ZodNumber) {
     return {
-      kind: 'number', key, path, description, defaultValue, optional,
+      kind: 'number',
+      key,
+      path,
+      description,
+      defaultValue,
+      optional,
       integer: schema.isInt,
       min: Number.isFinite(schema.minValue ?? NaN) ? (schema.minValue as number) : undefined,
       max: Number.isFinite(schema.maxValue ?? NaN) ? (schema.maxValue as number) : undefined,
@@ -141,7 +146,10 @@ export function parseInput(node: FieldNode, raw: string): unknown {
     return Number.isFinite(n) ? n : raw;
   }
   if (node.kind === 'number-array') {
-    const parts = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    const parts = raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
     const numbers = parts.map(Number);
     return numbers.every(Number.isFinite) ? numbers : raw;
   }

@@ -1,4 +1,14 @@
-import { Frame, parseEvent, requests, type Bridge, type EventName, type EventPayload, type RequestInput, type RequestName, type RequestOutput } from '../../shared/contract';
+import {
+  Frame,
+  parseEvent,
+  requests,
+  type Bridge,
+  type EventName,
+  type EventPayload,
+  type RequestInput,
+  type RequestName,
+  type RequestOutput,
+} from '../../shared/contract';
 import { CodedError } from '../../shared/errors';
 import { connectionActions } from './connection-store';
 

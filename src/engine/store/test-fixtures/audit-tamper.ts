@@ -30,7 +30,10 @@ export function buildGovernedWorkspace(dir: string): GovernedWorkspace {
     const otherRunId = makeRun(store);
     const rejected = insertHeld(store, runId).id;
     store.oversight.decide(rejected, 'reject', 'person:ada', 'too risky');
-    const applied = insertHeld(store, runId, { kind: 'workflow:lower-learning-rate', changes: [{ path: 'workflow.recipe.learningRate', before: 0.001, after: 0.0005 }] }).id;
+    const applied = insertHeld(store, runId, {
+      kind: 'workflow:lower-learning-rate',
+      changes: [{ path: 'workflow.recipe.learningRate', before: 0.001, after: 0.0005 }],
+    }).id;
     store.oversight.decide(applied, 'approve', 'person:ada', null);
     store.oversight.settle(runId, [{ id: applied, status: 'applied', reason: 'applied after round 1: its changes' }]);
     const flagged = insertHeld(store, runId, {
@@ -41,10 +44,13 @@ export function buildGovernedWorkspace(dir: string): GovernedWorkspace {
       evidence: makeEvidence({ flags: [{ kind: 'reward-hacking', message: 'training reward up 0.77 while held-out fell 0.07' }] }),
     }).id;
     store.oversight.decide(flagged, 'reject', 'person:bob', 'rewards the format, not the sum');
-    store.oversight.insertProposal({ ...newProposal(runId, { iteration: 3 }), status: 'approved', gate: { action: 'auto-approved', reason: 'policy: workflow/small = auto' } }, [
-      { actor: 'agent', action: 'proposed' },
-      { actor: 'gate', action: 'auto-approved', reason: 'policy: workflow/small = auto' },
-    ]);
+    store.oversight.insertProposal(
+      { ...newProposal(runId, { iteration: 3 }), status: 'approved', gate: { action: 'auto-approved', reason: 'policy: workflow/small = auto' } },
+      [
+        { actor: 'agent', action: 'proposed' },
+        { actor: 'gate', action: 'auto-approved', reason: 'policy: workflow/small = auto' },
+      ],
+    );
     const pending = insertHeld(store, runId, { iteration: 3 }).id;
     store.oversight.setPolicy(runId, store.oversight.runPolicy(runId), 'person:ada');
     insertHeld(store, otherRunId);
@@ -95,8 +101,23 @@ export function rewriteChain(db: Database.Database, runId: string, seq: number, 
   for (const r of rows) {
     const changed = r.seq === seq ? reason : r.reason;
     const prev: string = prevHash ?? r.prev_hash;
-    const hash = auditHash({ runId: r.run_id, at: r.at, actor: r.actor, action: r.action as never, proposalId: r.proposal_id, evidenceHash: r.evidence_hash, reason: changed, detail: JSON.parse(r.detail) as unknown, prevHash: prev });
-    const m: string | null = mac === 'strip' ? null : createHmac('sha256', forged).update(canonicalJson(['evolab-audit-mac/1', hash, prevMac])).digest('hex');
+    const hash = auditHash({
+      runId: r.run_id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action as never,
+      proposalId: r.proposal_id,
+      evidenceHash: r.evidence_hash,
+      reason: changed,
+      detail: JSON.parse(r.detail) as unknown,
+      prevHash: prev,
+    });
+    const m: string | null =
+      mac === 'strip'
+        ? null
+        : createHmac('sha256', forged)
+            .update(canonicalJson(['evolab-audit-mac/1', hash, prevMac]))
+            .digest('hex');
     update.run(changed, prev, hash, m, mac === 'strip' ? null : r.key_id, r.seq);
     prevHash = hash;
     prevMac = m;
@@ -110,8 +131,10 @@ export interface TamperCase {
   apply(dir: string, w: GovernedWorkspace): void;
 }
 
-const lastSeqs = (db: Database.Database, runId: string, n: number) => db.prepare('SELECT seq FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT ?').pluck().all(runId, n) as number[];
-const seqOf = (db: Database.Database, proposalId: string, action: string) => db.prepare('SELECT seq FROM audit WHERE proposal_id = ? AND action = ?').pluck().get(proposalId, action) as number;
+const lastSeqs = (db: Database.Database, runId: string, n: number) =>
+  db.prepare('SELECT seq FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT ?').pluck().all(runId, n) as number[];
+const seqOf = (db: Database.Database, proposalId: string, action: string) =>
+  db.prepare('SELECT seq FROM audit WHERE proposal_id = ? AND action = ?').pluck().get(proposalId, action) as number;
 
 export const TAMPER_CASES: TamperCase[] = [
   {
@@ -120,7 +143,7 @@ export const TAMPER_CASES: TamperCase[] = [
     apply: (dir, w) => withRawDb(dir, (db) => db.prepare(`DELETE FROM audit WHERE seq IN (${lastSeqs(db, w.runId, 2).join(',')})`).run()),
   },
   {
-    name: 'delete all of a run\'s entries',
+    name: "delete all of a run's entries",
     expect: { kind: 'head' },
     apply: (dir, w) => withRawDb(dir, (db) => db.prepare('DELETE FROM audit WHERE run_id = ?').run(w.runId)),
   },
@@ -132,7 +155,8 @@ export const TAMPER_CASES: TamperCase[] = [
   {
     name: 'set a rejected proposal to approved by someone else',
     expect: { kind: 'proposal', proposal: 'flagged', field: 'decided_by' },
-    apply: (dir, w) => withRawDb(dir, (db) => db.prepare("UPDATE proposals SET status = 'approved', decided_by = 'person:mallory', reason = NULL WHERE id = ?").run(w.flagged)),
+    apply: (dir, w) =>
+      withRawDb(dir, (db) => db.prepare("UPDATE proposals SET status = 'approved', decided_by = 'person:mallory', reason = NULL WHERE id = ?").run(w.flagged)),
   },
   {
     name: 'strip the reward-hacking flag from the evidence',
@@ -155,12 +179,12 @@ export const TAMPER_CASES: TamperCase[] = [
       }),
   },
   {
-    name: 'edit an entry\'s reason',
+    name: "edit an entry's reason",
     expect: { kind: 'chain' },
     apply: (dir, w) => withRawDb(dir, (db) => db.prepare("UPDATE audit SET reason = 'fine by me' WHERE seq = ?").run(seqOf(db, w.rejected, 'rejected'))),
   },
   {
-    name: 'edit an entry\'s actor',
+    name: "edit an entry's actor",
     expect: { kind: 'chain' },
     apply: (dir, w) => withRawDb(dir, (db) => db.prepare("UPDATE audit SET actor = 'person:mallory' WHERE seq = ?").run(seqOf(db, w.rejected, 'rejected'))),
   },

@@ -25,29 +25,58 @@ export function ApprovalsScreen({ tab, runId }: { tab: ApprovalsTab; runId: stri
       <header className="screen-head">
         <h1>Approvals</h1>
         <nav className="segmented" aria-label="Inbox">
-          <a className={`button${tab === 'pending' ? ' on' : ''}`} href={tabHref('pending', runId)} data-testid="tab-pending">Pending ({s.pending.filter((p) => !runId || p.runId === runId).length})</a>
-          <a className={`button${tab === 'decided' ? ' on' : ''}`} href={tabHref('decided', runId)} data-testid="tab-decided">Decided</a>
-          <a className={`button${tab === 'policy' ? ' on' : ''}`} href={tabHref('policy', runId)} data-testid="tab-policy">Policy</a>
+          <a className={`button${tab === 'pending' ? ' on' : ''}`} href={tabHref('pending', runId)} data-testid="tab-pending">
+            Pending ({s.pending.filter((p) => !runId || p.runId === runId).length})
+          </a>
+          <a className={`button${tab === 'decided' ? ' on' : ''}`} href={tabHref('decided', runId)} data-testid="tab-decided">
+            Decided
+          </a>
+          <a className={`button${tab === 'policy' ? ' on' : ''}`} href={tabHref('policy', runId)} data-testid="tab-policy">
+            Policy
+          </a>
         </nav>
         {runId && (
-          <span className="chip">run {s.runs[runId]?.name ?? runId} <a href={tabHref(tab, null)} aria-label="Show all runs">×</a></span>
+          <span className="chip">
+            run {s.runs[runId]?.name ?? runId}{' '}
+            <a href={tabHref(tab, null)} aria-label="Show all runs">
+              ×
+            </a>
+          </span>
         )}
         {s.loading && <span className="muted small">Loading…</span>}
       </header>
-      <ErrorBox title="Proposals could not be listed." message={s.error} hint="Is the engine running? The banner above says; the list reloads when it is back." />
-      {tab === 'policy' ? <PolicyEditor runs={runs} scope={runId} /> : (
+      <ErrorBox
+        title="Proposals could not be listed."
+        message={s.error}
+        hint="Is the engine running? The banner above says; the list reloads when it is back."
+      />
+      {tab === 'policy' ? (
+        <PolicyEditor runs={runs} scope={runId} />
+      ) : (
         <>
           {s.loaded && list.length === 0 && (
             <div className="empty" data-testid="approvals-empty">
-              {tab === 'pending'
-                ? <p><strong>Nothing waits for a decision.</strong> Runs whose approval policy says "ask" stop here when they propose a change; start one from <a href="#/new">New run</a> with the default or ask policy.</p>
-                : <p>No decided proposals yet.</p>}
+              {tab === 'pending' ? (
+                <p>
+                  <strong>Nothing waits for a decision.</strong> Runs whose approval policy says "ask" stop here when they propose a change; start one from{' '}
+                  <a href="#/new">New run</a> with the default or ask policy.
+                </p>
+              ) : (
+                <p>No decided proposals yet.</p>
+              )}
             </div>
           )}
           <div className="proposals" data-testid={`proposals-${tab}`}>
             {list.map((p) => (
-              <ProposalCard key={`${p.id}-${p.status}`} proposal={p} run={s.runs[p.runId]} estimate={selectEstimate(s, p)} busy={s.busy[p.id]} error={s.decideErrors[p.id]}
-                onDecide={(decision, options) => approvalsActions.decide(p.id, decision, options)} />
+              <ProposalCard
+                key={`${p.id}-${p.status}`}
+                proposal={p}
+                run={s.runs[p.runId]}
+                estimate={selectEstimate(s, p)}
+                busy={s.busy[p.id]}
+                error={s.decideErrors[p.id]}
+                onDecide={(decision, options) => approvalsActions.decide(p.id, decision, options)}
+              />
             ))}
           </div>
         </>

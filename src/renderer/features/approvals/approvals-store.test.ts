@@ -7,20 +7,51 @@ import { approvalsActions, approvalsStore, selectEstimate } from './approvals-st
 import { describeChange, formatDelta, parseEditedChanges } from '../../lib/proposal-format';
 
 const proposal = (id: string, patch: Partial<Proposal> = {}): Proposal => ({
-  id, runId: 'r1', iteration: 2, pathway: 'workflow', kind: 'workflow:raise-temperature', size: 'large', rationale: 'explore more',
+  id,
+  runId: 'r1',
+  iteration: 2,
+  pathway: 'workflow',
+  kind: 'workflow:raise-temperature',
+  size: 'large',
+  rationale: 'explore more',
   changes: [{ path: 'workflow.recipe.temperature', before: 0.7, after: 0.9 }],
   evidence: {
     baseline: 'the parent agent',
-    heldout: { before: { value: 0.4, lo: 0.3, hi: 0.5, n: 100 }, after: { value: 0.45, lo: 0.35, hi: 0.55, n: 100 }, delta: { value: 0.05, lo: -0.08, hi: 0.18 } },
-    perLevel: [], probes: [], training: { rewardBefore: null, rewardAfter: null, passAtKBefore: null, passAtKAfter: null, distinctBefore: null, distinctAfter: null },
-    cost: { seconds: 3, tokens: 1000 }, flags: [],
+    heldout: {
+      before: { value: 0.4, lo: 0.3, hi: 0.5, n: 100 },
+      after: { value: 0.45, lo: 0.35, hi: 0.55, n: 100 },
+      delta: { value: 0.05, lo: -0.08, hi: 0.18 },
+    },
+    perLevel: [],
+    probes: [],
+    training: { rewardBefore: null, rewardAfter: null, passAtKBefore: null, passAtKAfter: null, distinctBefore: null, distinctAfter: null },
+    cost: { seconds: 3, tokens: 1000 },
+    flags: [],
   },
-  evidenceHash: `hash-${id}`, status: 'pending', gate: { action: 'held', reason: 'policy says ask' }, decidedBy: null, reason: null,
-  createdAt: `2025-01-01T00:00:0${id.slice(-1)}Z`, decidedAt: null, ...patch,
+  evidenceHash: `hash-${id}`,
+  status: 'pending',
+  gate: { action: 'held', reason: 'policy says ask' },
+  decidedBy: null,
+  reason: null,
+  createdAt: `2025-01-01T00:00:0${id.slice(-1)}Z`,
+  decidedAt: null,
+  ...patch,
 });
 const run: RunSummary = {
-  id: 'r1', name: 'oversight', preset: 'addition-oversight-smoke', recipe: 'star', status: 'waiting', seed: 1, backend: 'cpu', iterationsDone: 2,
-  iterationsTotal: 4, bestScore: null, createdAt: '2025-01-01T00:00:00Z', updatedAt: '', error: null, archive: null,
+  id: 'r1',
+  name: 'oversight',
+  preset: 'addition-oversight-smoke',
+  recipe: 'star',
+  status: 'waiting',
+  seed: 1,
+  backend: 'cpu',
+  iterationsDone: 2,
+  iterationsTotal: 4,
+  bestScore: null,
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '',
+  error: null,
+  archive: null,
 };
 
 let bridge: FakeBridge;
@@ -35,13 +66,36 @@ beforeEach(() => {
   bridge = new FakeBridge()
     .on('proposals.list', (input) => (input.status === 'pending' ? pending : decided))
     .on('runs.list', () => [run])
-    .on('oversight.state', () => ({ enabled: true, genome: null, estimates, pending: pending.length, policy: { rules: { model: { small: 'ask', large: 'ask' }, memory: { small: 'ask', large: 'ask' }, tool: { small: 'ask', large: 'ask' }, workflow: { small: 'auto', large: 'ask' } }, whileWaiting: 'pause', flagged: 'ask', maxHeldoutDrop: 0.02 } }))
+    .on('oversight.state', () => ({
+      enabled: true,
+      genome: null,
+      estimates,
+      pending: pending.length,
+      policy: {
+        rules: {
+          model: { small: 'ask', large: 'ask' },
+          memory: { small: 'ask', large: 'ask' },
+          tool: { small: 'ask', large: 'ask' },
+          workflow: { small: 'auto', large: 'ask' },
+        },
+        whileWaiting: 'pause',
+        flagged: 'ask',
+        maxHeldoutDrop: 0.02,
+      },
+    }))
     .on('proposals.decide', (input) => {
       const p = pending.find((x) => x.id === input.id)!;
       pending = pending.filter((x) => x.id !== input.id);
       const status = input.decision === 'reject' ? 'rejected' : 'approved';
       if (status === 'rejected') estimates = [{ ...estimates[0]!, rejected: 1, mean: 0.33 }];
-      const result: Proposal = { ...p, status, reason: input.reason ?? null, decidedBy: 'person:local', decidedAt: '2025-01-02T00:00:00Z', changes: input.changes ?? p.changes };
+      const result: Proposal = {
+        ...p,
+        status,
+        reason: input.reason ?? null,
+        decidedBy: 'person:local',
+        decidedAt: '2025-01-02T00:00:00Z',
+        changes: input.changes ?? p.changes,
+      };
       decided = [result, ...decided];
       return result;
     });
@@ -132,22 +186,34 @@ describe('proposal diff and edits', () => {
   it('shows memory entries as prompt and answer, tools as kind and parameters', () => {
     const entry = { id: 'm-1-0', kind: 'exemplar', level: 2, prompt: '12+30=', answer: '42', source: { iteration: 1, origin: 'self', support: 0.75 } };
     expect(describeChange({ path: 'memory.entries.m-1-0', after: entry })).toMatchObject({
-      before: { kind: 'none' }, after: { kind: 'memory', prompt: '12+30=', answer: '42', note: 'exemplar · level 2 · support 0.75' },
+      before: { kind: 'none' },
+      after: { kind: 'memory', prompt: '12+30=', answer: '42', note: 'exemplar · level 2 · support 0.75' },
     });
-    expect(describeChange({ path: 'tools.curriculum-rule', before: { kind: 'curriculum-rule', mastery: 0.8 }, after: { kind: 'curriculum-rule', mastery: 0.6 } }).after)
-      .toEqual({ kind: 'tool', tool: 'curriculum-rule', params: 'mastery: 0.6' });
+    expect(
+      describeChange({ path: 'tools.curriculum-rule', before: { kind: 'curriculum-rule', mastery: 0.8 }, after: { kind: 'curriculum-rule', mastery: 0.6 } })
+        .after,
+    ).toEqual({ kind: 'tool', tool: 'curriculum-rule', params: 'mastery: 0.6' });
     expect(describeChange({ path: 'workflow.learningRate', before: 0.001, after: 0.002 }).after).toEqual({ kind: 'value', text: '0.002' });
   });
 
   it('validates each edited value as JSON and requires a change', () => {
-    const changes = [{ path: 'workflow.recipe.temperature', before: 0.7, after: 0.9 }, { path: 'tools.self-verify', after: { kind: 'self-verify' } }];
+    const changes = [
+      { path: 'workflow.recipe.temperature', before: 0.7, after: 0.9 },
+      { path: 'tools.self-verify', after: { kind: 'self-verify' } },
+    ];
     const bad = parseEditedChanges(changes, ['0.8', '{kind: self-verify}']);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(Object.keys(bad.errors)).toEqual(['1']);
     const same = parseEditedChanges(changes, ['0.9', '{"kind":"self-verify"}']);
     expect(same.ok).toBe(false);
     const good = parseEditedChanges(changes, ['0.8', '']);
-    expect(good).toEqual({ ok: true, changes: [{ path: 'workflow.recipe.temperature', before: 0.7, after: 0.8 }, { path: 'tools.self-verify', before: undefined }] });
+    expect(good).toEqual({
+      ok: true,
+      changes: [
+        { path: 'workflow.recipe.temperature', before: 0.7, after: 0.8 },
+        { path: 'tools.self-verify', before: undefined },
+      ],
+    });
   });
 
   it('formats a held-out delta with its interval in points', () => {

@@ -26,14 +26,22 @@ export interface ApprovalsState {
 }
 
 const initial: ApprovalsState = {
-  pending: [], decided: [], loaded: false, loading: false, error: null, pendingCount: null, runs: {}, estimates: {}, busy: {}, decideErrors: {},
+  pending: [],
+  decided: [],
+  loaded: false,
+  loading: false,
+  error: null,
+  pendingCount: null,
+  runs: {},
+  estimates: {},
+  busy: {},
+  decideErrors: {},
 };
 
 export const approvalsStore = createStore<ApprovalsState>(() => ({ ...initial }));
 
 export const selectPendingCount = (s: ApprovalsState): number | null => s.pendingCount;
-export const selectEstimate = (s: ApprovalsState, p: Proposal): ProposerEstimate | null =>
-  s.estimates[p.runId]?.find((e) => e.kind === p.kind) ?? null;
+export const selectEstimate = (s: ApprovalsState, p: Proposal): ProposerEstimate | null => s.estimates[p.runId]?.find((e) => e.kind === p.kind) ?? null;
 
 const byCreated = (a: Proposal, b: Proposal) => a.createdAt.localeCompare(b.createdAt);
 const byDecidedDesc = (a: Proposal, b: Proposal) => (b.decidedAt ?? b.createdAt).localeCompare(a.decidedAt ?? a.createdAt);
@@ -88,8 +96,13 @@ export const approvalsActions = {
       ]);
       if (seq !== loadSeq) return;
       approvalsStore.setState({
-        pending: [...pending].sort(byCreated), decided: [...decided].sort(byDecidedDesc), pendingCount: pending.length,
-        runs: Object.fromEntries(runs.map((r) => [r.id, r])), loaded: true, loading: false, error: null,
+        pending: [...pending].sort(byCreated),
+        decided: [...decided].sort(byDecidedDesc),
+        pendingCount: pending.length,
+        runs: Object.fromEntries(runs.map((r) => [r.id, r])),
+        loaded: true,
+        loading: false,
+        error: null,
       });
       const runIds = [...new Set([...pending, ...decided.slice(0, 20)].map((p) => p.runId))].slice(0, 12);
       await loadEstimates(runIds);
@@ -126,7 +139,9 @@ export const approvalsActions = {
   async decide(id: string, decision: DecisionKind, options: { reason?: string; changes?: GenomeChange[] } = {}): Promise<Proposal | null> {
     const reason = options.reason?.trim() || undefined;
     if (decision === 'reject' && !reason) {
-      approvalsStore.setState((s) => ({ decideErrors: { ...s.decideErrors, [id]: 'Give a reason to reject: it is written to the audit log and teaches the proposer.' } }));
+      approvalsStore.setState((s) => ({
+        decideErrors: { ...s.decideErrors, [id]: 'Give a reason to reject: it is written to the audit log and teaches the proposer.' },
+      }));
       return null;
     }
     approvalsStore.setState((s) => ({ busy: { ...s.busy, [id]: decision }, decideErrors: without(s.decideErrors, id) }));

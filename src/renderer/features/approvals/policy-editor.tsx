@@ -28,34 +28,70 @@ export function PolicyEditor({ runs, scope }: { runs: RunSummary[]; scope: strin
     <section className="policy-editor panel" data-testid="policy-editor">
       <header className="panel-head">
         <h2>Approval policy</h2>
-        <label className="inline">Applies to
+        <label className="inline">
+          Applies to
           <select value={s.scope ?? ''} onChange={(e) => void policyActions.load(e.target.value || null)} data-testid="policy-scope">
             <option value="">Workspace default (new runs)</option>
-            {runs.map((r) => <option key={r.id} value={r.id}>run {r.name ?? r.id} ({r.status})</option>)}
+            {runs.map((r) => (
+              <option key={r.id} value={r.id}>
+                run {r.name ?? r.id} ({r.status})
+              </option>
+            ))}
           </select>
         </label>
       </header>
-      <ErrorBox title="The policy could not be read or saved." message={s.error} hint="The policy is checked by the engine; the message names the field to fix." />
-      {!d ? <p className="muted">{s.loading ? 'Loading…' : 'No policy loaded.'}</p> : (
+      <ErrorBox
+        title="The policy could not be read or saved."
+        message={s.error}
+        hint="The policy is checked by the engine; the message names the field to fix."
+      />
+      {!d ? (
+        <p className="muted">{s.loading ? 'Loading…' : 'No policy loaded.'}</p>
+      ) : (
         <>
           <div className="presets">
             <span className="muted small">Presets:</span>
             {(Object.keys(POLICY_PRESETS) as PolicyPreset[]).map((name) => (
-              <button key={name} type="button" className={preset === name ? 'on' : undefined} title={PRESET_HELP[name]} onClick={() => policyActions.preset(name)} data-testid={`policy-preset-${name}`}>{name}</button>
+              <button
+                key={name}
+                type="button"
+                className={preset === name ? 'on' : undefined}
+                title={PRESET_HELP[name]}
+                onClick={() => policyActions.preset(name)}
+                data-testid={`policy-preset-${name}`}
+              >
+                {name}
+              </button>
             ))}
             {preset && <span className="muted small">{PRESET_HELP[preset]}</span>}
           </div>
           <table className="table policy-grid">
-            <thead><tr><th>Pathway</th>{ChangeSize.options.map((size) => <th key={size}>{size} change</th>)}</tr></thead>
+            <thead>
+              <tr>
+                <th>Pathway</th>
+                {ChangeSize.options.map((size) => (
+                  <th key={size}>{size} change</th>
+                ))}
+              </tr>
+            </thead>
             <tbody>
               {Pathway.options.map((pathway) => (
                 <tr key={pathway}>
                   <th>{pathway}</th>
                   {ChangeSize.options.map((size) => (
                     <td key={size}>
-                      <select value={d.rules[pathway][size]} className={`rule-${d.rules[pathway][size]}`} aria-label={`${pathway} ${size}`}
-                        onChange={(e) => policyActions.setRule(pathway, size, e.target.value as RuleAction)} data-testid={`policy-rule-${pathway}-${size}`}>
-                        {RuleAction.options.map((a) => <option key={a} value={a}>{a}</option>)}
+                      <select
+                        value={d.rules[pathway][size]}
+                        className={`rule-${d.rules[pathway][size]}`}
+                        aria-label={`${pathway} ${size}`}
+                        onChange={(e) => policyActions.setRule(pathway, size, e.target.value as RuleAction)}
+                        data-testid={`policy-rule-${pathway}-${size}`}
+                      >
+                        {RuleAction.options.map((a) => (
+                          <option key={a} value={a}>
+                            {a}
+                          </option>
+                        ))}
                       </select>
                     </td>
                   ))}
@@ -63,31 +99,63 @@ export function PolicyEditor({ runs, scope }: { runs: RunSummary[]; scope: strin
               ))}
             </tbody>
           </table>
-          <p className="help">auto: approve without a person (within bounds) · ask: hold for a person · deny: reject. Protected invariants are always rejected.</p>
+          <p className="help">
+            auto: approve without a person (within bounds) · ask: hold for a person · deny: reject. Protected invariants are always rejected.
+          </p>
           <div className="policy-fields">
-            <label className="inline" title="pause: the run halts until a person decides; continue: it goes on with the parent and applies a late approval at the next round">
+            <label
+              className="inline"
+              title="pause: the run halts until a person decides; continue: it goes on with the parent and applies a late approval at the next round"
+            >
               While waiting
-              <select value={d.whileWaiting} onChange={(e) => policyActions.setWhileWaiting(e.target.value as 'pause' | 'continue')} data-testid="policy-while-waiting">
-                <option value="pause">pause the run</option><option value="continue">continue with the parent</option>
+              <select
+                value={d.whileWaiting}
+                onChange={(e) => policyActions.setWhileWaiting(e.target.value as 'pause' | 'continue')}
+                data-testid="policy-while-waiting"
+              >
+                <option value="pause">pause the run</option>
+                <option value="continue">continue with the parent</option>
               </select>
             </label>
             <label className="inline" title="What happens to a flagged proposal whose rule says auto">
               Flagged proposals
               <select value={d.flagged} onChange={(e) => policyActions.setFlagged(e.target.value as 'ask' | 'deny')} data-testid="policy-flagged">
-                <option value="ask">ask</option><option value="deny">deny</option>
+                <option value="ask">ask</option>
+                <option value="deny">deny</option>
               </select>
             </label>
             <label className="inline" title="auto approves only if the held-out score falls by at most this much (0 to 1)">
               Max held-out drop for auto
-              <input type="number" min={0} max={1} step={0.01} value={Number.isNaN(d.maxHeldoutDrop) ? '' : d.maxHeldoutDrop} aria-invalid={issues.has('maxHeldoutDrop') ? 'true' : undefined}
-                onChange={(e) => policyActions.setMaxHeldoutDrop(e.target.value === '' ? Number.NaN : Number(e.target.value))} data-testid="policy-max-drop" style={{ width: 80 }} />
+              <input
+                type="number"
+                min={0}
+                max={1}
+                step={0.01}
+                value={Number.isNaN(d.maxHeldoutDrop) ? '' : d.maxHeldoutDrop}
+                aria-invalid={issues.has('maxHeldoutDrop') ? 'true' : undefined}
+                onChange={(e) => policyActions.setMaxHeldoutDrop(e.target.value === '' ? Number.NaN : Number(e.target.value))}
+                data-testid="policy-max-drop"
+                style={{ width: 80 }}
+              />
             </label>
             {issues.has('maxHeldoutDrop') && <span className="field-error">max held-out drop {issues.get('maxHeldoutDrop')}</span>}
           </div>
           <div className="form-actions">
-            {s.notice && <span className="chip ok" data-testid="policy-notice">{s.notice}</span>}
-            <button type="button" disabled={!dirty || s.saving} onClick={() => policyActions.revert()}>Revert</button>
-            <button type="button" className="primary" disabled={!dirty || s.saving || issues.size > 0} onClick={() => void policyActions.save()} data-testid="policy-save">
+            {s.notice && (
+              <span className="chip ok" data-testid="policy-notice">
+                {s.notice}
+              </span>
+            )}
+            <button type="button" disabled={!dirty || s.saving} onClick={() => policyActions.revert()}>
+              Revert
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={!dirty || s.saving || issues.size > 0}
+              onClick={() => void policyActions.save()}
+              data-testid="policy-save"
+            >
               {s.saving ? 'Saving…' : 'Save policy'}
             </button>
           </div>

@@ -19,7 +19,13 @@ export interface PolicyState {
 }
 
 export const policyStore = createStore<PolicyState>(() => ({
-  scope: null, saved: null, draft: null, loading: false, saving: false, error: null, notice: null,
+  scope: null,
+  saved: null,
+  draft: null,
+  loading: false,
+  saving: false,
+  error: null,
+  notice: null,
 }));
 
 export const selectDirty = (s: PolicyState): boolean => s.draft !== null && JSON.stringify(s.draft) !== JSON.stringify(s.saved);
@@ -41,8 +47,7 @@ export function selectPreset(s: PolicyState): PolicyPreset | null {
 }
 
 let seq = 0;
-const edit = (change: (draft: ApprovalPolicy) => ApprovalPolicy) =>
-  policyStore.setState((s) => (s.draft ? { draft: change(s.draft), notice: null } : {}));
+const edit = (change: (draft: ApprovalPolicy) => ApprovalPolicy) => policyStore.setState((s) => (s.draft ? { draft: change(s.draft), notice: null } : {}));
 
 export const policyActions = {
   async load(scope: string | null): Promise<void> {
@@ -89,7 +94,9 @@ export const policyActions = {
       const policy = await getBridge().request('policy.set', { ...(s.scope ? { runId: s.scope } : {}), policy: s.draft });
       if (policyStore.getState().scope !== s.scope) return true;
       policyStore.setState({
-        saved: policy, draft: structuredClone(policy), saving: false,
+        saved: policy,
+        draft: structuredClone(policy),
+        saving: false,
         notice: s.scope ? `Saved: applies to run ${s.scope} from its next proposal.` : 'Saved: the default for new runs.',
       });
       return true;

@@ -20,15 +20,33 @@ interface Props {
 
 type Mode = 'view' | 'reject' | 'edit';
 
-function EditRows({ changes, texts, errors, onText }: { changes: GenomeChange[]; texts: string[]; errors: Record<number, string>; onText: (i: number, text: string) => void }) {
+function EditRows({
+  changes,
+  texts,
+  errors,
+  onText,
+}: {
+  changes: GenomeChange[];
+  texts: string[];
+  errors: Record<number, string>;
+  onText: (i: number, text: string) => void;
+}) {
   return (
     <div className="edit-rows" data-testid="edit-rows">
-      <p className="muted small">Each value is JSON (a number, "text", or an object). Leave a value empty to remove it. The evidence is re-run for the edited values before they apply.</p>
+      <p className="muted small">
+        Each value is JSON (a number, "text", or an object). Leave a value empty to remove it. The evidence is re-run for the edited values before they apply.
+      </p>
       {changes.map((c, i) => (
         <label key={c.path} className="edit-row">
           <code>{c.path}</code>
-          <textarea rows={Math.min(8, Math.max(1, texts[i]?.split('\n').length ?? 1))} value={texts[i] ?? ''} aria-invalid={errors[i] ? 'true' : undefined}
-            onChange={(e) => onText(i, e.target.value)} data-testid="edit-value" spellCheck={false} />
+          <textarea
+            rows={Math.min(8, Math.max(1, texts[i]?.split('\n').length ?? 1))}
+            value={texts[i] ?? ''}
+            aria-invalid={errors[i] ? 'true' : undefined}
+            onChange={(e) => onText(i, e.target.value)}
+            data-testid="edit-value"
+            spellCheck={false}
+          />
           {errors[i] && <span className="field-error">{errors[i]}</span>}
         </label>
       ))}
@@ -66,17 +84,32 @@ export function ProposalCard({ proposal: p, run, estimate, busy, error, onDecide
   };
 
   return (
-    <article className={`proposal${flagged ? ' flagged' : ''}`} data-testid="proposal-card" data-proposal-id={p.id} data-status={p.status} data-kind={p.kind}
-      data-flags={p.evidence.flags.map((f) => f.kind).join(' ')}>
+    <article
+      className={`proposal${flagged ? ' flagged' : ''}`}
+      data-testid="proposal-card"
+      data-proposal-id={p.id}
+      data-status={p.status}
+      data-kind={p.kind}
+      data-flags={p.evidence.flags.map((f) => f.kind).join(' ')}
+    >
       <header className="proposal-head">
         <span className={`chip pathway-${p.pathway}`}>{p.pathway}</span>
         <strong className="kind">{p.kind}</strong>
         <span className={`chip size-${p.size}`}>{p.size}</span>
         <span className="muted small">
-          <a href={`#/runs/${encodeURIComponent(p.runId)}`} data-testid="proposal-run">{run?.name ?? p.runId}</a>
-          {' · '}round {p.iteration}{run ? ` of ${run.iterationsTotal}` : ''}
-          {run && <> · <StatusBadge status={run.status} /></>}
-          {' · '}{formatDate(p.createdAt)} · <code>{p.id}</code>
+          <a href={`#/runs/${encodeURIComponent(p.runId)}`} data-testid="proposal-run">
+            {run?.name ?? p.runId}
+          </a>
+          {' · '}round {p.iteration}
+          {run ? ` of ${run.iterationsTotal}` : ''}
+          {run && (
+            <>
+              {' '}
+              · <StatusBadge status={run.status} />
+            </>
+          )}
+          {' · '}
+          {formatDate(p.createdAt)} · <code>{p.id}</code>
         </span>
         <span className="spacer" />
         {!pending && <StatusBadge status={p.status} testId="proposal-status" />}
@@ -84,22 +117,41 @@ export function ProposalCard({ proposal: p, run, estimate, busy, error, onDecide
       <p className="rationale">{p.rationale}</p>
       {flagged && (
         <div className="flags" data-testid="proposal-flags">
-          {p.evidence.flags.map((f) => <span key={f.kind} className="flag" data-flag={f.kind} title={f.message}><strong>{f.kind}</strong> {f.message}</span>)}
+          {p.evidence.flags.map((f) => (
+            <span key={f.kind} className="flag" data-flag={f.kind} title={f.message}>
+              <strong>{f.kind}</strong> {f.message}
+            </span>
+          ))}
         </div>
       )}
       <DiffTable changes={p.changes} />
       <EvidenceView evidence={p.evidence} />
       <footer className="proposal-foot">
-        <span className="small" data-testid="proposal-gate"><span className="muted">gate:</span> <strong>{p.gate.action}</strong> — {p.gate.reason}</span>
+        <span className="small" data-testid="proposal-gate">
+          <span className="muted">gate:</span> <strong>{p.gate.action}</strong> — {p.gate.reason}
+        </span>
         {estimate && (
-          <span className="small muted" title="The proposer's belief, from people's decisions, that this kind of change is wanted" data-testid="proposal-estimate">
-            proposer's estimate for {p.kind}: {pct(estimate.mean)} [{pct(estimate.lo)}, {pct(estimate.hi)}] · {estimate.approved} approved, {estimate.rejected} rejected
+          <span
+            className="small muted"
+            title="The proposer's belief, from people's decisions, that this kind of change is wanted"
+            data-testid="proposal-estimate"
+          >
+            proposer's estimate for {p.kind}: {pct(estimate.mean)} [{pct(estimate.lo)}, {pct(estimate.hi)}] · {estimate.approved} approved, {estimate.rejected}{' '}
+            rejected
           </span>
         )}
         {!pending && (
           <span className="small" data-testid="proposal-decision">
-            {p.decidedBy ?? 'gate'}{p.decidedAt ? ` · ${formatDate(p.decidedAt)}` : ''}{p.reason ? <> · reason: <em>{p.reason}</em></> : null}
-            {' · '}<a href={`#/audit/${encodeURIComponent(p.runId)}`}>audit log</a>
+            {p.decidedBy ?? 'gate'}
+            {p.decidedAt ? ` · ${formatDate(p.decidedAt)}` : ''}
+            {p.reason ? (
+              <>
+                {' '}
+                · reason: <em>{p.reason}</em>
+              </>
+            ) : null}
+            {' · '}
+            <a href={`#/audit/${encodeURIComponent(p.runId)}`}>audit log</a>
           </span>
         )}
       </footer>
@@ -107,7 +159,14 @@ export function ProposalCard({ proposal: p, run, estimate, busy, error, onDecide
         <div className="decision-form">
           <label className="block">
             <span className="small">Why reject? (required: written to the audit log; the proposer learns from it)</span>
-            <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="reject-reason" autoFocus aria-invalid={editErrors[-2] ? 'true' : undefined} />
+            <textarea
+              rows={2}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              data-testid="reject-reason"
+              autoFocus
+              aria-invalid={editErrors[-2] ? 'true' : undefined}
+            />
           </label>
           {editErrors[-2] && <span className="field-error">{editErrors[-2]}</span>}
         </div>
@@ -121,27 +180,57 @@ export function ProposalCard({ proposal: p, run, estimate, busy, error, onDecide
           </label>
         </div>
       )}
-      {error && <div className="error-box" role="alert" data-testid="decide-error">{error}</div>}
+      {error && (
+        <div className="error-box" role="alert" data-testid="decide-error">
+          {error}
+        </div>
+      )}
       {pending && (
         <div className="decision-actions">
-          {busy && <span className="muted small" data-testid="decide-busy">{busy === 'edit' ? 're-running evidence…' : busy === 'approve' ? 'approving…' : 'rejecting…'}</span>}
+          {busy && (
+            <span className="muted small" data-testid="decide-busy">
+              {busy === 'edit' ? 're-running evidence…' : busy === 'approve' ? 'approving…' : 'rejecting…'}
+            </span>
+          )}
           {mode === 'view' && (
             <>
-              <button type="button" className="primary" disabled={!!busy} onClick={() => void onDecide('approve', {})} data-testid="approve">Approve</button>
-              <button type="button" className="danger" disabled={!!busy} onClick={() => setMode('reject')} data-testid="reject">Reject…</button>
-              <button type="button" disabled={!!busy} onClick={() => setMode('edit')} data-testid="edit">Edit…</button>
+              <button type="button" className="primary" disabled={!!busy} onClick={() => void onDecide('approve', {})} data-testid="approve">
+                Approve
+              </button>
+              <button type="button" className="danger" disabled={!!busy} onClick={() => setMode('reject')} data-testid="reject">
+                Reject…
+              </button>
+              <button type="button" disabled={!!busy} onClick={() => setMode('edit')} data-testid="edit">
+                Edit…
+              </button>
             </>
           )}
           {mode === 'reject' && (
             <>
-              <button type="button" className="danger" disabled={!!busy || !reason.trim()} onClick={() => void reject()} data-testid="confirm-reject">Reject</button>
-              <button type="button" disabled={!!busy} onClick={() => setMode('view')}>Cancel</button>
+              <button type="button" className="danger" disabled={!!busy || !reason.trim()} onClick={() => void reject()} data-testid="confirm-reject">
+                Reject
+              </button>
+              <button type="button" disabled={!!busy} onClick={() => setMode('view')}>
+                Cancel
+              </button>
             </>
           )}
           {mode === 'edit' && (
             <>
-              <button type="button" className="primary" disabled={!!busy} onClick={() => void submitEdit()} data-testid="confirm-edit">Approve edited values</button>
-              <button type="button" disabled={!!busy} onClick={() => { setMode('view'); setTexts(p.changes.map(editText)); setEditErrors({}); }}>Cancel</button>
+              <button type="button" className="primary" disabled={!!busy} onClick={() => void submitEdit()} data-testid="confirm-edit">
+                Approve edited values
+              </button>
+              <button
+                type="button"
+                disabled={!!busy}
+                onClick={() => {
+                  setMode('view');
+                  setTexts(p.changes.map(editText));
+                  setEditErrors({});
+                }}
+              >
+                Cancel
+              </button>
             </>
           )}
         </div>

@@ -5,8 +5,20 @@ import { FakeBridge } from '../../lib/fake-bridge';
 import { auditActions, auditStore, selectActors, selectVerificationView, selectVisibleEntries, type ExportedFile } from './audit-store';
 
 const entry = (seq: number, patch: Partial<AuditEntry>): AuditEntry => ({
-  seq, runId: 'r1', at: '2025-01-01T00:00:00Z', actor: 'gate', action: 'proposed', proposalId: null, evidenceHash: null, reason: null,
-  detail: null, prevHash: `h${seq - 1}`, hash: `h${seq}`, mac: `m${seq}`, keyId: 'k1', ...patch,
+  seq,
+  runId: 'r1',
+  at: '2025-01-01T00:00:00Z',
+  actor: 'gate',
+  action: 'proposed',
+  proposalId: null,
+  evidenceHash: null,
+  reason: null,
+  detail: null,
+  prevHash: `h${seq - 1}`,
+  hash: `h${seq}`,
+  mac: `m${seq}`,
+  keyId: 'k1',
+  ...patch,
 });
 const entries = [
   entry(3, { actor: 'person:local', action: 'rejected', proposalId: 'p-7', evidenceHash: 'e7', reason: 'reward hacking' }),
@@ -15,7 +27,17 @@ const entries = [
   entry(4, { actor: 'person:local', action: 'approved', proposalId: 'p-8', evidenceHash: 'e8' }),
 ];
 
-const verified: AuditVerification = { ok: true, state: 'verified', entries: 4, keyed: 4, unkeyed: 0, head: { seq: 4, hash: 'h4' }, brokenAt: null, message: 'every hash matches', problems: [] };
+const verified: AuditVerification = {
+  ok: true,
+  state: 'verified',
+  entries: 4,
+  keyed: 4,
+  unkeyed: 0,
+  head: { seq: 4, hash: 'h4' },
+  brokenAt: null,
+  message: 'every hash matches',
+  problems: [],
+};
 let verification: AuditVerification = verified;
 
 let bridge: FakeBridge;
@@ -81,9 +103,19 @@ describe('audit store', () => {
   it('shows each problem of a tampered log with its entry, proposal and field, and never a tick', async () => {
     expect(selectVerificationView(auditStore.getState())).toMatchObject({ tone: 'ok', problems: [] });
     verification = {
-      ...verified, ok: false, state: 'tampered', brokenAt: 3, message: 'proposal p-7: status is approved in the database, but entry 3 made it rejected',
+      ...verified,
+      ok: false,
+      state: 'tampered',
+      brokenAt: 3,
+      message: 'proposal p-7: status is approved in the database, but entry 3 made it rejected',
       problems: [
-        { kind: 'proposal', seq: 3, proposalId: 'p-7', field: 'status', message: 'proposal p-7: status is approved in the database, but entry 3 made it rejected' },
+        {
+          kind: 'proposal',
+          seq: 3,
+          proposalId: 'p-7',
+          field: 'status',
+          message: 'proposal p-7: status is approved in the database, but entry 3 made it rejected',
+        },
         { kind: 'head', seq: null, proposalId: null, field: null, message: 'the head file audit-head.json is missing' },
       ],
     };
@@ -91,7 +123,10 @@ describe('audit store', () => {
     const view = selectVerificationView(auditStore.getState())!;
     expect(view.tone).toBe('broken');
     expect(view.headline).toBe('✗ Tampered (first at entry 3): 2 problems found');
-    expect(view.problems).toEqual(['entry 3 · p-7 · status: proposal p-7: status is approved in the database, but entry 3 made it rejected', 'the head file audit-head.json is missing']);
+    expect(view.problems).toEqual([
+      'entry 3 · p-7 · status: proposal p-7: status is approved in the database, but entry 3 made it rejected',
+      'the head file audit-head.json is missing',
+    ]);
     verification = { ...verified, ok: false, state: 'unverifiable', message: 'cannot verify: no key' };
     await auditActions.open('r1');
     expect(selectVerificationView(auditStore.getState())).toMatchObject({ tone: 'broken', headline: '✗ Cannot verify: no key' });

@@ -24,7 +24,15 @@ export interface AuditState {
 
 const filters = { action: 'all' as const, actor: 'all', proposal: '' };
 export const auditStore = createStore<AuditState>(() => ({
-  runId: null, entries: [], verification: null, runs: [], loading: false, error: null, ...filters, exporting: null, exportError: null,
+  runId: null,
+  entries: [],
+  verification: null,
+  runs: [],
+  loading: false,
+  error: null,
+  ...filters,
+  exporting: null,
+  exportError: null,
 }));
 
 /** Entries matching the action, actor and proposal-id filters, in log order. */
@@ -57,7 +65,11 @@ export function selectVerificationView(s: AuditState): VerificationView | null {
     case 'unverifiable':
       return { tone: 'broken', headline: `✗ Cannot verify: ${v.message.replace(/^cannot verify: /, '')}`, problems };
     default:
-      return { tone: 'broken', headline: `✗ Tampered${v.brokenAt !== null ? ` (first at entry ${v.brokenAt})` : ''}: ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'} found`, problems };
+      return {
+        tone: 'broken',
+        headline: `✗ Tampered${v.brokenAt !== null ? ` (first at entry ${v.brokenAt})` : ''}: ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'} found`,
+        problems,
+      };
   }
 }
 export const selectActors = (s: AuditState): string[] => [...new Set(s.entries.map((e) => e.actor))].sort();

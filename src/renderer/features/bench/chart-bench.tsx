@@ -58,7 +58,12 @@ export function ChartBench({ points, charts, seconds }: { points: number; charts
 
   return (
     <div className="bench-screen">
-      <header className="screen-head"><h1>Chart bench</h1><span className="muted">{charts} charts × {points.toLocaleString()} points, then {seconds} s of streaming</span></header>
+      <header className="screen-head">
+        <h1>Chart bench</h1>
+        <span className="muted">
+          {charts} charts × {points.toLocaleString()} points, then {seconds} s of streaming
+        </span>
+      </header>
       <p data-testid="bench-stats" className="mono">
         {stats ? `frames ${stats.frames} · p50 ${stats.p50} ms · p95 ${stats.p95} ms · max ${stats.max} ms` : 'running…'}
       </p>

@@ -18,5 +18,13 @@ export function percentile(sorted: number[], p: number): number {
 export function summarize(deltas: number[], points: number, charts: number, done: boolean): FrameStats {
   const sorted = [...deltas].sort((a, b) => a - b);
   const round = (v: number) => Math.round(v * 100) / 100;
-  return { points, charts, frames: deltas.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), max: round(sorted[sorted.length - 1] ?? NaN), done };
+  return {
+    points,
+    charts,
+    frames: deltas.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+    done,
+  };
 }

@@ -46,11 +46,22 @@ export function CompareChart({ title, xLabel, lines, version, height = 240 }: Pr
     if (!host) return;
     const muted = cssVar('--fg-muted', '#888');
     const grid = cssVar('--grid', 'rgba(128,128,128,0.15)');
-    const axis: uPlot.Axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif', size: 36 };
+    const axis: uPlot.Axis = {
+      stroke: muted,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      font: '11px system-ui, sans-serif',
+      size: 36,
+    };
     const series: uPlot.Series[] = [
       { label: xLabel, value: (_u, v) => (v === null ? '—' : formatNumber(v)) },
       ...latest.current.map((l): uPlot.Series => ({
-        label: l.label, stroke: l.color, width: 2, spanGaps: true, points: { size: 5, fill: l.color }, value: (_u, v) => formatNumber(v),
+        label: l.label,
+        stroke: l.color,
+        width: 2,
+        spanGaps: true,
+        points: { size: 5, fill: l.color },
+        value: (_u, v) => formatNumber(v),
       })),
     ];
     const plot = new uPlot(
@@ -78,13 +89,11 @@ export function CompareChart({ title, xLabel, lines, version, height = 240 }: Pr
       plotRef.current = null;
     };
     // The plot is rebuilt when its set of lines changes; data updates go through setData below.
-     
   }, [key, xLabel, height]);
 
   useEffect(() => {
     const frame = requestAnimationFrame(() => plotRef.current?.setData(buildData()));
     return () => cancelAnimationFrame(frame);
-     
   }, [version]);
 
   const points = lines.reduce((n, l) => n + l.buffer.length, 0);

@@ -29,21 +29,37 @@ function CompareTable({ rows, colors }: { rows: CompareRow[]; colors: string[] }
     <table className="table compare-table" data-testid="compare-table">
       <thead>
         <tr>
-          <th>strategy</th><th>run</th><th>status</th><th className="num">budget used</th><th className="num">children made</th><th className="num">kept</th>
-          <th className="num">best own score</th><th className="num">final held-out</th><th className="num">wall time</th>
+          <th>strategy</th>
+          <th>run</th>
+          <th>status</th>
+          <th className="num">budget used</th>
+          <th className="num">children made</th>
+          <th className="num">kept</th>
+          <th className="num">best own score</th>
+          <th className="num">final held-out</th>
+          <th className="num">wall time</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((r, i) => (
           <tr key={r.run.id} data-testid="compare-row" data-run-id={r.run.id} data-strategy={r.run.archive?.strategy ?? ''}>
-            <td><span className="swatch" style={{ background: colors[i] }} /> {r.label}</td>
-            <td><a href={`#/runs/${encodeURIComponent(r.run.id)}`}>{r.run.name ?? r.run.id}</a> · <a href={`#/runs/${encodeURIComponent(r.run.id)}/lineage`}>lineage</a></td>
-            <td><StatusBadge status={r.run.status} /></td>
+            <td>
+              <span className="swatch" style={{ background: colors[i] }} /> {r.label}
+            </td>
+            <td>
+              <a href={`#/runs/${encodeURIComponent(r.run.id)}`}>{r.run.name ?? r.run.id}</a> ·{' '}
+              <a href={`#/runs/${encodeURIComponent(r.run.id)}/lineage`}>lineage</a>
+            </td>
+            <td>
+              <StatusBadge status={r.run.status} />
+            </td>
             <td className="num">{formatNumber(r.budgetUsed)}</td>
             <td className="num">{formatNumber(r.made)}</td>
             <td className="num">{formatNumber(r.kept)}</td>
             <td className="num">{pct(r.bestScore)}</td>
-            <td className="num" data-testid="compare-final-heldout">{pct(r.finalHeldout)}</td>
+            <td className="num" data-testid="compare-final-heldout">
+              {pct(r.finalHeldout)}
+            </td>
             <td className="num">{r.wallMs === null ? '—' : formatDuration(r.wallMs)}</td>
           </tr>
         ))}
@@ -73,30 +89,50 @@ export function CompareScreen({ group, runs }: { group: string | null; runs: str
     <div className="compare-screen">
       <header className="screen-head">
         <h1>Compare</h1>
-        <span className="muted small">Open-ended runs with the same seed and budget, side by side. <code>evolab compare</code> starts a group; or tick runs below.</span>
+        <span className="muted small">
+          Open-ended runs with the same seed and budget, side by side. <code>evolab compare</code> starts a group; or tick runs below.
+        </span>
       </header>
       <ErrorBox title="The runs could not be loaded." message={s.error} hint="The engine may be restarting; the list reloads on the next run event." />
       <div className="compare-body">
         <aside className="panel compare-picker">
           <h2>Comparisons</h2>
-          {s.loaded && groups.length === 0 && <p className="muted small">None yet. <code>evolab compare --preset &lt;id&gt;</code> runs DGM, HGM and the baselines under one comparison id.</p>}
+          {s.loaded && groups.length === 0 && (
+            <p className="muted small">
+              None yet. <code>evolab compare --preset &lt;id&gt;</code> runs DGM, HGM and the baselines under one comparison id.
+            </p>
+          )}
           <ul className="group-list" data-testid="compare-groups">
             {groups.map((g) => (
               <li key={g.id} className={g.id === s.group ? 'active' : undefined}>
-                <a href={`#/compare?group=${encodeURIComponent(g.id)}`} data-testid="compare-group" data-group={g.id}>{g.id}</a>
+                <a href={`#/compare?group=${encodeURIComponent(g.id)}`} data-testid="compare-group" data-group={g.id}>
+                  {g.id}
+                </a>
                 <span className="muted small"> {g.runs.map((r) => r.archive?.strategy).join(', ')}</span>
               </li>
             ))}
           </ul>
           <h2>Archive runs</h2>
-          {s.loaded && archiveRuns.length === 0 && <p className="muted small">No open-ended runs yet: start a preset with an archive (e.g. addition-archive-smoke) on New run.</p>}
+          {s.loaded && archiveRuns.length === 0 && (
+            <p className="muted small">No open-ended runs yet: start a preset with an archive (e.g. addition-archive-smoke) on New run.</p>
+          )}
           <ul className="run-picks" data-testid="compare-runs">
             {archiveRuns.map((r) => (
               <li key={r.id}>
                 <label>
-                  <input type="checkbox" checked={comparedIds.has(r.id)} data-testid="compare-pick" data-run-id={r.id}
-                    onChange={() => { location.hash = compareActions.toggle(r.id); }} />
-                  <span className="chip">{r.archive?.strategy}</span> {r.name ?? r.id} <span className="muted small">{formatDate(r.createdAt)} · {r.status}</span>
+                  <input
+                    type="checkbox"
+                    checked={comparedIds.has(r.id)}
+                    data-testid="compare-pick"
+                    data-run-id={r.id}
+                    onChange={() => {
+                      location.hash = compareActions.toggle(r.id);
+                    }}
+                  />
+                  <span className="chip">{r.archive?.strategy}</span> {r.name ?? r.id}{' '}
+                  <span className="muted small">
+                    {formatDate(r.createdAt)} · {r.status}
+                  </span>
                 </label>
               </li>
             ))}
@@ -104,21 +140,42 @@ export function CompareScreen({ group, runs }: { group: string | null; runs: str
         </aside>
         <section className="compare-main">
           {!chosen && <p className="empty">Choose a comparison on the left, or tick two or more archive runs to compare them.</p>}
-          {chosen && rows.length === 0 && s.loaded && <p className="empty">No runs found for {s.group ? `comparison ${s.group}` : 'this selection'}: they may have been deleted.</p>}
+          {chosen && rows.length === 0 && s.loaded && (
+            <p className="empty">No runs found for {s.group ? `comparison ${s.group}` : 'this selection'}: they may have been deleted.</p>
+          )}
           {rows.length > 0 && (
             <>
-              <h2>{s.group ? <>Comparison <code>{s.group}</code></> : 'Runs picked by hand'}</h2>
-              {rows.filter((r) => r.error).map((r) => <ErrorBox key={r.run.id} title={`Metrics of ${r.run.id} could not be loaded.`} message={r.error} />)}
+              <h2>
+                {s.group ? (
+                  <>
+                    Comparison <code>{s.group}</code>
+                  </>
+                ) : (
+                  'Runs picked by hand'
+                )}
+              </h2>
+              {rows
+                .filter((r) => r.error)
+                .map((r) => (
+                  <ErrorBox key={r.run.id} title={`Metrics of ${r.run.id} could not be loaded.`} message={r.error} />
+                ))}
               <div className="compare-charts">
                 <ErrorBoundary label="Chart best estimate">
-                  <CompareChart title="best agent's estimated score (posterior mean) vs budget used" xLabel="budget used (evaluation units)" lines={lines((r) => r.bestEstimate)} version={s.version} />
+                  <CompareChart
+                    title="best agent's estimated score (posterior mean) vs budget used"
+                    xLabel="budget used (evaluation units)"
+                    lines={lines((r) => r.bestEstimate)}
+                    version={s.version}
+                  />
                 </ErrorBoundary>
                 <ErrorBoundary label="Chart archive size">
                   <CompareChart title="archive size vs budget used" xLabel="budget used (evaluation units)" lines={lines((r) => r.size)} version={s.version} />
                 </ErrorBoundary>
               </div>
               <CompareTable rows={rows} colors={colors} />
-              <p className="muted small">Best own score: on the search set. Final held-out: the final chosen agent on unseen levels, recorded when the run ends.</p>
+              <p className="muted small">
+                Best own score: on the search set. Final held-out: the final chosen agent on unseen levels, recorded when the run ends.
+              </p>
             </>
           )}
         </section>

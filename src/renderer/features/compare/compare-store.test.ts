@@ -6,9 +6,21 @@ import { compareActions, compareStore, curveOf, groupRuns, lastOf, REFRESH_DEBOU
 
 function summary(id: string, strategy: string | null, comparison: string | null, over: Partial<RunSummary> = {}): RunSummary {
   return {
-    id, name: null, preset: null, recipe: 'star', status: 'completed', seed: 1, backend: 'cpu', iterationsDone: 3, iterationsTotal: 3, bestScore: null,
-    createdAt: `2026-01-01T00:00:0${id.length}.000Z`, updatedAt: '2026-01-01T00:01:00.000Z', error: null,
-    archive: strategy ? { strategy, comparison } : null, ...over,
+    id,
+    name: null,
+    preset: null,
+    recipe: 'star',
+    status: 'completed',
+    seed: 1,
+    backend: 'cpu',
+    iterationsDone: 3,
+    iterationsTotal: 3,
+    bestScore: null,
+    createdAt: `2026-01-01T00:00:0${id.length}.000Z`,
+    updatedAt: '2026-01-01T00:01:00.000Z',
+    error: null,
+    archive: strategy ? { strategy, comparison } : null,
+    ...over,
   };
 }
 
@@ -31,8 +43,13 @@ beforeEach(() => {
     .on('runs.list', () => runs)
     .on('runs.metrics', ({ runId }) =>
       runId === 'b'
-        ? series([0, 64, null, 200], [0.2, 0.3, 0.35, 0.5], { 'archive/final_heldout': [null, null, null, 0.42], 'archive/expansions': [0, 1, 2, 2], 'archive/kept': [1, 2, 2, 3] })
-        : series([0, 100], [0.1, 0.2]));
+        ? series([0, 64, null, 200], [0.2, 0.3, 0.35, 0.5], {
+            'archive/final_heldout': [null, null, null, 0.42],
+            'archive/expansions': [0, 1, 2, 2],
+            'archive/kept': [1, 2, 2, 3],
+          })
+        : series([0, 100], [0.1, 0.2]),
+    );
   setBridge(bridge);
 });
 afterEach(() => {
@@ -56,14 +73,19 @@ describe('compare store', () => {
     expect(lastOf(s, 'archive/final_heldout')).toBeNull();
   });
 
-  it('loads a group\'s runs and their metrics into table rows', async () => {
+  it("loads a group's runs and their metrics into table rows", async () => {
     await compareActions.open({ group: 'c1', runs: [] });
     const rows = selectRows(compareStore.getState());
     expect(rows.map((r) => `${r.label}:${r.run.id}`)).toEqual(['dgm:a', 'hgm:b']);
     const b = rows[1];
     expect(b).toMatchObject({ finalHeldout: 0.42, made: 2, kept: 3, budgetUsed: 200, wallMs: 30_000, error: null });
     expect(b.bestEstimate.length).toBe(3);
-    expect(bridge.calls.filter((c) => c.name === 'runs.metrics').map((c) => (c.input as { runId: string }).runId).sort()).toEqual(['a', 'b']);
+    expect(
+      bridge.calls
+        .filter((c) => c.name === 'runs.metrics')
+        .map((c) => (c.input as { runId: string }).runId)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 
   it('compares runs ticked by hand, naming runs that share a strategy by id; non-archive runs are left out', async () => {

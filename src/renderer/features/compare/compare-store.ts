@@ -2,7 +2,15 @@ import { createStore } from 'zustand/vanilla';
 import { isFinished, type MetricSeries, type RunSummary } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { appendPoint, createBuffer, type SeriesBuffer } from '../../lib/series';
-import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BEST_SCORE, ARCHIVE_BUDGET_USED, ARCHIVE_EXPANSIONS, ARCHIVE_FINAL_HELDOUT, ARCHIVE_KEPT, ARCHIVE_SIZE } from '../../../shared/metrics';
+import {
+  ARCHIVE_BEST_ESTIMATE,
+  ARCHIVE_BEST_SCORE,
+  ARCHIVE_BUDGET_USED,
+  ARCHIVE_EXPANSIONS,
+  ARCHIVE_FINAL_HELDOUT,
+  ARCHIVE_KEPT,
+  ARCHIVE_SIZE,
+} from '../../../shared/metrics';
 
 /** The x axis of every comparison: search budget spent, so strategies that spend differently line up. */
 
@@ -54,7 +62,10 @@ export function groupRuns(runs: readonly RunSummary[]): ComparisonGroup[] {
   }
   const newest = (g: RunSummary[]): string => g.reduce((m, r) => (r.createdAt > m ? r.createdAt : m), '');
   return [...groups.entries()]
-    .map(([id, list]) => ({ id, runs: [...list].sort((a, b) => (a.archive?.strategy ?? '').localeCompare(b.archive?.strategy ?? '') || a.createdAt.localeCompare(b.createdAt)) }))
+    .map(([id, list]) => ({
+      id,
+      runs: [...list].sort((a, b) => (a.archive?.strategy ?? '').localeCompare(b.archive?.strategy ?? '') || a.createdAt.localeCompare(b.createdAt)),
+    }))
     .sort((a, b) => newest(b.runs).localeCompare(newest(a.runs)));
 }
 
@@ -123,10 +134,12 @@ let timer: ReturnType<typeof setTimeout> | null = null;
 async function loadSeries(runIds: string[], mine: number): Promise<void> {
   const results = await Promise.all(
     runIds.map((runId) =>
-      getBridge().request('runs.metrics', { runId }).then(
-        (series) => ({ runId, series, error: null }),
-        (e: unknown) => ({ runId, series: null, error: describeError(e).message }),
-      ),
+      getBridge()
+        .request('runs.metrics', { runId })
+        .then(
+          (series) => ({ runId, series, error: null }),
+          (e: unknown) => ({ runId, series: null, error: describeError(e).message }),
+        ),
     ),
   );
   if (mine !== seq) return;
@@ -166,7 +179,10 @@ export const compareActions = {
       if (mine === seq) compareStore.setState({ error: describeError(error).message, loaded: true });
       return;
     }
-    await loadSeries(selectCompared(compareStore.getState()).map((r) => r.id), mine);
+    await loadSeries(
+      selectCompared(compareStore.getState()).map((r) => r.id),
+      mine,
+    );
   },
   /** Ticks or unticks a run, starting from the runs compared now (a group's too); returns the hash that shows it. */
   toggle(runId: string): string {

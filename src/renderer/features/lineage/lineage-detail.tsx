@@ -26,72 +26,153 @@ export function LineageDetail({ runId, node, parent, best, detail, canBranch, on
   return (
     <aside className="panel lineage-detail" data-testid="lineage-detail" data-node-id={node.id}>
       <header className="panel-head">
-        <h2>Node <code>{node.id}</code> {best && <span className="chip kept">best</span>} {node.mismatch && <span className="chip warn" data-testid="detail-mismatch">mismatch</span>}</h2>
-        <button type="button" className="subtle" onClick={onClose} aria-label="Close the node's detail">✕</button>
+        <h2>
+          Node <code>{node.id}</code> {best && <span className="chip kept">best</span>}{' '}
+          {node.mismatch && (
+            <span className="chip warn" data-testid="detail-mismatch">
+              mismatch
+            </span>
+          )}
+        </h2>
+        <button type="button" className="subtle" onClick={onClose} aria-label="Close the node's detail">
+          ✕
+        </button>
       </header>
       <p className="muted small">
         generation {node.generation} · step {node.step} · parent {parent ? <code>{parent.id}</code> : '—'} · {formatDate(node.createdAt)}
       </p>
       <table className="kv">
         <tbody>
-          <tr><th>kind</th><td><span className="chip">{node.kind}</span></td></tr>
-          <tr><th>status</th><td><span className={`chip tone-${badge.tone}`} title={badge.title} data-testid="detail-status">{node.status}{node.rejectedBy ? ` by ${node.rejectedBy}` : ''}</span></td></tr>
-          <tr><th>own score</th><td data-testid="detail-score">{formatScore(node.score)} <span className="muted">({node.successes}/{evaluations}{node.fullyEvaluated ? '' : ', partly evaluated'})</span></td></tr>
-          <tr><th>cheap score</th><td>{formatScore(node.cheapScore)}</td></tr>
-          <tr><th title={CMP_MEANING}>CMP of descendants (90%)</th><td data-testid="detail-cmp">{formatCmp(node.cmp)} <span className="muted">n {node.cmp.n}</span></td></tr>
+          <tr>
+            <th>kind</th>
+            <td>
+              <span className="chip">{node.kind}</span>
+            </td>
+          </tr>
+          <tr>
+            <th>status</th>
+            <td>
+              <span className={`chip tone-${badge.tone}`} title={badge.title} data-testid="detail-status">
+                {node.status}
+                {node.rejectedBy ? ` by ${node.rejectedBy}` : ''}
+              </span>
+            </td>
+          </tr>
+          <tr>
+            <th>own score</th>
+            <td data-testid="detail-score">
+              {formatScore(node.score)}{' '}
+              <span className="muted">
+                ({node.successes}/{evaluations}
+                {node.fullyEvaluated ? '' : ', partly evaluated'})
+              </span>
+            </td>
+          </tr>
+          <tr>
+            <th>cheap score</th>
+            <td>{formatScore(node.cheapScore)}</td>
+          </tr>
+          <tr>
+            <th title={CMP_MEANING}>CMP of descendants (90%)</th>
+            <td data-testid="detail-cmp">
+              {formatCmp(node.cmp)} <span className="muted">n {node.cmp.n}</span>
+            </td>
+          </tr>
         </tbody>
       </table>
       {node.rationale && <p className="rationale">{node.rationale}</p>}
       {node.verdict && (
         <p className="small" data-testid="detail-verdict">
-          <StatusBadge status={node.verdict.status} /> {node.verdict.actor ? `by ${node.verdict.actor}` : ''}{node.verdict.reason ? `: ${node.verdict.reason}` : ''}
+          <StatusBadge status={node.verdict.status} /> {node.verdict.actor ? `by ${node.verdict.actor}` : ''}
+          {node.verdict.reason ? `: ${node.verdict.reason}` : ''}
         </p>
       )}
-      {node.mismatch && (
-        <p className="small warn-text">
-          {mismatchText(formatScore(node.score), formatCmp(node.cmp))}
-        </p>
-      )}
+      {node.mismatch && <p className="small warn-text">{mismatchText(formatScore(node.score), formatCmp(node.cmp))}</p>}
       <div className="detail-actions">
-        <button type="button" className="primary" disabled={!canBranch} onClick={onBranch} data-testid="branch-node"
-          title={canBranch ? 'Open New run with this run\'s config, starting from this agent' : 'Only an evaluated node can be branched from'}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!canBranch}
+          onClick={onBranch}
+          data-testid="branch-node"
+          title={canBranch ? "Open New run with this run's config, starting from this agent" : 'Only an evaluated node can be branched from'}
+        >
           Branch a new run from this node
         </button>
       </div>
       <h3>Genome diff against {parent ? <code>{parent.id}</code> : 'the warm-up'}</h3>
       <DiffTable changes={node.changes} />
       <h3>Evidence</h3>
-      {!node.proposalId && <p className="muted small">{node.parentId ? 'No proposal recorded for this node.' : 'The root is the warm-up agent: there was no proposal.'}</p>}
+      {!node.proposalId && (
+        <p className="muted small">{node.parentId ? 'No proposal recorded for this node.' : 'The root is the warm-up agent: there was no proposal.'}</p>
+      )}
       {node.proposalId && !loaded && <p className="muted small">Loading evidence…</p>}
-      {loaded?.proposalError && <ErrorBox title="The evidence could not be loaded." message={loaded.proposalError} hint="The proposal may belong to a deleted run; the node's scores above still hold." />}
+      {loaded?.proposalError && (
+        <ErrorBox
+          title="The evidence could not be loaded."
+          message={loaded.proposalError}
+          hint="The proposal may belong to a deleted run; the node's scores above still hold."
+        />
+      )}
       {loaded?.proposal && (
         <>
           <p className="small">
-            proposal <a href={`#/approvals/decided?run=${encodeURIComponent(runId)}`}><code>{loaded.proposal.id}</code></a> · <StatusBadge status={loaded.proposal.status} />
+            proposal{' '}
+            <a href={`#/approvals/decided?run=${encodeURIComponent(runId)}`}>
+              <code>{loaded.proposal.id}</code>
+            </a>{' '}
+            · <StatusBadge status={loaded.proposal.status} />
             {loaded.proposal.gate && <span className="muted"> · gate: {loaded.proposal.gate.action}</span>}
           </p>
           <EvidenceView evidence={loaded.proposal.evidence} />
         </>
       )}
-      <h3>Trajectories of step {node.step} {loaded && loaded.trajectoriesTotal > 0 && <span className="muted small">(first {loaded.trajectories?.length ?? 0} of {loaded.trajectoriesTotal})</span>}</h3>
+      <h3>
+        Trajectories of step {node.step}{' '}
+        {loaded && loaded.trajectoriesTotal > 0 && (
+          <span className="muted small">
+            (first {loaded.trajectories?.length ?? 0} of {loaded.trajectoriesTotal})
+          </span>
+        )}
+      </h3>
       {!loaded && <p className="muted small">Loading…</p>}
       {loaded?.trajectoriesError && <ErrorBox title="The trajectories could not be loaded." message={loaded.trajectoriesError} />}
-      {loaded?.trajectories && loaded.trajectories.length === 0 && !loaded.trajectoriesError && <p className="muted small">No trajectories were recorded for this step.</p>}
+      {loaded?.trajectories && loaded.trajectories.length === 0 && !loaded.trajectoriesError && (
+        <p className="muted small">No trajectories were recorded for this step.</p>
+      )}
       {loaded?.trajectories && loaded.trajectories.length > 0 && (
         <table className="table compact lineage-trajectories" data-testid="detail-trajectories">
-          <thead><tr><th>prompt</th><th>output</th><th className="num">reward</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>prompt</th>
+              <th>output</th>
+              <th className="num">reward</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {loaded.trajectories.map((t) => (
               <tr key={t.id} title={t.verdict}>
-                <td><code>{t.prompt}</code></td><td><code>{t.output}</code></td><td className="num">{t.reward.toFixed(2)}</td>
-                <td>{t.correct ? <span className="chip ok">correct</span> : <span className="chip bad">wrong</span>}{t.kept && <span className="chip kept">kept</span>}</td>
+                <td>
+                  <code>{t.prompt}</code>
+                </td>
+                <td>
+                  <code>{t.output}</code>
+                </td>
+                <td className="num">{t.reward.toFixed(2)}</td>
+                <td>
+                  {t.correct ? <span className="chip ok">correct</span> : <span className="chip bad">wrong</span>}
+                  {t.kept && <span className="chip kept">kept</span>}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       {loaded && loaded.trajectoriesTotal > 0 && (
-        <a className="small" href={`#/runs/${encodeURIComponent(runId)}/trajectories`}>All trajectories of this run</a>
+        <a className="small" href={`#/runs/${encodeURIComponent(runId)}/trajectories`}>
+          All trajectories of this run
+        </a>
       )}
     </aside>
   );

@@ -59,7 +59,11 @@ export function layoutTree(nodes: readonly ArchiveNode[]): TreeLayout {
   const position = new Map<string, PlacedNode>();
   const placed: PlacedNode[] = [];
   for (const node of [...nodes].sort((a, b) => a.generation - b.generation || (column.get(a.id) ?? 0) - (column.get(b.id) ?? 0))) {
-    const p = { node, x: MARGIN_X + ((column.get(node.id) ?? 0) + 0.5) * COLUMN_WIDTH, y: MARGIN_TOP + NODE_RADIUS + (rowOf.get(node.generation) ?? 0) * ROW_HEIGHT };
+    const p = {
+      node,
+      x: MARGIN_X + ((column.get(node.id) ?? 0) + 0.5) * COLUMN_WIDTH,
+      y: MARGIN_TOP + NODE_RADIUS + (rowOf.get(node.generation) ?? 0) * ROW_HEIGHT,
+    };
     position.set(node.id, p);
     placed.push(p);
   }
@@ -78,20 +82,31 @@ export function scoreFill(score: number | null): string {
 }
 
 /** The short status badge of a node and the words behind it. */
-export function statusBadge(node: Pick<ArchiveNode, 'status' | 'rejectedBy'> & Partial<Pick<ArchiveNode, 'fullyEvaluated' | 'cheapScore'>>): { text: string; title: string; tone: 'ok' | 'warn' | 'bad' | 'muted' } {
+export function statusBadge(node: Pick<ArchiveNode, 'status' | 'rejectedBy'> & Partial<Pick<ArchiveNode, 'fullyEvaluated' | 'cheapScore'>>): {
+  text: string;
+  title: string;
+  tone: 'ok' | 'warn' | 'bad' | 'muted';
+} {
   switch (node.status) {
     case 'kept':
       // The DGM family keeps a child that failed the staged check, with the score of the small set it was evaluated on.
       if (node.fullyEvaluated === false && node.cheapScore != null) {
-        return { text: '✓', title: `kept with its small-set score ${formatScore(node.cheapScore)}: it failed the staged check, so it is a low-weight parent`, tone: 'ok' };
+        return {
+          text: '✓',
+          title: `kept with its small-set score ${formatScore(node.cheapScore)}: it failed the staged check, so it is a low-weight parent`,
+          tone: 'ok',
+        };
       }
       return { text: '✓', title: 'kept: in the archive, may be a parent', tone: 'ok' };
-    case 'pending': return { text: '?', title: 'pending: waiting for a person\'s decision', tone: 'warn' };
-    case 'evaluating': return { text: '…', title: 'evaluating', tone: 'muted' };
+    case 'pending':
+      return { text: '?', title: "pending: waiting for a person's decision", tone: 'warn' };
+    case 'evaluating':
+      return { text: '…', title: 'evaluating', tone: 'muted' };
     case 'rejected': {
       const by = node.rejectedBy ?? 'gate';
       const letter = by === 'staged' ? 'S' : by === 'person' ? 'P' : 'G';
-      const words = by === 'staged' ? 'by the staged (cheap) evaluation, in a run made before such children were kept' : by === 'person' ? 'by a person' : 'by the gate';
+      const words =
+        by === 'staged' ? 'by the staged (cheap) evaluation, in a run made before such children were kept' : by === 'person' ? 'by a person' : 'by the gate';
       return { text: `✗${letter}`, title: `rejected ${words}: kept in the tree for the record, never a parent`, tone: 'bad' };
     }
   }

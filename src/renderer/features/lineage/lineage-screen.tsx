@@ -24,11 +24,20 @@ function Growth({ generations }: { generations: ArchiveView['generations'] }) {
   const most = Math.max(1, ...generations.map((g) => g.made));
   return (
     <table className="growth" data-testid="lineage-growth">
-      <thead><tr><th>gen</th><th>made</th><th>kept</th><th /></tr></thead>
+      <thead>
+        <tr>
+          <th>gen</th>
+          <th>made</th>
+          <th>kept</th>
+          <th />
+        </tr>
+      </thead>
       <tbody>
         {generations.map((g) => (
           <tr key={g.generation}>
-            <td>{g.generation}</td><td className="num">{g.made}</td><td className="num">{g.kept}</td>
+            <td>{g.generation}</td>
+            <td className="num">{g.made}</td>
+            <td className="num">{g.kept}</td>
             <td className="bar-cell">
               <span className="bar made" style={{ width: `${(g.made / most) * 100}%` }} />
               <span className="bar kept" style={{ width: `${(g.kept / most) * 100}%` }} />
@@ -61,8 +70,11 @@ export function LineageScreen({ runId }: { runId: string }) {
 
   if (s.error && !view) {
     return (
-      <ErrorBox title="The lineage could not be loaded." message={s.error}
-        hint="Only open-ended runs (config.archive.enabled) have a lineage; open the run itself from the Runs screen." />
+      <ErrorBox
+        title="The lineage could not be loaded."
+        message={s.error}
+        hint="Only open-ended runs (config.archive.enabled) have a lineage; open the run itself from the Runs screen."
+      />
     );
   }
   return (
@@ -72,25 +84,49 @@ export function LineageScreen({ runId }: { runId: string }) {
           <h1>Lineage · {run?.name ?? runId}</h1>
           <div className="muted small">
             <a href={runLink}>Run</a> · <a href={`${runLink}/trajectories`}>Trajectories</a>
-            {run?.archive?.comparison && <> · <a href={`#/compare?group=${encodeURIComponent(run.archive.comparison)}`}>Comparison {run.archive.comparison}</a></>}
+            {run?.archive?.comparison && (
+              <>
+                {' '}
+                · <a href={`#/compare?group=${encodeURIComponent(run.archive.comparison)}`}>Comparison {run.archive.comparison}</a>
+              </>
+            )}
           </div>
         </div>
         {run && <StatusBadge status={run.status} testId="lineage-run-status" />}
         {view && (
           <div className="lineage-stats">
-            <span title={view.strategy} data-testid="lineage-strategy"><b>{view.strategy}</b> <span className="muted">{STRATEGY_WORDS[view.strategy]} · {view.selection}</span></span>
+            <span title={view.strategy} data-testid="lineage-strategy">
+              <b>{view.strategy}</b>{' '}
+              <span className="muted">
+                {STRATEGY_WORDS[view.strategy]} · {view.selection}
+              </span>
+            </span>
             <div className="budget" data-testid="lineage-budget">
-              <ProgressBar done={view.budget.used} total={view.budget.total} label={`budget ${formatNumber(view.budget.used)} / ${formatNumber(view.budget.total)} units`} />
+              <ProgressBar
+                done={view.budget.used}
+                total={view.budget.total}
+                label={`budget ${formatNumber(view.budget.used)} / ${formatNumber(view.budget.total)} units`}
+              />
             </div>
-            <span data-testid="lineage-size">size <b>{counts.size}</b></span>
-            <span>kept <b>{counts.kept}</b></span>
-            <span>steps <b>{view.steps}</b></span>
+            <span data-testid="lineage-size">
+              size <b>{counts.size}</b>
+            </span>
+            <span>
+              kept <b>{counts.kept}</b>
+            </span>
+            <span>
+              steps <b>{view.steps}</b>
+            </span>
             {counts.pending > 0 && <a href={`#/approvals?run=${encodeURIComponent(runId)}`}>{counts.pending} pending</a>}
-            <span className={counts.mismatches ? 'warn-text' : 'muted'}>mismatches <b>{counts.mismatches}</b></span>
+            <span className={counts.mismatches ? 'warn-text' : 'muted'}>
+              mismatches <b>{counts.mismatches}</b>
+            </span>
           </div>
         )}
       </header>
-      {s.error && <ErrorBox title="The lineage did not refresh." message={s.error} hint="It shows the last state read; it refreshes with the run's next iteration." />}
+      {s.error && (
+        <ErrorBox title="The lineage did not refresh." message={s.error} hint="It shows the last state read; it refreshes with the run's next iteration." />
+      )}
       {!view && s.loading && <p className="empty">Loading the archive…</p>}
       {view && (
         <div className={`lineage-body${selected ? ' with-detail' : ''}`}>
@@ -104,7 +140,11 @@ export function LineageScreen({ runId }: { runId: string }) {
                   <LineageTree nodes={view.nodes} bestNodeId={view.bestNodeId} selectedId={s.selectedId} onSelect={(id) => void lineageActions.select(id)} />
                 </ErrorBoundary>
               )}
-              {view.nodes.length > 0 && !selected && <p className="muted small">Click a node to see its genome diff against its parent, its evidence and its trajectories, or to branch a new run from it.</p>}
+              {view.nodes.length > 0 && !selected && (
+                <p className="muted small">
+                  Click a node to see its genome diff against its parent, its evidence and its trajectories, or to branch a new run from it.
+                </p>
+              )}
             </section>
             <section className="panel growth-panel">
               <h2>Growth per generation</h2>
@@ -112,8 +152,16 @@ export function LineageScreen({ runId }: { runId: string }) {
             </section>
           </div>
           {selected && (
-            <LineageDetail runId={runId} node={selected} parent={selectParentOf(s, selected)} best={selected.id === view.bestNodeId} detail={s.detail}
-              canBranch={run !== null && selected.status !== 'evaluating'} onBranch={openBranch} onClose={() => void lineageActions.select(null)} />
+            <LineageDetail
+              runId={runId}
+              node={selected}
+              parent={selectParentOf(s, selected)}
+              best={selected.id === view.bestNodeId}
+              detail={s.detail}
+              canBranch={run !== null && selected.status !== 'evaluating'}
+              onBranch={openBranch}
+              onClose={() => void lineageActions.select(null)}
+            />
           )}
         </div>
       )}

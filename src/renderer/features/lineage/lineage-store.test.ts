@@ -59,7 +59,7 @@ describe('lineage store', () => {
     ]);
   });
 
-  it('refetches once per burst of its run\'s iterations and decisions, never for other runs', async () => {
+  it("refetches once per burst of its run's iterations and decisions, never for other runs", async () => {
     await lineageActions.open('r1');
     vi.useFakeTimers();
     const before = count('archive.get');
@@ -73,7 +73,7 @@ describe('lineage store', () => {
     await vi.waitFor(() => expect(lineageStore.getState().view?.nodes).toHaveLength(3));
   });
 
-  it('loads a node\'s evidence and its round\'s trajectories; an evidence error stays beside the node', async () => {
+  it("loads a node's evidence and its round's trajectories; an evidence error stays beside the node", async () => {
     await lineageActions.open('r1');
     await lineageActions.select('n1');
     const s = lineageStore.getState();
@@ -90,7 +90,7 @@ describe('lineage store', () => {
     expect(lineageStore.getState().detail).toBeNull();
   });
 
-  it('branches: the source config starting from the node, outside the source\'s comparison, and the form shows it', () => {
+  it("branches: the source config starting from the node, outside the source's comparison, and the form shows it", () => {
     const run = makeRun('r1', { name: 'hgm search' });
     const config = branchConfig(run, 'n3');
     expect(config.startFrom).toEqual({ runId: 'r1', nodeId: 'n3' });
@@ -128,10 +128,16 @@ describe('lineage layout', () => {
 
   it('orders a row by parent, then creation', () => {
     const layout = layoutTree([
-      makeNode('a'), makeNode('b', { parentId: 'a', generation: 1, createdOrder: 1 }), makeNode('c', { parentId: 'a', generation: 1, createdOrder: 2 }),
-      makeNode('d', { parentId: 'c', generation: 2, createdOrder: 3 }), makeNode('e', { parentId: 'b', generation: 2, createdOrder: 4 }),
+      makeNode('a'),
+      makeNode('b', { parentId: 'a', generation: 1, createdOrder: 1 }),
+      makeNode('c', { parentId: 'a', generation: 1, createdOrder: 2 }),
+      makeNode('d', { parentId: 'c', generation: 2, createdOrder: 3 }),
+      makeNode('e', { parentId: 'b', generation: 2, createdOrder: 4 }),
     ]);
-    const row2 = layout.placed.filter((p) => p.node.generation === 2).sort((p, q) => p.x - q.x).map((p) => p.node.id);
+    const row2 = layout.placed
+      .filter((p) => p.node.generation === 2)
+      .sort((p, q) => p.x - q.x)
+      .map((p) => p.node.id);
     expect(row2).toEqual(['e', 'd']);
   });
 
@@ -150,7 +156,10 @@ describe('lineage layout', () => {
     expect(statusBadge({ status: 'pending', rejectedBy: null }).title).toMatch(/waiting for a person/);
     expect(formatCmp({ mean: 0.5, lo: 0.25, hi: 0.75, n: 12 })).toBe('0.50 [0.25, 0.75]');
     expect(formatCmp({ mean: 0.5, lo: 0.05, hi: 0.95, n: 0 })).toBe('no evidence');
-    expect(growthOf([makeNode('a'), makeNode('b', { generation: 1, status: 'pending' })])).toEqual([{ generation: 0, made: 1, kept: 1 }, { generation: 1, made: 1, kept: 0 }]);
+    expect(growthOf([makeNode('a'), makeNode('b', { generation: 1, status: 'pending' })])).toEqual([
+      { generation: 0, made: 1, kept: 1 },
+      { generation: 1, made: 1, kept: 0 },
+    ]);
   });
 
   it('says a kept child that failed the staged check competes with its small-set score', () => {

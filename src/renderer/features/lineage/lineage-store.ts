@@ -32,8 +32,7 @@ export const lineageStore = createStore<LineageState>(() => ({ ...initial }));
 /** Refetches after bursts of iteration and decision events wait this long for the burst to end. */
 export const REFRESH_DEBOUNCE_MS = 300;
 
-export const selectSelectedNode = (s: LineageState): ArchiveNode | null =>
-  s.view?.nodes.find((n) => n.id === s.selectedId) ?? null;
+export const selectSelectedNode = (s: LineageState): ArchiveNode | null => s.view?.nodes.find((n) => n.id === s.selectedId) ?? null;
 
 export const selectParentOf = (s: LineageState, node: ArchiveNode | null): ArchiveNode | null =>
   node?.parentId ? (s.view?.nodes.find((n) => n.id === node.parentId) ?? null) : null;

@@ -6,7 +6,13 @@ const fields = walkObject(RunConfig).filter((f) => f.key !== 'preset');
 const scalarKeys = new Set(['name', 'seed', 'backend', 'iterations', 'evalEvery']);
 
 const GROUP_TITLES: Record<string, string> = {
-  run: 'Run', task: 'Task', policy: 'Policy', optim: 'Optimiser', warmup: 'Warm-up', recipe: 'Recipe', 'recipe.balance': 'Balance (B-STaR)',
+  run: 'Run',
+  task: 'Task',
+  policy: 'Policy',
+  optim: 'Optimiser',
+  warmup: 'Warm-up',
+  recipe: 'Recipe',
+  'recipe.balance': 'Balance (B-STaR)',
 };
 
 function label(key: string): string {
@@ -34,9 +40,13 @@ export function ConfigForm({ draft, issues, onChange, taskFile }: FormProps) {
     <div className="config-form">
       <fieldset className="group">
         <legend>{GROUP_TITLES.run}</legend>
-        {top.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />)}
+        {top.map((f) => (
+          <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />
+        ))}
       </fieldset>
-      {groups.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />)}
+      {groups.map((f) => (
+        <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />
+      ))}
     </div>
   );
 }
@@ -51,8 +61,14 @@ function Field({ node, draft, issues, onChange, taskFile }: { node: FieldNode } 
       <fieldset className="group" data-testid={`group-${node.path}`}>
         <legend>{GROUP_TITLES[node.path] ?? label(node.key)}</legend>
         {node.description && <p className="help">{node.description}</p>}
-        {issue && <p className="field-error" data-testid={`field-error-${node.path}`}>{issue}</p>}
-        {node.fields.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />)}
+        {issue && (
+          <p className="field-error" data-testid={`field-error-${node.path}`}>
+            {issue}
+          </p>
+        )}
+        {node.fields.map((f) => (
+          <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />
+        ))}
       </fieldset>
     );
   }
@@ -64,18 +80,32 @@ function Field({ node, draft, issues, onChange, taskFile }: { node: FieldNode } 
         <legend>{GROUP_TITLES[node.path] ?? label(node.key)}</legend>
         <div className="field">
           <label htmlFor={id}>Kind</label>
-          <select id={id} data-testid={id} value={kind}
+          <select
+            id={id}
+            data-testid={id}
+            value={kind}
             onChange={(e) => {
               const next = node.variants.find((v) => v.value === e.target.value);
               if (next) onChange(node.path, defaultsOf(next.schema, { [node.discriminator]: next.value }));
-            }}>
+            }}
+          >
             {!variant && <option value="">choose…</option>}
-            {node.variants.map((v) => <option key={v.value} value={v.value}>{v.value}</option>)}
+            {node.variants.map((v) => (
+              <option key={v.value} value={v.value}>
+                {v.value}
+              </option>
+            ))}
           </select>
           <p className="help">{variant?.description || node.description}</p>
-          {issue && <p className="field-error" data-testid={`field-error-${node.path}`}>{issue}</p>}
+          {issue && (
+            <p className="field-error" data-testid={`field-error-${node.path}`}>
+              {issue}
+            </p>
+          )}
         </div>
-        {variant?.fields.map((f) => <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />)}
+        {variant?.fields.map((f) => (
+          <Field key={f.path} node={f} draft={draft} issues={issues} onChange={onChange} taskFile={taskFile} />
+        ))}
       </fieldset>
     );
   }
@@ -86,19 +116,34 @@ function Field({ node, draft, issues, onChange, taskFile }: { node: FieldNode } 
     input = (
       <select id={id} data-testid={id} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(node.path, e.target.value)}>
         {value === undefined && <option value="">—</option>}
-        {node.options.map((o) => <option key={o} value={o}>{o}</option>)}
+        {node.options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
       </select>
     );
   } else {
-    const range = node.kind === 'number' ? [node.min !== undefined ? `min ${node.min}` : '', node.max !== undefined ? `max ${node.max}` : ''].filter(Boolean).join(', ') : '';
+    const range =
+      node.kind === 'number'
+        ? [node.min !== undefined ? `min ${node.min}` : '', node.max !== undefined ? `max ${node.max}` : ''].filter(Boolean).join(', ')
+        : '';
     input = (
-      <input id={id} data-testid={id} type="text" inputMode={node.kind === 'number' ? 'decimal' : undefined}
+      <input
+        id={id}
+        data-testid={id}
+        type="text"
+        inputMode={node.kind === 'number' ? 'decimal' : undefined}
         className={node.kind === 'number' ? 'num-input' : undefined}
         aria-invalid={issue ? true : undefined}
         placeholder={node.kind === 'number-array' ? 'comma-separated numbers' : range}
-        defaultValue={formatInput(node, value)} key={formatInput(node, value)}
+        defaultValue={formatInput(node, value)}
+        key={formatInput(node, value)}
         onBlur={(e) => onChange(node.path, parseInput(node, e.target.value))}
-        onKeyDown={(e) => { if (e.key === 'Enter') onChange(node.path, parseInput(node, e.currentTarget.value)); }} />
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onChange(node.path, parseInput(node, e.currentTarget.value));
+        }}
+      />
     );
   }
   return (
@@ -107,7 +152,11 @@ function Field({ node, draft, issues, onChange, taskFile }: { node: FieldNode } 
       {input}
       {node.path === 'task.path' && taskFile && <TaskFileButton picker={taskFile} />}
       <p className="help">{node.description}</p>
-      {issue && <p className="field-error" data-testid={`field-error-${node.path}`}>{issue}</p>}
+      {issue && (
+        <p className="field-error" data-testid={`field-error-${node.path}`}>
+          {issue}
+        </p>
+      )}
     </div>
   );
 }
@@ -115,11 +164,20 @@ function Field({ node, draft, issues, onChange, taskFile }: { node: FieldNode } 
 function TaskFileButton({ picker }: { picker: TaskFilePicker }) {
   return (
     <div className="field-actions">
-      <button type="button" disabled={picker.picking} onClick={picker.pick} data-testid="task-path-choose"
-        title="Pick a .jsonl file anywhere on this computer; runs started here may then read it">
+      <button
+        type="button"
+        disabled={picker.picking}
+        onClick={picker.pick}
+        data-testid="task-path-choose"
+        title="Pick a .jsonl file anywhere on this computer; runs started here may then read it"
+      >
         {picker.picking ? 'Choosing…' : 'Choose file…'}
       </button>
-      {picker.error && <p className="field-error" data-testid="task-path-choose-error">{picker.error}</p>}
+      {picker.error && (
+        <p className="field-error" data-testid="task-path-choose-error">
+          {picker.error}
+        </p>
+      )}
     </div>
   );
 }

@@ -33,9 +33,7 @@ export function NewRunScreen() {
   const startPreset = async (id: string) => openUnlessWarned(await newRunActions.start({ preset: id }));
   const startForm = async () => openUnlessWarned(await newRunActions.start({ config: s.draft }));
   // In a browser (evolab serve) there is no dialog: the field is typed, and the host allows files with --allow-path.
-  const taskFile = canPickTaskFile()
-    ? { pick: () => void newRunActions.pickTaskFile(), picking: s.pickingTask, error: s.pickError }
-    : undefined;
+  const taskFile = canPickTaskFile() ? { pick: () => void newRunActions.pickTaskFile(), picking: s.pickingTask, error: s.pickError } : undefined;
 
   return (
     <div className="new-run-screen">
@@ -51,20 +49,32 @@ export function NewRunScreen() {
             <option value="archive">open-ended: automatic, only flagged children wait while the search goes on</option>
           </select>
         </label>
-        <a href="#/approvals/policy" className="small">edit policies</a>
+        <a href="#/approvals/policy" className="small">
+          edit policies
+        </a>
       </header>
       {s.startWarnings && (
         <div className="error-box warning-box" role="status" data-testid="start-warnings">
           <strong>Run {s.startWarnings.runId} started, with warnings about its data:</strong>
-          <ul>{s.startWarnings.warnings.map((w) => <li key={w} className="pre-line">{w}</li>)}</ul>
-          <button type="button" className="primary" onClick={() => open(s.startWarnings!.runId)} data-testid="start-warnings-open">Open the run</button>
+          <ul>
+            {s.startWarnings.warnings.map((w) => (
+              <li key={w} className="pre-line">
+                {w}
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="primary" onClick={() => open(s.startWarnings!.runId)} data-testid="start-warnings-open">
+            Open the run
+          </button>
         </div>
       )}
       {startFrom && (
         <div className="banner start-from" role="status" data-testid="new-run-start-from" data-run-id={startFrom.runId} data-node-id={startFrom.nodeId}>
           Starts from <a href={`#/runs/${encodeURIComponent(startFrom.runId)}/lineage`}>{startFrom.runId}</a> node <code>{startFrom.nodeId}</code>: that agent's
           weights and genome instead of a warm-up. Review the configuration below and press Start.{' '}
-          <button type="button" className="link" onClick={() => newRunActions.clearStartFrom()}>Warm up from scratch instead</button>
+          <button type="button" className="link" onClick={() => newRunActions.clearStartFrom()}>
+            Warm up from scratch instead
+          </button>
         </div>
       )}
       <section>
@@ -75,15 +85,23 @@ export function NewRunScreen() {
             <article key={p.id} className={`card${s.loadedPreset === p.id ? ' selected' : ''}`} data-testid="preset-card" data-preset={p.id}>
               <header>
                 <h3>{p.title}</h3>
-                <span className="chip">{p.recipe}</span>{p.smoke && <span className="chip smoke">smoke · &lt;1 min</span>}
+                <span className="chip">{p.recipe}</span>
+                {p.smoke && <span className="chip smoke">smoke · &lt;1 min</span>}
               </header>
               <p>{p.summary}</p>
-              <p className="muted small">{p.config.iterations} iterations · {p.config.policy.kind === 'transformer' ? `warm-up ${p.config.warmup.steps} steps · d${p.config.policy.dModel}×${p.config.policy.nLayers}` : `no warm-up · MLP ${p.config.policy.hidden.join('×')}`}</p>
+              <p className="muted small">
+                {p.config.iterations} iterations ·{' '}
+                {p.config.policy.kind === 'transformer'
+                  ? `warm-up ${p.config.warmup.steps} steps · d${p.config.policy.dModel}×${p.config.policy.nLayers}`
+                  : `no warm-up · MLP ${p.config.policy.hidden.join('×')}`}
+              </p>
               <footer>
                 <button type="button" className="primary" disabled={s.starting !== null} onClick={() => void startPreset(p.id)} data-testid="preset-start">
                   {s.starting === p.id ? 'Starting…' : 'Start'}
                 </button>
-                <button type="button" onClick={() => newRunActions.loadPreset(p.id)} data-testid="preset-customize">Customize</button>
+                <button type="button" onClick={() => newRunActions.loadPreset(p.id)} data-testid="preset-customize">
+                  Customize
+                </button>
               </footer>
             </article>
           ))}
@@ -92,12 +110,18 @@ export function NewRunScreen() {
       <section className="form-section">
         <header className="panel-head">
           <h2>Configuration {s.loadedPreset && <span className="muted small">from {s.loadedPreset}</span>}</h2>
-          <button type="button" className="subtle" onClick={() => newRunActions.reset()}>Reset to defaults</button>
+          <button type="button" className="subtle" onClick={() => newRunActions.reset()}>
+            Reset to defaults
+          </button>
         </header>
         <ConfigForm draft={s.draft} issues={issues} onChange={newRunActions.setField} taskFile={taskFile} />
         <ErrorBox title="The run did not start." message={s.startError?.message ?? null} hint="Fix the fields marked in red and press Start again." />
         <div className="form-actions sticky-bottom">
-          {issues.size > 0 && <span className="error-text" data-testid="form-invalid">{issues.size} field{issues.size > 1 ? 's need' : ' needs'} fixing</span>}
+          {issues.size > 0 && (
+            <span className="error-text" data-testid="form-invalid">
+              {issues.size} field{issues.size > 1 ? 's need' : ' needs'} fixing
+            </span>
+          )}
           <button type="button" className="primary" disabled={issues.size > 0 || s.starting !== null} onClick={() => void startForm()} data-testid="form-start">
             {s.starting === 'form' ? 'Starting…' : 'Start'}
           </button>

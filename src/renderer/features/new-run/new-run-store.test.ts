@@ -44,7 +44,7 @@ describe('new-run store', () => {
     expect(s.draft).toMatchObject({ recipe: { kind: 'grpo' } });
   });
 
-  it('takes the policy an archive preset names, and keeps the person\'s choice for a preset that names none', async () => {
+  it("takes the policy an archive preset names, and keeps the person's choice for a preset that names none", async () => {
     await newRunActions.loadPresets();
     newRunActions.setPolicy('ask');
     newRunActions.loadPreset('addition-oversight-smoke');
@@ -67,7 +67,7 @@ describe('new-run store', () => {
     expect(bridge.calls.at(-1)?.input).toEqual({ preset: 'addition-star-smoke' });
   });
 
-  it('keeps the engine\'s field issues when a start is refused', async () => {
+  it("keeps the engine's field issues when a start is refused", async () => {
     bridge.on('runs.start', () => {
       throw new CodedError('invalid_config', 'Run config is invalid', [{ path: 'task.path', message: 'file not found; check the path' }]);
     });

@@ -29,7 +29,16 @@ export function blankDraft(): Record<string, unknown> {
 }
 
 export const newRunStore = createStore<NewRunState>(() => ({
-  presets: [], presetsError: null, draft: blankDraft(), loadedPreset: null, starting: null, startError: null, startWarnings: null, policy: 'workspace', pickingTask: false, pickError: null,
+  presets: [],
+  presetsError: null,
+  draft: blankDraft(),
+  loadedPreset: null,
+  starting: null,
+  startError: null,
+  startWarnings: null,
+  policy: 'workspace',
+  pickingTask: false,
+  pickError: null,
 }));
 
 /**

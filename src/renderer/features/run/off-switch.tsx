@@ -13,11 +13,23 @@ interface Props {
 export function OffSwitch({ canPause, canResume, canStop, busy, onPause, onResume, onStop, onKill }: Props) {
   return (
     <div className="off-switch" role="group" aria-label="Off switch">
-      <button type="button" data-testid="pause" disabled={!canPause} onClick={onPause} title="Pause at the next step boundary (Ctrl+Shift+P)">Pause</button>
-      <button type="button" data-testid="resume" disabled={!canResume} onClick={onResume} title="Resume (from the last checkpoint if interrupted or stopped)">Resume</button>
-      <button type="button" data-testid="stop" disabled={!canStop} onClick={onStop} title="Finish the step, checkpoint, stop (Ctrl+Shift+S)">Stop</button>
-      <button type="button" data-testid="kill" className="danger" onClick={onKill} title="Terminate the engine process now (Ctrl+Shift+K)">Kill engine</button>
-      {busy && <span className="muted small" data-testid="off-switch-busy">{busy}…</span>}
+      <button type="button" data-testid="pause" disabled={!canPause} onClick={onPause} title="Pause at the next step boundary (Ctrl+Shift+P)">
+        Pause
+      </button>
+      <button type="button" data-testid="resume" disabled={!canResume} onClick={onResume} title="Resume (from the last checkpoint if interrupted or stopped)">
+        Resume
+      </button>
+      <button type="button" data-testid="stop" disabled={!canStop} onClick={onStop} title="Finish the step, checkpoint, stop (Ctrl+Shift+S)">
+        Stop
+      </button>
+      <button type="button" data-testid="kill" className="danger" onClick={onKill} title="Terminate the engine process now (Ctrl+Shift+K)">
+        Kill engine
+      </button>
+      {busy && (
+        <span className="muted small" data-testid="off-switch-busy">
+          {busy}…
+        </span>
+      )}
     </div>
   );
 }

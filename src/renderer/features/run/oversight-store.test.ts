@@ -8,7 +8,10 @@ import { oversightActions, oversightStore, summarizeGenome } from './oversight-s
 
 const genome: Genome = {
   workflow: { recipe: RecipeConfig.parse({ kind: 'star' }), learningRate: 0.001 },
-  memory: { entries: [{ id: 'm-1-0', kind: 'exemplar', level: 1, prompt: '1+1=', answer: '2', source: { iteration: 1, origin: 'self', support: 1 } }], replayShare: 0.25 },
+  memory: {
+    entries: [{ id: 'm-1-0', kind: 'exemplar', level: 1, prompt: '1+1=', answer: '2', source: { iteration: 1, origin: 'self', support: 1 } }],
+    replayShare: 0.25,
+  },
   tools: [{ kind: 'self-verify' }, { kind: 'curriculum-rule', mastery: 0.7 }],
 };
 
@@ -23,7 +26,10 @@ beforeEach(() => {
 describe('run oversight panel', () => {
   it('summarises the genome: workflow values, memory size, tools with parameters', () => {
     const g = summarizeGenome(genome);
-    expect(g.workflow.slice(0, 2)).toEqual([['learningRate', '0.001'], ['recipe.kind', 'star']]);
+    expect(g.workflow.slice(0, 2)).toEqual([
+      ['learningRate', '0.001'],
+      ['recipe.kind', 'star'],
+    ]);
     // Only scalar settings are listed; nested objects would not fit a line.
     expect(g.workflow.every(([, v]) => !v.startsWith('[object'))).toBe(true);
     expect(g.memoryEntries).toBe(1);

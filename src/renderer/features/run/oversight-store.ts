@@ -21,7 +21,9 @@ export function summarizeGenome(genome: Genome): { workflow: Array<[string, stri
   }
   const tools = genome.tools.map((t) => {
     const { kind, ...params } = t;
-    const text = Object.entries(params).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+    const text = Object.entries(params)
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(', ');
     return text ? `${kind} (${text})` : kind;
   });
   return { workflow, memoryEntries: genome.memory.entries.length, replayShare: genome.memory.replayShare, tools };

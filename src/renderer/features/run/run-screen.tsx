@@ -9,7 +9,15 @@ import { OversightPanel } from './oversight-panel';
 import { oversightActions, oversightStore } from './oversight-store';
 import { ConfigPanel, IterationTimeline, MemoryPanel, PhaseProgress, PhaseTimings } from './run-panels';
 import {
-  runActions, runStore, selectCanPause, selectCanResume, selectCanStop, selectMemory, selectShown, selectTimeMetrics, type LatencySample,
+  runActions,
+  runStore,
+  selectCanPause,
+  selectCanResume,
+  selectCanStop,
+  selectMemory,
+  selectShown,
+  selectTimeMetrics,
+  type LatencySample,
 } from './run-store';
 
 declare global {
@@ -39,16 +47,26 @@ export function RunScreen({ runId }: { runId: string }) {
     if (sample) window.__evolabOffSwitchLatency = [...(window.__evolabOffSwitchLatency ?? []), sample];
   }, [shown]);
 
-  if (s.error) return <ErrorBox title="This run could not be loaded." message={s.error} hint="Check that the run still exists on the Runs screen; if the engine was killed, it restarts on the next request." />;
+  if (s.error)
+    return (
+      <ErrorBox
+        title="This run could not be loaded."
+        message={s.error}
+        hint="Check that the run still exists on the Runs screen; if the engine was killed, it restarts on the next request."
+      />
+    );
   const d = s.detail;
   const pendingLabel = s.pending ? { pause: 'Pausing', resume: 'Resuming', stop: 'Stopping', kill: 'Killing engine' }[s.pending.action] : null;
   const metricsAt = (iteration: number): string =>
-    s.names.flatMap((n) => {
-      const b = s.buffers.get(n);
-      if (!b) return [];
-      for (let i = b.length - 1; i >= 0; i--) if (b.x[i] === iteration) return [`${n}: ${formatNumber(b.y[i])}`];
-      return [];
-    }).slice(0, 12).join('\n');
+    s.names
+      .flatMap((n) => {
+        const b = s.buffers.get(n);
+        if (!b) return [];
+        for (let i = b.length - 1; i >= 0; i--) if (b.x[i] === iteration) return [`${n}: ${formatNumber(b.y[i])}`];
+        return [];
+      })
+      .slice(0, 12)
+      .join('\n');
   const act = (action: 'pause' | 'resume' | 'stop' | 'kill') => () => void runActions.act(action, shownRef.current);
 
   return (
@@ -58,8 +76,18 @@ export function RunScreen({ runId }: { runId: string }) {
           <h1>{d?.name ?? runId}</h1>
           <div className="muted small">
             {d ? `${d.recipe} · preset ${d.preset ?? '—'} · seed ${d.seed} · backend ${d.backend}` : s.loading ? 'Loading…' : ''}
-            {' · '}<a href={`#/runs/${encodeURIComponent(runId)}/trajectories`} data-testid="open-trajectories">Trajectories</a>
-            {d?.config.archive.enabled && <>{' · '}<a href={`#/runs/${encodeURIComponent(runId)}/lineage`} data-testid="open-lineage">Lineage</a></>}
+            {' · '}
+            <a href={`#/runs/${encodeURIComponent(runId)}/trajectories`} data-testid="open-trajectories">
+              Trajectories
+            </a>
+            {d?.config.archive.enabled && (
+              <>
+                {' · '}
+                <a href={`#/runs/${encodeURIComponent(runId)}/lineage`} data-testid="open-lineage">
+                  Lineage
+                </a>
+              </>
+            )}
           </div>
         </div>
         <div className="run-status">
@@ -67,11 +95,23 @@ export function RunScreen({ runId }: { runId: string }) {
           {s.statusReason && <span className="muted small">{s.statusReason}</span>}
           <span className="muted small">best {formatNumber(d?.bestScore ?? null)}</span>
         </div>
-        <OffSwitch canPause={selectCanPause(s)} canResume={selectCanResume(s)} canStop={selectCanStop(s)} busy={pendingLabel}
-          onPause={act('pause')} onResume={act('resume')} onStop={act('stop')} onKill={act('kill')} />
+        <OffSwitch
+          canPause={selectCanPause(s)}
+          canResume={selectCanResume(s)}
+          canStop={selectCanStop(s)}
+          busy={pendingLabel}
+          onPause={act('pause')}
+          onResume={act('resume')}
+          onStop={act('stop')}
+          onKill={act('kill')}
+        />
         <div className="run-progress">{s.status === 'running' || s.status === 'stopping' ? <PhaseProgress progress={s.progress} /> : null}</div>
       </header>
-      <ErrorBox title="The off switch did not go through." message={s.actionError} hint="The Kill engine button always works: it ends the engine process from outside." />
+      <ErrorBox
+        title="The off switch did not go through."
+        message={s.actionError}
+        hint="The Kill engine button always works: it ends the engine process from outside."
+      />
       {s.status === 'waiting' && (
         <div className="banner waiting" role="status" data-testid="waiting-banner">
           This run is waiting for your decision: {oversight ? `${oversight.pending} proposal${oversight.pending === 1 ? '' : 's'} pending. ` : ''}
@@ -80,7 +120,15 @@ export function RunScreen({ runId }: { runId: string }) {
       )}
       {d?.error && <ErrorBox title="The run failed." message={d.error} hint="Fix the cause named above, then Resume continues from the last checkpoint." />}
       <div className="run-body">
-        <ChartsPanel names={s.names} buffers={s.buffers} version={s.version} smoothing={smoothing} logScale={logScale} onSmoothing={setSmoothing} onLogScale={setLogScale} />
+        <ChartsPanel
+          names={s.names}
+          buffers={s.buffers}
+          version={s.version}
+          smoothing={smoothing}
+          logScale={logScale}
+          onSmoothing={setSmoothing}
+          onLogScale={setLogScale}
+        />
         <aside className="run-side">
           {oversight?.enabled && <OversightPanel runId={runId} state={oversight} />}
           <IterationTimeline total={d?.iterationsTotal ?? 0} done={s.iterations} current={s.progress?.iteration ?? null} metricsAt={metricsAt} />

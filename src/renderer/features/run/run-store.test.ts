@@ -6,9 +6,23 @@ import { FakeBridge } from '../../lib/fake-bridge';
 import { runActions, runStore, selectCanPause, selectCanResume, selectMemory, selectShown } from './run-store';
 
 const detail = (status: RunDetail['status'] = 'running'): RunDetail => ({
-  id: 'r1', name: 'test', preset: 'addition-star-smoke', recipe: 'star', status, seed: 1, backend: 'cpu', iterationsDone: 2, iterationsTotal: 3,
-  bestScore: 0.5, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z', error: null, archive: null,
-  config: RunConfig.parse({ task: { kind: 'arithmetic' }, recipe: { kind: 'star' } }), lastMetrics: { 'reward/mean': 0.2 }, lastCheckpointIteration: 2,
+  id: 'r1',
+  name: 'test',
+  preset: 'addition-star-smoke',
+  recipe: 'star',
+  status,
+  seed: 1,
+  backend: 'cpu',
+  iterationsDone: 2,
+  iterationsTotal: 3,
+  bestScore: 0.5,
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '2025-01-01T00:00:00Z',
+  error: null,
+  archive: null,
+  config: RunConfig.parse({ task: { kind: 'arithmetic' }, recipe: { kind: 'star' } }),
+  lastMetrics: { 'reward/mean': 0.2 },
+  lastCheckpointIteration: 2,
 });
 
 let bridge: FakeBridge;
@@ -76,7 +90,9 @@ describe('run store', () => {
 
   it('reports a failed action with its reason', async () => {
     await runActions.open('r1');
-    bridge.on('runs.stop', () => { throw new Error('run_busy: already stopping'); });
+    bridge.on('runs.stop', () => {
+      throw new Error('run_busy: already stopping');
+    });
     await runActions.act('stop', 'running');
     expect(runStore.getState().actionError).toMatch(/stop failed: run_busy/);
   });
@@ -94,7 +110,9 @@ describe('run store', () => {
   });
 
   it('says what went wrong when the run cannot be loaded', async () => {
-    bridge.on('runs.get', () => { throw new Error('unknown run r9'); });
+    bridge.on('runs.get', () => {
+      throw new Error('unknown run r9');
+    });
     await runActions.open('r9');
     expect(runStore.getState().error).toBe('unknown run r9');
   });

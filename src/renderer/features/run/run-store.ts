@@ -44,8 +44,22 @@ export interface RunState {
 }
 
 const initial: RunState = {
-  runId: null, detail: null, status: null, statusReason: null, buffers: new Map(), names: [], version: 0, iterations: [],
-  lastMetrics: {}, progress: null, phaseStartedAt: null, phaseTimings: [], loading: false, error: null, actionError: null, pending: null,
+  runId: null,
+  detail: null,
+  status: null,
+  statusReason: null,
+  buffers: new Map(),
+  names: [],
+  version: 0,
+  iterations: [],
+  lastMetrics: {},
+  progress: null,
+  phaseStartedAt: null,
+  phaseTimings: [],
+  loading: false,
+  error: null,
+  actionError: null,
+  pending: null,
   engineLost: null,
 };
 
@@ -60,8 +74,7 @@ export const selectCanResume = (s: RunState): boolean => !s.engineLost && s.stat
 export const selectCanStop = (s: RunState): boolean => !s.engineLost && s.status !== null && isStoppable(s.status);
 export const selectIterationsTotal = (s: RunState): number => s.detail?.iterationsTotal ?? 0;
 /** Monitors of the engine's memory (tf.memory()), shown beside the charts. */
-export const selectMemory = (s: RunState): Array<[string, number]> =>
-  Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(MEM_PREFIX));
+export const selectMemory = (s: RunState): Array<[string, number]> => Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(MEM_PREFIX));
 export const selectTimeMetrics = (s: RunState): Array<[string, number]> =>
   Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(TIME_PREFIX) || k.startsWith(PERF_PREFIX));
 
@@ -86,8 +99,15 @@ export const runActions = {
       }
       const current = runStore.getState();
       runStore.setState({
-        detail, status: current.status ?? detail.status, buffers, names: [...buffers.keys()].sort(), version: current.version + 1,
-        iterations, lastMetrics, loading: false, error: null,
+        detail,
+        status: current.status ?? detail.status,
+        buffers,
+        names: [...buffers.keys()].sort(),
+        version: current.version + 1,
+        iterations,
+        lastMetrics,
+        loading: false,
+        error: null,
       });
     } catch (error) {
       if (runStore.getState().runId === runId) runStore.setState({ loading: false, error: describeError(error).message });
@@ -133,7 +153,10 @@ export const runActions = {
       ? { ...s.detail, iterationsDone: Math.max(s.detail.iterationsDone, payload.iteration), bestScore: bestScore(s.detail.bestScore) }
       : s.detail;
     runStore.setState({
-      version: s.version + 1, iterations, lastMetrics: { ...payload.metrics }, detail,
+      version: s.version + 1,
+      iterations,
+      lastMetrics: { ...payload.metrics },
+      detail,
       names: added ? [...s.buffers.keys()].sort() : s.names,
     });
   },
@@ -141,7 +164,12 @@ export const runActions = {
   onStatus(payload: EventPayload<'run.status'>): void {
     const s = runStore.getState();
     if (payload.runId !== s.runId) return;
-    runStore.setState({ status: payload.status, statusReason: payload.reason ?? null, engineLost: null, detail: s.detail ? { ...s.detail, status: payload.status } : null });
+    runStore.setState({
+      status: payload.status,
+      statusReason: payload.reason ?? null,
+      engineLost: null,
+      detail: s.detail ? { ...s.detail, status: payload.status } : null,
+    });
   },
 
   onProgress(payload: EventPayload<'run.progress'>): void {
@@ -154,9 +182,10 @@ export const runActions = {
       runStore.setState({ progress: payload });
       return;
     }
-    const timings = previous && s.phaseStartedAt !== null
-      ? [...s.phaseTimings, { iteration: previous.iteration, phase: previous.phase, ms: t - s.phaseStartedAt }].slice(-200)
-      : s.phaseTimings;
+    const timings =
+      previous && s.phaseStartedAt !== null
+        ? [...s.phaseTimings, { iteration: previous.iteration, phase: previous.phase, ms: t - s.phaseStartedAt }].slice(-200)
+        : s.phaseTimings;
     runStore.setState({ progress: payload, phaseStartedAt: t, phaseTimings: timings });
   },
 

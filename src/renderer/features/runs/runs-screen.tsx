@@ -17,45 +17,96 @@ export function RunsScreen() {
     <div className="runs-screen">
       <header className="screen-head">
         <h1>Runs</h1>
-        <input type="search" placeholder="Filter by name, preset, recipe…" value={s.text} onChange={(e) => runsActions.setText(e.target.value)} data-testid="runs-filter" aria-label="Filter runs" />
-        <select value={s.status} onChange={(e) => runsActions.setStatus(e.target.value as RunStatus | 'all')} data-testid="runs-status-filter" aria-label="Status">
+        <input
+          type="search"
+          placeholder="Filter by name, preset, recipe…"
+          value={s.text}
+          onChange={(e) => runsActions.setText(e.target.value)}
+          data-testid="runs-filter"
+          aria-label="Filter runs"
+        />
+        <select
+          value={s.status}
+          onChange={(e) => runsActions.setStatus(e.target.value as RunStatus | 'all')}
+          data-testid="runs-status-filter"
+          aria-label="Status"
+        >
           <option value="all">all statuses</option>
-          {RunStatus.options.map((o) => <option key={o} value={o}>{o}</option>)}
+          {RunStatus.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
         </select>
-        <a className="button primary" href="#/new">New run</a>
+        <a className="button primary" href="#/new">
+          New run
+        </a>
       </header>
       <ErrorBox title="Runs could not be listed." message={s.error} hint="Is the engine running? The banner above says; reload when it is back." />
       {s.loaded && s.runs.length === 0 && (
         <div className="empty" data-testid="runs-empty">
-          <p><strong>No runs yet.</strong></p>
-          <p>Open <a href="#/new">New run</a> and click a preset: the smoke presets finish in under a minute on any machine.</p>
+          <p>
+            <strong>No runs yet.</strong>
+          </p>
+          <p>
+            Open <a href="#/new">New run</a> and click a preset: the smoke presets finish in under a minute on any machine.
+          </p>
         </div>
       )}
       {s.runs.length > 0 && visible.length === 0 && <p className="empty">No run matches these filters.</p>}
       {visible.length > 0 && (
         <table className="table" data-testid="runs-table">
           <thead>
-            <tr><th>Name</th><th>Status</th><th>Preset</th><th>Recipe</th><th className="num">Best score</th><th className="num">Iterations</th><th>Started</th><th /></tr>
+            <tr>
+              <th>Name</th>
+              <th>Status</th>
+              <th>Preset</th>
+              <th>Recipe</th>
+              <th className="num">Best score</th>
+              <th className="num">Iterations</th>
+              <th>Started</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {visible.map((r) => (
               <tr key={r.id} data-testid="run-row" data-run-id={r.id}>
-                <td><a href={`#/runs/${encodeURIComponent(r.id)}`}>{r.name ?? r.id}</a>{r.error && <div className="error-text small">{r.error}</div>}</td>
-                <td><StatusBadge status={r.status} /></td>
+                <td>
+                  <a href={`#/runs/${encodeURIComponent(r.id)}`}>{r.name ?? r.id}</a>
+                  {r.error && <div className="error-text small">{r.error}</div>}
+                </td>
+                <td>
+                  <StatusBadge status={r.status} />
+                </td>
                 <td>{r.preset ?? '—'}</td>
                 <td>{r.recipe}</td>
                 <td className="num">{formatNumber(r.bestScore)}</td>
-                <td className="num">{r.iterationsDone} / {r.iterationsTotal}</td>
+                <td className="num">
+                  {r.iterationsDone} / {r.iterationsTotal}
+                </td>
                 <td>{formatDate(r.createdAt)}</td>
                 <td className="actions">
                   {s.confirming === r.id ? (
                     <>
                       <span className="small">Delete run and its checkpoints?</span>
-                      <button type="button" className="danger" onClick={() => void runsActions.confirmDelete(r.id)} data-testid="confirm-delete">Delete</button>
-                      <button type="button" onClick={() => runsActions.askDelete(null)}>Cancel</button>
+                      <button type="button" className="danger" onClick={() => void runsActions.confirmDelete(r.id)} data-testid="confirm-delete">
+                        Delete
+                      </button>
+                      <button type="button" onClick={() => runsActions.askDelete(null)}>
+                        Cancel
+                      </button>
                     </>
                   ) : (
-                    <button type="button" className="subtle" onClick={() => runsActions.askDelete(r.id)} data-testid="delete-run" disabled={r.status === 'running' || r.status === 'stopping'} title={r.status === 'running' ? 'Stop the run before deleting it' : 'Delete'}>Delete</button>
+                    <button
+                      type="button"
+                      className="subtle"
+                      onClick={() => runsActions.askDelete(r.id)}
+                      data-testid="delete-run"
+                      disabled={r.status === 'running' || r.status === 'stopping'}
+                      title={r.status === 'running' ? 'Stop the run before deleting it' : 'Delete'}
+                    >
+                      Delete
+                    </button>
                   )}
                 </td>
               </tr>

@@ -5,8 +5,21 @@ import { FakeBridge } from '../../lib/fake-bridge';
 import { runsActions, runsStore, selectVisibleRuns } from './runs-store';
 
 const run = (id: string, patch: Partial<RunSummary> = {}): RunSummary => ({
-  id, name: `run ${id}`, preset: 'addition-grpo-smoke', recipe: 'grpo', status: 'completed', seed: 1, backend: 'cpu', iterationsDone: 3,
-  iterationsTotal: 3, bestScore: null, createdAt: `2025-01-0${id}T00:00:00Z`, updatedAt: '', error: null, archive: null, ...patch,
+  id,
+  name: `run ${id}`,
+  preset: 'addition-grpo-smoke',
+  recipe: 'grpo',
+  status: 'completed',
+  seed: 1,
+  backend: 'cpu',
+  iterationsDone: 3,
+  iterationsTotal: 3,
+  bestScore: null,
+  createdAt: `2025-01-0${id}T00:00:00Z`,
+  updatedAt: '',
+  error: null,
+  archive: null,
+  ...patch,
 });
 
 let bridge: FakeBridge;

@@ -14,7 +14,13 @@ export interface RunsState {
 }
 
 export const runsStore = createStore<RunsState>(() => ({
-  runs: [], loaded: false, loading: false, error: null, text: '', status: 'all', confirming: null,
+  runs: [],
+  loaded: false,
+  loading: false,
+  error: null,
+  text: '',
+  status: 'all',
+  confirming: null,
 }));
 
 /** Runs matching the text (name, id, preset, recipe) and status filters, newest first. */

@@ -29,8 +29,14 @@ export function SettingsScreen() {
   }, []);
   return (
     <div className="settings-screen">
-      <header className="screen-head"><h1>Settings</h1></header>
-      <ErrorBox title="System information is not available." message={error} hint="The engine may be starting or was killed; it restarts on the next request — reload this screen." />
+      <header className="screen-head">
+        <h1>Settings</h1>
+      </header>
+      <ErrorBox
+        title="System information is not available."
+        message={error}
+        hint="The engine may be starting or was killed; it restarts on the next request — reload this screen."
+      />
       {!info && !error && <p className="muted">Loading…</p>}
       {info && (
         <>
@@ -38,26 +44,53 @@ export function SettingsScreen() {
             <h2>Compute backend</h2>
             <table className="kv" data-testid="backend">
               <tbody>
-                <tr><th>In use</th><td><strong data-testid="backend-active">{info.backend.active}</strong> <span className="muted">(requested: {info.backend.requested})</span></td></tr>
-                <tr><th>Details</th><td>{info.backend.details}</td></tr>
+                <tr>
+                  <th>In use</th>
+                  <td>
+                    <strong data-testid="backend-active">{info.backend.active}</strong> <span className="muted">(requested: {info.backend.requested})</span>
+                  </td>
+                </tr>
+                <tr>
+                  <th>Details</th>
+                  <td>{info.backend.details}</td>
+                </tr>
               </tbody>
             </table>
             <h3>Skipped backends</h3>
-            {info.backend.skipped.length === 0 ? <p className="muted small">None: the first choice loaded.</p> : (
+            {info.backend.skipped.length === 0 ? (
+              <p className="muted small">None: the first choice loaded.</p>
+            ) : (
               <ul className="skipped" data-testid="backend-skipped">
-                {info.backend.skipped.map((b) => <li key={b.name}><code>{b.name}</code>: {b.reason}</li>)}
+                {info.backend.skipped.map((b) => (
+                  <li key={b.name}>
+                    <code>{b.name}</code>: {b.reason}
+                  </li>
+                ))}
               </ul>
             )}
-            <p className="help">A run chooses its backend with the <code>backend</code> field of its config; <code>auto</code> takes the first that loads.</p>
+            <p className="help">
+              A run chooses its backend with the <code>backend</code> field of its config; <code>auto</code> takes the first that loads.
+            </p>
           </section>
           <section className="panel">
             <h2>Workspace</h2>
-            <p className="mono" data-testid="workspace">{info.workspace}</p>
+            <p className="mono" data-testid="workspace">
+              {info.workspace}
+            </p>
             <p className="help">Runs, metrics, trajectories and checkpoints are stored here (one SQLite database and a folder per run).</p>
           </section>
           <section className="panel">
             <h2>Versions</h2>
-            <table className="kv"><tbody>{Object.entries(info.versions).map(([k, v]) => <tr key={k}><th>{k}</th><td className="mono">{v}</td></tr>)}</tbody></table>
+            <table className="kv">
+              <tbody>
+                {Object.entries(info.versions).map(([k, v]) => (
+                  <tr key={k}>
+                    <th>{k}</th>
+                    <td className="mono">{v}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </section>
         </>
       )}

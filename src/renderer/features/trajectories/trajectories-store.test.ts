@@ -5,7 +5,17 @@ import { FakeBridge } from '../../lib/fake-bridge';
 import { groupByIteration, trajectoriesActions, trajectoriesStore } from './trajectories-store';
 
 const t = (id: number, iteration: number, prompt: string): Trajectory => ({
-  id, runId: 'r1', iteration, level: 2, prompt, output: '5', answer: '5', reward: 1, correct: true, kept: true, verdict: 'ok',
+  id,
+  runId: 'r1',
+  iteration,
+  level: 2,
+  prompt,
+  output: '5',
+  answer: '5',
+  reward: 1,
+  correct: true,
+  kept: true,
+  verdict: 'ok',
 });
 
 let bridge: FakeBridge;
@@ -42,6 +52,9 @@ describe('trajectories store', () => {
     trajectoriesStore.setState({ runId: 'r1' });
     await trajectoriesActions.openSamePrompt('2+3=');
     const view = trajectoriesStore.getState().samePrompt;
-    expect(view && groupByIteration(view.items).map((g) => [g.iteration, g.items.map((i) => i.id)])).toEqual([[1, [1]], [2, [3]]]);
+    expect(view && groupByIteration(view.items).map((g) => [g.iteration, g.items.map((i) => i.id)])).toEqual([
+      [1, [1]],
+      [2, [3]],
+    ]);
   });
 });

@@ -20,7 +20,17 @@ export interface TrajectoriesState {
 }
 
 export const trajectoriesStore = createStore<TrajectoriesState>(() => ({
-  runId: null, iteration: null, filter: 'all', search: '', offset: 0, items: [], total: 0, iterations: [], loading: false, error: null, samePrompt: null,
+  runId: null,
+  iteration: null,
+  filter: 'all',
+  search: '',
+  offset: 0,
+  items: [],
+  total: 0,
+  iterations: [],
+  loading: false,
+  error: null,
+  samePrompt: null,
 }));
 
 let generation = 0;
@@ -46,7 +56,12 @@ export const trajectoriesActions = {
     trajectoriesStore.setState({ loading: true });
     try {
       const result = await getBridge().request('runs.trajectories', {
-        runId: s.runId, iteration: s.iteration ?? undefined, filter: s.filter, search: s.search || undefined, limit: PAGE_SIZE, offset: s.offset,
+        runId: s.runId,
+        iteration: s.iteration ?? undefined,
+        filter: s.filter,
+        search: s.search || undefined,
+        limit: PAGE_SIZE,
+        offset: s.offset,
       });
       // A newer query (the user kept typing) wins over a slow older one.
       if (mine !== generation) return;
