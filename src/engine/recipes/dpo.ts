@@ -43,7 +43,7 @@ import type { IterationResult, Recipe, RecipeContext, Rng, TrainBatch, Trajector
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
 import { dpoLoss } from './dpo-loss';
 import { likelihoodStep } from './likelihood';
-import { memoryPairs, promptTokens, rollout, toTrainBatch, warmupTrainBatch, type Sample } from './rollout';
+import { promptTokens, replayBatch, rollout, type Sample } from './rollout';
 
 interface Scored extends Sample {
   reward: number;
@@ -154,13 +154,7 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
     for (let i = 0; i < replaySteps; i++, step++) {
       ctx.progress('train', step, totalSteps);
       await ctx.stepBoundary();
-      // Replay batches: warm-up data, with the agent's memory exemplars mixed in when it has any.
-      const nMemory = ctx.agent.memory.length === 0 ? 0 : Math.round(optim.batchSize * ctx.agent.memoryShare);
-      const replay = warmupTrainBatch(ctx.task, ctx.rng, optim.batchSize - nMemory);
-      const memory = toTrainBatch(ctx.task, memoryPairs(ctx.agent.memory, ctx.rng, nMemory));
-      replay.sequences.push(...memory.sequences);
-      replay.targetStart.push(...memory.targetStart);
-      const result = likelihoodStep(ctx.policy, replay, {
+      const result = likelihoodStep(ctx.policy, replayBatch(ctx, optim.batchSize), {
         learningRate: ctx.learningRate(ctx.globalStep + step),
         gradClip: optim.gradClip,
       });

@@ -36,7 +36,7 @@ import { tf } from '../tf';
 import type { IterationResult, Policy, PreparedBatch, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
 import { likelihoodStep } from './likelihood';
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
-import { memoryPairs, promptTokens, rollout, toTrainBatch, warmupTrainBatch, type Sample } from './rollout';
+import { promptTokens, replayBatch, rollout, type Sample } from './rollout';
 
 /** eps of each std convention: 1e-6 here by default, 1e-4 in TRL. */
 const STD_EPS = { population: 1e-6, sample: 1e-4 } as const;
@@ -130,13 +130,7 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
     for (let i = 0; i < replaySteps; i++, step++) {
       ctx.progress('train', step, totalSteps);
       await ctx.stepBoundary();
-      // Replay batches: warm-up data, with the agent's memory exemplars mixed in when it has any.
-      const nMemory = ctx.agent.memory.length === 0 ? 0 : Math.round(optim.batchSize * ctx.agent.memoryShare);
-      const batch = warmupTrainBatch(ctx.task, ctx.rng, optim.batchSize - nMemory);
-      const memory = toTrainBatch(ctx.task, memoryPairs(ctx.agent.memory, ctx.rng, nMemory));
-      batch.sequences.push(...memory.sequences);
-      batch.targetStart.push(...memory.targetStart);
-      const result = likelihoodStep(ctx.policy, batch, {
+      const result = likelihoodStep(ctx.policy, replayBatch(ctx, optim.batchSize), {
         learningRate: ctx.learningRate(ctx.globalStep + step),
         gradClip: optim.gradClip,
       });

@@ -1,4 +1,4 @@
-import type { Policy, Problem, Rng, Task, TrainBatch } from '../types';
+import type { AgentView, Policy, Problem, Rng, Task, TrainBatch } from '../types';
 
 /** One sampled answer to one problem. */
 export interface Sample {
@@ -97,4 +97,17 @@ export function majority(outputs: string[]): { answer: string; share: number; co
     }
   }
   return { answer, share: outputs.length === 0 ? 0 : best / outputs.length, counts };
+}
+
+/**
+ * A replay batch: warm-up data, with the agent's memory exemplars mixed in when it has any (its memoryShare of the
+ * batch), so the easy levels are not forgotten while a recipe trains on its own samples.
+ */
+export function replayBatch(ctx: { task: Task; rng: Rng; agent: AgentView }, batchSize: number): TrainBatch {
+  const nMemory = ctx.agent.memory.length === 0 ? 0 : Math.round(batchSize * ctx.agent.memoryShare);
+  const batch = warmupTrainBatch(ctx.task, ctx.rng, batchSize - nMemory);
+  const memory = toTrainBatch(ctx.task, memoryPairs(ctx.agent.memory, ctx.rng, nMemory));
+  batch.sequences.push(...memory.sequences);
+  batch.targetStart.push(...memory.targetStart);
+  return batch;
 }

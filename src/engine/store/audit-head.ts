@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from './audit-chain';
-import { syncDir, type AuditKey } from './audit-key';
+import type { AuditKey } from './audit-key';
+import { syncDir } from './durable';
 
 /**
  * The head file: the last entry of each run's chain (seq, hash, MAC), kept beside the database and MACed with the

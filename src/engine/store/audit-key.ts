@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { syncDir } from './durable';
 import os from 'node:os';
 import path from 'node:path';
 import { CodedError } from '../../shared/errors';
@@ -88,15 +89,4 @@ export function loadOrCreateAuditKey(file: string = auditKeyFile()): AuditKey {
     fs.rmSync(temp, { force: true });
   }
   return parseKey(fs.readFileSync(file, 'utf8'), file);
-}
-
-/** Makes a rename or link in `dir` durable (a power cut must not bring back the old name). Not possible on Windows. */
-export function syncDir(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }

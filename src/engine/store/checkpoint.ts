@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { syncDir } from './durable';
 import { AuditHead } from '../../shared/oversight';
 
 /**
@@ -84,17 +85,6 @@ function restoreBlobs(value: unknown, blobs: Float32Array[]): unknown {
   return value;
 }
 
-function fsyncDir(dir: string): void {
-  // Directory fsync makes the rename itself durable; Windows cannot open directories, and does not need it.
-  if (process.platform === 'win32') return;
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** Writes the checkpoint durably: temp file, fsync, rename, fsync of the directory. Returns the final path. */
 export function writeCheckpoint<S>(file: string, checkpoint: Checkpoint<S>): string {
   const blobs: Float32Array[] = [];
@@ -131,7 +121,7 @@ export function writeCheckpoint<S>(file: string, checkpoint: Checkpoint<S>): str
     fs.closeSync(fd);
   }
   fs.renameSync(temp, file);
-  fsyncDir(path.dirname(file));
+  syncDir(path.dirname(file));
   return file;
 }
 
