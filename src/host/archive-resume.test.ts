@@ -25,7 +25,6 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-
 const runArgs = (ws: string) => ['run', '--preset', PRESET, '--config', configFile, '--policy', 'archive', '--json', '--workspace', ws];
 
 describe('archive run across SIGKILL', () => {
