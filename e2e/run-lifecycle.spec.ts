@@ -93,7 +93,9 @@ test('after a host restart the run reopens with every iteration', async ({ app, 
   const run = app.run();
   await run.waitForStatus('completed', 30_000);
   await expect(run.timelineDone()).toHaveCount(N);
-  await expect(run.charts().first()).toHaveAttribute('data-points', String(N));
+  // The held-out charts come first and carry every iteration, the warm-up's baseline (iteration 0) included.
+  await expect(run.charts().first()).toHaveAttribute('data-metric', /^heldout\//);
+  await expect(run.charts().first()).toHaveAttribute('data-points', String(N + 1));
   await expect(page.getByTestId('iterations-done')).toHaveText(`${N} / ${N}`);
 });
 
