@@ -2,14 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
-import { startHost, type RunningHost } from './host';
+import { startHost, type Host } from './host';
 import { AppPage } from './pages/app-page';
 
-export interface Host {
-  readonly current: RunningHost;
-  /** Stops the host (and its engine) and starts a new one on the same workspace: a new port and token. */
-  restart(): Promise<RunningHost>;
-}
+export type { Host } from './host';
 
 /**
  * One host process per worker, on a fresh temporary workspace, torn down at the end. Tests reach the app

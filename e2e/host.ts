@@ -70,3 +70,10 @@ function stopProcess(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/** The worker's host as tests see it: the one running now, and a restart on the same workspace. */
+export interface Host {
+  readonly current: RunningHost;
+  /** Stops the host (and its engine) and starts a new one on the same workspace: a new port and token. */
+  restart(): Promise<RunningHost>;
+}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import type { Host } from '../fixtures';
+import type { Host } from '../host';
 import { NewRunPage } from './new-run-page';
 import { RunPage } from './run-page';
 import { RunsPage } from './runs-page';

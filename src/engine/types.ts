@@ -5,17 +5,10 @@
 import type { EpisodeView, Metrics, ProgressPhase } from '../shared/run';
 import type { Trainable } from './core/train-step';
 import type { tf } from './tf';
+import type { Rng } from './core/random';
 import type { EpisodicEnvironment } from './environments/episodic';
 
-/** A seeded, serialisable random source (see rng.ts). */
-export interface Rng {
-  /** Uniform in [0, 1). */
-  next(): number;
-  int(maxExclusive: number): number;
-  normal(): number;
-  state(): number[];
-  setState(state: number[]): void;
-}
+export type { Rng } from './core/random';
 
 /** One verifiable problem. */
 export interface Problem {

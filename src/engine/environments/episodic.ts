@@ -7,7 +7,7 @@
  * states independent of the run's seed, and returns a scorecard.
  */
 import type { EpisodeView } from '../../shared/run';
-import type { Rng } from '../types';
+import type { Rng } from '../core/random';
 
 /** What a seat sees: the same state as text and as a vector of `observationSize` numbers. */
 export interface Observation {

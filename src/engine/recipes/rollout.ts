@@ -100,7 +100,7 @@ export function majority(outputs: string[]): { answer: string; share: number; co
 }
 
 /**
- * A replay batch: warm-up data, with the agent's memory exemplars mixed in when it has any (its memoryShare of the
+ * A replay batch: warm-up data, with the agent's memory exemplars mixed in when it has some (its memoryShare of the
  * batch), so the easy levels are not forgotten while a recipe trains on its own samples.
  */
 export function replayBatch(ctx: { task: Task; rng: Rng; agent: AgentView }, batchSize: number): TrainBatch {
