@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { A2cRecipeConfig } from './recipes/a2c';
+import { DpoRecipeConfig } from './recipes/dpo';
+import { GrpoRecipeConfig } from './recipes/grpo';
+import { BalanceConfig, StarRecipeConfig } from './recipes/star';
 
 /**
  * The run configuration. Every field has a description and a default; the schema drives the CLI's
@@ -157,185 +161,14 @@ export const WarmupConfig = z
   })
   .strict();
 
-export const BalanceConfig = z
-  .object({
-    enabled: z.boolean().default(true).describe('B-STaR: re-choose temperature and threshold each iteration by the balance score.'),
-    temperatures: z.array(z.number().min(0).max(5)).min(1).max(8).default([0.5, 0.8, 1.1]).describe('Temperature grid searched each iteration.'),
-    thresholds: z
-      .array(z.number().min(0).max(1))
-      .min(1)
-      .max(8)
-      .default([0.3, 0.5, 0.7])
-      .describe('Reward-threshold grid searched each iteration; a sample is kept when its reward is strictly above tau.'),
-    n0: z
-      .number()
-      .int()
-      .min(1)
-      .default(8)
-      .describe("Target number of correct kept samples per query in the balance score, bs_i = min(n_i'/n0, 1) * n_i'/n_i (8, as in the B-STaR code)."),
-    probeQueries: z.number().int().min(1).default(16).describe('Queries sampled to compute the balance score of each grid point.'),
-  })
-  .strict();
-
-export const StarRecipeConfig = z
-  .object({
-    kind: z.literal('star').describe('STaR / ReST rejection-sampling fine-tuning, with optional B-STaR balancing.'),
-    promptsPerIteration: z.number().int().min(1).max(4096).default(64).describe('Prompts sampled per iteration.'),
-    samplesPerPrompt: z.number().int().min(1).max(256).default(8).describe('k: answers sampled per prompt.'),
-    temperature: z.number().min(0).max(5).default(0.8).describe('Sampling temperature when balancing is off.'),
-    topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
-    reward: z
-      .enum(['verifier', 'majority'])
-      .default('majority')
-      .describe('verifier: the task checks the answer; majority: the share of the k samples that agree (self-verification, no labels).'),
-    rewardThreshold: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.5)
-      .describe(
-        "Keep samples whose reward is strictly above this (when balancing is off), as B-STaR's code compares: with the majority reward and k = 8, 4 of 8 votes at 0.5 is not kept.",
-      ),
-    keep: z.enum(['threshold', 'top1']).default('threshold').describe('threshold: STaR/ReST keep all over the threshold; top1: RAFT keeps the best of k.'),
-    fineTuneFromBase: z
-      .boolean()
-      .default(false)
-      .describe(
-        "Fine-tune each iteration from the base model (here the warm-up policy, or the agent a branch starts from) on that iteration's kept set, as STaR (Zelikman et al. 2022, its code) and ReST-EM (Singh et al. 2023) do. Off: continue from the last iteration's weights, as B-STaR's script does.",
-      ),
-    restartFromBase: z
-      .boolean()
-      .optional()
-      .meta({ deprecated: true })
-      .describe('Deprecated: the old name of fineTuneFromBase, still read so that configs saved before the rename parse; when given it sets fineTuneFromBase.'),
-    trainStepsPerIteration: z.number().int().min(1).max(100_000).default(30).describe('Fine-tuning steps on the kept set per iteration.'),
-    replayWarmup: z.number().min(0).max(1).default(0.25).describe('Fraction of each batch drawn from the warm-up data, so easy levels are not forgotten.'),
-    curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones, moving up as the agent masters it.'),
-    balance: BalanceConfig.default({ enabled: true, temperatures: [0.5, 0.8, 1.1], thresholds: [0.3, 0.5, 0.7], n0: 8, probeQueries: 16 }),
-  })
-  .strict()
-  // The deprecated alias folds into its new name; parsed configs (and so stored runs, once re-saved) carry only the new one.
-  .overwrite(({ restartFromBase, ...rest }) => (restartFromBase === undefined ? rest : { ...rest, fineTuneFromBase: restartFromBase }));
-
-export const GrpoRecipeConfig = z
-  .object({
-    kind: z.literal('grpo').describe('GRPO / RLOO: policy gradient with group-relative advantages on the verifiable reward.'),
-    promptsPerIteration: z.number().int().min(1).max(4096).default(32).describe('Prompts (groups) per iteration.'),
-    groupSize: z.number().int().min(2).max(256).default(8).describe('G: samples per prompt.'),
-    temperature: z.number().gt(0).max(5).default(1).describe('Sampling temperature.'),
-    topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
-    baseline: z.enum(['group', 'rloo']).default('group').describe('group: (r - mean) / (std + eps) as in GRPO; rloo: r minus the mean of the other G-1.'),
-    groupStd: z
-      .enum(['population', 'sample'])
-      .default('population')
-      .describe(
-        "The std of the group baseline. population: divide by G, eps 1e-6; sample: divide by G - 1, eps 1e-4, as TRL's GRPOTrainer does (its advantages are sqrt((G - 1) / G) as large, 0.94 for G = 8).",
-      ),
-    klBeta: z.number().min(0).default(0.02).describe('Weight of the KL penalty towards the reference (warm-up) policy.'),
-    clipEpsilon: z.number().gt(0).max(1).default(0.2).describe('PPO-style ratio clip when several steps reuse one batch.'),
-    stepsPerIteration: z.number().int().min(1).max(1000).default(4).describe('Gradient steps per sampled batch.'),
-    partialCredit: z
-      .boolean()
-      .default(true)
-      .describe('Reward the fraction of correct answer characters (0..1) instead of 0/1, so early groups carry a signal.'),
-    curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones.'),
-    replayWarmup: z.number().min(0).max(1).default(0.25).describe('Fraction of supervised warm-up batches interleaved, so easy levels are not forgotten.'),
-  })
-  .strict();
-
-export const DpoRecipeConfig = z
-  .object({
-    kind: z
-      .literal('dpo')
-      .describe(
-        "Online DPO: pairs of the policy's own answers ranked by the verifier (correct over incorrect), trained with the DPO loss against the warm-up policy.",
-      ),
-    // Sampling
-    promptsPerIteration: z.number().int().min(1).max(4096).default(32).describe('Prompts sampled per iteration.'),
-    samplesPerPrompt: z
-      .number()
-      .int()
-      .min(2)
-      .max(256)
-      .default(8)
-      .describe('k: answers sampled per prompt; a prompt yields pairs only when they include a correct and an incorrect one.'),
-    temperature: z.number().gt(0).max(5).default(1).describe('Sampling temperature.'),
-    topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
-    curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones.'),
-    // Pairs and loss
-    pairsPerPrompt: z
-      .number()
-      .int()
-      .min(1)
-      .max(128)
-      .default(1)
-      .describe('Pairs made per prompt at most, each answer in one pair at most (capped by the fewer of its correct and incorrect answers).'),
-    beta: z
-      .number()
-      .gt(0)
-      .max(10)
-      .default(0.1)
-      .describe('DPO beta: scale of the implicit reward beta * (log pi - log ref); smaller lets the policy move further from the reference.'),
-    nllWeight: z
-      .number()
-      .min(0)
-      .max(10)
-      .default(1)
-      .describe(
-        'Weight of a negative log-likelihood term on the chosen answers (Iterative RPO); 0 = plain DPO, which on addition lowered the likelihood of its correct answers along with the wrong ones and forgot the easy levels within an iteration.',
-      ),
-    // Training
-    stepsPerIteration: z.number().int().min(1).max(1000).default(4).describe("Gradient steps on each iteration's pairs (one batch of all of them)."),
-    replayWarmup: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(1)
-      .describe(
-        'Supervised warm-up steps interleaved, as a fraction of stepsPerIteration, so easy levels are not forgotten (DPO moves them more than GRPO does, hence one per DPO step).',
-      ),
-  })
-  .strict();
-
-export const A2cRecipeConfig = z
-  .object({
-    kind: z
-      .literal('a2c')
-      .describe(
-        'A2C (advantage actor-critic, synchronous, one update per batch of whole episodes): policy gradient with advantage = discounted return - value, a value loss and an entropy bonus, for an episodic environment and a policy-value model.',
-      ),
-    // Collection.
-    episodesPerIteration: z
-      .number()
-      .int()
-      .min(1)
-      .max(4096)
-      .default(32)
-      .describe("Whole episodes collected with the current policy per iteration (sampled actions, the run's random stream)."),
-    gamma: z.number().min(0).max(1).default(0.95).describe('Discount of the Monte-Carlo return G_t = r_t + gamma G_{t+1}.'),
-    // Update.
-    stepsPerIteration: z
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .default(1)
-      .describe("Gradient steps on each iteration's batch (1 is A2C proper; more reuse the batch, on-policy only approximately)."),
-    valueCoef: z.number().min(0).max(10).default(0.5).describe('Weight of the value loss, mean (G_t - V(s_t))^2.'),
-    entropyCoef: z.number().min(0).max(1).default(0.01).describe('Weight of the entropy bonus, which keeps the policy exploring.'),
-    normalizeAdvantages: z.boolean().default(true).describe("Scale the batch's advantages to mean 0 and std 1 before the policy-gradient term."),
-  })
-  .strict();
+// Each algorithm's config lives in shared/recipes/<name>.ts, beside the others the union below joins.
+export { A2cRecipeConfig, BalanceConfig, DpoRecipeConfig, GrpoRecipeConfig, StarRecipeConfig };
 
 export const RecipeConfig = z
   .discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig, A2cRecipeConfig])
   .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
 export type RecipeConfigInput = z.input<typeof RecipeConfig>;
-export type StarRecipeConfig = z.infer<typeof StarRecipeConfig>;
-export type GrpoRecipeConfig = z.infer<typeof GrpoRecipeConfig>;
-export type DpoRecipeConfig = z.infer<typeof DpoRecipeConfig>;
-export type A2cRecipeConfig = z.infer<typeof A2cRecipeConfig>;
 /** The recipes of the text-task family. */
 export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig;
 
