@@ -6,7 +6,6 @@ import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
 import {
   isLive,
-  LIVE_STATUSES,
   type MetricSeries,
   type Metrics,
   type RunDetail,
@@ -16,12 +15,13 @@ import {
   type TrajectoryFilter,
 } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
-import { checkpointFileName, readCheckpointAuditHead, removeTempFiles } from './checkpoint';
+import { checkpointFileName, readCheckpointAuditHead } from './checkpoint';
 import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
 import { ArchiveStore } from './archive-store';
 import { OversightStore } from './oversight-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { migrate } from './schema';
+import { recoverWorkspace, type Recovery } from './recovery';
 import { scoreOf } from '../../shared/metrics';
 
 /** How many checkpoints each run keeps on disk. */
@@ -50,12 +50,7 @@ export interface TrajectoryQuery {
   offset?: number;
 }
 
-export interface Recovery {
-  /** Runs that were live when the workspace was last closed uncleanly, now `interrupted`. */
-  interrupted: string[];
-  /** Temp and uncommitted checkpoint files removed. */
-  filesRemoved: number;
-}
+export type { Recovery } from './recovery';
 
 function unwritable(dir: string, cause: unknown): CodedError {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -79,7 +74,12 @@ export class Store {
     this.db = db;
     this.oversight = new OversightStore(db, workspace);
     this.archive = new ArchiveStore(db);
-    this.recovery = this.recover();
+    this.recovery = recoverWorkspace(this.db, {
+      workspace: this.workspace,
+      runDir: (id) => this.runDir(id),
+      checkpointDir: (id) => this.checkpointDir(id),
+      resolve: (p) => this.resolve(p),
+    });
   }
 
   /** Opens (creating if needed) the workspace at `dir`, migrates it and recovers from an unclean shutdown. */
@@ -172,68 +172,6 @@ export class Store {
 
   private resolve(stored: string): string {
     return path.resolve(this.workspace, stored);
-  }
-
-  private recover(): Recovery {
-    const placeholders = LIVE_STATUSES.map(() => '?').join(', ');
-    const rows = this.db.prepare(`SELECT id, owner_pid FROM runs WHERE status IN (${placeholders})`).all(...LIVE_STATUSES) as Array<{
-      id: string;
-      owner_pid: number | null;
-    }>;
-    const busy = new Set(rows.filter((r) => isOtherLiveProcess(r.owner_pid)).map((r) => r.id));
-    const live = rows.filter((r) => !busy.has(r.id)).map((r) => r.id);
-    const mark = this.db.prepare(`UPDATE runs SET status = 'interrupted', updated_at = ? WHERE id = ?`);
-    for (const id of live) mark.run(new Date().toISOString(), id);
-    let filesRemoved = 0;
-    const runsDir = path.join(this.workspace, 'runs');
-    if (fs.existsSync(runsDir)) {
-      const known = new Set(
-        (this.db.prepare('SELECT checkpoint FROM iterations WHERE checkpoint IS NOT NULL').pluck().all() as string[]).map((p) => this.resolve(p)),
-      );
-      for (const runId of fs.readdirSync(runsDir)) {
-        // Another live process is writing this run's checkpoints right now.
-        if (busy.has(runId)) continue;
-        const dir = this.checkpointDir(runId);
-        // Temp files of every writer a kill interrupted: checkpoints, the warm-up's, children's and nodes'.
-        for (const d of [dir, this.runDir(runId), path.join(this.runDir(runId), 'children'), path.join(this.runDir(runId), 'nodes')])
-          filesRemoved += removeTempFiles(d);
-        filesRemoved += this.removeOrphanChildren(runId);
-        if (!fs.existsSync(dir)) continue;
-        // A checkpoint written but never committed (killed between the rename and the transaction) is not a resume point.
-        for (const name of fs.readdirSync(dir)) {
-          const file = path.join(dir, name);
-          if (name.endsWith('.ckpt') && !known.has(file)) {
-            fs.rmSync(file, { force: true });
-            filesRemoved++;
-          }
-        }
-      }
-    }
-    return { interrupted: live, filesRemoved };
-  }
-
-  /**
-   * A round's children are checkpointed before the round commits (with their proposals); killed in between, the
-   * files belong to no proposal and the redone round writes them again. Edited children likewise before their edit
-   * is stored. Such files are removed; a child a proposal names is kept.
-   */
-  private removeOrphanChildren(runId: string): number {
-    const dir = path.join(this.runDir(runId), 'children');
-    if (!fs.existsSync(dir)) return 0;
-    const named = new Set(
-      (this.db.prepare('SELECT checkpoint FROM proposals WHERE run_id = ? AND checkpoint IS NOT NULL').pluck().all(runId) as string[]).map((p) =>
-        this.resolve(p),
-      ),
-    );
-    let removed = 0;
-    for (const name of fs.readdirSync(dir)) {
-      const file = path.join(dir, name);
-      if (name.endsWith('.ckpt') && !named.has(file)) {
-        fs.rmSync(file, { force: true });
-        removed++;
-      }
-    }
-    return removed;
   }
 
   createRun(config: RunConfig, backend: string = config.backend): RunSummary {
@@ -475,17 +413,5 @@ export class Store {
     })();
     fs.rmSync(this.runDir(runId), { recursive: true, force: true });
     return deleted;
-  }
-}
-
-/** Whether `pid` is a process other than this one that is still alive (it then still drives its runs). */
-function isOtherLiveProcess(pid: number | null): boolean {
-  if (pid === null || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive but not ours to signal.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
