@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { CodedError } from '../../shared/errors';
 import type { Genome, GenomeChange, Pathway } from '../../shared/genome';
@@ -18,10 +17,9 @@ import {
   type ProposalStatus,
   type ProposerEstimate,
 } from '../../shared/oversight';
-import { auditHash, entryMac, evidenceHashOf, GENESIS_HASH } from './audit-chain';
-import { auditKeyFile, loadAuditKey, loadOrCreateAuditKey, type AuditKey } from './audit-key';
-import { headFile, readHead, writeHead, type HeadRead } from './audit-head';
-import { verifyRun, type ProposalRecord } from './audit-verify';
+import { evidenceHashOf } from './audit-chain';
+import { AuditLog } from './audit-log';
+import type { ProposalRecord } from './audit-verify';
 
 export { auditHash, canonicalJson, GENESIS_HASH, sha256 } from './audit-chain';
 
@@ -78,22 +76,6 @@ interface ProposalRow {
   decided_at: string | null;
 }
 
-interface AuditRow {
-  seq: number;
-  run_id: string;
-  at: string;
-  actor: string;
-  action: AuditAction;
-  proposal_id: string | null;
-  evidence_hash: string | null;
-  reason: string | null;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-  mac: string | null;
-  key_id: string | null;
-}
-
 function toProposal(row: ProposalRow): Proposal & { checkpoint: string | null } {
   return {
     id: row.id,
@@ -116,24 +98,6 @@ function toProposal(row: ProposalRow): Proposal & { checkpoint: string | null } 
   };
 }
 
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    runId: row.run_id,
-    at: row.at,
-    actor: row.actor,
-    action: row.action,
-    proposalId: row.proposal_id,
-    evidenceHash: row.evidence_hash,
-    reason: row.reason,
-    detail: JSON.parse(row.detail) as unknown,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    mac: row.mac,
-    keyId: row.key_id,
-  };
-}
-
 export type StoredProposal = Proposal & { checkpoint: string | null };
 
 /**
@@ -144,44 +108,21 @@ export type StoredProposal = Proposal & { checkpoint: string | null };
  * synchronous=FULL: a committed entry survives a kill or a power cut.
  */
 export class OversightStore {
-  /** The runs this store appended to in the transaction now open: their heads are written after it commits. */
-  private touched = new Map<string, { seq: number; hash: string; mac: string | null }>();
-  private key: AuditKey | null = null;
-  private headReady = false;
+  private readonly log: AuditLog;
 
   constructor(
     private readonly db: Database.Database,
     /** The workspace folder, where the head file lives beside the database. */
-    private readonly workspace: string,
-  ) {}
-
-  /**
-   * Runs `fn` in an IMMEDIATE transaction; once it has committed, anchors the head of each run it appended to.
-   * Every write that appends to the audit log goes through here.
-   */
-  private write<T>(fn: () => T): T {
-    // Inside someone else's transaction the commit is theirs: anchoring now could name an entry that is rolled
-    // back, so the head stays behind (which verification accepts) until the next append of its own.
-    const nested = this.db.inTransaction;
-    this.touched.clear();
-    let result: T;
-    try {
-      result = this.db.transaction(fn).immediate();
-    } catch (error) {
-      this.touched.clear();
-      throw error;
-    }
-    const touched = [...this.touched];
-    this.touched.clear();
-    if (touched.length > 0 && !nested) this.anchorHeads(touched);
-    return result;
+    workspace: string,
+  ) {
+    this.log = new AuditLog(db, workspace);
   }
 
   // ---- Proposals ----
 
   insertProposal(p: NewProposal, audit: Array<Omit<NewAuditEntry, 'runId' | 'proposalId' | 'evidenceHash'>>): StoredProposal {
     const evidenceHash = evidenceHashOf(p.changes, p.evidence);
-    const id = this.write(() => {
+    const id = this.log.write(() => {
       const n = this.db.prepare('SELECT COUNT(*) FROM proposals WHERE run_id = ?').pluck().get(p.runId) as number;
       const id = `${p.runId}-p${n + 1}`;
       const now = new Date().toISOString();
@@ -211,7 +152,7 @@ export class OversightStore {
           now,
           decided ? now : null,
         );
-      for (const entry of audit) this.appendInTransaction({ ...entry, runId: p.runId, proposalId: id, evidenceHash });
+      for (const entry of audit) this.log.appendInTransaction({ ...entry, runId: p.runId, proposalId: id, evidenceHash });
       return id;
     });
     return this.requireProposal(id);
@@ -260,7 +201,7 @@ export class OversightStore {
    */
   decide(id: string, decision: 'approve' | 'reject', actor: string, reason: string | null): StoredProposal {
     checkActor(actor);
-    this.write(() => {
+    this.log.write(() => {
       const p = this.requireProposal(id);
       if (p.status !== 'pending') {
         throw new CodedError(
@@ -272,7 +213,15 @@ export class OversightStore {
       this.db
         .prepare('UPDATE proposals SET status = ?, decided_by = ?, reason = ?, decided_at = ? WHERE id = ?')
         .run(status, actor, reason, new Date().toISOString(), id);
-      this.appendInTransaction({ runId: p.runId, actor, action: status, proposalId: id, evidenceHash: p.evidenceHash, reason, detail: { changes: p.changes } });
+      this.log.appendInTransaction({
+        runId: p.runId,
+        actor,
+        action: status,
+        proposalId: id,
+        evidenceHash: p.evidenceHash,
+        reason,
+        detail: { changes: p.changes },
+      });
     });
     return this.requireProposal(id);
   }
@@ -288,7 +237,7 @@ export class OversightStore {
     checkpoint?: string | null,
   ): StoredProposal {
     checkActor(actor);
-    this.write(() => {
+    this.log.write(() => {
       const p = this.requireProposal(id);
       if (p.status !== 'pending') throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}; only pending proposals can be edited.`);
       const evidenceHash = evidenceHashOf(changes, evidence);
@@ -307,7 +256,7 @@ export class OversightStore {
           new Date().toISOString(),
           id,
         );
-      this.appendInTransaction({
+      this.log.appendInTransaction({
         runId: p.runId,
         actor,
         action: 'edited',
@@ -323,12 +272,20 @@ export class OversightStore {
   /** Marks approved proposals applied (or superseded) with their audit entries, in one transaction. */
   settle(runId: string, outcomes: Array<{ id: string; status: 'applied' | 'superseded'; reason: string }>): void {
     if (outcomes.length === 0) return;
-    this.write(() => {
+    this.log.write(() => {
       for (const o of outcomes) {
         const p = this.requireProposal(o.id);
         if (p.status === o.status) continue; // applying twice (after a crash between checkpoint and commit) is a no-op
         this.db.prepare('UPDATE proposals SET status = ? WHERE id = ?').run(o.status, o.id);
-        this.appendInTransaction({ runId, actor: 'engine', action: o.status, proposalId: o.id, evidenceHash: p.evidenceHash, reason: o.reason, detail: null });
+        this.log.appendInTransaction({
+          runId,
+          actor: 'engine',
+          action: o.status,
+          proposalId: o.id,
+          evidenceHash: p.evidenceHash,
+          reason: o.reason,
+          detail: null,
+        });
       }
     });
   }
@@ -376,148 +333,43 @@ export class OversightStore {
   /** Only a person changes a policy (requests from the app or the CLI); it is audited like a decision. */
   setPolicy(runId: string | null, policy: ApprovalPolicy, actor: string): void {
     checkActor(actor);
-    this.write(() => {
+    this.log.write(() => {
       const json = JSON.stringify(policy);
       if (runId === null) {
         this.db.prepare("INSERT INTO settings (key, value) VALUES ('approval_policy', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(json);
       } else {
         this.db.prepare('UPDATE runs SET approval_policy = ? WHERE id = ?').run(json, runId);
-        this.appendInTransaction({ runId, actor, action: 'policy-changed', detail: policy });
+        this.log.appendInTransaction({ runId, actor, action: 'policy-changed', detail: policy });
       }
     });
   }
 
-  // ---- Audit log ----
+  // ---- Audit log (audit-log.ts) ----
 
   append(entry: NewAuditEntry): AuditEntry {
-    const seq = this.write(() => this.appendInTransaction(entry));
-    return toAudit(this.db.prepare('SELECT * FROM audit WHERE seq = ?').get(seq) as AuditRow);
+    return this.log.append(entry);
   }
 
-  private appendInTransaction(entry: NewAuditEntry): number {
-    const key = this.auditKey();
-    this.ensureHeadFile(key);
-    const prev = this.db.prepare('SELECT hash, mac FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(entry.runId) as
-      { hash: string; mac: string | null } | undefined;
-    const prevHash = prev?.hash ?? GENESIS_HASH;
-    const full = {
-      runId: entry.runId,
-      at: new Date().toISOString(),
-      actor: entry.actor,
-      action: entry.action,
-      proposalId: entry.proposalId ?? null,
-      evidenceHash: entry.evidenceHash ?? null,
-      reason: entry.reason ?? null,
-      detail: entry.detail ?? null,
-      prevHash,
-    };
-    const hash = auditHash(full);
-    const mac = entryMac(key, hash, prev?.mac ?? null);
-    const info = this.db
-      .prepare(
-        'INSERT INTO audit (run_id, at, actor, action, proposal_id, evidence_hash, reason, detail, prev_hash, hash, mac, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        full.runId,
-        full.at,
-        full.actor,
-        full.action,
-        full.proposalId,
-        full.evidenceHash,
-        full.reason,
-        JSON.stringify(full.detail),
-        prevHash,
-        hash,
-        mac,
-        key.id,
-      );
-    const seq = Number(info.lastInsertRowid);
-    this.touched.set(entry.runId, { seq, hash, mac });
-    return seq;
-  }
-
-  /** The key, created on first use; an append without one fails (the log would be unkeyed). */
-  private auditKey(): AuditKey {
-    this.key ??= loadOrCreateAuditKey(auditKeyFile());
-    return this.key;
-  }
-
-  /**
-   * Before the first keyed entry of a workspace commits, an empty head file is written, so that a keyed workspace
-   * without one has lost it. A workspace that is already keyed and has no head file keeps having none: writing a
-   * fresh one would hide that it went missing.
-   */
-  private ensureHeadFile(key: AuditKey): void {
-    if (this.headReady) return;
-    if (!fs.existsSync(headFile(this.workspace)) && !this.workspaceKeyed()) writeHead(this.workspace, key, {});
-    this.headReady = true;
-  }
-
-  private workspaceKeyed(): boolean {
-    return this.db.prepare('SELECT 1 FROM audit WHERE mac IS NOT NULL LIMIT 1').get() !== undefined;
-  }
-
-  /**
-   * After a commit: moves each touched run's head in the head file forward to the entry just committed. A head
-   * file that is missing, does not verify, or names an entry the database no longer holds is left as it is, so
-   * verification keeps reporting it; a head is never moved backwards. Failing to write it fails nothing: the
-   * entries are committed, and a head that is behind is accepted (see audit-head.ts).
-   */
-  private anchorHeads(touched: Array<[string, { seq: number; hash: string; mac: string | null }]>): void {
-    try {
-      const key = this.auditKey();
-      const read = readHead(this.workspace, key);
-      if (read.status !== 'ok') return;
-      const runs = { ...read.doc.runs };
-      let changed = false;
-      const stillThere = this.db.prepare('SELECT 1 FROM audit WHERE run_id = ? AND seq = ? AND hash = ?');
-      for (const [runId, h] of touched) {
-        const old = runs[runId];
-        if (old && (old.seq >= h.seq || stillThere.get(runId, old.seq, old.hash) === undefined)) continue;
-        runs[runId] = h;
-        changed = true;
-      }
-      if (changed) writeHead(this.workspace, key, runs);
-    } catch {
-      // The head is behind until the next append; verification accepts that (the entries after it chain from it).
-    }
-  }
-
-  /**
-   * Anchors the run's head in the head file after a transaction of someone else's that appended to the log has
-   * committed (a governed round's proposals are written in the round's own transaction, where write() cannot).
-   */
+  /** See AuditLog.anchor. */
   anchor(runId: string): void {
-    const row = this.db.prepare('SELECT seq, hash, mac FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(runId) as
-      { seq: number; hash: string; mac: string | null } | undefined;
-    if (row) this.anchorHeads([[runId, row]]);
+    this.log.anchor(runId);
   }
 
   /** The run's head: its last committed entry, for the runner to anchor in each checkpoint (null before any). */
   head(runId: string): AuditHead | null {
-    const row = this.db.prepare('SELECT seq, hash FROM audit WHERE run_id = ? ORDER BY seq DESC LIMIT 1').get(runId) as AuditHead | undefined;
-    return row ? { seq: row.seq, hash: row.hash } : null;
+    return this.log.head(runId);
   }
 
   auditEntries(runId: string): AuditEntry[] {
-    return (this.db.prepare('SELECT * FROM audit WHERE run_id = ? ORDER BY seq').all(runId) as AuditRow[]).map(toAudit);
+    return this.log.entries(runId);
   }
 
   /**
-   * Verifies a run's log: the hash chain; the keyed chain (MACs, with the key outside the workspace); the head file
-   * (entries removed from the end); `anchors`, heads recorded elsewhere such as in checkpoints; and every proposal
-   * row of the run against what its entries say (status, decided_by, reason, changes, evidence). See audit-verify.ts.
+   * Verifies a run's log (audit-log.ts) together with every proposal row of the run, and every row its entries name,
+   * against what those entries say.
    */
   verifyAudit(runId: string, options: { anchors?: Array<AuditHead & { source?: string }> } = {}): AuditVerification {
-    const entries = this.auditEntries(runId);
-    const keyFile = auditKeyFile();
-    let key: AuditKey | null = null;
-    let keyError: string | undefined;
-    try {
-      key = loadAuditKey(keyFile);
-    } catch (error) {
-      keyError = error instanceof Error ? error.message : String(error);
-    }
+    const entries = this.log.entries(runId);
     const named = [...new Set(entries.map((e) => e.proposalId).filter((id): id is string => id !== null))];
     const rows = this.db.prepare('SELECT * FROM proposals WHERE run_id = ?').all(runId) as ProposalRow[];
     const have = new Set(rows.map((r) => r.id));
@@ -527,19 +379,7 @@ export class OversightStore {
       const row = byId.get(id) as ProposalRow | undefined;
       if (row) rows.push(row);
     }
-    const head: HeadRead = readHead(this.workspace, key);
-    return verifyRun({
-      runId,
-      entries,
-      proposals: rows.map(toRecord),
-      runExists: this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined,
-      workspaceKeyed: this.workspaceKeyed(),
-      head,
-      key,
-      keyFile,
-      keyError,
-      anchors: options.anchors,
-    });
+    return this.log.verify(runId, entries, rows.map(toRecord), options.anchors);
   }
 }
 
