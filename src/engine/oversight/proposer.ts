@@ -34,7 +34,7 @@ export interface ProposerInput {
   /** The previous round's, or null in the first round. */
   previous: Metrics | null;
   trajectories: TrajectoryRecord[];
-  /** Share of the round's time spent evaluating (held-out sets and probes). */
+  /** Share of the round's work spent evaluating on the held-out sets, in tokens (not time, so that it replays). */
   evaluationShare: number;
   heldoutPerLevel: number;
   /** Ids of memory entries the consensus check finds inconsistent now. */
@@ -101,7 +101,7 @@ export function candidates(input: ProposerInput): Candidate[] {
       kind: 'workflow:cheaper-evaluation',
       pathway: 'workflow',
       urgency: 0.5,
-      rationale: `evaluation takes ${(input.evaluationShare * 100).toFixed(0)}% of each round: evaluate on a quarter of the held-out set (${input.heldoutPerLevel} -> ${after} problems per level).`,
+      rationale: `evaluation takes ${(input.evaluationShare * 100).toFixed(0)}% of each round's tokens: evaluate on a quarter of the held-out set (${input.heldoutPerLevel} -> ${after} problems per level).`,
       changes: [{ path: 'evaluation.heldoutPerLevel', before: input.heldoutPerLevel, after }],
     });
   }

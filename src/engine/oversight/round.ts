@@ -123,7 +123,8 @@ export class OversightLoop {
       metrics,
       previous,
       trajectories: result.trajectories,
-      evaluationShare: seconds > 0 ? child.seconds / seconds : 0,
+      // Counted in tokens, not seconds: a run proposes the same changes however busy the machine is (replay from the seed).
+      evaluationShare: evaluationShare(child.tokens, tokensOf(result.metrics)),
       heldoutPerLevel: s.task.heldout(s.task.levels[s.task.levels.length - 1]!).length,
       inconsistentMemory,
       memoryPerProposal: this.o.config.oversight.memoryPerProposal,
@@ -468,4 +469,10 @@ export function relativeChange(a: PolicyState, b: PolicyState): number {
 function tokensOf(m: Metrics): number {
   // The recipes report throughput; tokens = rate x time of each phase.
   return Math.round((m[PERF_SAMPLE_TOKENS_PER_S] ?? 0) * (m[TIME_SAMPLE_S] ?? 0) + (m[PERF_TRAIN_TOKENS_PER_S] ?? 0) * (m[TIME_TRAIN_S] ?? 0));
+}
+
+/** The round's share of tokens spent on the held-out evaluation. */
+function evaluationShare(evaluationTokens: number, roundTokens: number): number {
+  const total = evaluationTokens + roundTokens;
+  return total > 0 ? evaluationTokens / total : 0;
 }
