@@ -4,6 +4,7 @@
  * All weights are updated as one flat vector: a handful of kernels per step instead of a dozen per weight, which
  * matters on WASM where small kernels cost mostly dispatch.
  */
+import { CodedError } from '../../shared/errors';
 import { tf } from '../tf';
 
 const BETA1 = 0.9;
@@ -90,5 +91,15 @@ export class Adam {
   dispose(): void {
     this.m.dispose();
     this.v.dispose();
+  }
+}
+
+/** The check a policy passes to Adam.setState: each moment must exist and fit its weight, or the checkpoint is another config's. */
+export function checkOptimizerEntry(key: string, entry: { data: Float32Array } | undefined, size: number): void {
+  if (!entry || entry.data.length !== size) {
+    throw new CodedError(
+      'invalid_request',
+      `policy state optimizer "${key}" is missing or has ${entry?.data.length ?? 0} values, expected ${size}; the checkpoint was made with another policy config`,
+    );
   }
 }

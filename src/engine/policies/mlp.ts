@@ -13,7 +13,7 @@ import { CodedError } from '../../shared/errors';
 import type { Trainable } from '../core/train-step';
 import { tf } from '../tf';
 import type { PolicyState, PolicyValueModel, Rng } from '../types';
-import { Adam } from './adam';
+import { Adam, checkOptimizerEntry } from './adam';
 import { linear } from './ops';
 
 type WeightData = Record<string, { shape: number[]; data: Float32Array }>;
@@ -132,14 +132,7 @@ class MlpPolicy implements PolicyValueModel {
       }
       tf.tidy(() => v.assign(tf.tensor(entry.data, v.shape)));
     }
-    this.adam.setState(state.optimizer, state.step, (key, entry, size) => {
-      if (!entry || entry.data.length !== size) {
-        throw new CodedError(
-          'invalid_request',
-          `policy state optimizer "${key}" is missing or has ${entry?.data.length ?? 0} values, expected ${size}; the checkpoint was made with another policy config`,
-        );
-      }
-    });
+    this.adam.setState(state.optimizer, state.step, checkOptimizerEntry);
   }
 
   dispose(): void {

@@ -9,7 +9,7 @@ import type { TransformerPolicyConfig as PolicyConfig } from '../../shared/confi
 import { tf } from '../tf';
 import type { Trainable } from '../core/train-step';
 import type { Policy, PolicyState, PreparedBatch, Rng, SampleOptions, SampleResult, TrainBatch } from '../types';
-import { Adam } from './adam';
+import { Adam, checkOptimizerEntry } from './adam';
 import { mm, oneHotRows } from './ops';
 import { pickToken } from './sampling';
 import { prepareBatch } from './transformer-batch';
@@ -271,14 +271,7 @@ class TransformerPolicy implements Policy {
       tf.tidy(() => v.assign(tf.tensor(entry.data, v.shape)));
     };
     for (const [name, v] of Object.entries(this.w)) assign(v, state.weights[name], `weight "${name}"`);
-    this.adam.setState(state.optimizer, state.step, (key, entry, size) => {
-      if (!entry || entry.data.length !== size) {
-        throw new CodedError(
-          'invalid_request',
-          `policy state optimizer "${key}" is missing or has ${entry?.data.length ?? 0} values, expected ${size}; the checkpoint was made with another policy config`,
-        );
-      }
-    });
+    this.adam.setState(state.optimizer, state.step, checkOptimizerEntry);
   }
 
   clone(): Policy {

@@ -10,7 +10,17 @@ import { auditHash, entryMac, GENESIS_HASH } from './audit-chain';
 import { auditKeyFile, loadAuditKey, loadOrCreateAuditKey, type AuditKey } from './audit-key';
 import { headFile, readHead, writeHead, type HeadRead } from './audit-head';
 import { verifyRun, type ProposalRecord } from './audit-verify';
-import type { NewAuditEntry } from './oversight-store';
+
+/** An entry to append; the log adds its sequence number, time, chain hash and MAC. */
+export interface NewAuditEntry {
+  runId: string;
+  actor: string;
+  action: AuditAction;
+  proposalId?: string | null;
+  evidenceHash?: string | null;
+  reason?: string | null;
+  detail?: unknown;
+}
 
 export class AuditLog {
   /** The runs this store appended to in the transaction now open: their heads are written after it commits. */

@@ -6,7 +6,6 @@ import {
   ApprovalPolicy,
   DEFAULT_POLICY,
   isValidActorName,
-  type AuditAction,
   type AuditEntry,
   type AuditHead,
   type AuditVerification,
@@ -18,7 +17,7 @@ import {
   type ProposerEstimate,
 } from '../../shared/oversight';
 import { evidenceHashOf } from './audit-chain';
-import { AuditLog } from './audit-log';
+import { AuditLog, type NewAuditEntry } from './audit-log';
 import type { ProposalRecord } from './audit-verify';
 
 export { auditHash, canonicalJson, GENESIS_HASH, sha256 } from './audit-chain';
@@ -39,15 +38,7 @@ export interface NewProposal {
   status: ProposalStatus;
 }
 
-export interface NewAuditEntry {
-  runId: string;
-  actor: string;
-  action: AuditAction;
-  proposalId?: string | null;
-  evidenceHash?: string | null;
-  reason?: string | null;
-  detail?: unknown;
-}
+export type { NewAuditEntry } from './audit-log';
 
 export interface ProposalQuery {
   runId?: string;
