@@ -5,10 +5,10 @@
  */
 import { isTextRun, type RunConfig, type TextRunConfig } from '../shared/config';
 import { CodedError } from '../shared/errors';
-import { TASK_FAMILY } from '../shared/families';
+import { POLICY_FAMILY, TASK_FAMILY } from '../shared/families';
 export function requireTextRun(config: RunConfig): TextRunConfig {
   if (isTextRun(config)) return config;
-  const field = TASK_FAMILY[config.task.kind] !== 'text-task' ? 'task.kind' : config.policy.kind !== 'transformer' ? 'policy.kind' : 'recipe.kind';
+  const field = TASK_FAMILY[config.task.kind] !== 'text-task' ? 'task.kind' : POLICY_FAMILY[config.policy.kind] !== 'text-lm' ? 'policy.kind' : 'recipe.kind';
   const value = field === 'task.kind' ? config.task.kind : field === 'policy.kind' ? config.policy.kind : config.recipe.kind;
   throw new CodedError(
     'invalid_config',

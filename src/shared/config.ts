@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { POLICY_FAMILY, RECIPE_FAMILY, TASK_FAMILY } from './families';
 import { A2cRecipeConfig } from './recipes/a2c';
 import { DpoRecipeConfig } from './recipes/dpo';
 import { GrpoRecipeConfig } from './recipes/grpo';
@@ -108,7 +109,7 @@ export type GridworldTaskConfig = z.infer<typeof GridworldTaskConfig>;
 /** The task kinds of the text-task family (prompts, tokens, a verifier). */
 export type TextTaskConfig = ArithmeticTaskConfig | JsonlTaskConfig;
 export function isTextTask(task: TaskConfig): task is TextTaskConfig {
-  return task.kind === 'arithmetic' || task.kind === 'jsonl';
+  return TASK_FAMILY[task.kind] === 'text-task';
 }
 
 /** The longest context the schema allows; error messages never advise more. */
@@ -337,8 +338,18 @@ export const RunConfig = z
 export type RunConfig = z.infer<typeof RunConfig>;
 /** A run of the text-task family: a text task, the transformer, a text recipe (the text LM's Session and its checks). */
 export type TextRunConfig = RunConfig & { task: TextTaskConfig; policy: TransformerPolicyConfig; recipe: TextRecipeConfig };
+/** Whether the task, the policy and the algorithm are all of the text-task family (families.ts says which are). */
 export function isTextRun(config: RunConfig): config is TextRunConfig {
-  return isTextTask(config.task) && config.policy.kind === 'transformer' && config.recipe.kind !== 'a2c';
+  const recipe = RECIPE_FAMILY[config.recipe.kind];
+  return isTextTask(config.task) && POLICY_FAMILY[config.policy.kind] === 'text-lm' && recipe.environment === 'text-task' && recipe.model === 'text-lm';
 }
+
+/** True when A and B are the same set of kinds. */
+type SameKinds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Each family table in families.ts names exactly the kinds these schemas allow: a kind without its family line fails to compile. */
+const familyTablesCoverTheSchemas: SameKinds<keyof typeof TASK_FAMILY, TaskConfig['kind']> &
+  SameKinds<keyof typeof POLICY_FAMILY, PolicyConfig['kind']> &
+  SameKinds<keyof typeof RECIPE_FAMILY, RecipeConfig['kind']> = true;
+void familyTablesCoverTheSchemas;
 /** What a user may write: every defaulted field optional. */
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -1,5 +1,6 @@
 /**
- * Every algorithm, one line each: how to build it, the environment and model family it needs, how many optimiser
+ * Every algorithm, one line each: how to build it, the environment and model family it needs (from the shared
+ * table, shared/families.ts's RECIPE_FAMILY, which the config's own checks read too), how many optimiser
  * steps an iteration takes (the learning-rate schedule is stretched over them), whether it starts from a
  * supervised warm-up, which of its knobs the proposer may tune, and the smallest config the contract test runs it
  * with (recipes/contract.test.ts covers every entry). Adding an algorithm is its file, its config in
@@ -7,7 +8,7 @@
  */
 import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig, RunConfigInput } from '../../shared/config';
 import { CodedError, type FieldIssue } from '../../shared/errors';
-import { POLICY_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
+import { POLICY_FAMILY, RECIPE_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
 import type { EpisodicRecipe, Recipe } from '../types';
 import { createA2cRecipe } from './a2c';
 import { createDpoRecipe } from './dpo';
@@ -55,8 +56,7 @@ export interface AlgorithmEntry<K extends Kind = Kind> {
 
 export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
   star: {
-    environment: 'text-task',
-    model: 'text-lm',
+    ...RECIPE_FAMILY.star,
     create: createStarRecipe,
     stepsPerIteration: (c) => c.trainStepsPerIteration,
     warmup: true,
@@ -78,8 +78,7 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     invalid: { field: 'samplesPerPrompt', value: 0 },
   },
   grpo: {
-    environment: 'text-task',
-    model: 'text-lm',
+    ...RECIPE_FAMILY.grpo,
     create: createGrpoRecipe,
     stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
     warmup: true,
@@ -97,8 +96,7 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     invalid: { field: 'groupSize', value: 1 },
   },
   dpo: {
-    environment: 'text-task',
-    model: 'text-lm',
+    ...RECIPE_FAMILY.dpo,
     create: createDpoRecipe,
     stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
     warmup: true,
@@ -123,8 +121,7 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     invalid: { field: 'samplesPerPrompt', value: 1 },
   },
   a2c: {
-    environment: 'episodic',
-    model: 'policy-value',
+    ...RECIPE_FAMILY.a2c,
     create: createA2cRecipe,
     stepsPerIteration: (c) => c.stepsPerIteration,
     warmup: false,
