@@ -18,7 +18,7 @@ import {
 } from '../../shared/oversight';
 import { evidenceHashOf } from './audit-chain';
 import { AuditLog, type NewAuditEntry } from './audit-log';
-import type { ProposalRecord } from './audit-verify';
+import { toProposal, toRecord, type ProposalRow, type StoredProposal } from './proposal-rows';
 
 export { auditHash, canonicalJson, GENESIS_HASH, sha256 } from './audit-chain';
 
@@ -39,57 +39,13 @@ export interface NewProposal {
 }
 
 export type { NewAuditEntry } from './audit-log';
+export type { StoredProposal } from './proposal-rows';
 
 export interface ProposalQuery {
   runId?: string;
   status?: ProposalStatus | 'decided';
   limit?: number;
 }
-
-interface ProposalRow {
-  id: string;
-  run_id: string;
-  iteration: number;
-  pathway: Pathway;
-  kind: ProposalKind;
-  size: ChangeSize;
-  rationale: string;
-  changes: string;
-  evidence: string;
-  evidence_hash: string;
-  status: ProposalStatus;
-  gate_action: Proposal['gate']['action'];
-  gate_reason: string;
-  checkpoint: string | null;
-  decided_by: string | null;
-  reason: string | null;
-  created_at: string;
-  decided_at: string | null;
-}
-
-function toProposal(row: ProposalRow): Proposal & { checkpoint: string | null } {
-  return {
-    id: row.id,
-    runId: row.run_id,
-    iteration: row.iteration,
-    pathway: row.pathway,
-    kind: row.kind,
-    size: row.size,
-    rationale: row.rationale,
-    changes: JSON.parse(row.changes) as GenomeChange[],
-    evidence: JSON.parse(row.evidence) as Evidence,
-    evidenceHash: row.evidence_hash,
-    status: row.status,
-    gate: { action: row.gate_action, reason: row.gate_reason },
-    decidedBy: row.decided_by,
-    reason: row.reason,
-    createdAt: row.created_at,
-    decidedAt: row.decided_at,
-    checkpoint: row.checkpoint,
-  };
-}
-
-export type StoredProposal = Proposal & { checkpoint: string | null };
 
 /**
  * Proposals, decisions, the approval policy and the audit log, in the workspace database. Several processes
@@ -372,27 +328,6 @@ export class OversightStore {
     }
     return this.log.verify(runId, entries, rows.map(toRecord), options.anchors);
   }
-}
-
-function toRecord(row: ProposalRow): ProposalRecord {
-  const record: ProposalRecord = {
-    id: row.id,
-    runId: row.run_id,
-    status: row.status,
-    decidedBy: row.decided_by,
-    reason: row.reason,
-    changes: null,
-    evidence: null,
-    evidenceHash: row.evidence_hash,
-  };
-  for (const column of ['changes', 'evidence'] as const) {
-    try {
-      record[column] = JSON.parse(row[column]) as unknown;
-    } catch {
-      record.unreadable ??= column;
-    }
-  }
-  return record;
 }
 
 /** Actor names go into the log and every report of it: a person's name is kept to plain characters. */

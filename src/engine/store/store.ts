@@ -4,20 +4,12 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
-import {
-  isLive,
-  type MetricSeries,
-  type Metrics,
-  type RunDetail,
-  type RunStatus,
-  type RunSummary,
-  type Trajectory,
-  type TrajectoryFilter,
-} from '../../shared/run';
+import { isLive, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, readCheckpointAuditHead } from './checkpoint';
-import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
+import { toSummary, type RunRow } from './rows';
 import { ArchiveStore } from './archive-store';
+import { TrajectoryStore, type TrajectoryQuery } from './trajectory-store';
 import { OversightStore } from './oversight-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { migrate } from './schema';
@@ -41,16 +33,8 @@ export interface IterationCommit {
   within?: () => void;
 }
 
-export interface TrajectoryQuery {
-  runId: string;
-  iteration?: number;
-  filter?: TrajectoryFilter;
-  search?: string;
-  limit?: number;
-  offset?: number;
-}
-
 export type { Recovery } from './recovery';
+export type { TrajectoryQuery } from './trajectory-store';
 
 function unwritable(dir: string, cause: unknown): CodedError {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -67,6 +51,7 @@ export class Store {
   /** Proposals, decisions, approval policies and the audit log. */
   readonly oversight: OversightStore;
   readonly archive: ArchiveStore;
+  private readonly samples: TrajectoryStore;
   private readonly db: Database.Database;
 
   private constructor(workspace: string, db: Database.Database) {
@@ -74,6 +59,7 @@ export class Store {
     this.db = db;
     this.oversight = new OversightStore(db, workspace);
     this.archive = new ArchiveStore(db);
+    this.samples = new TrajectoryStore(db);
     this.recovery = recoverWorkspace(this.db, {
       workspace: this.workspace,
       runDir: (id) => this.runDir(id),
@@ -249,24 +235,7 @@ export class Store {
         .run(runId, commit.iteration, commit.startedAt, commit.endedAt, commit.checkpoint && path.relative(this.workspace, commit.checkpoint));
       const metric = this.db.prepare('INSERT INTO metrics (run_id, iteration, name, value) VALUES (?, ?, ?, ?)');
       for (const [name, value] of Object.entries(commit.metrics)) metric.run(runId, commit.iteration, name, Number.isFinite(value) ? value : null);
-      const traj = this.db.prepare(
-        'INSERT INTO trajectories (run_id, iteration, level, prompt, output, answer, reward, correct, kept, verdict, episode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (const t of commit.trajectories) {
-        traj.run(
-          runId,
-          commit.iteration,
-          t.level,
-          t.prompt,
-          t.output,
-          t.answer,
-          t.reward,
-          t.correct ? 1 : 0,
-          t.kept ? 1 : 0,
-          t.verdict,
-          t.episode ? JSON.stringify(t.episode) : null,
-        );
-      }
+      this.samples.insert(runId, commit.iteration, commit.trajectories);
       if (commit.archive !== undefined) this.archive.save(runId, commit.iteration, commit.archive);
       commit.within?.();
       const score = scoreOf(commit.metrics);
@@ -313,7 +282,7 @@ export class Store {
   /** Iterations committed after the last checkpoint cannot be resumed from; drop them so resume neither repeats nor skips. */
   truncateAfter(runId: string, iteration: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM trajectories WHERE run_id = ? AND iteration > ?').run(runId, iteration);
+      this.samples.deleteAfter(runId, iteration);
       this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND iteration > ?').run(runId, iteration);
       this.db.prepare('DELETE FROM iterations WHERE run_id = ? AND iteration > ?').run(runId, iteration);
       this.db.prepare('UPDATE runs SET iterations_done = MAX(?, 0) WHERE id = ?').run(iteration, runId);
@@ -365,45 +334,17 @@ export class Store {
 
   trajectories(query: TrajectoryQuery): { total: number; items: Trajectory[]; iterations: number[] } {
     this.requireRun(query.runId);
-    const where = ['run_id = ?'];
-    const params: Array<string | number> = [query.runId];
-    if (query.iteration !== undefined) {
-      where.push('iteration = ?');
-      params.push(query.iteration);
-    }
-    const filter = query.filter ?? 'all';
-    if (filter === 'kept') where.push('kept = 1');
-    if (filter === 'rejected') where.push('kept = 0');
-    if (filter === 'correct') where.push('correct = 1');
-    if (filter === 'incorrect') where.push('correct = 0');
-    if (query.search) {
-      where.push('(instr(prompt, ?) > 0 OR instr(output, ?) > 0)');
-      params.push(query.search, query.search);
-    }
-    const clause = where.join(' AND ');
-    const total = this.db
-      .prepare(`SELECT COUNT(*) FROM trajectories WHERE ${clause}`)
-      .pluck()
-      .get(...params) as number;
-    const rows = this.db
-      .prepare(`SELECT * FROM trajectories WHERE ${clause} ORDER BY iteration, id LIMIT ? OFFSET ?`)
-      .all(...params, query.limit ?? 100, query.offset ?? 0) as TrajectoryRow[];
-    const iterations = this.db.prepare('SELECT DISTINCT iteration FROM trajectories WHERE run_id = ? ORDER BY iteration').pluck().all(query.runId) as number[];
-    return { total, items: rows.map(toTrajectory), iterations };
+    return this.samples.query(query);
   }
 
   /** Per-iteration trajectory counts, for export. */
   trajectorySummary(runId: string): Array<{ iteration: number; count: number; kept: number; correct: number }> {
-    return this.db
-      .prepare(
-        'SELECT iteration, COUNT(*) AS count, SUM(kept) AS kept, SUM(correct) AS correct FROM trajectories WHERE run_id = ? GROUP BY iteration ORDER BY iteration',
-      )
-      .all(runId) as Array<{ iteration: number; count: number; kept: number; correct: number }>;
+    return this.samples.summary(runId);
   }
 
   deleteRun(runId: string): boolean {
     const deleted = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM trajectories WHERE run_id = ?').run(runId);
+      this.samples.delete(runId);
       this.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
       this.db.prepare('DELETE FROM iterations WHERE run_id = ?').run(runId);
       this.archive.delete(runId);

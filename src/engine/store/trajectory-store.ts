@@ -1,0 +1,86 @@
+import type Database from 'better-sqlite3';
+import type { Trajectory, TrajectoryFilter } from '../../shared/run';
+import type { TrajectoryRecord } from '../types';
+import { toTrajectory, type TrajectoryRow } from './rows';
+
+export interface TrajectoryQuery {
+  runId: string;
+  iteration?: number;
+  filter?: TrajectoryFilter;
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** The samples (and episodes) each iteration trained on or evaluated: written with the iteration, read by the Trajectories view. */
+export class TrajectoryStore {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Inside the iteration's commit transaction (Store.commitIteration). */
+  insert(runId: string, iteration: number, records: TrajectoryRecord[]): void {
+    const traj = this.db.prepare(
+      'INSERT INTO trajectories (run_id, iteration, level, prompt, output, answer, reward, correct, kept, verdict, episode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const t of records) {
+      traj.run(
+        runId,
+        iteration,
+        t.level,
+        t.prompt,
+        t.output,
+        t.answer,
+        t.reward,
+        t.correct ? 1 : 0,
+        t.kept ? 1 : 0,
+        t.verdict,
+        t.episode ? JSON.stringify(t.episode) : null,
+      );
+    }
+  }
+
+  query(query: TrajectoryQuery): { total: number; items: Trajectory[]; iterations: number[] } {
+    const where = ['run_id = ?'];
+    const params: Array<string | number> = [query.runId];
+    if (query.iteration !== undefined) {
+      where.push('iteration = ?');
+      params.push(query.iteration);
+    }
+    const filter = query.filter ?? 'all';
+    if (filter === 'kept') where.push('kept = 1');
+    if (filter === 'rejected') where.push('kept = 0');
+    if (filter === 'correct') where.push('correct = 1');
+    if (filter === 'incorrect') where.push('correct = 0');
+    if (query.search) {
+      where.push('(instr(prompt, ?) > 0 OR instr(output, ?) > 0)');
+      params.push(query.search, query.search);
+    }
+    const clause = where.join(' AND ');
+    const total = this.db
+      .prepare(`SELECT COUNT(*) FROM trajectories WHERE ${clause}`)
+      .pluck()
+      .get(...params) as number;
+    const rows = this.db
+      .prepare(`SELECT * FROM trajectories WHERE ${clause} ORDER BY iteration, id LIMIT ? OFFSET ?`)
+      .all(...params, query.limit ?? 100, query.offset ?? 0) as TrajectoryRow[];
+    const iterations = this.db.prepare('SELECT DISTINCT iteration FROM trajectories WHERE run_id = ? ORDER BY iteration').pluck().all(query.runId) as number[];
+    return { total, items: rows.map(toTrajectory), iterations };
+  }
+
+  /** Per-iteration counts, for export. */
+  summary(runId: string): Array<{ iteration: number; count: number; kept: number; correct: number }> {
+    return this.db
+      .prepare(
+        'SELECT iteration, COUNT(*) AS count, SUM(kept) AS kept, SUM(correct) AS correct FROM trajectories WHERE run_id = ? GROUP BY iteration ORDER BY iteration',
+      )
+      .all(runId) as Array<{ iteration: number; count: number; kept: number; correct: number }>;
+  }
+
+  /** Those of iterations after `iteration` (a resume drops what its checkpoint does not cover). */
+  deleteAfter(runId: string, iteration: number): void {
+    this.db.prepare('DELETE FROM trajectories WHERE run_id = ? AND iteration > ?').run(runId, iteration);
+  }
+
+  delete(runId: string): void {
+    this.db.prepare('DELETE FROM trajectories WHERE run_id = ?').run(runId);
+  }
+}
