@@ -7,7 +7,8 @@ import { createTransformerPolicy } from './policies/transformer';
 import { createRecipe } from './recipes';
 import { evaluate, greedyAnswers, type Scorecard } from './environments/text-task';
 import { agentView, masteryThreshold } from './oversight/agent-view';
-import type { SessionState, WarmupProgress } from './core/agent';
+import type { AgentPosition, AgentSnapshot, SessionState, WarmupProgress } from './core/agent';
+import { disposeModelSnapshot, relativeChange, restoreModel, snapshotModel } from './core/snapshot';
 import type { ArchiveSession, OversightSession } from './core/ports';
 import { memoryConsensus } from './oversight/consensus';
 import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
@@ -232,18 +233,53 @@ export class Session {
     return evaluateHeldout(this.policy, this.task);
   }
 
+  /** The agent downloaded to plain arrays: what a checkpoint writes to disk. */
   getState(): SessionState {
     return {
       policy: this.policy.getState(),
       reference: this.reference?.getState() ?? null,
-      rng: this.rng.state(),
-      recipe: this.recipe.getState(),
-      level: this.level,
-      globalStep: this.globalStep,
-      warmupDone: this.warmupDone,
-      genome: structuredClone(this.genomeValue),
-      ...(this.warmupDone ? {} : { warmup: structuredClone(this.warmupProgress) }),
+      ...this.plainState(),
     };
+  }
+
+  /** The agent forked on the device (weights, optimiser, reference as tensors): a loop's way back to a parent. */
+  snapshot(): AgentSnapshot {
+    const policy = snapshotModel(this.policy.trainable);
+    const reference = this.reference ? snapshotModel(this.reference.trainable) : null;
+    let disposed = false;
+    return {
+      policy,
+      reference,
+      ...this.plainState(),
+      dispose() {
+        if (disposed) return;
+        disposed = true;
+        disposeModelSnapshot(policy);
+        if (reference) disposeModelSnapshot(reference);
+      },
+    };
+  }
+
+  /** Back to `snapshot` (still the caller's to dispose); `keep` holds this run's position instead of the snapshot's. */
+  restore(snapshot: AgentSnapshot, keep?: AgentPosition): void {
+    restoreModel(this.policy.trainable, snapshot.policy);
+    if (snapshot.reference === null) {
+      this.reference?.dispose();
+      this.reference = null;
+    } else {
+      this.reference ??= this.policy.clone();
+      restoreModel(this.reference.trainable, snapshot.reference);
+    }
+    this.setPlainState({ ...snapshot, ...keep });
+  }
+
+  /** How far the weights moved from `since`'s, ||W - W_since|| / ||W_since||, computed on the device. */
+  weightChange(since: AgentSnapshot): number {
+    return relativeChange(since.policy, this.policy.trainable);
+  }
+
+  position(): AgentPosition {
+    return { rng: this.rng.state(), globalStep: this.globalStep };
   }
 
   randomState(): number[] {
@@ -263,6 +299,23 @@ export class Session {
       this.reference ??= this.policy.clone();
       this.reference.setState(state.reference);
     }
+    this.setPlainState(state);
+  }
+
+  /** Everything of the agent but its models, copied. */
+  private plainState(): Omit<SessionState, 'policy' | 'reference'> & { genome: Genome } {
+    return {
+      rng: this.rng.state(),
+      recipe: structuredClone(this.recipe.getState()),
+      level: this.level,
+      globalStep: this.globalStep,
+      warmupDone: this.warmupDone,
+      genome: structuredClone(this.genomeValue),
+      ...(this.warmupDone ? {} : { warmup: structuredClone(this.warmupProgress) }),
+    };
+  }
+
+  private setPlainState(state: Omit<SessionState, 'policy' | 'reference'>): void {
     this.rng.setState(state.rng);
     this.level = state.level;
     this.globalStep = state.globalStep;
@@ -270,7 +323,7 @@ export class Session {
     this.warmupProgress = structuredClone(state.warmup) ?? { step: 0, trained: 0, losses: [], tokens: 0 };
     // The genome first: it decides which recipe the stored recipe state belongs to.
     this.setGenome(state.genome ?? initialGenome(this.config));
-    this.recipe.setState(state.recipe);
+    this.recipe.setState(structuredClone(state.recipe));
   }
 
   dispose(): void {

@@ -12,7 +12,7 @@ import type { Outcome } from '../evolution/search-set';
 import type { Scorecard } from '../environments/text-task';
 import type { Store } from '../store/store';
 import type { IterationResult, Problem, Task } from '../types';
-import type { SessionState } from './agent';
+import type { AgentPosition, AgentSnapshot, SessionState } from './agent';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -24,7 +24,20 @@ export interface OversightSession {
   assess(): Scorecard;
   memoryConsensus(entries: MemoryEntry[]): NonNullable<Evidence['memory']>;
   setGenome(genome: Genome): void;
+  /**
+   * The agent forked on the device, to try a child from and go back to: nothing is downloaded. The caller owns it
+   * (dispose() it, in a finally, once done); restore() does not consume it.
+   */
+  snapshot(): AgentSnapshot;
+  /** Back to `snapshot`; with `keep`, the run's random stream and step stay those given (consumed by the round). */
+  restore(snapshot: AgentSnapshot, keep?: AgentPosition): void;
+  /** How far the weights moved since `snapshot` (relative L2, on the device). */
+  weightChange(since: AgentSnapshot): number;
+  /** The run's random stream and optimiser step: reading them copies no weights. */
+  position(): AgentPosition;
+  /** The agent downloaded: only for what is written to disk (checkpoints, children's checkpoints). */
   getState(): SessionState;
+  /** Takes an agent read from disk (a checkpoint, an archive node). */
   setState(state: SessionState): void;
   /** The run's random stream alone: reading or replacing it copies no weights. */
   randomState(): number[];

@@ -10,6 +10,16 @@ import { tf } from '../tf';
 /** Clips to a global norm and steps; returns the pre-clip norm (owned by the caller). Adam in policies/adam.ts. */
 export interface Optimizer {
   apply(params: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, learningRate: number, gradClip: number): tf.Tensor;
+  /** Its slots (Adam's moments) cloned on the device and its step count: a fork that downloads nothing (core/snapshot.ts). */
+  snapshot(): OptimizerSnapshot;
+  /** Back to `snapshot`, which stays valid (and owned by the caller). */
+  restore(snapshot: OptimizerSnapshot): void;
+}
+
+/** An optimiser's state on the device: its slot tensors (tf.clone) and its step count. */
+export interface OptimizerSnapshot {
+  readonly step: number;
+  readonly slots: readonly tf.Tensor[];
 }
 
 /** What the training step updates: a model's variables (by name) and the optimiser whose state it checkpoints. */

@@ -34,7 +34,7 @@ import { gate } from '../oversight/gate';
 import { answerShapeOf, beliefs, candidates, choose } from '../oversight/proposer';
 import type { LoopContext } from '../core/ports';
 import { protectedRejection, publicProposal, recordProposal, type UngatedOutcome } from '../oversight/protocol';
-import { POLL_MS, relativeChange } from '../oversight/round';
+import { POLL_MS } from '../oversight/round';
 import { changeSize } from '../oversight/size';
 import { Waker } from '../oversight/waker';
 import { ArchiveTree } from './archive-tree';
@@ -160,10 +160,16 @@ export class ArchiveLoop {
     this.loadNode(parentId);
     // The modifier: the parent itself, or (no-selfimprove) the initial agent's workflow, tools and memory.
     if (!selfImprove) s.setGenome(this.rootGenome ?? parentRecord.genome);
-    const parentState = s.getState();
     const t0 = performance.now();
-    const round = await s.iterate(iteration, { evaluate: false });
-    const weightChange = relativeChange(parentState.policy, s.getState().policy);
+    // The parent's weights on the device, only to size the child's change: nothing is downloaded.
+    const parentState = s.snapshot();
+    let round: IterationResult, weightChange: number;
+    try {
+      round = await s.iterate(iteration, { evaluate: false });
+      weightChange = s.weightChange(parentState);
+    } finally {
+      parentState.dispose();
+    }
 
     let genome = parentRecord.genome;
     let kind: ProposalKind = 'model:promote';

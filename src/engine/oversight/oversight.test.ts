@@ -94,6 +94,8 @@ function arithmeticPolicy(badPrompt: string, wrong: string): Policy {
         apply: () => {
           throw new Error('the stand-in policy does not train');
         },
+        snapshot: () => ({ step: 0, slots: [] }),
+        restore: () => undefined,
       },
     },
     logProbs: () => [],

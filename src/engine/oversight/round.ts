@@ -22,11 +22,11 @@ import { CodedError } from '../../shared/errors';
 import type { ChangeSize, Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
-import type { SessionState } from '../core/agent';
+import type { AgentSnapshot, SessionState } from '../core/agent';
 import type { LoopContext, OversightSession } from '../core/ports';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
-import type { IterationResult, PolicyState, Rng } from '../types';
+import type { IterationResult, Rng } from '../types';
 import { scorecardMetrics, type Scorecard } from '../environments/text-task';
 import { buildEvidence } from './evidence';
 import { gate } from './gate';
@@ -77,8 +77,16 @@ export class OversightLoop {
 
   /** Trains the round, tries the proposals in their sandboxes; the session ends in the parent-continues state. */
   async round(iteration: number): Promise<IterationResult> {
+    const parent = this.o.session.snapshot();
+    try {
+      return await this.roundFrom(parent, iteration);
+    } finally {
+      parent.dispose();
+    }
+  }
+
+  private async roundFrom(parentState: AgentSnapshot, iteration: number): Promise<IterationResult> {
     const s = this.o.session;
-    const parentState = s.getState();
     const parentGenome = s.genome;
     const parent = this.parentAssessment ?? s.assess();
     const inconsistentMemory =
@@ -92,11 +100,12 @@ export class OversightLoop {
     const t0 = performance.now();
     const result = await s.iterate(iteration, { evaluate: false });
     const child = s.assess();
+    const weightChange = s.weightChange(parentState);
+    // The child's checkpoint (written by stage()): the one download of its weights.
     const modelState = s.getState();
     const seconds = (performance.now() - t0) / 1000;
     const metrics: Metrics = { ...result.metrics, ...scorecardMetrics(child, s.task) };
     const previous = iteration > 1 ? this.o.store.iterationMetrics(this.o.runId, iteration - 1) : null;
-    const weightChange = relativeChange(parentState.policy, modelState.policy);
     const drafts: Draft[] = [
       {
         pathway: 'model',
@@ -144,7 +153,7 @@ export class OversightLoop {
       if (draft) drafts.push(draft);
     }
     // The parent continues: its weights and genome, with the round's random stream consumed.
-    s.setState({ ...parentState, rng: modelState.rng, globalStep: modelState.globalStep });
+    s.restore(parentState, { rng: modelState.rng, globalStep: modelState.globalStep });
     this.parentAssessment = parent;
     this.drafts = drafts;
     metrics['oversight/proposals'] = drafts.length;
@@ -155,7 +164,7 @@ export class OversightLoop {
   private async trial(
     iteration: number,
     c: Candidate,
-    parentState: SessionState,
+    parentState: AgentSnapshot,
     genome: Genome,
     baseline: Scorecard,
     baselineMetrics: Metrics,
@@ -188,7 +197,7 @@ export class OversightLoop {
       this.o.log('warn', `The proposer's ${c.kind} change is not a valid genome (${error instanceof Error ? error.message : String(error)}); dropped.`);
       return null;
     }
-    s.setState(parentState);
+    s.restore(parentState);
     const added = c.changes.filter((ch) => ch.path.startsWith('memory.entries.') && ch.after !== undefined).map((ch) => ch.after as MemoryEntry);
     const memory = added.length > 0 ? s.memoryConsensus(added) : undefined;
     s.setGenome(next);
@@ -321,7 +330,6 @@ export class OversightLoop {
         { path: 'changes', message: 'not editable for model proposals' },
       ]);
     const s = this.o.session;
-    const current = s.getState();
     let next: Genome;
     try {
       next = applyChanges(s.genome, changes);
@@ -338,14 +346,20 @@ export class OversightLoop {
     const added = changes.filter((ch) => ch.path.startsWith('memory.entries.') && ch.after !== undefined).map((ch) => ch.after as MemoryEntry);
     const memory = added.length > 0 ? s.memoryConsensus(added) : undefined;
     // The edited child trains one round from the current agent on its own random stream, then is rolled back.
-    s.setState({ ...current, rng: this.stream(`edit-${id}`).state() });
-    s.setGenome(next);
-    const t0 = performance.now();
-    const result = await s.iterate(lastIteration + 1, { evaluate: false });
-    const after = s.assess();
-    const seconds = (performance.now() - t0) / 1000;
-    const childState = s.getState();
-    s.setState(current);
+    const current = s.snapshot();
+    let result: IterationResult, after: Scorecard, seconds: number, childState: SessionState;
+    try {
+      s.setRandomState(this.stream(`edit-${id}`).state());
+      s.setGenome(next);
+      const t0 = performance.now();
+      result = await s.iterate(lastIteration + 1, { evaluate: false });
+      after = s.assess();
+      seconds = (performance.now() - t0) / 1000;
+      childState = s.getState();
+    } finally {
+      s.restore(current);
+      current.dispose();
+    }
     const evidence = buildEvidence({
       before,
       after,
@@ -401,10 +415,9 @@ export class OversightLoop {
     }
     const withWeights = applied.filter((p) => p.checkpoint !== null);
     const best = withWeights.sort((a, b) => b.evidence.heldout.after.value - a.evidence.heldout.after.value)[0];
-    const current = s.getState();
     if (best) {
       const child = readCheckpoint<SessionState>(store.absolute(best.checkpoint!)).state;
-      s.setState({ ...child, rng: current.rng, globalStep: current.globalStep, genome });
+      s.setState({ ...child, ...s.position(), genome });
     } else {
       s.setGenome(genome);
     }
@@ -448,22 +461,6 @@ function ungated(d: Draft): UngatedOutcome {
 
 function fmt(x: number | null): string {
   return x === null ? '-' : x.toFixed(2);
-}
-
-/** ||b - a|| / ||a|| over every weight tensor. */
-export function relativeChange(a: PolicyState, b: PolicyState): number {
-  let diff = 0;
-  let norm = 0;
-  for (const [name, t] of Object.entries(a.weights)) {
-    const u = b.weights[name]?.data;
-    if (!u) continue;
-    for (let i = 0; i < t.data.length; i++) {
-      const d = (u[i] ?? 0) - t.data[i]!;
-      diff += d * d;
-      norm += t.data[i]! * t.data[i]!;
-    }
-  }
-  return norm === 0 ? 0 : Math.sqrt(diff / norm);
 }
 
 function tokensOf(m: Metrics): number {

@@ -6,6 +6,7 @@
  */
 import { CodedError } from '../../shared/errors';
 import { tf } from '../tf';
+import type { OptimizerSnapshot } from '../core/train-step';
 
 const BETA1 = 0.9;
 const BETA2 = 0.99;
@@ -48,6 +49,25 @@ export class Adam {
       this.names.forEach((n, i) => params[n].assign(tf.sub(params[n], tf.reshape(update[i], params[n].shape))));
       return norm;
     });
+  }
+
+  /** The moments cloned on the device (tf.clone shares their data until the next step assigns new ones) and the step. */
+  snapshot(): OptimizerSnapshot {
+    return { step: this.step, slots: [tf.clone(this.m), tf.clone(this.v)] };
+  }
+
+  /** Back to a snapshot of this optimiser (it stays valid): the moments take its tensors' values, nothing is uploaded. */
+  restore(snapshot: OptimizerSnapshot): void {
+    const [m, v] = snapshot.slots;
+    if (snapshot.slots.length !== 2 || m?.size !== this.m.size || v?.size !== this.v.size) {
+      throw new CodedError(
+        'internal',
+        `an optimiser snapshot of another model: ${snapshot.slots.length} slots of sizes ${snapshot.slots.map((t) => t.size).join(', ')}, expected 2 of ${this.m.size}`,
+      );
+    }
+    this.m.assign(m);
+    this.v.assign(v);
+    this.step = snapshot.step;
   }
 
   /** Moments per weight, as `m.<name>` / `v.<name>` entries (the checkpoint format). */
