@@ -110,6 +110,45 @@ describe('the loops that fork the agent hold no tensor past a round', () => {
     expect(leftOver).toBe(0);
   });
 
+  it('governed: an edit-and-approve re-runs its child from the current agent and gives every tensor back', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-snapshot-'));
+    dirs.push(ws);
+    const statuses: string[] = [];
+    const service = new EngineService({
+      workspace: ws,
+      emit: (name, payload) => name === 'run.status' && statuses.push((payload as { status: string }).status),
+    });
+    try {
+      // "ask" holds every proposal and pauses: the run waits after round 1 with the agent idle.
+      const config = { ...base, iterations: 1, oversight: { enabled: true, maxProposalsPerRound: 3 } };
+      const { runId } = (await service.handle('runs.start', { config, policy: 'ask' })) as { runId: string };
+      for (let t = 0; !statuses.includes('waiting'); t++) {
+        if (t > 600) throw new Error('the run never waited for a decision');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const pending = service.store.oversight.listProposals({ runId, status: 'pending' });
+      const child = pending.find((p) => p.pathway !== 'model');
+      expect(child, `a non-model proposal among ${pending.map((p) => p.kind).join(', ')}`).toBeDefined();
+      const tensors = memoryInfo().numTensors;
+      const learningRate = service.store.oversight.genome(runId)!.workflow.learningRate;
+      const changes = [{ path: 'workflow.learningRate', before: learningRate, after: learningRate / 2 }];
+      const edited = (await service.handle('proposals.decide', { id: child!.id, decision: 'edit', changes, reason: 'half the rate' })) as {
+        status: string;
+        evidence: { baseline: string };
+      };
+      expect(edited.status).toBe('approved');
+      expect(edited.evidence.baseline).toMatch(/re-run from it/);
+      expect(memoryInfo().numTensors).toBe(tensors);
+      for (const p of service.store.oversight.listProposals({ runId, status: 'pending' })) {
+        await service.handle('proposals.decide', { id: p.id, decision: 'reject', reason: 'not this time' });
+      }
+      expect(await service.waitForRun(runId)).toBe('completed');
+      expect(service.store.oversight.genome(runId)!.workflow.learningRate).toBe(learningRate / 2);
+    } finally {
+      await service.close();
+    }
+  });
+
   it('archive: the same after every expansion', async () => {
     const archive = { enabled: true, strategy: 'dgm', budget: 400, expansionCost: 4, poolSize: 8, cheapTasks: 4, evalBatch: 4 } as const;
     const { series, leftOver } = await tensorsPerIteration({ ...base, iterations: 4, archive });
