@@ -11,6 +11,17 @@ import { parseOrThrow } from '../../shared/errors';
 import { Genome, GenomeChange } from '../../shared/genome';
 import type { Proposal } from '../../shared/oversight';
 import { Metrics } from '../../shared/run';
+import {
+  ARCHIVE_BEST_ESTIMATE,
+  ARCHIVE_BEST_SCORE,
+  ARCHIVE_BUDGET_USED,
+  ARCHIVE_EVALUATIONS,
+  ARCHIVE_EXPANSIONS,
+  ARCHIVE_KEPT,
+  ARCHIVE_MAX_GENERATION,
+  ARCHIVE_PENDING,
+  ARCHIVE_SIZE,
+} from '../../shared/metrics';
 import { ArchiveTree, type ArchiveTreeJson } from './archive-tree';
 import { cladeCounts, cmpEstimate } from './cmp';
 
@@ -129,5 +140,24 @@ export function archiveView(runId: string, config: ArchiveConfig, state: Archive
     nodes: tree.nodes().map((n) => nodeView(runId, tree, state.records, n.id, lookup)),
     bestNodeId: bestNode(tree),
     generations: [...generations.entries()].sort((a, b) => a[0] - b[0]).map(([generation, g]) => ({ generation, ...g })),
+  };
+}
+
+/** The archive's own metrics after a step: its size, what is kept and pending, the budget spent, the best node's score. */
+export function archiveMetrics(tree: ArchiveTree, budgetUsed: number): Metrics {
+  const nodes = tree.nodes();
+  const best = bestNode(tree);
+  const bestNodeRef = best ? tree.require(best) : null;
+  const n = bestNodeRef ? bestNodeRef.evaluations.successes + bestNodeRef.evaluations.failures : 0;
+  return {
+    [ARCHIVE_BUDGET_USED]: budgetUsed,
+    [ARCHIVE_SIZE]: nodes.length,
+    [ARCHIVE_KEPT]: nodes.filter((x) => x.status === 'kept').length,
+    [ARCHIVE_PENDING]: nodes.filter((x) => x.status === 'pending').length,
+    [ARCHIVE_EXPANSIONS]: nodes.length - 1,
+    [ARCHIVE_EVALUATIONS]: nodes.reduce((sum, x) => sum + x.evaluations.successes + x.evaluations.failures, 0),
+    [ARCHIVE_MAX_GENERATION]: Math.max(0, ...nodes.map((x) => x.generation)),
+    [ARCHIVE_BEST_ESTIMATE]: bestNodeRef ? (1 + bestNodeRef.evaluations.successes) / (2 + n) : 0,
+    [ARCHIVE_BEST_SCORE]: bestNodeRef && n > 0 ? bestNodeRef.evaluations.successes / n : 0,
   };
 }
