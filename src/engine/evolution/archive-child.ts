@@ -127,8 +127,10 @@ export function childEvidence(input: {
   parentRecord: NodeRecord;
   encoded: string;
   training: Metrics;
+  trajectories: IterationResult['trajectories'];
   seconds: number;
   flags: Flag[];
+  maxRewardedWrong: number;
 }): Evidence {
   const { pool, parentId, parentRecord, encoded } = input;
   const overlap = Math.min(encoded.length, parentRecord.outcomes.length);
@@ -144,6 +146,9 @@ export function childEvidence(input: {
     trainingAfter: input.training,
     cost: { seconds: input.seconds, tokens: 0 },
     extraFlags: input.flags,
+    trajectories: input.trajectories,
+    noComparison: parentRecord.training === null ? `the parent ${parentId} made no training round to compare with` : 'the rounds trained at different levels',
+    maxRewardedWrong: input.maxRewardedWrong,
   });
 }
 

@@ -179,7 +179,17 @@ export class ArchiveLoop {
     });
     const file = this.writeNode(id, iteration);
     const seconds = (performance.now() - t0) / 1000;
-    const evidence = childEvidence({ pool: this.pool, parentId, parentRecord, encoded, training: round.metrics, seconds, flags });
+    const evidence = childEvidence({
+      pool: this.pool,
+      parentId,
+      parentRecord,
+      encoded,
+      training: round.metrics,
+      trajectories: round.trajectories,
+      seconds,
+      flags,
+      maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
+    });
     const changes: GenomeChange[] = [
       ...genomeChanges,
       { path: 'model.weights', before: `${parentId}'s weights`, after: `round ${iteration}'s weights (moved ${(weightChange * 100).toFixed(1)}%)` },

@@ -19,7 +19,7 @@
  */
 import { applyChanges, GenomeChangeError, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
 import { CodedError } from '../../shared/errors';
-import type { Proposal } from '../../shared/oversight';
+import { effectOf, type Proposal } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../core/agent';
@@ -84,6 +84,7 @@ export class OversightLoop {
     const metrics: Metrics = { ...result.metrics, ...scorecardMetrics(child, s.task) };
     const previous = iteration > 1 ? this.o.store.iterationMetrics(this.o.runId, iteration - 1) : null;
     const weightChange = relativeChange(parentState.policy, modelState.policy);
+    const maxRewardedWrong = this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong;
     const drafts: Draft[] = [
       {
         pathway: 'model',
@@ -99,6 +100,9 @@ export class OversightLoop {
           trainingBefore: previous,
           trainingAfter: metrics,
           cost: { seconds, tokens: tokensOf(result.metrics) },
+          trajectories: result.trajectories,
+          noComparison: 'the parent made no training round before this one',
+          maxRewardedWrong,
         }),
         state: modelState,
       },
@@ -175,6 +179,8 @@ export class OversightLoop {
       trainingBefore: baselineMetrics,
       trainingAfter,
       cost: { seconds, tokens: tokensOf(result.metrics) },
+      trajectories: result.trajectories,
+      maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
       ...(memory ? { memory } : {}),
     });
     return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: changeSize(c.pathway, c.changes), evidence, state, label };
@@ -323,6 +329,9 @@ export class OversightLoop {
       trainingBefore: metricsBefore,
       trainingAfter: { ...result.metrics, ...scorecardMetrics(after, s.task) },
       cost: { seconds, tokens: tokensOf(result.metrics) },
+      trajectories: result.trajectories,
+      noComparison: 'the round before the edit left no training monitors',
+      maxRewardedWrong: store.oversight.runPolicy(runId).maxRewardedWrong,
       ...(memory ? { memory } : {}),
     });
     const file = store.childCheckpointPath(runId, p.iteration, `edit-${id.split('-').pop()}`);
@@ -363,8 +372,7 @@ export class OversightLoop {
       s.setGenome(genome);
     }
     for (const p of applied) {
-      const weights = p === best ? 'its weights and ' : '';
-      outcomes.push({ id: p.id, status: 'applied', reason: `applied after round ${lastIteration}: ${weights}its changes` });
+      outcomes.push({ id: p.id, status: 'applied', reason: `applied after round ${lastIteration}: ${effectOf(p)}` });
     }
     // The applied agent becomes the last checkpoint, so a restart resumes from it.
     writeCheckpoint(store.checkpointPath(runId, lastIteration), {
