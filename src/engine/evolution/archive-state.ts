@@ -9,7 +9,7 @@ import { ArchiveNodeKind, type ArchiveNode as ArchiveNodeView, type ArchiveView 
 import type { ArchiveConfig } from '../../shared/config';
 import { parseOrThrow } from '../../shared/errors';
 import { Genome, GenomeChange } from '../../shared/genome';
-import type { Proposal } from '../../shared/oversight';
+import type { FlagKind, Proposal } from '../../shared/oversight';
 import { Metrics } from '../../shared/run';
 import {
   ARCHIVE_BEST_ESTIMATE,
@@ -84,7 +84,7 @@ export function bestNode(tree: ArchiveTree): string | null {
   return best?.id ?? null;
 }
 
-export type ProposalLookup = (id: string) => Pick<Proposal, 'status' | 'decidedBy' | 'reason' | 'gate'> | undefined;
+export type ProposalLookup = (id: string) => Pick<Proposal, 'status' | 'decidedBy' | 'reason' | 'gate' | 'evidence'> | undefined;
 
 /** One node as the contract shows it. */
 export function nodeView(runId: string, tree: ArchiveTree, records: Record<string, NodeRecord>, id: string, lookup: ProposalLookup): ArchiveNodeView {
@@ -119,7 +119,29 @@ export function nodeView(runId: string, tree: ArchiveTree, records: Record<strin
     proposalId: record.proposalId,
     verdict: proposal ? { status: proposal.status, actor: proposal.decidedBy ?? 'gate', reason: proposal.reason ?? proposal.gate.reason } : null,
     createdAt: record.createdAt,
+    flags: proposal ? [...new Set(proposal.evidence.flags.map((f) => f.kind))] : [],
+    rewardedWrong: proposal?.evidence.rewardedWrong ?? null,
+    carried: carriedFlags(tree, records, node.parentId, lookup),
   };
+}
+
+/**
+ * The flags raised on a node's ancestors (the root excluded): a descendant inherits what a flagged ancestor changed
+ * (a reward-hacking tool stays in every genome below it, unless a later change drops it), so the lineage shows them.
+ */
+function carriedFlags(
+  tree: ArchiveTree,
+  records: Record<string, NodeRecord>,
+  from: string | null,
+  lookup: ProposalLookup,
+): Array<{ kind: FlagKind; from: string }> {
+  const out: Array<{ kind: FlagKind; from: string }> = [];
+  for (let id = from; id !== null; id = tree.require(id).parentId) {
+    const pid = records[id]?.proposalId;
+    const p = pid ? lookup(pid) : undefined;
+    for (const kind of new Set(p?.evidence.flags.map((f) => f.kind) ?? [])) out.push({ kind, from: id });
+  }
+  return out;
 }
 
 export function archiveView(runId: string, config: ArchiveConfig, state: ArchiveState, lookup: ProposalLookup): ArchiveView {
