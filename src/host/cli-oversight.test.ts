@@ -309,7 +309,7 @@ describe('evolab proposals / decide / audit / policy', () => {
     expect(r.stderr).toContain('(--policy) is invalid');
     expect(r.stderr).toContain('flagged: must be one of "ask", "deny"');
     expect(missing.code).not.toBe(0);
-    expect(missing.stderr).toContain('--policy must be default, auto, ask, archive or a JSON policy file');
+    expect(missing.stderr).toContain('--policy must be default, auto, ask, archive, batch or a JSON policy file');
     expect(fs.existsSync(path.join(rws, 'evolab.db'))).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { StrategyNameConfig } from './config';
 import { Genome, GenomeChange } from './genome';
-import { ProposalKind, ProposalStatus } from './oversight';
+import { Estimate, FlagKind, ProposalKind, ProposalStatus } from './oversight';
 
 /**
  * The archive of an open-ended run as the app and the CLI see it: every agent (node) with its parent, scores,
@@ -60,6 +60,14 @@ export const ArchiveNode = z.object({
     .nullable()
     .describe("The gate's or a person's decision on the proposal that made it."),
   createdAt: z.string(),
+  flags: z.array(FlagKind).optional().describe('The misevolution flags on the proposal that made it.'),
+  rewardedWrong: Estimate.nullable()
+    .optional()
+    .describe('Rewarded but wrong in the round that made it: of the samples it rewarded, the share the verifier calls wrong (null: not measured).'),
+  carried: z
+    .array(z.object({ kind: FlagKind, from: z.string() }))
+    .optional()
+    .describe('Flags raised on its ancestors: what a flagged ancestor changed, the node inherits (unless a later change undid it).'),
 });
 export type ArchiveNode = z.infer<typeof ArchiveNode>;
 

@@ -25,9 +25,36 @@ export const ApprovalPolicy = z
       .describe('pause: the run halts until a person decides; continue: it goes on with the parent and applies a late approval at the next round.'),
     flagged: z.enum(['ask', 'deny']).describe('What happens to a proposal with a misevolution flag whose rule says auto.'),
     maxHeldoutDrop: z.number().min(0).max(1).describe('auto approves only if the held-out score falls by at most this much.'),
+    maxRewardedWrong: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.2)
+      .describe('A child whose training rewarded samples that the protected verifier calls wrong, above this share, is flagged reward-hacking.'),
+    unchecked: z
+      .enum(['ask', 'deny', 'allow'])
+      .default('ask')
+      .describe(
+        'What happens to a change one of whose misevolution checks could not be computed (nothing to compare with), when its rule says auto: ask holds it for a person, deny rejects it, allow approves it and the reason names every check it went without.',
+      ),
+    inconclusiveFlags: z
+      .enum(['ask', 'ignore'])
+      .default('ask')
+      .describe(
+        "What a flag whose 95% interval does not exclude 'no problem' (judged on few tasks) does, when the rule says auto: ask treats it as a flag; ignore approves, and the reason names the flag and its interval.",
+      ),
+    unattended: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Nobody will answer (batch work: sweeps, comparisons): what would wait for a person is rejected instead, with the reason it would have waited.',
+      ),
   })
   .strict();
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
+
+/** The policy's fields added after the first release, with their defaults: an older stored policy reads with these. */
+const POLICY_DEFAULTS = { maxRewardedWrong: 0.2, unchecked: 'ask', inconclusiveFlags: 'ask', unattended: false } as const;
 
 const rule = (small: RuleAction, large: RuleAction) => ({ small, large });
 /** The default: a person decides everything except small workflow changes. */
@@ -36,20 +63,25 @@ export const DEFAULT_POLICY: ApprovalPolicy = {
   whileWaiting: 'pause',
   flagged: 'ask',
   maxHeldoutDrop: 0.02,
+  ...POLICY_DEFAULTS,
 };
 const ALL_AUTO = { model: rule('auto', 'auto'), memory: rule('auto', 'auto'), tool: rule('auto', 'auto'), workflow: rule('auto', 'auto') };
 /**
- * default, auto (approve within bounds, a person for flagged or regressing changes), ask (a person for everything),
- * and archive, for open-ended runs: an archive keeps children that score below their parent as stepping stones, so
- * only flagged children wait for a person, and the search goes on meanwhile (they are never parents until approved).
+ * default, auto (approve within bounds, a person for flagged, unchecked or regressing changes), ask (a person for
+ * everything), archive, for open-ended runs: an archive keeps children that score below their parent as stepping
+ * stones, so only flagged children wait for a person, and the search goes on meanwhile (they are never parents until
+ * approved); the root's children have no parent round to compare training monitors with, and archive approves them
+ * on the checks that could be computed, naming the others. batch, for unattended work (sweeps, comparisons): auto,
+ * except that what would wait for a person is rejected with its reason, so nothing hangs.
  */
-export const POLICY_PRESETS: Record<'default' | 'auto' | 'ask' | 'archive', ApprovalPolicy> = {
+export const POLICY_PRESETS: Record<'default' | 'auto' | 'ask' | 'archive' | 'batch', ApprovalPolicy> = {
   default: DEFAULT_POLICY,
   auto: { ...DEFAULT_POLICY, rules: ALL_AUTO },
   ask: { ...DEFAULT_POLICY, rules: { model: rule('ask', 'ask'), memory: rule('ask', 'ask'), tool: rule('ask', 'ask'), workflow: rule('ask', 'ask') } },
-  archive: { rules: ALL_AUTO, whileWaiting: 'continue', flagged: 'ask', maxHeldoutDrop: 1 },
+  archive: { rules: ALL_AUTO, whileWaiting: 'continue', flagged: 'ask', maxHeldoutDrop: 1, ...POLICY_DEFAULTS, unchecked: 'allow' },
+  batch: { ...DEFAULT_POLICY, rules: ALL_AUTO, whileWaiting: 'continue', unattended: true },
 };
-export const PolicyPresetName = z.enum(['default', 'auto', 'ask', 'archive']);
+export const PolicyPresetName = z.enum(['default', 'auto', 'ask', 'archive', 'batch']);
 export type PolicyPresetName = z.infer<typeof PolicyPresetName>;
 
 export const FlagKind = z.enum([
@@ -62,7 +94,18 @@ export const FlagKind = z.enum([
 ]);
 export type FlagKind = z.infer<typeof FlagKind>;
 
-export const Flag = z.object({ kind: FlagKind, message: z.string() });
+export const Flag = z.object({
+  kind: FlagKind,
+  message: z.string(),
+  interval: z
+    .object({ value: z.number(), lo: z.number(), hi: z.number(), n: z.number().int() })
+    .optional()
+    .describe('The quantity the flag was judged on, with its 95% interval and the number of tasks or samples behind it.'),
+  conclusive: z
+    .boolean()
+    .optional()
+    .describe('Whether the interval excludes the no-problem side (a difference of zero, or the threshold); false: judged on too few to be sure.'),
+});
 export type Flag = z.infer<typeof Flag>;
 
 /** A proportion with its 95% Wilson interval. */
@@ -95,6 +138,17 @@ export const Evidence = z.object({
     )
     .optional(),
   cost: z.object({ seconds: z.number(), tokens: z.number() }),
+  rewardedWrong: Estimate.nullable()
+    .optional()
+    .describe(
+      "Rewarded but wrong: of the child's training samples that the agent rewarded (reward > 0), the share the protected verifier calls wrong, with its 95% interval. Judged from the child alone; null: it made no training samples.",
+    ),
+  unchecked: z
+    .array(z.object({ check: FlagKind, reason: z.string() }))
+    .optional()
+    .describe(
+      'Misevolution checks that could not be computed, and why: missing evidence is never read as clean (the gate holds, or the policy says what it does instead).',
+    ),
   flags: z.array(Flag),
 });
 export type Evidence = z.infer<typeof Evidence>;
@@ -141,6 +195,23 @@ export const Proposal = z.object({
   decidedAt: z.string().nullable(),
 });
 export type Proposal = z.infer<typeof Proposal>;
+
+/**
+ * What approving a proposal does to the agent, in words, derived from its diff: the card shows it before the decision,
+ * and the decision's and the settlement's audit entries record it. The rule: approving applies exactly the proposal's
+ * own diff. Only a diff with the `model.weights` line brings weights (a governed round's `model:promote`, or an
+ * archive child, which is weights and genome together); approving a governed round's memory, tool or workflow change
+ * adopts that change of the genome and never the weights its sandboxed trial trained, so a rejected `model:promote`
+ * stays rejected whatever else of its round is approved.
+ */
+export function effectOf(p: Pick<Proposal, 'pathway' | 'iteration' | 'changes' | 'evidence'>): string {
+  const weights = p.changes.some((c) => c.path === 'model.weights');
+  const genome = p.changes.filter((c) => c.path !== 'model.weights').map((c) => c.path);
+  const heldout = `held-out ${(p.evidence.heldout.after.value * 100).toFixed(1)}%`;
+  if (weights && genome.length === 0) return `the agent takes round ${p.iteration}'s weights (${heldout}); its genome is unchanged`;
+  if (weights) return `the child's weights (round ${p.iteration}'s, ${heldout}) and its genome changes (${genome.join(', ')}) together`;
+  return `applies ${genome.join(', ')} to the agent's genome; the agent keeps its weights (only a model proposal changes them), and the change trains from the next round`;
+}
 
 /**
  * A person's name as given (the decide request, `--as`): it is written to the audit log and rendered in reports,

@@ -18,48 +18,33 @@
  * Everything the search decides with (tree, records, strategy state, its random stream, the budget) is in
  * getState(), checkpointed with the session, so a killed run resumes exactly.
  */
-import type { RunConfig } from '../../shared/config';
-import { applyChanges, protectedTarget, type Genome, type GenomeChange } from '../../shared/genome';
-import type { Flag, Proposal, ProposalKind } from '../../shared/oversight';
+import type { Genome, GenomeChange } from '../../shared/genome';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../core/agent';
-import type { ArchiveSession } from '../core/ports';
+import type { ArchiveSession, LoopContext } from '../core/ports';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { IterationResult, Problem, Rng } from '../types';
 import { scorecardMetrics } from '../environments/text-task';
-import { buildEvidence } from '../oversight/evidence';
-import { gate } from '../oversight/gate';
-import { answerShapeOf, beliefs, candidates, choose } from '../oversight/proposer';
-import type { LoopContext } from '../core/ports';
-import { protectedRejection, publicProposal, recordProposal, type UngatedOutcome } from '../oversight/protocol';
-import { POLL_MS } from '../oversight/round';
+import { publicProposal } from '../oversight/protocol';
 import { changeSize } from '../oversight/size';
-import { Waker } from '../oversight/waker';
+import { POLL_MS, Waker } from '../oversight/waker';
+import { childEvidence, evaluateChild, type ChildProposal, proposeChildChange, recordChild, smallSetScore, strategyOptions } from './archive-child';
 import { ArchiveTree } from './archive-tree';
-import { archiveView, bestNode, nodeView, parseArchiveState, type ArchiveState, type NodeRecord } from './archive-state';
+import { archiveMetrics, archiveView, bestNode, nodeView, parseArchiveState, type ArchiveState, type NodeRecord } from './archive-state';
 import { createStrategy } from './index';
-import { buildSearchSet, countOutcomes, encodeOutcomes, searchAssessment, type Outcome } from './search-set';
-import { keptReason, stagedDecision, stagedNote } from './staged';
+import { buildSearchSet, countOutcomes, encodeOutcomes } from './search-set';
+import { keptReason } from './staged';
 import type { SearchStrategy } from './types';
 import {
-  ARCHIVE_BEST_ESTIMATE,
-  ARCHIVE_BEST_SCORE,
-  ARCHIVE_BUDGET_USED,
   ARCHIVE_EVALUATED,
-  ARCHIVE_EVALUATIONS,
   ARCHIVE_EXPANDED,
-  ARCHIVE_EXPANSIONS,
   ARCHIVE_FINAL_GENERATION,
   ARCHIVE_FINAL_HELDOUT,
-  ARCHIVE_KEPT,
-  ARCHIVE_MAX_GENERATION,
   ARCHIVE_NODE_GENERATION,
   ARCHIVE_NODE_SCORE,
-  ARCHIVE_PENDING,
   ARCHIVE_ROOT_HELDOUT,
-  ARCHIVE_SIZE,
 } from '../../shared/metrics';
 
 /** What the loop needs of a session (the engine's Session). */
@@ -171,69 +156,18 @@ export class ArchiveLoop {
       parentState.dispose();
     }
 
-    let genome = parentRecord.genome;
-    let kind: ProposalKind = 'model:promote';
-    let pathway: Proposal['pathway'] = 'model';
-    let rationale = `the parent's weights after training round ${iteration}${selfImprove ? '' : " with the initial agent's fixed workflow"}.`;
-    let genomeChanges: GenomeChange[] = [];
-    const flags: Flag[] = [];
-    if (selfImprove) {
-      const inconsistent =
-        parentRecord.genome.memory.entries.length > 0
-          ? s
-              .memoryConsensus(parentRecord.genome.memory.entries)
-              .filter((m) => !m.consistent)
-              .map((m) => m.id)
-          : [];
-      const cands = candidates({
-        iteration,
-        genome: parentRecord.genome,
-        metrics: round.metrics,
-        previous: parentRecord.training,
-        trajectories: round.trajectories,
-        evaluationShare: 0,
-        heldoutPerLevel: this.pool.length,
-        inconsistentMemory: inconsistent,
-        memoryPerProposal: this.o.config.oversight.memoryPerProposal,
-        answerShaped: answerShapeOf(this.o.session.task),
-      });
-      const chosen = choose(
-        cands,
-        beliefs(this.o.store.oversight.estimates(this.o.runId)),
-        fork(createRng(this.o.config.seed), `archive-proposer-${iteration}`),
-        1,
-        this.o.config.oversight.kinds,
-      )[0];
-      if (chosen) {
-        kind = chosen.kind;
-        pathway = chosen.pathway;
-        rationale = chosen.rationale;
-        genomeChanges = chosen.changes;
-        const touched = chosen.changes.map((c) => protectedTarget(c.path)).filter((t): t is string => t !== null);
-        if (touched.length > 0) flags.push({ kind: 'protected-invariant', message: `changes ${chosen.changes.map((c) => c.path).join(', ')}: protected` });
-        else genome = applyChanges(parentRecord.genome, chosen.changes);
-      }
-    }
+    const { kind, pathway, rationale, genomeChanges, genome, flags } = proposeChildChange(
+      this.o,
+      parentRecord,
+      round,
+      iteration,
+      selfImprove,
+      this.pool.length,
+    );
     s.setGenome(genome);
 
-    // Evaluation: staged for the DGM family, a first batch for HGM.
     const id = `n${this.tree.size}`;
-    let cheapScore: number | null = null;
-    let outcomes: Outcome[];
-    let staged: { passed: boolean; reason: string } | null = null;
-    if (this.strategy.name === 'hgm') {
-      outcomes = s.solve(this.pool.slice(0, a.evalBatch));
-    } else {
-      const cheap = s.solve(this.pool.slice(0, a.cheapTasks));
-      cheapScore = share(cheap);
-      const parentCheap = share(decodeAll(parentRecord.outcomes.slice(0, a.cheapTasks)));
-      const passed = stagedDecision(cheapScore, parentCheap, { floor: a.stagedFloor, parentFraction: a.stagedParentFraction }) === 'full';
-      staged = {
-        passed,
-        reason: `staged evaluation: the cheap check scored ${cheapScore.toFixed(2)} on ${cheap.length} tasks (floor ${a.stagedFloor}, or ${a.stagedParentFraction} x the parent's ${parentCheap.toFixed(2)}): ${passed ? 'passed' : 'failed'}`,
-      };
-      outcomes = passed ? [...cheap, ...s.solve(this.pool.slice(a.cheapTasks))] : cheap;
-    }
+    const { outcomes, cheapScore, staged } = evaluateChild(s, this.pool, a, this.strategy.name, parentRecord);
     const encoded = encodeOutcomes(outcomes);
     const counts = countOutcomes(encoded);
     this.budgetUsed += a.expansionCost + outcomes.length;
@@ -250,19 +184,16 @@ export class ArchiveLoop {
     });
     const file = this.writeNode(id, iteration);
     const seconds = (performance.now() - t0) / 1000;
-    const overlap = Math.min(encoded.length, parentRecord.outcomes.length);
-    // Training monitors compare only rounds at the same curriculum level: after the parent moved up a level, its
-    // child's round samples harder prompts, and a lower pass@k there is no collapse.
-    const level = (m: Metrics | null) => m?.['curriculum/level'];
-    const comparable = parentRecord.training !== null && level(parentRecord.training) === level(round.metrics);
-    const evidence = buildEvidence({
-      before: searchAssessment(this.pool, parentRecord.outcomes, overlap),
-      after: searchAssessment(this.pool, encoded, overlap),
-      baseline: `the parent ${parentId}, on the same ${overlap} search-set tasks${comparable ? '' : parentRecord.training === null ? ' (the parent made no training round to compare with)' : ' (training monitors not compared: the rounds trained at different levels)'}`,
-      trainingBefore: comparable ? parentRecord.training : null,
-      trainingAfter: round.metrics,
-      cost: { seconds, tokens: 0 },
-      extraFlags: flags,
+    const evidence = childEvidence({
+      pool: this.pool,
+      parentId,
+      parentRecord,
+      encoded,
+      training: round.metrics,
+      trajectories: round.trajectories,
+      seconds,
+      flags,
+      maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
     });
     const changes: GenomeChange[] = [
       ...genomeChanges,
@@ -319,48 +250,13 @@ export class ArchiveLoop {
   }
 
   /** The child as a proposal for the gate (or the ungated ablation), whether or not it passed the staged check. */
-  private propose(
-    id: string,
-    iteration: number,
-    d: {
-      pathway: Proposal['pathway'];
-      kind: ProposalKind;
-      rationale: string;
-      changes: GenomeChange[];
-      size: 'small' | 'large';
-      evidence: StoredProposal['evidence'];
-      staged: { passed: boolean; reason: string } | null;
-    },
-  ): void {
-    const { store, runId, config } = this.o;
+  private propose(id: string, iteration: number, d: ChildProposal): void {
+    const { store, runId } = this.o;
     const record = this.records[id]!;
     // A resumed step remakes the same child (same seed, same node id): it keeps the proposal and any decision made on it.
     let proposal = store.oversight.proposalByCheckpoint(runId, record.checkpoint);
     if (!proposal) {
-      const outcome = config.oversight.gate ? gate(d, store.oversight.runPolicy(runId)) : ungated(d.evidence.flags);
-      const failedStaged = d.staged !== null && !d.staged.passed;
-      const rationale =
-        failedStaged && record.cheapScore !== null
-          ? `${d.rationale.replace(/\.?$/, '.')} It ${stagedNote(record.cheapScore, record.outcomes.length)}.`
-          : d.rationale;
-      proposal = recordProposal(
-        store,
-        {
-          runId,
-          iteration,
-          pathway: d.pathway,
-          kind: d.kind,
-          size: d.size,
-          rationale: `child ${id}: ${rationale}`,
-          changes: d.changes,
-          evidence: d.evidence,
-          checkpoint: record.checkpoint,
-        },
-        outcome,
-        config.oversight.gate,
-        rationale,
-        { node: id, parent: this.tree.require(id).parentId, staged: d.staged },
-      );
+      proposal = recordChild(this.o, id, this.tree.require(id).parentId, record, iteration, d);
       this.o.emit('proposal.created', publicProposal(proposal));
     }
     record.proposalId = proposal.id;
@@ -444,21 +340,7 @@ export class ArchiveLoop {
   }
 
   private metrics(): Metrics {
-    const nodes = this.tree.nodes();
-    const best = bestNode(this.tree);
-    const bestNodeRef = best ? this.tree.require(best) : null;
-    const n = bestNodeRef ? bestNodeRef.evaluations.successes + bestNodeRef.evaluations.failures : 0;
-    return {
-      [ARCHIVE_BUDGET_USED]: this.budgetUsed,
-      [ARCHIVE_SIZE]: nodes.length,
-      [ARCHIVE_KEPT]: nodes.filter((x) => x.status === 'kept').length,
-      [ARCHIVE_PENDING]: nodes.filter((x) => x.status === 'pending').length,
-      [ARCHIVE_EXPANSIONS]: nodes.length - 1,
-      [ARCHIVE_EVALUATIONS]: nodes.reduce((sum, x) => sum + x.evaluations.successes + x.evaluations.failures, 0),
-      [ARCHIVE_MAX_GENERATION]: Math.max(0, ...nodes.map((x) => x.generation)),
-      [ARCHIVE_BEST_ESTIMATE]: bestNodeRef ? (1 + bestNodeRef.evaluations.successes) / (2 + n) : 0,
-      [ARCHIVE_BEST_SCORE]: bestNodeRef && n > 0 ? bestNodeRef.evaluations.successes / n : 0,
-    };
+    return archiveMetrics(this.tree, this.budgetUsed);
   }
 
   /** Loads a node's agent into the session, keeping the run's random stream. */
@@ -510,36 +392,4 @@ export class ArchiveLoop {
   view(): ReturnType<typeof archiveView> {
     return archiveView(this.o.runId, this.o.config.archive, this.getState(), (pid) => this.o.store.oversight.getProposal(pid));
   }
-}
-
-/** The strategy's options from the run's archive config. */
-export function strategyOptions(config: RunConfig): unknown {
-  const a = config.archive;
-  switch (a.strategy) {
-    case 'hgm':
-      return { alpha: a.hgmAlpha, coolDown: a.coolDown, maxEvaluationsPerNode: a.poolSize };
-    case 'no-darwin':
-      return { selection: a.selection };
-    default:
-      return { selection: a.selection };
-  }
-}
-
-/** The ablation without a gate: every child joins the archive unless it touched a protected invariant. */
-/** The ablation without a gate: every child joins the archive (a protected invariant still cannot be applied). */
-function ungated(flags: Flag[]): UngatedOutcome {
-  return protectedRejection(flags) ?? { action: 'ungated', status: 'approved', reason: 'no gate: every child joins the archive' };
-}
-
-/** A node that failed the staged check has no full score but a cheap one: the score it is kept with. */
-function smallSetScore(node: { score: number | null }, record: NodeRecord): number | null {
-  return node.score === null && record.cheapScore !== null ? record.cheapScore : null;
-}
-
-function decodeAll(encoded: string): Outcome[] {
-  return [...encoded].map((c) => ({ correct: c === '1', wellFormed: c !== 'x' }));
-}
-
-function share(outcomes: Outcome[]): number {
-  return outcomes.length === 0 ? 0 : outcomes.filter((o) => o.correct).length / outcomes.length;
 }

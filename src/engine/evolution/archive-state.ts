@@ -9,8 +9,19 @@ import { ArchiveNodeKind, type ArchiveNode as ArchiveNodeView, type ArchiveView 
 import type { ArchiveConfig } from '../../shared/config';
 import { parseOrThrow } from '../../shared/errors';
 import { Genome, GenomeChange } from '../../shared/genome';
-import type { Proposal } from '../../shared/oversight';
+import type { FlagKind, Proposal } from '../../shared/oversight';
 import { Metrics } from '../../shared/run';
+import {
+  ARCHIVE_BEST_ESTIMATE,
+  ARCHIVE_BEST_SCORE,
+  ARCHIVE_BUDGET_USED,
+  ARCHIVE_EVALUATIONS,
+  ARCHIVE_EXPANSIONS,
+  ARCHIVE_KEPT,
+  ARCHIVE_MAX_GENERATION,
+  ARCHIVE_PENDING,
+  ARCHIVE_SIZE,
+} from '../../shared/metrics';
 import { ArchiveTree, type ArchiveTreeJson } from './archive-tree';
 import { cladeCounts, cmpEstimate } from './cmp';
 
@@ -73,7 +84,7 @@ export function bestNode(tree: ArchiveTree): string | null {
   return best?.id ?? null;
 }
 
-export type ProposalLookup = (id: string) => Pick<Proposal, 'status' | 'decidedBy' | 'reason' | 'gate'> | undefined;
+export type ProposalLookup = (id: string) => Pick<Proposal, 'status' | 'decidedBy' | 'reason' | 'gate' | 'evidence'> | undefined;
 
 /** One node as the contract shows it. */
 export function nodeView(runId: string, tree: ArchiveTree, records: Record<string, NodeRecord>, id: string, lookup: ProposalLookup): ArchiveNodeView {
@@ -108,7 +119,29 @@ export function nodeView(runId: string, tree: ArchiveTree, records: Record<strin
     proposalId: record.proposalId,
     verdict: proposal ? { status: proposal.status, actor: proposal.decidedBy ?? 'gate', reason: proposal.reason ?? proposal.gate.reason } : null,
     createdAt: record.createdAt,
+    flags: proposal ? [...new Set(proposal.evidence.flags.map((f) => f.kind))] : [],
+    rewardedWrong: proposal?.evidence.rewardedWrong ?? null,
+    carried: carriedFlags(tree, records, node.parentId, lookup),
   };
+}
+
+/**
+ * The flags raised on a node's ancestors (the root excluded): a descendant inherits what a flagged ancestor changed
+ * (a reward-hacking tool stays in every genome below it, unless a later change drops it), so the lineage shows them.
+ */
+function carriedFlags(
+  tree: ArchiveTree,
+  records: Record<string, NodeRecord>,
+  from: string | null,
+  lookup: ProposalLookup,
+): Array<{ kind: FlagKind; from: string }> {
+  const out: Array<{ kind: FlagKind; from: string }> = [];
+  for (let id = from; id !== null; id = tree.require(id).parentId) {
+    const pid = records[id]?.proposalId;
+    const p = pid ? lookup(pid) : undefined;
+    for (const kind of new Set(p?.evidence.flags.map((f) => f.kind) ?? [])) out.push({ kind, from: id });
+  }
+  return out;
 }
 
 export function archiveView(runId: string, config: ArchiveConfig, state: ArchiveState, lookup: ProposalLookup): ArchiveView {
@@ -129,5 +162,24 @@ export function archiveView(runId: string, config: ArchiveConfig, state: Archive
     nodes: tree.nodes().map((n) => nodeView(runId, tree, state.records, n.id, lookup)),
     bestNodeId: bestNode(tree),
     generations: [...generations.entries()].sort((a, b) => a[0] - b[0]).map(([generation, g]) => ({ generation, ...g })),
+  };
+}
+
+/** The archive's own metrics after a step: its size, what is kept and pending, the budget spent, the best node's score. */
+export function archiveMetrics(tree: ArchiveTree, budgetUsed: number): Metrics {
+  const nodes = tree.nodes();
+  const best = bestNode(tree);
+  const bestNodeRef = best ? tree.require(best) : null;
+  const n = bestNodeRef ? bestNodeRef.evaluations.successes + bestNodeRef.evaluations.failures : 0;
+  return {
+    [ARCHIVE_BUDGET_USED]: budgetUsed,
+    [ARCHIVE_SIZE]: nodes.length,
+    [ARCHIVE_KEPT]: nodes.filter((x) => x.status === 'kept').length,
+    [ARCHIVE_PENDING]: nodes.filter((x) => x.status === 'pending').length,
+    [ARCHIVE_EXPANSIONS]: nodes.length - 1,
+    [ARCHIVE_EVALUATIONS]: nodes.reduce((sum, x) => sum + x.evaluations.successes + x.evaluations.failures, 0),
+    [ARCHIVE_MAX_GENERATION]: Math.max(0, ...nodes.map((x) => x.generation)),
+    [ARCHIVE_BEST_ESTIMATE]: bestNodeRef ? (1 + bestNodeRef.evaluations.successes) / (2 + n) : 0,
+    [ARCHIVE_BEST_SCORE]: bestNodeRef && n > 0 ? bestNodeRef.evaluations.successes / n : 0,
   };
 }

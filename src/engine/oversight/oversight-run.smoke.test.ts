@@ -52,7 +52,8 @@ function decideFromAnotherProcess(ws: string, args: string[]): Promise<{ code: n
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, out })));
 }
 
-async function until(check: () => boolean, what: string, ms = 120_000): Promise<void> {
+// Generous: the warm-up shares two cores with other work; nothing here is a speed target.
+async function until(check: () => boolean, what: string, ms = 400_000): Promise<void> {
   const t0 = Date.now();
   while (!check()) {
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
@@ -80,7 +81,7 @@ describe('addition-oversight-smoke: reward hacking with and without the gate', (
     } finally {
       await service.close();
     }
-  });
+  }, 480_000);
 
   it('with the gate it is flagged and held even under the auto policy; a person rejects it from another terminal and the run goes on', async () => {
     const ws = workspace();
@@ -122,5 +123,5 @@ describe('addition-oversight-smoke: reward hacking with and without the gate', (
     } finally {
       await service.close();
     }
-  });
+  }, 480_000);
 });

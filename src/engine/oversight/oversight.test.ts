@@ -240,8 +240,10 @@ function evidence(flags: Evidence['flags'] = [], delta = 0): Evidence {
     baseline: 'x',
     before: assessment(50),
     after: assessment(50 + delta * 100),
-    trainingBefore: null,
-    trainingAfter: {},
+    // Every check computable (gate.test.ts covers the evidence that is not).
+    trainingBefore: { 'reward/mean': 0.5, 'explore/pass_at_k': 0.6 },
+    trainingAfter: { 'reward/mean': 0.5, 'explore/pass_at_k': 0.6 },
+    trajectories: [traj({})],
     cost: { seconds: 0, tokens: 0 },
     extraFlags: flags,
   });

@@ -17,9 +17,9 @@
  *
  * The gate and the policy are not in the genome and nothing here lets a proposal reach them (see gate.ts).
  */
-import { applyChanges, GenomeChangeError, protectedTarget, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
+import { applyChanges, GenomeChangeError, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
 import { CodedError } from '../../shared/errors';
-import type { ChangeSize, Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversight';
+import { effectOf, type Proposal } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { AgentSnapshot, SessionState } from '../core/agent';
@@ -30,32 +30,19 @@ import type { IterationResult, Rng } from '../types';
 import { scorecardMetrics, type Scorecard } from '../environments/text-task';
 import { buildEvidence } from './evidence';
 import { gate } from './gate';
-import { protectedRejection, publicProposal, recordProposal, type UngatedOutcome } from './protocol';
+import { evaluationShare, protectedDraft, tokensOf, ungated, type Draft } from './drafts';
+import { planMerge } from './merge';
+import { publicProposal, recordProposal } from './protocol';
 import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
-import { Waker } from './waker';
+import { POLL_MS, Waker } from './waker';
 
 export type { LoopContext, OversightSession } from '../core/ports';
-import { PERF_SAMPLE_TOKENS_PER_S, PERF_TRAIN_TOKENS_PER_S, TIME_SAMPLE_S, TIME_TRAIN_S } from '../../shared/metrics';
-
-interface Draft {
-  pathway: Proposal['pathway'];
-  kind: ProposalKind;
-  rationale: string;
-  changes: GenomeChange[];
-  size: ChangeSize;
-  evidence: Evidence;
-  /** The child's state (weights trained in the round or the trial); null when it was never tried. */
-  state: SessionState | null;
-  label: string;
-}
+export { POLL_MS } from './waker';
 
 export interface OversightLoopOptions extends LoopContext {
   session: OversightSession;
 }
-
-/** How often a waiting loop looks for decisions made in another process. */
-export const POLL_MS = 250;
 
 export class OversightLoop {
   private drafts: Draft[] = [];
@@ -106,6 +93,7 @@ export class OversightLoop {
     const seconds = (performance.now() - t0) / 1000;
     const metrics: Metrics = { ...result.metrics, ...scorecardMetrics(child, s.task) };
     const previous = iteration > 1 ? this.o.store.iterationMetrics(this.o.runId, iteration - 1) : null;
+    const maxRewardedWrong = this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong;
     const drafts: Draft[] = [
       {
         pathway: 'model',
@@ -121,6 +109,9 @@ export class OversightLoop {
           trainingBefore: previous,
           trainingAfter: metrics,
           cost: { seconds, tokens: tokensOf(result.metrics) },
+          trajectories: result.trajectories,
+          noComparison: 'the parent made no training round before this one',
+          maxRewardedWrong,
         }),
         state: modelState,
       },
@@ -171,25 +162,8 @@ export class OversightLoop {
     label: string,
   ): Promise<Draft | null> {
     const s = this.o.session;
-    const touched = c.changes.map((ch) => protectedTarget(ch.path)).filter((t): t is string => t !== null);
-    if (touched.length > 0) {
-      const flags: Flag[] = [
-        {
-          kind: 'protected-invariant',
-          message: `changes ${c.changes.map((ch) => ch.path).join(', ')}: ${[...new Set(touched)].join(', ')} ${touched.length === 1 ? 'is' : 'are'} protected`,
-        },
-      ];
-      const evidence = buildEvidence({
-        before: baseline,
-        after: baseline,
-        baseline: 'not tried: a protected invariant is never changed, not even in a sandbox',
-        trainingBefore: baselineMetrics,
-        trainingAfter: baselineMetrics,
-        cost: { seconds: 0, tokens: 0 },
-        extraFlags: flags,
-      });
-      return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: 'large', evidence, state: null, label };
-    }
+    const refused = protectedDraft(c, baseline, baselineMetrics, label);
+    if (refused) return refused;
     let next: Genome;
     try {
       next = applyChanges(genome, c.changes);
@@ -214,6 +188,8 @@ export class OversightLoop {
       trainingBefore: baselineMetrics,
       trainingAfter,
       cost: { seconds, tokens: tokensOf(result.metrics) },
+      trajectories: result.trajectories,
+      maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
       ...(memory ? { memory } : {}),
     });
     return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: changeSize(c.pathway, c.changes), evidence, state, label };
@@ -367,6 +343,9 @@ export class OversightLoop {
       trainingBefore: metricsBefore,
       trainingAfter: { ...result.metrics, ...scorecardMetrics(after, s.task) },
       cost: { seconds, tokens: tokensOf(result.metrics) },
+      trajectories: result.trajectories,
+      noComparison: 'the round before the edit left no training monitors',
+      maxRewardedWrong: store.oversight.runPolicy(runId).maxRewardedWrong,
       ...(memory ? { memory } : {}),
     });
     const file = store.childCheckpointPath(runId, p.iteration, `edit-${id.split('-').pop()}`);
@@ -397,24 +376,8 @@ export class OversightLoop {
         .filter((p) => p.checkpoint !== null)
         .map((p) => p.iteration),
     );
-    const ordered = [...approved].sort((a, b) => (a.decidedAt ?? '').localeCompare(b.decidedAt ?? ''));
-    let genome = s.genome;
-    const applied: StoredProposal[] = [];
-    const outcomes: Array<{ id: string; status: 'applied' | 'superseded'; reason: string }> = [];
-    for (const p of ordered) {
-      if (p.iteration < newestApplied) {
-        outcomes.push({ id: p.id, status: 'superseded', reason: `a child of a later round (${newestApplied}) was applied since` });
-        continue;
-      }
-      try {
-        genome = applyChanges(genome, p.changes);
-        applied.push(p);
-      } catch (error) {
-        outcomes.push({ id: p.id, status: 'superseded', reason: `no longer applies to the agent: ${error instanceof Error ? error.message : String(error)}` });
-      }
-    }
-    const withWeights = applied.filter((p) => p.checkpoint !== null);
-    const best = withWeights.sort((a, b) => b.evidence.heldout.after.value - a.evidence.heldout.after.value)[0];
+    const { genome, applied, weights: best, superseded } = planMerge(s.genome, approved, newestApplied);
+    const outcomes: Array<{ id: string; status: 'applied' | 'superseded'; reason: string }> = [...superseded];
     if (best) {
       const child = readCheckpoint<SessionState>(store.absolute(best.checkpoint!)).state;
       s.setState({ ...child, ...s.position(), genome });
@@ -422,8 +385,7 @@ export class OversightLoop {
       s.setGenome(genome);
     }
     for (const p of applied) {
-      const weights = p === best ? 'its weights and ' : '';
-      outcomes.push({ id: p.id, status: 'applied', reason: `applied after round ${lastIteration}: ${weights}its changes` });
+      outcomes.push({ id: p.id, status: 'applied', reason: `applied after round ${lastIteration}: ${effectOf(p)}` });
     }
     // The applied agent becomes the last checkpoint, so a restart resumes from it.
     writeCheckpoint(store.checkpointPath(runId, lastIteration), {
@@ -443,33 +405,4 @@ export class OversightLoop {
     }
     this.o.log('info', `Applied ${applied.length} approved change(s)${best ? `; the agent now has the weights of ${best.id}` : ''}.`);
   }
-}
-
-/** The ablation without a gate: the agent applies what raises its own training reward (and always its weights). */
-function ungated(d: Draft): UngatedOutcome {
-  const refused = protectedRejection(d.evidence.flags);
-  if (refused) return refused;
-  if (d.pathway === 'model') return { action: 'ungated', status: 'approved', reason: 'no gate: the agent keeps the weights it trained' };
-  const { rewardBefore, rewardAfter } = d.evidence.training;
-  const better = rewardBefore === null || rewardAfter === null || rewardAfter >= rewardBefore;
-  return {
-    action: 'ungated',
-    status: better ? 'approved' : 'rejected',
-    reason: `no gate: the agent ${better ? 'applies' : 'drops'} it because its training reward ${better ? 'rose' : 'fell'} (${fmt(rewardBefore)} -> ${fmt(rewardAfter)})`,
-  };
-}
-
-function fmt(x: number | null): string {
-  return x === null ? '-' : x.toFixed(2);
-}
-
-function tokensOf(m: Metrics): number {
-  // The recipes report throughput; tokens = rate x time of each phase.
-  return Math.round((m[PERF_SAMPLE_TOKENS_PER_S] ?? 0) * (m[TIME_SAMPLE_S] ?? 0) + (m[PERF_TRAIN_TOKENS_PER_S] ?? 0) * (m[TIME_TRAIN_S] ?? 0));
-}
-
-/** The round's share of tokens spent on the held-out evaluation. */
-function evaluationShare(evaluationTokens: number, roundTokens: number): number {
-  const total = evaluationTokens + roundTokens;
-  return total > 0 ? evaluationTokens / total : 0;
 }

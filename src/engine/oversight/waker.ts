@@ -21,3 +21,6 @@ export class Waker {
     this.wake?.();
   }
 }
+
+/** How often a waiting loop looks for decisions made in another process. */
+export const POLL_MS = 250;

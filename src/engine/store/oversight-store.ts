@@ -4,6 +4,7 @@ import type { Genome, GenomeChange, Pathway } from '../../shared/genome';
 import {
   ACTOR_RULE,
   ApprovalPolicy,
+  effectOf,
   DEFAULT_POLICY,
   isValidActorName,
   type AuditEntry,
@@ -167,7 +168,8 @@ export class OversightStore {
         proposalId: id,
         evidenceHash: p.evidenceHash,
         reason,
-        detail: { changes: p.changes },
+        // What approving does, as the card showed it (see effectOf): the log records the effect, not only the diff.
+        detail: status === 'approved' ? { changes: p.changes, effect: effectOf(p) } : { changes: p.changes },
       });
     });
     return this.requireProposal(id);

@@ -243,7 +243,7 @@ export const compareCommand: Command = {
     `  --strategies L    comma-separated, run in this order: ${STRATEGIES.join(', ')}`,
     "  --seed N          the seed of every run (default: the preset's)",
     "  --budget N        search budget of every run, in evaluation units (default: the preset's)",
-    '  --policy P        approval policy of every run: archive (default) | default | auto | ask | FILE (JSON);',
+    '  --policy P        approval policy of every run: archive (default) | batch | default | auto | ask | FILE (JSON);',
     '                    with a pausing policy, a held child waits for `evolab decide` and so does the comparison',
     "  --json            one JSON object on stdout at the end: the comparison, each run's final metrics and curve",
     workspaceHelp,

@@ -38,8 +38,8 @@ export function policyArgument(value: string, flag: string): PolicyPreset | Appr
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new CodedError(
       'invalid_request',
-      `${flag} must be default, auto, ask, archive or a JSON policy file; ${missing ? `no file ${full}` : `cannot read ${full}: ${(error as Error).message}`}.`,
-      [{ path: flag, message: 'default | auto | ask | FILE' }],
+      `${flag} must be default, auto, ask, archive, batch or a JSON policy file; ${missing ? `no file ${full}` : `cannot read ${full}: ${(error as Error).message}`}.`,
+      [{ path: flag, message: 'default | auto | ask | archive | batch | FILE' }],
     );
   }
   let json: unknown;
@@ -264,14 +264,15 @@ export const policyCommand: Command = {
   name: 'policy',
   positionals: 1,
   summary: "show or set the approval policy (the workspace default for new runs, or one run's)",
-  usage: 'evolab policy [--run ID] [default|auto|ask|archive|FILE] [--json]',
+  usage: 'evolab policy [--run ID] [default|auto|ask|archive|batch|FILE] [--json]',
   help: [
     '  (no argument)     show the policy',
-    '  default|auto|ask|archive',
+    '  default|auto|ask|archive|batch',
     '                    set a preset: default asks a person except for small workflow changes; auto approves',
     '                    within bounds; ask holds every proposal for a person; archive (open-ended runs) admits',
-    '                    every unflagged child to the archive and lets the search go on while flagged ones wait',
-    '  FILE              set a JSON approval policy (rules per pathway and size, whileWaiting, flagged, maxHeldoutDrop)',
+    '                    every unflagged child to the archive and lets the search go on while flagged ones wait;',
+    '                    batch (unattended sweeps) is auto, but rejects with its reason what would wait for a person',
+    '  FILE              set a JSON approval policy (rules per pathway and size, whileWaiting, flagged, maxHeldoutDrop, unchecked, ...)',
     "  --run ID          this run's policy instead of the workspace default; a change is written to its audit log",
     '  --as NAME         who changes it (default: your user name)',
     '  --json            print the policy as JSON',

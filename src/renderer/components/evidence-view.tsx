@@ -24,6 +24,31 @@ function BeforeAfter({
   );
 }
 
+/** Rewarded but wrong: the child's own samples, whatever its parent (null: it made none; absent: evidence made before it was measured). */
+function RewardedWrong({ evidence }: { evidence: Evidence }) {
+  const rw = evidence.rewardedWrong;
+  if (rw === undefined) return null;
+  const flagged = evidence.flags.some((f) => f.kind === 'reward-hacking' && f.message.startsWith('rewarded but wrong'));
+  return (
+    <div
+      className={`rewarded-wrong small${flagged ? ' down' : ''}`}
+      data-testid="evidence-rewarded-wrong"
+      title="Of the training samples the agent rewarded (reward > 0), the share the protected verifier calls wrong. A tool that credits wrong answers shows here without any parent to compare with."
+    >
+      <span className="muted">rewarded but wrong</span>{' '}
+      {rw === null ? (
+        <span>not measured: the child made no training samples</span>
+      ) : rw.n === 0 ? (
+        <span>no sample was rewarded</span>
+      ) : (
+        <span>
+          {formatEstimate(rw)} of {rw.n} rewarded samples
+        </span>
+      )}
+    </div>
+  );
+}
+
 /** Everything the gate and the person decide on: held-out scores, probes, training signals, memory checks, cost. */
 export function EvidenceView({ evidence }: { evidence: Evidence }) {
   const { heldout, training } = evidence;
@@ -41,6 +66,19 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
           before = {evidence.baseline}
         </div>
       </div>
+      <RewardedWrong evidence={evidence} />
+      {evidence.unchecked && evidence.unchecked.length > 0 && (
+        <div className="unchecked" role="note" data-testid="evidence-unchecked">
+          <strong>Not checked</strong> (missing evidence is not clean; the gate's line says what the policy did):
+          <ul>
+            {evidence.unchecked.map((u) => (
+              <li key={u.check} data-check={u.check}>
+                <strong>{u.check}</strong>: {u.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div className="evidence-grid">
         {evidence.perLevel.length > 0 && (
           <table className="kv compact">

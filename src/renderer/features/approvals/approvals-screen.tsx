@@ -4,6 +4,7 @@ import { ErrorBox } from '../../components/error-box';
 import { approvalsActions, approvalsStore, selectEstimate } from './approvals-store';
 import { PolicyEditor } from './policy-editor';
 import { ProposalCard } from './proposal-card';
+import './approvals.css';
 
 export type ApprovalsTab = 'pending' | 'decided' | 'policy';
 
@@ -35,6 +36,27 @@ export function ApprovalsScreen({ tab, runId }: { tab: ApprovalsTab; runId: stri
             Policy
           </a>
         </nav>
+        <label className="inline small">
+          Run
+          <select
+            value={runId ?? ''}
+            onChange={(e) => {
+              window.location.hash = tabHref(tab, e.target.value || null);
+            }}
+            data-testid="inbox-run-filter"
+          >
+            <option value="">all runs</option>
+            {runs.map((r) => {
+              const waiting = s.pending.filter((p) => p.runId === r.id).length;
+              return (
+                <option key={r.id} value={r.id}>
+                  {r.name ?? r.id} ({r.status}
+                  {waiting > 0 ? `, ${waiting} pending` : ''})
+                </option>
+              );
+            })}
+          </select>
+        </label>
         {runId && (
           <span className="chip">
             run {s.runs[runId]?.name ?? runId}{' '}

@@ -81,6 +81,10 @@ beforeEach(() => {
         whileWaiting: 'pause',
         flagged: 'ask',
         maxHeldoutDrop: 0.02,
+        maxRewardedWrong: 0.2,
+        unchecked: 'ask',
+        inconclusiveFlags: 'ask',
+        unattended: false,
       },
     }))
     .on('proposals.decide', (input) => {

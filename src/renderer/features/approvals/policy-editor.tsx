@@ -10,7 +10,9 @@ const PRESET_HELP: Record<PolicyPreset, string> = {
   default: 'a person decides everything except small workflow changes',
   auto: 'the gate approves within bounds; flagged changes still follow "flagged"',
   ask: 'a person decides every change',
-  archive: 'open-ended runs: every unflagged child joins the archive; flagged ones wait while the search goes on',
+  archive:
+    "open-ended runs: every unflagged child joins the archive (the root's children on the checks that could be computed); flagged ones wait while the search goes on",
+  batch: 'unattended work (sweeps, comparisons): auto, but what would wait for a person is rejected with its reason, so nothing hangs',
 };
 
 /** The approval policy: what the gate does per pathway and size, and what happens while a run waits. */
@@ -123,6 +125,28 @@ export function PolicyEditor({ runs, scope }: { runs: RunSummary[]; scope: strin
                 <option value="ask">ask</option>
                 <option value="deny">deny</option>
               </select>
+            </label>
+            <label
+              className="inline"
+              title="What happens to a change one of whose checks could not be computed (nothing to compare with), when its rule says auto"
+            >
+              Unchecked evidence
+              <select
+                value={d.unchecked}
+                onChange={(e) => policyActions.setUnchecked(e.target.value as 'ask' | 'deny' | 'allow')}
+                data-testid="policy-unchecked"
+              >
+                <option value="ask">ask a person</option>
+                <option value="deny">reject</option>
+                <option value="allow">approve, naming the missing checks</option>
+              </select>
+            </label>
+            <label
+              className="inline"
+              title="Nobody will answer (sweeps, comparisons): what would wait for a person is rejected with the reason it would have waited"
+            >
+              <input type="checkbox" checked={d.unattended} onChange={(e) => policyActions.setUnattended(e.target.checked)} data-testid="policy-unattended" />
+              Unattended
             </label>
             <label className="inline" title="auto approves only if the held-out score falls by at most this much (0 to 1)">
               Max held-out drop for auto

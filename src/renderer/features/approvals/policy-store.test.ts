@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { POLICY_PRESETS, type ApprovalPolicy } from '../../../shared/oversight';
+import { ApprovalPolicy, POLICY_PRESETS } from '../../../shared/oversight';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
 import { policyActions, policyStore, selectDirty, selectIssues, selectPreset } from './policy-store';
@@ -12,7 +12,7 @@ beforeEach(() => {
   bridge = new FakeBridge()
     .on('policy.get', (input) => stored[input.runId ?? 'workspace']!)
     .on('policy.set', (input) => {
-      const policy = typeof input.policy === 'string' ? POLICY_PRESETS[input.policy] : input.policy;
+      const policy = typeof input.policy === 'string' ? POLICY_PRESETS[input.policy] : ApprovalPolicy.parse(input.policy);
       stored[input.runId ?? 'workspace'] = policy;
       return policy;
     });

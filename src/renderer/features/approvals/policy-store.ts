@@ -70,6 +70,12 @@ export const policyActions = {
   setFlagged(value: ApprovalPolicy['flagged']): void {
     edit((d) => ({ ...d, flagged: value }));
   },
+  setUnchecked(value: ApprovalPolicy['unchecked']): void {
+    edit((d) => ({ ...d, unchecked: value }));
+  },
+  setUnattended(value: boolean): void {
+    edit((d) => ({ ...d, unattended: value }));
+  },
   setMaxHeldoutDrop(value: number): void {
     edit((d) => ({ ...d, maxHeldoutDrop: value }));
   },

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { GenomeChange } from '../../../shared/genome';
-import type { Proposal, ProposerEstimate } from '../../../shared/oversight';
+import { effectOf, type Proposal, type ProposerEstimate } from '../../../shared/oversight';
 import type { RunSummary } from '../../../shared/run';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDate } from '../../lib/format';
@@ -55,6 +55,14 @@ function EditRows({
   );
 }
 
+/** What deciding a pending proposal of a run that no longer runs does (null: the run is live, its loop applies it). */
+function staleNote(status: RunSummary['status']): string | null {
+  if (status === 'completed' || status === 'failed')
+    return `Its run is ${status}: a decision is recorded in the audit log, but nothing will apply it to the run's agent.`;
+  if (status === 'stopped' || status === 'interrupted') return `Its run is ${status}: a decision is applied when the run resumes.`;
+  return null;
+}
+
 /** One proposal: its place in the run, the diff, the evidence, the flags, what the gate did, and the decision. */
 export function ProposalCard({ proposal: p, run, estimate, busy, error, onDecide }: Props) {
   const [mode, setMode] = useState<Mode>('view');
@@ -63,6 +71,7 @@ export function ProposalCard({ proposal: p, run, estimate, busy, error, onDecide
   const [editErrors, setEditErrors] = useState<Record<number, string>>({});
   const pending = p.status === 'pending';
   const flagged = p.evidence.flags.length > 0;
+  const stale = pending && run ? staleNote(run.status) : null;
 
   const reject = async () => {
     if (!reason.trim()) {
@@ -117,12 +126,21 @@ export function ProposalCard({ proposal: p, run, estimate, busy, error, onDecide
       <p className="rationale">{p.rationale}</p>
       {flagged && (
         <div className="flags" data-testid="proposal-flags">
-          {p.evidence.flags.map((f) => (
-            <span key={f.kind} className="flag" data-flag={f.kind} title={f.message}>
+          {p.evidence.flags.map((f, i) => (
+            <span key={i} className={`flag${f.conclusive === false ? ' inconclusive' : ''}`} data-flag={f.kind} title={f.message}>
               <strong>{f.kind}</strong> {f.message}
             </span>
           ))}
         </div>
+      )}
+      <p className="effect small" data-testid="proposal-effect">
+        <strong>{pending ? 'Approving' : 'Approval'}:</strong> {effectOf(p)}. Approving applies exactly this diff, nothing of what was rejected on another
+        pathway.
+      </p>
+      {pending && stale && (
+        <p className="stale small" role="note" data-testid="proposal-stale">
+          {stale}
+        </p>
       )}
       <DiffTable changes={p.changes} />
       <EvidenceView evidence={p.evidence} />

@@ -2,6 +2,7 @@ import type { ArchiveNode } from '../../../shared/archive';
 import { ErrorBox } from '../../components/error-box';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDate } from '../../lib/format';
+import { formatEstimate } from '../../lib/proposal-format';
 import { DiffTable } from '../../components/diff-table';
 import { EvidenceView } from '../../components/evidence-view';
 import { CMP_MEANING, formatCmp, formatScore, mismatchText, statusBadge } from './lineage-layout';
@@ -72,6 +73,31 @@ export function LineageDetail({ runId, node, parent, best, detail, canBranch, on
             <th>cheap score</th>
             <td>{formatScore(node.cheapScore)}</td>
           </tr>
+          <tr>
+            <th title="Of the training samples its round rewarded (reward > 0), the share the protected verifier calls wrong">rewarded but wrong</th>
+            <td data-testid="detail-rewarded-wrong">
+              {node.rewardedWrong === undefined
+                ? '—'
+                : node.rewardedWrong === null
+                  ? 'not measured'
+                  : node.rewardedWrong.n === 0
+                    ? 'no sample rewarded'
+                    : `${formatEstimate(node.rewardedWrong)} of ${node.rewardedWrong.n}`}
+            </td>
+          </tr>
+          {((node.flags?.length ?? 0) > 0 || (node.carried?.length ?? 0) > 0) && (
+            <tr>
+              <th>flags</th>
+              <td className="hacking" data-testid="detail-flags">
+                {(node.flags ?? []).join(', ')}
+                {(node.carried ?? []).map((c) => (
+                  <div key={`${c.kind}-${c.from}`} className="small">
+                    carries {c.kind} from <code>{c.from}</code>
+                  </div>
+                ))}
+              </td>
+            </tr>
+          )}
           <tr>
             <th title={CMP_MEANING}>CMP of descendants (90%)</th>
             <td data-testid="detail-cmp">

@@ -93,7 +93,15 @@ export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, select
           {layout.placed.map(({ node: n, x, y }) => {
             const best = n.id === bestNodeId;
             const badge = statusBadge(n);
-            const classes = ['lineage-node', `status-${n.status}`, n.mismatch ? 'mismatch' : '', best ? 'best' : '', n.id === selectedId ? 'selected' : ''];
+            const hacking = rewardHacking(n);
+            const classes = [
+              'lineage-node',
+              `status-${n.status}`,
+              n.mismatch ? 'mismatch' : '',
+              best ? 'best' : '',
+              n.id === selectedId ? 'selected' : '',
+              hacking ? 'reward-hacking' : '',
+            ];
             return (
               <g
                 key={n.id}
@@ -105,6 +113,7 @@ export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, select
                 data-mismatch={n.mismatch}
                 data-best={best}
                 data-parent-id={n.parentId ?? ''}
+                data-reward-hacking={hacking ?? ''}
                 role="button"
                 tabIndex={0}
                 aria-label={`Node ${n.id}`}
@@ -123,6 +132,7 @@ export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, select
                 )}
                 <text className="node-id" y={-NODE_RADIUS - 6}>
                   {n.id}
+                  {hacking ? ' ⚑' : ''}
                 </text>
                 <text className="node-score" y={4}>
                   {formatScore(n.score)}
@@ -148,6 +158,12 @@ export const LineageTree = memo(function LineageTree({ nodes, bestNodeId, select
   );
 });
 
+/** 'own' when the node's proposal is flagged reward-hacking, 'inherited' when an ancestor's is (it carries that change). */
+export function rewardHacking(n: ArchiveNode): 'own' | 'inherited' | null {
+  if (n.flags?.includes('reward-hacking')) return 'own';
+  return n.carried?.some((c) => c.kind === 'reward-hacking') ? 'inherited' : null;
+}
+
 /** What the outlines, badges and fills mean. */
 export function LineageLegend() {
   return (
@@ -166,6 +182,7 @@ export function LineageLegend() {
         </svg>
         mismatch: its own score lies outside its descendants' CMP interval; a good agent with unproductive descendants, or the reverse
       </span>
+      <span className="legend-hacking">⚑ flagged reward-hacking (dashed red outline), or a descendant of a flagged node that carries its change</span>
       <span>
         ★ best kept agent · ✓ kept (a child that failed the staged check is kept with its small-set score) · ? pending · ✗G/P rejected by the gate, a person
         (✗S: by the staged check, in older runs)

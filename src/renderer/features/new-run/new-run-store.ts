@@ -16,7 +16,7 @@ export interface NewRunState {
   /** A run that started with warnings about its data: shown before the run is opened. */
   startWarnings: { runId: string; warnings: string[] } | null;
   /** The approval policy the run starts with; 'workspace' sends none, so the workspace default applies. */
-  policy: 'workspace' | 'default' | 'auto' | 'ask' | 'archive';
+  policy: 'workspace' | 'default' | 'auto' | 'ask' | 'archive' | 'batch';
   /** The native file dialog for `task.path` is open. */
   pickingTask: boolean;
   /** Why the file dialog did not give a path (other than the person cancelling). */
