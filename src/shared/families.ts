@@ -6,11 +6,16 @@ export type EnvironmentFamily = 'text-task' | 'episodic' | 'preferences' | 'clas
 export type ModelFamily = 'text-lm' | 'policy-value' | 'classifier';
 
 /** The environment family of each task kind a run config can name. */
-export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld', EnvironmentFamily> = {
+export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld' | 'class-stream', EnvironmentFamily> = {
   arithmetic: 'text-task',
   jsonl: 'text-task',
   gridworld: 'episodic',
+  'class-stream': 'class-stream',
 };
 
 /** The model family of each policy kind a run config can name. */
-export const POLICY_FAMILY: Record<'transformer' | 'mlp', ModelFamily> = { transformer: 'text-lm', mlp: 'policy-value' };
+export const POLICY_FAMILY: Record<'transformer' | 'mlp' | 'classifier', ModelFamily> = {
+  transformer: 'text-lm',
+  mlp: 'policy-value',
+  classifier: 'classifier',
+};
