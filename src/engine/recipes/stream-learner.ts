@@ -124,7 +124,7 @@ export function createStreamLearner(config: LearnerConfig, rule: RateRule): Clas
         [LR_ETA_MIN]: etaMin,
         [LR_ETA_MAX]: etaMax,
         [SHIFT_COUNT]: events.shifts,
-        SHIFT_RECOVERED: events.recoverySteps.length,
+        [SHIFT_RECOVERED]: events.recoverySteps.length,
         [SHIFT_UNRECOVERED]: events.unrecovered,
         'stream/epoch': stream.epoch,
         [TIME_TRAIN_S]: seconds,

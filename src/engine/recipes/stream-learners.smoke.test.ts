@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunConfig } from '../../shared/config';
-import { EVAL_ACCURACY, LR_ETA, MEM_TENSORS, SHIFT_ACC_BEFORE, SHIFT_COUNT, TRAIN_ACCURACY } from '../../shared/metrics';
+import { EVAL_ACCURACY, LR_ETA, MEM_TENSORS, SHIFT_ACC_BEFORE, SHIFT_COUNT, SHIFT_RECOVERED, SHIFT_RECOVERY_STEPS, TRAIN_ACCURACY } from '../../shared/metrics';
 import type { Metrics } from '../../shared/run';
 import { findPreset } from '../../shared/presets';
 import { createRunSession } from '../run-session';
@@ -34,6 +34,9 @@ describe.each(['homeostatic-lr', 'constant-lr', 'random-lr'])('%s under concept 
       expect(last[TRAIN_ACCURACY]!).toBeGreaterThan(rows[0]![TRAIN_ACCURACY]! + 0.2);
       expect(rows.reduce((n, m) => n + m[SHIFT_COUNT]!, 0)).toBe(15);
       expect(rows.some((m) => m[SHIFT_ACC_BEFORE] !== undefined)).toBe(true);
+      // Some shift recovered, and each iteration's recovery count goes with its mean recovery time.
+      expect(rows.reduce((n, m) => n + m[SHIFT_RECOVERED]!, 0)).toBeGreaterThan(0);
+      for (const m of rows) expect(m[SHIFT_RECOVERY_STEPS] !== undefined).toBe(m[SHIFT_RECOVERED]! > 0);
       for (const m of rows) expect(m[LR_ETA]!).toBeGreaterThan(0);
       if (kind === 'constant-lr') expect(new Set(rows.map((m) => m[LR_ETA])).size).toBe(1);
       else expect(new Set(rows.map((m) => m[LR_ETA])).size).toBeGreaterThan(1);
