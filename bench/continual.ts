@@ -129,7 +129,7 @@ for (const rate of rates)
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, JSON.stringify({ data, train, validation, epochs, window, seeds, rows }, null, 2));
 const lines = [
-  '| swaps / epoch | learner | final val. acc. | mean val. acc. | online train acc. | recovery (minibatches) | unrecovered shifts | final eta |',
+  '| swaps / epoch | learner | final val. acc. | mean val. acc. | online train acc. | recovery (minibatches) | unrecovered shifts | final eta (x 1e-3) |',
   '|---|---|---|---|---|---|---|---|',
 ];
 for (const rate of rates)
@@ -137,7 +137,7 @@ for (const rate of rates)
     const rs = rows.filter((r) => r.rate === rate && r.learner === learner);
     const pick = (f: (r: Row) => number | null) => rs.map(f).filter((v): v is number => v !== null);
     lines.push(
-      `| ${rate} | ${learner} | ${interval(pick((r) => r.finalAccuracy))} | ${interval(pick((r) => r.meanAccuracy))} | ${interval(pick((r) => r.trainAccuracy))} | ${rate === 0 ? '—' : interval(pick((r) => r.recoverySteps))} | ${rate === 0 ? '—' : interval(pick((r) => r.unrecoveredShare))} | ${interval(pick((r) => r.finalEta * 1000))}e-3 |`,
+      `| ${rate} | ${learner} | ${interval(pick((r) => r.finalAccuracy))} | ${interval(pick((r) => r.meanAccuracy))} | ${interval(pick((r) => r.trainAccuracy))} | ${rate === 0 ? '—' : interval(pick((r) => r.recoverySteps))} | ${rate === 0 ? '—' : interval(pick((r) => r.unrecoveredShare))} | ${interval(pick((r) => r.finalEta * 1000))} |`,
     );
   }
 console.log(lines.join('\n'));
