@@ -50,6 +50,8 @@ export const LR_ETA = 'lr/eta';
 export const LR_ETA_MEAN = 'lr/eta_mean';
 export const LR_ETA_MIN = 'lr/eta_min';
 export const LR_ETA_MAX = 'lr/eta_max';
+/** Minibatches of the iteration whose update used another rate than the one before. */
+export const LR_CHANGES = 'lr/changes';
 
 /** The metric a run's best score is (a text task's). */
 export const SCORE_METRIC = HELDOUT_HARDEST;

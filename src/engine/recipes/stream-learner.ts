@@ -8,6 +8,7 @@
  */
 import type { ConstantLrRecipeConfig, HomeostaticLrRecipeConfig, RandomLrRecipeConfig } from '../../shared/config';
 import {
+  LR_CHANGES,
   LR_ETA,
   LR_ETA_MAX,
   LR_ETA_MEAN,
@@ -86,6 +87,7 @@ export function createStreamLearner(config: LearnerConfig, rule: RateRule): Clas
       let etaSum = 0;
       let etaMin = Infinity;
       let etaMax = -Infinity;
+      let changes = 0;
       for (let b = 0; b < batches; b++) {
         if (b % 50 === 0) {
           ctx.progress('train', b, batches);
@@ -96,7 +98,9 @@ export function createStreamLearner(config: LearnerConfig, rule: RateRule): Clas
         const flags = Array.from(guesses, (g, i) => g === batch.labels[i]);
         correct += flags.filter(Boolean).length;
         seen += batch.n;
-        eta = rule.adjust(eta, { batch, guesses, ctx });
+        const next = rule.adjust(eta, { batch, guesses, ctx });
+        if (next !== eta) changes += 1;
+        eta = next;
         const x = tf.tensor2d(batch.x, [batch.n, model.inputSize]);
         const y = tf.tensor1d(batch.labels, 'int32');
         try {
@@ -123,6 +127,7 @@ export function createStreamLearner(config: LearnerConfig, rule: RateRule): Clas
         [LR_ETA_MEAN]: etaSum / batches,
         [LR_ETA_MIN]: etaMin,
         [LR_ETA_MAX]: etaMax,
+        [LR_CHANGES]: changes,
         [SHIFT_COUNT]: events.shifts,
         [SHIFT_RECOVERED]: events.recoverySteps.length,
         [SHIFT_UNRECOVERED]: events.unrecovered,
