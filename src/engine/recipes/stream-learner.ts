@@ -69,7 +69,8 @@ export function createStreamLearner(config: LearnerConfig, rule: RateRule): Clas
     getState: (): LearnerState => ({ eta, monitor: structuredClone(monitorState) }),
     setState(state: unknown) {
       const s = state as LearnerState | null;
-      if (typeof s?.eta !== 'number' || !(s.eta > 0) || !s.monitor)
+      // eta may be exactly 0 (lrh.py clips only a rate below 0), never negative.
+      if (typeof s?.eta !== 'number' || !(s.eta >= 0) || !s.monitor)
         throw new Error(`${config.kind}: the checkpoint's learner state has no learning rate or monitor`);
       eta = s.eta;
       monitorState = structuredClone(s.monitor);
