@@ -73,6 +73,26 @@ describe('runs.start refuses before the run exists', () => {
     expect(events.filter((e) => e.name === 'run.status')).toEqual([]);
   });
 
+  it("refuses a class stream's malformed data files naming the file and the line or byte offset, leaving no run behind", async () => {
+    const csv = path.join(dir, 'train.csv');
+    fs.writeFileSync(csv, '3,0,255\n1,12\n');
+    const idx = path.join(dir, 'images.idx');
+    fs.writeFileSync(idx, Buffer.from([0, 0, 8, 2, 0, 0, 0, 9, 0, 0, 0, 2, 1, 2]));
+    const stream = (data: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
+      config: { task: { kind: 'class-stream', data, ...over }, policy: { kind: 'classifier' }, recipe: { kind: 'constant-lr' } },
+    });
+    const errors = [
+      await refused(stream({ source: 'csv', train: csv, validation: csv })),
+      await refused(stream({ source: 'idx', trainImages: idx, trainLabels: idx, validationImages: idx, validationLabels: idx })),
+      await refused(stream({ source: 'generated', trainSize: 100 }, { swapsPerEpoch: 11 })),
+    ];
+    expect(errors[0]!.message).toBe(`${csv}: line 2: 1 features where the first example has 2; give every line the same number of columns`);
+    expect(errors[0]!.issues[0]!.path).toBe('task.data.train');
+    expect(errors[1]!.message).toMatch(/images\.idx: byte 14: the data ends after 2 of the 18 bytes its header \[9 x 2\] promises; the file is truncated/);
+    expect(errors[2]!.message).toMatch(/11 swaps per epoch, but an epoch has only 10 minibatches of 10/);
+    expect(service.store.listRuns()).toEqual([]);
+  });
+
   it('starts a run on weak data and reports the warnings, in the answer and as run.log', async () => {
     const few = jsonl(
       'few.jsonl',
@@ -92,7 +112,12 @@ describe('memory estimate', () => {
   it('lets every preset run on WASM', () => {
     for (const p of presets) {
       const c = RunConfig.parse(p.config);
-      // An episodic preset has no text task and no transformer to estimate: preflight passes it by its family.
+      // Without Debian's Fashion-MNIST, its presets are refused, saying how to install it.
+      if (c.task.kind === 'class-stream' && c.task.data.source === 'fashion-mnist' && !fs.existsSync(c.task.data.dir)) {
+        expect(() => preflight(c, 'wasm'), p.id).toThrow(/apt-get install dataset-fashion-mnist/);
+        continue;
+      }
+      // An episodic or class-stream preset has no text task and no transformer to estimate: preflight passes it by its family.
       if (TASK_FAMILY[c.task.kind] !== 'text-task') {
         expect(preflight(c, 'wasm'), p.id).toEqual({ task: null, warnings: [] });
         continue;

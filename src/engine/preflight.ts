@@ -1,12 +1,13 @@
 /**
  * Everything about a run that can be known wrong before it exists: its algorithm paired with a task and policy of
- * other families, the task's data, the context against the
+ * other families, the task's data (a class stream's files too), the context against the
  * longest problem, the memory against the backend's limit. service.start runs it before creating the run row (a
  * refused config leaves no failed run behind); Session.create runs the same checks on the backend it really got.
  */
 import { MAX_CONTEXT_LENGTH, type RunConfig } from '../shared/config';
 import { TASK_FAMILY } from '../shared/families';
 import { CodedError } from '../shared/errors';
+import { createClassStream } from './environments/class-stream';
 import { checkMemory, expectedBackend, type TaskShape } from './memory-estimate';
 import { checkFamilies } from './recipes/registry';
 import { createTask, rememberTask } from './tasks';
@@ -56,6 +57,12 @@ export interface PreflightResult {
  */
 export function preflight(config: RunConfig, backend: string = expectedBackend(config.backend)): PreflightResult {
   checkFamilies(config);
+  // A class stream's data files are read and checked here (refused naming the file and the line or byte offset), and
+  // its shift rates against the minibatches of an epoch; the data set is kept for the session that starts next.
+  if (config.task.kind === 'class-stream') {
+    createClassStream(config.task, 'batchSize' in config.recipe ? config.recipe.batchSize : 10);
+    return { task: null, warnings: [] };
+  }
   // The context and memory checks are about a transformer on a text task; other families have no such limits here.
   if (TASK_FAMILY[config.task.kind] !== 'text-task') return { task: null, warnings: [] };
   const text = requireTextRun(config);

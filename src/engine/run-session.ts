@@ -1,6 +1,6 @@
 /**
  * The session a run config needs, by its model family: the text LM's Session, or the policy-value model's
- * EpisodicSession. A family that trains another
+ * EpisodicSession, or the classifier's ClassStreamSession. A family that trains another
  * kind of model brings its own session (warm-up, iterate, state) and one case here; the runner and the contract
  * test reach every family through this one function.
  */
@@ -18,6 +18,10 @@ export async function createRunSession(config: RunConfig, hooks: SessionHooks = 
     case 'policy-value': {
       const { EpisodicSession } = await import('./episodic-session');
       return EpisodicSession.create(config, hooks);
+    }
+    case 'classifier': {
+      const { ClassStreamSession } = await import('./class-stream-session');
+      return ClassStreamSession.create(config, hooks);
     }
     default:
       throw new Error(`No session for a ${POLICY_FAMILY[config.policy.kind]} model yet (policy.kind "${config.policy.kind}").`);

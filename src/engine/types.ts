@@ -6,6 +6,7 @@ import type { EpisodeView, Metrics, ProgressPhase } from '../shared/run';
 import type { Trainable } from './core/train-step';
 import type { tf } from './tf';
 import type { Rng } from './core/random';
+import type { ClassStream } from './environments/class-stream';
 import type { EpisodicEnvironment } from './environments/episodic';
 
 export type { Rng } from './core/random';
@@ -256,6 +257,42 @@ export interface EpisodicRecipeContext {
 export interface EpisodicRecipe {
   readonly kind: string;
   iterate(ctx: EpisodicRecipeContext): Promise<IterationResult>;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/**
+ * A classifier (the classifier family): one logit per class for rows of features. It owns no loss; a learner builds
+ * one from `logits` and trains `trainable` with the shared step.
+ */
+export interface ClassifierModel {
+  readonly numParams: number;
+  readonly inputSize: number;
+  readonly numClasses: number;
+  /** Logits [batch, classes]; differentiable. `weights` (same names and shapes as `trainable.variables`) scores other weights. */
+  logits(x: tf.Tensor2D, weights?: Record<string, tf.Tensor>): tf.Tensor2D;
+  /** The predicted class of each row (argmax of the logits), no gradient. */
+  predict(batch: { n: number; x: Float32Array }, weights?: Record<string, tf.Tensor>): Int32Array;
+  readonly trainable: Trainable;
+  getState(): PolicyState;
+  setState(state: PolicyState): void;
+  dispose(): void;
+}
+
+/** What a class-stream learner can use in one iteration. */
+export interface ClassStreamRecipeContext {
+  iteration: number;
+  stream: ClassStream;
+  model: ClassifierModel;
+  rng: Rng;
+  progress(phase: ProgressPhase, done: number, total: number): void;
+  stepBoundary(): Promise<void>;
+}
+
+/** A learner of the class-stream family; its state between iterations must be in `state`. */
+export interface ClassStreamRecipe {
+  readonly kind: string;
+  iterate(ctx: ClassStreamRecipeContext): Promise<IterationResult>;
   getState(): unknown;
   setState(state: unknown): void;
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { POLICY_FAMILY, RECIPE_FAMILY, TASK_FAMILY } from './families';
+import { ClassifierPolicyConfig, ClassStreamTaskConfig } from './class-stream';
 import { A2cRecipeConfig } from './recipes/a2c';
 import { DpoRecipeConfig } from './recipes/dpo';
 import { GrpoRecipeConfig } from './recipes/grpo';
+import { ConstantLrRecipeConfig, HomeostaticLrRecipeConfig, RandomLrRecipeConfig } from './recipes/learning-rate';
 import { BalanceConfig, StarRecipeConfig } from './recipes/star';
 
 /**
@@ -100,12 +102,13 @@ export const GridworldTaskConfig = z
   });
 
 export const TaskConfig = z
-  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig])
-  .describe('The environment: a verifiable text task or an episodic one.');
+  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig, ClassStreamTaskConfig])
+  .describe('The environment: a verifiable text task, an episodic one, or a class stream.');
 export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
 export type GridworldTaskConfig = z.infer<typeof GridworldTaskConfig>;
+export { ClassifierPolicyConfig, ClassStreamTaskConfig };
 /** The task kinds of the text-task family (prompts, tokens, a verifier). */
 export type TextTaskConfig = ArithmeticTaskConfig | JsonlTaskConfig;
 export function isTextTask(task: TaskConfig): task is TextTaskConfig {
@@ -141,8 +144,8 @@ export const MlpPolicyConfig = z
 export type MlpPolicyConfig = z.infer<typeof MlpPolicyConfig>;
 
 export const PolicyConfig = z
-  .discriminatedUnion('kind', [TransformerPolicyConfig, MlpPolicyConfig])
-  .describe('The model the run trains: a text LM (transformer, the default) or a policy-value MLP.');
+  .discriminatedUnion('kind', [TransformerPolicyConfig, MlpPolicyConfig, ClassifierPolicyConfig])
+  .describe('The model the run trains: a text LM (transformer, the default), a policy-value MLP or a classifier.');
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 
 export const OptimConfig = z
@@ -163,10 +166,27 @@ export const WarmupConfig = z
   .strict();
 
 // Each algorithm's config lives in shared/recipes/<name>.ts, beside the others the union below joins.
-export { A2cRecipeConfig, BalanceConfig, DpoRecipeConfig, GrpoRecipeConfig, StarRecipeConfig };
+export {
+  A2cRecipeConfig,
+  BalanceConfig,
+  ConstantLrRecipeConfig,
+  DpoRecipeConfig,
+  GrpoRecipeConfig,
+  HomeostaticLrRecipeConfig,
+  RandomLrRecipeConfig,
+  StarRecipeConfig,
+};
 
 export const RecipeConfig = z
-  .discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig, A2cRecipeConfig])
+  .discriminatedUnion('kind', [
+    StarRecipeConfig,
+    GrpoRecipeConfig,
+    DpoRecipeConfig,
+    A2cRecipeConfig,
+    HomeostaticLrRecipeConfig,
+    ConstantLrRecipeConfig,
+    RandomLrRecipeConfig,
+  ])
   .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
 export type RecipeConfigInput = z.input<typeof RecipeConfig>;
@@ -325,14 +345,14 @@ export const RunConfig = z
         ctx.addIssue({
           code: 'custom',
           path: [field, 'enabled'],
-          message: `${field} runs need a text task; task.kind "${c.task.kind}" is episodic, so set ${field}.enabled to false`,
+          message: `${field} runs need a text task; task.kind "${c.task.kind}" is not one, so set ${field}.enabled to false`,
         });
     }
     if (c.startFrom)
       ctx.addIssue({
         code: 'custom',
         path: ['startFrom'],
-        message: `a branch starts from an archive node, which only text-task runs have; task.kind "${c.task.kind}" is episodic, so leave startFrom out`,
+        message: `a branch starts from an archive node, which only text-task runs have; task.kind "${c.task.kind}" is not a text task, so leave startFrom out`,
       });
   });
 export type RunConfig = z.infer<typeof RunConfig>;

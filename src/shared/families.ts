@@ -9,14 +9,19 @@ export type EnvironmentFamily = 'text-task' | 'episodic' | 'preferences' | 'clas
 export type ModelFamily = 'text-lm' | 'policy-value' | 'classifier';
 
 /** The environment family of each task kind a run config can name. */
-export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld', EnvironmentFamily> = {
+export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld' | 'class-stream', EnvironmentFamily> = {
   arithmetic: 'text-task',
   jsonl: 'text-task',
   gridworld: 'episodic',
+  'class-stream': 'class-stream',
 };
 
 /** The model family of each policy kind a run config can name. */
-export const POLICY_FAMILY: Record<'transformer' | 'mlp', ModelFamily> = { transformer: 'text-lm', mlp: 'policy-value' };
+export const POLICY_FAMILY: Record<'transformer' | 'mlp' | 'classifier', ModelFamily> = {
+  transformer: 'text-lm',
+  mlp: 'policy-value',
+  classifier: 'classifier',
+};
 
 /** The families an algorithm needs: its environment's and its model's. */
 export interface AlgorithmFamilies {
@@ -30,4 +35,7 @@ export const RECIPE_FAMILY = {
   grpo: { environment: 'text-task', model: 'text-lm' },
   dpo: { environment: 'text-task', model: 'text-lm' },
   a2c: { environment: 'episodic', model: 'policy-value' },
+  'homeostatic-lr': { environment: 'class-stream', model: 'classifier' },
+  'constant-lr': { environment: 'class-stream', model: 'classifier' },
+  'random-lr': { environment: 'class-stream', model: 'classifier' },
 } as const satisfies Record<string, AlgorithmFamilies>;

@@ -5,7 +5,24 @@ import { describe, expect, it } from 'vitest';
 import * as metrics from './metrics';
 
 const src = fileURLToPath(new URL('..', import.meta.url));
-const NAMESPACES = ['reward', 'train', 'heldout', 'archive', 'mem', 'perf', 'time', 'explore', 'exploit', 'balance', 'sample', 'safety', 'eval', 'episode'];
+const NAMESPACES = [
+  'reward',
+  'train',
+  'heldout',
+  'archive',
+  'mem',
+  'perf',
+  'time',
+  'explore',
+  'exploit',
+  'balance',
+  'sample',
+  'safety',
+  'eval',
+  'episode',
+  'shift',
+  'lr',
+];
 /** A quoted metric name, e.g. 'reward/mean' or `heldout/acc_d${level}`. */
 const METRIC_LITERAL = new RegExp(`['"\`](?:${NAMESPACES.join('|')})/[a-z_0-9$]`);
 

@@ -28,10 +28,35 @@ export const EVAL_LENGTH = 'eval/length';
 export const EPISODE_SUCCESS_RATE = 'episode/success_rate';
 export const EPISODE_LENGTH = 'episode/length';
 
+// Class streams: the validation scorecard, the online (pre-update) training accuracy, the concept shifts and the
+// learning-rate trace.
+/** Accuracy on the validation examples under the current labels: a class-stream run's score. */
+export const EVAL_ACCURACY = 'eval/accuracy';
+/** Share of the iteration's training examples classified right before the update that learnt from them. */
+export const TRAIN_ACCURACY = 'train/accuracy';
+/** Concept shifts (label swaps) in the iteration. */
+export const SHIFT_COUNT = 'shift/count';
+/** Online accuracy over the window just before, and the window just after, the shifts whose windows closed in the iteration. */
+export const SHIFT_ACC_BEFORE = 'shift/acc_before';
+export const SHIFT_ACC_AFTER = 'shift/acc_after';
+/** Minibatches from a shift until the online accuracy was back, for the shifts that recovered in the iteration. */
+export const SHIFT_RECOVERY_STEPS = 'shift/recovery_steps';
+/** Shifts that recovered in the iteration (the count SHIFT_RECOVERY_STEPS averages over). */
+export const SHIFT_RECOVERED = 'shift/recovered';
+/** Shifts that ended (the next shift came, or the run ended) without recovering, in the iteration. */
+export const SHIFT_UNRECOVERED = 'shift/unrecovered';
+/** The learning rate at the end of the iteration, and its mean, least and greatest over the iteration's minibatches. */
+export const LR_ETA = 'lr/eta';
+export const LR_ETA_MEAN = 'lr/eta_mean';
+export const LR_ETA_MIN = 'lr/eta_min';
+export const LR_ETA_MAX = 'lr/eta_max';
+/** Minibatches of the iteration whose update used another rate than the one before. */
+export const LR_CHANGES = 'lr/changes';
+
 /** The metric a run's best score is (a text task's). */
 export const SCORE_METRIC = HELDOUT_HARDEST;
-/** The score metrics of every family, first found wins: held-out accuracy (text tasks), evaluation success (episodic). */
-export const SCORE_METRICS = [HELDOUT_HARDEST, EVAL_SUCCESS_RATE] as const;
+/** The score metrics of every family, first found wins: held-out accuracy (text tasks), evaluation success (episodic), validation accuracy (class streams). */
+export const SCORE_METRICS = [HELDOUT_HARDEST, EVAL_SUCCESS_RATE, EVAL_ACCURACY] as const;
 /** A run's score in one iteration's metrics, whatever its family; undefined when that iteration was not evaluated. */
 export function scoreOf(metrics: Record<string, number>): number | undefined {
   for (const name of SCORE_METRICS) if (metrics[name] !== undefined) return metrics[name];

@@ -20,6 +20,42 @@ const gridworld = { kind: 'gridworld', size: 5, maxSteps: 20, evalEpisodes: 64 }
 const gridPolicy = { kind: 'mlp' as const, hidden: [64, 64] };
 const gridOptim = { learningRate: 1e-2, warmupSteps: 0, minLrRatio: 0.3 };
 
+// Continual learning under concept shift (Man, Damasio and Neven 2022): the paper's 784-80-60-10 ELU classifier on
+// Fashion-MNIST with 20 label swaps per epoch; the smoke runs use a generated set, so they need no data files.
+const shiftTask = { kind: 'class-stream', data: { source: 'fashion-mnist' }, swapsPerEpoch: 20 } as const;
+const shiftSmokeTask = {
+  kind: 'class-stream',
+  data: { source: 'generated', classes: 10, features: 64, trainSize: 2000, validationSize: 500 },
+  swapsPerEpoch: 5,
+  recoveryWindow: 50,
+} as const;
+const shiftLearners = [
+  ['homeostatic-lr', 'homeostatic learning rate', 'its learning rate regulated by the consequences of its own classifications'],
+  ['constant-lr', 'constant learning rate', 'plain SGD at a constant rate (the baseline)'],
+  ['random-lr', 'random learning rate', 'its rate moved at random by the homeostatic step (the baseline)'],
+] as const;
+const shiftPresets = shiftLearners.flatMap(([kind, title, what]) => [
+  {
+    id: `shift-${kind}`,
+    title: `Concept shift · ${title}`,
+    summary: `Fashion-MNIST with two classes swapping labels 20 times per epoch, 10 epochs: the paper's MLP 784-80-60-10, ${what}; validation accuracy, recovery after each shift and the learning-rate trace.`,
+    smoke: false,
+    config: { task: shiftTask, policy: { kind: 'classifier' }, iterations: 100, recipe: { kind, batchesPerIteration: 600 } },
+  },
+  {
+    id: `shift-${kind}-smoke`,
+    title: `Concept shift · ${title} (smoke)`,
+    summary: `A few-second run on a generated 10-class set with 5 label swaps per epoch: a classifier, ${what}.`,
+    smoke: true,
+    config: {
+      task: shiftSmokeTask,
+      policy: { kind: 'classifier', hidden: [32, 32] },
+      iterations: 12,
+      recipe: { kind, batchesPerIteration: 50, learningRate: 0.01 },
+    },
+  },
+]) satisfies Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput }>;
+
 const definitions: Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput; policy?: PolicyPresetName }> = [
   {
     id: 'addition-bstar',
@@ -204,6 +240,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
       recipe: { kind: 'a2c', episodesPerIteration: 64 },
     },
   },
+  ...shiftPresets,
 ];
 
 export const presets: PresetInfo[] = definitions.map((d) => ({

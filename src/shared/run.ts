@@ -114,8 +114,18 @@ export const GridEpisode = z.object({
 });
 export type GridEpisode = z.infer<typeof GridEpisode>;
 
-/** An episode of an episodic environment, structured for drawing; one variant per environment that has a view. */
-export const EpisodeView = z.discriminatedUnion('kind', [GridEpisode]);
+/** A class stream's evaluation as the Trajectories view draws it: the confusion matrix on the validation examples. */
+export const ConfusionView = z.object({
+  kind: z.literal('confusion'),
+  classNames: z.array(z.string()),
+  matrix: z.array(z.array(z.number().int().min(0))).describe('matrix[true][predicted]: validation examples, labelled as they are after the shifts so far.'),
+  accuracy: z.number(),
+  labelMap: z.array(z.number().int()).describe('labelMap[original class] = the class it is labelled as now (the concept shifts so far).'),
+});
+export type ConfusionView = z.infer<typeof ConfusionView>;
+
+/** An episode of an episodic environment (or a class stream's evaluation), structured for drawing; one variant per environment that has a view. */
+export const EpisodeView = z.discriminatedUnion('kind', [GridEpisode, ConfusionView]);
 export type EpisodeView = z.infer<typeof EpisodeView>;
 
 export const Trajectory = z.object({

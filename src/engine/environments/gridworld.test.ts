@@ -1,3 +1,4 @@
+import type { GridEpisode } from '../../shared/run';
 import { describe, expect, it } from 'vitest';
 import { GridworldTaskConfig, RunConfig } from '../../shared/config';
 import { createRng } from '../rng';
@@ -56,7 +57,7 @@ describe('the gridworld', () => {
 
   it('draws random starts from the run stream (never on the goal) and fixed evaluation starts', () => {
     const env = grid();
-    const a = Array.from({ length: 50 }, () => env.reset(createRng(3)).record().view);
+    const a = Array.from({ length: 50 }, () => env.reset(createRng(3)).record().view as GridEpisode);
     expect(a.every((v) => v.start.join() !== v.goal.join())).toBe(true);
     const rng = createRng(4);
     const starts = new Set(Array.from({ length: 50 }, () => env.reset(rng).record().start));

@@ -12,8 +12,13 @@ const tasks: Record<keyof typeof TASK_FAMILY, RunConfigInput['task']> = {
   arithmetic: { kind: 'arithmetic' },
   jsonl: { kind: 'jsonl', path: 'problems.jsonl' },
   gridworld: { kind: 'gridworld' },
+  'class-stream': { kind: 'class-stream' },
 };
-const policies: Record<keyof typeof POLICY_FAMILY, RunConfigInput['policy']> = { transformer: { kind: 'transformer' }, mlp: { kind: 'mlp' } };
+const policies: Record<keyof typeof POLICY_FAMILY, RunConfigInput['policy']> = {
+  transformer: { kind: 'transformer' },
+  mlp: { kind: 'mlp' },
+  classifier: { kind: 'classifier' },
+};
 const entries = Object.entries(algorithms) as Array<[keyof typeof RECIPE_FAMILY, AlgorithmEntry]>;
 
 function accepted(config: RunConfig): boolean {

@@ -9,16 +9,30 @@
 import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig, RunConfigInput } from '../../shared/config';
 import { CodedError, type FieldIssue } from '../../shared/errors';
 import { POLICY_FAMILY, RECIPE_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
-import type { EpisodicRecipe, Recipe } from '../types';
+import type { ClassStreamRecipe, EpisodicRecipe, Recipe } from '../types';
 import { createA2cRecipe } from './a2c';
+import { createConstantLrRecipe } from './constant-lr';
 import { createDpoRecipe } from './dpo';
 import { createGrpoRecipe } from './grpo';
+import { createHomeostaticLrRecipe } from './homeostatic-lr';
+import { createRandomLrRecipe } from './random-lr';
 import { createStarRecipe } from './star';
 
 type Kind = RecipeConfig['kind'];
 type ConfigOf<K extends Kind> = Extract<RecipeConfig, { kind: K }>;
-/** What an algorithm builds: a text recipe (the text LM's session drives it) or an episodic one. */
-type RecipeOf<K extends Kind> = K extends 'a2c' ? EpisodicRecipe : Recipe;
+/** What an algorithm builds: a text recipe (the text LM's session drives it), an episodic one or a class-stream learner. */
+type RecipeOf<K extends Kind> = K extends 'a2c' ? EpisodicRecipe : K extends ClassStreamKind ? ClassStreamRecipe : Recipe;
+type ClassStreamKind = 'homeostatic-lr' | 'constant-lr' | 'random-lr';
+/** The contract test's class stream: a small generated set and a small classifier. */
+const streamContractRun: Pick<RunConfigInput, 'task' | 'policy'> = {
+  task: {
+    kind: 'class-stream',
+    data: { source: 'generated', classes: 4, features: 6, trainSize: 80, validationSize: 20 },
+    swapsPerEpoch: 2,
+    recoveryWindow: 10,
+  },
+  policy: { kind: 'classifier', hidden: [5] },
+};
 
 /** A knob of workflow.recipe the proposer may move (today: the sampling temperature). */
 export type TunableKnob = 'temperature';
@@ -134,6 +148,37 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     },
     invalid: { field: 'gamma', value: 1.5 },
   },
+  'homeostatic-lr': {
+    ...RECIPE_FAMILY['homeostatic-lr'],
+    create: createHomeostaticLrRecipe,
+    stepsPerIteration: (c) => c.batchesPerIteration,
+    warmup: false,
+    tunable: () => [],
+    // A large eta_0 so that the simulated steps differ at this size, and a memory of 4 so that it checks in 2 iterations.
+    contract: { kind: 'homeostatic-lr', batchSize: 4, batchesPerIteration: 6, learningRate: 0.5, interval: 4, memory: 4, excitatoryFrom: 2 },
+    contractRun: streamContractRun,
+    invalid: { field: 'memory', value: 0 },
+  },
+  'constant-lr': {
+    ...RECIPE_FAMILY['constant-lr'],
+    create: createConstantLrRecipe,
+    stepsPerIteration: (c) => c.batchesPerIteration,
+    warmup: false,
+    tunable: () => [],
+    contract: { kind: 'constant-lr', batchSize: 4, batchesPerIteration: 6, learningRate: 0.1 },
+    contractRun: streamContractRun,
+    invalid: { field: 'learningRate', value: 0 },
+  },
+  'random-lr': {
+    ...RECIPE_FAMILY['random-lr'],
+    create: createRandomLrRecipe,
+    stepsPerIteration: (c) => c.batchesPerIteration,
+    warmup: false,
+    tunable: () => [],
+    contract: { kind: 'random-lr', batchSize: 4, batchesPerIteration: 6, learningRate: 0.1, interval: 4, excitatoryFrom: 2 },
+    contractRun: streamContractRun,
+    invalid: { field: 'stepFraction', value: 2 },
+  },
 };
 
 export function algorithm<K extends Kind>(kind: K): AlgorithmEntry<K> {
@@ -152,6 +197,13 @@ export function createEpisodicRecipe(config: RecipeConfig, optim: OptimConfig): 
   const entry = algorithm(config.kind) as AlgorithmEntry;
   if (entry.environment !== 'episodic') throw familyError(config.kind, entry.environment, 'episodic');
   return entry.create(config as never, optim) as EpisodicRecipe;
+}
+
+/** Builds the class-stream learner a run config names. */
+export function createClassStreamRecipe(config: RecipeConfig, optim: OptimConfig): ClassStreamRecipe {
+  const entry = algorithm(config.kind) as AlgorithmEntry;
+  if (entry.environment !== 'class-stream') throw familyError(config.kind, entry.environment, 'class-stream');
+  return entry.create(config as never, optim) as ClassStreamRecipe;
 }
 
 function familyError(kind: string, has: EnvironmentFamily, wanted: EnvironmentFamily): CodedError {

@@ -48,5 +48,12 @@ export function createTask(config: TaskConfig): Task {
         `task.kind "gridworld" is an episodic environment, not a text task; it runs with an episodic recipe (recipe.kind "a2c") and policy.kind "mlp"`,
         [{ path: 'task.kind', message: 'not a text task' }],
       );
+    case 'class-stream':
+      // A class stream, not a text task: environments/class-stream.ts builds it, for the class-stream session.
+      throw new CodedError(
+        'invalid_config',
+        `task.kind "class-stream" is a stream of labelled examples, not a text task; it runs with a class-stream learner (recipe.kind "homeostatic-lr", "constant-lr" or "random-lr") and policy.kind "classifier"`,
+        [{ path: 'task.kind', message: 'not a text task' }],
+      );
   }
 }

@@ -10,6 +10,7 @@ import { EngineService } from '../../engine/service';
 import type { Store } from '../../engine/store/store';
 import { type Command, type CommandContext, intOption, stringOption, workspaceHelp, workspaceOption } from './common';
 import { type ComparedRun, type ComparisonReport, budgetCurve, comparisonJson, comparisonTable } from './compare-report';
+import { parseIntList, parseLearners, runStreamSweep, STREAM_LEARNERS } from './compare-stream';
 import { progressBar } from './monitor-view';
 import { onStopSignals } from './stop-signals';
 import { type PolicyPreset, policyArgument, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
@@ -237,7 +238,8 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'run DGM, HGM and the baselines on one archive preset, same seed and budget, and compare them',
-  usage: 'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N] [--budget N] [--policy P] [--json]',
+  usage:
+    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N] [--budget N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds 1,2,3] [--json]',
   help: [
     `  --preset NAME     an archive preset (${archivePresetIds()})`,
     `  --strategies L    comma-separated, run in this order: ${STRATEGIES.join(', ')}`,
@@ -249,6 +251,9 @@ export const compareCommand: Command = {
     workspaceHelp,
     '  The first strategy warms up; the others start from its initial agent (node n0), so every run starts equal.',
     '  Ctrl-C once stops the current run (its checkpoint is kept) and skips the rest; twice exits at once.',
+    '  --shift-rates L   a class-stream preset (shift-*): sweep its learners across these swaps per epoch instead',
+    `  --learners L      with --shift-rates: comma-separated, of ${STREAM_LEARNERS.join(', ')} (default: all)`,
+    "  --seeds L         with --shift-rates: the seeds of each learner and rate (default: the preset's)",
   ],
   options: {
     ...workspaceOption,
@@ -258,8 +263,13 @@ export const compareCommand: Command = {
     budget: { type: 'string' },
     policy: { type: 'string' },
     json: { type: 'boolean' },
+    'shift-rates': { type: 'string' },
+    learners: { type: 'string' },
+    seeds: { type: 'string' },
   },
   async run(ctx) {
+    const shiftRates = stringOption(ctx.values, 'shift-rates');
+    if (shiftRates !== undefined) return runStreamSweep(ctx, streamSweepOptions(ctx, shiftRates));
     const strategies = parseStrategies(stringOption(ctx.values, 'strategies'));
     const preset = archivePreset(stringOption(ctx.values, 'preset'));
     const budget = intOption(ctx.values, 'budget', 1);
@@ -277,3 +287,24 @@ export const compareCommand: Command = {
     return runComparison(ctx, { preset, strategies, seed, budget, policy, policyLabel, json: ctx.values.json === true });
   },
 };
+
+/** The options of a sweep of class-stream learners across shift rates (`--shift-rates`). */
+function streamSweepOptions(ctx: CommandContext, shiftRates: string): Parameters<typeof runStreamSweep>[1] {
+  const id = stringOption(ctx.values, 'preset');
+  const streams = presets.filter((p) => p.config.task.kind === 'class-stream');
+  const preset = streams.find((p) => p.id === id);
+  if (!preset)
+    throw new CodedError(
+      'invalid_request',
+      `--shift-rates sweeps a class-stream preset; give --preset one of ${streams.map((p) => p.id).join(', ')}${id ? ` (not "${id}")` : ''}.`,
+      [{ path: 'preset', message: 'must be a class-stream preset' }],
+    );
+  const seeds = stringOption(ctx.values, 'seeds');
+  return {
+    preset,
+    learners: parseLearners(stringOption(ctx.values, 'learners')),
+    rates: parseIntList(shiftRates, '--shift-rates'),
+    seeds: seeds === undefined ? [preset.config.seed] : parseIntList(seeds, '--seeds'),
+    json: ctx.values.json === true,
+  };
+}

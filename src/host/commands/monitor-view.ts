@@ -6,16 +6,21 @@ import {
   BALANCE_THRESHOLD,
   EPISODE_LENGTH,
   EPISODE_SUCCESS_RATE,
+  EVAL_ACCURACY,
   EVAL_RETURN,
   EVAL_SUCCESS_RATE,
   EXPLORE_PASS_AT_K,
   heldoutAtLevel,
+  LR_ETA,
   heldoutLevelOf,
   PERF_SAMPLE_TOKENS_PER_S,
   PERF_TOKENS_PER_S,
   PERF_TRAIN_TOKENS_PER_S,
   REWARD_MEAN,
   SAMPLE_TEMPERATURE,
+  SHIFT_COUNT,
+  SHIFT_RECOVERY_STEPS,
+  TRAIN_ACCURACY,
   TRAIN_LOSS,
 } from '../../shared/metrics';
 
@@ -40,6 +45,16 @@ const EPISODIC_COLUMNS: Array<{ title: string; keys: string[]; digits?: number }
   { title: 'loss', keys: [TRAIN_LOSS] },
 ];
 
+/** The same for a class stream: validation and online accuracy, the learning rate, the shifts and their recovery. */
+const CLASS_STREAM_COLUMNS: Array<{ title: string; keys: string[]; digits?: number }> = [
+  { title: 'val acc', keys: [EVAL_ACCURACY] },
+  { title: 'train', keys: [TRAIN_ACCURACY] },
+  { title: 'eta', keys: [LR_ETA], digits: 6 },
+  { title: 'shifts', keys: [SHIFT_COUNT], digits: 0 },
+  { title: 'recover', keys: [SHIFT_RECOVERY_STEPS], digits: 1 },
+  { title: 'loss', keys: [TRAIN_LOSS] },
+];
+
 function levelsOf(metrics: Metrics): number[] {
   return Object.keys(metrics)
     .map(heldoutLevelOf)
@@ -60,7 +75,9 @@ export class MonitorTable {
       this.levels === null
         ? metrics[EVAL_SUCCESS_RATE] !== undefined || metrics[EPISODE_SUCCESS_RATE] !== undefined
           ? EPISODIC_COLUMNS
-          : COLUMNS
+          : metrics[EVAL_ACCURACY] !== undefined
+            ? CLASS_STREAM_COLUMNS
+            : COLUMNS
         : this.columns;
     if (this.levels === null || levels.join() !== this.levels.join() || columns !== this.columns) {
       this.levels = levels;

@@ -82,10 +82,13 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
     if (json) ctx.out(JSON.stringify({ event: 'done', runId: followed, status, metrics }));
     else {
       const best = run.bestScore === null ? '-' : run.bestScore.toFixed(3);
+      const family = TASK_FAMILY[service.store.runDetail(followed).config.task.kind];
       const scoreName =
-        TASK_FAMILY[service.store.runDetail(followed).config.task.kind] === 'episodic'
+        family === 'episodic'
           ? 'best evaluation success rate'
-          : 'best held-out accuracy on the hardest level';
+          : family === 'class-stream'
+            ? 'best validation accuracy'
+            : 'best held-out accuracy on the hardest level';
       ctx.err(`Run ${followed} ${status} after iteration ${run.iterationsDone} of ${run.iterationsTotal}; ${scoreName}: ${best}.\n`);
       if (status === 'stopped') ctx.err(`Continue it with: evolab resume ${followed}\n`);
       if (status === 'failed' && !logged.has(run.error ?? '')) ctx.err(`error: ${run.error ?? 'unknown failure'}\n`);

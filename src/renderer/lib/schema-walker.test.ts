@@ -39,7 +39,7 @@ describe('schema walker', () => {
     expect(find(fields, 'recipe.balance.temperatures')?.kind).toBe('number-array');
     expect(find(fields, 'policy.nHeads')).toMatchObject({ kind: 'number', integer: true, min: 1, max: 32 });
     const policy = find(fields, 'policy');
-    expect(policy?.kind === 'union' && policy.variants.map((v) => v.value)).toEqual(['transformer', 'mlp']);
+    expect(policy?.kind === 'union' && policy.variants.map((v) => v.value)).toEqual(['transformer', 'mlp', 'classifier']);
     expect(find(fields, 'policy.hidden')?.kind).toBe('number-array');
   });
 

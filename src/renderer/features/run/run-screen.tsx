@@ -4,6 +4,7 @@ import { ErrorBox } from '../../components/error-box';
 import { StatusBadge } from '../../components/status-badge';
 import { formatNumber } from '../../lib/format';
 import { ChartsPanel } from './charts-panel';
+import { LearningRateTrace } from './lr-trace';
 import { OffSwitch } from './off-switch';
 import { OversightPanel } from './oversight-panel';
 import { oversightActions, oversightStore } from './oversight-store';
@@ -119,6 +120,7 @@ export function RunScreen({ runId }: { runId: string }) {
         </div>
       )}
       {d?.error && <ErrorBox title="The run failed." message={d.error} hint="Fix the cause named above, then Resume continues from the last checkpoint." />}
+      <LearningRateTrace buffers={s.buffers} version={s.version} />
       <div className="run-body">
         <ChartsPanel
           names={s.names}

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { TrajectoryFilter, type Trajectory } from '../../../shared/run';
 import { ErrorBox } from '../../components/error-box';
 import { formatNumber } from '../../lib/format';
+import { ConfusionMatrix, LatestConfusion } from './confusion-matrix-view';
 import { EpisodeGrid } from './episode-grid-view';
 import { groupByIteration, PAGE_SIZE, trajectoriesActions, trajectoriesStore } from './trajectories-store';
 
@@ -15,7 +16,7 @@ function Sample({ t, onSamePrompt }: { t: Trajectory; onSamePrompt?: (prompt: st
           {t.level !== null ? ` · level ${t.level}` : ''}
         </span>
         <span className={`chip ${t.correct ? 'ok' : 'bad'}`}>
-          {t.episode ? (t.correct ? 'reached goal' : 'missed goal') : t.correct ? 'correct' : 'incorrect'}
+          {t.episode?.kind === 'confusion' ? 'evaluation' : t.episode ? (t.correct ? 'reached goal' : 'missed goal') : t.correct ? 'correct' : 'incorrect'}
         </span>
         <span className={`chip ${t.kept ? 'kept' : ''}`}>{t.kept ? 'kept' : 'rejected'}</span>
         <span className="mono small">reward {formatNumber(t.reward)}</span>
@@ -31,7 +32,12 @@ function Sample({ t, onSamePrompt }: { t: Trajectory; onSamePrompt?: (prompt: st
           </button>
         )}
       </header>
-      {t.episode?.kind === 'gridworld' ? (
+      {t.episode?.kind === 'confusion' ? (
+        <>
+          <ConfusionMatrix view={t.episode} />
+          <p className="small">{t.verdict}</p>
+        </>
+      ) : t.episode?.kind === 'gridworld' ? (
         // An episode: its grid, then its start state and moves as text (what search matches).
         <>
           <EpisodeGrid episode={t.episode} />
@@ -120,6 +126,7 @@ export function TrajectoriesScreen({ runId }: { runId: string }) {
           aria-label="Search"
         />
       </header>
+      <LatestConfusion runId={runId} iterations={s.iterations} version={s.total} />
       <ErrorBox title="Trajectories could not be loaded." message={s.error} hint="Check that the run exists; if the engine restarted, try again." />
       <p className="muted small" data-testid="traj-total">
         {s.loading ? 'Loading…' : `${s.total} sample${s.total === 1 ? '' : 's'}`}
