@@ -14,3 +14,15 @@ export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld', Environme
 
 /** The model family of each policy kind a run config can name. */
 export const POLICY_FAMILY: Record<'transformer' | 'mlp', ModelFamily> = { transformer: 'text-lm', mlp: 'policy-value' };
+
+/**
+ * The environment families a task of each family also serves. A preferences environment is a group of outputs for
+ * one prompt and a rater that compares them (engine: environments/preferences.ts): a text task serves it, each
+ * prompt's samples a group and its verifier the first rater (correct over incorrect, partial credit as a score).
+ */
+export const ALSO_SERVES: Partial<Record<EnvironmentFamily, readonly EnvironmentFamily[]>> = { 'text-task': ['preferences'] };
+
+/** Whether a task of family `task` can serve an algorithm that needs the `wanted` family. */
+export function servesFamily(task: EnvironmentFamily, wanted: EnvironmentFamily): boolean {
+  return task === wanted || (ALSO_SERVES[task]?.includes(wanted) ?? false);
+}

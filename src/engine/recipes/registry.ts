@@ -7,7 +7,7 @@
  */
 import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig, RunConfigInput } from '../../shared/config';
 import { CodedError, type FieldIssue } from '../../shared/errors';
-import { POLICY_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
+import { POLICY_FAMILY, servesFamily, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
 import type { EpisodicRecipe, Recipe } from '../types';
 import { createA2cRecipe } from './a2c';
 import { createDpoRecipe } from './dpo';
@@ -97,7 +97,7 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     invalid: { field: 'groupSize', value: 1 },
   },
   dpo: {
-    environment: 'text-task',
+    environment: 'preferences',
     model: 'text-lm',
     create: createDpoRecipe,
     stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
@@ -146,7 +146,8 @@ export function algorithm<K extends Kind>(kind: K): AlgorithmEntry<K> {
 /** Builds the text recipe a run config names; the optimiser settings give batch size and gradient clip. */
 export function createRecipe(config: RecipeConfig, optim: OptimConfig): Recipe {
   const entry = algorithm(config.kind) as AlgorithmEntry;
-  if (entry.environment !== 'text-task') throw familyError(config.kind, entry.environment, 'text-task');
+  // The text LM's session drives text-task algorithms and preference ones (a text task serves that family).
+  if (!servesFamily('text-task', entry.environment)) throw familyError(config.kind, entry.environment, 'text-task');
   return entry.create(config as never, optim) as Recipe;
 }
 
@@ -200,7 +201,7 @@ export function checkFamilies(
 ): void {
   const environment = TASK_FAMILY[config.task.kind];
   const model = POLICY_FAMILY[config.policy.kind];
-  if (environment !== entry.environment) {
+  if (!servesFamily(environment, entry.environment)) {
     throw new CodedError(
       'invalid_config',
       `recipe.kind "${config.recipe.kind}" needs a task of the ${entry.environment} family, but task.kind "${config.task.kind}" is of the ${environment} family; pick a task of that family or another recipe`,
