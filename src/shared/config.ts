@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
 import { A2cRecipeConfig } from './recipes/a2c';
 import { DpoRecipeConfig } from './recipes/dpo';
+import { SpoRecipeConfig } from './recipes/spo';
 import { GrpoRecipeConfig } from './recipes/grpo';
 import { BalanceConfig, StarRecipeConfig } from './recipes/star';
 
@@ -99,16 +101,16 @@ export const GridworldTaskConfig = z
   });
 
 export const TaskConfig = z
-  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig])
+  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig, PreferenceTaskConfig])
   .describe('The environment: a verifiable text task or an episodic one.');
 export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
 export type GridworldTaskConfig = z.infer<typeof GridworldTaskConfig>;
 /** The task kinds of the text-task family (prompts, tokens, a verifier). */
-export type TextTaskConfig = ArithmeticTaskConfig | JsonlTaskConfig;
+export type TextTaskConfig = ArithmeticTaskConfig | JsonlTaskConfig | PreferenceTaskConfig;
 export function isTextTask(task: TaskConfig): task is TextTaskConfig {
-  return task.kind === 'arithmetic' || task.kind === 'jsonl';
+  return task.kind === 'arithmetic' || task.kind === 'jsonl' || task.kind === 'preference';
 }
 
 /** The longest context the schema allows; error messages never advise more. */
@@ -162,15 +164,15 @@ export const WarmupConfig = z
   .strict();
 
 // Each algorithm's config lives in shared/recipes/<name>.ts, beside the others the union below joins.
-export { A2cRecipeConfig, BalanceConfig, DpoRecipeConfig, GrpoRecipeConfig, StarRecipeConfig };
+export { A2cRecipeConfig, BalanceConfig, DpoRecipeConfig, GrpoRecipeConfig, SpoRecipeConfig, StarRecipeConfig };
 
 export const RecipeConfig = z
-  .discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig, A2cRecipeConfig])
+  .discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig, A2cRecipeConfig, SpoRecipeConfig])
   .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
 export type RecipeConfigInput = z.input<typeof RecipeConfig>;
-/** The recipes of the text-task family. */
-export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig;
+/** The recipes the text LM's session runs (the text-task and preferences families). */
+export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig | SpoRecipeConfig;
 
 export const OversightConfig = z
   .object({
@@ -297,6 +299,7 @@ export const RunConfig = z
     optim: OptimConfig.default({ learningRate: 3e-3, warmupSteps: 20, minLrRatio: 0.1, gradClip: 1, batchSize: 32 }),
     warmup: WarmupConfig.default({ steps: 400 }),
     recipe: RecipeConfig,
+    rater: RaterConfig.default({ kind: 'verifier' }),
     evalEvery: z.number().int().min(1).default(1).describe('Evaluate on the held-out sets every N iterations (and always at the last).'),
     oversight: OversightConfig.default({ enabled: false, gate: true, maxProposalsPerRound: 2, kinds: [], memoryPerProposal: 8 }),
     archive: ArchiveConfig.default({
@@ -318,6 +321,7 @@ export const RunConfig = z
   .strict()
   // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
   .superRefine((c, ctx) => {
+    for (const issue of raterIssues(c.rater, c.task)) ctx.addIssue({ code: 'custom', ...issue });
     if (isTextTask(c.task)) return;
     for (const field of ['oversight', 'archive'] as const) {
       if (c[field].enabled)

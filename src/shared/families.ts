@@ -6,10 +6,12 @@ export type EnvironmentFamily = 'text-task' | 'episodic' | 'preferences' | 'clas
 export type ModelFamily = 'text-lm' | 'policy-value' | 'classifier';
 
 /** The environment family of each task kind a run config can name. */
-export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld', EnvironmentFamily> = {
+export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld' | 'preference', EnvironmentFamily> = {
   arithmetic: 'text-task',
   jsonl: 'text-task',
   gridworld: 'episodic',
+  // Prompts and classes of output a rater compares, with no verifier to score them (tasks/preference.ts).
+  preference: 'preferences',
 };
 
 /** The model family of each policy kind a run config can name. */

@@ -8,7 +8,7 @@
  * Raters are part of the protected evaluation: they come from the run config's `rater` (outside the genome), never
  * from the agent, so no proposal can change who judges it.
  */
-import type { AgentView, Problem, Rng, Task, Verdict } from '../types';
+import type { AgentView, Policy, Problem, Rng, Task, TrainBatch, Verdict } from '../types';
 
 /** A group of outputs sampled for one prompt. */
 export interface OutputGroup {
@@ -129,4 +129,54 @@ function shuffle<T>(xs: T[], rng: Rng): T[] {
     [xs[i], xs[j]] = [xs[j]!, xs[i]!];
   }
   return xs;
+}
+
+/** The policy's exact share of each output class: its probability, at temperature 1, of writing each class name and stopping, averaged over the prompts; `other` is the rest. */
+export interface ClassShares {
+  names: readonly string[];
+  shares: number[];
+  other: number;
+}
+
+/** The policy's class shares on `problems`; null for a task without output classes. */
+export function classShares(policy: Pick<Policy, 'logProbs'>, task: Task, problems: Problem[]): ClassShares | null {
+  const classes = task.outputClasses;
+  if (!classes || problems.length === 0) return null;
+  const names = classes.names;
+  const batch: TrainBatch = { sequences: [], targetStart: [] };
+  for (const problem of problems) {
+    const prompt = [task.tokenizer.bos, ...task.tokenizer.encode(problem.prompt)];
+    for (const name of names) {
+      batch.sequences.push([...prompt, ...task.tokenizer.encode(name), task.tokenizer.eos]);
+      batch.targetStart.push(prompt.length);
+    }
+  }
+  const logProbs = policy.logProbs(batch);
+  const shares = names.map(
+    (_, k) => problems.reduce((a, _p, i) => a + Math.exp(logProbs[i * names.length + k]!.reduce((x, y) => x + y, 0)), 0) / problems.length,
+  );
+  return { names, shares, other: Math.max(0, 1 - shares.reduce((a, b) => a + b, 0)) };
+}
+
+/**
+ * Class shares as metrics: pref/share_<class>, pref/share_other, and pref/minimax_distance, the total variation
+ * distance to the uniform mix over the classes (the Minimax Winner of the cyclic rater and of the panel).
+ */
+export function shareMetrics(c: ClassShares): Record<string, number> {
+  const uniform = 1 / c.names.length;
+  const metrics: Record<string, number> = {
+    'pref/share_other': c.other,
+    'pref/minimax_distance': 0.5 * (c.shares.reduce((a, s) => a + Math.abs(s - uniform), 0) + c.other),
+  };
+  c.names.forEach((name, k) => (metrics[`pref/share_${name}`] = c.shares[k]!));
+  return metrics;
+}
+
+/**
+ * Exploitability under a rater: how much more than half of its comparisons the best single class wins against the
+ * policy's mix (0 at a Minimax Winner; an output of no class loses to any class, as raters.ts rules).
+ */
+export function exploitability(c: ClassShares, rater: Rater, problem: Problem): number {
+  const best = Math.max(...c.names.map((a) => c.names.reduce((sum, b, k) => sum + c.shares[k]! * rater.probability(problem, a, b), c.other)));
+  return best - 0.5;
 }

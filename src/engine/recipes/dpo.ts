@@ -7,10 +7,12 @@
  *
  * One iteration:
  *  1. Prompts from the curriculum (curriculum.ts); k samples each at `temperature`.
- *  2. The preference environment (environments/preferences.ts) rates each prompt's group of samples: the rater is
- *     the task's verifier (1 correct, 0 not, partial credit where the task gives it) seen through the agent's tools
- *     (its self-verification zeroes a sample it rejects, its shaping may change the value), as in grpo.ts; its
- *     score is the sample's training reward.
+ *  2. The preference environment (environments/preferences.ts) rates each prompt's group of samples with the run's
+ *     rater (`rater` in the run config, protected). By default it is the task's verifier (1 correct, 0 not, partial
+ *     credit where the task gives it) seen through the agent's tools (its self-verification zeroes a sample it
+ *     rejects, its shaping may change the value), as in grpo.ts; its score is the sample's training reward. A rater
+ *     without scores (a hidden utility, the cyclic rater, a panel) compares every pair of the group, and a sample's
+ *     reward is its win rate.
  *  3. Pairs (`extremePairs`): for a prompt whose samples do not all have the same reward, chosen answers come from
  *     those with the highest reward and rejected ones from those with the lowest; with the plain agent that is a
  *     correct answer over an incorrect one. Up to `pairsPerPrompt` pairs, each answer in one pair at most, drawn by
@@ -41,7 +43,7 @@ import type { DpoRecipeConfig, OptimConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
 import { trainStep } from '../core/train-step';
 import { meanPassAtK } from '../monitors/exploration';
-import { extremePairs, groupScores, verifierRater } from '../environments/preferences';
+import { extremePairs, groupScores } from '../environments/preferences';
 import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
 import { dpoLoss } from './dpo-loss';
@@ -65,11 +67,11 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
       topK: config.topK,
       rng: ctx.rng,
     });
-    // The preference environment: each prompt's samples are a group, the rater the task's verifier seen through the
-    // agent's tools; its scores are the samples' rewards, and the pairs come from their extremes.
-    const rater = verifierRater(ctx.task, ctx.agent);
+    // The preference environment: each prompt's samples are a group judged by the run's rater (by default the task's
+    // verifier seen through the agent's tools); its scores, or win rates for a rater without scores, are the samples'
+    // rewards, and the pairs come from their extremes.
     const scored: Scored[][] = groups.map((group) => {
-      const scores = groupScores({ problem: group[0]!.problem, outputs: group.map((s) => s.output) }, rater, ctx.rng);
+      const scores = groupScores({ problem: group[0]!.problem, outputs: group.map((s) => s.output) }, ctx.rater, ctx.rng);
       return group.map((s, i) => ({ ...s, reward: scores[i]!, verdict: ctx.task.verify(s.problem, s.output) }));
     });
     const all = scored.flat();

@@ -12,6 +12,7 @@ import type { EpisodicRecipe, Recipe } from '../types';
 import { createA2cRecipe } from './a2c';
 import { createDpoRecipe } from './dpo';
 import { createGrpoRecipe } from './grpo';
+import { createSpoRecipe } from './spo';
 import { createStarRecipe } from './star';
 
 type Kind = RecipeConfig['kind'];
@@ -121,6 +122,25 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     tunable: () => ['temperature'],
     contract: { kind: 'dpo', promptsPerIteration: 4, samplesPerPrompt: 4, pairsPerPrompt: 2, stepsPerIteration: 2, nllWeight: 0.5 },
     invalid: { field: 'samplesPerPrompt', value: 1 },
+  },
+  spo: {
+    environment: 'preferences',
+    model: 'text-lm',
+    create: createSpoRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
+    warmup: true,
+    batchShape: (c, optim) => ({
+      train: Math.max(c.promptsPerIteration * c.groupSize, optim.batchSize),
+      sample: c.promptsPerIteration * c.groupSize,
+      trainFields: [
+        { path: 'recipe.promptsPerIteration', message: `${c.promptsPerIteration}: SPO trains promptsPerIteration x groupSize rows in one step` },
+        { path: 'recipe.groupSize', message: `${c.groupSize}` },
+      ],
+      sampleFields: sampledAtOnce(c.promptsPerIteration, 'groupSize'),
+    }),
+    tunable: () => ['temperature'],
+    contract: { kind: 'spo', promptsPerIteration: 3, groupSize: 4, stepsPerIteration: 2 },
+    invalid: { field: 'groupSize', value: 1 },
   },
   a2c: {
     environment: 'episodic',
