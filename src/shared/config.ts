@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
 import { A2cRecipeConfig } from './recipes/a2c';
 import { DpoRecipeConfig } from './recipes/dpo';
+import { RewardModelRecipeConfig } from './recipes/reward-model';
 import { SpoRecipeConfig } from './recipes/spo';
 import { GrpoRecipeConfig } from './recipes/grpo';
 import { BalanceConfig, StarRecipeConfig } from './recipes/star';
@@ -164,15 +165,15 @@ export const WarmupConfig = z
   .strict();
 
 // Each algorithm's config lives in shared/recipes/<name>.ts, beside the others the union below joins.
-export { A2cRecipeConfig, BalanceConfig, DpoRecipeConfig, GrpoRecipeConfig, SpoRecipeConfig, StarRecipeConfig };
+export { A2cRecipeConfig, BalanceConfig, DpoRecipeConfig, GrpoRecipeConfig, RewardModelRecipeConfig, SpoRecipeConfig, StarRecipeConfig };
 
 export const RecipeConfig = z
-  .discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig, A2cRecipeConfig, SpoRecipeConfig])
+  .discriminatedUnion('kind', [StarRecipeConfig, GrpoRecipeConfig, DpoRecipeConfig, A2cRecipeConfig, SpoRecipeConfig, RewardModelRecipeConfig])
   .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
 export type RecipeConfigInput = z.input<typeof RecipeConfig>;
 /** The recipes the text LM's session runs (the text-task and preferences families). */
-export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig | SpoRecipeConfig;
+export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig | SpoRecipeConfig | RewardModelRecipeConfig;
 
 export const OversightConfig = z
   .object({
@@ -321,7 +322,7 @@ export const RunConfig = z
   .strict()
   // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
   .superRefine((c, ctx) => {
-    for (const issue of raterIssues(c.rater, c.task)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of raterIssues(c.rater, c.task, c.recipe.kind)) ctx.addIssue({ code: 'custom', ...issue });
     if (isTextTask(c.task)) return;
     for (const field of ['oversight', 'archive'] as const) {
       if (c[field].enabled)

@@ -108,11 +108,22 @@ export const PreferenceTaskConfig = z
 export type PreferenceTaskConfig = z.infer<typeof PreferenceTaskConfig>;
 
 /**
- * Why a rater does not fit a task, as issues on the run config's paths (empty when it fits): raters over output
- * classes need the preference task, the cyclic rater and the panel exactly three classes, per-class utilities one per
- * class.
+ * Why a rater (or the reward-model recipe) does not fit a task, as issues on the run config's paths (empty when it
+ * fits): raters over output classes and the reward-model baseline need the preference task, the cyclic rater and the
+ * panel exactly three classes, per-class utilities one per class.
  */
-export function raterIssues(rater: RaterConfig, task: { kind: string; classes?: readonly string[] }): Array<{ path: string[]; message: string }> {
+export function raterIssues(
+  rater: RaterConfig,
+  task: { kind: string; classes?: readonly string[] },
+  recipe?: string,
+): Array<{ path: string[]; message: string }> {
+  if (recipe === 'reward-model' && task.kind !== 'preference')
+    return [
+      {
+        path: ['task', 'kind'],
+        message: `recipe.kind "reward-model" fits one utility per output class, which task.kind "${task.kind}" has none of; use task.kind "preference"`,
+      },
+    ];
   if (!raterNeedsClasses(rater)) return [];
   const what = rater.kind === 'utility' ? 'rater.utilities' : `rater.kind "${rater.kind}"`;
   if (task.kind !== 'preference' || !task.classes)

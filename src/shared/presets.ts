@@ -241,6 +241,37 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
       recipe: { kind: 'spo', promptsPerIteration: 8, groupSize: 8 },
     },
   },
+  {
+    id: 'preference-reward-model',
+    title: 'Preferences · reward-model baseline under a cyclic rater',
+    summary:
+      "The classic pipeline beside preference-spo: fit a Bradley-Terry reward model to the same rater's comparisons, then policy gradient on it. A utility cannot represent the cycle, so it chases one class.",
+    smoke: false,
+    config: {
+      task: rps,
+      policy: rpsPolicy,
+      optim: { learningRate: 0.05 },
+      iterations: 80,
+      warmup: { steps: 200 },
+      rater: cyclic,
+      recipe: { kind: 'reward-model', promptsPerIteration: 16, groupSize: 8 },
+    },
+  },
+  {
+    id: 'preference-reward-model-smoke',
+    title: 'Preferences · reward-model baseline (smoke)',
+    summary: 'A short run of the reward-model baseline under the cyclic rater: the class its fitted utility ranks first gains share.',
+    smoke: true,
+    config: {
+      task: rps,
+      policy: rpsPolicy,
+      optim: { learningRate: 0.05 },
+      iterations: 10,
+      warmup: { steps: 200 },
+      rater: cyclic,
+      recipe: { kind: 'reward-model', promptsPerIteration: 8, groupSize: 8 },
+    },
+  },
 ];
 
 export const presets: PresetInfo[] = definitions.map((d) => ({

@@ -12,6 +12,7 @@ import type { EpisodicRecipe, Recipe } from '../types';
 import { createA2cRecipe } from './a2c';
 import { createDpoRecipe } from './dpo';
 import { createGrpoRecipe } from './grpo';
+import { createRewardModelRecipe } from './reward-model';
 import { createSpoRecipe } from './spo';
 import { createStarRecipe } from './star';
 
@@ -141,6 +142,26 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     tunable: () => ['temperature'],
     contract: { kind: 'spo', promptsPerIteration: 3, groupSize: 4, stepsPerIteration: 2 },
     invalid: { field: 'groupSize', value: 1 },
+  },
+  'reward-model': {
+    environment: 'preferences',
+    model: 'text-lm',
+    create: createRewardModelRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration,
+    warmup: true,
+    batchShape: (c, optim) => ({
+      train: Math.max(c.promptsPerIteration * c.groupSize, optim.batchSize),
+      sample: c.promptsPerIteration * c.groupSize,
+      trainFields: [
+        { path: 'recipe.promptsPerIteration', message: `${c.promptsPerIteration}: the baseline trains promptsPerIteration x groupSize rows in one step` },
+        { path: 'recipe.groupSize', message: `${c.groupSize}` },
+      ],
+      sampleFields: sampledAtOnce(c.promptsPerIteration, 'groupSize'),
+    }),
+    tunable: () => ['temperature'],
+    contract: { kind: 'reward-model', promptsPerIteration: 3, groupSize: 4, stepsPerIteration: 2 },
+    contractRun: { task: { kind: 'preference', prompts: 20, heldoutPrompts: 4 }, policy: { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 } },
+    invalid: { field: 'l2', value: -1 },
   },
   a2c: {
     environment: 'episodic',

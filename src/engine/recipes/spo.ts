@@ -49,9 +49,43 @@ interface Scored extends Sample {
 }
 
 /** Between iterations: the sum of the class shares after each iteration, for the average iterate. */
-interface SpoState {
+export interface ShareState {
   shareSums: number[];
   iterations: number;
+}
+type SpoState = ShareState;
+
+/**
+ * On a task with output classes: the exploitability under the rater of the policy's exact class shares on the
+ * held-out prompts, and the distance and exploitability of the average of the iterates' shares (the shares
+ * themselves are part of the held-out evaluation, monitors/heldout.ts; the exploitability needs the rater).
+ */
+export function shareMonitors(ctx: RecipeContext, state: ShareState): { metrics: Metrics; state: ShareState } {
+  const heldout = ctx.task.heldout(ctx.task.levels[0]!);
+  const shares = classShares(ctx.policy, ctx.task, heldout);
+  if (!shares) return { metrics: {}, state };
+  // SPO's guarantee is for the average of its iterates (a no-regret argument); the last iterate may cycle.
+  const sums = shares.shares.map((x, k) => x + (state.shareSums[k] ?? 0));
+  const next = { shareSums: sums, iterations: state.iterations + 1 };
+  const averageShares = sums.map((x) => x / next.iterations);
+  const average = { names: shares.names, shares: averageShares, other: Math.max(0, 1 - averageShares.reduce((a, b) => a + b, 0)) };
+  return {
+    state: next,
+    metrics: {
+      'pref/exploitability': exploitability(shares, ctx.rater, heldout[0]!),
+      'pref/minimax_distance_avg': shareMetrics(average)['pref/minimax_distance']!,
+      'pref/exploitability_avg': exploitability(average, ctx.rater, heldout[0]!),
+    },
+  };
+}
+
+/** Reads a checkpointed ShareState, tolerating an empty one. */
+export function readShareState(value: unknown): ShareState {
+  const v = value as Partial<ShareState> | null;
+  return {
+    shareSums: Array.isArray(v?.shareSums) ? v.shareSums.map(Number) : [],
+    iterations: typeof v?.iterations === 'number' ? v.iterations : 0,
+  };
 }
 
 export function createSpoRecipe(config: SpoRecipeConfig, optim: OptimConfig): Recipe {
@@ -76,44 +110,10 @@ export function createSpoRecipe(config: SpoRecipeConfig, optim: OptimConfig): Re
     const all = scored.flat();
     const withSignal = scored.filter((g) => g.some((s) => s.advantage !== 0));
     const rows = withSignal.flat();
-    const batch: TrainBatch = { sequences: [], targetStart: [], weights: [] };
-    for (const s of rows) {
-      const prompt = promptTokens(ctx.task, s.problem);
-      batch.sequences.push([...prompt, ...s.tokens, ...(s.finished ? [ctx.task.tokenizer.eos] : [])]);
-      batch.targetStart.push(prompt.length);
-      batch.weights!.push(s.advantage);
-    }
     const sampleSeconds = (performance.now() - t0) / 1000;
 
     const t1 = performance.now();
-    let lossSum = 0;
-    let klSum = 0;
-    let pgSteps = 0;
-    let step = 0;
-    const replaySteps = Math.round(config.stepsPerIteration * config.replayWarmup);
-    const totalSteps = config.stepsPerIteration + replaySteps;
-    if (rows.length > 0) {
-      batch.oldLogProbs = ctx.policy.logProbs(batch);
-      if (config.klBeta > 0) batch.refLogProbs = ctx.reference.logProbs(batch);
-      for (let i = 0; i < config.stepsPerIteration; i++, step++) {
-        ctx.progress('train', step, totalSteps);
-        await ctx.stepBoundary();
-        const p = ctx.policy.prepare(batch);
-        const result = trainStep(ctx.policy.trainable, (keep) => grpoLoss(ctx.policy, p, config.clipEpsilon, config.klBeta, keep), {
-          learningRate: ctx.learningRate(ctx.globalStep + step),
-          gradClip: optim.gradClip,
-        });
-        lossSum += result.loss;
-        klSum += result.aux.kl ?? 0;
-        pgSteps++;
-      }
-    }
-    for (let i = 0; i < replaySteps; i++, step++) {
-      ctx.progress('train', step, totalSteps);
-      await ctx.stepBoundary();
-      likelihoodStep(ctx.policy, replayBatch(ctx, optim.batchSize), { learningRate: ctx.learningRate(ctx.globalStep + step), gradClip: optim.gradClip });
-    }
-    ctx.progress('train', totalSteps, totalSteps);
+    const trained = await policyGradientSteps(ctx, rows, config, optim);
     const trainSeconds = (performance.now() - t1) / 1000;
 
     const metrics: Metrics = {
@@ -125,33 +125,22 @@ export function createSpoRecipe(config: SpoRecipeConfig, optim: OptimConfig): Re
         scored.map((g) => g.map((s) => s.verdict.correct)),
         config.groupSize,
       ),
-      'train/steps': step,
-      'train/rows': batch.sequences.length,
+      'train/steps': trained.steps,
+      'train/rows': rows.length,
       'curriculum/level': ctx.level,
       'curriculum/mastery': majorityAccuracy(ctx.task, scored, ctx.level),
       'time/sample_s': sampleSeconds,
       'time/train_s': trainSeconds,
     };
-    // The class shares themselves are part of the held-out evaluation (monitors/heldout.ts); the exploitability
-    // needs the rater, which only preference recipes have.
-    const heldout = ctx.task.heldout(ctx.task.levels[0]!);
-    const shares = classShares(ctx.policy, ctx.task, heldout);
-    if (shares) {
-      metrics['pref/exploitability'] = exploitability(shares, ctx.rater, heldout[0]!);
-      // SPO's guarantee is for the average of its iterates (a no-regret argument); the last iterate may cycle.
-      const sums = shares.shares.map((x, k) => x + (state.shareSums[k] ?? 0));
-      state = { shareSums: sums, iterations: state.iterations + 1 };
-      const average = { names: shares.names, shares: sums.map((x) => x / state.iterations), other: 0 };
-      average.other = Math.max(0, 1 - average.shares.reduce((a, b) => a + b, 0));
-      metrics['pref/minimax_distance_avg'] = shareMetrics(average)['pref/minimax_distance']!;
-      metrics['pref/exploitability_avg'] = exploitability(average, ctx.rater, heldout[0]!);
-    }
-    if (pgSteps > 0) {
-      metrics['train/loss'] = lossSum / pgSteps;
-      metrics['train/kl'] = klSum / pgSteps;
+    const monitors = shareMonitors(ctx, state);
+    state = monitors.state;
+    Object.assign(metrics, monitors.metrics);
+    if (trained.pgSteps > 0) {
+      metrics['train/loss'] = trained.loss;
+      metrics['train/kl'] = trained.kl;
     }
 
-    const trained = new Set(rows);
+    const inBatch = new Set(rows);
     const trajectories: TrajectoryRecord[] = all.map((s) => ({
       level: s.problem.level,
       prompt: s.problem.prompt,
@@ -159,7 +148,7 @@ export function createSpoRecipe(config: SpoRecipeConfig, optim: OptimConfig): Re
       answer: s.problem.answer,
       reward: s.reward,
       correct: s.verdict.correct,
-      kept: trained.has(s),
+      kept: inBatch.has(s),
       verdict: `${s.verdict.verdict}; win rate ${s.reward.toFixed(2)} in its group (${ctx.rater.kind} rater), advantage ${s.advantage.toFixed(2)}`,
     }));
     return { metrics, trajectories };
@@ -171,15 +160,62 @@ export function createSpoRecipe(config: SpoRecipeConfig, optim: OptimConfig): Re
     // The running sum of class shares (the rater is the run's, the reference and the level live in the session).
     getState: () => structuredClone(state),
     setState(value: unknown) {
-      const v = value as Partial<SpoState> | null;
-      state = {
-        shareSums: Array.isArray(v?.shareSums) ? v.shareSums.map(Number) : [],
-        iterations: typeof v?.iterations === 'number' ? v.iterations : 0,
-      };
+      state = readShareState(value);
     },
   };
 }
 
 function mean(xs: number[]): number {
   return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/**
+ * The policy-gradient update SPO and the reward-model baseline share: `stepsPerIteration` steps of PPO's clipped
+ * surrogate (grpoLoss) on the rows, each weighted by its advantage, plus klBeta times the k3 KL towards the
+ * reference, then round(stepsPerIteration * replayWarmup) supervised warm-up steps. Means of loss and KL over the
+ * policy-gradient steps.
+ */
+export async function policyGradientSteps(
+  ctx: RecipeContext,
+  rows: Array<Sample & { advantage: number }>,
+  config: { stepsPerIteration: number; clipEpsilon: number; klBeta?: number; replayWarmup?: number },
+  optim: OptimConfig,
+): Promise<{ steps: number; pgSteps: number; loss: number; kl: number }> {
+  const klBeta = config.klBeta ?? 0;
+  const batch: TrainBatch = { sequences: [], targetStart: [], weights: [] };
+  for (const s of rows) {
+    const prompt = promptTokens(ctx.task, s.problem);
+    batch.sequences.push([...prompt, ...s.tokens, ...(s.finished ? [ctx.task.tokenizer.eos] : [])]);
+    batch.targetStart.push(prompt.length);
+    batch.weights!.push(s.advantage);
+  }
+  let lossSum = 0;
+  let klSum = 0;
+  let pgSteps = 0;
+  let step = 0;
+  const replaySteps = Math.round(config.stepsPerIteration * (config.replayWarmup ?? 0));
+  const totalSteps = config.stepsPerIteration + replaySteps;
+  if (rows.length > 0) {
+    batch.oldLogProbs = ctx.policy.logProbs(batch);
+    if (klBeta > 0) batch.refLogProbs = ctx.reference.logProbs(batch);
+    for (let i = 0; i < config.stepsPerIteration; i++, step++) {
+      ctx.progress('train', step, totalSteps);
+      await ctx.stepBoundary();
+      const p = ctx.policy.prepare(batch);
+      const result = trainStep(ctx.policy.trainable, (keep) => grpoLoss(ctx.policy, p, config.clipEpsilon, klBeta, keep), {
+        learningRate: ctx.learningRate(ctx.globalStep + step),
+        gradClip: optim.gradClip,
+      });
+      lossSum += result.loss;
+      klSum += result.aux.kl ?? 0;
+      pgSteps++;
+    }
+  }
+  for (let i = 0; i < replaySteps; i++, step++) {
+    ctx.progress('train', step, totalSteps);
+    await ctx.stepBoundary();
+    likelihoodStep(ctx.policy, replayBatch(ctx, optim.batchSize), { learningRate: ctx.learningRate(ctx.globalStep + step), gradClip: optim.gradClip });
+  }
+  ctx.progress('train', totalSteps, totalSteps);
+  return { steps: step, pgSteps, loss: pgSteps ? lossSum / pgSteps : 0, kl: pgSteps ? klSum / pgSteps : 0 };
 }
