@@ -6,6 +6,8 @@
  *
  *   node --import tsx bench/preference-shares.ts --presets preference-spo,preference-reward-model --seeds 1,2,3 \
  *     --iterations 40 --every 5 --out shares.json
+ *
+ * A preset may carry recipe changes: `preference-spo@entropyBonus=0.1` (several joined by "+").
  */
 import fs from 'node:fs';
 import { RunConfig } from '../src/shared/config';
@@ -37,12 +39,23 @@ function interval(xs: number[]): string {
 await initBackend('wasm');
 const runs: Record<string, Array<Array<Record<string, number>>>> = {};
 for (const id of presetIds) {
-  const preset = findPreset(id);
-  if (!preset) throw new Error(`no preset ${id}`);
+  // "preset@field=value,...": the preset with those recipe fields changed (numbers), e.g. preference-spo@entropyBonus=0.1.
+  const [name, changes] = id.split('@');
+  const preset = findPreset(name!);
+  if (!preset) throw new Error(`no preset ${name}`);
+  const recipe = {
+    ...preset.config.recipe,
+    ...Object.fromEntries(
+      (changes ?? '')
+        .split('+')
+        .filter(Boolean)
+        .map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]),
+    ),
+  };
   runs[id] = [];
   for (const seed of seeds) {
     const t0 = performance.now();
-    const config = RunConfig.parse({ ...preset.config, seed, backend: 'wasm', ...(iterations ? { iterations: Number(iterations) } : {}) });
+    const config = RunConfig.parse({ ...preset.config, recipe, seed, backend: 'wasm', ...(iterations ? { iterations: Number(iterations) } : {}) });
     const session = await Session.create(config);
     const curve: Array<Record<string, number>> = [];
     const pick = (m: Record<string, number>) => Object.fromEntries(keys.map((k) => [k, m[k] ?? m[k.replace('_avg', '')] ?? NaN]));

@@ -15,6 +15,8 @@
  *     random stream; a sample's reward r_j is its win rate (a tie counts one half).
  *  3. Advantage A_j = r_j - mean of its group's r (which is 1/2 whenever every pair was compared). Groups whose
  *     samples all won the same share carry no signal and are left out of the batch (spo/no_signal_fraction).
+ *     With `entropyBonus` tau > 0, r_j - tau * log pi(y_j) takes r_j's place in the advantage (the score-function
+ *     form of an entropy bonus; our addition, off by default).
  *  4. `stepsPerIteration` steps of PPO's clipped surrogate on the batch (grpoLoss, token-level mean), plus klBeta
  *     times the k3 KL towards the warm-up policy (0 by default: SPO needs no reference); then
  *     round(stepsPerIteration * replayWarmup) supervised warm-up steps (0 by default).
@@ -104,8 +106,10 @@ export function createSpoRecipe(config: SpoRecipeConfig, optim: OptimConfig): Re
     });
     const scored: Scored[][] = groups.map((group) => {
       const rates = winRates({ problem: group[0]!.problem, outputs: group.map((s) => s.output) }, ctx.rater, ctx.rng);
-      const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
-      return group.map((s, j) => ({ ...s, reward: rates[j]!, advantage: rates[j]! - mean, verdict: ctx.task.verify(s.problem, s.output) }));
+      // The entropy bonus: -tau * log pi(y), log pi at temperature 1 summed over the sampled tokens.
+      const shaped = group.map((s, j) => rates[j]! - config.entropyBonus * s.logProbs.reduce((a, b) => a + b, 0));
+      const mean = shaped.reduce((a, b) => a + b, 0) / shaped.length;
+      return group.map((s, j) => ({ ...s, reward: rates[j]!, advantage: shaped[j]! - mean, verdict: ctx.task.verify(s.problem, s.output) }));
     });
     const all = scored.flat();
     const withSignal = scored.filter((g) => g.some((s) => s.advantage !== 0));

@@ -14,6 +14,14 @@ export const SpoRecipeConfig = z
     temperature: z.number().gt(0).max(5).default(1).describe('Sampling temperature.'),
     topK: z.number().int().min(0).default(0).describe('Top-k sampling (0 = whole vocabulary).'),
     curriculum: z.boolean().default(true).describe('Prompts come from the level just above the mastered ones (tasks with levels).'),
+    entropyBonus: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0)
+      .describe(
+        "tau: each sample's reward becomes its win rate minus tau times its log-probability, the score-function form of an entropy bonus (the regularised game's Minimax Winner under the cyclic rater is still the uniform mix). 0 = SPO as in the paper, whose last iterate may circle the Minimax Winner instead of settling on it.",
+      ),
     // Update
     stepsPerIteration: z.number().int().min(1).max(1000).default(2).describe('Policy-gradient steps per sampled batch.'),
     clipEpsilon: z.number().gt(0).max(1).default(0.2).describe('PPO-style ratio clip when several steps reuse one batch.'),
