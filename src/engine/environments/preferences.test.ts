@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { RunConfig } from '../../shared/config';
+import { checkFamilies } from '../recipes/registry';
 import { createRng } from '../rng';
 import type { AgentView, Problem, Task } from '../types';
 import { compare, extremePairs, groupPreferences, verifierRater, winRates, type Rater } from './preferences';
@@ -86,5 +88,16 @@ describe('comparisons and win rates', () => {
     // Prefers the longer output, certainly.
     const rater: Rater = { kind: 'length', probability: (_p, a, b) => (a.length > b.length ? 1 : a.length < b.length ? 0 : 0.5) };
     expect(groupPreferences({ problem, outputs: ['aa', 'a', 'aaa'] }, rater, 3, createRng(1))).toEqual([[2, 1]]);
+  });
+});
+
+describe('the preferences family', () => {
+  it('runs on a text task (its verifier the rater) and on the preference task; text-task algorithms refuse the preference task', () => {
+    const config = (task: object, recipe: object) => RunConfig.parse({ task, recipe });
+    expect(() => checkFamilies(config({ kind: 'arithmetic' }, { kind: 'dpo' }))).not.toThrow();
+    expect(() => checkFamilies(config({ kind: 'preference' }, { kind: 'spo' }))).not.toThrow();
+    expect(() => checkFamilies(config({ kind: 'preference' }, { kind: 'star' }))).toThrow(
+      /needs a task of the text-task family, but task\.kind "preference" is of the preferences family/,
+    );
   });
 });
