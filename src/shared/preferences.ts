@@ -140,3 +140,27 @@ export function raterIssues(
     return [{ path: ['rater', 'kind'], message: `rater.kind "${rater.kind}" compares exactly three classes; task.classes has ${n}` }];
   return [];
 }
+
+/**
+ * Oversight, the archive and branches are built for verifiable text tasks (their evidence is held-out accuracy, their
+ * probes and proposals read answers); on the preference task, which has no answer key, they are refused, naming the
+ * field, rather than run on meaningless evidence.
+ */
+export function preferenceTaskIssues(c: {
+  task: { kind: string };
+  oversight: { enabled: boolean };
+  archive: { enabled: boolean };
+  startFrom?: unknown;
+}): Array<{ path: string[]; message: string }> {
+  if (c.task.kind !== 'preference') return [];
+  const issues: Array<{ path: string[]; message: string }> = [];
+  for (const field of ['oversight', 'archive'] as const)
+    if (c[field].enabled)
+      issues.push({
+        path: [field, 'enabled'],
+        message: `${field} runs need a task with an answer key for their evidence; task.kind "preference" has none, so set ${field}.enabled to false`,
+      });
+  if (c.startFrom)
+    issues.push({ path: ['startFrom'], message: 'a branch starts from an archive node, which preference runs do not have; leave startFrom out' });
+  return issues;
+}

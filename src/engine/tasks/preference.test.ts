@@ -33,6 +33,14 @@ describe('the preference task', () => {
     expect(1 + task.tokenizer.encode(`${p!.prompt}scissors`).length + 1).toBeLessThanOrEqual(task.maxSequenceLength);
   });
 
+  it('refuse oversight and the archive, whose evidence needs an answer key, naming the field', () => {
+    for (const field of ['oversight', 'archive']) {
+      const bad = RunConfig.safeParse({ task: { kind: 'preference' }, recipe: { kind: 'spo' }, [field]: { enabled: true } });
+      const issue = bad.error!.issues.find((i) => i.path.join('.') === `${field}.enabled`);
+      expect(issue?.message).toMatch(/task\.kind "preference" has none/);
+    }
+  });
+
   it('refuse warm-up shares that do not match the classes, naming the field', () => {
     const bad = RunConfig.safeParse({ task: { kind: 'preference', warmupShares: [1, 1] }, recipe: { kind: 'spo' } });
     expect(bad.error!.issues.map((i) => i.path.join('.'))).toContain('task.warmupShares');
