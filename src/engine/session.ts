@@ -6,6 +6,7 @@ import { evaluateHeldout } from './monitors/heldout';
 import { createTransformerPolicy } from './policies/transformer';
 import { createRecipe } from './recipes';
 import { evaluate, greedyAnswers, type Scorecard } from './environments/text-task';
+import { createRater } from './environments/raters';
 import { agentView, masteryThreshold } from './oversight/agent-view';
 import type { AgentPosition, AgentSnapshot, SessionState, WarmupProgress } from './core/agent';
 import { disposeModelSnapshot, relativeChange, restoreModel, snapshotModel } from './core/snapshot';
@@ -129,6 +130,7 @@ export class Session {
     // Weights get their own stream so changing the data pipeline never changes the initial weights.
     const policy = createTransformerPolicy({ ...config.policy, vocabSize: task.tokenizer.vocabSize, eos: task.tokenizer.eos }, fork(rng, 'policy-init'));
     const recipe = createRecipe(config.recipe, config.optim);
+    createRater(config.rater, task); // refuses a rater that does not fit the task before any training
     return new Session(config, task, policy, recipe, rng, hooks);
   }
 
@@ -205,6 +207,7 @@ export class Session {
       learningRate: (step) => this.learningRate(step),
       level: this.level,
       agent: this.agent,
+      rater: createRater(this.config.rater, this.task, this.agent),
       progress: (phase, done, total) => this.progress(phase, done, total),
       stepBoundary: () => this.stepBoundary(),
     };

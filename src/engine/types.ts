@@ -7,6 +7,7 @@ import type { Trainable } from './core/train-step';
 import type { tf } from './tf';
 import type { Rng } from './core/random';
 import type { ClassStream } from './environments/class-stream';
+import type { Rater } from './environments/preferences';
 import type { EpisodicEnvironment } from './environments/episodic';
 
 export type { Rng } from './core/random';
@@ -67,6 +68,15 @@ export interface Task {
   wellFormed?(problem: Problem, output: string): boolean;
   /** Problems that have the same answer as `problem` by construction (e.g. b+a for a+b), for consistency checks. */
   equivalents?(problem: Problem): Problem[];
+  /** The classes its outputs fall into, where the task has them (the preference task): what class raters compare. */
+  readonly outputClasses?: OutputClasses;
+}
+
+/** Named classes of output: `names[i]` is also the output that writes class i exactly. */
+export interface OutputClasses {
+  readonly names: readonly string[];
+  /** The class of an output, or null when it is none of them. */
+  classOf(output: string): number | null;
 }
 
 /** A batch of token sequences for training. */
@@ -183,6 +193,8 @@ export interface RecipeContext {
   level: number;
   /** The agent's tools and memory (PLAIN_AGENT when the run has no oversight). */
   agent: AgentView;
+  /** The preference environment's rater, from the run config (protected: no proposal changes it). */
+  rater: Rater;
   /** Report progress inside the iteration. */
   progress(phase: ProgressPhase, done: number, total: number): void;
   /**

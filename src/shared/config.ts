@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { POLICY_FAMILY, RECIPE_FAMILY, TASK_FAMILY } from './families';
+import { POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY } from './families';
 import { ClassifierPolicyConfig, ClassStreamTaskConfig } from './class-stream';
+import { preferenceTaskIssues, PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
 import { A2cRecipeConfig } from './recipes/a2c';
 import { DpoRecipeConfig } from './recipes/dpo';
+import { RewardModelRecipeConfig } from './recipes/reward-model';
+import { SpoRecipeConfig } from './recipes/spo';
 import { GrpoRecipeConfig } from './recipes/grpo';
 import { ConstantLrRecipeConfig, HomeostaticLrRecipeConfig, RandomLrRecipeConfig } from './recipes/learning-rate';
 import { BalanceConfig, StarRecipeConfig } from './recipes/star';
@@ -102,17 +105,18 @@ export const GridworldTaskConfig = z
   });
 
 export const TaskConfig = z
-  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig, ClassStreamTaskConfig])
-  .describe('The environment: a verifiable text task, an episodic one, or a class stream.');
+  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig, PreferenceTaskConfig, ClassStreamTaskConfig])
+  .describe('The environment: a verifiable text task, a preference task, an episodic one, or a class stream.');
 export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
 export type GridworldTaskConfig = z.infer<typeof GridworldTaskConfig>;
 export { ClassifierPolicyConfig, ClassStreamTaskConfig };
 /** The task kinds of the text-task family (prompts, tokens, a verifier). */
-export type TextTaskConfig = ArithmeticTaskConfig | JsonlTaskConfig;
+export type TextTaskConfig = ArithmeticTaskConfig | JsonlTaskConfig | PreferenceTaskConfig;
 export function isTextTask(task: TaskConfig): task is TextTaskConfig {
-  return TASK_FAMILY[task.kind] === 'text-task';
+  // Both families are prompts a text LM reads: a verifiable task, or a preference task a rater compares outputs of.
+  return TASK_FAMILY[task.kind] === 'text-task' || TASK_FAMILY[task.kind] === 'preferences';
 }
 
 /** The longest context the schema allows; error messages never advise more. */
@@ -174,6 +178,8 @@ export {
   GrpoRecipeConfig,
   HomeostaticLrRecipeConfig,
   RandomLrRecipeConfig,
+  RewardModelRecipeConfig,
+  SpoRecipeConfig,
   StarRecipeConfig,
 };
 
@@ -186,12 +192,14 @@ export const RecipeConfig = z
     HomeostaticLrRecipeConfig,
     ConstantLrRecipeConfig,
     RandomLrRecipeConfig,
+    SpoRecipeConfig,
+    RewardModelRecipeConfig,
   ])
   .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
 export type RecipeConfigInput = z.input<typeof RecipeConfig>;
-/** The recipes of the text-task family. */
-export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig;
+/** The recipes the text LM's session runs (the text-task and preferences families). */
+export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig | SpoRecipeConfig | RewardModelRecipeConfig;
 
 export const OversightConfig = z
   .object({
@@ -318,6 +326,7 @@ export const RunConfig = z
     optim: OptimConfig.default({ learningRate: 3e-3, warmupSteps: 20, minLrRatio: 0.1, gradClip: 1, batchSize: 32 }),
     warmup: WarmupConfig.default({ steps: 400 }),
     recipe: RecipeConfig,
+    rater: RaterConfig.default({ kind: 'verifier' }),
     evalEvery: z.number().int().min(1).default(1).describe('Evaluate on the held-out sets every N iterations (and always at the last).'),
     oversight: OversightConfig.default({ enabled: false, gate: true, maxProposalsPerRound: 2, kinds: [], memoryPerProposal: 8 }),
     archive: ArchiveConfig.default({
@@ -339,6 +348,7 @@ export const RunConfig = z
   .strict()
   // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
   .superRefine((c, ctx) => {
+    for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c)]) ctx.addIssue({ code: 'custom', ...issue });
     if (isTextTask(c.task)) return;
     for (const field of ['oversight', 'archive'] as const) {
       if (c[field].enabled)
@@ -361,7 +371,12 @@ export type TextRunConfig = RunConfig & { task: TextTaskConfig; policy: Transfor
 /** Whether the task, the policy and the algorithm are all of the text-task family (families.ts says which are). */
 export function isTextRun(config: RunConfig): config is TextRunConfig {
   const recipe = RECIPE_FAMILY[config.recipe.kind];
-  return isTextTask(config.task) && POLICY_FAMILY[config.policy.kind] === 'text-lm' && recipe.environment === 'text-task' && recipe.model === 'text-lm';
+  return (
+    isTextTask(config.task) &&
+    POLICY_FAMILY[config.policy.kind] === 'text-lm' &&
+    recipe.model === 'text-lm' &&
+    servesFamily(TASK_FAMILY[config.task.kind], recipe.environment)
+  );
 }
 
 /** True when A and B are the same set of kinds. */

@@ -9,10 +9,12 @@ export type EnvironmentFamily = 'text-task' | 'episodic' | 'preferences' | 'clas
 export type ModelFamily = 'text-lm' | 'policy-value' | 'classifier';
 
 /** The environment family of each task kind a run config can name. */
-export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld' | 'class-stream', EnvironmentFamily> = {
+export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld' | 'preference' | 'class-stream', EnvironmentFamily> = {
   arithmetic: 'text-task',
   jsonl: 'text-task',
   gridworld: 'episodic',
+  // Prompts and classes of output a rater compares, with no verifier to score them (tasks/preference.ts).
+  preference: 'preferences',
   'class-stream': 'class-stream',
 };
 
@@ -33,9 +35,23 @@ export interface AlgorithmFamilies {
 export const RECIPE_FAMILY = {
   star: { environment: 'text-task', model: 'text-lm' },
   grpo: { environment: 'text-task', model: 'text-lm' },
-  dpo: { environment: 'text-task', model: 'text-lm' },
+  dpo: { environment: 'preferences', model: 'text-lm' },
+  spo: { environment: 'preferences', model: 'text-lm' },
+  'reward-model': { environment: 'preferences', model: 'text-lm' },
   a2c: { environment: 'episodic', model: 'policy-value' },
   'homeostatic-lr': { environment: 'class-stream', model: 'classifier' },
   'constant-lr': { environment: 'class-stream', model: 'classifier' },
   'random-lr': { environment: 'class-stream', model: 'classifier' },
 } as const satisfies Record<string, AlgorithmFamilies>;
+
+/**
+ * The environment families a task of each family also serves. A preferences environment is a group of outputs for
+ * one prompt and a rater that compares them (engine: environments/preferences.ts): a text task serves it, each
+ * prompt's samples a group and its verifier the first rater (correct over incorrect, partial credit as a score).
+ */
+export const ALSO_SERVES: Partial<Record<EnvironmentFamily, readonly EnvironmentFamily[]>> = { 'text-task': ['preferences'] };
+
+/** Whether a task of family `task` can serve an algorithm that needs the `wanted` family. */
+export function servesFamily(task: EnvironmentFamily, wanted: EnvironmentFamily): boolean {
+  return task === wanted || (ALSO_SERVES[task]?.includes(wanted) ?? false);
+}

@@ -98,7 +98,7 @@ export type GenomeChange = z.infer<typeof GenomeChange>;
  * Roots no proposal may touch. `model.*` is the weights (the model pathway); `workflow`, `memory`, `tools` the
  * genome; everything else is outside the agent. Listed explicitly so the rejection names what was protected.
  */
-export const PROTECTED_ROOTS = ['approvalPolicy', 'offSwitch', 'evaluation', 'probes', 'audit', 'gate'] as const;
+export const PROTECTED_ROOTS = ['approvalPolicy', 'offSwitch', 'evaluation', 'probes', 'rater', 'audit', 'gate'] as const;
 const AGENT_ROOTS = ['model', 'workflow', 'memory', 'tools'] as const;
 
 /** Which protected invariant a path would change, or null when the path is part of the agent. */

@@ -56,6 +56,11 @@ const shiftPresets = shiftLearners.flatMap(([kind, title, what]) => [
   },
 ]) satisfies Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput }>;
 
+// The preference task: the warm-up writes rock, scissors, paper at 60/30/10%; a cyclic rater judges.
+const rps = { kind: 'preference' } as const;
+const rpsPolicy = { dModel: 32, nLayers: 1, nHeads: 2, contextLength: 16 };
+const cyclic = { kind: 'cyclic', p: 0.8 } as const;
+
 const definitions: Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput; policy?: PolicyPresetName }> = [
   {
     id: 'addition-bstar',
@@ -238,6 +243,69 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
       iterations: 60,
       evalEvery: 5,
       recipe: { kind: 'a2c', episodesPerIteration: 64 },
+    },
+  },
+  {
+    id: 'preference-spo',
+    title: 'Preferences · SPO under a cyclic rater',
+    summary:
+      'Rock, scissors or paper, judged by a rater for whom each beats the next with probability 0.8: no reward function fits it. SPO rewards each answer by its win rate in its group; the distance of the class shares to the Minimax Winner (the uniform mix) is on the chart.',
+    smoke: false,
+    config: {
+      task: rps,
+      policy: rpsPolicy,
+      optim: { learningRate: 0.05 },
+      iterations: 80,
+      warmup: { steps: 200 },
+      rater: cyclic,
+      recipe: { kind: 'spo', promptsPerIteration: 16, groupSize: 8 },
+    },
+  },
+  {
+    id: 'preference-spo-smoke',
+    title: 'Preferences · SPO (smoke)',
+    summary:
+      'A short SPO run on the preference task under the cyclic rater: the class that wins most against the warm-up mix (paper, the rarest) gains share every round.',
+    smoke: true,
+    config: {
+      task: rps,
+      policy: rpsPolicy,
+      optim: { learningRate: 0.05 },
+      iterations: 10,
+      warmup: { steps: 200 },
+      rater: cyclic,
+      recipe: { kind: 'spo', promptsPerIteration: 8, groupSize: 8 },
+    },
+  },
+  {
+    id: 'preference-reward-model',
+    title: 'Preferences · reward-model baseline under a cyclic rater',
+    summary:
+      "The classic pipeline beside preference-spo: fit a Bradley-Terry reward model to the same rater's comparisons, then policy gradient on it. A utility cannot represent the cycle, so it chases one class.",
+    smoke: false,
+    config: {
+      task: rps,
+      policy: rpsPolicy,
+      optim: { learningRate: 0.05 },
+      iterations: 80,
+      warmup: { steps: 200 },
+      rater: cyclic,
+      recipe: { kind: 'reward-model', promptsPerIteration: 16, groupSize: 8 },
+    },
+  },
+  {
+    id: 'preference-reward-model-smoke',
+    title: 'Preferences · reward-model baseline (smoke)',
+    summary: 'A short run of the reward-model baseline under the cyclic rater: the class its fitted utility ranks first gains share.',
+    smoke: true,
+    config: {
+      task: rps,
+      policy: rpsPolicy,
+      optim: { learningRate: 0.05 },
+      iterations: 10,
+      warmup: { steps: 200 },
+      rater: cyclic,
+      recipe: { kind: 'reward-model', promptsPerIteration: 8, groupSize: 8 },
     },
   },
   ...shiftPresets,

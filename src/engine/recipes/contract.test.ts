@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
+import { TASK_FAMILY } from '../../shared/families';
 import type { Metrics } from '../../shared/run';
 import { createRunSession } from '../run-session';
 import type { SessionState } from '../session';
@@ -99,7 +100,7 @@ describe.each(Object.entries(algorithms) as Array<[string, AlgorithmEntry]>)('al
     const wanting = { ...entry, environment: otherEnvironment } as const;
     expect(() => checkFamilies(config, wanting)).toThrow(CodedError);
     expect(() => checkFamilies(config, wanting)).toThrow(
-      new RegExp(`needs a task of the ${otherEnvironment} family, but task\\.kind "${config.task.kind}" is of the ${entry.environment} family`),
+      new RegExp(`needs a task of the ${otherEnvironment} family, but task\\.kind "${config.task.kind}" is of the ${TASK_FAMILY[config.task.kind]} family`),
     );
     expect(() => checkFamilies(config, { ...entry, model: otherModel })).toThrow(
       new RegExp(`policy\\.kind "${config.policy.kind}" is of the ${entry.model} family`),

@@ -7,12 +7,16 @@
  *
  * One iteration:
  *  1. Prompts from the curriculum (curriculum.ts); k samples each at `temperature`.
- *  2. Each sample's training reward: the verifier's (1 correct, 0 not), through the agent's tools (its
- *     self-verification zeroes a sample it rejects, its shaping may change the value), as in grpo.ts.
- *  3. Pairs: for a prompt whose samples do not all have the same reward, chosen answers come from those with the
- *     highest reward and rejected ones from those with the lowest; with the plain agent that is a correct answer
- *     over an incorrect one. Up to `pairsPerPrompt` pairs, each answer in one pair at most, drawn by shuffling both
- *     sets with the run's random stream (so a seed replays the same pairs).
+ *  2. The preference environment (environments/preferences.ts) rates each prompt's group of samples with the run's
+ *     rater (`rater` in the run config, protected). By default it is the task's verifier (1 correct, 0 not, partial
+ *     credit where the task gives it) seen through the agent's tools (its self-verification zeroes a sample it
+ *     rejects, its shaping may change the value), as in grpo.ts; its score is the sample's training reward. A rater
+ *     without scores (a hidden utility, the cyclic rater, a panel) compares every pair of the group, and a sample's
+ *     reward is its win rate.
+ *  3. Pairs (`extremePairs`): for a prompt whose samples do not all have the same reward, chosen answers come from
+ *     those with the highest reward and rejected ones from those with the lowest; with the plain agent that is a
+ *     correct answer over an incorrect one. Up to `pairsPerPrompt` pairs, each answer in one pair at most, drawn by
+ *     shuffling both sets with the run's random stream (so a seed replays the same pairs).
  *  4. `stepsPerIteration` gradient steps on one batch of every pair, loss (dpo-loss.ts)
  *     -mean log sigmoid(beta * [(log pi(w) - log ref(w)) - (log pi(l) - log ref(l))]), log-probs summed over the
  *     answer tokens (EOS included when the sample stopped), the reference being the frozen warm-up policy; plus
@@ -39,7 +43,8 @@ import type { DpoRecipeConfig, OptimConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
 import { trainStep } from '../core/train-step';
 import { meanPassAtK } from '../monitors/exploration';
-import type { IterationResult, Recipe, RecipeContext, Rng, TrainBatch, TrajectoryRecord, Verdict } from '../types';
+import { extremePairs, groupScores } from '../environments/preferences';
+import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
 import { curriculumPrompts, majorityAccuracy } from './curriculum';
 import { dpoLoss } from './dpo-loss';
 import { likelihoodStep } from './likelihood';
@@ -50,41 +55,7 @@ interface Scored extends Sample {
   verdict: Verdict;
 }
 
-/**
- * Up to `max` (chosen, rejected) index pairs of one prompt's samples: chosen among the highest rewards, rejected
- * among the lowest, each sample used once, both sets shuffled with `rng`. None when every reward is the same.
- */
-export function preferencePairs(rewards: number[], max: number, rng: Rng): Array<[number, number]> {
-  if (rewards.length === 0) return [];
-  const hi = Math.max(...rewards);
-  const lo = Math.min(...rewards);
-  if (hi === lo) return [];
-  const chosen = shuffle(
-    rewards.flatMap((r, i) => (r === hi ? [i] : [])),
-    rng,
-  );
-  const rejected = shuffle(
-    rewards.flatMap((r, i) => (r === lo ? [i] : [])),
-    rng,
-  );
-  const n = Math.min(max, chosen.length, rejected.length);
-  return Array.from({ length: n }, (_, i) => [chosen[i]!, rejected[i]!]);
-}
-
-function shuffle<T>(xs: T[], rng: Rng): T[] {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
-  }
-  return xs;
-}
-
 export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Recipe {
-  function reward(ctx: RecipeContext, s: Sample): { reward: number; verdict: Verdict } {
-    const verdict = ctx.task.verify(s.problem, s.output);
-    return { reward: ctx.agent.accepts(s.problem, s.output) ? ctx.agent.shapeReward(s.problem, s.output, verdict.reward) : 0, verdict };
-  }
-
   async function iterate(ctx: RecipeContext): Promise<IterationResult> {
     const t0 = performance.now();
     ctx.progress('sample', 0, 1);
@@ -96,7 +67,13 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
       topK: config.topK,
       rng: ctx.rng,
     });
-    const scored: Scored[][] = groups.map((group) => group.map((s) => ({ ...s, ...reward(ctx, s) })));
+    // The preference environment: each prompt's samples are a group judged by the run's rater (by default the task's
+    // verifier seen through the agent's tools); its scores, or win rates for a rater without scores, are the samples'
+    // rewards, and the pairs come from their extremes.
+    const scored: Scored[][] = groups.map((group) => {
+      const scores = groupScores({ problem: group[0]!.problem, outputs: group.map((s) => s.output) }, ctx.rater, ctx.rng);
+      return group.map((s, i) => ({ ...s, reward: scores[i]!, verdict: ctx.task.verify(s.problem, s.output) }));
+    });
     const all = scored.flat();
     const sampleTokens = all.reduce((n, s) => n + s.tokens.length + (s.finished ? 1 : 0), 0);
 
@@ -104,7 +81,7 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
     const rejected: Scored[] = [];
     let noPair = 0;
     for (const group of scored) {
-      const pairs = preferencePairs(
+      const pairs = extremePairs(
         group.map((s) => s.reward),
         config.pairsPerPrompt,
         ctx.rng,

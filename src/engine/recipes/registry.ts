@@ -8,7 +8,7 @@
  */
 import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig, RunConfigInput } from '../../shared/config';
 import { CodedError, type FieldIssue } from '../../shared/errors';
-import { POLICY_FAMILY, RECIPE_FAMILY, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
+import { POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
 import type { ClassStreamRecipe, EpisodicRecipe, Recipe } from '../types';
 import { createA2cRecipe } from './a2c';
 import { createConstantLrRecipe } from './constant-lr';
@@ -16,6 +16,8 @@ import { createDpoRecipe } from './dpo';
 import { createGrpoRecipe } from './grpo';
 import { createHomeostaticLrRecipe } from './homeostatic-lr';
 import { createRandomLrRecipe } from './random-lr';
+import { createRewardModelRecipe } from './reward-model';
+import { createSpoRecipe } from './spo';
 import { createStarRecipe } from './star';
 
 type Kind = RecipeConfig['kind'];
@@ -134,6 +136,43 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     contract: { kind: 'dpo', promptsPerIteration: 4, samplesPerPrompt: 4, pairsPerPrompt: 2, stepsPerIteration: 2, nllWeight: 0.5 },
     invalid: { field: 'samplesPerPrompt', value: 1 },
   },
+  spo: {
+    ...RECIPE_FAMILY.spo,
+    create: createSpoRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
+    warmup: true,
+    batchShape: (c, optim) => ({
+      train: Math.max(c.promptsPerIteration * c.groupSize, optim.batchSize),
+      sample: c.promptsPerIteration * c.groupSize,
+      trainFields: [
+        { path: 'recipe.promptsPerIteration', message: `${c.promptsPerIteration}: SPO trains promptsPerIteration x groupSize rows in one step` },
+        { path: 'recipe.groupSize', message: `${c.groupSize}` },
+      ],
+      sampleFields: sampledAtOnce(c.promptsPerIteration, 'groupSize'),
+    }),
+    tunable: () => ['temperature'],
+    contract: { kind: 'spo', promptsPerIteration: 3, groupSize: 4, stepsPerIteration: 2 },
+    invalid: { field: 'groupSize', value: 1 },
+  },
+  'reward-model': {
+    ...RECIPE_FAMILY['reward-model'],
+    create: createRewardModelRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration,
+    warmup: true,
+    batchShape: (c, optim) => ({
+      train: Math.max(c.promptsPerIteration * c.groupSize, optim.batchSize),
+      sample: c.promptsPerIteration * c.groupSize,
+      trainFields: [
+        { path: 'recipe.promptsPerIteration', message: `${c.promptsPerIteration}: the baseline trains promptsPerIteration x groupSize rows in one step` },
+        { path: 'recipe.groupSize', message: `${c.groupSize}` },
+      ],
+      sampleFields: sampledAtOnce(c.promptsPerIteration, 'groupSize'),
+    }),
+    tunable: () => ['temperature'],
+    contract: { kind: 'reward-model', promptsPerIteration: 3, groupSize: 4, stepsPerIteration: 2 },
+    contractRun: { task: { kind: 'preference', prompts: 20, heldoutPrompts: 4 }, policy: { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 } },
+    invalid: { field: 'l2', value: -1 },
+  },
   a2c: {
     ...RECIPE_FAMILY.a2c,
     create: createA2cRecipe,
@@ -188,7 +227,8 @@ export function algorithm<K extends Kind>(kind: K): AlgorithmEntry<K> {
 /** Builds the text recipe a run config names; the optimiser settings give batch size and gradient clip. */
 export function createRecipe(config: RecipeConfig, optim: OptimConfig): Recipe {
   const entry = algorithm(config.kind) as AlgorithmEntry;
-  if (entry.environment !== 'text-task') throw familyError(config.kind, entry.environment, 'text-task');
+  // The text LM's session drives text-task algorithms and preference ones (a text task serves that family).
+  if (!servesFamily('text-task', entry.environment)) throw familyError(config.kind, entry.environment, 'text-task');
   return entry.create(config as never, optim) as Recipe;
 }
 
@@ -249,7 +289,7 @@ export function checkFamilies(
 ): void {
   const environment = TASK_FAMILY[config.task.kind];
   const model = POLICY_FAMILY[config.policy.kind];
-  if (environment !== entry.environment) {
+  if (!servesFamily(environment, entry.environment)) {
     throw new CodedError(
       'invalid_config',
       `recipe.kind "${config.recipe.kind}" needs a task of the ${entry.environment} family, but task.kind "${config.task.kind}" is of the ${environment} family; pick a task of that family or another recipe`,

@@ -4,6 +4,7 @@ import { CodedError } from '../../shared/errors';
 import type { Task } from '../types';
 import { createArithmeticTask } from './arithmetic';
 import { createJsonlTask } from './jsonl';
+import { createPreferenceTask } from './preference';
 
 export { partialCredit } from './reward';
 export { createCharTokenizer } from './tokenizer';
@@ -41,6 +42,8 @@ export function createTask(config: TaskConfig): Task {
       return createArithmeticTask(config);
     case 'jsonl':
       return createJsonlTask(config);
+    case 'preference':
+      return createPreferenceTask(config);
     case 'gridworld':
       // An episodic environment, not a text task: environments/gridworld.ts builds it, for the episodic session.
       throw new CodedError(

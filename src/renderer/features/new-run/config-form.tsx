@@ -13,6 +13,7 @@ const GROUP_TITLES: Record<string, string> = {
   warmup: 'Warm-up',
   recipe: 'Recipe',
   'recipe.balance': 'Balance (B-STaR)',
+  rater: 'Rater (protected: no proposal may change it)',
 };
 
 function label(key: string): string {
