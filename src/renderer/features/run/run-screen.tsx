@@ -11,6 +11,7 @@ import { ConfigPanel, IterationTimeline, MemoryPanel, PhaseProgress, PhaseTiming
 import {
   runActions,
   runStore,
+  selectCanKill,
   selectCanPause,
   selectCanResume,
   selectCanStop,
@@ -99,6 +100,7 @@ export function RunScreen({ runId }: { runId: string }) {
           canPause={selectCanPause(s)}
           canResume={selectCanResume(s)}
           canStop={selectCanStop(s)}
+          canKill={selectCanKill(s)}
           busy={pendingLabel}
           onPause={act('pause')}
           onResume={act('resume')}

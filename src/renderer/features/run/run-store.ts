@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventPayload } from '../../../shared/contract';
-import { isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
+import { isLive, isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { appendMetrics, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
 import { MEM_PREFIX, PERF_PREFIX, scoreOf, TIME_PREFIX } from '../../../shared/metrics';
@@ -72,6 +72,8 @@ export const selectShown = (s: RunState): string => (s.engineLost ? `engine ${s.
 export const selectCanPause = (s: RunState): boolean => !s.engineLost && s.status !== null && isPausable(s.status);
 export const selectCanResume = (s: RunState): boolean => !s.engineLost && s.status !== null && isResumable(s.status);
 export const selectCanStop = (s: RunState): boolean => !s.engineLost && s.status !== null && isStoppable(s.status);
+/** Kill ends the engine process; it is offered while the run is live there (or the engine's loss not yet resolved). */
+export const selectCanKill = (s: RunState): boolean => !s.engineLost && s.status !== null && isLive(s.status);
 export const selectIterationsTotal = (s: RunState): number => s.detail?.iterationsTotal ?? 0;
 /** Monitors of the engine's memory (tf.memory()), shown beside the charts. */
 export const selectMemory = (s: RunState): Array<[string, number]> => Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(MEM_PREFIX));
