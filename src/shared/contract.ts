@@ -153,6 +153,7 @@ export const events = {
     phase: ProgressPhase,
     done: z.number(),
     total: z.number(),
+    loss: z.number().optional().describe("The warm-up's running training loss (mean of its last steps), sent with warm-up progress."),
   }),
   'run.log': z.object({ runId: z.string().optional(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   'proposal.created': Proposal,

@@ -8,6 +8,10 @@ import { OffSwitch } from './off-switch';
 import { OversightPanel } from './oversight-panel';
 import { oversightActions, oversightStore } from './oversight-store';
 import { ConfigPanel, IterationTimeline, MemoryPanel, PhaseProgress, PhaseTimings } from './run-panels';
+import { WarmupPanel } from './warmup-panel';
+import './run.css';
+import { bestScoreLabel, metricDefinition } from '../../../shared/metric-definitions';
+import { EVAL_SUCCESS_RATE, SCORE_METRIC } from '../../../shared/metrics';
 import {
   runActions,
   runStore,
@@ -15,9 +19,11 @@ import {
   selectCanPause,
   selectCanResume,
   selectCanStop,
+  selectHasWarmup,
   selectMemory,
   selectShown,
   selectTimeMetrics,
+  selectWarmupEtaS,
   type LatencySample,
 } from './run-store';
 
@@ -68,6 +74,13 @@ export function RunScreen({ runId }: { runId: string }) {
       })
       .slice(0, 12)
       .join('\n');
+  const hasWarmup = selectHasWarmup(s);
+  const atIteration = (iteration: number): Record<string, number> | null => {
+    const out: Record<string, number> = {};
+    for (const [name, b] of s.buffers) for (let i = 0; i < b.length && b.x[i] <= iteration; i++) if (b.x[i] === iteration) out[name] = b.y[i];
+    return Object.keys(out).length > 0 ? out : null;
+  };
+  const best = bestScoreLabel(s.names.length > 0 ? s.names : [d?.config.policy.kind === 'mlp' ? EVAL_SUCCESS_RATE : SCORE_METRIC]);
   const act = (action: 'pause' | 'resume' | 'stop' | 'kill') => () => void runActions.act(action, shownRef.current);
 
   return (
@@ -94,7 +107,13 @@ export function RunScreen({ runId }: { runId: string }) {
         <div className="run-status">
           <StatusBadge status={shown} testId="run-status" />
           {s.statusReason && <span className="muted small">{s.statusReason}</span>}
-          <span className="muted small">best {formatNumber(d?.bestScore ?? null)}</span>
+          <span
+            className="muted small"
+            data-testid="run-best"
+            title={`The highest ${best.name} of any iteration so far: ${metricDefinition(best.name)?.definition ?? ''}`}
+          >
+            best {best.label}: <strong>{formatNumber(d?.bestScore ?? null)}</strong>
+          </span>
         </div>
         <OffSwitch
           canPause={selectCanPause(s)}
@@ -130,7 +149,18 @@ export function RunScreen({ runId }: { runId: string }) {
           logScale={logScale}
           onSmoothing={setSmoothing}
           onLogScale={setLogScale}
-        />
+          fromIteration={hasWarmup ? 1 : 0}
+        >
+          {hasWarmup && !d?.config.startFrom && (
+            <WarmupPanel
+              track={s.warmup}
+              etaS={selectWarmupEtaS(s)}
+              result={s.iterations.includes(0) ? atIteration(0) : null}
+              version={s.version}
+              logScale={logScale}
+            />
+          )}
+        </ChartsPanel>
         <aside className="run-side">
           {oversight?.enabled && <OversightPanel runId={runId} state={oversight} />}
           <IterationTimeline total={d?.iterationsTotal ?? 0} done={s.iterations} current={s.progress?.iteration ?? null} metricsAt={metricsAt} />

@@ -3,7 +3,17 @@ import { RunConfig } from '../../../shared/config';
 import type { RunDetail } from '../../../shared/run';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { runActions, runStore, selectCanPause, selectCanResume, selectMemory, selectShown } from './run-store';
+import {
+  runActions,
+  runStore,
+  selectCanKill,
+  selectCanPause,
+  selectCanResume,
+  selectHasWarmup,
+  selectMemory,
+  selectShown,
+  selectWarmupEtaS,
+} from './run-store';
 
 const detail = (status: RunDetail['status'] = 'running'): RunDetail => ({
   id: 'r1',
@@ -128,5 +138,37 @@ describe('run store', () => {
     expect(calls).toBe(2);
     expect(selectShown(runStore.getState())).toBe('interrupted');
     expect(selectCanResume(runStore.getState())).toBe(true);
+  });
+});
+
+describe('run store: the warm-up and the kill switch', () => {
+  it("draws the warm-up's own loss curve by step, with an ETA from the rate it was seen at", async () => {
+    await runActions.open('r1');
+    expect(selectHasWarmup(runStore.getState())).toBe(true);
+    const at = (done: number, loss?: number) =>
+      runActions.onProgress({ runId: 'r1', iteration: 0, phase: 'warmup', done, total: 100, ...(loss === undefined ? {} : { loss }) });
+    at(10, 2.5);
+    expect(selectWarmupEtaS(runStore.getState())).toBeNull();
+    const w = runStore.getState().warmup!;
+    // Pretend 10 more steps took 2 s: 80 steps left at 0.2 s a step.
+    runStore.setState({ warmup: { ...w, seenAt: w.at - 2000 } });
+    at(20, 1.5);
+    const eta = selectWarmupEtaS(runStore.getState())!;
+    expect(eta).toBeGreaterThan(10);
+    expect(eta).toBeLessThan(20);
+    const loss = runStore.getState().warmup!.loss;
+    expect([...loss.x.subarray(0, loss.length)]).toEqual([10, 20]);
+    expect([...loss.y.subarray(0, loss.length)]).toEqual([2.5, 1.5]);
+    at(100);
+    expect(selectWarmupEtaS(runStore.getState())).toBeNull();
+  });
+
+  it('offers Kill only while the run is live in the engine', async () => {
+    await runActions.open('r1');
+    expect(selectCanKill(runStore.getState())).toBe(true);
+    runActions.onStatus({ runId: 'r1', status: 'completed' });
+    expect(selectCanKill(runStore.getState())).toBe(false);
+    runActions.onStatus({ runId: 'r1', status: 'waiting' });
+    expect(selectCanKill(runStore.getState())).toBe(true);
   });
 });

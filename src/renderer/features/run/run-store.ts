@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { EventPayload } from '../../../shared/contract';
 import { isLive, isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
-import { appendMetrics, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
+import { appendMetrics, appendPoint, createBuffer, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
 import { MEM_PREFIX, PERF_PREFIX, scoreOf, TIME_PREFIX } from '../../../shared/metrics';
 
 export type OffSwitchAction = 'pause' | 'resume' | 'stop' | 'kill';
@@ -11,6 +11,17 @@ export interface PhaseTiming {
   iteration: number;
   phase: string;
   ms: number;
+}
+
+/** The warm-up as this page saw it: its progress for an ETA, and its running loss as its own curve (x: step). */
+export interface WarmupTrack {
+  done: number;
+  total: number;
+  /** When, and at which step, this page first saw it: the rate since then gives the ETA. */
+  seenAt: number;
+  seenDone: number;
+  at: number;
+  loss: SeriesBuffer;
 }
 
 /** Off-switch latency as the user sees it: click to the new status on screen. */
@@ -35,6 +46,7 @@ export interface RunState {
   progress: EventPayload<'run.progress'> | null;
   phaseStartedAt: number | null;
   phaseTimings: PhaseTiming[];
+  warmup: WarmupTrack | null;
   loading: boolean;
   error: string | null;
   actionError: string | null;
@@ -56,6 +68,7 @@ const initial: RunState = {
   progress: null,
   phaseStartedAt: null,
   phaseTimings: [],
+  warmup: null,
   loading: false,
   error: null,
   actionError: null,
@@ -74,11 +87,30 @@ export const selectCanResume = (s: RunState): boolean => !s.engineLost && s.stat
 export const selectCanStop = (s: RunState): boolean => !s.engineLost && s.status !== null && isStoppable(s.status);
 /** Kill ends the engine process; it is offered while the run is live there (or the engine's loss not yet resolved). */
 export const selectCanKill = (s: RunState): boolean => !s.engineLost && s.status !== null && isLive(s.status);
+/**
+ * Seconds left in the warm-up at the rate this page has seen it go, or null before two readings (or once done).
+ */
+export function selectWarmupEtaS(s: RunState): number | null {
+  const w = s.warmup;
+  if (!w || w.done >= w.total || w.done <= w.seenDone || w.at <= w.seenAt) return null;
+  const perStep = (w.at - w.seenAt) / (w.done - w.seenDone);
+  return ((w.total - w.done) * perStep) / 1000;
+}
+/** Whether iteration 0 is a warm-up (a text-task run's supervised start) rather than a first evaluation. */
+export const selectHasWarmup = (s: RunState): boolean => s.detail?.config.policy.kind === 'transformer';
 export const selectIterationsTotal = (s: RunState): number => s.detail?.iterationsTotal ?? 0;
 /** Monitors of the engine's memory (tf.memory()), shown beside the charts. */
 export const selectMemory = (s: RunState): Array<[string, number]> => Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(MEM_PREFIX));
 export const selectTimeMetrics = (s: RunState): Array<[string, number]> =>
   Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(TIME_PREFIX) || k.startsWith(PERF_PREFIX));
+
+function trackWarmup(w: WarmupTrack | null, p: EventPayload<'run.progress'>, t: number): WarmupTrack {
+  const next: WarmupTrack = w
+    ? { ...w, done: p.done, total: p.total, at: t }
+    : { done: p.done, total: p.total, seenAt: t, seenDone: p.done, at: t, loss: createBuffer('warmup/loss') };
+  if (p.loss !== undefined && Number.isFinite(p.loss)) appendPoint(next.loss, p.done, p.loss);
+  return next;
+}
 
 export const runActions = {
   async open(runId: string): Promise<void> {
@@ -180,6 +212,8 @@ export const runActions = {
     const t = now();
     const previous = s.progress;
     const changed = !previous || previous.phase !== payload.phase || previous.iteration !== payload.iteration;
+    const warmup = payload.phase === 'warmup' ? trackWarmup(s.warmup, payload, t) : s.warmup;
+    if (warmup !== s.warmup) runStore.setState({ warmup, version: s.version + 1 });
     if (!changed) {
       runStore.setState({ progress: payload });
       return;
