@@ -57,6 +57,12 @@ export const requests = {
   },
   'runs.stop': { input: RunRef, output: z.object({ status: RunStatus }) },
   'runs.delete': { input: RunRef, output: z.object({ deleted: z.boolean() }) },
+  'runs.export': {
+    input: RunRef.extend({
+      format: z.enum(['json', 'csv']).describe('json: config, status and metrics per iteration (as `evolab export`); csv: one row per iteration.'),
+    }),
+    output: z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() }),
+  },
   'proposals.list': {
     input: z.object({
       runId: z.string().optional(),

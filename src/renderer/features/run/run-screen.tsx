@@ -94,6 +94,22 @@ export function RunScreen({ runId }: { runId: string }) {
             <a href={`#/runs/${encodeURIComponent(runId)}/trajectories`} data-testid="open-trajectories">
               Trajectories
             </a>
+            {' · '}
+            <span className="run-exports" title="Save the run's config, status and metrics per iteration (as `evolab export` writes them)">
+              Export
+              <button
+                type="button"
+                className="link"
+                disabled={s.exporting !== null}
+                onClick={() => void runActions.exportRun('json')}
+                data-testid="export-json"
+              >
+                {s.exporting === 'json' ? 'JSON…' : 'JSON'}
+              </button>
+              <button type="button" className="link" disabled={s.exporting !== null} onClick={() => void runActions.exportRun('csv')} data-testid="export-csv">
+                {s.exporting === 'csv' ? 'CSV…' : 'CSV'}
+              </button>
+            </span>
             {d?.config.archive.enabled && (
               <>
                 {' · '}
@@ -128,6 +144,7 @@ export function RunScreen({ runId }: { runId: string }) {
         />
         <div className="run-progress">{s.status === 'running' || s.status === 'stopping' ? <PhaseProgress progress={s.progress} /> : null}</div>
       </header>
+      <ErrorBox title="The run was not exported." message={s.exportError} hint="The run may have been deleted; reload the Runs screen." />
       <ErrorBox
         title="The off switch did not go through."
         message={s.actionError}

@@ -172,3 +172,25 @@ describe('run store: the warm-up and the kill switch', () => {
     expect(selectCanKill(runStore.getState())).toBe(true);
   });
 });
+
+describe('run store: export', () => {
+  it('asks the engine for the open run in the chosen format and saves the file it returns', async () => {
+    bridge.on('runs.export', ({ runId, format }) => ({ fileName: `evolab-run-${runId}.${format}`, mediaType: 'text/csv', content: 'iteration\n0\n' }));
+    await runActions.open('r1');
+    const saved: string[] = [];
+    const file = await runActions.exportRun('csv', (f) => saved.push(f.fileName));
+    expect(bridge.calls.at(-1)).toEqual({ name: 'runs.export', input: { runId: 'r1', format: 'csv' } });
+    expect(saved).toEqual(['evolab-run-r1.csv']);
+    expect(file?.content).toBe('iteration\n0\n');
+    expect(runStore.getState().exporting).toBeNull();
+  });
+
+  it('says why an export failed', async () => {
+    bridge.on('runs.export', () => {
+      throw new Error('No run with id "r1"');
+    });
+    await runActions.open('r1');
+    expect(await runActions.exportRun('json', () => undefined)).toBeNull();
+    expect(runStore.getState().exportError).toContain('No run with id');
+  });
+});

@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { EventPayload } from '../../../shared/contract';
 import { isLive, isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
+import { downloadFile, type DownloadableFile } from '../../lib/download';
 import { appendMetrics, appendPoint, createBuffer, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
 import { MEM_PREFIX, PERF_PREFIX, scoreOf, TIME_PREFIX } from '../../../shared/metrics';
 
@@ -50,6 +51,9 @@ export interface RunState {
   loading: boolean;
   error: string | null;
   actionError: string | null;
+  /** A run export in flight (its format), and why the last one failed. */
+  exporting: 'json' | 'csv' | null;
+  exportError: string | null;
   pending: { action: OffSwitchAction; at: number; from: string } | null;
   /** Set when the engine was killed or crashed, until the run's status has been re-read from the new engine. */
   engineLost: 'killed' | 'crashed' | null;
@@ -72,6 +76,8 @@ const initial: RunState = {
   loading: false,
   error: null,
   actionError: null,
+  exporting: null,
+  exportError: null,
   pending: null,
   engineLost: null,
 };
@@ -242,6 +248,22 @@ export const runActions = {
       if (runStore.getState().runId === s.runId && runStore.getState().status === s.status) runStore.setState({ status: result.status });
     } catch (error) {
       runStore.setState({ actionError: `${action} failed: ${describeError(error).message}`, pending: null });
+    }
+  },
+
+  /** Asks the engine for the run as a file (JSON as `evolab export` writes it, or CSV) and saves it (a download by default). */
+  async exportRun(format: 'json' | 'csv', save: (file: DownloadableFile) => void = downloadFile): Promise<DownloadableFile | null> {
+    const { runId } = runStore.getState();
+    if (!runId) return null;
+    runStore.setState({ exporting: format, exportError: null });
+    try {
+      const file = await getBridge().request('runs.export', { runId, format });
+      save(file);
+      runStore.setState({ exporting: null });
+      return file;
+    } catch (error) {
+      runStore.setState({ exporting: null, exportError: `Export failed: ${describeError(error).message}` });
+      return null;
     }
   },
 
