@@ -62,3 +62,49 @@ describe('runs store', () => {
     expect(bridge.calls.slice(before).map((c) => c.name)).toEqual(['runs.list']);
   });
 });
+
+describe('runs list: sorting', () => {
+  const run = (id: string, over: Partial<RunSummary>): RunSummary => ({
+    id,
+    name: null,
+    preset: 'addition-star-smoke',
+    recipe: 'star',
+    status: 'completed',
+    seed: 1,
+    backend: 'wasm',
+    iterationsDone: 3,
+    iterationsTotal: 3,
+    bestScore: null,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    error: null,
+    archive: null,
+    ...over,
+  });
+
+  it('sorts by any column, the same column again reversing it, runs without a value last', () => {
+    runsStore.setState({
+      runs: [
+        run('r1', { seed: 7, bestScore: 0.2, createdAt: '2026-01-01T00:00:00Z' }),
+        run('r2', { seed: 2, bestScore: null, createdAt: '2026-01-03T00:00:00Z' }),
+        run('r10', { seed: 3, bestScore: 0.9, createdAt: '2026-01-02T00:00:00Z' }),
+      ],
+      text: '',
+      status: 'all',
+      sort: { key: 'createdAt', dir: 'desc' },
+    });
+    const ids = () => selectVisibleRuns(runsStore.getState()).map((r) => r.id);
+    expect(ids()).toEqual(['r2', 'r10', 'r1']);
+    runsActions.sortBy('seed');
+    expect(ids()).toEqual(['r1', 'r10', 'r2']);
+    runsActions.sortBy('seed');
+    expect(ids()).toEqual(['r2', 'r10', 'r1']);
+    runsActions.sortBy('bestScore');
+    expect(ids()).toEqual(['r10', 'r1', 'r2']);
+    runsActions.sortBy('bestScore');
+    expect(ids()).toEqual(['r1', 'r10', 'r2']);
+    // Ids compare as people read them: r2 before r10.
+    runsActions.sortBy('id');
+    expect(ids()).toEqual(['r1', 'r2', 'r10']);
+  });
+});
