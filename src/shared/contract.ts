@@ -44,7 +44,9 @@ export const requests = {
     input: RunRef.extend({
       iteration: z.number().int().optional(),
       filter: TrajectoryFilter.default('all'),
-      search: z.string().optional().describe('Substring of the prompt or output.'),
+      kept: z.boolean().optional().describe('Only samples the recipe kept (true) or rejected (false); combines with `correct`.'),
+      correct: z.boolean().optional().describe('Only samples the verifier called correct (true) or incorrect (false).'),
+      search: z.string().optional().describe("Substring of the prompt or output, in the model's notation or in human notation (arithmetic: plain digits)."),
       limit: z.number().int().min(1).max(1000).default(100),
       offset: z.number().int().min(0).default(0),
     }),

@@ -111,7 +111,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   d(M.TIME_SAMPLE_S, 'seconds', 'Time spent sampling (or collecting episodes).'),
   d(M.TIME_TRAIN_S, 'seconds', 'Time spent in optimiser steps.'),
   d('time/eval_s', 'seconds', 'Time spent in the held-out evaluation.'),
-  d('time/iteration_s', 'seconds', 'Wall time of the whole iteration.'),
+  d(M.TIME_ITERATION_S, 'seconds', 'Wall time of the whole iteration.'),
   d(M.MEM_TENSORS, 'tensors', 'Live tensors after the iteration (tf.memory()); flat across iterations means nothing leaks.'),
   d(M.MEM_BYTES, 'bytes', 'Bytes held by live tensors (tf.memory()).'),
 ];

@@ -4,16 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
-import {
-  isLive,
-  type MetricSeries,
-  type Metrics,
-  type RunDetail,
-  type RunStatus,
-  type RunSummary,
-  type Trajectory,
-  type TrajectoryFilter,
-} from '../../shared/run';
+import { isLive, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, readCheckpointAuditHead } from './checkpoint';
 import { toSummary, toTrajectory, type RunRow, type TrajectoryRow } from './rows';
@@ -23,6 +14,7 @@ import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { migrate } from './schema';
 import { recoverWorkspace, type Recovery } from './recovery';
 import { scoreOf } from '../../shared/metrics';
+import { registerNotationFunction, trajectoryWhere, type TrajectoryQuery } from './trajectory-search';
 
 /** How many checkpoints each run keeps on disk. */
 export const CHECKPOINTS_KEPT = 2;
@@ -41,14 +33,7 @@ export interface IterationCommit {
   within?: () => void;
 }
 
-export interface TrajectoryQuery {
-  runId: string;
-  iteration?: number;
-  filter?: TrajectoryFilter;
-  search?: string;
-  limit?: number;
-  offset?: number;
-}
+export type { TrajectoryQuery } from './trajectory-search';
 
 export type { Recovery } from './recovery';
 
@@ -72,6 +57,7 @@ export class Store {
   private constructor(workspace: string, db: Database.Database) {
     this.workspace = workspace;
     this.db = db;
+    registerNotationFunction(db);
     this.oversight = new OversightStore(db, workspace);
     this.archive = new ArchiveStore(db);
     this.recovery = recoverWorkspace(this.db, {
@@ -364,23 +350,7 @@ export class Store {
   }
 
   trajectories(query: TrajectoryQuery): { total: number; items: Trajectory[]; iterations: number[] } {
-    this.requireRun(query.runId);
-    const where = ['run_id = ?'];
-    const params: Array<string | number> = [query.runId];
-    if (query.iteration !== undefined) {
-      where.push('iteration = ?');
-      params.push(query.iteration);
-    }
-    const filter = query.filter ?? 'all';
-    if (filter === 'kept') where.push('kept = 1');
-    if (filter === 'rejected') where.push('kept = 0');
-    if (filter === 'correct') where.push('correct = 1');
-    if (filter === 'incorrect') where.push('correct = 0');
-    if (query.search) {
-      where.push('(instr(prompt, ?) > 0 OR instr(output, ?) > 0)');
-      params.push(query.search, query.search);
-    }
-    const clause = where.join(' AND ');
+    const { clause, params } = trajectoryWhere(query, this.runConfig(query.runId).task);
     const total = this.db
       .prepare(`SELECT COUNT(*) FROM trajectories WHERE ${clause}`)
       .pluck()

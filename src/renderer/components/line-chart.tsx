@@ -141,7 +141,7 @@ export function LineChart({
         <span className="chart-title">{title}</span>
         {definition && (
           <span className="chart-info" aria-label={hover} data-testid="chart-definition">
-            ⓘ
+            ?
           </span>
         )}
         {baseline && (

@@ -2,7 +2,7 @@ import { ErrorBoundary } from '../../components/error-boundary';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDuration, formatNumber } from '../../lib/format';
 import { metricDefinition, SCORE_LABELS } from '../../../shared/metric-definitions';
-import { REWARD_MEAN, SCORE_METRICS } from '../../../shared/metrics';
+import { REWARD_MEAN, SCORE_METRICS, TRAIN_LOSS } from '../../../shared/metrics';
 import { CompareChart, type CompareLine } from './compare-chart';
 import { iterationCurve, type IterationRow } from './compare-store';
 import type { MetricSeries } from '../../../shared/run';
@@ -31,7 +31,7 @@ const scoreTitle = (rows: IterationRow[]): string => {
 export function IterationCompare({ rows, colors, version, series, metrics, metric, onMetric }: Props) {
   const lines = (pick: (r: IterationRow) => IterationRow['score']): CompareLine[] =>
     rows.map((r, i) => ({ label: r.label, color: colors[i], buffer: pick(r) }));
-  const extra = metric && metrics.includes(metric) ? metric : (metrics.find((m) => m.startsWith('train/loss')) ?? metrics[0] ?? null);
+  const extra = metric && metrics.includes(metric) ? metric : (metrics.find((m) => m === TRAIN_LOSS) ?? metrics[0] ?? null);
   const extraDef = extra ? metricDefinition(extra) : undefined;
   return (
     <>

@@ -4,7 +4,7 @@ import { ProgressBar } from '../../components/progress-bar';
 import { formatDuration, formatNumber } from '../../lib/format';
 import type { SeriesBuffer } from '../../lib/series';
 import { metricDefinition } from '../../../shared/metric-definitions';
-import { HELDOUT_HARDEST, TRAIN_LOSS, TRAIN_STEPS } from '../../../shared/metrics';
+import { HELDOUT_HARDEST, TIME_ITERATION_S, TRAIN_LOSS, TRAIN_STEPS } from '../../../shared/metrics';
 import type { WarmupTrack } from './run-store';
 
 interface Props {
@@ -44,7 +44,7 @@ export function WarmupPanel({ track, etaS, result, version, logScale }: Props) {
               · held-out accuracy after it <strong title={metricDefinition(HELDOUT_HARDEST)?.definition}>{formatNumber(result[HELDOUT_HARDEST])}</strong>
             </>
           )}
-          {result['time/iteration_s'] !== undefined && <> · took {formatDuration(result['time/iteration_s'] * 1000)}</>}
+          {result[TIME_ITERATION_S] !== undefined && <> · took {formatDuration(result[TIME_ITERATION_S] * 1000)}</>}
         </p>
       )}
       {loss ? (
