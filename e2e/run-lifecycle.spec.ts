@@ -23,6 +23,8 @@ test('a smoke preset started from the gallery fills its charts and completes', a
   const run = app.run();
   await expect(run.charts().first()).toBeVisible({ timeout: 420_000 });
   await expect(run.charts().first()).not.toHaveAttribute('data-points', '0');
+  // The warm-up was watched from its start: its own loss curve, apart from the iteration charts.
+  await expect(app.page.getByTestId('warmup-chart')).not.toHaveAttribute('data-points', '0');
   await app.screenshot('run-live');
   await run.waitForStatus('completed', 300_000);
   await expect(run.timelineDone()).toHaveCount(N);

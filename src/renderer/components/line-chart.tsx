@@ -21,6 +21,8 @@ interface Props {
   baseline?: { label: string; value: number } | null;
   /** The x axis's name in the legend. */
   xLabel?: string;
+  /** The figure's test id: 'chart' for a metric's chart (what tests count), another for charts beside them. */
+  testId?: string;
 }
 
 const INTEGER_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6];
@@ -48,6 +50,7 @@ export function LineChart({
   unit,
   baseline,
   xLabel = 'iteration',
+  testId = 'chart',
 }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
@@ -136,7 +139,7 @@ export function LineChart({
 
   const hover = definition ? `${title}${unit ? ` (${unit})` : ''}: ${definition}` : title;
   return (
-    <figure className="chart" data-testid="chart" data-metric={title} data-points={points.x.length} data-log={log ? 'true' : 'false'} title={hover}>
+    <figure className="chart" data-testid={testId} data-metric={title} data-points={points.x.length} data-log={log ? 'true' : 'false'} title={hover}>
       <figcaption>
         <span className="chart-title">{title}</span>
         {definition && (

@@ -57,6 +57,7 @@ export function WarmupPanel({ track, etaS, result, version, logScale }: Props) {
             logScale={logScale}
             height={140}
             xLabel="step"
+            testId="warmup-chart"
             definition="Running mean of the warm-up's supervised loss over its last 20 steps, as the engine reports it with its progress."
             unit="nats"
           />
