@@ -20,6 +20,8 @@ interface Props {
   onLogScale: (value: boolean) => void;
   /** Iteration charts start here: 1 when iteration 0 is the warm-up (shown in its own panel), else 0. */
   fromIteration: number;
+  /** How a chart's caption names iteration 0's value when it is not plotted ("after warm-up", or a branch's start). */
+  baselineLabel?: string;
   /** Panels drawn between the headline charts and the groups (the warm-up; a recipe's own views). */
   children?: ReactNode;
 }
@@ -33,7 +35,18 @@ function valueAt(buffer: SeriesBuffer, x: number): number | null {
  * The run's monitors: its headline charts first and larger (score, reward, loss, the recipe's own monitor), then
  * every other metric grouped by namespace in collapsible groups. Every chart carries its metric's definition.
  */
-export function ChartsPanel({ names, buffers, version, smoothing, logScale, onSmoothing, onLogScale, fromIteration, children }: Props) {
+export function ChartsPanel({
+  names,
+  buffers,
+  version,
+  smoothing,
+  logScale,
+  onSmoothing,
+  onLogScale,
+  fromIteration,
+  baselineLabel = 'after warm-up',
+  children,
+}: Props) {
   const headline = headlineMetrics(names);
   const rest = names.filter((n) => !headline.includes(n));
   const groups = groupByNamespace(rest).sort((a, b) => Number(LAST.includes(a.namespace)) - Number(LAST.includes(b.namespace)));
@@ -54,7 +67,7 @@ export function ChartsPanel({ names, buffers, version, smoothing, logScale, onSm
           fromX={fromIteration}
           definition={def?.definition}
           unit={def?.unit}
-          baseline={warm === null ? null : { label: 'after warm-up', value: warm }}
+          baseline={warm === null ? null : { label: baselineLabel, value: warm }}
         />
       </ErrorBoundary>
     );

@@ -167,6 +167,7 @@ export function RunScreen({ runId }: { runId: string }) {
           onSmoothing={setSmoothing}
           onLogScale={setLogScale}
           fromIteration={hasWarmup ? 1 : 0}
+          baselineLabel={d?.config.startFrom ? 'at the branch point' : 'after warm-up'}
         >
           {hasWarmup && !d?.config.startFrom && (
             <WarmupPanel
