@@ -37,4 +37,9 @@ test('a gridworld A2C run from the gallery completes, charts its success, and it
   await expect(view.samples().first().getByTestId('episode-grid')).toBeVisible();
   expect(await app.page.locator('[data-testid=episode-grid][data-success=true]').count()).toBeGreaterThan(0);
   await app.screenshot('gridworld-trajectories');
+  // A dialog closes with Esc.
+  await view.samples().first().getByTestId('same-prompt').click();
+  await expect(view.samePromptView()).toBeVisible();
+  await app.page.keyboard.press('Escape');
+  await expect(view.samePromptView()).toHaveCount(0);
 });

@@ -4,6 +4,7 @@ import { humanNotation, type Notation } from '../../../shared/notation';
 import type { Trajectory } from '../../../shared/run';
 import { ErrorBox } from '../../components/error-box';
 import { formatNumber } from '../../lib/format';
+import { useEscape } from '../../lib/use-escape';
 import { EpisodeGrid } from './episode-grid-view';
 import { groupByIteration, PAGE_SIZE, selectNotation, trajectoriesActions, trajectoriesStore } from './trajectories-store';
 import './trajectories.css';
@@ -121,15 +122,7 @@ export function TrajectoriesScreen({ runId }: { runId: string }) {
     return () => clearTimeout(timer);
   }, [search]);
 
-  // Esc closes the dialog, as it does every dialog.
-  useEffect(() => {
-    if (!s.samePrompt) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') trajectoriesActions.closeSamePrompt();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [s.samePrompt]);
+  useEscape(s.samePrompt !== null, () => trajectoriesActions.closeSamePrompt());
 
   const notation = selectNotation(s);
   const hasHuman = s.task !== null && humanNotation(s.task) !== null;
