@@ -2,7 +2,8 @@ import { expect, test } from './fixtures';
 
 /**
  * Feedback where the person acted: while one run holds the engine, Start on another preset card is refused at that
- * card, naming the blocking run with Open and Stop; Stop there ends it, the notice goes, and Start works again.
+ * card, naming the blocking run with Open and Stop; Stop there ends it, the notice goes, and Start works again. A
+ * Resume refused the same way says so on the run's screen, with the same Open and Stop.
  */
 test('a start refused while another run trains is shown at the clicked card, with Open and Stop', async ({ app, page }) => {
   test.setTimeout(300_000);
@@ -36,9 +37,25 @@ test('a start refused while another run trains is shown at the clicked card, wit
   await refusal.getByTestId('start-refused-stop').click();
   await expect(refusal).toHaveCount(0, { timeout: 60_000 });
 
-  const started = await form.startPreset('gridworld-a2c-smoke');
-  expect(started).not.toBe(blocking);
-  await app.run().waitForStatus('completed', 240_000);
   await app.go('#/runs');
   await expect(app.runs().row(blocking)).toContainText('stopped');
+
+  // Start works again; and resuming the stopped run while that one trains is refused at the Resume button's screen.
+  await app.go('#/new');
+  const other = await form.startPreset('gridworld-a2c');
+  expect(other).not.toBe(blocking);
+  await app.run().waitForStatus('running');
+  await app.go(`#/runs/${encodeURIComponent(blocking)}`);
+  const run = app.run();
+  await run.waitForStatus('stopped');
+  await run.button('resume').click();
+  const notice = page.getByTestId('start-refused');
+  await expect(notice).toContainText('Not resumed');
+  await expect(notice).toHaveAttribute('data-blocking', other);
+  await notice.getByTestId('start-refused-stop').click();
+  await expect(notice).toHaveCount(0, { timeout: 60_000 });
+  await run.button('resume').click();
+  await run.waitForStatus('running', 60_000);
+  await run.button('stop').click();
+  await run.waitForStatus('stopped', 60_000);
 });

@@ -4,6 +4,7 @@ import { fieldIssues, type FieldIssue } from '../../../shared/errors';
 import { POLICY_PRESETS, type ApprovalPolicy } from '../../../shared/oversight';
 import { isLive, type PresetInfo, type RunSummary } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
+import { findLiveRun, type BlockingRun } from '../../lib/live-run';
 import { defaultsOf, fieldIndex, getAt, plainMessage, setAt, walkObject } from '../../lib/schema-walker';
 
 export interface NewRunState {
@@ -37,7 +38,7 @@ export interface StartRefusal {
   code: string | null;
   message: string;
   issues: FieldIssue[];
-  blocking: Pick<RunSummary, 'id' | 'name' | 'status' | 'preset'> | null;
+  blocking: BlockingRun | null;
 }
 
 /** A complete starting point when no preset is loaded: the schema's defaults plus the two required unions. */
@@ -101,17 +102,6 @@ export function selectStartFrom(draft: Record<string, unknown>): { runId: string
   if (!from || typeof from !== 'object') return null;
   const { runId, nodeId } = from as Record<string, unknown>;
   return typeof runId === 'string' && typeof nodeId === 'string' ? { runId, nodeId } : null;
-}
-
-/** The run that holds the engine now, if the list says which; null when it cannot be read. */
-async function findLiveRun(): Promise<StartRefusal['blocking']> {
-  try {
-    const runs = await getBridge().request('runs.list', {});
-    const live = runs.filter((r) => isLive(r.status)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
-    return live ? { id: live.id, name: live.name, status: live.status, preset: live.preset } : null;
-  } catch {
-    return null;
-  }
 }
 
 export const newRunActions = {

@@ -1,10 +1,7 @@
 import type { ApprovalPolicy } from '../../../shared/oversight';
+import { BusyNotice } from '../../components/busy-notice';
 import { policySummary } from '../../lib/policy-summary';
 import type { NewRunState, StartRefusal } from './new-run-store';
-
-function open(runId: string): void {
-  location.hash = `#/runs/${encodeURIComponent(runId)}`;
-}
 
 /**
  * Why a start was refused, shown at the control that was clicked. When another run holds the engine, it names
@@ -21,39 +18,8 @@ export function StartRefused({
   onStop: () => void;
   onDismiss: () => void;
 }) {
-  const b = refusal.blocking;
-  if (refusal.code === 'run_busy') {
-    return (
-      <div className="refusal" role="alert" data-testid="start-refused" data-blocking={b?.id ?? ''}>
-        {b ? (
-          <p>
-            <strong>Not started:</strong> run <code>{b.name ?? b.id}</code>
-            {b.name ? <span className="muted small"> ({b.id})</span> : null} is {b.status}, and the engine trains one run at a time. Stop it or wait for it to
-            finish, then press Start again.
-          </p>
-        ) : (
-          <p>
-            <strong>Not started:</strong> {refusal.message}
-          </p>
-        )}
-        <div className="refusal-actions">
-          {b && (
-            <>
-              <button type="button" onClick={() => open(b.id)} data-testid="start-refused-open">
-                Open {b.id}
-              </button>
-              <button type="button" className="danger" disabled={stopping || b.status === 'stopping'} onClick={onStop} data-testid="start-refused-stop">
-                {stopping || b.status === 'stopping' ? 'Stopping…' : `Stop ${b.id}`}
-              </button>
-            </>
-          )}
-          <button type="button" className="subtle" onClick={onDismiss}>
-            Dismiss
-          </button>
-        </div>
-      </div>
-    );
-  }
+  if (refusal.code === 'run_busy')
+    return <BusyNotice what="Not started" blocking={refusal.blocking} message={refusal.message} stopping={stopping} onStop={onStop} onDismiss={onDismiss} />;
   return (
     <div className="refusal" role="alert" data-testid="start-refused">
       <p>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import { BusyNotice } from '../../components/busy-notice';
 import { ErrorBox } from '../../components/error-box';
 import { StatusBadge } from '../../components/status-badge';
 import { formatNumber } from '../../lib/format';
@@ -144,6 +145,16 @@ export function RunScreen({ runId }: { runId: string }) {
         />
         <div className="run-progress">{s.status === 'running' || s.status === 'stopping' ? <PhaseProgress progress={s.progress} /> : null}</div>
       </header>
+      {s.busy && (
+        <BusyNotice
+          what="Not resumed"
+          blocking={s.busy.blocking}
+          message={s.busy.message}
+          stopping={s.busy.stopping}
+          onStop={() => void runActions.stopBlocking()}
+          onDismiss={runActions.dismissBusy}
+        />
+      )}
       <ErrorBox title="The run was not exported." message={s.exportError} hint="The run may have been deleted; reload the Runs screen." />
       <ErrorBox
         title="The off switch did not go through."

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RunConfig } from '../../../shared/config';
+import { CodedError } from '../../../shared/errors';
 import type { RunDetail } from '../../../shared/run';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
@@ -192,5 +193,27 @@ describe('run store: export', () => {
     await runActions.open('r1');
     expect(await runActions.exportRun('json', () => undefined)).toBeNull();
     expect(runStore.getState().exportError).toContain('No run with id');
+  });
+});
+
+describe('run store: a resume refused because another run holds the engine', () => {
+  it('names that run beside the off switch, stops it from there, and goes once it has stopped', async () => {
+    bridge
+      .on('runs.get', () => detail('stopped'))
+      .on('runs.resume', () => {
+        throw new CodedError('run_busy', 'Run r9 is running; one run at a time.');
+      })
+      .on('runs.list', () => [{ ...detail('running'), id: 'r9', name: 'other' }])
+      .on('runs.stop', () => ({ status: 'stopping' }));
+    await runActions.open('r1');
+    await runActions.act('resume', 'stopped');
+    expect(runStore.getState().busy).toMatchObject({ blocking: { id: 'r9', name: 'other', status: 'running' } });
+    expect(runStore.getState().actionError).toBeNull();
+    await runActions.stopBlocking();
+    expect(bridge.calls.at(-1)).toEqual({ name: 'runs.stop', input: { runId: 'r9' } });
+    runActions.onStatus({ runId: 'r9', status: 'stopping' });
+    expect(runStore.getState().busy?.blocking?.status).toBe('stopping');
+    runActions.onStatus({ runId: 'r9', status: 'stopped' });
+    expect(runStore.getState().busy).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import type { EventPayload } from '../../../shared/contract';
 import { isLive, isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { downloadFile, type DownloadableFile } from '../../lib/download';
+import { findLiveRun, type BlockingRun } from '../../lib/live-run';
 import { appendMetrics, appendPoint, createBuffer, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
 import { MEM_PREFIX, PERF_PREFIX, scoreOf, TIME_PREFIX } from '../../../shared/metrics';
 
@@ -51,6 +52,8 @@ export interface RunState {
   loading: boolean;
   error: string | null;
   actionError: string | null;
+  /** A resume refused because another run holds the engine: that run, shown beside the off switch with Open and Stop. */
+  busy: { message: string; blocking: BlockingRun | null; stopping: boolean } | null;
   /** A run export in flight (its format), and why the last one failed. */
   exporting: 'json' | 'csv' | null;
   exportError: string | null;
@@ -76,6 +79,7 @@ const initial: RunState = {
   loading: false,
   error: null,
   actionError: null,
+  busy: null,
   exporting: null,
   exportError: null,
   pending: null,
@@ -203,6 +207,10 @@ export const runActions = {
 
   onStatus(payload: EventPayload<'run.status'>): void {
     const s = runStore.getState();
+    if (s.busy?.blocking?.id === payload.runId) {
+      const blocking = { ...s.busy.blocking, status: payload.status };
+      runStore.setState({ busy: isLive(payload.status) ? { ...s.busy, blocking } : null });
+    }
     if (payload.runId !== s.runId) return;
     runStore.setState({
       status: payload.status,
@@ -247,8 +255,27 @@ export const runActions = {
       // The reply carries the status too; use it in case the event was missed.
       if (runStore.getState().runId === s.runId && runStore.getState().status === s.status) runStore.setState({ status: result.status });
     } catch (error) {
-      runStore.setState({ actionError: `${action} failed: ${describeError(error).message}`, pending: null });
+      const { message, code } = describeError(error);
+      if (code === 'run_busy') {
+        runStore.setState({ pending: null, busy: { message, blocking: await findLiveRun(), stopping: false } });
+        return;
+      }
+      runStore.setState({ actionError: `${action} failed: ${message}`, pending: null });
     }
+  },
+  /** Stops the run that blocked a resume; the notice goes once that run no longer holds the engine. */
+  async stopBlocking(): Promise<void> {
+    const busy = runStore.getState().busy;
+    if (!busy?.blocking) return;
+    runStore.setState({ busy: { ...busy, stopping: true } });
+    try {
+      await getBridge().request('runs.stop', { runId: busy.blocking.id });
+    } catch (error) {
+      runStore.setState({ busy: { ...busy, stopping: false, message: `Stopping ${busy.blocking.id} failed: ${describeError(error).message}` } });
+    }
+  },
+  dismissBusy(): void {
+    runStore.setState({ busy: null });
   },
 
   /** Asks the engine for the run as a file (JSON as `evolab export` writes it, or CSV) and saves it (a download by default). */
