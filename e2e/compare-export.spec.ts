@@ -31,9 +31,15 @@ async function startWithSeed(app: AppPage, seed: number): Promise<string> {
 test('two classic runs are compared by iteration: overlaid curves and a table', async ({ app, page }) => {
   test.setTimeout(600_000);
   runIds.push(await startWithSeed(app, 1), await startWithSeed(app, 2));
-  await app.go('#/compare');
-  for (const id of runIds) await page.locator(`[data-testid=compare-pick][data-run-id="${id}"]`).check();
-  await expect(page).toHaveURL(new RegExp(`runs=${runIds.join(',')}`));
+  // Picked on the Runs list (by id and seed, which tell them apart), opened in Compare.
+  await app.go('#/runs');
+  for (const id of runIds) {
+    await expect(app.runs().row(id).getByTestId('run-seed')).toHaveText(String(runIds.indexOf(id) + 1));
+    await app.runs().row(id).getByTestId('run-pick').check();
+  }
+  await page.getByTestId('runs-compare').click();
+  await expect(page).toHaveURL(new RegExp(`#/compare\\?runs=${runIds.join(',')}$`));
+  for (const id of runIds) await expect(page.locator(`[data-testid=compare-pick][data-run-id="${id}"]`)).toBeChecked();
   const compare = new ComparePage(page);
   await expect(page.getByTestId('compare-mode')).toHaveAttribute('data-mode', 'iterations');
   await expect(compare.rows()).toHaveCount(2);

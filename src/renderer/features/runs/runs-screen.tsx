@@ -6,7 +6,7 @@ import { StatusBadge } from '../../components/status-badge';
 import { formatDate, formatNumber } from '../../lib/format';
 import { metricDefinition, SCORE_LABELS } from '../../../shared/metric-definitions';
 import { HELDOUT_HARDEST, EVAL_SUCCESS_RATE } from '../../../shared/metrics';
-import { runsActions, runsStore, selectVisibleRuns, type RunSort, type RunSortKey } from './runs-store';
+import { runsActions, runsStore, selectCompareHash, selectVisibleRuns, type RunSort, type RunSortKey } from './runs-store';
 import './runs.css';
 
 /** A column header that sorts the list; aria-sort says how it is sorted now. */
@@ -56,6 +56,15 @@ export function RunsScreen() {
             </option>
           ))}
         </select>
+        <a
+          className={`button${selectCompareHash(s) ? '' : ' disabled'}`}
+          href={selectCompareHash(s) ?? undefined}
+          aria-disabled={selectCompareHash(s) === null}
+          title="Tick two or more runs to overlay their curves"
+          data-testid="runs-compare"
+        >
+          Compare{s.picked.length > 0 ? ` (${s.picked.length})` : ''}
+        </a>
         <a className="button primary" href="#/new">
           New run
         </a>
@@ -76,6 +85,7 @@ export function RunsScreen() {
         <table className="table" data-testid="runs-table">
           <thead>
             <tr>
+              <th aria-label="Compare" />
               <SortHeader label="Name" sortKey="name" sort={s.sort} />
               <SortHeader label="Id" sortKey="id" sort={s.sort} />
               <SortHeader label="Status" sortKey="status" sort={s.sort} />
@@ -91,6 +101,15 @@ export function RunsScreen() {
           <tbody>
             {visible.map((r) => (
               <tr key={r.id} data-testid="run-row" data-run-id={r.id}>
+                <td>
+                  <input
+                    type="checkbox"
+                    checked={s.picked.includes(r.id)}
+                    onChange={() => runsActions.togglePick(r.id)}
+                    aria-label={`Compare ${r.name ?? r.id}`}
+                    data-testid="run-pick"
+                  />
+                </td>
                 <td>
                   <a href={`#/runs/${encodeURIComponent(r.id)}`}>{r.name ?? r.id}</a>
                   {r.error && <div className="error-text small">{r.error}</div>}

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../shared/run';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { runsActions, runsStore, selectVisibleRuns } from './runs-store';
+import { runsActions, runsStore, selectCompareHash, selectVisibleRuns } from './runs-store';
 
 const run = (id: string, patch: Partial<RunSummary> = {}): RunSummary => ({
   id,
@@ -106,5 +106,19 @@ describe('runs list: sorting', () => {
     // Ids compare as people read them: r2 before r10.
     runsActions.sortBy('id');
     expect(ids()).toEqual(['r1', 'r2', 'r10']);
+  });
+});
+
+describe('runs list: picking runs to compare', () => {
+  it('opens Compare on two or more ticked runs that are still listed', () => {
+    runsStore.setState({ runs: [run('a'), run('b'), run('c')], picked: [] });
+    runsActions.togglePick('a');
+    expect(selectCompareHash(runsStore.getState())).toBeNull();
+    runsActions.togglePick('c');
+    expect(selectCompareHash(runsStore.getState())).toBe('#/compare?runs=a,c');
+    runsActions.togglePick('a');
+    expect(selectCompareHash(runsStore.getState())).toBeNull();
+    runsStore.setState({ picked: ['c', 'gone', 'b'] });
+    expect(selectCompareHash(runsStore.getState())).toBe('#/compare?runs=c,b');
   });
 });

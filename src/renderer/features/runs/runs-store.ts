@@ -12,6 +12,8 @@ export interface RunsState {
   status: RunStatus | 'all';
   confirming: string | null;
   sort: RunSort;
+  /** Runs ticked for the Compare view. */
+  picked: string[];
 }
 
 /** A column the Runs list sorts by, and which way. */
@@ -30,7 +32,14 @@ export const runsStore = createStore<RunsState>(() => ({
   status: 'all',
   confirming: null,
   sort: { key: 'createdAt', dir: 'desc' },
+  picked: [],
 }));
+
+/** The Compare view's address for the ticked runs (those still listed), or null with fewer than two. */
+export function selectCompareHash(s: RunsState): string | null {
+  const ids = s.picked.filter((id) => s.runs.some((r) => r.id === id));
+  return ids.length >= 2 ? `#/compare?runs=${ids.map(encodeURIComponent).join(',')}` : null;
+}
 
 /** The value a run is sorted by in a column; null (no score yet, no preset) sorts last either way. */
 function sortValue(r: RunSummary, key: RunSortKey): string | number | null {
@@ -84,6 +93,9 @@ export const runsActions = {
           ? { key, dir: sort.dir === 'asc' ? 'desc' : 'asc' }
           : { key, dir: ['seed', 'bestScore', 'iterations', 'createdAt'].includes(key) ? 'desc' : 'asc' },
     }));
+  },
+  togglePick(runId: string): void {
+    runsStore.setState(({ picked }) => ({ picked: picked.includes(runId) ? picked.filter((id) => id !== runId) : [...picked, runId] }));
   },
   setStatus(status: RunStatus | 'all'): void {
     runsStore.setState({ status });
