@@ -13,8 +13,12 @@ test('an invalid value in the form shows the field error and blocks Start', asyn
 
   await form.setField('policy.nHeads', '3');
   await expect(form.fieldError('policy.nHeads')).toHaveText('nHeads must divide dModel');
+  // Plain words, and an emptied field is an error rather than a silent return to the default.
   await form.setField('iterations', 'ten');
-  await expect(form.fieldError('iterations')).toContainText('must be number');
+  await expect(form.fieldError('iterations')).toHaveText('enter a whole number; "ten" is not one');
+  await form.setField('iterations', '');
+  await expect(form.fieldError('iterations')).toHaveText('required: enter a whole number');
+  await expect(form.field('seed')).not.toHaveAttribute('placeholder', /9007199254740991/);
   await app.screenshot('new-run-invalid');
 
   await form.setField('recipe.groupSize', '4');

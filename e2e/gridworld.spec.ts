@@ -19,7 +19,8 @@ test('a gridworld A2C run from the gallery completes, charts its success, and it
   await expect(run.charts().first()).toHaveAttribute('data-metric', /^eval\//);
   await expect(app.page.locator('[data-testid=chart][data-metric="eval/success_rate"]')).not.toHaveAttribute('data-points', '0');
   await expect(app.page.locator('[data-testid=chart][data-metric="reward/mean"]')).toBeVisible();
-  await expect(app.page.getByText(/^best (1|0\.9\d*)$/)).toBeVisible();
+  // "best" says what it is the best of.
+  await expect(app.page.getByTestId('run-best')).toHaveText(/^best evaluation success rate: (1|0\.9\d*)$/);
   await app.screenshot('gridworld-run');
 
   await app.go(`#/runs/${encodeURIComponent(runId)}/trajectories`);
@@ -36,4 +37,9 @@ test('a gridworld A2C run from the gallery completes, charts its success, and it
   await expect(view.samples().first().getByTestId('episode-grid')).toBeVisible();
   expect(await app.page.locator('[data-testid=episode-grid][data-success=true]').count()).toBeGreaterThan(0);
   await app.screenshot('gridworld-trajectories');
+  // A dialog closes with Esc.
+  await view.samples().first().getByTestId('same-prompt').click();
+  await expect(view.samePromptView()).toBeVisible();
+  await app.page.keyboard.press('Escape');
+  await expect(view.samePromptView()).toHaveCount(0);
 });

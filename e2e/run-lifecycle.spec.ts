@@ -23,6 +23,8 @@ test('a smoke preset started from the gallery fills its charts and completes', a
   const run = app.run();
   await expect(run.charts().first()).toBeVisible({ timeout: 420_000 });
   await expect(run.charts().first()).not.toHaveAttribute('data-points', '0');
+  // The warm-up was watched from its start: its own loss curve, apart from the iteration charts.
+  await expect(app.page.getByTestId('warmup-chart')).not.toHaveAttribute('data-points', '0');
   await app.screenshot('run-live');
   await run.waitForStatus('completed', 300_000);
   await expect(run.timelineDone()).toHaveCount(N);
@@ -93,9 +95,12 @@ test('after a host restart the run reopens with every iteration', async ({ app, 
   const run = app.run();
   await run.waitForStatus('completed', 30_000);
   await expect(run.timelineDone()).toHaveCount(N);
-  // The held-out charts come first and carry every iteration, the warm-up's baseline (iteration 0) included.
+  // The held-out score comes first and carries every self-improvement iteration; the warm-up (iteration 0) is its own
+  // panel and the chart's caption, not its first point.
   await expect(run.charts().first()).toHaveAttribute('data-metric', /^heldout\//);
-  await expect(run.charts().first()).toHaveAttribute('data-points', String(N + 1));
+  await expect(run.charts().first()).toHaveAttribute('data-points', String(N));
+  await expect(run.charts().first().getByTestId('chart-baseline')).toContainText('after warm-up');
+  await expect(page.getByTestId('warmup-result')).toContainText('final loss');
   await expect(page.getByTestId('iterations-done')).toHaveText(`${N} / ${N}`);
 });
 

@@ -32,6 +32,16 @@ test.describe('token', () => {
     expect(await wsStatus(`${ws}/ws?token=${host.current.token}`)).toBe('open');
   });
 
+  test('a tab opened without the token says it needs the printed URL, not that the host stopped', async ({ app, host }) => {
+    // The first tab's cookie loads the page's files; the new tab has no token for the API, as when its URL was typed.
+    const tab = await app.page.context().newPage();
+    await tab.goto(`${host.current.origin}/#/runs`);
+    await expect(tab.getByTestId('banner')).toContainText('opened without its access token');
+    await expect(tab.getByTestId('banner')).toContainText('URL that `evolab serve` printed');
+    await expect(tab.getByTestId('banner')).not.toContainText('stopped');
+    await tab.close();
+  });
+
   test('with the token the app loads and reaches the engine', async ({ app }) => {
     await expect(app.page.getByTestId('engine-state')).toHaveText('engine: ready');
     await app.go('#/settings');

@@ -12,6 +12,10 @@ export class NewRunPage {
     await this.page.waitForURL(/#\/runs\/[^/]+$/);
     return decodeURIComponent(new URL(this.page.url()).hash.split('/')[2]);
   }
+  /** The notice of a refused start, at the card (or the form's Start button, for 'form') that was clicked. */
+  refusal(at: string): Locator {
+    return at === 'form' ? this.page.locator('.form-actions [data-testid=start-refused]') : this.card(at).getByTestId('start-refused');
+  }
   async customize(preset: string): Promise<void> {
     await this.card(preset).getByTestId('preset-customize').click();
   }

@@ -19,6 +19,9 @@ export class RunPage {
   timelineDone(): Locator {
     return this.page.locator('[data-testid=timeline] li.done');
   }
+  exportLink(format: 'json' | 'csv'): Locator {
+    return this.page.getByTestId(`export-${format}`);
+  }
   button(name: 'pause' | 'resume' | 'stop' | 'kill'): Locator {
     return this.page.getByTestId(name);
   }

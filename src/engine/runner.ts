@@ -149,11 +149,12 @@ export class Runner {
     if (this.stopRequested) throw new StopSignal();
   };
 
-  private readonly progress = (phase: ProgressPhase, done: number, total: number): void => {
+  private readonly progress = (phase: ProgressPhase, done: number, total: number, loss?: number): void => {
     const now = Date.now();
     if (done < total && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
     this.lastProgressAt = now;
-    this.options.emit('run.progress', { runId: this.runId, iteration: this.iteration, phase, done, total });
+    const payload = { runId: this.runId, iteration: this.iteration, phase, done, total };
+    this.options.emit('run.progress', loss !== undefined && Number.isFinite(loss) ? { ...payload, loss } : payload);
   };
 
   private setStatus(status: RunStatus, reason?: string, error: string | null = null): void {

@@ -18,6 +18,7 @@ import { branchSource } from './evolution/branch';
 import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
 import { publicProposal } from './oversight/protocol';
 import { preflight } from './preflight';
+import { exportRunFile } from './run-export';
 import { resolveRunConfig } from './run-setup';
 import { Runner, type BackendInit, type Emit, type SessionFactory } from './runner';
 import { Store } from './store/store';
@@ -125,6 +126,7 @@ export class EngineService {
       if (this.active?.runId === runId) throw new CodedError('run_busy', `Run ${runId} is active; stop it before deleting it.`);
       return { deleted: this.store.deleteRun(runId) };
     },
+    'runs.export': ({ runId, format }) => exportRunFile(this.store, runId, format),
     'proposals.list': ({ runId, status, limit }) =>
       this.store.oversight.listProposals({ ...(runId ? { runId } : {}), ...(status ? { status } : {}), limit }).map(publicProposal),
     'proposals.get': ({ id }) => publicProposal(this.store.oversight.requireProposal(id)),

@@ -28,7 +28,7 @@ import { MEM_BYTES, MEM_TENSORS, PERF_TRAIN_TOKENS_PER_S, TIME_TRAIN_S, TRAIN_LO
 export type { SessionState, WarmupProgress } from './core/agent';
 
 export interface SessionHooks {
-  progress?(phase: ProgressPhase, done: number, total: number): void;
+  progress?(phase: ProgressPhase, done: number, total: number, loss?: number): void;
   stepBoundary?(): Promise<void>;
   /** Called every WARMUP_CHECKPOINT_EVERY warm-up steps: the runner saves getState() so a kill resumes from there. */
   checkpointWarmup?(): void;
@@ -36,6 +36,8 @@ export interface SessionHooks {
 
 /** Mean of the last steps' losses is the warm-up's reported loss (less noisy than the last step alone). */
 const WARMUP_LOSS_WINDOW = 20;
+/** The mean of the warm-up's loss window, or undefined before its first step. */
+const meanOf = (xs: readonly number[]): number | undefined => (xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length);
 /** How often a long warm-up is checkpointed (a kill loses at most this many steps; a stop loses none). */
 export const WARMUP_CHECKPOINT_EVERY = 200;
 
@@ -142,7 +144,7 @@ export class Session {
     const progress = this.warmupProgress;
     const tokensBefore = progress.tokens;
     for (let step = progress.step; step < steps; step++) {
-      this.progress('warmup', step, steps);
+      this.progress('warmup', step, steps, meanOf(progress.losses));
       if (step > 0 && step % WARMUP_CHECKPOINT_EVERY === 0) this.hooks.checkpointWarmup?.();
       await this.stepBoundary();
       const batch = warmupTrainBatch(this.task, this.rng, this.config.optim.batchSize);
@@ -159,7 +161,7 @@ export class Session {
     }
     const { losses } = progress;
     const tokens = progress.tokens - tokensBefore;
-    this.progress('warmup', steps, steps);
+    this.progress('warmup', steps, steps, meanOf(progress.losses));
     this.reference?.dispose();
     this.reference = this.policy.clone();
     this.warmupDone = true;
@@ -335,8 +337,8 @@ export class Session {
     this.reference = null;
   }
 
-  private progress(phase: ProgressPhase, done: number, total: number): void {
-    this.hooks.progress?.(phase, done, total);
+  private progress(phase: ProgressPhase, done: number, total: number, loss?: number): void {
+    this.hooks.progress?.(phase, done, total, loss);
   }
 
   private async stepBoundary(): Promise<void> {

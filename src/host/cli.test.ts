@@ -175,6 +175,18 @@ describe('evolab CLI', () => {
     expect(data.iterations[1].trajectories.kept).toBeLessThanOrEqual(data.iterations[1].trajectories.count);
     expect(typeof data.iterations.at(-1)!.metrics['heldout/acc_hardest']).toBe('number');
 
+    // The same run as CSV: a header of metric columns and one row per iteration.
+    const csvOut = path.join(tmp, 'export', 'run.csv');
+    expect((await cli(['export', run.id, '--out', csvOut, '--workspace', ws])).code).toBe(0);
+    const [header, ...rows] = fs.readFileSync(csvOut, 'utf8').trimEnd().split('\n');
+    const columns = header.split(',');
+    expect(columns[0]).toBe('iteration');
+    expect(columns).toContain('heldout/acc_hardest');
+    expect(rows.map((r) => Number(r.split(',')[0]))).toEqual(ALL_ITERATIONS);
+    const bad = await cli(['export', run.id, '--out', csvOut, '--format', 'xml', '--workspace', ws]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format must be json or csv');
+
     const unknown = await cli(['export', 'no-such-run', '--out', path.join(tmp, 'x.json'), '--workspace', ws]);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('No run with id "no-such-run"');

@@ -44,7 +44,9 @@ export const requests = {
     input: RunRef.extend({
       iteration: z.number().int().optional(),
       filter: TrajectoryFilter.default('all'),
-      search: z.string().optional().describe('Substring of the prompt or output.'),
+      kept: z.boolean().optional().describe('Only samples the recipe kept (true) or rejected (false); combines with `correct`.'),
+      correct: z.boolean().optional().describe('Only samples the verifier called correct (true) or incorrect (false).'),
+      search: z.string().optional().describe("Substring of the prompt or output, in the model's notation or in human notation (arithmetic: plain digits)."),
       limit: z.number().int().min(1).max(1000).default(100),
       offset: z.number().int().min(0).default(0),
     }),
@@ -57,6 +59,12 @@ export const requests = {
   },
   'runs.stop': { input: RunRef, output: z.object({ status: RunStatus }) },
   'runs.delete': { input: RunRef, output: z.object({ deleted: z.boolean() }) },
+  'runs.export': {
+    input: RunRef.extend({
+      format: z.enum(['json', 'csv']).describe('json: config, status and metrics per iteration (as `evolab export`); csv: one row per iteration.'),
+    }),
+    output: z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() }),
+  },
   'proposals.list': {
     input: z.object({
       runId: z.string().optional(),
@@ -153,6 +161,7 @@ export const events = {
     phase: ProgressPhase,
     done: z.number(),
     total: z.number(),
+    loss: z.number().optional().describe("The warm-up's running training loss (mean of its last steps), sent with warm-up progress."),
   }),
   'run.log': z.object({ runId: z.string().optional(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   'proposal.created': Proposal,

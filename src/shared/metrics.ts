@@ -82,6 +82,8 @@ export const PERF_SAMPLE_TOKENS_PER_S = 'perf/sample_tokens_per_s';
 export const PERF_TRAIN_TOKENS_PER_S = 'perf/train_tokens_per_s';
 export const TIME_SAMPLE_S = 'time/sample_s';
 export const TIME_TRAIN_S = 'time/train_s';
+/** Wall time of a whole iteration (of the warm-up, at iteration 0). */
+export const TIME_ITERATION_S = 'time/iteration_s';
 /** tf.memory(): live tensors and their bytes. */
 export const MEM_TENSORS = 'mem/tensors';
 export const MEM_BYTES = 'mem/bytes';

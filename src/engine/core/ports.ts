@@ -61,7 +61,8 @@ export interface ArchiveSession extends OversightSession {
 }
 
 export interface RunnerHooks {
-  progress(phase: ProgressPhase, done: number, total: number): void;
+  /** `loss`: the warm-up's running training loss, which the run screen draws as the warm-up's own curve. */
+  progress(phase: ProgressPhase, done: number, total: number, loss?: number): void;
   stepBoundary(): Promise<void>;
   /** The session is in a consistent state mid-warm-up: save it, so a kill resumes the warm-up from here. */
   checkpointWarmup(): void;

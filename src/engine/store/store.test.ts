@@ -217,6 +217,28 @@ describe('Store', () => {
     store.close();
   });
 
+  it('combines kept and correct ("correct but rejected") and searches human notation as well as the model\'s', () => {
+    const store = Store.open(dir);
+    // addition-star-smoke writes operands and answers reversed and zero-padded: 12+345 is "2100+5430=" at width 4.
+    const run = store.createRun(config);
+    commit(store, run.id, 0);
+    commit(store, run.id, 1, {}, [
+      traj(0, { prompt: '2100+5430=', output: '75300', correct: true, kept: false }),
+      traj(1, { prompt: '1000+1000=', output: '20000', correct: true, kept: true }),
+      traj(2, { prompt: '3000+4000=', output: '00000', correct: false, kept: true }),
+    ]);
+    const q = (over: object) => store.trajectories({ runId: run.id, ...over }).items.map((t) => t.prompt);
+    expect(q({ correct: true, kept: false })).toEqual(['2100+5430=']);
+    expect(q({ correct: false, kept: true })).toEqual(['3000+4000=']);
+    expect(q({ correct: true })).toEqual(['2100+5430=', '1000+1000=']);
+    // Human notation: the sum as a person writes it, and the answer read in order.
+    expect(q({ search: '12+345' })).toEqual(['2100+5430=']);
+    expect(q({ search: '357' })).toEqual(['2100+5430=']);
+    // The model's own notation still matches.
+    expect(q({ search: '5430' })).toEqual(['2100+5430=']);
+    store.close();
+  });
+
   it('truncates iterations after a checkpoint and deletes runs with their files', () => {
     const store = Store.open(dir);
     const run = store.createRun(config);

@@ -9,12 +9,13 @@ import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, readCheckpointAuditHead } from './checkpoint';
 import { toSummary, type RunRow } from './rows';
 import { ArchiveStore } from './archive-store';
-import { TrajectoryStore, type TrajectoryQuery } from './trajectory-store';
+import { TrajectoryStore } from './trajectory-store';
 import { OversightStore } from './oversight-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { migrate } from './schema';
 import { recoverWorkspace, type Recovery } from './recovery';
 import { scoreOf } from '../../shared/metrics';
+import { registerNotationFunction, type TrajectoryQuery } from './trajectory-search';
 
 /** How many checkpoints each run keeps on disk. */
 export const CHECKPOINTS_KEPT = 2;
@@ -34,7 +35,7 @@ export interface IterationCommit {
 }
 
 export type { Recovery } from './recovery';
-export type { TrajectoryQuery } from './trajectory-store';
+export type { TrajectoryQuery } from './trajectory-search';
 
 function unwritable(dir: string, cause: unknown): CodedError {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -57,6 +58,7 @@ export class Store {
   private constructor(workspace: string, db: Database.Database) {
     this.workspace = workspace;
     this.db = db;
+    registerNotationFunction(db);
     this.oversight = new OversightStore(db, workspace);
     this.archive = new ArchiveStore(db);
     this.samples = new TrajectoryStore(db);
@@ -334,7 +336,7 @@ export class Store {
 
   trajectories(query: TrajectoryQuery): { total: number; items: Trajectory[]; iterations: number[] } {
     this.requireRun(query.runId);
-    return this.samples.query(query);
+    return this.samples.query(query, this.runConfig(query.runId).task);
   }
 
   /** Per-iteration trajectory counts, for export. */

@@ -1,16 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Trajectory, TrajectoryFilter } from '../../shared/run';
+import type { TaskConfig } from '../../shared/config';
+import type { Trajectory } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { toTrajectory, type TrajectoryRow } from './rows';
-
-export interface TrajectoryQuery {
-  runId: string;
-  iteration?: number;
-  filter?: TrajectoryFilter;
-  search?: string;
-  limit?: number;
-  offset?: number;
-}
+import { trajectoryWhere, type TrajectoryQuery } from './trajectory-search';
 
 /** The samples (and episodes) each iteration trained on or evaluated: written with the iteration, read by the Trajectories view. */
 export class TrajectoryStore {
@@ -38,23 +31,9 @@ export class TrajectoryStore {
     }
   }
 
-  query(query: TrajectoryQuery): { total: number; items: Trajectory[]; iterations: number[] } {
-    const where = ['run_id = ?'];
-    const params: Array<string | number> = [query.runId];
-    if (query.iteration !== undefined) {
-      where.push('iteration = ?');
-      params.push(query.iteration);
-    }
-    const filter = query.filter ?? 'all';
-    if (filter === 'kept') where.push('kept = 1');
-    if (filter === 'rejected') where.push('kept = 0');
-    if (filter === 'correct') where.push('correct = 1');
-    if (filter === 'incorrect') where.push('correct = 0');
-    if (query.search) {
-      where.push('(instr(prompt, ?) > 0 OR instr(output, ?) > 0)');
-      params.push(query.search, query.search);
-    }
-    const clause = where.join(' AND ');
+  /** A page of a run's samples by the query's filters and search (`task`: the run's, for searches in human notation). */
+  query(query: TrajectoryQuery, task: TaskConfig): { total: number; items: Trajectory[]; iterations: number[] } {
+    const { clause, params } = trajectoryWhere(query, task);
     const total = this.db
       .prepare(`SELECT COUNT(*) FROM trajectories WHERE ${clause}`)
       .pluck()

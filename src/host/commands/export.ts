@@ -1,57 +1,39 @@
 import path from 'node:path';
 import { CodedError } from '../../shared/errors';
+import { exportRunFile, type RunExportFormat } from '../../engine/run-export';
 import { Store } from '../../engine/store/store';
 import { type Command, stringOption, workspaceHelp, workspaceOption, writeFileAtomic, runIdArgument } from './common';
 
-/** Everything needed to compare or re-run a run elsewhere, without the checkpoints. */
-export function exportRun(store: Store, runId: string) {
-  const detail = store.runDetail(runId);
-  const summary = new Map(store.trajectorySummary(runId).map((s) => [s.iteration, s]));
-  return {
-    format: 'evolab-run/1',
-    run: {
-      id: detail.id,
-      name: detail.name,
-      preset: detail.preset,
-      recipe: detail.recipe,
-      seed: detail.seed,
-      backend: detail.backend,
-      createdAt: detail.createdAt,
-      updatedAt: detail.updatedAt,
-      error: detail.error,
-    },
-    config: detail.config,
-    status: detail.status,
-    bestScore: detail.bestScore,
-    iterations: store.iterationNumbers(runId).map((iteration) => {
-      const t = summary.get(iteration);
-      return {
-        iteration,
-        metrics: store.iterationMetrics(runId, iteration),
-        trajectories: { count: t?.count ?? 0, kept: t?.kept ?? 0, correct: t?.correct ?? 0 },
-      };
-    }),
-  };
+/** --format, else the --out file's extension (.csv), else JSON. */
+function formatOf(format: string | undefined, out: string): RunExportFormat {
+  if (format === undefined) return path.extname(out).toLowerCase() === '.csv' ? 'csv' : 'json';
+  if (format === 'json' || format === 'csv') return format;
+  throw new CodedError('invalid_request', `--format must be json or csv, got "${format}".`, [{ path: 'format', message: 'must be "json" or "csv"' }]);
 }
 
 export const exportCommand: Command = {
   name: 'export',
   positionals: 1,
-  summary: 'write a run (config, status, metrics per iteration, trajectory counts) to a JSON file',
-  usage: 'evolab export <run-id> --out FILE',
-  help: ['  --out FILE        where to write the JSON (written whole or not at all)', workspaceHelp],
-  options: { ...workspaceOption, out: { type: 'string' } },
+  summary: 'write a run (config, status, metrics per iteration, trajectory counts) to a JSON or CSV file',
+  usage: 'evolab export <run-id> --out FILE [--format json|csv]',
+  help: [
+    '  --out FILE        where to write it (written whole or not at all)',
+    '  --format F        json (the default) or csv (one row per iteration, one column per metric); a .csv FILE means csv',
+    workspaceHelp,
+  ],
+  options: { ...workspaceOption, out: { type: 'string' }, format: { type: 'string' } },
   async run(ctx) {
     const runId = runIdArgument(ctx, 'export');
     const out = stringOption(ctx.values, 'out');
     if (!out) throw new CodedError('invalid_request', 'Give the output file with --out FILE.', [{ path: 'out', message: 'required' }]);
+    const format = formatOf(stringOption(ctx.values, 'format'), out);
     const store = Store.open(ctx.workspace);
     try {
-      writeFileAtomic(out, `${JSON.stringify(exportRun(store, runId), null, 2)}\n`);
+      writeFileAtomic(out, exportRunFile(store, runId, format).content);
     } finally {
       store.close();
     }
-    ctx.err(`Wrote ${path.resolve(out)}\n`);
+    ctx.err(`Wrote ${path.resolve(out)} (${format})\n`);
     return 0;
   },
 };

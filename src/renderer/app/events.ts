@@ -3,6 +3,7 @@ import { approvalsActions } from '../features/approvals/approvals-store';
 import { auditActions } from '../features/audit/audit-store';
 import { compareActions } from '../features/compare/compare-store';
 import { lineageActions } from '../features/lineage/lineage-store';
+import { newRunActions } from '../features/new-run/new-run-store';
 import { oversightActions } from '../features/run/oversight-store';
 import { runActions } from '../features/run/run-store';
 import { runsActions } from '../features/runs/runs-store';
@@ -17,6 +18,7 @@ export function wireEvents(bridge: Bridge): () => void {
       oversightActions.onRunEvent(p);
       lineageActions.onRunEvent(p);
       compareActions.onRunEvent(p);
+      newRunActions.onStatus(p);
     }),
     bridge.subscribe('run.iteration', (p) => {
       runActions.onIteration(p);

@@ -43,11 +43,21 @@ describe('routes, shortcuts, connection', () => {
   it('backs off up to 5 s and explains a lost connection', () => {
     expect(backoffMs(0)).toBe(250);
     expect(backoffMs(10)).toBe(5000);
-    connectionStore.setState({ transport: 'closed', retryInMs: 2000, engine: 'ready' });
+    connectionStore.setState({ transport: 'closed', retryInMs: 2000, engine: 'ready', everOpened: true });
     expect(selectBanner(connectionStore.getState())).toMatch(/Disconnected.*Reconnecting in 2 s/);
     connectionStore.setState({ transport: 'open', engine: 'killed', engineReason: null });
     expect(selectBanner(connectionStore.getState())).toMatch(/Engine killed.*Resume/);
     connectionStore.setState({ engine: 'ready' });
+    expect(selectBanner(connectionStore.getState())).toBeNull();
+  });
+
+  it('says a page without its token needs the printed URL, not that the host stopped', () => {
+    connectionStore.setState({ transport: 'closed', retryInMs: 1000, engine: 'unknown', hasToken: false, everOpened: false });
+    expect(selectBanner(connectionStore.getState())).toMatch(/without its access token.*URL that `evolab serve` printed/);
+    expect(selectBanner(connectionStore.getState())).not.toMatch(/stopped/);
+    connectionStore.setState({ hasToken: true });
+    expect(selectBanner(connectionStore.getState())).toMatch(/did not accept this page.*new URL/);
+    connectionStore.setState({ transport: 'open', engine: 'ready', everOpened: true });
     expect(selectBanner(connectionStore.getState())).toBeNull();
   });
 });

@@ -22,6 +22,7 @@ export function getBridge(): Bridge {
   }
   const storage = typeof sessionStorage === 'undefined' ? null : sessionStorage;
   const token = resolveToken(location.search, storage) ?? '';
+  connectionActions.token(token !== '');
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   instance = new WsBridge(`${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`);
   return instance;
@@ -32,11 +33,12 @@ export function setBridge(bridge: Bridge | null): void {
   instance = bridge;
 }
 
-/** A message fit for the screen: coded errors keep their field paths. */
-export function describeError(error: unknown): { message: string; issues: Array<{ path: string; message: string }> } {
+/** A message fit for the screen: coded errors keep their code and field paths. */
+export function describeError(error: unknown): { message: string; issues: Array<{ path: string; message: string }>; code: string | null } {
   if (error && typeof error === 'object' && 'message' in error) {
     const issues = 'issues' in error && Array.isArray(error.issues) ? (error.issues as Array<{ path: string; message: string }>) : [];
-    return { message: String(error.message), issues };
+    const code = 'code' in error && typeof error.code === 'string' ? error.code : null;
+    return { message: String(error.message), issues, code };
   }
-  return { message: String(error), issues: [] };
+  return { message: String(error), issues: [], code: null };
 }

@@ -10,6 +10,10 @@ export interface ConnectionState {
   retryInMs: number | null;
   engine: EngineState;
   engineReason: string | null;
+  /** The page's URL (or this tab's memory of it) carries the host's access token; false: the host refuses the page's socket. */
+  hasToken: boolean;
+  /** The socket has been open at least once since the page loaded. */
+  everOpened: boolean;
 }
 
 export const connectionStore = createStore<ConnectionState>(() => ({
@@ -17,11 +21,16 @@ export const connectionStore = createStore<ConnectionState>(() => ({
   retryInMs: null,
   engine: 'unknown',
   engineReason: null,
+  hasToken: true,
+  everOpened: false,
 }));
 
 export const connectionActions = {
   transport(transport: TransportState, retryInMs: number | null = null): void {
-    connectionStore.setState({ transport, retryInMs });
+    connectionStore.setState((s) => ({ transport, retryInMs, everOpened: s.everOpened || transport === 'open' }));
+  },
+  token(present: boolean): void {
+    connectionStore.setState({ hasToken: present });
   },
   engine(payload: EventPayload<'engine.status'>): void {
     connectionStore.setState({ engine: payload.state, engineReason: payload.reason ?? null });
@@ -30,6 +39,12 @@ export const connectionActions = {
 
 /** The banner text, or null when everything is fine. */
 export function selectBanner(s: ConnectionState): string | null {
+  if (s.transport !== 'open' && !s.hasToken)
+    return 'This page was opened without its access token, so the host refuses it. Open the exact URL that `evolab serve` printed (it ends with ?token=…).';
+  if (s.transport === 'closed' && !s.everOpened) {
+    const retry = s.retryInMs === null ? '' : ` Retrying in ${Math.ceil(s.retryInMs / 1000)} s.`;
+    return `The Evolab host did not accept this page.${retry} If \`evolab serve\` was restarted, it printed a new URL with a new token: open that one. If it is not running, start it.`;
+  }
   if (s.transport === 'closed') {
     const retry = s.retryInMs === null ? '' : ` Reconnecting in ${Math.ceil(s.retryInMs / 1000)} s.`;
     return `Disconnected from the Evolab host.${retry} If it stopped, start it again with \`evolab serve\` and reload this page.`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecipeConfig, RunConfig } from '../../shared/config';
-import { defaultsOf, getAt, parseInput, setAt, walkObject, type FieldNode } from './schema-walker';
+import { defaultsOf, fieldIndex, getAt, parseInput, plainMessage, setAt, walkObject, type FieldNode } from './schema-walker';
 
 const fields = walkObject(RunConfig);
 const find = (nodes: FieldNode[], path: string): FieldNode | undefined => {
@@ -56,10 +56,26 @@ describe('schema walker', () => {
     if (!spp || !temps) throw new Error('missing fields');
     expect(parseInput(spp, '12')).toBe(12);
     expect(parseInput(spp, 'twelve')).toBe('twelve');
-    expect(parseInput(spp, '')).toBeUndefined();
+    // Emptied, a field with a default stays empty for validation to name, instead of silently taking the default.
+    expect(parseInput(spp, '')).toBe('');
     expect(parseInput(temps, '0.5, 1')).toEqual([0.5, 1]);
     const result = RunConfig.safeParse({ task: { kind: 'arithmetic' }, recipe: { kind: 'star', samplesPerPrompt: parseInput(spp, 'twelve') } });
     expect(result.success).toBe(false);
+  });
+
+  it('says in plain words what to enter, and names no safe-integer bound', () => {
+    const index = fieldIndex(fields);
+    const spp = index.get('recipe.samplesPerPrompt');
+    const lr = index.get('optim.learningRate');
+    const temps = index.get('recipe.balance.temperatures');
+    expect(plainMessage(spp, 'twelve', 'must be number')).toBe('enter a whole number; "twelve" is not one');
+    expect(plainMessage(spp, '', 'must be number')).toBe('required: enter a whole number');
+    expect(plainMessage(lr, 'fast', 'must be number')).toBe('enter a number; "fast" is not one');
+    expect(plainMessage(temps, '0.5; 1', 'must be array')).toBe('enter numbers separated by commas, e.g. 0.5, 1, 2');
+    expect(plainMessage(spp, 0, 'must be at least 1')).toBe('must be at least 1');
+    const bounds = [...index.values()].flatMap((n) => (n.kind === 'number' ? [n.min, n.max] : [])).filter((b) => b !== undefined);
+    expect(bounds.length).toBeGreaterThan(0);
+    for (const b of bounds) expect(Math.abs(b!)).toBeLessThan(Number.MAX_SAFE_INTEGER);
   });
 
   it('sets and gets nested paths without mutating the original', () => {

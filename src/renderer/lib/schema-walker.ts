@@ -65,6 +65,10 @@ export function walkObject(schema: z.ZodObject, prefix = ''): FieldNode[] {
     .map(([key, child]) => walkField(key, child as z.ZodType, join(prefix, key)));
 }
 
+function bound(value: number | null | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < Number.MAX_SAFE_INTEGER ? value : undefined;
+}
+
 export function walkField(key: string, field: z.ZodType, path: string): FieldNode {
   const { schema, description, defaultValue, optional } = unwrap(field);
   if (schema instanceof z.ZodNumber) {
@@ -76,8 +80,9 @@ export function walkField(key: string, field: z.ZodType, path: string): FieldNod
       defaultValue,
       optional,
       integer: schema.isInt,
-      min: Number.isFinite(schema.minValue ?? NaN) ? (schema.minValue as number) : undefined,
-      max: Number.isFinite(schema.maxValue ?? NaN) ? (schema.maxValue as number) : undefined,
+      // `.int()` bounds a number by the safe-integer range; that is no limit a person needs to read.
+      min: bound(schema.minValue),
+      max: bound(schema.maxValue),
     };
   }
   if (schema instanceof z.ZodString) return { kind: 'string', key, path, description, defaultValue, optional };
@@ -141,7 +146,8 @@ export function setAt(value: Record<string, unknown>, path: string, next: unknow
 /** Reads an <input> into the value the schema expects, keeping unparsable text so validation can name it. */
 export function parseInput(node: FieldNode, raw: string): unknown {
   if (node.kind === 'number') {
-    if (raw.trim() === '') return node.optional || node.defaultValue !== undefined ? undefined : raw;
+    // An emptied field that has a default is an error to fix, not a silent return to the default.
+    if (raw.trim() === '') return node.optional && node.defaultValue === undefined ? undefined : '';
     const n = Number(raw);
     return Number.isFinite(n) ? n : raw;
   }
@@ -169,4 +175,33 @@ export function formatInput(node: FieldNode, value: unknown): string {
   if (node.kind === 'number-array' && Array.isArray(value)) return value.join(', ');
   if (node.kind === 'json') return typeof value === 'string' ? value : JSON.stringify(value);
   return String(value);
+}
+
+/** Every leaf field of a form tree by dotted path (union variants share a path; the first variant's node wins). */
+export function fieldIndex(nodes: readonly FieldNode[], out = new Map<string, FieldNode>()): Map<string, FieldNode> {
+  for (const node of nodes) {
+    if (node.kind === 'group') fieldIndex(node.fields, out);
+    else if (node.kind === 'union') for (const v of node.variants) fieldIndex(v.fields, out);
+    else if (!out.has(node.path)) out.set(node.path, node);
+  }
+  return out;
+}
+
+/**
+ * What a person should do, in plain words, when a form field holds what its schema refuses: text where a number
+ * goes, an emptied required field. Other refusals (a range, a rule between fields) keep the schema's message.
+ */
+export function plainMessage(node: FieldNode | undefined, value: unknown, message: string): string {
+  if (!node) return message;
+  const empty = value === undefined || value === '';
+  if (node.kind === 'number') {
+    const what = node.integer ? 'a whole number' : 'a number';
+    if (empty) return `required: enter ${what}`;
+    if (typeof value === 'string') return `enter ${what}; "${value}" is not one`;
+    if (node.integer && typeof value === 'number' && !Number.isInteger(value)) return `enter a whole number; ${value} has a fraction`;
+  }
+  if (node.kind === 'number-array' && typeof value === 'string') return 'enter numbers separated by commas, e.g. 0.5, 1, 2';
+  if (node.kind === 'json' && typeof value === 'string') return 'enter valid JSON';
+  if (empty && (node.kind === 'string' || node.kind === 'enum')) return 'required: enter a value';
+  return message;
 }

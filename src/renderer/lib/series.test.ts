@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { appendMetrics, appendPoint, createBuffer, fromMetricSeries, groupByNamespace, positiveOnly, smooth } from './series';
+import {
+  allPositive,
+  appendMetrics,
+  appendPoint,
+  createBuffer,
+  fromMetricSeries,
+  groupByNamespace,
+  positiveOnly,
+  sliceFrom,
+  smooth,
+  xRange,
+  yRange,
+} from './series';
 
 describe('series buffers', () => {
   it('grows past its capacity and keeps every point in order', () => {
@@ -53,5 +65,40 @@ describe('series buffers', () => {
     const [x, y] = positiveOnly(new Float64Array([1, 2, 3]), new Float64Array([0, -1, 2]), 3);
     expect([...x]).toEqual([3]);
     expect([...y]).toEqual([2]);
+  });
+});
+
+describe('axes that fit the run', () => {
+  it('spreads one point over a unit either side, not 0..100', () => {
+    expect(xRange(3, 3)).toEqual([2, 4]);
+    expect(xRange(1, 8)).toEqual([1, 8]);
+  });
+
+  it('gives a constant a narrow band, keeps shares within 0..1, and never dips below 0 for non-negative data', () => {
+    expect(yRange(5, 5, { log: false })).toEqual([4.5, 5.5]);
+    expect(yRange(0, 0, { log: false })).toEqual([0, 0.5]);
+    expect(yRange(1, 1, { log: false, unit: '0–1' })).toEqual([0.9, 1]);
+    const [lo, hi] = yRange(0.2, 0.6, { log: false, unit: '0–1' });
+    expect(lo).toBeGreaterThan(0.15);
+    expect(hi).toBeLessThan(0.65);
+    expect(yRange(0.01, 3, { log: false })[0]).toBe(0);
+  });
+
+  it('spans whole decades on a log axis, a constant included', () => {
+    expect(yRange(0.003, 0.4, { log: true })).toEqual([0.001, 1]);
+    expect(yRange(100, 100, { log: true })).toEqual([100, 1000]);
+    expect(yRange(2e-5, 2e-5, { log: true })[0]).toBeCloseTo(1e-5);
+  });
+
+  it('drops the warm-up (iteration 0) from an iteration chart and tells positive series apart', () => {
+    const b = createBuffer('m');
+    appendPoint(b, 0, 0.1);
+    appendPoint(b, 1, 0.2);
+    appendPoint(b, 2, 0.3);
+    expect([...sliceFrom(b, 1).x]).toEqual([1, 2]);
+    expect(allPositive(sliceFrom(b, 0).y)).toBe(true);
+    appendPoint(b, 3, 0);
+    expect(allPositive(sliceFrom(b, 0).y)).toBe(false);
+    expect(allPositive(new Float64Array(0))).toBe(false);
   });
 });

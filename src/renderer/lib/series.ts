@@ -123,3 +123,46 @@ function rank(first: readonly string[], namespace: string): number {
   const i = first.indexOf(namespace);
   return i === -1 ? first.length : i;
 }
+
+/** The points of a buffer from the first with x >= `fromX` (x ascends): e.g. the iterations after the warm-up. */
+export function sliceFrom(buffer: SeriesBuffer, fromX: number): { x: Float64Array; y: Float64Array } {
+  let start = 0;
+  while (start < buffer.length && buffer.x[start] < fromX) start++;
+  return { x: buffer.x.subarray(start, buffer.length), y: buffer.y.subarray(start, buffer.length) };
+}
+
+/** Whether every value is above zero, so a logarithmic axis can draw all of them. */
+export function allPositive(y: Float64Array): boolean {
+  for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) return false;
+  return y.length > 0;
+}
+
+/** An x range that fits the run: one point is not spread over an arbitrary 0..100. */
+export function xRange(min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  return min === max ? [min - 1, max + 1] : [min, max];
+}
+
+/**
+ * A y range that fits the data: a constant gets a small band around it (not 0..100), a share (unit 0–1) stays
+ * within [0, 1], and a log axis spans whole decades around positive values.
+ */
+export function yRange(min: number | null, max: number | null, options: { log: boolean; unit?: string }): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return options.log ? [0.1, 10] : [0, 1];
+  if (options.log) {
+    const lo = 10 ** Math.floor(Math.log10(min));
+    let hi = 10 ** Math.ceil(Math.log10(max));
+    if (hi <= lo) hi = lo * 10;
+    return [lo, hi];
+  }
+  const span = max - min;
+  const pad = span > 0 ? span * 0.08 : Math.abs(min) * 0.1 || 0.5;
+  let lo = min - pad;
+  let hi = max + pad;
+  if (options.unit === '0–1') {
+    lo = Math.max(0, lo);
+    hi = Math.min(1, hi);
+    if (hi - lo < 0.05) [lo, hi] = hi >= 1 ? [0.95, 1] : [lo, lo + 0.05];
+  } else if (min >= 0 && lo < 0) lo = 0;
+  return [lo, hi];
+}

@@ -3,6 +3,7 @@ import type { RequestOutput } from '../../../shared/contract';
 import type { AuditAction, AuditEntry, AuditVerification } from '../../../shared/oversight';
 import type { RunSummary } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
+import { downloadFile } from '../../lib/download';
 
 export type ExportFormat = 'json' | 'md';
 export type ExportedFile = RequestOutput<'audit.export'>;
@@ -74,19 +75,6 @@ export function selectVerificationView(s: AuditState): VerificationView | null {
 }
 export const selectActors = (s: AuditState): string[] => [...new Set(s.entries.map((e) => e.actor))].sort();
 export const selectActions = (s: AuditState): AuditAction[] => [...new Set(s.entries.map((e) => e.action))];
-
-/** Saves a file the way a browser does: an object URL on a temporary link. */
-export function downloadFile(file: ExportedFile): void {
-  const url = URL.createObjectURL(new Blob([file.content], { type: file.mediaType }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoked on the next turn: the click has started the download by then.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 let seq = 0;
 

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatNumber, formatTick } from '../../lib/format';
+import { xRange, yRange } from '../../lib/series';
 import type { SeriesBuffer } from '../../lib/series';
 
 export interface CompareLine {
@@ -17,6 +18,8 @@ interface Props {
   /** Bumped whenever a line's data changed. */
   version: number;
   height?: number;
+  /** What the metric means (hover text). */
+  definition?: string;
 }
 
 function cssVar(name: string, fallback: string): string {
@@ -28,7 +31,7 @@ function cssVar(name: string, fallback: string): string {
  * Several runs on one uPlot chart, styled like the run screen's LineChart. Runs record at different budget values,
  * so their (x, y) columns are joined on the union of x values and each line spans the gaps of the others.
  */
-export function CompareChart({ title, xLabel, lines, version, height = 240 }: Props) {
+export function CompareChart({ title, xLabel, lines, version, height = 240, definition }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const latest = useRef(lines);
@@ -68,7 +71,7 @@ export function CompareChart({ title, xLabel, lines, version, height = 240 }: Pr
       {
         width: Math.max(240, host.clientWidth),
         height,
-        scales: { x: { time: false, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) } },
+        scales: { x: { time: false, range: (_u, min, max) => xRange(min, max) }, y: { range: (_u, min, max) => yRange(min, max, { log: false }) } },
         axes: [
           { ...axis, label: xLabel, labelSize: 16, labelFont: '11px system-ui, sans-serif', values: (_u, ticks) => ticks.map((t) => formatTick(t)) },
           { ...axis, size: 52, values: (_u, ticks) => ticks.map((t) => formatTick(t)) },
@@ -98,7 +101,14 @@ export function CompareChart({ title, xLabel, lines, version, height = 240 }: Pr
 
   const points = lines.reduce((n, l) => n + l.buffer.length, 0);
   return (
-    <figure className="chart compare-chart" data-testid="compare-chart" data-metric={title} data-lines={lines.length} data-points={points}>
+    <figure
+      className="chart compare-chart"
+      data-testid="compare-chart"
+      data-metric={title}
+      data-lines={lines.length}
+      data-points={points}
+      title={definition ? `${title}: ${definition}` : title}
+    >
       <figcaption>{title}</figcaption>
       <div ref={hostRef} className="chart-host" />
     </figure>

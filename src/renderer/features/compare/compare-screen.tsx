@@ -5,13 +5,14 @@ import { ErrorBoundary } from '../../components/error-boundary';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDate, formatDuration, formatNumber } from '../../lib/format';
 import { CompareChart, type CompareLine } from './compare-chart';
-import { compareActions, compareStore, groupRuns, selectArchiveRuns, selectRows, type CompareRow } from './compare-store';
+import { compareActions, compareStore, groupRuns, selectCommonMetrics, selectIterationRows, selectMode, selectRows, type CompareRow } from './compare-store';
+import { IterationCompare } from './iteration-compare';
 import './compare.css';
 
 const STRATEGY_COLORS: Record<string, string> = { dgm: '#2563eb', hgm: '#e8590c', 'no-darwin': '#8b5cf6', 'no-selfimprove': '#6b7280' };
 const SPARE_COLORS = ['#0d9488', '#db2777', '#65a30d', '#ca8a04', '#0891b2', '#9333ea'];
 
-function colorsFor(rows: CompareRow[]): string[] {
+function colorsFor(rows: Array<Pick<CompareRow, 'run'>>): string[] {
   const used = new Set<string>();
   let spare = 0;
   return rows.map((r) => {
@@ -77,9 +78,14 @@ export function CompareScreen({ group, runs }: { group: string | null; runs: str
   }, [group, runsKey]);
 
   const groups = useMemo(() => groupRuns(s.runs), [s.runs]);
-  const archiveRuns = useMemo(() => selectArchiveRuns(s), [s]);
+  const allRuns = useMemo(() => [...s.runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [s.runs]);
+  const mode = selectMode(s);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const rows = useMemo(() => selectRows(s), [s.runs, s.series, s.seriesErrors, s.group, s.picked]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const iterationRows = useMemo(() => selectIterationRows(s), [s.runs, s.series, s.seriesErrors, s.group, s.picked]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const metrics = useMemo(() => selectCommonMetrics(s), [s.runs, s.series, s.group, s.picked]);
   const colors = colorsFor(rows);
   const comparedIds = new Set(rows.map((r) => r.run.id));
   const lines = (pick: (r: CompareRow) => CompareRow['size']): CompareLine[] => rows.map((r, i) => ({ label: r.label, color: colors[i], buffer: pick(r) }));
@@ -90,7 +96,8 @@ export function CompareScreen({ group, runs }: { group: string | null; runs: str
       <header className="screen-head">
         <h1>Compare</h1>
         <span className="muted small">
-          Open-ended runs with the same seed and budget, side by side. <code>evolab compare</code> starts a group; or tick runs below.
+          Any runs side by side: tick them on the left (B-STaR, STaR and GRPO by iteration; open-ended runs by search budget). <code>evolab compare</code>{' '}
+          starts a group of open-ended runs with the same seed and budget.
         </span>
       </header>
       <ErrorBox title="The runs could not be loaded." message={s.error} hint="The engine may be restarting; the list reloads on the next run event." />
@@ -112,12 +119,10 @@ export function CompareScreen({ group, runs }: { group: string | null; runs: str
               </li>
             ))}
           </ul>
-          <h2>Archive runs</h2>
-          {s.loaded && archiveRuns.length === 0 && (
-            <p className="muted small">No open-ended runs yet: start a preset with an archive (e.g. addition-archive-smoke) on New run.</p>
-          )}
+          <h2>Runs</h2>
+          {s.loaded && allRuns.length === 0 && <p className="muted small">No runs yet: start two presets on New run (the smoke presets take a minute).</p>}
           <ul className="run-picks" data-testid="compare-runs">
-            {archiveRuns.map((r) => (
+            {allRuns.map((r) => (
               <li key={r.id}>
                 <label>
                   <input
@@ -129,9 +134,9 @@ export function CompareScreen({ group, runs }: { group: string | null; runs: str
                       location.hash = compareActions.toggle(r.id);
                     }}
                   />
-                  <span className="chip">{r.archive?.strategy}</span> {r.name ?? r.id}{' '}
+                  <span className="chip">{r.archive ? r.archive.strategy : r.recipe}</span> {r.name ?? r.preset ?? r.id}{' '}
                   <span className="muted small">
-                    {formatDate(r.createdAt)} · {r.status}
+                    {r.id} · seed {r.seed} · {formatDate(r.createdAt)} · {r.status}
                   </span>
                 </label>
               </li>
@@ -139,13 +144,13 @@ export function CompareScreen({ group, runs }: { group: string | null; runs: str
           </ul>
         </aside>
         <section className="compare-main">
-          {!chosen && <p className="empty">Choose a comparison on the left, or tick two or more archive runs to compare them.</p>}
+          {!chosen && <p className="empty">Choose a comparison on the left, or tick two or more runs to compare them.</p>}
           {chosen && rows.length === 0 && s.loaded && (
             <p className="empty">No runs found for {s.group ? `comparison ${s.group}` : 'this selection'}: they may have been deleted.</p>
           )}
           {rows.length > 0 && (
             <>
-              <h2>
+              <h2 data-testid="compare-mode" data-mode={mode}>
                 {s.group ? (
                   <>
                     Comparison <code>{s.group}</code>
@@ -159,23 +164,43 @@ export function CompareScreen({ group, runs }: { group: string | null; runs: str
                 .map((r) => (
                   <ErrorBox key={r.run.id} title={`Metrics of ${r.run.id} could not be loaded.`} message={r.error} />
                 ))}
-              <div className="compare-charts">
-                <ErrorBoundary label="Chart best estimate">
-                  <CompareChart
-                    title="best agent's estimated score (posterior mean) vs budget used"
-                    xLabel="budget used (evaluation units)"
-                    lines={lines((r) => r.bestEstimate)}
-                    version={s.version}
-                  />
-                </ErrorBoundary>
-                <ErrorBoundary label="Chart archive size">
-                  <CompareChart title="archive size vs budget used" xLabel="budget used (evaluation units)" lines={lines((r) => r.size)} version={s.version} />
-                </ErrorBoundary>
-              </div>
-              <CompareTable rows={rows} colors={colors} />
-              <p className="muted small">
-                Best own score: on the search set. Final held-out: the final chosen agent on unseen levels, recorded when the run ends.
-              </p>
+              {mode === 'iterations' && (
+                <IterationCompare
+                  rows={iterationRows}
+                  colors={colors}
+                  version={s.version}
+                  series={s.series}
+                  metrics={metrics}
+                  metric={s.metric}
+                  onMetric={compareActions.setMetric}
+                />
+              )}
+              {mode === 'archive' && (
+                <>
+                  <div className="compare-charts">
+                    <ErrorBoundary label="Chart best estimate">
+                      <CompareChart
+                        title="best agent's estimated score (posterior mean) vs budget used"
+                        xLabel="budget used (evaluation units)"
+                        lines={lines((r) => r.bestEstimate)}
+                        version={s.version}
+                      />
+                    </ErrorBoundary>
+                    <ErrorBoundary label="Chart archive size">
+                      <CompareChart
+                        title="archive size vs budget used"
+                        xLabel="budget used (evaluation units)"
+                        lines={lines((r) => r.size)}
+                        version={s.version}
+                      />
+                    </ErrorBoundary>
+                  </div>
+                  <CompareTable rows={rows} colors={colors} />
+                  <p className="muted small">
+                    Best own score: on the search set. Final held-out: the final chosen agent on unseen levels, recorded when the run ends.
+                  </p>
+                </>
+              )}
             </>
           )}
         </section>

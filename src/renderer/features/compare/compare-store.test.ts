@@ -2,7 +2,20 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetricSeries, RunSummary } from '../../../shared/run';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { compareActions, compareStore, curveOf, groupRuns, lastOf, REFRESH_DEBOUNCE_MS, selectCompared, selectRows } from './compare-store';
+import {
+  compareActions,
+  compareStore,
+  curveOf,
+  groupRuns,
+  labelRuns,
+  lastOf,
+  REFRESH_DEBOUNCE_MS,
+  selectCommonMetrics,
+  selectCompared,
+  selectIterationRows,
+  selectMode,
+  selectRows,
+} from './compare-store';
 
 function summary(id: string, strategy: string | null, comparison: string | null, over: Partial<RunSummary> = {}): RunSummary {
   return {
@@ -88,10 +101,11 @@ describe('compare store', () => {
     ).toEqual(['a', 'b']);
   });
 
-  it('compares runs ticked by hand, naming runs that share a strategy by id; non-archive runs are left out', async () => {
-    await compareActions.open({ group: null, runs: ['b', 'c', 'e'] });
+  it('compares archive runs ticked by hand by budget, naming runs that share a strategy by id', async () => {
+    await compareActions.open({ group: null, runs: ['b', 'c'] });
     const s = compareStore.getState();
     expect(selectCompared(s).map((r) => r.id)).toEqual(['b', 'c']);
+    expect(selectMode(s)).toBe('archive');
     expect(selectRows(s).map((r) => r.label)).toEqual(['hgm · b', 'hgm · c']);
     expect(selectRows(s)[1].wallMs).toBeNull();
     expect(compareActions.toggle('c')).toBe('#/compare?runs=b');
@@ -117,5 +131,47 @@ describe('compare store', () => {
     compareActions.onRunEvent({ runId: 'a' });
     await vi.advanceTimersByTimeAsync(REFRESH_DEBOUNCE_MS);
     expect(lists()).toBe(before + 1);
+  });
+});
+
+describe('compare store: classic runs by iteration', () => {
+  const classic = (heldout: Array<number | null>, reward: Array<number | null>, extra: Record<string, Array<number | null>> = {}): MetricSeries => ({
+    iterations: heldout.map((_, i) => i),
+    series: { 'heldout/acc_hardest': heldout, 'reward/mean': reward, ...extra },
+  });
+
+  beforeEach(() => {
+    runs = [
+      summary('s1', null, null, { preset: 'addition-star-smoke', recipe: 'star', bestScore: 0.5 }),
+      summary('b1', null, null, { preset: 'addition-bstar-smoke', recipe: 'star', seed: 1 }),
+      summary('b2', null, null, { preset: 'addition-bstar-smoke', recipe: 'star', seed: 2 }),
+      summary('g1', null, null, { recipe: 'a2c', preset: 'gridworld-a2c-smoke' }),
+    ];
+    bridge
+      .on('runs.list', () => runs)
+      .on('runs.metrics', ({ runId }) =>
+        runId === 'g1'
+          ? { iterations: [0, 1], series: { 'eval/success_rate': [0.1, 0.9], 'reward/mean': [0, 0.8], 'train/loss': [null, 1] } }
+          : classic([0.2, 0.3, 0.5], [0.1, 0.4, 0.6], { 'train/loss': [2, 1.5, 1], ...(runId === 's1' ? { 'balance/score': [null, 1, 2] } : {}) }),
+      );
+  });
+
+  it('overlays any runs by iteration, text runs from iteration 1 with the warm-up as their start score', async () => {
+    await compareActions.open({ group: null, runs: ['s1', 'b1', 'g1'] });
+    const s = compareStore.getState();
+    expect(selectMode(s)).toBe('iterations');
+    const [star, bstar, grid] = selectIterationRows(s);
+    expect([...star.score.x.subarray(0, star.score.length)]).toEqual([1, 2]);
+    expect(star).toMatchObject({ scoreMetric: 'heldout/acc_hardest', startScore: 0.2, finalScore: 0.5, finalReward: 0.6 });
+    expect(bstar.label).toBe('addition-bstar-smoke');
+    // An episodic run has no warm-up: its curve starts at the untrained agent, iteration 0.
+    expect(grid).toMatchObject({ scoreMetric: 'eval/success_rate', fromIteration: 0, startScore: 0.1, finalScore: 0.9 });
+    expect(selectCommonMetrics(s)).toEqual(['reward/mean', 'train/loss']);
+  });
+
+  it('tells two seeds of one preset apart by seed, and by id when even that clashes', () => {
+    expect(labelRuns(runs.slice(0, 3))).toEqual(['addition-star-smoke', 'addition-bstar-smoke · seed 1', 'addition-bstar-smoke · seed 2']);
+    const twins = [runs[1], { ...runs[1], id: 'b9' }];
+    expect(labelRuns(twins)).toEqual(['addition-bstar-smoke · seed 1 · b1', 'addition-bstar-smoke · seed 1 · b9']);
   });
 });

@@ -10,6 +10,9 @@ import {
   ARCHIVE_FINAL_HELDOUT,
   ARCHIVE_KEPT,
   ARCHIVE_SIZE,
+  HELDOUT_HARDEST,
+  REWARD_MEAN,
+  SCORE_METRICS,
 } from '../../../shared/metrics';
 
 /** The x axis of every comparison: search budget spent, so strategies that spend differently line up. */
@@ -45,9 +48,22 @@ export interface CompareState {
   series: Record<string, MetricSeries>;
   seriesErrors: Record<string, string>;
   version: number;
+  /** The metric of the extra overlay chart in the iteration view (null: the first the runs share). */
+  metric: string | null;
 }
 
-const initial: CompareState = { active: false, runs: [], loaded: false, error: null, group: null, picked: [], series: {}, seriesErrors: {}, version: 0 };
+const initial: CompareState = {
+  active: false,
+  runs: [],
+  loaded: false,
+  error: null,
+  group: null,
+  picked: [],
+  series: {},
+  seriesErrors: {},
+  version: 0,
+  metric: null,
+};
 
 export const compareStore = createStore<CompareState>(() => ({ ...initial }));
 
@@ -75,7 +91,102 @@ export const selectArchiveRuns = (s: CompareState): RunSummary[] =>
 /** The runs compared: the chosen group's, or the ticked ones. */
 export function selectCompared(s: CompareState): RunSummary[] {
   if (s.group !== null) return groupRuns(s.runs).find((g) => g.id === s.group)?.runs ?? [];
-  return s.picked.flatMap((id) => s.runs.filter((r) => r.id === id && r.archive !== null));
+  return s.picked.flatMap((id) => s.runs.filter((r) => r.id === id));
+}
+
+/**
+ * How the compared runs line up: open-ended runs by the search budget they spent (their own comparison); as soon as
+ * one classic run is among them, every run by iteration.
+ */
+export type CompareMode = 'archive' | 'iterations';
+export function selectMode(s: CompareState): CompareMode {
+  const runs = selectCompared(s);
+  return runs.length > 0 && runs.every((r) => r.archive !== null) ? 'archive' : 'iterations';
+}
+
+/** A run's score metric (held-out accuracy for a text run, evaluation success for an episodic one), from its series. */
+export function scoreMetricOf(series: MetricSeries | undefined): string | null {
+  return SCORE_METRICS.find((n) => series?.series[n]?.some((v) => v !== null)) ?? null;
+}
+
+/** Where a run's iteration curves start: 1 for a text run (iteration 0 is its warm-up), else 0. */
+export function firstIterationOf(series: MetricSeries | undefined): number {
+  return scoreMetricOf(series) === HELDOUT_HARDEST ? 1 : 0;
+}
+
+/** y against the iteration, from `fromIteration` on. */
+export function iterationCurve(series: MetricSeries | undefined, metric: string | null, fromIteration = 0): SeriesBuffer {
+  const buffer = createBuffer(metric ?? '');
+  const ys = metric ? series?.series[metric] : undefined;
+  if (!series || !ys) return buffer;
+  series.iterations.forEach((it, i) => {
+    const y = ys[i];
+    if (it >= fromIteration && y !== null && y !== undefined && Number.isFinite(y)) appendPoint(buffer, it, y);
+  });
+  return buffer;
+}
+
+/** The value of a metric at one iteration, if it was recorded there. */
+export function valueAtIteration(series: MetricSeries | undefined, metric: string | null, iteration: number): number | null {
+  if (!series || !metric) return null;
+  const i = series.iterations.indexOf(iteration);
+  const v = i < 0 ? null : series.series[metric]?.[i];
+  return v === null || v === undefined || !Number.isFinite(v) ? null : v;
+}
+
+/** Metrics every compared run recorded at least once, sorted: what the overlay chart can show. */
+export function selectCommonMetrics(s: CompareState): string[] {
+  const runs = selectCompared(s);
+  const sets = runs.map((r) => new Set(Object.entries(s.series[r.id]?.series ?? {}).flatMap(([n, col]) => (col.some((v) => v !== null) ? [n] : []))));
+  if (sets.length === 0) return [];
+  return [...sets[0]].filter((n) => sets.every((set) => set.has(n))).sort();
+}
+
+/** Labels that tell compared runs apart: name, else preset, else recipe; then the seed, then the id where they still clash. */
+export function labelRuns(runs: readonly RunSummary[]): string[] {
+  const base = runs.map((r) => r.name ?? r.preset ?? r.recipe);
+  const withSeed = base.map((b, i) => (base.filter((x) => x === b).length > 1 ? `${b} · seed ${runs[i].seed}` : b));
+  return withSeed.map((b, i) => (withSeed.filter((x) => x === b).length > 1 ? `${b} · ${runs[i].id}` : b));
+}
+
+/** One run of an iteration comparison as the charts and the table read it. */
+export interface IterationRow {
+  run: RunSummary;
+  label: string;
+  fromIteration: number;
+  scoreMetric: string | null;
+  score: SeriesBuffer;
+  reward: SeriesBuffer;
+  /** The score the self-improvement started from (after the warm-up, or the untrained agent's). */
+  startScore: number | null;
+  finalScore: number | null;
+  finalReward: number | null;
+  wallMs: number | null;
+  error: string | null;
+}
+
+export function selectIterationRows(s: CompareState): IterationRow[] {
+  const runs = selectCompared(s);
+  const labels = labelRuns(runs);
+  return runs.map((run, i) => {
+    const series = s.series[run.id];
+    const fromIteration = firstIterationOf(series);
+    const scoreMetric = scoreMetricOf(series);
+    const wall = Date.parse(run.updatedAt) - Date.parse(run.createdAt);
+    return {
+      run,
+      label: labels[i],
+      fromIteration,
+      scoreMetric,
+      score: iterationCurve(series, scoreMetric, fromIteration),
+      reward: iterationCurve(series, REWARD_MEAN, fromIteration),
+      startScore: valueAtIteration(series, scoreMetric, 0),
+      finalScore: lastOf(series, scoreMetric ?? ''),
+      finalReward: lastOf(series, REWARD_MEAN),
+      wallMs: isFinished(run.status) && Number.isFinite(wall) && wall >= 0 ? wall : null,
+      error: s.seriesErrors[run.id] ?? null,
+    };
+  });
 }
 
 /** y against the budget spent, at the iterations where both were recorded. */
@@ -183,6 +294,9 @@ export const compareActions = {
       selectCompared(compareStore.getState()).map((r) => r.id),
       mine,
     );
+  },
+  setMetric(metric: string): void {
+    compareStore.setState((s) => ({ metric, version: s.version + 1 }));
   },
   /** Ticks or unticks a run, starting from the runs compared now (a group's too); returns the hash that shows it. */
   toggle(runId: string): string {

@@ -7,6 +7,7 @@ import { ProgressBar } from '../../components/progress-bar';
 import { StatusBadge } from '../../components/status-badge';
 import { formatNumber } from '../../lib/format';
 import { openNewRunWith } from '../../lib/new-run-intent';
+import { useEscape } from '../../lib/use-escape';
 import { LineageDetail } from './lineage-detail';
 import { branchConfig, lineageActions, lineageStore, selectCounts, selectParentOf, selectSelectedNode } from './lineage-store';
 import { LineageLegend, LineageTree } from './lineage-tree';
@@ -63,6 +64,7 @@ export function LineageScreen({ runId }: { runId: string }) {
     return () => lineageActions.close();
   }, [runId]);
   const selected = selectSelectedNode(s);
+  useEscape(selected !== null, () => void lineageActions.select(null));
   const counts = selectCounts(s);
   const view = s.runId === runId ? s.view : null;
   const run = s.runId === runId ? s.run : null;

@@ -3,7 +3,9 @@ import { useStore } from 'zustand';
 import { ErrorBox } from '../../components/error-box';
 import { takeNewRunIntent } from '../../lib/new-run-intent';
 import { ConfigForm } from './config-form';
-import { canPickTaskFile, newRunActions, newRunStore, selectStartFrom, validateDraft } from './new-run-store';
+import { canPickTaskFile, newRunActions, newRunStore, proposesChanges, selectStartFrom, selectStartPolicy, validateDraft } from './new-run-store';
+import { PolicyLine, StartRefused } from './start-feedback';
+import './new-run.css';
 
 function open(runId: string): void {
   location.hash = `#/runs/${encodeURIComponent(runId)}`;
@@ -33,6 +35,16 @@ export function NewRunScreen() {
   const startPreset = async (id: string) => openUnlessWarned(await newRunActions.start({ preset: id }));
   const startForm = async () => openUnlessWarned(await newRunActions.start({ config: s.draft }));
   // In a browser (evolab serve) there is no dialog: the field is typed, and the host allows files with --allow-path.
+  const refusalAt = (at: string) =>
+    s.startError?.at === at ? (
+      <StartRefused
+        refusal={s.startError}
+        stopping={s.stoppingBlocker}
+        onStop={() => void newRunActions.stopBlocking()}
+        onDismiss={newRunActions.dismissError}
+      />
+    ) : null;
+  const formPolicy = selectStartPolicy(s, s.presets.find((p) => p.id === s.loadedPreset) ?? null);
   const taskFile = canPickTaskFile() ? { pick: () => void newRunActions.pickTaskFile(), picking: s.pickingTask, error: s.pickError } : undefined;
 
   return (
@@ -95,9 +107,18 @@ export function NewRunScreen() {
                   ? `warm-up ${p.config.warmup.steps} steps · d${p.config.policy.dModel}×${p.config.policy.nLayers}`
                   : `no warm-up · MLP ${p.config.policy.hidden.join('×')}`}
               </p>
+              <PolicyLine {...selectStartPolicy(s, p)} proposes={proposesChanges(p.config)} />
+              {refusalAt(p.id)}
               <footer>
-                <button type="button" className="primary" disabled={s.starting !== null} onClick={() => void startPreset(p.id)} data-testid="preset-start">
-                  {s.starting === p.id ? 'Starting…' : 'Start'}
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={s.starting !== null}
+                  onClick={() => void startPreset(p.id)}
+                  data-testid="preset-start"
+                  title={proposesChanges(p.config) ? `Start under the ${selectStartPolicy(s, p).name} approval policy` : 'Start this preset'}
+                >
+                  {s.starting === p.id ? 'Starting…' : proposesChanges(p.config) ? `Start · ${selectStartPolicy(s, p).name} policy` : 'Start'}
                 </button>
                 <button type="button" onClick={() => newRunActions.loadPreset(p.id)} data-testid="preset-customize">
                   Customize
@@ -115,15 +136,16 @@ export function NewRunScreen() {
           </button>
         </header>
         <ConfigForm draft={s.draft} issues={issues} onChange={newRunActions.setField} taskFile={taskFile} />
-        <ErrorBox title="The run did not start." message={s.startError?.message ?? null} hint="Fix the fields marked in red and press Start again." />
         <div className="form-actions sticky-bottom">
+          {refusalAt('form')}
+          <PolicyLine {...formPolicy} proposes={proposesChanges(s.draft)} />
           {issues.size > 0 && (
             <span className="error-text" data-testid="form-invalid">
               {issues.size} field{issues.size > 1 ? 's need' : ' needs'} fixing
             </span>
           )}
           <button type="button" className="primary" disabled={issues.size > 0 || s.starting !== null} onClick={() => void startForm()} data-testid="form-start">
-            {s.starting === 'form' ? 'Starting…' : 'Start'}
+            {s.starting === 'form' ? 'Starting…' : proposesChanges(s.draft) ? `Start · ${formPolicy.name} policy` : 'Start'}
           </button>
         </div>
       </section>

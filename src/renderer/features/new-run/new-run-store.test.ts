@@ -3,7 +3,26 @@ import { CodedError } from '../../../shared/errors';
 import { presets } from '../../../shared/presets';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { blankDraft, canPickTaskFile, newRunActions, newRunStore, validateDraft } from './new-run-store';
+import { POLICY_PRESETS } from '../../../shared/oversight';
+import type { RunSummary } from '../../../shared/run';
+import { blankDraft, canPickTaskFile, newRunActions, newRunStore, proposesChanges, selectStartPolicy, validateDraft } from './new-run-store';
+
+const summary = (id: string, status: RunSummary['status'], updatedAt: string): RunSummary => ({
+  id,
+  name: null,
+  preset: 'addition-star',
+  recipe: 'star',
+  status,
+  seed: 1,
+  backend: 'wasm',
+  iterationsDone: 0,
+  iterationsTotal: 8,
+  bestScore: null,
+  createdAt: updatedAt,
+  updatedAt,
+  error: null,
+  archive: null,
+});
 
 let bridge: FakeBridge;
 beforeEach(() => {
@@ -73,6 +92,58 @@ describe('new-run store', () => {
     });
     expect(await newRunActions.start({ config: blankDraft() })).toBeNull();
     expect(newRunStore.getState().startError?.issues).toEqual([{ path: 'task.path', message: 'file not found; check the path' }]);
+  });
+});
+
+describe('new-run store: a refused start', () => {
+  beforeEach(() => {
+    bridge
+      .on('runs.start', () => {
+        throw new CodedError('run_busy', 'Run r7 is running; one run at a time. Stop it or wait for it to finish.');
+      })
+      .on('runs.list', () => [summary('r1', 'completed', '2026-01-01T00:00:00Z'), summary('r7', 'running', '2026-01-02T00:00:00Z')])
+      .on('runs.stop', () => ({ status: 'stopping' }));
+  });
+
+  it('is kept at the card that was clicked and names the run holding the engine', async () => {
+    expect(await newRunActions.start({ preset: 'addition-grpo-smoke' })).toBeNull();
+    const refusal = newRunStore.getState().startError;
+    expect(refusal).toMatchObject({ at: 'addition-grpo-smoke', code: 'run_busy', blocking: { id: 'r7', status: 'running' } });
+  });
+
+  it('stops the blocking run from the notice, and goes once that run has stopped', async () => {
+    await newRunActions.start({ config: blankDraft() });
+    expect(newRunStore.getState().startError?.at).toBe('form');
+    await newRunActions.stopBlocking();
+    expect(bridge.calls.at(-1)).toEqual({ name: 'runs.stop', input: { runId: 'r7' } });
+    expect(newRunStore.getState().startError?.blocking?.status).toBe('stopping');
+    newRunActions.onStatus({ runId: 'r1', status: 'stopped' });
+    expect(newRunStore.getState().startError).not.toBeNull();
+    newRunActions.onStatus({ runId: 'r7', status: 'stopped' });
+    expect(newRunStore.getState().startError).toBeNull();
+  });
+});
+
+describe('new-run store: the approval policy a start uses', () => {
+  it("is the chosen one, else the preset's, else the workspace's", async () => {
+    bridge.on('policy.get', () => POLICY_PRESETS.ask);
+    await newRunActions.loadPresets();
+    const s = () => newRunStore.getState();
+    const archive = presets.find((p) => p.id === 'addition-archive-smoke')!;
+    const plain = presets.find((p) => p.id === 'addition-star-smoke')!;
+    expect(selectStartPolicy(s(), archive)).toEqual({ name: 'archive', policy: POLICY_PRESETS.archive });
+    expect(selectStartPolicy(s(), plain)).toEqual({ name: 'workspace', policy: POLICY_PRESETS.ask });
+    newRunActions.setPolicy('auto');
+    expect(selectStartPolicy(s(), archive)).toEqual({ name: 'auto', policy: POLICY_PRESETS.auto });
+    expect(proposesChanges(archive.config)).toBe(true);
+    expect(proposesChanges(plain.config)).toBe(false);
+  });
+
+  it('calls an emptied number field an error in plain words, not a silent default', () => {
+    newRunActions.setField('iterations', '');
+    expect(validateDraft(newRunStore.getState().draft).get('iterations')).toBe('required: enter a whole number');
+    newRunActions.setField('iterations', 'ten');
+    expect(validateDraft(newRunStore.getState().draft).get('iterations')).toBe('enter a whole number; "ten" is not one');
   });
 });
 

@@ -1,9 +1,11 @@
 import { createStore } from 'zustand/vanilla';
 import { RunConfig } from '../../../shared/config';
 import { fieldIssues, type FieldIssue } from '../../../shared/errors';
-import type { PresetInfo } from '../../../shared/run';
+import { POLICY_PRESETS, type ApprovalPolicy } from '../../../shared/oversight';
+import { isLive, type PresetInfo, type RunSummary } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
-import { defaultsOf, getAt, setAt } from '../../lib/schema-walker';
+import { findLiveRun, type BlockingRun } from '../../lib/live-run';
+import { defaultsOf, fieldIndex, getAt, plainMessage, setAt, walkObject } from '../../lib/schema-walker';
 
 export interface NewRunState {
   presets: PresetInfo[];
@@ -12,15 +14,31 @@ export interface NewRunState {
   draft: Record<string, unknown>;
   loadedPreset: string | null;
   starting: string | null;
-  startError: { message: string; issues: FieldIssue[] } | null;
+  /**
+   * Why the last start was refused, shown at the control that was clicked (`at`: a preset id, or 'form'). A refusal
+   * because another run holds the engine names that run (`blocking`), so the person can open or stop it from there.
+   */
+  startError: StartRefusal | null;
+  /** The blocking run is being stopped from the refusal notice. */
+  stoppingBlocker: boolean;
   /** A run that started with warnings about its data: shown before the run is opened. */
   startWarnings: { runId: string; warnings: string[] } | null;
+  /** The workspace's default approval policy (what 'workspace' means), once read. */
+  workspacePolicy: ApprovalPolicy | null;
   /** The approval policy the run starts with; 'workspace' sends none, so the workspace default applies. */
   policy: 'workspace' | 'default' | 'auto' | 'ask' | 'archive' | 'batch';
   /** The native file dialog for `task.path` is open. */
   pickingTask: boolean;
   /** Why the file dialog did not give a path (other than the person cancelling). */
   pickError: string | null;
+}
+
+export interface StartRefusal {
+  at: string;
+  code: string | null;
+  message: string;
+  issues: FieldIssue[];
+  blocking: BlockingRun | null;
 }
 
 /** A complete starting point when no preset is loaded: the schema's defaults plus the two required unions. */
@@ -35,7 +53,9 @@ export const newRunStore = createStore<NewRunState>(() => ({
   loadedPreset: null,
   starting: null,
   startError: null,
+  stoppingBlocker: false,
   startWarnings: null,
+  workspacePolicy: null,
   policy: 'workspace',
   pickingTask: false,
   pickError: null,
@@ -49,12 +69,31 @@ export function canPickTaskFile(): boolean {
   return getBridge().capabilities?.pickFiles === true;
 }
 
-/** Field-level issues of the draft, keyed by dotted path, as the engine would report them. */
+const formFields = fieldIndex(walkObject(RunConfig));
+
+/** Field-level issues of the draft, keyed by dotted path, as the engine would report them, in plain words for the form. */
 export function validateDraft(draft: Record<string, unknown>): Map<string, string> {
   const result = RunConfig.safeParse(draft);
   const issues = new Map<string, string>();
-  if (!result.success) for (const i of fieldIssues(result.error)) if (!issues.has(i.path)) issues.set(i.path, i.message);
+  if (!result.success)
+    for (const i of fieldIssues(result.error))
+      if (!issues.has(i.path)) issues.set(i.path, plainMessage(formFields.get(i.path), getAt(draft, i.path), i.message));
   return issues;
+}
+
+/**
+ * The approval policy a start would use: the one chosen above the gallery, else the preset's own, else the
+ * workspace's (as the engine resolves it). Null `policy` when it is the workspace's and that could not be read.
+ */
+export function selectStartPolicy(s: NewRunState, preset: PresetInfo | null): { name: NewRunState['policy']; policy: ApprovalPolicy | null } {
+  const name = s.policy !== 'workspace' ? s.policy : (preset?.policy ?? 'workspace');
+  return { name, policy: name === 'workspace' ? s.workspacePolicy : POLICY_PRESETS[name] };
+}
+
+/** Whether a config makes proposals at all (a governed or an open-ended run); other runs never consult a policy. */
+export function proposesChanges(config: Record<string, unknown>): boolean {
+  const on = (key: string) => (config[key] as { enabled?: unknown } | undefined)?.enabled === true;
+  return on('oversight') || on('archive');
 }
 
 /** The archive node a drafted run starts from (a branch), if the draft names one. */
@@ -72,6 +111,11 @@ export const newRunActions = {
       newRunStore.setState({ presets, presetsError: null });
     } catch (error) {
       newRunStore.setState({ presetsError: describeError(error).message });
+    }
+    try {
+      newRunStore.setState({ workspacePolicy: await getBridge().request('policy.get', {}) });
+    } catch {
+      // The cards then say "the workspace default" without spelling it out.
     }
   },
   loadPreset(id: string): void {
@@ -122,18 +166,50 @@ export const newRunActions = {
   setPolicy(policy: NewRunState['policy']): void {
     newRunStore.setState({ policy });
   },
-  /** Starts a run; returns its id, or null with the error (and the invalid fields) in the store. */
+  /** Starts a run; returns its id, or null with the refusal (where it was asked, the invalid fields, the blocking run) in the store. */
   async start(source: { preset: string } | { config: Record<string, unknown> }): Promise<string | null> {
-    newRunStore.setState({ starting: 'preset' in source ? source.preset : 'form', startError: null, startWarnings: null });
+    const at = 'preset' in source ? source.preset : 'form';
+    newRunStore.setState({ starting: at, startError: null, startWarnings: null });
     try {
       const { policy } = newRunStore.getState();
       const { runId, warnings } = await getBridge().request('runs.start', policy === 'workspace' ? source : { ...source, policy });
       newRunStore.setState({ starting: null, startWarnings: warnings && warnings.length > 0 ? { runId, warnings } : null });
       return runId;
     } catch (error) {
-      const { message, issues } = describeError(error);
-      newRunStore.setState({ starting: null, startError: { message, issues } });
+      const { message, issues, code } = describeError(error);
+      const blocking = code === 'run_busy' ? await findLiveRun() : null;
+      newRunStore.setState({ starting: null, startError: { at, code, message, issues, blocking } });
       return null;
     }
+  },
+  /** Stops the run that blocked a start, from the refusal notice; the notice goes once it has stopped. */
+  async stopBlocking(): Promise<void> {
+    const blocker = newRunStore.getState().startError?.blocking;
+    if (!blocker) return;
+    newRunStore.setState({ stoppingBlocker: true });
+    try {
+      const { status } = await getBridge().request('runs.stop', { runId: blocker.id });
+      newRunStore.setState((s) => ({
+        stoppingBlocker: false,
+        startError: s.startError?.blocking?.id === blocker.id ? { ...s.startError, blocking: { ...blocker, status } } : s.startError,
+      }));
+    } catch (error) {
+      newRunStore.setState((s) => ({
+        stoppingBlocker: false,
+        startError: s.startError
+          ? { ...s.startError, message: `${s.startError.message} Stopping ${blocker.id} failed: ${describeError(error).message}` }
+          : null,
+      }));
+    }
+  },
+  /** A status event: the refusal notice follows the blocking run, and goes once that run no longer holds the engine. */
+  onStatus(payload: { runId: string; status: RunSummary['status'] }): void {
+    const { startError } = newRunStore.getState();
+    if (!startError?.blocking || startError.blocking.id !== payload.runId) return;
+    if (isLive(payload.status)) newRunStore.setState({ startError: { ...startError, blocking: { ...startError.blocking, status: payload.status } } });
+    else newRunStore.setState({ startError: null, stoppingBlocker: false });
+  },
+  dismissError(): void {
+    newRunStore.setState({ startError: null });
   },
 };

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import { BusyNotice } from '../../components/busy-notice';
 import { ErrorBox } from '../../components/error-box';
 import { StatusBadge } from '../../components/status-badge';
 import { formatNumber } from '../../lib/format';
@@ -9,15 +10,22 @@ import { OffSwitch } from './off-switch';
 import { OversightPanel } from './oversight-panel';
 import { oversightActions, oversightStore } from './oversight-store';
 import { ConfigPanel, IterationTimeline, MemoryPanel, PhaseProgress, PhaseTimings } from './run-panels';
+import { WarmupPanel } from './warmup-panel';
+import './run.css';
+import { bestScoreLabel, metricDefinition } from '../../../shared/metric-definitions';
+import { EVAL_SUCCESS_RATE, SCORE_METRIC } from '../../../shared/metrics';
 import {
   runActions,
   runStore,
+  selectCanKill,
   selectCanPause,
   selectCanResume,
   selectCanStop,
+  selectHasWarmup,
   selectMemory,
   selectShown,
   selectTimeMetrics,
+  selectWarmupEtaS,
   type LatencySample,
 } from './run-store';
 
@@ -68,6 +76,13 @@ export function RunScreen({ runId }: { runId: string }) {
       })
       .slice(0, 12)
       .join('\n');
+  const hasWarmup = selectHasWarmup(s);
+  const atIteration = (iteration: number): Record<string, number> | null => {
+    const out: Record<string, number> = {};
+    for (const [name, b] of s.buffers) for (let i = 0; i < b.length && b.x[i] <= iteration; i++) if (b.x[i] === iteration) out[name] = b.y[i];
+    return Object.keys(out).length > 0 ? out : null;
+  };
+  const best = bestScoreLabel(s.names.length > 0 ? s.names : [d?.config.policy.kind === 'mlp' ? EVAL_SUCCESS_RATE : SCORE_METRIC]);
   const act = (action: 'pause' | 'resume' | 'stop' | 'kill') => () => void runActions.act(action, shownRef.current);
 
   return (
@@ -81,6 +96,22 @@ export function RunScreen({ runId }: { runId: string }) {
             <a href={`#/runs/${encodeURIComponent(runId)}/trajectories`} data-testid="open-trajectories">
               Trajectories
             </a>
+            {' · '}
+            <span className="run-exports" title="Save the run's config, status and metrics per iteration (as `evolab export` writes them)">
+              Export
+              <button
+                type="button"
+                className="link"
+                disabled={s.exporting !== null}
+                onClick={() => void runActions.exportRun('json')}
+                data-testid="export-json"
+              >
+                {s.exporting === 'json' ? 'JSON…' : 'JSON'}
+              </button>
+              <button type="button" className="link" disabled={s.exporting !== null} onClick={() => void runActions.exportRun('csv')} data-testid="export-csv">
+                {s.exporting === 'csv' ? 'CSV…' : 'CSV'}
+              </button>
+            </span>
             {d?.config.archive.enabled && (
               <>
                 {' · '}
@@ -94,12 +125,19 @@ export function RunScreen({ runId }: { runId: string }) {
         <div className="run-status">
           <StatusBadge status={shown} testId="run-status" />
           {s.statusReason && <span className="muted small">{s.statusReason}</span>}
-          <span className="muted small">best {formatNumber(d?.bestScore ?? null)}</span>
+          <span
+            className="muted small"
+            data-testid="run-best"
+            title={`The highest ${best.name} of any iteration so far: ${metricDefinition(best.name)?.definition ?? ''}`}
+          >
+            best {best.label}: <strong>{formatNumber(d?.bestScore ?? null)}</strong>
+          </span>
         </div>
         <OffSwitch
           canPause={selectCanPause(s)}
           canResume={selectCanResume(s)}
           canStop={selectCanStop(s)}
+          canKill={selectCanKill(s)}
           busy={pendingLabel}
           onPause={act('pause')}
           onResume={act('resume')}
@@ -108,6 +146,17 @@ export function RunScreen({ runId }: { runId: string }) {
         />
         <div className="run-progress">{s.status === 'running' || s.status === 'stopping' ? <PhaseProgress progress={s.progress} /> : null}</div>
       </header>
+      {s.busy && (
+        <BusyNotice
+          what="Not resumed"
+          blocking={s.busy.blocking}
+          message={s.busy.message}
+          stopping={s.busy.stopping}
+          onStop={() => void runActions.stopBlocking()}
+          onDismiss={runActions.dismissBusy}
+        />
+      )}
+      <ErrorBox title="The run was not exported." message={s.exportError} hint="The run may have been deleted; reload the Runs screen." />
       <ErrorBox
         title="The off switch did not go through."
         message={s.actionError}
@@ -130,7 +179,19 @@ export function RunScreen({ runId }: { runId: string }) {
           logScale={logScale}
           onSmoothing={setSmoothing}
           onLogScale={setLogScale}
-        />
+          fromIteration={hasWarmup ? 1 : 0}
+          baselineLabel={d?.config.startFrom ? 'at the branch point' : 'after warm-up'}
+        >
+          {hasWarmup && !d?.config.startFrom && (
+            <WarmupPanel
+              track={s.warmup}
+              etaS={selectWarmupEtaS(s)}
+              result={s.iterations.includes(0) ? atIteration(0) : null}
+              version={s.version}
+              logScale={logScale}
+            />
+          )}
+        </ChartsPanel>
         <aside className="run-side">
           {oversight?.enabled && <OversightPanel runId={runId} state={oversight} />}
           <IterationTimeline total={d?.iterationsTotal ?? 0} done={s.iterations} current={s.progress?.iteration ?? null} metricsAt={metricsAt} />

@@ -1,9 +1,20 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RunConfig } from '../../../shared/config';
+import { CodedError } from '../../../shared/errors';
 import type { RunDetail } from '../../../shared/run';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { runActions, runStore, selectCanPause, selectCanResume, selectMemory, selectShown } from './run-store';
+import {
+  runActions,
+  runStore,
+  selectCanKill,
+  selectCanPause,
+  selectCanResume,
+  selectHasWarmup,
+  selectMemory,
+  selectShown,
+  selectWarmupEtaS,
+} from './run-store';
 
 const detail = (status: RunDetail['status'] = 'running'): RunDetail => ({
   id: 'r1',
@@ -128,5 +139,81 @@ describe('run store', () => {
     expect(calls).toBe(2);
     expect(selectShown(runStore.getState())).toBe('interrupted');
     expect(selectCanResume(runStore.getState())).toBe(true);
+  });
+});
+
+describe('run store: the warm-up and the kill switch', () => {
+  it("draws the warm-up's own loss curve by step, with an ETA from the rate it was seen at", async () => {
+    await runActions.open('r1');
+    expect(selectHasWarmup(runStore.getState())).toBe(true);
+    const at = (done: number, loss?: number) =>
+      runActions.onProgress({ runId: 'r1', iteration: 0, phase: 'warmup', done, total: 100, ...(loss === undefined ? {} : { loss }) });
+    at(10, 2.5);
+    expect(selectWarmupEtaS(runStore.getState())).toBeNull();
+    const w = runStore.getState().warmup!;
+    // Pretend 10 more steps took 2 s: 80 steps left at 0.2 s a step.
+    runStore.setState({ warmup: { ...w, seenAt: w.at - 2000 } });
+    at(20, 1.5);
+    const eta = selectWarmupEtaS(runStore.getState())!;
+    expect(eta).toBeGreaterThan(10);
+    expect(eta).toBeLessThan(20);
+    const loss = runStore.getState().warmup!.loss;
+    expect([...loss.x.subarray(0, loss.length)]).toEqual([10, 20]);
+    expect([...loss.y.subarray(0, loss.length)]).toEqual([2.5, 1.5]);
+    at(100);
+    expect(selectWarmupEtaS(runStore.getState())).toBeNull();
+  });
+
+  it('offers Kill only while the run is live in the engine', async () => {
+    await runActions.open('r1');
+    expect(selectCanKill(runStore.getState())).toBe(true);
+    runActions.onStatus({ runId: 'r1', status: 'completed' });
+    expect(selectCanKill(runStore.getState())).toBe(false);
+    runActions.onStatus({ runId: 'r1', status: 'waiting' });
+    expect(selectCanKill(runStore.getState())).toBe(true);
+  });
+});
+
+describe('run store: export', () => {
+  it('asks the engine for the open run in the chosen format and saves the file it returns', async () => {
+    bridge.on('runs.export', ({ runId, format }) => ({ fileName: `evolab-run-${runId}.${format}`, mediaType: 'text/csv', content: 'iteration\n0\n' }));
+    await runActions.open('r1');
+    const saved: string[] = [];
+    const file = await runActions.exportRun('csv', (f) => saved.push(f.fileName));
+    expect(bridge.calls.at(-1)).toEqual({ name: 'runs.export', input: { runId: 'r1', format: 'csv' } });
+    expect(saved).toEqual(['evolab-run-r1.csv']);
+    expect(file?.content).toBe('iteration\n0\n');
+    expect(runStore.getState().exporting).toBeNull();
+  });
+
+  it('says why an export failed', async () => {
+    bridge.on('runs.export', () => {
+      throw new Error('No run with id "r1"');
+    });
+    await runActions.open('r1');
+    expect(await runActions.exportRun('json', () => undefined)).toBeNull();
+    expect(runStore.getState().exportError).toContain('No run with id');
+  });
+});
+
+describe('run store: a resume refused because another run holds the engine', () => {
+  it('names that run beside the off switch, stops it from there, and goes once it has stopped', async () => {
+    bridge
+      .on('runs.get', () => detail('stopped'))
+      .on('runs.resume', () => {
+        throw new CodedError('run_busy', 'Run r9 is running; one run at a time.');
+      })
+      .on('runs.list', () => [{ ...detail('running'), id: 'r9', name: 'other' }])
+      .on('runs.stop', () => ({ status: 'stopping' }));
+    await runActions.open('r1');
+    await runActions.act('resume', 'stopped');
+    expect(runStore.getState().busy).toMatchObject({ blocking: { id: 'r9', name: 'other', status: 'running' } });
+    expect(runStore.getState().actionError).toBeNull();
+    await runActions.stopBlocking();
+    expect(bridge.calls.at(-1)).toEqual({ name: 'runs.stop', input: { runId: 'r9' } });
+    runActions.onStatus({ runId: 'r9', status: 'stopping' });
+    expect(runStore.getState().busy?.blocking?.status).toBe('stopping');
+    runActions.onStatus({ runId: 'r9', status: 'stopped' });
+    expect(runStore.getState().busy).toBeNull();
   });
 });

@@ -1,8 +1,10 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventPayload } from '../../../shared/contract';
-import { isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
+import { isLive, isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
-import { appendMetrics, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
+import { downloadFile, type DownloadableFile } from '../../lib/download';
+import { findLiveRun, type BlockingRun } from '../../lib/live-run';
+import { appendMetrics, appendPoint, createBuffer, fromMetricSeries, type SeriesBuffer } from '../../lib/series';
 import { MEM_PREFIX, PERF_PREFIX, scoreOf, TIME_PREFIX } from '../../../shared/metrics';
 
 export type OffSwitchAction = 'pause' | 'resume' | 'stop' | 'kill';
@@ -11,6 +13,17 @@ export interface PhaseTiming {
   iteration: number;
   phase: string;
   ms: number;
+}
+
+/** The warm-up as this page saw it: its progress for an ETA, and its running loss as its own curve (x: step). */
+export interface WarmupTrack {
+  done: number;
+  total: number;
+  /** When, and at which step, this page first saw it: the rate since then gives the ETA. */
+  seenAt: number;
+  seenDone: number;
+  at: number;
+  loss: SeriesBuffer;
 }
 
 /** Off-switch latency as the user sees it: click to the new status on screen. */
@@ -35,9 +48,15 @@ export interface RunState {
   progress: EventPayload<'run.progress'> | null;
   phaseStartedAt: number | null;
   phaseTimings: PhaseTiming[];
+  warmup: WarmupTrack | null;
   loading: boolean;
   error: string | null;
   actionError: string | null;
+  /** A resume refused because another run holds the engine: that run, shown beside the off switch with Open and Stop. */
+  busy: { message: string; blocking: BlockingRun | null; stopping: boolean } | null;
+  /** A run export in flight (its format), and why the last one failed. */
+  exporting: 'json' | 'csv' | null;
+  exportError: string | null;
   pending: { action: OffSwitchAction; at: number; from: string } | null;
   /** Set when the engine was killed or crashed, until the run's status has been re-read from the new engine. */
   engineLost: 'killed' | 'crashed' | null;
@@ -56,9 +75,13 @@ const initial: RunState = {
   progress: null,
   phaseStartedAt: null,
   phaseTimings: [],
+  warmup: null,
   loading: false,
   error: null,
   actionError: null,
+  busy: null,
+  exporting: null,
+  exportError: null,
   pending: null,
   engineLost: null,
 };
@@ -72,11 +95,32 @@ export const selectShown = (s: RunState): string => (s.engineLost ? `engine ${s.
 export const selectCanPause = (s: RunState): boolean => !s.engineLost && s.status !== null && isPausable(s.status);
 export const selectCanResume = (s: RunState): boolean => !s.engineLost && s.status !== null && isResumable(s.status);
 export const selectCanStop = (s: RunState): boolean => !s.engineLost && s.status !== null && isStoppable(s.status);
+/** Kill ends the engine process; it is offered while the run is live there (or the engine's loss not yet resolved). */
+export const selectCanKill = (s: RunState): boolean => !s.engineLost && s.status !== null && isLive(s.status);
+/**
+ * Seconds left in the warm-up at the rate this page has seen it go, or null before two readings (or once done).
+ */
+export function selectWarmupEtaS(s: RunState): number | null {
+  const w = s.warmup;
+  if (!w || w.done >= w.total || w.done <= w.seenDone || w.at <= w.seenAt) return null;
+  const perStep = (w.at - w.seenAt) / (w.done - w.seenDone);
+  return ((w.total - w.done) * perStep) / 1000;
+}
+/** Whether iteration 0 is a warm-up (a text-task run's supervised start) rather than a first evaluation. */
+export const selectHasWarmup = (s: RunState): boolean => s.detail?.config.policy.kind === 'transformer';
 export const selectIterationsTotal = (s: RunState): number => s.detail?.iterationsTotal ?? 0;
 /** Monitors of the engine's memory (tf.memory()), shown beside the charts. */
 export const selectMemory = (s: RunState): Array<[string, number]> => Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(MEM_PREFIX));
 export const selectTimeMetrics = (s: RunState): Array<[string, number]> =>
   Object.entries(s.lastMetrics).filter(([k]) => k.startsWith(TIME_PREFIX) || k.startsWith(PERF_PREFIX));
+
+function trackWarmup(w: WarmupTrack | null, p: EventPayload<'run.progress'>, t: number): WarmupTrack {
+  const next: WarmupTrack = w
+    ? { ...w, done: p.done, total: p.total, at: t }
+    : { done: p.done, total: p.total, seenAt: t, seenDone: p.done, at: t, loss: createBuffer('warmup/loss') };
+  if (p.loss !== undefined && Number.isFinite(p.loss)) appendPoint(next.loss, p.done, p.loss);
+  return next;
+}
 
 export const runActions = {
   async open(runId: string): Promise<void> {
@@ -163,6 +207,10 @@ export const runActions = {
 
   onStatus(payload: EventPayload<'run.status'>): void {
     const s = runStore.getState();
+    if (s.busy?.blocking?.id === payload.runId) {
+      const blocking = { ...s.busy.blocking, status: payload.status };
+      runStore.setState({ busy: isLive(payload.status) ? { ...s.busy, blocking } : null });
+    }
     if (payload.runId !== s.runId) return;
     runStore.setState({
       status: payload.status,
@@ -178,6 +226,8 @@ export const runActions = {
     const t = now();
     const previous = s.progress;
     const changed = !previous || previous.phase !== payload.phase || previous.iteration !== payload.iteration;
+    const warmup = payload.phase === 'warmup' ? trackWarmup(s.warmup, payload, t) : s.warmup;
+    if (warmup !== s.warmup) runStore.setState({ warmup, version: s.version + 1 });
     if (!changed) {
       runStore.setState({ progress: payload });
       return;
@@ -205,7 +255,42 @@ export const runActions = {
       // The reply carries the status too; use it in case the event was missed.
       if (runStore.getState().runId === s.runId && runStore.getState().status === s.status) runStore.setState({ status: result.status });
     } catch (error) {
-      runStore.setState({ actionError: `${action} failed: ${describeError(error).message}`, pending: null });
+      const { message, code } = describeError(error);
+      if (code === 'run_busy') {
+        runStore.setState({ pending: null, busy: { message, blocking: await findLiveRun(), stopping: false } });
+        return;
+      }
+      runStore.setState({ actionError: `${action} failed: ${message}`, pending: null });
+    }
+  },
+  /** Stops the run that blocked a resume; the notice goes once that run no longer holds the engine. */
+  async stopBlocking(): Promise<void> {
+    const busy = runStore.getState().busy;
+    if (!busy?.blocking) return;
+    runStore.setState({ busy: { ...busy, stopping: true } });
+    try {
+      await getBridge().request('runs.stop', { runId: busy.blocking.id });
+    } catch (error) {
+      runStore.setState({ busy: { ...busy, stopping: false, message: `Stopping ${busy.blocking.id} failed: ${describeError(error).message}` } });
+    }
+  },
+  dismissBusy(): void {
+    runStore.setState({ busy: null });
+  },
+
+  /** Asks the engine for the run as a file (JSON as `evolab export` writes it, or CSV) and saves it (a download by default). */
+  async exportRun(format: 'json' | 'csv', save: (file: DownloadableFile) => void = downloadFile): Promise<DownloadableFile | null> {
+    const { runId } = runStore.getState();
+    if (!runId) return null;
+    runStore.setState({ exporting: format, exportError: null });
+    try {
+      const file = await getBridge().request('runs.export', { runId, format });
+      save(file);
+      runStore.setState({ exporting: null });
+      return file;
+    } catch (error) {
+      runStore.setState({ exporting: null, exportError: `Export failed: ${describeError(error).message}` });
+      return null;
     }
   },
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../shared/run';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { runsActions, runsStore, selectVisibleRuns } from './runs-store';
+import { runsActions, runsStore, selectCompareHash, selectVisibleRuns } from './runs-store';
 
 const run = (id: string, patch: Partial<RunSummary> = {}): RunSummary => ({
   id,
@@ -60,5 +60,65 @@ describe('runs store', () => {
     const before = bridge.calls.length;
     runsActions.onStatus({ runId: '3', status: 'running' });
     expect(bridge.calls.slice(before).map((c) => c.name)).toEqual(['runs.list']);
+  });
+});
+
+describe('runs list: sorting', () => {
+  const run = (id: string, over: Partial<RunSummary>): RunSummary => ({
+    id,
+    name: null,
+    preset: 'addition-star-smoke',
+    recipe: 'star',
+    status: 'completed',
+    seed: 1,
+    backend: 'wasm',
+    iterationsDone: 3,
+    iterationsTotal: 3,
+    bestScore: null,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    error: null,
+    archive: null,
+    ...over,
+  });
+
+  it('sorts by any column, the same column again reversing it, runs without a value last', () => {
+    runsStore.setState({
+      runs: [
+        run('r1', { seed: 7, bestScore: 0.2, createdAt: '2026-01-01T00:00:00Z' }),
+        run('r2', { seed: 2, bestScore: null, createdAt: '2026-01-03T00:00:00Z' }),
+        run('r10', { seed: 3, bestScore: 0.9, createdAt: '2026-01-02T00:00:00Z' }),
+      ],
+      text: '',
+      status: 'all',
+      sort: { key: 'createdAt', dir: 'desc' },
+    });
+    const ids = () => selectVisibleRuns(runsStore.getState()).map((r) => r.id);
+    expect(ids()).toEqual(['r2', 'r10', 'r1']);
+    runsActions.sortBy('seed');
+    expect(ids()).toEqual(['r1', 'r10', 'r2']);
+    runsActions.sortBy('seed');
+    expect(ids()).toEqual(['r2', 'r10', 'r1']);
+    runsActions.sortBy('bestScore');
+    expect(ids()).toEqual(['r10', 'r1', 'r2']);
+    runsActions.sortBy('bestScore');
+    expect(ids()).toEqual(['r1', 'r10', 'r2']);
+    // Ids compare as people read them: r2 before r10.
+    runsActions.sortBy('id');
+    expect(ids()).toEqual(['r1', 'r2', 'r10']);
+  });
+});
+
+describe('runs list: picking runs to compare', () => {
+  it('opens Compare on two or more ticked runs that are still listed', () => {
+    runsStore.setState({ runs: [run('a'), run('b'), run('c')], picked: [] });
+    runsActions.togglePick('a');
+    expect(selectCompareHash(runsStore.getState())).toBeNull();
+    runsActions.togglePick('c');
+    expect(selectCompareHash(runsStore.getState())).toBe('#/compare?runs=a,c');
+    runsActions.togglePick('a');
+    expect(selectCompareHash(runsStore.getState())).toBeNull();
+    runsStore.setState({ picked: ['c', 'gone', 'b'] });
+    expect(selectCompareHash(runsStore.getState())).toBe('#/compare?runs=c,b');
   });
 });

@@ -1,13 +1,59 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import { TrajectoryFilter, type Trajectory } from '../../../shared/run';
+import { humanNotation, type Notation } from '../../../shared/notation';
+import type { Trajectory } from '../../../shared/run';
 import { ErrorBox } from '../../components/error-box';
 import { formatNumber } from '../../lib/format';
 import { ConfusionMatrix, LatestConfusion } from './confusion-matrix-view';
+import { useEscape } from '../../lib/use-escape';
 import { EpisodeGrid } from './episode-grid-view';
-import { groupByIteration, PAGE_SIZE, trajectoriesActions, trajectoriesStore } from './trajectories-store';
+import { groupByIteration, PAGE_SIZE, selectNotation, trajectoriesActions, trajectoriesStore } from './trajectories-store';
+import './trajectories.css';
 
-function Sample({ t, onSamePrompt }: { t: Trajectory; onSamePrompt?: (prompt: string) => void }) {
+/** One of the two independent filters (kept / rejected, correct / incorrect), "any" clearing it. */
+function FilterGroup({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: boolean | null;
+  options: [string, string];
+  onChange: (v: boolean | null) => void;
+}) {
+  const choices: Array<[boolean | null, string, string]> = [
+    [null, 'any', `traj-${options[0]}-any`],
+    [true, options[0], `traj-filter-${options[0]}`],
+    [false, options[1], `traj-filter-${options[1]}`],
+  ];
+  return (
+    <div className="segmented" role="radiogroup" aria-label={label}>
+      {choices.map(([v, text, id]) => (
+        <button
+          key={text}
+          type="button"
+          role="radio"
+          aria-checked={value === v}
+          className={value === v ? 'on' : ''}
+          onClick={() => onChange(v)}
+          data-testid={id}
+        >
+          {text}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Text in the shown notation; the other notation on hover. */
+function Shown({ text, human }: { text: string; human: ((t: string) => string) | null }) {
+  if (!human) return <>{text}</>;
+  const shown = human(text);
+  return <span title={shown === text ? undefined : `as the model writes it: ${text}`}>{shown}</span>;
+}
+
+function Sample({ t, notation, onSamePrompt }: { t: Trajectory; notation: Notation | null; onSamePrompt?: (prompt: string) => void }) {
   return (
     <article className={`sample ${t.correct ? 'correct' : 'incorrect'}`} data-testid="trajectory" data-kept={t.kept} data-correct={t.correct}>
       <header>
@@ -53,11 +99,15 @@ function Sample({ t, onSamePrompt }: { t: Trajectory; onSamePrompt?: (prompt: st
       ) : (
         <dl>
           <dt>Prompt</dt>
-          <dd className="mono">{t.prompt}</dd>
+          <dd className="mono">
+            <Shown text={t.prompt} human={notation ? (x) => notation.prompt(x) : null} />
+          </dd>
           <dt>Output</dt>
-          <dd className="mono">{t.output || <span className="muted">(empty)</span>}</dd>
+          <dd className="mono">
+            {t.output ? <Shown text={t.output} human={notation ? (x) => notation.answer(x) : null} /> : <span className="muted">(empty)</span>}
+          </dd>
           <dt>Answer</dt>
-          <dd className="mono">{t.answer ?? '—'}</dd>
+          <dd className="mono">{t.answer === null ? '—' : <Shown text={t.answer} human={notation ? (x) => notation.answer(x) : null} />}</dd>
           <dt>Verdict</dt>
           <dd>{t.verdict}</dd>
         </dl>
@@ -78,6 +128,10 @@ export function TrajectoriesScreen({ runId }: { runId: string }) {
     return () => clearTimeout(timer);
   }, [search]);
 
+  useEscape(s.samePrompt !== null, () => trajectoriesActions.closeSamePrompt());
+
+  const notation = selectNotation(s);
+  const hasHuman = s.task !== null && humanNotation(s.task) !== null;
   const pages = Math.max(1, Math.ceil(s.total / PAGE_SIZE));
   const page = Math.floor(s.offset / PAGE_SIZE) + 1;
   return (
@@ -102,24 +156,34 @@ export function TrajectoriesScreen({ runId }: { runId: string }) {
             </option>
           ))}
         </select>
-        <div className="segmented" role="radiogroup" aria-label="Filter">
-          {TrajectoryFilter.options.map((f) => (
-            <button
-              key={f}
-              type="button"
-              role="radio"
-              aria-checked={s.filter === f}
-              className={s.filter === f ? 'on' : ''}
-              onClick={() => trajectoriesActions.set({ filter: f })}
-              data-testid={`traj-filter-${f}`}
-            >
-              {f}
-            </button>
-          ))}
-        </div>
+        <FilterGroup label="Kept for training" value={s.kept} options={['kept', 'rejected']} onChange={(kept) => trajectoriesActions.set({ kept })} />
+        <FilterGroup label="Verdict" value={s.correct} options={['correct', 'incorrect']} onChange={(correct) => trajectoriesActions.set({ correct })} />
+        <button
+          type="button"
+          className="subtle"
+          disabled={s.kept === null && s.correct === null}
+          onClick={() => trajectoriesActions.set({ kept: null, correct: null })}
+          data-testid="traj-filter-all"
+        >
+          all
+        </button>
+        {hasHuman && (
+          <label
+            className="inline small"
+            title="Prompts and outputs as the model writes them (e.g. digits reversed and zero-padded) instead of as a person reads them"
+          >
+            <input
+              type="checkbox"
+              checked={s.modelNotation}
+              onChange={(e) => trajectoriesActions.setModelNotation(e.target.checked)}
+              data-testid="traj-model-notation"
+            />{' '}
+            model&apos;s notation
+          </label>
+        )}
         <input
           type="search"
-          placeholder="Search prompt or output"
+          placeholder={hasHuman ? 'Search prompt or output (either notation)' : 'Search prompt or output'}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           data-testid="traj-search"
@@ -137,7 +201,7 @@ export function TrajectoriesScreen({ runId }: { runId: string }) {
       )}
       <div className="samples">
         {s.items.map((t) => (
-          <Sample key={t.id} t={t} onSamePrompt={(p) => void trajectoriesActions.openSamePrompt(p)} />
+          <Sample key={t.id} t={t} notation={notation} onSamePrompt={(p) => void trajectoriesActions.openSamePrompt(p)} />
         ))}
       </div>
       {pages > 1 && (
@@ -155,9 +219,9 @@ export function TrajectoriesScreen({ runId }: { runId: string }) {
           <div className="overlay-body">
             <header className="panel-head">
               <h2>
-                Same prompt across iterations: <span className="mono">{s.samePrompt.prompt}</span>
+                Same prompt across iterations: <span className="mono">{notation ? notation.prompt(s.samePrompt.prompt) : s.samePrompt.prompt}</span>
               </h2>
-              <button type="button" onClick={() => trajectoriesActions.closeSamePrompt()}>
+              <button type="button" onClick={() => trajectoriesActions.closeSamePrompt()} title="Close (Esc)" data-testid="same-prompt-close">
                 Close
               </button>
             </header>
@@ -166,7 +230,7 @@ export function TrajectoriesScreen({ runId }: { runId: string }) {
                 <section key={g.iteration} className="column">
                   <h3>{g.iteration === 0 ? 'warm-up' : `Iteration ${g.iteration}`}</h3>
                   {g.items.map((t) => (
-                    <Sample key={t.id} t={t} />
+                    <Sample key={t.id} t={t} notation={notation} />
                   ))}
                 </section>
               ))}

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Trajectory } from '../../../shared/run';
 import { setBridge } from '../../lib/bridge';
 import { FakeBridge } from '../../lib/fake-bridge';
-import { groupByIteration, trajectoriesActions, trajectoriesStore } from './trajectories-store';
+import { groupByIteration, selectNotation, trajectoriesActions, trajectoriesStore } from './trajectories-store';
+import { RunConfig } from '../../../shared/config';
 
 const t = (id: number, iteration: number, prompt: string): Trajectory => ({
   id,
@@ -29,9 +30,11 @@ describe('trajectories store', () => {
     bridge.on('runs.trajectories', () => ({ total: 1, items: [t(1, 1, '2+3=')], iterations: [0, 1] }));
     await trajectoriesActions.open('r1');
     trajectoriesStore.setState({ offset: 50 });
-    trajectoriesActions.set({ filter: 'kept', iteration: 1 });
+    trajectoriesActions.set({ kept: false, iteration: 1 });
+    trajectoriesActions.set({ correct: true });
     await Promise.resolve();
-    expect(bridge.calls.at(-1)?.input).toMatchObject({ runId: 'r1', filter: 'kept', iteration: 1, offset: 0 });
+    // Kept and correct combine: "correct but rejected".
+    expect(bridge.calls.at(-1)?.input).toMatchObject({ runId: 'r1', kept: false, correct: true, iteration: 1, offset: 0 });
     expect(trajectoriesStore.getState().iterations).toEqual([0, 1]);
   });
 
@@ -56,5 +59,15 @@ describe('trajectories store', () => {
       [1, [1]],
       [2, [3]],
     ]);
+  });
+});
+
+describe('trajectories store: notation', () => {
+  it("shows an arithmetic run's problems in human notation, the model's one toggle away", () => {
+    const task = RunConfig.parse({ task: { kind: 'arithmetic', maxDigits: 4 }, recipe: { kind: 'star' } }).task;
+    trajectoriesStore.setState({ task, modelNotation: false });
+    expect(selectNotation(trajectoriesStore.getState())?.prompt('2100+5430=')).toBe('12+345=');
+    trajectoriesActions.setModelNotation(true);
+    expect(selectNotation(trajectoriesStore.getState())).toBeNull();
   });
 });

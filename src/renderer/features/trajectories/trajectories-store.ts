@@ -1,5 +1,7 @@
 import { createStore } from 'zustand/vanilla';
-import type { Trajectory, TrajectoryFilter } from '../../../shared/run';
+import type { TaskConfig } from '../../../shared/config';
+import { humanNotation, type Notation } from '../../../shared/notation';
+import type { Trajectory } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 
 export const PAGE_SIZE = 50;
@@ -7,8 +9,14 @@ export const PAGE_SIZE = 50;
 export interface TrajectoriesState {
   runId: string | null;
   iteration: number | null;
-  filter: TrajectoryFilter;
+  /** Kept for training (true), rejected (false) or either (null); independent of `correct`, so "correct but rejected" is one query. */
+  kept: boolean | null;
+  correct: boolean | null;
   search: string;
+  /** The run's task, for its human notation; null until read (or where it could not be). */
+  task: TaskConfig | null;
+  /** Show prompts and outputs as the model writes them instead of in human notation. */
+  modelNotation: boolean;
   offset: number;
   items: Trajectory[];
   total: number;
@@ -22,8 +30,11 @@ export interface TrajectoriesState {
 export const trajectoriesStore = createStore<TrajectoriesState>(() => ({
   runId: null,
   iteration: null,
-  filter: 'all',
+  kept: null,
+  correct: null,
   search: '',
+  task: null,
+  modelNotation: false,
   offset: 0,
   items: [],
   total: 0,
@@ -42,12 +53,38 @@ export function groupByIteration(items: Trajectory[]): Array<{ iteration: number
   return [...map.entries()].sort(([a], [b]) => a - b).map(([iteration, list]) => ({ iteration, items: list }));
 }
 
+/** The notation prompts and outputs are shown in: the task's human notation unless the person asked for the model's. */
+export function selectNotation(s: TrajectoriesState): Notation | null {
+  return s.modelNotation || !s.task ? null : humanNotation(s.task);
+}
+
 export const trajectoriesActions = {
   async open(runId: string): Promise<void> {
     if (trajectoriesStore.getState().runId !== runId) {
-      trajectoriesStore.setState({ runId, iteration: null, filter: 'all', search: '', offset: 0, items: [], total: 0, iterations: [], samePrompt: null });
+      trajectoriesStore.setState({
+        runId,
+        iteration: null,
+        kept: null,
+        correct: null,
+        search: '',
+        task: null,
+        offset: 0,
+        items: [],
+        total: 0,
+        iterations: [],
+        samePrompt: null,
+      });
+      void getBridge()
+        .request('runs.get', { runId })
+        .then(
+          (d) => trajectoriesStore.getState().runId === runId && trajectoriesStore.setState({ task: d.config.task }),
+          () => undefined,
+        );
     }
     await trajectoriesActions.fetch();
+  },
+  setModelNotation(modelNotation: boolean): void {
+    trajectoriesStore.setState({ modelNotation });
   },
   async fetch(): Promise<void> {
     const s = trajectoriesStore.getState();
@@ -58,7 +95,8 @@ export const trajectoriesActions = {
       const result = await getBridge().request('runs.trajectories', {
         runId: s.runId,
         iteration: s.iteration ?? undefined,
-        filter: s.filter,
+        ...(s.kept === null ? {} : { kept: s.kept }),
+        ...(s.correct === null ? {} : { correct: s.correct }),
         search: s.search || undefined,
         limit: PAGE_SIZE,
         offset: s.offset,
@@ -70,7 +108,7 @@ export const trajectoriesActions = {
       if (mine === generation) trajectoriesStore.setState({ loading: false, error: describeError(error).message });
     }
   },
-  set(patch: Partial<Pick<TrajectoriesState, 'iteration' | 'filter' | 'search' | 'offset'>>): void {
+  set(patch: Partial<Pick<TrajectoriesState, 'iteration' | 'kept' | 'correct' | 'search' | 'offset'>>): void {
     trajectoriesStore.setState({ offset: 0, ...patch });
     void trajectoriesActions.fetch();
   },
