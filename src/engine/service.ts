@@ -21,6 +21,7 @@ import { preflight } from './preflight';
 import { resolveRunConfig } from './run-setup';
 import { Runner, type BackendInit, type Emit, type SessionFactory } from './runner';
 import { Store } from './store/store';
+import { TensorBoardLog } from './store/tensorboard-log';
 
 export interface EngineServiceOptions {
   workspace: string;
@@ -63,6 +64,19 @@ export class EngineService {
   private readonly options: EngineServiceOptions;
   private storeInstance: Store | null = null;
   private active: Runner | null = null;
+  /**
+   * Every event of the run this service drives also reaches that run's TensorBoard file (one writer per file: a
+   * decision made from another process is in the file the next time it is rebuilt); a write that fails is a
+   * warning, never the run's failure.
+   */
+  private readonly tensorboard = new TensorBoardLog({
+    store: () => this.store,
+    warn: (runId, message) => this.options.emit('run.log', { runId, level: 'warn', message }),
+  });
+  private readonly emit: Emit = (name, payload) => {
+    if (this.active && (payload as { runId?: unknown }).runId === this.active.runId) this.tensorboard.observe(name, payload);
+    this.options.emit(name, payload);
+  };
 
   constructor(options: EngineServiceOptions) {
     this.options = options;
@@ -128,7 +142,7 @@ export class EngineService {
     'proposals.list': ({ runId, status, limit }) =>
       this.store.oversight.listProposals({ ...(runId ? { runId } : {}), ...(status ? { status } : {}), limit }).map(publicProposal),
     'proposals.get': ({ id }) => publicProposal(this.store.oversight.requireProposal(id)),
-    'proposals.decide': (input) => decide(this.store, this.active, this.options.emit, input),
+    'proposals.decide': (input) => decide(this.store, this.active, this.emit, input),
     'policy.get': ({ runId }) => {
       if (runId) this.store.requireRun(runId);
       return runId ? this.store.oversight.runPolicy(runId) : this.store.oversight.workspacePolicy();
@@ -163,13 +177,14 @@ export class EngineService {
       store: this.store,
       runId,
       config,
-      emit: this.options.emit,
+      emit: this.emit,
       resume,
       createSession: this.options.createSession,
       initBackend: this.options.initBackend,
     });
     this.active = runner;
     void runner.start().finally(() => {
+      this.tensorboard.forget(runId);
       if (this.active === runner) this.active = null;
     });
     return runner;

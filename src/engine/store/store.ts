@@ -324,6 +324,12 @@ export class Store {
     return this.db.prepare('SELECT iteration FROM iterations WHERE run_id = ? ORDER BY iteration').pluck().all(runId) as number[];
   }
 
+  /** When each committed iteration ended (ISO), for exports that keep the run's own clock. */
+  iterationEndTimes(runId: string): Map<number, string> {
+    const rows = this.db.prepare('SELECT iteration, ended_at FROM iterations WHERE run_id = ?').all(runId) as Array<{ iteration: number; ended_at: string }>;
+    return new Map(rows.map((r) => [r.iteration, r.ended_at]));
+  }
+
   lastMetrics(runId: string): Metrics | null {
     const last = this.db.prepare('SELECT MAX(iteration) FROM iterations WHERE run_id = ?').pluck().get(runId) as number | null;
     return last === null ? null : this.iterationMetrics(runId, last);
