@@ -14,6 +14,7 @@ import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
 import { doctorCommand, presetsCommand, runsCommand } from './commands/info';
 import { auditCommand, decideCommand, policyCommand, proposalsCommand } from './commands/oversight';
+import { reproduceCommand } from './commands/reproduce';
 import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { defaultWorkspace } from './paths';
@@ -30,6 +31,7 @@ export const commands: Command[] = [
   auditCommand,
   policyCommand,
   exportCommand,
+  reproduceCommand,
   doctorCommand,
   serveCommand,
 ];
