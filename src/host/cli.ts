@@ -17,6 +17,7 @@ import { auditCommand, decideCommand, policyCommand, proposalsCommand } from './
 import { reproduceCommand } from './commands/reproduce';
 import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
+import { sweepCommand } from './commands/sweep';
 import { defaultWorkspace } from './paths';
 
 export const commands: Command[] = [
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   runCommand,
   resumeCommand,
   compareCommand,
+  sweepCommand,
   runsCommand,
   archiveCommand,
   proposalsCommand,
