@@ -5,6 +5,7 @@ import { ErrorBox } from '../../components/error-box';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDate, formatNumber } from '../../lib/format';
 import { runsActions, runsStore, selectVisibleRuns } from './runs-store';
+import { SeedGroups } from './seed-groups';
 
 export function RunsScreen() {
   const s = useStore(runsStore);
@@ -114,6 +115,7 @@ export function RunsScreen() {
           </tbody>
         </table>
       )}
+      <SeedGroups />
     </div>
   );
 }
