@@ -19,11 +19,15 @@ test('a three-seed sweep shows on the Runs screen as one group with its mean and
 
   await app.page.reload();
   await app.go('#/runs');
+  // The workspace is shared with the other specs: the sweep's runs are the ones named after its combination.
+  await app.runs().filter('iterations=6');
   await expect(app.runs().rows()).toHaveCount(3, { timeout: 30_000 });
-  const groups = app.page.getByTestId('seed-group');
-  await expect(groups).toHaveCount(1);
-  await expect(groups.first()).toHaveAttribute('data-seeds', '3');
-  await expect(groups.first()).toContainText('3 seeds: 1, 2, 3');
+  const group = app.page.getByTestId('seed-group').filter({ hasText: 'iterations=6' });
+  await expect(group).toHaveCount(1);
+  await expect(group).toHaveAttribute('data-seeds', '3');
+  await expect(group).toContainText('3 seeds: 1, 2, 3');
+  await group.click();
+  await expect(group).toHaveAttribute('aria-pressed', 'true');
 
   const chart = app.page.getByTestId('band-chart');
   await expect(chart).toBeVisible();

@@ -6,6 +6,8 @@ import { commonMetrics, groupBySeed, type SeedGroup } from './seed-groups-data';
 
 export interface SeedGroupsState {
   groups: SeedGroup[];
+  /** Completed runs seen: with none, there is nothing to group and the section stays hidden. */
+  completed: number;
   loaded: boolean;
   error: string | null;
   /** The group shown, its members' series (in its run order) and the metric drawn. */
@@ -18,6 +20,7 @@ export interface SeedGroupsState {
 
 export const seedGroupsStore = createStore<SeedGroupsState>(() => ({
   groups: [],
+  completed: 0,
   loaded: false,
   error: null,
   selected: null,
@@ -35,7 +38,7 @@ export const seedGroupsActions = {
       const runs = (await bridge.request('runs.list', {})).filter((r) => r.status === 'completed');
       const details: RunDetail[] = await Promise.all(runs.map((r) => bridge.request('runs.get', { runId: r.id })));
       const groups = groupBySeed(details);
-      seedGroupsStore.setState({ groups, loaded: true, error: null });
+      seedGroupsStore.setState({ groups, completed: runs.length, loaded: true, error: null });
       const current = seedGroupsStore.getState().selected;
       const keep = groups.find((g) => g.key === current) ?? groups[0];
       if (keep) await seedGroupsActions.select(keep.key);

@@ -16,7 +16,7 @@ export function SeedGroups() {
   }, []);
   const band = useMemo(() => (s.metric ? seedBand(s.series, s.metric, s.smoothing) : null), [s.series, s.metric, s.smoothing]);
   const group = s.groups.find((g) => g.key === s.selected);
-  if (!s.loaded) return null;
+  if (!s.loaded || (s.completed === 0 && !s.error)) return null;
   return (
     <section className="seed-groups" data-testid="seed-groups">
       <h2>Across seeds</h2>
