@@ -35,8 +35,10 @@ export type RunExport = ReturnType<typeof exportRun>;
 
 export type RunExportFormat = 'json' | 'csv';
 
+/** RFC 4180 quoting; NaN and the infinities written the way pandas and R read them back. */
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'inf' : '-inf';
   const text = String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

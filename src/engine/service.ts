@@ -20,8 +20,10 @@ import { publicProposal } from './oversight/protocol';
 import { preflight } from './preflight';
 import { exportRunFile } from './run-export';
 import { resolveRunConfig } from './run-setup';
-import { Runner, type BackendInit, type Emit, type SessionFactory } from './runner';
+import { defaultBackendInit, Runner, type BackendInit, type Emit, type SessionFactory } from './runner';
 import { Store } from './store/store';
+import { TensorBoardLog } from './store/tensorboard-log';
+import { ManifestLog } from './manifest';
 
 export interface EngineServiceOptions {
   workspace: string;
@@ -64,6 +66,30 @@ export class EngineService {
   private readonly options: EngineServiceOptions;
   private storeInstance: Store | null = null;
   private active: Runner | null = null;
+  /** What the last run's backend initialisation reported (the manifest records the device). */
+  private backendInUse: { active: string; details?: string } | null = null;
+  /**
+   * Every event of the run this service drives also reaches that run's TensorBoard file (one writer per file: a
+   * decision made from another process is in the file the next time it is rebuilt); a write that fails is a
+   * warning, never the run's failure.
+   */
+  private readonly tensorboard = new TensorBoardLog({
+    store: () => this.store,
+    warn: (runId, message) => this.options.emit('run.log', { runId, level: 'warn', message }),
+  });
+  /** And its manifest (config, seed, backend, versions, hashes; the results when it ends), the same way. */
+  private readonly manifests = new ManifestLog({
+    store: () => this.store,
+    backend: () => this.backendInUse,
+    warn: (runId, message) => this.options.emit('run.log', { runId, level: 'warn', message }),
+  });
+  private readonly emit: Emit = (name, payload) => {
+    if (this.active && (payload as { runId?: unknown }).runId === this.active.runId) {
+      this.tensorboard.observe(name, payload);
+      this.manifests.observe(name, payload);
+    }
+    this.options.emit(name, payload);
+  };
 
   constructor(options: EngineServiceOptions) {
     this.options = options;
@@ -130,7 +156,7 @@ export class EngineService {
     'proposals.list': ({ runId, status, limit }) =>
       this.store.oversight.listProposals({ ...(runId ? { runId } : {}), ...(status ? { status } : {}), limit }).map(publicProposal),
     'proposals.get': ({ id }) => publicProposal(this.store.oversight.requireProposal(id)),
-    'proposals.decide': (input) => decide(this.store, this.active, this.options.emit, input),
+    'proposals.decide': (input) => decide(this.store, this.active, this.emit, input),
     'policy.get': ({ runId }) => {
       if (runId) this.store.requireRun(runId);
       return runId ? this.store.oversight.runPolicy(runId) : this.store.oversight.workspacePolicy();
@@ -165,13 +191,17 @@ export class EngineService {
       store: this.store,
       runId,
       config,
-      emit: this.options.emit,
+      emit: this.emit,
       resume,
       createSession: this.options.createSession,
-      initBackend: this.options.initBackend,
+      initBackend: async (requested) => {
+        this.backendInUse = await (this.options.initBackend ?? defaultBackendInit)(requested);
+        return this.backendInUse;
+      },
     });
     this.active = runner;
     void runner.start().finally(() => {
+      this.tensorboard.forget(runId);
       if (this.active === runner) this.active = null;
     });
     return runner;
@@ -218,8 +248,9 @@ export class EngineService {
 
   /** Resolves with the final status of a run (at once when it is not active). */
   async waitForRun(runId: string): Promise<RunStatus> {
-    if (this.active?.runId === runId) return this.active.done;
-    return this.store.requireRun(runId).status;
+    const status = this.active?.runId === runId ? await this.active.done : this.store.requireRun(runId).status;
+    await this.manifests.flush();
+    return status;
   }
 
   /** Stops the active run, waits for it, closes the workspace. */
@@ -229,6 +260,7 @@ export class EngineService {
       runner.stop();
       await runner.done;
     }
+    await this.manifests.flush();
     this.storeInstance?.close();
     this.storeInstance = null;
   }

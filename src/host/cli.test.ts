@@ -185,7 +185,8 @@ describe('evolab CLI', () => {
     expect(rows.map((r) => Number(r.split(',')[0]))).toEqual(ALL_ITERATIONS);
     const bad = await cli(['export', run.id, '--out', csvOut, '--format', 'xml', '--workspace', ws]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--format must be json or csv');
+    expect(bad.stderr).toContain('Unknown export format "xml" in --format');
+    expect(bad.stderr).toContain('the formats are json, csv, tensorboard, mlflow');
 
     const unknown = await cli(['export', 'no-such-run', '--out', path.join(tmp, 'x.json'), '--workspace', ws]);
     expect(unknown.code).not.toBe(0);

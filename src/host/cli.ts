@@ -14,8 +14,10 @@ import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
 import { doctorCommand, presetsCommand, runsCommand } from './commands/info';
 import { auditCommand, decideCommand, policyCommand, proposalsCommand } from './commands/oversight';
+import { reproduceCommand } from './commands/reproduce';
 import { resumeCommand, runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
+import { sweepCommand } from './commands/sweep';
 import { defaultWorkspace } from './paths';
 
 export const commands: Command[] = [
@@ -23,6 +25,7 @@ export const commands: Command[] = [
   runCommand,
   resumeCommand,
   compareCommand,
+  sweepCommand,
   runsCommand,
   archiveCommand,
   proposalsCommand,
@@ -30,6 +33,7 @@ export const commands: Command[] = [
   auditCommand,
   policyCommand,
   exportCommand,
+  reproduceCommand,
   doctorCommand,
   serveCommand,
 ];

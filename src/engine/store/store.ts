@@ -226,7 +226,7 @@ export class Store {
    * run's iterations are always 0..n without gaps or duplicates.
    */
   commitIteration(runId: string, commit: IterationCommit): void {
-    this.db.transaction(() => {
+    const write = this.db.transaction(() => {
       const expected = this.nextIteration(runId);
       if (commit.iteration !== expected) {
         throw new Error(`Iteration ${commit.iteration} of run ${runId} cannot be committed: the next is ${expected}.`);
@@ -248,7 +248,10 @@ export class Store {
            WHERE id = ?`,
         )
         .run(commit.iteration, commit.endedAt, ...Array<number | null>(3).fill(score !== undefined && Number.isFinite(score) ? score : null), runId);
-    })();
+    });
+    // IMMEDIATE: the transaction reads before it writes; deferred, a commit by another process in between (a sweep's
+    // parallel runs, `evolab decide`) fails it with "database is locked" instead of waiting its turn.
+    write.immediate();
   }
 
   /** An archive run ended by its budget before its step cap: its total is the steps it took, so lists read n/n. */
@@ -293,6 +296,12 @@ export class Store {
 
   iterationNumbers(runId: string): number[] {
     return this.db.prepare('SELECT iteration FROM iterations WHERE run_id = ? ORDER BY iteration').pluck().all(runId) as number[];
+  }
+
+  /** When each committed iteration ended (ISO), for exports that keep the run's own clock. */
+  iterationEndTimes(runId: string): Map<number, string> {
+    const rows = this.db.prepare('SELECT iteration, ended_at FROM iterations WHERE run_id = ?').all(runId) as Array<{ iteration: number; ended_at: string }>;
+    return new Map(rows.map((r) => [r.iteration, r.ended_at]));
   }
 
   lastMetrics(runId: string): Metrics | null {

@@ -13,6 +13,8 @@ import { type ComparedRun, type ComparisonReport, budgetCurve, comparisonJson, c
 import { parseIntList, parseLearners, runStreamSweep, STREAM_LEARNERS } from './compare-stream';
 import { progressBar } from './monitor-view';
 import { onStopSignals } from './stop-signals';
+import { compareSeeds } from './compare-seeds';
+import { parseSeeds } from '../sweep/plan';
 import { type PolicyPreset, policyArgument, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
 import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BUDGET_USED, ARCHIVE_ROOT_HELDOUT } from '../../shared/metrics';
 
@@ -97,6 +99,9 @@ export interface CompareOptions {
   policy: PolicyPreset | ApprovalPolicy;
   policyLabel: string;
   json: boolean;
+  /** Receives the report; with `print: false` it is not printed (`--seeds` prints its own summary). */
+  onReport?: (report: ComparisonReport) => void;
+  print?: boolean;
 }
 
 /** The comparison's record of one finished run, read back from the store. */
@@ -225,6 +230,8 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
     }
     current = null;
     const report: ComparisonReport = { comparison: id, seed: o.seed, preset: o.preset.id, policy: o.policyLabel, runs };
+    o.onReport?.(report);
+    if (o.print === false) return exitCode(runs, n, interrupts > 0);
     if (o.json) ctx.out(comparisonJson(report));
     else for (const line of comparisonTable(report)) ctx.out(line);
     return exitCode(runs, n, interrupts > 0);
@@ -239,11 +246,12 @@ export const compareCommand: Command = {
   name: 'compare',
   summary: 'run DGM, HGM and the baselines on one archive preset, same seed and budget, and compare them',
   usage:
-    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N] [--budget N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds 1,2,3] [--json]',
+    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N | --seeds S] [--budget N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds S] [--json]',
   help: [
     `  --preset NAME     an archive preset (${archivePresetIds()})`,
     `  --strategies L    comma-separated, run in this order: ${STRATEGIES.join(', ')}`,
     "  --seed N          the seed of every run (default: the preset's)",
+    "  --seeds S         one comparison per seed (1-5, 1,2,7), then each strategy's mean and bootstrap 95% interval",
     "  --budget N        search budget of every run, in evaluation units (default: the preset's)",
     '  --policy P        approval policy of every run: archive (default) | batch | default | auto | ask | FILE (JSON);',
     '                    with a pausing policy, a held child waits for `evolab decide` and so does the comparison',
@@ -253,19 +261,19 @@ export const compareCommand: Command = {
     '  Ctrl-C once stops the current run (its checkpoint is kept) and skips the rest; twice exits at once.',
     '  --shift-rates L   a class-stream preset (shift-*): sweep its learners across these swaps per epoch instead',
     `  --learners L      with --shift-rates: comma-separated, of ${STREAM_LEARNERS.join(', ')} (default: all)`,
-    "  --seeds L         with --shift-rates: the seeds of each learner and rate (default: the preset's)",
+    "  --seeds S         with --shift-rates: the seeds of each learner and rate (default: the preset's)",
   ],
   options: {
     ...workspaceOption,
     preset: { type: 'string' },
     strategies: { type: 'string' },
     seed: { type: 'string' },
+    seeds: { type: 'string' },
     budget: { type: 'string' },
     policy: { type: 'string' },
     json: { type: 'boolean' },
     'shift-rates': { type: 'string' },
     learners: { type: 'string' },
-    seeds: { type: 'string' },
   },
   async run(ctx) {
     const shiftRates = stringOption(ctx.values, 'shift-rates');
@@ -284,7 +292,9 @@ export const compareCommand: Command = {
     if (ctx.positionals.length > 0) {
       throw new CodedError('invalid_request', `compare takes no positional arguments, got "${ctx.positionals.join(' ')}".\nUsage: ${compareCommand.usage}`);
     }
-    return runComparison(ctx, { preset, strategies, seed, budget, policy, policyLabel, json: ctx.values.json === true });
+    const options = { preset, strategies, seed, budget, policy, policyLabel, json: ctx.values.json === true };
+    if (ctx.values.seeds !== undefined) return compareSeeds(ctx, options, parseSeeds(stringOption(ctx.values, 'seeds')), runComparison);
+    return runComparison(ctx, options);
   },
 };
 
@@ -304,7 +314,7 @@ function streamSweepOptions(ctx: CommandContext, shiftRates: string): Parameters
     preset,
     learners: parseLearners(stringOption(ctx.values, 'learners')),
     rates: parseIntList(shiftRates, '--shift-rates'),
-    seeds: seeds === undefined ? [preset.config.seed] : parseIntList(seeds, '--seeds'),
+    seeds: seeds === undefined ? [preset.config.seed] : parseSeeds(seeds),
     json: ctx.values.json === true,
   };
 }

@@ -7,6 +7,7 @@ import { formatDate, formatNumber } from '../../lib/format';
 import { metricDefinition, SCORE_LABELS } from '../../../shared/metric-definitions';
 import { HELDOUT_HARDEST, EVAL_SUCCESS_RATE } from '../../../shared/metrics';
 import { runsActions, runsStore, selectCompareHash, selectVisibleRuns, type RunSort, type RunSortKey } from './runs-store';
+import { SeedGroups } from './seed-groups';
 import './runs.css';
 
 /** A column header that sorts the list; aria-sort says how it is sorted now. */
@@ -159,6 +160,7 @@ export function RunsScreen() {
           </tbody>
         </table>
       )}
+      <SeedGroups />
     </div>
   );
 }
