@@ -10,7 +10,8 @@ import type { Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversi
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { ArchiveSession, LoopContext } from '../core/ports';
-import type { IterationResult, Problem } from '../types';
+import type { IterationResult, Problem, Task, TrajectoryRecord } from '../types';
+import { agentView } from '../oversight/agent-view';
 import { buildEvidence } from '../oversight/evidence';
 import { answerShapeOf, beliefs, candidates, choose } from '../oversight/proposer';
 import { gate } from '../oversight/gate';
@@ -127,7 +128,8 @@ export function childEvidence(input: {
   parentRecord: NodeRecord;
   encoded: string;
   training: Metrics;
-  trajectories: IterationResult['trajectories'];
+  /** The round's samples re-scored by the child's genome (rescored). */
+  trajectories: Array<{ reward: number; correct: boolean }>;
   seconds: number;
   flags: Flag[];
   maxRewardedWrong: number;
@@ -179,6 +181,21 @@ export function recordChild(o: LoopContext, id: string, parentId: string | null,
     rationale,
     { node: id, parent: parentId, staged: d.staged },
   );
+}
+
+/**
+ * The round's samples as the child's own genome rewards them. The round trained with the parent's genome, and the
+ * child's change (a reward-shaping tool, say) has trained nothing yet; re-scoring the same samples with the child's
+ * tools shows what it would reward, so a tool that credits wrong answers is caught before it trains, whatever the
+ * parent. The verifier's verdict of each sample stays as it was.
+ */
+export function rescored(task: Task, genome: Genome, trajectories: readonly TrajectoryRecord[]): Array<{ reward: number; correct: boolean }> {
+  const agent = agentView(task, genome);
+  return trajectories.map((t) => {
+    const problem = { id: '', level: t.level ?? 0, prompt: t.prompt, answer: t.answer };
+    const base = t.correct ? 1 : 0;
+    return { correct: t.correct, reward: agent.accepts(problem, t.output) ? agent.shapeReward(problem, t.output, base) : 0 };
+  });
 }
 
 /** The strategy's options from the run's archive config. */

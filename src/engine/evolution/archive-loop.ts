@@ -31,7 +31,7 @@ import { relativeChange } from '../oversight/drafts';
 import { publicProposal } from '../oversight/protocol';
 import { changeSize } from '../oversight/size';
 import { POLL_MS, Waker } from '../oversight/waker';
-import { childEvidence, evaluateChild, type ChildProposal, proposeChildChange, recordChild, smallSetScore, strategyOptions } from './archive-child';
+import { childEvidence, evaluateChild, type ChildProposal, proposeChildChange, recordChild, rescored, smallSetScore, strategyOptions } from './archive-child';
 import { ArchiveTree } from './archive-tree';
 import { archiveMetrics, archiveView, bestNode, nodeView, parseArchiveState, type ArchiveState, type NodeRecord } from './archive-state';
 import { createStrategy } from './index';
@@ -185,7 +185,7 @@ export class ArchiveLoop {
       parentRecord,
       encoded,
       training: round.metrics,
-      trajectories: round.trajectories,
+      trajectories: rescored(s.task, genome, round.trajectories),
       seconds,
       flags,
       maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
