@@ -39,7 +39,7 @@ test('a reward-hacking tool in an archive run is held at the gate whatever its p
   const nodeId = (await hack.getAttribute('data-node-id')) ?? '';
   await lineage.select(nodeId);
   await expect(lineage.detail().getByTestId('detail-flags')).toContainText('reward-hacking');
-  await expect(lineage.detail().getByTestId('detail-rewarded-wrong')).toContainText(/\d+(\.\d)?% .* of \d+/);
+  await expect(lineage.detail().getByTestId('detail-rewarded-wrong')).toContainText(/\d+(\.\d)?% \[.*\] n=\d+ rewarded samples/);
   const evidence = lineage.evidence();
   await expect(evidence.getByTestId('evidence-rewarded-wrong')).toContainText('rewarded but wrong');
   await expect(evidence.getByTestId('evidence-baseline')).toContainText('the parent made no training round to compare with');
