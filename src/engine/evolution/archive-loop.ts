@@ -44,6 +44,7 @@ import {
   ARCHIVE_FINAL_GENERATION,
   ARCHIVE_FINAL_HELDOUT,
   ARCHIVE_NODE_GENERATION,
+  ARCHIVE_NODE_REWARDED_WRONG,
   ARCHIVE_NODE_SCORE,
   ARCHIVE_ROOT_HELDOUT,
 } from '../../shared/metrics';
@@ -216,6 +217,7 @@ export class ArchiveLoop {
         [ARCHIVE_EXPANDED]: 1,
         [ARCHIVE_NODE_SCORE]: counts.successes / Math.max(1, encoded.length),
         [ARCHIVE_NODE_GENERATION]: parent.generation + 1,
+        ...(evidence.rewardedWrong && evidence.rewardedWrong.n > 0 ? { [ARCHIVE_NODE_REWARDED_WRONG]: evidence.rewardedWrong.value } : {}),
       },
       trajectories: round.trajectories,
     };
