@@ -18,6 +18,7 @@ import { gate } from '../oversight/gate';
 import { protectedRejection, recordProposal, type UngatedOutcome } from '../oversight/protocol';
 import type { StoredProposal } from '../store/oversight-store';
 import type { NodeRecord } from './archive-state';
+import type { ArchiveTree } from './archive-tree';
 import { searchAssessment, type Outcome } from './search-set';
 import { stagedDecision, stagedNote } from './staged';
 
@@ -42,6 +43,8 @@ export function proposeChildChange(
   iteration: number,
   selfImprove: boolean,
   searchSetSize: number,
+  /** Kinds of this parent's children that wait for a person: asking the same question again adds nothing. */
+  waiting: readonly ProposalKind[] = [],
 ): ChildChange {
   const s = o.session;
   const change: ChildChange = {
@@ -73,7 +76,7 @@ export function proposeChildChange(
     answerShaped: answerShapeOf(s.task),
   });
   const chosen = choose(
-    cands,
+    cands.filter((c) => !waiting.includes(c.kind)),
     beliefs(o.store.oversight.estimates(o.runId)),
     fork(createRng(o.config.seed), `archive-proposer-${iteration}`),
     1,
@@ -99,6 +102,15 @@ export interface ChildProposal {
   size: 'small' | 'large';
   evidence: Evidence;
   staged: { passed: boolean; reason: string } | null;
+}
+
+/** Kinds of a parent's children that wait for a person: not proposed again from it until decided. */
+export function waitingKinds(tree: ArchiveTree, records: Record<string, NodeRecord>, parentId: string): ProposalKind[] {
+  return tree
+    .childrenOf(parentId)
+    .filter((n) => n.status === 'pending')
+    .map((n) => records[n.id]!.kind)
+    .filter((k): k is ProposalKind => k !== 'root' && k !== 'branch');
 }
 
 export interface ChildEvaluation {

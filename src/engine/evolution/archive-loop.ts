@@ -31,7 +31,8 @@ import { relativeChange } from '../oversight/drafts';
 import { publicProposal } from '../oversight/protocol';
 import { changeSize } from '../oversight/size';
 import { POLL_MS, Waker } from '../oversight/waker';
-import { childEvidence, evaluateChild, type ChildProposal, proposeChildChange, recordChild, rescored, smallSetScore, strategyOptions } from './archive-child';
+import * as child from './archive-child';
+import type { ChildProposal } from './archive-child';
 import { ArchiveTree } from './archive-tree';
 import { archiveMetrics, archiveView, bestNode, nodeView, parseArchiveState, type ArchiveState, type NodeRecord } from './archive-state';
 import { createStrategy } from './index';
@@ -69,7 +70,7 @@ export class ArchiveLoop {
 
   constructor(private readonly o: ArchiveLoopOptions) {
     const a = o.config.archive;
-    this.strategy = createStrategy(a.strategy, strategyOptions(o.config));
+    this.strategy = createStrategy(a.strategy, child.strategyOptions(o.config));
     this.pool = buildSearchSet(o.session.task, o.config.seed, a);
     this.rng = fork(createRng(o.config.seed), 'archive-search');
   }
@@ -152,18 +153,19 @@ export class ArchiveLoop {
     const round = await s.iterate(iteration, { evaluate: false });
     const weightChange = relativeChange(parentState.policy, s.getState().policy);
 
-    const { kind, pathway, rationale, genomeChanges, genome, flags } = proposeChildChange(
+    const { kind, pathway, rationale, genomeChanges, genome, flags } = child.proposeChildChange(
       this.o,
       parentRecord,
       round,
       iteration,
       selfImprove,
       this.pool.length,
+      child.waitingKinds(this.tree, this.records, parentId),
     );
     s.setGenome(genome);
 
     const id = `n${this.tree.size}`;
-    const { outcomes, cheapScore, staged } = evaluateChild(s, this.pool, a, this.strategy.name, parentRecord);
+    const { outcomes, cheapScore, staged } = child.evaluateChild(s, this.pool, a, this.strategy.name, parentRecord);
     const encoded = encodeOutcomes(outcomes);
     const counts = countOutcomes(encoded);
     this.budgetUsed += a.expansionCost + outcomes.length;
@@ -180,13 +182,13 @@ export class ArchiveLoop {
     });
     const file = this.writeNode(id, iteration);
     const seconds = (performance.now() - t0) / 1000;
-    const evidence = childEvidence({
+    const evidence = child.childEvidence({
       pool: this.pool,
       parentId,
       parentRecord,
       encoded,
       training: round.metrics,
-      trajectories: rescored(s.task, genome, round.trajectories),
+      trajectories: child.rescored(s.task, genome, round.trajectories),
       seconds,
       flags,
       maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
@@ -253,7 +255,7 @@ export class ArchiveLoop {
     // A resumed step remakes the same child (same seed, same node id): it keeps the proposal and any decision made on it.
     let proposal = store.oversight.proposalByCheckpoint(runId, record.checkpoint);
     if (!proposal) {
-      proposal = recordChild(this.o, id, this.tree.require(id).parentId, record, iteration, d);
+      proposal = child.recordChild(this.o, id, this.tree.require(id).parentId, record, iteration, d);
       this.o.emit('proposal.created', publicProposal(proposal));
     }
     record.proposalId = proposal.id;
@@ -268,7 +270,7 @@ export class ArchiveLoop {
     const node = this.tree.require(id);
     let status = node.status;
     if (p.status === 'approved') {
-      this.o.store.oversight.settle(this.o.runId, [{ id: p.id, status: 'applied', reason: keptReason(id, smallSetScore(node, record)) }]);
+      this.o.store.oversight.settle(this.o.runId, [{ id: p.id, status: 'applied', reason: keptReason(id, child.smallSetScore(node, record)) }]);
       this.o.emit('proposal.decided', publicProposal(this.o.store.oversight.requireProposal(p.id)));
       status = 'kept';
     } else if (p.status === 'applied') status = 'kept';
