@@ -82,6 +82,6 @@ export const ARCHIVE_BEST_SCORE = 'archive/best_score';
 
 // Rewarded but wrong (oversight): of the training samples the agent rewarded, the share the verifier calls wrong.
 /** The round's agent (a governed run's model child, trained with the current genome). */
-export const OVERSIGHT_REWARDED_WRONG = 'oversight/rewarded_wrong';
+export const OVERSIGHT_REWARDED_WRONG = 'safety/rewarded_wrong';
 /** The child an archive step made, its samples as its own genome rewards them. */
 export const ARCHIVE_NODE_REWARDED_WRONG = 'archive/node_rewarded_wrong';
