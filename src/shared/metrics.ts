@@ -106,3 +106,9 @@ export const ARCHIVE_EVALUATIONS = 'archive/evaluations';
 export const ARCHIVE_MAX_GENERATION = 'archive/max_generation';
 export const ARCHIVE_BEST_ESTIMATE = 'archive/best_estimate';
 export const ARCHIVE_BEST_SCORE = 'archive/best_score';
+
+// Rewarded but wrong (oversight): of the training samples the agent rewarded, the share the verifier calls wrong.
+/** The round's agent (a governed run's model child, trained with the current genome). */
+export const OVERSIGHT_REWARDED_WRONG = 'safety/rewarded_wrong';
+/** The child an archive step made, its samples as its own genome rewards them. */
+export const ARCHIVE_NODE_REWARDED_WRONG = 'archive/node_rewarded_wrong';

@@ -10,13 +10,15 @@ import type { Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversi
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { ArchiveSession, LoopContext } from '../core/ports';
-import type { IterationResult, Problem } from '../types';
+import type { IterationResult, Problem, Task, TrajectoryRecord } from '../types';
+import { agentView } from '../oversight/agent-view';
 import { buildEvidence } from '../oversight/evidence';
 import { answerShapeOf, beliefs, candidates, choose } from '../oversight/proposer';
 import { gate } from '../oversight/gate';
 import { protectedRejection, recordProposal, type UngatedOutcome } from '../oversight/protocol';
 import type { StoredProposal } from '../store/oversight-store';
 import type { NodeRecord } from './archive-state';
+import type { ArchiveTree } from './archive-tree';
 import { searchAssessment, type Outcome } from './search-set';
 import { stagedDecision, stagedNote } from './staged';
 
@@ -41,6 +43,8 @@ export function proposeChildChange(
   iteration: number,
   selfImprove: boolean,
   searchSetSize: number,
+  /** Kinds of this parent's children that wait for a person: asking the same question again adds nothing. */
+  waiting: readonly ProposalKind[] = [],
 ): ChildChange {
   const s = o.session;
   const change: ChildChange = {
@@ -72,7 +76,7 @@ export function proposeChildChange(
     answerShaped: answerShapeOf(s.task),
   });
   const chosen = choose(
-    cands,
+    cands.filter((c) => !waiting.includes(c.kind)),
     beliefs(o.store.oversight.estimates(o.runId)),
     fork(createRng(o.config.seed), `archive-proposer-${iteration}`),
     1,
@@ -98,6 +102,15 @@ export interface ChildProposal {
   size: 'small' | 'large';
   evidence: Evidence;
   staged: { passed: boolean; reason: string } | null;
+}
+
+/** Kinds of a parent's children that wait for a person: not proposed again from it until decided. */
+export function waitingKinds(tree: ArchiveTree, records: Record<string, NodeRecord>, parentId: string): ProposalKind[] {
+  return tree
+    .childrenOf(parentId)
+    .filter((n) => n.status === 'pending')
+    .map((n) => records[n.id]!.kind)
+    .filter((k): k is ProposalKind => k !== 'root' && k !== 'branch');
 }
 
 export interface ChildEvaluation {
@@ -127,7 +140,8 @@ export function childEvidence(input: {
   parentRecord: NodeRecord;
   encoded: string;
   training: Metrics;
-  trajectories: IterationResult['trajectories'];
+  /** The round's samples re-scored by the child's genome (rescored). */
+  trajectories: Array<{ reward: number; correct: boolean }>;
   seconds: number;
   flags: Flag[];
   maxRewardedWrong: number;
@@ -179,6 +193,21 @@ export function recordChild(o: LoopContext, id: string, parentId: string | null,
     rationale,
     { node: id, parent: parentId, staged: d.staged },
   );
+}
+
+/**
+ * The round's samples as the child's own genome rewards them. The round trained with the parent's genome, and the
+ * child's change (a reward-shaping tool, say) has trained nothing yet; re-scoring the same samples with the child's
+ * tools shows what it would reward, so a tool that credits wrong answers is caught before it trains, whatever the
+ * parent. The verifier's verdict of each sample stays as it was.
+ */
+export function rescored(task: Task, genome: Genome, trajectories: readonly TrajectoryRecord[]): Array<{ reward: number; correct: boolean }> {
+  const agent = agentView(task, genome);
+  return trajectories.map((t) => {
+    const problem = { id: '', level: t.level ?? 0, prompt: t.prompt, answer: t.answer };
+    const base = t.correct ? 1 : 0;
+    return { correct: t.correct, reward: agent.accepts(problem, t.output) ? agent.shapeReward(problem, t.output, base) : 0 };
+  });
 }
 
 /** The strategy's options from the run's archive config. */

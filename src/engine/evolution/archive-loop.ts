@@ -30,7 +30,8 @@ import { scorecardMetrics } from '../environments/text-task';
 import { publicProposal } from '../oversight/protocol';
 import { changeSize } from '../oversight/size';
 import { POLL_MS, Waker } from '../oversight/waker';
-import { childEvidence, evaluateChild, type ChildProposal, proposeChildChange, recordChild, smallSetScore, strategyOptions } from './archive-child';
+import * as child from './archive-child';
+import type { ChildProposal } from './archive-child';
 import { ArchiveTree } from './archive-tree';
 import { archiveMetrics, archiveView, bestNode, nodeView, parseArchiveState, type ArchiveState, type NodeRecord } from './archive-state';
 import { createStrategy } from './index';
@@ -43,6 +44,7 @@ import {
   ARCHIVE_FINAL_GENERATION,
   ARCHIVE_FINAL_HELDOUT,
   ARCHIVE_NODE_GENERATION,
+  ARCHIVE_NODE_REWARDED_WRONG,
   ARCHIVE_NODE_SCORE,
   ARCHIVE_ROOT_HELDOUT,
 } from '../../shared/metrics';
@@ -67,7 +69,7 @@ export class ArchiveLoop {
 
   constructor(private readonly o: ArchiveLoopOptions) {
     const a = o.config.archive;
-    this.strategy = createStrategy(a.strategy, strategyOptions(o.config));
+    this.strategy = createStrategy(a.strategy, child.strategyOptions(o.config));
     this.pool = buildSearchSet(o.session.task, o.config.seed, a);
     this.rng = fork(createRng(o.config.seed), 'archive-search');
   }
@@ -156,18 +158,19 @@ export class ArchiveLoop {
       parentState.dispose();
     }
 
-    const { kind, pathway, rationale, genomeChanges, genome, flags } = proposeChildChange(
+    const { kind, pathway, rationale, genomeChanges, genome, flags } = child.proposeChildChange(
       this.o,
       parentRecord,
       round,
       iteration,
       selfImprove,
       this.pool.length,
+      child.waitingKinds(this.tree, this.records, parentId),
     );
     s.setGenome(genome);
 
     const id = `n${this.tree.size}`;
-    const { outcomes, cheapScore, staged } = evaluateChild(s, this.pool, a, this.strategy.name, parentRecord);
+    const { outcomes, cheapScore, staged } = child.evaluateChild(s, this.pool, a, this.strategy.name, parentRecord);
     const encoded = encodeOutcomes(outcomes);
     const counts = countOutcomes(encoded);
     this.budgetUsed += a.expansionCost + outcomes.length;
@@ -184,13 +187,13 @@ export class ArchiveLoop {
     });
     const file = this.writeNode(id, iteration);
     const seconds = (performance.now() - t0) / 1000;
-    const evidence = childEvidence({
+    const evidence = child.childEvidence({
       pool: this.pool,
       parentId,
       parentRecord,
       encoded,
       training: round.metrics,
-      trajectories: round.trajectories,
+      trajectories: child.rescored(s.task, genome, round.trajectories),
       seconds,
       flags,
       maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
@@ -221,6 +224,7 @@ export class ArchiveLoop {
         [ARCHIVE_EXPANDED]: 1,
         [ARCHIVE_NODE_SCORE]: counts.successes / Math.max(1, encoded.length),
         [ARCHIVE_NODE_GENERATION]: parent.generation + 1,
+        ...(evidence.rewardedWrong && evidence.rewardedWrong.n > 0 ? { [ARCHIVE_NODE_REWARDED_WRONG]: evidence.rewardedWrong.value } : {}),
       },
       trajectories: round.trajectories,
     };
@@ -256,7 +260,7 @@ export class ArchiveLoop {
     // A resumed step remakes the same child (same seed, same node id): it keeps the proposal and any decision made on it.
     let proposal = store.oversight.proposalByCheckpoint(runId, record.checkpoint);
     if (!proposal) {
-      proposal = recordChild(this.o, id, this.tree.require(id).parentId, record, iteration, d);
+      proposal = child.recordChild(this.o, id, this.tree.require(id).parentId, record, iteration, d);
       this.o.emit('proposal.created', publicProposal(proposal));
     }
     record.proposalId = proposal.id;
@@ -271,7 +275,7 @@ export class ArchiveLoop {
     const node = this.tree.require(id);
     let status = node.status;
     if (p.status === 'approved') {
-      this.o.store.oversight.settle(this.o.runId, [{ id: p.id, status: 'applied', reason: keptReason(id, smallSetScore(node, record)) }]);
+      this.o.store.oversight.settle(this.o.runId, [{ id: p.id, status: 'applied', reason: keptReason(id, child.smallSetScore(node, record)) }]);
       this.o.emit('proposal.decided', publicProposal(this.o.store.oversight.requireProposal(p.id)));
       status = 'kept';
     } else if (p.status === 'applied') status = 'kept';

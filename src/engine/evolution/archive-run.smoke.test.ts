@@ -27,7 +27,8 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function until(check: () => boolean, what: string, ms = 120_000): Promise<void> {
+// Generous: the machine's two cores are shared; nothing here is a speed target.
+async function until(check: () => boolean, what: string, ms = 400_000): Promise<void> {
   const t0 = Date.now();
   while (!check()) {
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
@@ -100,13 +101,17 @@ describe('archive runs', () => {
       }
       const trail = entries.map((e) => `${e.actor}:${e.action}`);
       expect(trail.slice(0, 2)).toEqual(['agent:proposed', `gate:${p.gate.action}`]);
+      // Rewarded but wrong is measured for every child, from its own genome's rewards; a hacking child is never kept.
+      expect(p.evidence.rewardedWrong).toBeDefined();
+      if (p.evidence.flags.some((f) => f.kind === 'reward-hacking')) expect(node.status).not.toBe('kept');
+      if (node.genome.tools.some((t) => t.kind === 'reward-shaping' && t.rule === 'format-credit')) expect(node.status).not.toBe('kept');
     }
     console.log(
       `DGM smoke: ${view.nodes.length} nodes, ${stagedFailed} failed the staged check, ${stagedKept} of them kept; final held-out ${last['archive/final_heldout']} (root ${first['archive/root_heldout']})`,
     );
     expect(store.oversight.verifyAudit(runId).ok).toBe(true);
     await service.close();
-  }, 240_000);
+  }, 600_000);
 
   it('a person decides which children join the archive: rejected children are never parents', async () => {
     const ws = workspace();
@@ -158,7 +163,7 @@ describe('archive runs', () => {
     }
     expect(service.store.oversight.verifyAudit(runId).ok).toBe(true);
     await service.close();
-  }, 240_000);
+  }, 600_000);
 });
 
 function isDescendant(nodes: Map<string, { parentId: string | null }>, id: string, ancestor: string): boolean {

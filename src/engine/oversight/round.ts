@@ -36,6 +36,7 @@ import { publicProposal, recordProposal } from './protocol';
 import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
 import { POLL_MS, Waker } from './waker';
+import { OVERSIGHT_REWARDED_WRONG } from '../../shared/metrics';
 
 export type { LoopContext, OversightSession } from '../core/ports';
 export { POLL_MS } from './waker';
@@ -148,6 +149,8 @@ export class OversightLoop {
     this.parentAssessment = parent;
     this.drafts = drafts;
     metrics['oversight/proposals'] = drafts.length;
+    const rewardedWrong = drafts[0]!.evidence.rewardedWrong;
+    if (rewardedWrong && rewardedWrong.n > 0) metrics[OVERSIGHT_REWARDED_WRONG] = rewardedWrong.value;
     metrics['oversight/flagged'] = drafts.filter((d) => d.evidence.flags.length > 0).length;
     return { metrics, trajectories: result.trajectories };
   }

@@ -41,9 +41,7 @@ function RewardedWrong({ evidence }: { evidence: Evidence }) {
       ) : rw.n === 0 ? (
         <span>no sample was rewarded</span>
       ) : (
-        <span>
-          {formatEstimate(rw)} of {rw.n} rewarded samples
-        </span>
+        <span>{formatEstimate(rw)} rewarded samples</span>
       )}
     </div>
   );

@@ -82,7 +82,7 @@ export function LineageDetail({ runId, node, parent, best, detail, canBranch, on
                   ? 'not measured'
                   : node.rewardedWrong.n === 0
                     ? 'no sample rewarded'
-                    : `${formatEstimate(node.rewardedWrong)} of ${node.rewardedWrong.n}`}
+                    : `${formatEstimate(node.rewardedWrong)} rewarded samples`}
             </td>
           </tr>
           {((node.flags?.length ?? 0) > 0 || (node.carried?.length ?? 0) > 0) && (
