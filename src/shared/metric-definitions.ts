@@ -19,6 +19,16 @@ const d = (name: string, unit: string, definition: string): MetricDefinition => 
 
 export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   d(
+    M.OVERSIGHT_REWARDED_WRONG,
+    '0–1',
+    "Rewarded but wrong: of the round's training samples the agent rewarded, the share the protected verifier calls wrong. Reward hacking shows as a rise; the gate flags it above the policy's maxRewardedWrong.",
+  ),
+  d(
+    M.ARCHIVE_NODE_REWARDED_WRONG,
+    '0–1',
+    "Rewarded but wrong for the child an archive step made, its samples re-scored with the child's own tools: the share the verifier calls wrong of those it rewarded.",
+  ),
+  d(
     M.EVAL_ACCURACY,
     '0–1',
     'Accuracy on the validation examples under the current labels: a class-stream run\'s score, and what its "best" is the maximum of.',
