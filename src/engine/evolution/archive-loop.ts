@@ -25,6 +25,7 @@ import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../core/agent';
 import type { ArchiveSession } from '../core/ports';
+import { memoryMetrics } from '../core/snapshot';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { IterationResult, Problem, Rng } from '../types';
@@ -170,6 +171,7 @@ export class ArchiveLoop {
     } finally {
       parentState.dispose();
     }
+    round = { ...round, metrics: { ...round.metrics, ...memoryMetrics() } };
 
     let genome = parentRecord.genome;
     let kind: ProposalKind = 'model:promote';
