@@ -9,7 +9,7 @@ import { evaluate, greedyAnswers, type Scorecard } from './environments/text-tas
 import { createRater } from './environments/raters';
 import { agentView, masteryThreshold } from './oversight/agent-view';
 import type { AgentPosition, AgentSnapshot, SessionState, WarmupProgress } from './core/agent';
-import { disposeModelSnapshot, relativeChange, restoreModel, snapshotModel } from './core/snapshot';
+import { disposeModelSnapshot, memoryMetrics, relativeChange, restoreModel, snapshotModel } from './core/snapshot';
 import type { ArchiveSession, OversightSession } from './core/ports';
 import { memoryConsensus } from './oversight/consensus';
 import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
@@ -18,12 +18,12 @@ import { warmupTrainBatch } from './recipes/rollout';
 import { createRng, fork } from './rng';
 import { learningRateAt, totalSteps, warmupSteps } from './session-schedule';
 import { createTask } from './tasks';
-import { backendReport, memoryInfo } from './tf';
+import { backendReport } from './tf';
 import { checkMemory, expectedBackend } from './memory-estimate';
 import { checkContext, taskShape } from './preflight';
 import { requireTextRun } from './text-run';
 import type { AgentView, IterationResult, Policy, Problem, Recipe, RecipeContext, Rng, Task } from './types';
-import { MEM_BYTES, MEM_TENSORS, PERF_TRAIN_TOKENS_PER_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../shared/metrics';
+import { PERF_TRAIN_TOKENS_PER_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../shared/metrics';
 
 export type { SessionState, WarmupProgress } from './core/agent';
 
@@ -178,7 +178,7 @@ export class Session {
       'time/eval_s': evalSeconds,
       'time/iteration_s': (performance.now() - t0) / 1000,
       [PERF_TRAIN_TOKENS_PER_S]: trainSeconds > 0 ? tokens / trainSeconds : 0,
-      ...this.memoryMetrics(),
+      ...memoryMetrics(),
     };
   }
 
@@ -191,7 +191,7 @@ export class Session {
     await this.stepBoundary();
     this.setState({ ...state, rng: this.rng.state() });
     const metrics = this.evaluate();
-    return { ...metrics, [TRAIN_STEPS]: 0, 'curriculum/level': this.level, 'time/eval_s': (performance.now() - t0) / 1000, ...this.memoryMetrics() };
+    return { ...metrics, [TRAIN_STEPS]: 0, 'curriculum/level': this.level, 'time/eval_s': (performance.now() - t0) / 1000, ...memoryMetrics() };
   }
 
   /** One self-improvement iteration (1-based), with held-out evaluation every evalEvery iterations and at the last. */
@@ -229,7 +229,7 @@ export class Session {
     }
     metrics['train/learning_rate'] = this.learningRate(startStep);
     metrics['time/iteration_s'] = (performance.now() - t0) / 1000;
-    Object.assign(metrics, this.memoryMetrics());
+    Object.assign(metrics, memoryMetrics());
     return { metrics, trajectories: result.trajectories };
   }
 
@@ -343,11 +343,6 @@ export class Session {
 
   private async stepBoundary(): Promise<void> {
     await this.hooks.stepBoundary?.();
-  }
-
-  private memoryMetrics(): Metrics {
-    const mem = memoryInfo();
-    return { [MEM_TENSORS]: mem.numTensors, [MEM_BYTES]: mem.numBytes };
   }
 }
 

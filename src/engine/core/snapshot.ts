@@ -5,7 +5,9 @@
  * parent and go back to it this way; only what is written to disk (checkpoints) is downloaded (getState).
  */
 import { CodedError } from '../../shared/errors';
-import { tf } from '../tf';
+import { MEM_BYTES, MEM_TENSORS } from '../../shared/metrics';
+import type { Metrics } from '../../shared/run';
+import { memoryInfo, tf } from '../tf';
 import type { OptimizerSnapshot, Trainable } from './train-step';
 
 export interface ModelSnapshot {
@@ -56,4 +58,13 @@ export function relativeChange(from: ModelSnapshot, model: Trainable): number {
   const [diff, norm] = sums.dataSync();
   sums.dispose();
   return norm === 0 ? 0 : Math.sqrt(diff! / norm!);
+}
+
+/**
+ * The memory an iteration reports (mem/tensors, mem/bytes), measured now. A loop that forked the agent measures it
+ * again once its snapshot is disposed, so the metric counts what outlives the iteration, not the fork it held.
+ */
+export function memoryMetrics(): Metrics {
+  const mem = memoryInfo();
+  return { [MEM_TENSORS]: mem.numTensors, [MEM_BYTES]: mem.numBytes };
 }

@@ -23,6 +23,7 @@ import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../core/agent';
 import type { ArchiveSession, LoopContext } from '../core/ports';
+import { memoryMetrics } from '../core/snapshot';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { IterationResult, Problem, Rng } from '../types';
@@ -157,6 +158,7 @@ export class ArchiveLoop {
     } finally {
       parentState.dispose();
     }
+    round = { ...round, metrics: { ...round.metrics, ...memoryMetrics() } };
 
     const { kind, pathway, rationale, genomeChanges, genome, flags } = child.proposeChildChange(
       this.o,

@@ -24,6 +24,7 @@ import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { AgentSnapshot, SessionState } from '../core/agent';
 import type { LoopContext, OversightSession } from '../core/ports';
+import { memoryMetrics } from '../core/snapshot';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { IterationResult, Rng } from '../types';
@@ -66,11 +67,13 @@ export class OversightLoop {
   /** Trains the round, tries the proposals in their sandboxes; the session ends in the parent-continues state. */
   async round(iteration: number): Promise<IterationResult> {
     const parent = this.o.session.snapshot();
+    let result: IterationResult;
     try {
-      return await this.roundFrom(parent, iteration);
+      result = await this.roundFrom(parent, iteration);
     } finally {
       parent.dispose();
     }
+    return { ...result, metrics: { ...result.metrics, ...memoryMetrics() } };
   }
 
   private async roundFrom(parentState: AgentSnapshot, iteration: number): Promise<IterationResult> {
