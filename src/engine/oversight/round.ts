@@ -17,8 +17,7 @@
  *
  * The gate and the policy are not in the genome and nothing here lets a proposal reach them (see gate.ts).
  */
-import { applyChanges, GenomeChangeError, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
-import { CodedError } from '../../shared/errors';
+import { applyChanges, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
 import { effectOf, type Proposal } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
@@ -36,6 +35,7 @@ import { planMerge } from './merge';
 import { publicProposal, recordProposal } from './protocol';
 import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
+import { rerunEdit } from './edit';
 import { POLL_MS, Waker } from './waker';
 import { OVERSIGHT_REWARDED_WRONG } from '../../shared/metrics';
 
@@ -303,60 +303,7 @@ export class OversightLoop {
   }
 
   private async edit(id: string, changes: GenomeChange[], actor: string, reason: string | null, lastIteration: number): Promise<StoredProposal> {
-    const { store, runId } = this.o;
-    const p = store.oversight.requireProposal(id);
-    if (p.runId !== runId) throw new CodedError('invalid_request', `Proposal ${id} belongs to run ${p.runId}, not the active run.`);
-    if (p.status !== 'pending') throw new CodedError('already_decided', `Proposal ${id} is already ${p.status}; only pending proposals can be edited.`);
-    if (p.pathway === 'model')
-      throw new CodedError('invalid_request', 'A model promotion has no values to edit: approve or reject it.', [
-        { path: 'changes', message: 'not editable for model proposals' },
-      ]);
-    const s = this.o.session;
-    let next: Genome;
-    try {
-      next = applyChanges(s.genome, changes);
-    } catch (error) {
-      if (error instanceof GenomeChangeError) {
-        throw new CodedError('invalid_request', `The edited change cannot be applied: ${error.message}.`, [
-          { path: `changes.${error.path}`, message: error.protectedRoot ? 'protected invariant: no change may touch it' : error.message },
-        ]);
-      }
-      throw error;
-    }
-    const before = this.parentAssessment ?? s.assess();
-    const metricsBefore = store.iterationMetrics(runId, lastIteration);
-    const added = changes.filter((ch) => ch.path.startsWith('memory.entries.') && ch.after !== undefined).map((ch) => ch.after as MemoryEntry);
-    const memory = added.length > 0 ? s.memoryConsensus(added) : undefined;
-    // The edited child trains one round from the current agent on its own random stream, then is rolled back.
-    const current = s.snapshot();
-    let result: IterationResult, after: Scorecard, seconds: number, childState: SessionState;
-    try {
-      s.setRandomState(this.stream(`edit-${id}`).state());
-      s.setGenome(next);
-      const t0 = performance.now();
-      result = await s.iterate(lastIteration + 1, { evaluate: false });
-      after = s.assess();
-      seconds = (performance.now() - t0) / 1000;
-      childState = s.getState();
-    } finally {
-      s.restore(current);
-      current.dispose();
-    }
-    const evidence = buildEvidence({
-      before,
-      after,
-      baseline: 'the current agent (the edit was re-run from it)',
-      trainingBefore: metricsBefore,
-      trainingAfter: { ...result.metrics, ...scorecardMetrics(after, s.task) },
-      cost: { seconds, tokens: tokensOf(result.metrics) },
-      trajectories: result.trajectories,
-      noComparison: 'the round before the edit left no training monitors',
-      maxRewardedWrong: store.oversight.runPolicy(runId).maxRewardedWrong,
-      ...(memory ? { memory } : {}),
-    });
-    const file = store.childCheckpointPath(runId, p.iteration, `edit-${id.split('-').pop()}`);
-    writeCheckpoint(file, { runId, iteration: p.iteration, config: this.o.config, state: childState });
-    const updated = store.oversight.editAndApprove(id, actor, reason, changes, evidence, changeSize(p.pathway, changes), store.relative(file));
+    const updated = await rerunEdit(this.o, { id, changes, actor, reason, lastIteration, before: this.parentAssessment, stream: this.stream(`edit-${id}`) });
     this.known.set(id, updated.status);
     this.o.emit('proposal.decided', publicProposal(updated));
     return updated;
