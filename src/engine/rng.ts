@@ -1,4 +1,4 @@
-import type { Rng } from './types';
+import type { Rng } from './core/random';
 
 /**
  * A small seeded PRNG: sfc32 seeded through splitmix32. Every random choice in the engine (weight init, sampling,

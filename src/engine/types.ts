@@ -7,7 +7,6 @@ import type { Trainable } from './core/train-step';
 import type { tf } from './tf';
 import type { Rng } from './core/random';
 import type { ClassStream } from './environments/class-stream';
-import type { Rater } from './environments/preferences';
 import type { EpisodicEnvironment } from './environments/episodic';
 
 export type { Rng } from './core/random';
@@ -176,6 +175,16 @@ export interface AgentView {
 
 /** The agent with no tools and no memory: the recipe as written. */
 export const PLAIN_AGENT: AgentView = { shapeReward: (_p, _o, r) => r, accepts: () => true, memory: [], memoryShare: 0 };
+
+/** A rater of the preferences environment (environments/preferences.ts): compares two outputs of one prompt, or scores them. */
+export interface Rater {
+  /** What kind of rater it is, for monitors and trajectories ("verifier", "utility", ...). */
+  readonly kind: string;
+  /** P(a is preferred to b) for this prompt, in [0, 1]; 0.5 = no preference. P(b > a) = 1 - P(a > b). */
+  probability(problem: Problem, a: string, b: string): number;
+  /** A score per output where the rater has one; a scoring rater's pairs come from the extremes of its scores. */
+  score?(problem: Problem, output: string): number;
+}
 
 /** What a recipe can use in one iteration. */
 export interface RecipeContext {

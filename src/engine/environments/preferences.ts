@@ -8,7 +8,7 @@
  * Raters are part of the protected evaluation: they come from the run config's `rater` (outside the genome), never
  * from the agent, so no proposal can change who judges it.
  */
-import type { AgentView, Policy, Problem, Rng, Task, TrainBatch, Verdict } from '../types';
+import type { AgentView, Policy, Problem, Rater, Rng, Task, TrainBatch, Verdict } from '../types';
 
 /** A group of outputs sampled for one prompt. */
 export interface OutputGroup {
@@ -16,14 +16,7 @@ export interface OutputGroup {
   outputs: string[];
 }
 
-export interface Rater {
-  /** What kind of rater it is, for monitors and trajectories ("verifier", "utility", ...). */
-  readonly kind: string;
-  /** P(a is preferred to b) for this prompt, in [0, 1]; 0.5 = no preference. P(b > a) = 1 - P(a > b). */
-  probability(problem: Problem, a: string, b: string): number;
-  /** A score per output where the rater has one; a scoring rater's pairs come from the extremes of its scores. */
-  score?(problem: Problem, output: string): number;
-}
+export type { Rater } from '../types';
 
 /** One preference: indices into a group's outputs. */
 export type PreferencePair = [chosen: number, rejected: number];

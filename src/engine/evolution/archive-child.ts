@@ -10,6 +10,7 @@ import type { Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversi
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { ArchiveSession, LoopContext } from '../core/ports';
+import { memoryMetrics } from '../core/snapshot';
 import type { IterationResult, Problem, Task, TrajectoryRecord } from '../types';
 import { agentView } from '../oversight/agent-view';
 import { buildEvidence } from '../oversight/evidence';
@@ -239,4 +240,20 @@ function decodeAll(encoded: string): Outcome[] {
 
 function share(outcomes: Outcome[]): number {
   return outcomes.length === 0 ? 0 : outcomes.filter((o) => o.correct).length / outcomes.length;
+}
+
+/**
+ * The parent's training round, the child's weights: the parent is forked on the device only to size the child's
+ * change (nothing is downloaded), and the memory metrics are read once the fork is freed.
+ */
+export async function trainRound(s: ArchiveSession, iteration: number): Promise<{ round: IterationResult; weightChange: number }> {
+  const parentState = s.snapshot();
+  let round: IterationResult, weightChange: number;
+  try {
+    round = await s.iterate(iteration, { evaluate: false });
+    weightChange = s.weightChange(parentState);
+  } finally {
+    parentState.dispose();
+  }
+  return { round: { ...round, metrics: { ...round.metrics, ...memoryMetrics() } }, weightChange };
 }

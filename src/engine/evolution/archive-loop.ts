@@ -23,7 +23,6 @@ import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
 import type { SessionState } from '../core/agent';
 import type { ArchiveSession, LoopContext } from '../core/ports';
-import { memoryMetrics } from '../core/snapshot';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { IterationResult, Problem, Rng } from '../types';
@@ -149,16 +148,7 @@ export class ArchiveLoop {
     // The modifier: the parent itself, or (no-selfimprove) the initial agent's workflow, tools and memory.
     if (!selfImprove) s.setGenome(this.rootGenome ?? parentRecord.genome);
     const t0 = performance.now();
-    // The parent's weights on the device, only to size the child's change: nothing is downloaded.
-    const parentState = s.snapshot();
-    let round: IterationResult, weightChange: number;
-    try {
-      round = await s.iterate(iteration, { evaluate: false });
-      weightChange = s.weightChange(parentState);
-    } finally {
-      parentState.dispose();
-    }
-    round = { ...round, metrics: { ...round.metrics, ...memoryMetrics() } };
+    const { round, weightChange } = await child.trainRound(s, iteration);
 
     const { kind, pathway, rationale, genomeChanges, genome, flags } = child.proposeChildChange(
       this.o,
