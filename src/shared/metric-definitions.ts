@@ -34,6 +34,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     'Accuracy on the validation examples under the current labels: a class-stream run\'s score, and what its "best" is the maximum of.',
   ),
   d(M.TRAIN_ACCURACY, '0–1', "Share of the iteration's training examples classified right before the update that learnt from them (online accuracy)."),
+  d('stream/epoch', 'epoch', 'The epoch of the training stream the iteration ended in (0-based: each epoch is a fresh shuffle of the training set).'),
   d(M.SHIFT_COUNT, 'swaps', 'Concept shifts (two classes swapping labels) in the iteration.'),
   d(M.SHIFT_ACC_BEFORE, '0–1', 'Online accuracy over the window of examples just before each shift whose windows closed in the iteration.'),
   d(M.SHIFT_ACC_AFTER, '0–1', 'Online accuracy over the window of examples just after each such shift; the drop from acc_before is the cost of the shift.'),
