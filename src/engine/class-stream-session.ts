@@ -9,7 +9,7 @@
  */
 import type { ClassStreamTaskConfig, RunConfig } from '../shared/config';
 import { CodedError } from '../shared/errors';
-import { EVAL_ACCURACY, MEM_BYTES, MEM_TENSORS, TRAIN_STEPS } from '../shared/metrics';
+import { EVAL_ACCURACY, TRAIN_STEPS } from '../shared/metrics';
 import type { Metrics, ProgressPhase } from '../shared/run';
 import type { RunnerSession } from './core/ports';
 import { createClassStream, type ClassScorecard, type ClassStream, type ClassStreamState } from './environments/class-stream';
@@ -17,7 +17,7 @@ import { createClassifier } from './policies/classifier';
 import { createClassStreamRecipe } from './recipes/registry';
 import { createRng, fork } from './rng';
 import type { SessionHooks } from './session';
-import { memoryInfo } from './tf';
+import { memoryMetrics } from './core/snapshot';
 import type { ClassifierModel, ClassStreamRecipe, PolicyState, Rng, TrajectoryRecord } from './types';
 
 /** What a class-stream run's checkpoint holds. */
@@ -97,7 +97,7 @@ export class ClassStreamSession implements RunnerSession {
     const metrics = classScorecardMetrics(this.assess());
     this.progress('eval', 1, 1);
     this.warmupDone = true;
-    return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...this.memoryMetrics() };
+    return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...memoryMetrics() };
   }
 
   async iterate(iteration: number): Promise<{ metrics: Metrics; trajectories: TrajectoryRecord[] }> {
@@ -122,7 +122,7 @@ export class ClassStreamSession implements RunnerSession {
       this.progress('eval', 1, 1);
     }
     metrics['time/iteration_s'] = (performance.now() - t0) / 1000;
-    Object.assign(metrics, this.memoryMetrics());
+    Object.assign(metrics, memoryMetrics());
     return { metrics, trajectories };
   }
 
@@ -155,10 +155,5 @@ export class ClassStreamSession implements RunnerSession {
 
   private progress(phase: ProgressPhase, done: number, total: number): void {
     this.hooks.progress?.(phase, done, total);
-  }
-
-  private memoryMetrics(): Metrics {
-    const mem = memoryInfo();
-    return { [MEM_TENSORS]: mem.numTensors, [MEM_BYTES]: mem.numBytes };
   }
 }

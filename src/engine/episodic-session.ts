@@ -8,7 +8,7 @@
  */
 import type { GridworldTaskConfig, RunConfig, TaskConfig } from '../shared/config';
 import { CodedError } from '../shared/errors';
-import { EVAL_LENGTH, EVAL_RETURN, EVAL_SUCCESS_RATE, MEM_BYTES, MEM_TENSORS, TRAIN_STEPS } from '../shared/metrics';
+import { EVAL_LENGTH, EVAL_RETURN, EVAL_SUCCESS_RATE, TRAIN_STEPS } from '../shared/metrics';
 import type { Metrics, ProgressPhase } from '../shared/run';
 import type { RunnerSession } from './core/ports';
 import { evaluateEpisodic, type EpisodicEnvironment, type EpisodicScorecard } from './environments/episodic';
@@ -19,7 +19,7 @@ import { createEpisodicRecipe } from './recipes/registry';
 import { createRng, fork } from './rng';
 import { learningRateAt, totalSteps } from './session-schedule';
 import type { SessionHooks } from './session';
-import { memoryInfo } from './tf';
+import { memoryMetrics } from './core/snapshot';
 import type { EpisodicRecipe, IterationResult, PolicyState, PolicyValueModel, Rng } from './types';
 
 /** What an episodic run's checkpoint holds. */
@@ -91,7 +91,7 @@ export class EpisodicSession implements RunnerSession {
     const metrics = scorecardMetrics(this.assess());
     this.progress('eval', 1, 1);
     this.warmupDone = true;
-    return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...this.memoryMetrics() };
+    return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...memoryMetrics() };
   }
 
   async iterate(iteration: number): Promise<IterationResult> {
@@ -118,7 +118,7 @@ export class EpisodicSession implements RunnerSession {
     }
     metrics['train/learning_rate'] = learningRateAt(this.config.optim, startStep, this.total);
     metrics['time/iteration_s'] = (performance.now() - t0) / 1000;
-    Object.assign(metrics, this.memoryMetrics());
+    Object.assign(metrics, memoryMetrics());
     return { metrics, trajectories: result.trajectories };
   }
 
@@ -149,10 +149,5 @@ export class EpisodicSession implements RunnerSession {
 
   private progress(phase: ProgressPhase, done: number, total: number): void {
     this.hooks.progress?.(phase, done, total);
-  }
-
-  private memoryMetrics(): Metrics {
-    const mem = memoryInfo();
-    return { [MEM_TENSORS]: mem.numTensors, [MEM_BYTES]: mem.numBytes };
   }
 }

@@ -1,5 +1,5 @@
-import type { Problem, Rng, Task } from '../types';
-import { majority, type Sample } from './rollout';
+import type { Problem, RecipeContext, Rng, Task } from '../types';
+import { majority, rollout, type Sample } from './rollout';
 
 /**
  * The curriculum, in one place for every recipe. The level starts just above the warm-up levels; a recipe
@@ -49,4 +49,19 @@ export function majorityAccuracy(task: Task, groups: Sample[][], level: number):
   if (atLevel.length === 0) return 0;
   const right = atLevel.filter((g) => task.verify(g[0]!.problem, majority(g.map((s) => s.output)).answer).correct).length;
   return right / atLevel.length;
+}
+
+/**
+ * The sampling phase of an online recipe (GRPO, DPO, SPO, the reward-model baseline): the iteration's prompts drawn
+ * from the curriculum, `perPrompt` samples each, at the recipe's temperature and top-k, on the run's random stream.
+ */
+export async function sampleGroups(
+  ctx: RecipeContext,
+  config: { promptsPerIteration: number; temperature: number; topK: number; curriculum: boolean },
+  perPrompt: number,
+): Promise<Sample[][]> {
+  ctx.progress('sample', 0, 1);
+  await ctx.stepBoundary();
+  const problems = curriculumPrompts(ctx.task, ctx.rng, config.promptsPerIteration, ctx.level, config.curriculum);
+  return rollout(ctx.policy, ctx.task, problems, { samplesPerProblem: perPrompt, temperature: config.temperature, topK: config.topK, rng: ctx.rng });
 }

@@ -45,10 +45,10 @@ import { trainStep } from '../core/train-step';
 import { meanPassAtK } from '../monitors/exploration';
 import { extremePairs, groupScores } from '../environments/preferences';
 import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
-import { curriculumPrompts, majorityAccuracy } from './curriculum';
+import { majorityAccuracy, sampleGroups } from './curriculum';
 import { dpoLoss } from './dpo-loss';
 import { likelihoodStep } from './likelihood';
-import { promptTokens, replayBatch, rollout, type Sample } from './rollout';
+import { promptTokens, replayBatch, type Sample } from './rollout';
 
 interface Scored extends Sample {
   reward: number;
@@ -58,15 +58,7 @@ interface Scored extends Sample {
 export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Recipe {
   async function iterate(ctx: RecipeContext): Promise<IterationResult> {
     const t0 = performance.now();
-    ctx.progress('sample', 0, 1);
-    await ctx.stepBoundary();
-    const problems = curriculumPrompts(ctx.task, ctx.rng, config.promptsPerIteration, ctx.level, config.curriculum);
-    const groups = rollout(ctx.policy, ctx.task, problems, {
-      samplesPerProblem: config.samplesPerPrompt,
-      temperature: config.temperature,
-      topK: config.topK,
-      rng: ctx.rng,
-    });
+    const groups = await sampleGroups(ctx, config, config.samplesPerPrompt);
     // The preference environment: each prompt's samples are a group judged by the run's rater (by default the task's
     // verifier seen through the agent's tools); its scores, or win rates for a rater without scores, are the samples'
     // rewards, and the pairs come from their extremes.

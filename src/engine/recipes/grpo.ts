@@ -35,8 +35,8 @@ import { trainStep } from '../core/train-step';
 import { tf } from '../tf';
 import type { IterationResult, Policy, PreparedBatch, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
 import { likelihoodStep } from './likelihood';
-import { curriculumPrompts, majorityAccuracy } from './curriculum';
-import { promptTokens, replayBatch, rollout, type Sample } from './rollout';
+import { majorityAccuracy, sampleGroups } from './curriculum';
+import { promptTokens, replayBatch, type Sample } from './rollout';
 
 /** eps of each std convention: 1e-6 here by default, 1e-4 in TRL. */
 const STD_EPS = { population: 1e-6, sample: 1e-4 } as const;
@@ -69,15 +69,7 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
 
   async function iterate(ctx: RecipeContext): Promise<IterationResult> {
     const t0 = performance.now();
-    ctx.progress('sample', 0, 1);
-    await ctx.stepBoundary();
-    const problems = curriculumPrompts(ctx.task, ctx.rng, config.promptsPerIteration, ctx.level, config.curriculum);
-    const groups = rollout(ctx.policy, ctx.task, problems, {
-      samplesPerProblem: config.groupSize,
-      temperature: config.temperature,
-      topK: config.topK,
-      rng: ctx.rng,
-    });
+    const groups = await sampleGroups(ctx, config, config.groupSize);
     const scored: Scored[][] = groups.map((group) => {
       const rated = group.map((s) => ({ ...s, ...reward(ctx, s) }));
       const advantages = groupAdvantages(

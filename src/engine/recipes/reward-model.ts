@@ -25,8 +25,8 @@ import { CodedError } from '../../shared/errors';
 import type { Metrics } from '../../shared/run';
 import { compare } from '../environments/preferences';
 import type { IterationResult, Recipe, RecipeContext, TrajectoryRecord } from '../types';
-import { curriculumPrompts } from './curriculum';
-import { rollout, type Sample } from './rollout';
+import { sampleGroups } from './curriculum';
+import type { Sample } from './rollout';
 import { policyGradientSteps, readShareState, shareMonitors, type ShareState } from './spo';
 
 interface RewardModelState extends ShareState {
@@ -68,15 +68,7 @@ export function createRewardModelRecipe(config: RewardModelRecipeConfig, optim: 
     const n = classes.names.length + 1;
     const classOf = (s: Sample) => classes.classOf(s.output) ?? n - 1;
     if (state.wins.length !== n) state = { ...state, wins: Array.from({ length: n }, () => new Array<number>(n).fill(0)) };
-    ctx.progress('sample', 0, 1);
-    await ctx.stepBoundary();
-    const problems = curriculumPrompts(ctx.task, ctx.rng, config.promptsPerIteration, ctx.level, config.curriculum);
-    const groups = rollout(ctx.policy, ctx.task, problems, {
-      samplesPerProblem: config.groupSize,
-      temperature: config.temperature,
-      topK: config.topK,
-      rng: ctx.rng,
-    });
+    const groups = await sampleGroups(ctx, config, config.groupSize);
     const wins = state.wins.map((row) => [...row]);
     const comparisons: Array<[number, number, number]> = [];
     for (const group of groups)

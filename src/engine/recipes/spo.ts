@@ -39,10 +39,10 @@ import { trainStep } from '../core/train-step';
 import { classShares, exploitability, shareMetrics, winRates } from '../environments/preferences';
 import { meanPassAtK } from '../monitors/exploration';
 import type { IterationResult, Recipe, TrainBatch, TrajectoryRecord, Verdict, RecipeContext } from '../types';
-import { curriculumPrompts, majorityAccuracy } from './curriculum';
+import { majorityAccuracy, sampleGroups } from './curriculum';
 import { grpoLoss } from './grpo';
 import { likelihoodStep } from './likelihood';
-import { promptTokens, replayBatch, rollout, type Sample } from './rollout';
+import { promptTokens, replayBatch, type Sample } from './rollout';
 
 interface Scored extends Sample {
   reward: number;
@@ -95,15 +95,7 @@ export function createSpoRecipe(config: SpoRecipeConfig, optim: OptimConfig): Re
 
   async function iterate(ctx: RecipeContext): Promise<IterationResult> {
     const t0 = performance.now();
-    ctx.progress('sample', 0, 1);
-    await ctx.stepBoundary();
-    const problems = curriculumPrompts(ctx.task, ctx.rng, config.promptsPerIteration, ctx.level, config.curriculum);
-    const groups = rollout(ctx.policy, ctx.task, problems, {
-      samplesPerProblem: config.groupSize,
-      temperature: config.temperature,
-      topK: config.topK,
-      rng: ctx.rng,
-    });
+    const groups = await sampleGroups(ctx, config, config.groupSize);
     const scored: Scored[][] = groups.map((group) => {
       const rates = winRates({ problem: group[0]!.problem, outputs: group.map((s) => s.output) }, ctx.rater, ctx.rng);
       // The entropy bonus: -tau * log pi(y), log pi at temperature 1 summed over the sampled tokens.
