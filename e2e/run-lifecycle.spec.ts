@@ -29,6 +29,10 @@ test('a smoke preset started from the gallery fills its charts and completes', a
   await run.waitForStatus('completed', 300_000);
   await expect(run.timelineDone()).toHaveCount(N);
   await app.screenshot('run-completed');
+  // A reload draws the same warm-up curve, from the trace the run keeps, not only on the page that watched it.
+  await app.page.reload();
+  await expect(app.page.getByTestId('warmup-chart')).toBeVisible();
+  await expect(app.page.getByTestId('warmup-chart')).not.toHaveAttribute('data-points', '0');
   await app.go('#/runs');
   await expect(app.runs().row(completedRunId)).toContainText('completed');
   await expect(app.runs().row(completedRunId)).toContainText(`${N} / ${N}`);

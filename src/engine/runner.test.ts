@@ -54,6 +54,24 @@ describe('Runner', () => {
     expect(events.at(-1)).toEqual(['run.status', { runId: run.id, status: 'completed', reason: 'all iterations done' }]);
   });
 
+  it("commits the session's warm-up loss curve with iteration 0, where the run screen reads it", async () => {
+    const run = store.createRun(config);
+    const curve = { steps: [1, 2, 3], loss: [3, 2, 1.5] };
+    class TracedSession extends FakeSession {
+      warmupLoss() {
+        return curve;
+      }
+    }
+    const createSession = async (c: RunConfig, hooks: ConstructorParameters<typeof FakeSession>[1]) => new TracedSession(c, hooks);
+    const emit: Emit = () => undefined;
+    await new Runner({ store, runId: run.id, config, emit, resume: false, createSession, initBackend: fakeBackend }).start();
+    expect(store.runDetail(run.id).warmupLoss).toEqual(curve);
+    // A session without one (the plain fake) commits none.
+    const plain = store.createRun(config);
+    await makeRunner(plain.id).start();
+    expect(store.runDetail(plain.id).warmupLoss).toBeUndefined();
+  });
+
   it('is deterministic: same config and seed give the same metrics iteration by iteration', async () => {
     const a = store.createRun(config);
     const b = store.createRun(config);

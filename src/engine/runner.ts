@@ -203,6 +203,7 @@ export class Runner {
           auditHead: store.oversight.head(this.runId),
         });
         const plan = loop.commit(iteration);
+        const warmupLoss = iteration === 0 ? (session.warmupLoss?.() ?? null) : null;
         store.commitIteration(this.runId, {
           iteration,
           startedAt,
@@ -211,6 +212,7 @@ export class Runner {
           metrics: result.metrics,
           trajectories: result.trajectories,
           ...(plan.archive !== undefined ? { archive: plan.archive } : {}),
+          ...(warmupLoss ? { warmupLoss } : {}),
           within: plan.within,
         });
         faultPoint('iteration-committed');

@@ -1,4 +1,5 @@
 import type { OptimConfig, RunConfig } from '../shared/config';
+import { WARMUP_LOSS_POINTS } from '../shared/run';
 import { algorithm, stepsPerIteration } from './recipes/registry';
 
 /**
@@ -21,4 +22,9 @@ export function totalSteps(config: RunConfig): number {
 /** Supervised warm-up steps of the run: its config's, when its algorithm wants a warm-up. */
 export function warmupSteps(config: RunConfig): number {
   return algorithm(config.recipe.kind).warmup ? config.warmup.steps : 0;
+}
+
+/** The warm-up keeps its loss every this many steps (and at its last), so at most WARMUP_LOSS_POINTS points. */
+export function warmupTraceEvery(steps: number): number {
+  return Math.max(1, Math.ceil(steps / WARMUP_LOSS_POINTS));
 }

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunConfig, type RunConfigInput } from '../shared/config';
 import { CodedError } from '../shared/errors';
-import type { Metrics } from '../shared/run';
+import { WARMUP_LOSS_POINTS, type Metrics } from '../shared/run';
 import { Session } from './session';
-import { learningRateAt } from './session-schedule';
+import { learningRateAt, warmupTraceEvery } from './session-schedule';
 import { initBackend, memoryInfo } from './tf';
 
 const tiny = (recipe: RunConfigInput['recipe'], over: Partial<RunConfigInput> = {}): RunConfig =>
@@ -66,6 +66,7 @@ describe('Session', () => {
       },
     });
     await expect(first.warmup()).rejects.toThrow('stop');
+    expect(first.warmupLoss()).toBeNull(); // not finished: nothing to commit yet
     const state = first.getState();
     first.dispose();
     expect(state.warmupDone).toBe(false);
@@ -76,6 +77,11 @@ describe('Session', () => {
       const resumed = [replayable(await second.warmup()), replayable((await second.iterate(1)).metrics)];
       expect(resumed).toEqual(straight);
       expect(second.getState().warmup).toBeUndefined();
+      // The loss curve went through the warm-up checkpoint too: one point per step, none lost or repeated.
+      const trace = second.warmupLoss();
+      expect(trace?.steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(trace?.loss.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
+      expect(trace?.loss.at(-1)).toBeCloseTo(straight[0]!['train/loss']!, 6);
     } finally {
       second.dispose();
     }
@@ -137,6 +143,16 @@ describe('Session', () => {
     const config = tiny(star, { policy: { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 8 } });
     await expect(Session.create(config)).rejects.toThrow(CodedError);
     await expect(Session.create(config)).rejects.toThrow(/policy\.contextLength is 8 .* at least 11/);
+  });
+
+  it('keeps at most WARMUP_LOSS_POINTS points of a warm-up of any length', () => {
+    for (const steps of [1, 9, 499, 500, 501, 1000, 12345, 1e6]) {
+      const every = warmupTraceEvery(steps);
+      const points = Math.floor(steps / every) + (steps % every === 0 ? 0 : 1);
+      expect(points).toBeLessThanOrEqual(WARMUP_LOSS_POINTS);
+      // ...and not needlessly fewer: every step of a short warm-up, at least half the cap of a long one.
+      expect(points).toBeGreaterThanOrEqual(Math.min(steps, WARMUP_LOSS_POINTS / 2));
+    }
   });
 
   it('schedules the learning rate: linear warm-up, cosine down to minLrRatio', () => {

@@ -1,7 +1,7 @@
 import type { RunConfig, TextRunConfig } from '../shared/config';
 import { initialGenome, type Genome, type MemoryEntry } from '../shared/genome';
 import type { Evidence } from '../shared/oversight';
-import type { Metrics, ProgressPhase } from '../shared/run';
+import type { Metrics, ProgressPhase, WarmupLoss } from '../shared/run';
 import { evaluateHeldout } from './monitors/heldout';
 import { createTransformerPolicy } from './policies/transformer';
 import { createRecipe } from './recipes';
@@ -16,7 +16,7 @@ import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum
 import { likelihoodStep } from './recipes/likelihood';
 import { warmupTrainBatch } from './recipes/rollout';
 import { createRng, fork } from './rng';
-import { learningRateAt, totalSteps, warmupSteps } from './session-schedule';
+import { learningRateAt, totalSteps, warmupSteps, warmupTraceEvery } from './session-schedule';
 import { createTask } from './tasks';
 import { backendReport } from './tf';
 import { checkMemory, expectedBackend } from './memory-estimate';
@@ -143,6 +143,9 @@ export class Session {
     // A resumed warm-up continues where its checkpoint left it, with the same losses window and token count.
     const progress = this.warmupProgress;
     const tokensBefore = progress.tokens;
+    // Its loss curve, kept with the run: bounded, so a long warm-up stores no more than a short one.
+    const every = warmupTraceEvery(steps);
+    const trace = (progress.trace ??= { steps: [], loss: [] });
     for (let step = progress.step; step < steps; step++) {
       this.progress('warmup', step, steps, meanOf(progress.losses));
       if (step > 0 && step % WARMUP_CHECKPOINT_EVERY === 0) this.hooks.checkpointWarmup?.();
@@ -158,6 +161,10 @@ export class Session {
       progress.tokens += result.tokens;
       progress.step = step + 1;
       this.globalStep++;
+      if (progress.step % every === 0 || progress.step === steps) {
+        trace.steps.push(progress.step);
+        trace.loss.push(meanOf(progress.losses)!);
+      }
     }
     const { losses } = progress;
     const tokens = progress.tokens - tokensBefore;
@@ -180,6 +187,12 @@ export class Session {
       [PERF_TRAIN_TOKENS_PER_S]: trainSeconds > 0 ? tokens / trainSeconds : 0,
       ...memoryMetrics(),
     };
+  }
+
+  /** The finished warm-up's running loss, one point every few steps; null before it finished or without steps. */
+  warmupLoss(): WarmupLoss | null {
+    const trace = this.warmupProgress.trace;
+    return this.warmupDone && trace && trace.steps.length > 0 ? structuredClone(trace) : null;
   }
 
   /**

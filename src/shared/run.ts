@@ -85,10 +85,25 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
+/** At most this many points of the warm-up's loss are kept with a run (one every ceil(steps / 500) steps). */
+export const WARMUP_LOSS_POINTS = 500;
+
+/** The warm-up's running loss as kept with the run: loss[i] is the mean of the last steps' losses after steps[i] steps. */
+export const WarmupLoss = z
+  .object({
+    steps: z.array(z.number().int().nonnegative()).max(WARMUP_LOSS_POINTS),
+    loss: z.array(z.number()).max(WARMUP_LOSS_POINTS),
+  })
+  .refine((w) => w.steps.length === w.loss.length, { message: 'steps and loss must have the same length', path: ['loss'] });
+export type WarmupLoss = z.infer<typeof WarmupLoss>;
+
 export const RunDetail = RunSummary.extend({
   config: RunConfig,
   lastMetrics: Metrics.nullable(),
   lastCheckpointIteration: z.number().int().nullable(),
+  warmupLoss: WarmupLoss.optional().describe(
+    "The warm-up's loss curve, stored with iteration 0; absent for a run without a warm-up (a branch), one not yet past it, or one stored before Evolab kept it.",
+  ),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 

@@ -5,6 +5,7 @@
  * device (core/snapshot.ts), for a loop that tries a child and goes back to the parent.
  */
 import type { Genome } from '../../shared/genome';
+import type { WarmupLoss } from '../../shared/run';
 import type { PolicyState } from '../types';
 import type { ModelSnapshot } from './snapshot';
 
@@ -29,6 +30,8 @@ export interface WarmupProgress {
   trained: number;
   losses: number[];
   tokens: number;
+  /** The loss curve so far, kept with the run at iteration 0; absent in a warm-up checkpoint from before it was kept. */
+  trace?: WarmupLoss;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { RunConfig } from '../../shared/config';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { Genome, MemoryEntry } from '../../shared/genome';
 import type { Evidence } from '../../shared/oversight';
-import type { Metrics, ProgressPhase } from '../../shared/run';
+import type { Metrics, ProgressPhase, WarmupLoss } from '../../shared/run';
 import type { Outcome } from '../evolution/search-set';
 import type { Scorecard } from '../environments/text-task';
 import type { Store } from '../store/store';
@@ -81,6 +81,8 @@ export interface RunnerSession {
   archive?(): ArchiveSession;
   /** Iteration 0 of a run with config.startFrom: take that agent instead of warming up. */
   branch?(state: SessionState): Promise<Metrics>;
+  /** The finished warm-up's loss curve, committed with iteration 0 (null when there was none). */
+  warmupLoss?(): WarmupLoss | null;
 }
 
 /**

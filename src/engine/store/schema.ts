@@ -137,6 +137,11 @@ const migrations: string[] = [
   `
   ALTER TABLE trajectories ADD COLUMN episode TEXT;
   `,
+  // 7: the warm-up's loss curve (JSON: steps and running losses, at most 500 points), on iteration 0's row; NULL for
+  // other iterations, branched runs and runs stored before it was kept.
+  `
+  ALTER TABLE iterations ADD COLUMN warmup_loss TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

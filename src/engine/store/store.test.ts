@@ -101,6 +101,44 @@ describe('Store', () => {
     }
   });
 
+  it("keeps the warm-up's loss curve with iteration 0 and reads it back after reopening", () => {
+    let store = Store.open(dir);
+    const run = store.createRun(config);
+    expect(store.runDetail(run.id).warmupLoss).toBeUndefined(); // not past the warm-up yet
+    const warmupLoss = { steps: [2, 4, 6], loss: [2.5, 1.75, 1.5] };
+    const file = writeCheckpoint(store.checkpointPath(run.id, 0), { runId: run.id, iteration: 0, config, state: {} });
+    store.commitIteration(run.id, { iteration: 0, startedAt: 's', endedAt: 'e', checkpoint: file, metrics: {}, trajectories: [], warmupLoss });
+    commit(store, run.id, 1);
+    store.close();
+    store = Store.open(dir);
+    expect(store.runDetail(run.id).warmupLoss).toEqual(warmupLoss);
+    // A curve whose columns disagree is refused at the commit, naming the field, and nothing is written.
+    const other = store.createRun(config);
+    const bad = { iteration: 0, startedAt: 's', endedAt: 'e', checkpoint: null, metrics: {}, trajectories: [], warmupLoss: { steps: [1, 2], loss: [1] } };
+    expect(() => store.commitIteration(other.id, bad)).toThrow(/loss/);
+    expect(store.iterationNumbers(other.id)).toEqual([]);
+    store.close();
+  });
+
+  it('reads a run stored before warm-up curves were kept (or with an unreadable one) without one, and without error', () => {
+    const db = new Database(path.join(dir, 'evolab.db'));
+    migrate(db, 6);
+    db.prepare(
+      `INSERT INTO runs (id, recipe, config, seed, backend, status, iterations_total, created_at, updated_at) VALUES ('old', 'star', ?, 1, 'cpu', 'completed', 1, 't', 't')`,
+    ).run(JSON.stringify(config));
+    db.prepare(`INSERT INTO iterations (run_id, iteration, started_at, ended_at) VALUES ('old', 0, 's', 'e')`).run();
+    db.close();
+    const store = Store.open(dir);
+    expect(store.runDetail('old').warmupLoss).toBeUndefined();
+    const run = store.createRun(config);
+    commit(store, run.id, 0);
+    const raw = new Database(path.join(dir, 'evolab.db'));
+    raw.prepare('UPDATE iterations SET warmup_loss = ? WHERE run_id = ?').run('{"steps": [1], "loss', run.id);
+    raw.close();
+    expect(store.runDetail(run.id).warmupLoss).toBeUndefined();
+    store.close();
+  });
+
   it('commits iterations in order only, with metrics, trajectories, progress and best score in one transaction', () => {
     const store = Store.open(dir);
     const run = store.createRun(config);

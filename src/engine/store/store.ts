@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
-import { isLive, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory } from '../../shared/run';
+import { isLive, WarmupLoss, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, readCheckpointAuditHead } from './checkpoint';
 import { toSummary, type RunRow } from './rows';
@@ -32,6 +32,8 @@ export interface IterationCommit {
   archive?: string;
   /** More writes that belong to this iteration (a governed round's proposals), run inside its transaction. */
   within?: () => void;
+  /** Iteration 0's warm-up loss curve, stored on its row. */
+  warmupLoss?: WarmupLoss;
 }
 
 export type { Recovery } from './recovery';
@@ -195,7 +197,26 @@ export class Store {
   runDetail(runId: string): RunDetail {
     const summary = this.requireRun(runId);
     const last = this.lastCheckpoint(runId);
-    return { ...summary, config: this.runConfig(runId), lastMetrics: this.lastMetrics(runId), lastCheckpointIteration: last?.iteration ?? null };
+    const warmupLoss = this.warmupLoss(runId);
+    return {
+      ...summary,
+      config: this.runConfig(runId),
+      lastMetrics: this.lastMetrics(runId),
+      lastCheckpointIteration: last?.iteration ?? null,
+      ...(warmupLoss ? { warmupLoss } : {}),
+    };
+  }
+
+  /** The warm-up's loss curve stored with iteration 0, or null (none kept, or a row this release cannot read). */
+  warmupLoss(runId: string): WarmupLoss | null {
+    const json = this.db.prepare('SELECT warmup_loss FROM iterations WHERE run_id = ? AND iteration = 0').pluck().get(runId) as string | null | undefined;
+    if (!json) return null;
+    try {
+      const parsed = WarmupLoss.safeParse(JSON.parse(json));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
   }
 
   listRuns(): RunSummary[] {
@@ -232,9 +253,16 @@ export class Store {
         throw new Error(`Iteration ${commit.iteration} of run ${runId} cannot be committed: the next is ${expected}.`);
       }
       this.db
-        .prepare('INSERT INTO iterations (run_id, iteration, started_at, ended_at, checkpoint) VALUES (?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO iterations (run_id, iteration, started_at, ended_at, checkpoint, warmup_loss) VALUES (?, ?, ?, ?, ?, ?)')
         // Stored relative, so a workspace folder can be moved or copied whole.
-        .run(runId, commit.iteration, commit.startedAt, commit.endedAt, commit.checkpoint && path.relative(this.workspace, commit.checkpoint));
+        .run(
+          runId,
+          commit.iteration,
+          commit.startedAt,
+          commit.endedAt,
+          commit.checkpoint && path.relative(this.workspace, commit.checkpoint),
+          commit.warmupLoss ? JSON.stringify(WarmupLoss.parse(commit.warmupLoss)) : null,
+        );
       const metric = this.db.prepare('INSERT INTO metrics (run_id, iteration, name, value) VALUES (?, ?, ?, ?)');
       for (const [name, value] of Object.entries(commit.metrics)) metric.run(runId, commit.iteration, name, Number.isFinite(value) ? value : null);
       this.samples.insert(runId, commit.iteration, commit.trajectories);

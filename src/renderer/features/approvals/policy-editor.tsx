@@ -148,21 +148,36 @@ export function PolicyEditor({ runs, scope }: { runs: RunSummary[]; scope: strin
               <input type="checkbox" checked={d.unattended} onChange={(e) => policyActions.setUnattended(e.target.checked)} data-testid="policy-unattended" />
               Unattended
             </label>
-            <label className="inline" title="auto approves only if the held-out score falls by at most this much (0 to 1)">
-              Max held-out drop for auto
-              <input
-                type="number"
-                min={0}
-                max={1}
-                step={0.01}
-                value={Number.isNaN(d.maxHeldoutDrop) ? '' : d.maxHeldoutDrop}
-                aria-invalid={issues.has('maxHeldoutDrop') ? 'true' : undefined}
-                onChange={(e) => policyActions.setMaxHeldoutDrop(e.target.value === '' ? Number.NaN : Number(e.target.value))}
-                data-testid="policy-max-drop"
-                style={{ width: 80 }}
-              />
+            <label
+              className="inline"
+              title="A flag whose 95% interval does not exclude 'no problem' (judged on few tasks), when the rule says auto: ask treats it as a flag; ignore approves, and the reason names the flag and its interval"
+            >
+              Inconclusive flags
+              <select
+                value={d.inconclusiveFlags}
+                onChange={(e) => policyActions.setInconclusiveFlags(e.target.value as 'ask' | 'ignore')}
+                data-testid="policy-inconclusive"
+              >
+                <option value="ask">treat as a flag</option>
+                <option value="ignore">approve, naming the flag</option>
+              </select>
             </label>
-            {issues.has('maxHeldoutDrop') && <span className="field-error">max held-out drop {issues.get('maxHeldoutDrop')}</span>}
+            <ShareField
+              label="Max held-out drop for auto"
+              title="auto approves only if the held-out score falls by at most this much (a share, 0 to 1)"
+              value={d.maxHeldoutDrop}
+              issue={issues.get('maxHeldoutDrop')}
+              onChange={(v) => policyActions.setMaxHeldoutDrop(v)}
+              testId="policy-max-drop"
+            />
+            <ShareField
+              label="Max rewarded but wrong"
+              title="Of a child's training samples the agent rewarded, the share the protected verifier calls wrong; above this share the child is flagged reward-hacking (0 to 1; 0.2 means 20%)"
+              value={d.maxRewardedWrong}
+              issue={issues.get('maxRewardedWrong')}
+              onChange={(v) => policyActions.setMaxRewardedWrong(v)}
+              testId="policy-max-rewarded-wrong"
+            />
           </div>
           <div className="form-actions">
             {s.notice && (
@@ -186,5 +201,33 @@ export function PolicyEditor({ runs, scope }: { runs: RunSummary[]; scope: strin
         </>
       )}
     </section>
+  );
+}
+
+/** A share of the policy (0..1) in a number box; an emptied box is NaN, which the store names as an error. */
+function ShareField(props: { label: string; title: string; value: number; issue: string | undefined; onChange: (value: number) => void; testId: string }) {
+  const { label, title, value, issue, onChange, testId } = props;
+  return (
+    <>
+      <label className="inline" title={title}>
+        {label}
+        <input
+          type="number"
+          min={0}
+          max={1}
+          step={0.01}
+          value={Number.isNaN(value) ? '' : value}
+          aria-invalid={issue ? 'true' : undefined}
+          onChange={(e) => onChange(e.target.value === '' ? Number.NaN : Number(e.target.value))}
+          data-testid={testId}
+          style={{ width: 80 }}
+        />
+      </label>
+      {issue && (
+        <span className="field-error" data-testid={`${testId}-error`}>
+          {label.toLowerCase()}: {issue}
+        </span>
+      )}
+    </>
   );
 }

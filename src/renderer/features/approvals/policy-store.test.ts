@@ -63,4 +63,32 @@ describe('approval policy editor', () => {
     policyActions.revert();
     expect(selectIssues(policyStore.getState()).size).toBe(0);
   });
+
+  it('edits inconclusive flags and the rewarded-but-wrong threshold and saves them', async () => {
+    await policyActions.load('r1');
+    policyActions.setInconclusiveFlags('ignore');
+    policyActions.setMaxRewardedWrong(0.35);
+    expect(selectIssues(policyStore.getState()).size).toBe(0);
+    expect(await policyActions.save()).toBe(true);
+    expect(bridge.calls.at(-1)?.input).toMatchObject({ runId: 'r1', policy: { inconclusiveFlags: 'ignore', maxRewardedWrong: 0.35 } });
+    expect(stored.r1).toMatchObject({ inconclusiveFlags: 'ignore', maxRewardedWrong: 0.35 });
+    expect(selectDirty(policyStore.getState())).toBe(false);
+  });
+
+  it('words a bad rewarded-but-wrong share plainly and does not send it', async () => {
+    await policyActions.load(null);
+    const calls = bridge.calls.length;
+    policyActions.setMaxRewardedWrong(20);
+    expect(selectIssues(policyStore.getState()).get('maxRewardedWrong')).toBe('enter a share between 0 and 1 (0.2 means 20%)');
+    expect(await policyActions.save()).toBe(false);
+    expect(policyStore.getState().error).toMatch(/maxRewardedWrong/);
+    policyActions.setMaxRewardedWrong(Number.NaN);
+    expect(selectIssues(policyStore.getState()).get('maxRewardedWrong')).toBe('enter a number between 0 and 1');
+    policyActions.setMaxRewardedWrong(-0.1);
+    expect(selectIssues(policyStore.getState()).has('maxRewardedWrong')).toBe(true);
+    expect(await policyActions.save()).toBe(false);
+    expect(bridge.calls.length).toBe(calls);
+    policyActions.setMaxRewardedWrong(0);
+    expect(selectIssues(policyStore.getState()).size).toBe(0);
+  });
 });

@@ -30,10 +30,18 @@ export const policyStore = createStore<PolicyState>(() => ({
 
 export const selectDirty = (s: PolicyState): boolean => s.draft !== null && JSON.stringify(s.draft) !== JSON.stringify(s.saved);
 
+/** The policy's share fields (0..1), whose errors the editor words for a person typing into a number box. */
+const SHARE_FIELDS = ['maxHeldoutDrop', 'maxRewardedWrong'] as const;
+
 /** Invalid fields of the draft, keyed by dotted path (e.g. maxHeldoutDrop). */
 export function selectIssues(s: PolicyState): Map<string, string> {
   const issues = new Map<string, string>();
   if (!s.draft) return issues;
+  for (const field of SHARE_FIELDS) {
+    const value = s.draft[field];
+    if (!Number.isFinite(value)) issues.set(field, 'enter a number between 0 and 1');
+    else if (value < 0 || value > 1) issues.set(field, 'enter a share between 0 and 1 (0.2 means 20%)');
+  }
   const result = ApprovalPolicy.safeParse(s.draft);
   if (!result.success) for (const i of fieldIssues(result.error)) if (!issues.has(i.path)) issues.set(i.path, i.message);
   return issues;
@@ -78,6 +86,12 @@ export const policyActions = {
   },
   setMaxHeldoutDrop(value: number): void {
     edit((d) => ({ ...d, maxHeldoutDrop: value }));
+  },
+  setInconclusiveFlags(value: ApprovalPolicy['inconclusiveFlags']): void {
+    edit((d) => ({ ...d, inconclusiveFlags: value }));
+  },
+  setMaxRewardedWrong(value: number): void {
+    edit((d) => ({ ...d, maxRewardedWrong: value }));
   },
   /** Loads a preset into the draft; Save applies it. */
   preset(name: PolicyPreset): void {

@@ -164,6 +164,20 @@ describe('run store: the warm-up and the kill switch', () => {
     expect(selectWarmupEtaS(runStore.getState())).toBeNull();
   });
 
+  it("loads the warm-up's stored loss curve when the run opens, and shows none for a run stored without one", async () => {
+    bridge.on('runs.get', () => ({ ...detail('completed'), warmupLoss: { steps: [50, 100, 120], loss: [3, 2, 1.25] } }));
+    await runActions.open('r1');
+    const w = runStore.getState().warmup!;
+    expect([...w.loss.x.subarray(0, w.loss.length)]).toEqual([50, 100, 120]);
+    expect([...w.loss.y.subarray(0, w.loss.length)]).toEqual([3, 2, 1.25]);
+    // Finished: no progress bar and no ETA.
+    expect(w.done).toBe(w.total);
+    expect(selectWarmupEtaS(runStore.getState())).toBeNull();
+    bridge.on('runs.get', () => detail('completed'));
+    await runActions.open('r1');
+    expect(runStore.getState().warmup).toBeNull();
+  });
+
   it('offers Kill only while the run is live in the engine', async () => {
     await runActions.open('r1');
     expect(selectCanKill(runStore.getState())).toBe(true);

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { EventPayload } from '../../../shared/contract';
-import { isLive, isPausable, isResumable, isStoppable, type RunDetail, type RunStatus } from '../../../shared/run';
+import { isLive, isPausable, isResumable, isStoppable, type RunDetail, type RunStatus, type WarmupLoss } from '../../../shared/run';
 import { describeError, getBridge } from '../../lib/bridge';
 import { downloadFile, type DownloadableFile } from '../../lib/download';
 import { findLiveRun, type BlockingRun } from '../../lib/live-run';
@@ -15,7 +15,10 @@ export interface PhaseTiming {
   ms: number;
 }
 
-/** The warm-up as this page saw it: its progress for an ETA, and its running loss as its own curve (x: step). */
+/**
+ * The warm-up as this page saw it (its progress for an ETA, and its running loss as its own curve, x: step), or as
+ * the run kept it once it finished (the stored curve, loaded when the run opens).
+ */
 export interface WarmupTrack {
   done: number;
   total: number;
@@ -122,6 +125,15 @@ function trackWarmup(w: WarmupTrack | null, p: EventPayload<'run.progress'>, t: 
   return next;
 }
 
+/** A finished warm-up's stored curve as a track: done at its last step, so no progress bar or ETA. */
+function storedWarmup(trace: WarmupLoss, t: number): WarmupTrack | null {
+  const last = trace.steps.at(-1);
+  if (last === undefined) return null;
+  const loss = createBuffer('warmup/loss', trace.steps.length);
+  trace.steps.forEach((step, i) => appendPoint(loss, step, trace.loss[i]!));
+  return { done: last, total: last, seenAt: t, seenDone: last, at: t, loss };
+}
+
 export const runActions = {
   async open(runId: string): Promise<void> {
     runStore.setState({ ...initial, buffers: new Map(), runId, loading: true });
@@ -142,8 +154,11 @@ export const runActions = {
         for (const [name, b] of buffers) if (b.length && b.x[b.length - 1] === lastIteration) lastMetrics[name] = b.y[b.length - 1];
       }
       const current = runStore.getState();
+      // The stored curve is the whole warm-up; a live track seen while loading has only its last steps.
+      const stored = detail.warmupLoss ? storedWarmup(detail.warmupLoss, now()) : null;
       runStore.setState({
         detail,
+        warmup: stored ?? current.warmup,
         status: current.status ?? detail.status,
         buffers,
         names: [...buffers.keys()].sort(),

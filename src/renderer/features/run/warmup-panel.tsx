@@ -8,7 +8,7 @@ import { HELDOUT_HARDEST, TIME_ITERATION_S, TRAIN_LOSS, TRAIN_STEPS } from '../.
 import type { WarmupTrack } from './run-store';
 
 interface Props {
-  /** What this page saw of the warm-up while it ran (null when it ended before the page opened). */
+  /** What this page saw of the warm-up while it ran, or the curve the run kept of it (null: neither, e.g. a run stored before curves were kept). */
   track: WarmupTrack | null;
   etaS: number | null;
   /** Iteration 0's metrics once the warm-up has finished. */
@@ -18,9 +18,9 @@ interface Props {
 }
 
 /**
- * The supervised warm-up before self-improvement: its own loss curve (step by step, drawn live) and ETA while it
- * runs, its final loss and the held-out accuracy it starts the iterations from once done. It is iteration 0 in
- * the store, and kept off the iteration charts.
+ * The supervised warm-up before self-improvement: its own loss curve (step by step, drawn live, and kept with the
+ * run so a reload or a finished run draws it too) and ETA while it runs, its final loss and the held-out accuracy it
+ * starts the iterations from once done. It is iteration 0 in the store, and kept off the iteration charts.
  */
 export function WarmupPanel({ track, etaS, result, version, logScale }: Props) {
   const running = track !== null && track.done < track.total && result === null;
@@ -58,13 +58,15 @@ export function WarmupPanel({ track, etaS, result, version, logScale }: Props) {
             height={140}
             xLabel="step"
             testId="warmup-chart"
-            definition="Running mean of the warm-up's supervised loss over its last 20 steps, as the engine reports it with its progress."
+            definition="Running mean of the warm-up's supervised loss over its last 20 steps, as the engine reports it with its progress; the run keeps at most 500 points of it (one every few steps of a long warm-up)."
             unit="nats"
           />
         </ErrorBoundary>
       ) : (
         <p className="muted small">
-          {result ? 'The loss curve is drawn while the warm-up runs, on the page that watches it.' : 'Waiting for the warm-up to report.'}
+          {result
+            ? 'No loss curve was kept for this warm-up: the run was stored before Evolab kept one, so only its final loss is known.'
+            : 'Waiting for the warm-up to report.'}
         </p>
       )}
     </section>
