@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 
 /**
@@ -11,5 +12,21 @@ export function syncDir(dir: string): void {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Switches the database to WAL. SQLite answers "database is locked" at once, without its busy wait, when another
+ * process switches the same new database at that moment (a sweep's runs opening one workspace): retry briefly.
+ */
+export function walMode(db: Database.Database): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (attempt >= 100 || !(error instanceof Error) || !/database is locked/.test(error.message)) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
   }
 }

@@ -154,11 +154,17 @@ export function migrate(db: Database.Database, target: number = SCHEMA_VERSION):
       `The workspace database has schema version ${current}, newer than this Evolab understands (${SCHEMA_VERSION}). Update Evolab or use another workspace.`,
     );
   }
-  for (let v = current; v < target; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+  // Each step reads the version inside its own IMMEDIATE transaction: processes opening a new workspace at once (a
+  // sweep's runs) take turns, and a step another process already made is not made twice.
+  const step = db.transaction(() => {
+    const v = db.pragma('user_version', { simple: true }) as number;
+    if (v >= target) return false;
+    db.exec(migrations[v]!);
+    db.pragma(`user_version = ${v + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    /* one migration per transaction */
   }
   return current;
 }

@@ -12,6 +12,7 @@ import { ArchiveStore } from './archive-store';
 import { TrajectoryStore } from './trajectory-store';
 import { OversightStore } from './oversight-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
+import { walMode } from './durable';
 import { migrate } from './schema';
 import { recoverWorkspace, type Recovery } from './recovery';
 import { scoreOf } from '../../shared/metrics';
@@ -88,10 +89,10 @@ export class Store {
       throw unwritable(workspace, error);
     }
     try {
-      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      walMode(db);
       db.pragma('foreign_keys = ON');
       db.pragma('synchronous = FULL');
-      db.pragma('busy_timeout = 5000');
       migrate(db);
     } catch (error) {
       db.close();
