@@ -47,8 +47,8 @@ import { extremePairs, groupScores } from '../environments/preferences';
 import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
 import { majorityAccuracy, sampleGroups } from './curriculum';
 import { dpoLoss } from './dpo-loss';
-import { likelihoodStep } from './likelihood';
-import { promptTokens, replayBatch, type Sample } from './rollout';
+import { trainOnReplay } from './likelihood';
+import { promptTokens, type Sample } from './rollout';
 
 interface Scored extends Sample {
   reward: number;
@@ -120,15 +120,8 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
         dpoSteps++;
       }
     }
-    for (let i = 0; i < replaySteps; i++, step++) {
-      ctx.progress('train', step, totalSteps);
-      await ctx.stepBoundary();
-      const result = likelihoodStep(ctx.policy, replayBatch(ctx, optim.batchSize), {
-        learningRate: ctx.learningRate(ctx.globalStep + step),
-        gradClip: optim.gradClip,
-      });
-      trainTokens += result.tokens;
-    }
+    trainTokens += await trainOnReplay(ctx, optim, replaySteps, step, totalSteps);
+    step += replaySteps;
     ctx.progress('train', totalSteps, totalSteps);
     const trainSeconds = (performance.now() - t1) / 1000;
 

@@ -34,9 +34,9 @@ import { partialCredit } from '../tasks/reward';
 import { trainStep } from '../core/train-step';
 import { tf } from '../tf';
 import type { IterationResult, Policy, PreparedBatch, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
-import { likelihoodStep } from './likelihood';
+import { trainOnReplay } from './likelihood';
 import { majorityAccuracy, sampleGroups } from './curriculum';
-import { promptTokens, replayBatch, type Sample } from './rollout';
+import { promptTokens, type Sample } from './rollout';
 
 /** eps of each std convention: 1e-6 here by default, 1e-4 in TRL. */
 const STD_EPS = { population: 1e-6, sample: 1e-4 } as const;
@@ -119,15 +119,8 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
         pgSteps++;
       }
     }
-    for (let i = 0; i < replaySteps; i++, step++) {
-      ctx.progress('train', step, totalSteps);
-      await ctx.stepBoundary();
-      const result = likelihoodStep(ctx.policy, replayBatch(ctx, optim.batchSize), {
-        learningRate: ctx.learningRate(ctx.globalStep + step),
-        gradClip: optim.gradClip,
-      });
-      trainTokens += result.tokens;
-    }
+    trainTokens += await trainOnReplay(ctx, optim, replaySteps, step, totalSteps);
+    step += replaySteps;
     ctx.progress('train', totalSteps, totalSteps);
     const trainSeconds = (performance.now() - t1) / 1000;
 

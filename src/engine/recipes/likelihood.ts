@@ -5,7 +5,8 @@
  */
 import { trainStep, type StepOptions } from '../core/train-step';
 import { tf } from '../tf';
-import type { Policy, PreparedBatch, TrainBatch } from '../types';
+import type { Policy, PreparedBatch, RecipeContext, TrainBatch } from '../types';
+import { replayBatch } from './rollout';
 
 export function likelihoodLoss(policy: Policy, p: PreparedBatch): tf.Scalar {
   const mask = tf.tensor2d(p.mask, [p.batch, p.time]);
@@ -19,4 +20,27 @@ export function likelihoodStep(policy: Policy, batch: TrainBatch, options: StepO
   const p = policy.prepare(batch);
   const { loss, gradNorm } = trainStep(policy.trainable, () => likelihoodLoss(policy, p), options);
   return { loss, gradNorm, tokens: p.tokens };
+}
+
+/**
+ * `n` likelihood steps on replay batches (warm-up data with the agent's memory exemplars), numbered `from` on of the
+ * iteration's `total` steps for progress and the learning-rate schedule; the tokens they trained on.
+ */
+export async function trainOnReplay(
+  ctx: RecipeContext,
+  optim: { batchSize: number; gradClip: number },
+  n: number,
+  from: number,
+  total: number,
+): Promise<number> {
+  let tokens = 0;
+  for (let step = from; step < from + n; step++) {
+    ctx.progress('train', step, total);
+    await ctx.stepBoundary();
+    tokens += likelihoodStep(ctx.policy, replayBatch(ctx, optim.batchSize), {
+      learningRate: ctx.learningRate(ctx.globalStep + step),
+      gradClip: optim.gradClip,
+    }).tokens;
+  }
+  return tokens;
 }

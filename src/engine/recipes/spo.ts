@@ -41,8 +41,8 @@ import { meanPassAtK } from '../monitors/exploration';
 import type { IterationResult, Recipe, TrainBatch, TrajectoryRecord, Verdict, RecipeContext } from '../types';
 import { majorityAccuracy, sampleGroups } from './curriculum';
 import { grpoLoss } from './grpo';
-import { likelihoodStep } from './likelihood';
-import { promptTokens, replayBatch, type Sample } from './rollout';
+import { trainOnReplay } from './likelihood';
+import { promptTokens, type Sample } from './rollout';
 
 interface Scored extends Sample {
   reward: number;
@@ -207,11 +207,8 @@ export async function policyGradientSteps(
       pgSteps++;
     }
   }
-  for (let i = 0; i < replaySteps; i++, step++) {
-    ctx.progress('train', step, totalSteps);
-    await ctx.stepBoundary();
-    likelihoodStep(ctx.policy, replayBatch(ctx, optim.batchSize), { learningRate: ctx.learningRate(ctx.globalStep + step), gradClip: optim.gradClip });
-  }
+  await trainOnReplay(ctx, optim, replaySteps, step, totalSteps);
+  step += replaySteps;
   ctx.progress('train', totalSteps, totalSteps);
   return { steps: step, pgSteps, loss: pgSteps ? lossSum / pgSteps : 0, kl: pgSteps ? klSum / pgSteps : 0 };
 }
