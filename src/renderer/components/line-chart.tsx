@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatNumber, formatTick } from '../lib/format';
 import { allPositive, sliceFrom, smooth, xRange, yRange, type SeriesBuffer } from '../lib/series';
+import { cssVar, themedAxis } from './chart-theme';
 
 interface Props {
   title: string;
@@ -26,11 +27,6 @@ interface Props {
 }
 
 const INTEGER_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6];
-
-function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value || fallback;
-}
 
 /**
  * One monitor as a uPlot line chart. Data stays in typed arrays; redraws are coalesced into one per animation frame
@@ -74,15 +70,7 @@ export function LineChart({
     const host = hostRef.current;
     if (!host) return;
     const accent = cssVar('--accent', '#3b82f6');
-    const muted = cssVar('--fg-muted', '#888');
-    const grid = cssVar('--grid', 'rgba(128,128,128,0.15)');
-    const axis: uPlot.Axis = {
-      stroke: muted,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid, width: 1 },
-      font: '11px system-ui, sans-serif',
-      size: 36,
-    };
+    const axis = themedAxis();
     const series: uPlot.Series[] = [
       { label: xLabel, value: (_u, v) => (v === null ? '—' : String(v)) },
       // uPlot's default point display: dots while there is room for them (a run's first iterations), lines after.

@@ -4,6 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { formatNumber, formatTick } from '../../lib/format';
 import { xRange, yRange } from '../../lib/series';
 import type { SeriesBuffer } from '../../lib/series';
+import { themedAxis } from '../../components/chart-theme';
 
 export interface CompareLine {
   label: string;
@@ -20,11 +21,6 @@ interface Props {
   height?: number;
   /** What the metric means (hover text). */
   definition?: string;
-}
-
-function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value || fallback;
 }
 
 /**
@@ -47,15 +43,7 @@ export function CompareChart({ title, xLabel, lines, version, height = 240, defi
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
-    const muted = cssVar('--fg-muted', '#888');
-    const grid = cssVar('--grid', 'rgba(128,128,128,0.15)');
-    const axis: uPlot.Axis = {
-      stroke: muted,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid, width: 1 },
-      font: '11px system-ui, sans-serif',
-      size: 36,
-    };
+    const axis = themedAxis();
     const series: uPlot.Series[] = [
       { label: xLabel, value: (_u, v) => (v === null ? '—' : formatNumber(v)) },
       ...latest.current.map((l): uPlot.Series => ({

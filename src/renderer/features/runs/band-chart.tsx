@@ -3,14 +3,10 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatNumber, formatTick } from '../../lib/format';
 import type { Band } from './seed-groups-data';
+import { cssVar, themedAxis } from '../../components/chart-theme';
 
 /** Iterations are whole numbers: no 1.5 ticks on the x axis. */
 const INTEGER_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5];
-
-function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value || fallback;
-}
 
 /** A mean curve across seeds with its interval as a filled band (uPlot's bands), styled like the run screen's charts. */
 export function BandChart({ title, band, seeds, height = 220 }: { title: string; band: Band; seeds: number; height?: number }) {
@@ -24,15 +20,7 @@ export function BandChart({ title, band, seeds, height = 220 }: { title: string;
     const host = hostRef.current;
     if (!host) return;
     const accent = cssVar('--accent', '#3b82f6');
-    const muted = cssVar('--fg-muted', '#888');
-    const grid = cssVar('--grid', 'rgba(128,128,128,0.15)');
-    const axis: uPlot.Axis = {
-      stroke: muted,
-      grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid, width: 1 },
-      font: '11px system-ui, sans-serif',
-      size: 36,
-    };
+    const axis = themedAxis();
     const plot = new uPlot(
       {
         width: Math.max(240, host.clientWidth),
