@@ -13,6 +13,7 @@ import { type Command, EXIT } from './commands/common';
 import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
 import { doctorCommand, presetsCommand, runsCommand } from './commands/info';
+import { offswitchCommand } from './commands/offswitch';
 import { auditCommand, decideCommand, policyCommand, proposalsCommand } from './commands/oversight';
 import { reproduceCommand } from './commands/reproduce';
 import { resumeCommand, runCommand } from './commands/run';
@@ -34,6 +35,7 @@ export const commands: Command[] = [
   policyCommand,
   exportCommand,
   reproduceCommand,
+  offswitchCommand,
   doctorCommand,
   serveCommand,
 ];
