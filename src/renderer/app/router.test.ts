@@ -21,6 +21,7 @@ describe('routes, shortcuts, connection', () => {
     expect(parseRoute('#/runs/r%201/lineage')).toEqual({ screen: 'lineage', runId: 'r 1' });
     expect(parseRoute('#/runs/abc/unknown')).toEqual({ screen: 'run', runId: 'abc' });
     expect(parseRoute('#/compare')).toEqual({ screen: 'compare', group: null, runs: [] });
+    expect(parseRoute('#/offswitch')).toEqual({ screen: 'offswitch' });
     expect(parseRoute('#/compare?group=cmp%20a')).toEqual({ screen: 'compare', group: 'cmp a', runs: [] });
     expect(parseRoute('#/compare?runs=r1,%20r2,,')).toEqual({ screen: 'compare', group: null, runs: ['r1', 'r2'] });
   });

@@ -10,6 +10,7 @@ export type Route =
   | { screen: 'settings' }
   | { screen: 'approvals'; tab: 'pending' | 'decided' | 'policy'; runId: string | null }
   | { screen: 'audit'; runId: string | null }
+  | { screen: 'offswitch' }
   | { screen: 'bench'; points: number; charts: number; seconds: number };
 
 function intParam(params: URLSearchParams, name: string, fallback: number, max: number): number {
@@ -19,7 +20,8 @@ function intParam(params: URLSearchParams, name: string, fallback: number, max: 
 
 /**
  * Hash routes: `#/runs`, `#/new`, `#/runs/<id>`, `#/runs/<id>/trajectories`, `#/approvals[/decided|/policy][?run=<id>]`,
- * `#/audit[/<id>]`, `#/settings`, `#/bench/charts?points=`, `#/runs/<id>/lineage`, `#/compare[?group=<id>|?runs=<id>,<id>]`.
+ * `#/audit[/<id>]`, `#/settings`, `#/bench/charts?points=`, `#/runs/<id>/lineage`, `#/compare[?group=<id>|?runs=<id>,<id>]`,
+ * `#/offswitch`.
  */
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -27,6 +29,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'new') return { screen: 'new' };
   if (parts[0] === 'settings') return { screen: 'settings' };
+  if (parts[0] === 'offswitch') return { screen: 'offswitch' };
   if (parts[0] === 'approvals') {
     const tab = parts[1] === 'decided' || parts[1] === 'policy' ? parts[1] : 'pending';
     return { screen: 'approvals', tab, runId: new URLSearchParams(query).get('run') || null };
