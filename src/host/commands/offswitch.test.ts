@@ -67,6 +67,40 @@ describe('evolab offswitch', () => {
     }
   });
 
+  it('prints the learned game step by step: belief after each decision, incentive and what the robot does', async () => {
+    const r = await cli(['offswitch', '--decisions', 'AARA']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => /^\d+ /.test(l));
+    expect(rows.map((l) => l.split(/\s+/)[1])).toEqual(['prior', 'approve', 'approve', 'reject', 'approve']);
+    expect(rows.map((l) => l.split(/\s+/)[5])).toEqual(['defers', 'defers', 'acts', 'defers', 'acts']);
+
+    const json = await cli(['offswitch', '--decisions', 'approve,reject', '--prior=-1:2', '--noise', '1', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const out = JSON.parse(json.stdout) as {
+      prior: { mu: number; sigma: number };
+      beta: number;
+      steps: Array<{ belief: { mu: number; sigma: number }; incentive: number }>;
+    };
+    expect(out.prior).toEqual({ mu: -1, sigma: 2 });
+    expect(out.steps).toHaveLength(3);
+    for (const s of out.steps) expect(s.incentive).toBeCloseTo(incentive(s.belief.mu, s.belief.sigma, 1), 12);
+    const csv = await cli(['offswitch', '--decisions', 'R', '--csv']);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(3);
+    expect(csv.stdout).toMatch(/^step,decision,mu,sigma,incentive,choice\n0,prior,0,1,/);
+
+    for (const [args, message] of [
+      [['--decisions', 'AAX'], /--decisions takes approve \/ reject \(or A \/ R\).*got "X"/],
+      [['--decisions', 'A', '--noise', '0'], /--noise must be above 0/],
+      [['--decisions', 'A', '--prior', '0:0'], /--prior must be MU:SIGMA.*SIGMA > 0/],
+      [['--noise', '1'], /--noise is for the learned game: give --decisions too/],
+      [['--decisions', 'A', '--beta', '0:1'], /--beta is for the grid, not the learned game/],
+    ] as Array<[string[], RegExp]>) {
+      const bad = await cli(['offswitch', ...args]);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr).toMatch(message);
+    }
+  });
+
   it('is listed in evolab --help, with its own --help', async () => {
     expect((await cli(['--help'])).stdout).toMatch(/^ {2}offswitch +the off-switch game/m);
     const help = await cli(['offswitch', '--help']);

@@ -1,5 +1,6 @@
 import { CodedError } from '../../shared/errors';
 import { type AxisRange, type GridSpec, gridSpecIssues, type IncentiveGrid, incentiveGrid, MAX_ABS, MAX_STEPS } from '../../shared/offswitch';
+import { type Decision, DEFAULT_NOISE, DEFAULT_PRIOR, deferenceTrace, type DeferenceStep, MAX_DECISIONS } from '../../shared/offswitch-belief';
 import { type Command, type OptionValues, stringOption, table } from './common';
 
 /** The terminal's grid: 13 x 13 (steps of 0.25) fits a wide terminal; the app draws 31 x 31. */
@@ -79,6 +80,57 @@ export function gridLines(grid: IncentiveGrid): string[] {
   return lines;
 }
 
+/** --decisions A,A,R or approve,approve,reject (or AAR): the person's decisions, in order. */
+export function decisionsFlag(raw: string): Decision[] {
+  const tokens = raw.includes(',') ? raw.split(',').map((t) => t.trim()) : [...raw.trim()];
+  const out: Decision[] = [];
+  for (const t of tokens) {
+    const d = /^(a|approve)$/i.test(t) ? 'approve' : /^(r|reject)$/i.test(t) ? 'reject' : null;
+    if (!d) throw usageError('--decisions', `takes approve / reject (or A / R), comma-separated or as letters (e.g. --decisions AARA), got "${t}"`);
+    out.push(d);
+  }
+  if (out.length > MAX_DECISIONS) throw usageError('--decisions', `takes at most ${MAX_DECISIONS} decisions, got ${out.length}`);
+  return out;
+}
+
+/** --prior MU:SIGMA and --noise BETA for the learned game. */
+function learnFlags(values: OptionValues): { prior: { mu: number; sigma: number }; beta: number } {
+  const raw = stringOption(values, 'prior');
+  let prior = { ...DEFAULT_PRIOR };
+  if (raw !== undefined) {
+    const parts = raw.split(':').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
+    if (parts.length !== 2 || !Number.isFinite(parts[0]) || !(parts[1] > 0) || !Number.isFinite(parts[1])) {
+      throw usageError('--prior', `must be MU:SIGMA, the robot's first belief, with SIGMA > 0 (e.g. --prior 0:1), got "${raw}"`);
+    }
+    prior = { mu: parts[0], sigma: parts[1] };
+  }
+  const beta = numberFlag(values, 'noise', DEFAULT_NOISE);
+  if (!(beta > 0))
+    throw usageError('--noise', `must be above 0 to learn from decisions (a rational human's, 0, would be certain), got "${stringOption(values, 'noise')}"`);
+  return { prior, beta };
+}
+
+const CHOICE_TEXT = { wait: 'defers', act: 'acts (bypasses the switch)', 'switch-off': 'switches itself off' } as const;
+
+export function traceLines(trace: DeferenceStep[], beta: number): string[] {
+  const prior = trace[0].belief;
+  return [
+    `R's belief about U after each decision (prior N(${prior.mu}, ${prior.sigma}^2), the human's noise beta = ${beta}), and its incentive to defer`,
+    '',
+    ...table([
+      ['AFTER', 'DECISION', 'MU', 'SIGMA', 'INCENTIVE', 'ROBOT'],
+      ...trace.map((s) => [
+        String(s.step),
+        s.decision ?? 'prior',
+        s.belief.mu.toFixed(4),
+        s.belief.sigma.toFixed(4),
+        s.incentive.toFixed(4),
+        CHOICE_TEXT[s.choice],
+      ]),
+    ]),
+  ];
+}
+
 export function gridCsv(grid: IncentiveGrid): string {
   const rows = ['mu,sigma,beta,incentive'];
   grid.betas.forEach((b, i) => grid.sigmas.forEach((s, j) => rows.push(`${grid.mu},${s},${b},${grid.values[i][j]}`)));
@@ -89,7 +141,8 @@ export const offswitchCommand: Command = {
   name: 'offswitch',
   positionals: 0,
   summary: "the off-switch game: the robot's incentive to defer, over its uncertainty and the human's noise",
-  usage: 'evolab offswitch [--mu X] [--sigma FROM:TO] [--sigma-steps N] [--beta FROM:TO] [--beta-steps N] [--json | --csv]',
+  usage:
+    'evolab offswitch [--mu X] [--sigma FROM:TO] [--sigma-steps N] [--beta FROM:TO] [--beta-steps N] [--json | --csv]\n       evolab offswitch --decisions AARA... [--prior MU:SIGMA] [--noise BETA] [--json | --csv]',
   help: [
     'R can act (utility U), switch itself off (0) or wait and let H decide; its belief is U ~ N(mu, sigma^2), and H',
     'lets it act with probability sigmoid(U / beta). Computed by adaptive Simpson quadrature (docs/safety.md).',
@@ -101,6 +154,12 @@ export const offswitchCommand: Command = {
     `  --beta-steps N    values from FROM to TO, both included (default ${CLI_GRID.beta.steps}, at most ${MAX_STEPS})`,
     '  --json            the grid as JSON: sigmas, betas, values[beta][sigma], the sign-change line, min and max',
     '  --csv             the grid as CSV, one row per cell: mu,sigma,beta,incentive',
+    '',
+    'The learned game: R reads each decision as evidence about U (approve with probability sigmoid(U / beta)).',
+    "  --decisions D     the person's decisions in order: approve / reject or A / R, comma-separated or as letters",
+    `  --prior MU:SIGMA  R's belief before any decision (default ${DEFAULT_PRIOR.mu}:${DEFAULT_PRIOR.sigma}; --prior=-1:2 for a negative mean)`,
+    `  --noise BETA      the human's noise, > 0 (default ${DEFAULT_NOISE})`,
+    '  --json, --csv     the steps as JSON or CSV: step, decision, mu, sigma, incentive, choice',
   ],
   options: {
     help: { type: 'boolean', short: 'h' },
@@ -112,9 +171,27 @@ export const offswitchCommand: Command = {
     'beta-steps': { type: 'string' },
     json: { type: 'boolean' },
     csv: { type: 'boolean' },
+    decisions: { type: 'string' },
+    prior: { type: 'string' },
+    noise: { type: 'string' },
   },
   async run(ctx) {
     if (ctx.values.json && ctx.values.csv) throw usageError('--json', 'and --csv cannot be given together: choose one');
+    const decisions = stringOption(ctx.values, 'decisions');
+    const gridFlag = ['mu', 'sigma', 'sigma-steps', 'beta', 'beta-steps'].find((f) => ctx.values[f] !== undefined);
+    const learnFlag = ['prior', 'noise'].find((f) => ctx.values[f] !== undefined);
+    if (decisions === undefined && learnFlag) throw usageError(`--${learnFlag}`, 'is for the learned game: give --decisions too');
+    if (decisions !== undefined) {
+      if (gridFlag) throw usageError(`--${gridFlag}`, "is for the grid, not the learned game (--decisions); the human's noise there is --noise");
+      const { prior, beta } = learnFlags(ctx.values);
+      const trace = deferenceTrace(prior, beta, decisionsFlag(decisions));
+      if (ctx.values.json) ctx.out(JSON.stringify({ prior, beta, steps: trace }));
+      else if (ctx.values.csv) {
+        ctx.out('step,decision,mu,sigma,incentive,choice');
+        for (const s of trace) ctx.out(`${s.step},${s.decision ?? 'prior'},${s.belief.mu},${s.belief.sigma},${s.incentive},${s.choice}`);
+      } else for (const line of traceLines(trace, beta)) ctx.out(line);
+      return 0;
+    }
     const grid = incentiveGrid(gridFromFlags(ctx.values));
     if (ctx.values.json) ctx.out(JSON.stringify(grid));
     else if (ctx.values.csv) ctx.out(gridCsv(grid));
