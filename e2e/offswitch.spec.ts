@@ -76,5 +76,12 @@ test('the Off-switch page draws the heat map and its sign line, redraws on mu an
   await expect(view.page.getByTestId('learn-error')).toContainText("the human's noise");
   await view.setLearn('beta', '0.5');
   await expect(view.page.getByTestId('learn-error')).toHaveCount(0);
+  // The learner's belief on the map: the map moves to its mu, and the marker sits on the red side of the line.
+  await view.page.getByTestId('show-on-map').click();
+  await expect(view.page.getByTestId('grid-mu')).toHaveValue('0.869');
+  await expect(view.heatMap().getByTestId('belief-marker')).toBeVisible();
+  await expect(view.heatMap().getByTestId('belief-marker')).toContainText('after 2');
   await app.screenshot('offswitch-learned');
+  await view.setGrid('mu', '0.5');
+  await expect(view.heatMap().getByTestId('belief-marker')).toHaveCount(0);
 });

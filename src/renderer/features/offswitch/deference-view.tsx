@@ -91,6 +91,14 @@ export function DeferenceView() {
         <button type="button" className="subtle" onClick={() => offswitchActions.example()}>
           Example
         </button>
+        <button
+          type="button"
+          onClick={() => offswitchActions.showOnMap()}
+          data-testid="show-on-map"
+          title="set the map's μ to this belief's and mark where the robot is"
+        >
+          Show on the map
+        </button>
         <span className="offswitch-script" data-testid="decision-script" aria-label="the decisions, in order (click one to remove it)">
           {decisions.map((d, i) => (
             <button

@@ -37,7 +37,7 @@ function tickIndices(n: number): number[] {
  * The incentive over sigma (x) and beta (y, rising upwards) as SVG cells, each centred on its grid value, with the
  * line where the sign changes drawn through the cells (value -> position is linear, grid values at cell centres).
  */
-export function HeatMap({ grid }: { grid: IncentiveGrid }) {
+export function HeatMap({ grid, marker }: { grid: IncentiveGrid; marker?: { sigma: number; beta: number; step: number } | null }) {
   const ns = grid.sigmas.length;
   const nb = grid.betas.length;
   const plotW = W - PAD.left - PAD.right;
@@ -88,6 +88,14 @@ export function HeatMap({ grid }: { grid: IncentiveGrid }) {
         <circle cx={x(grid.boundary[0].sigma)} cy={y(grid.boundary[0].beta)} r={3} className="heat-map-dot" data-testid="sign-line" data-points={1} />
       )}
       <rect x={PAD.left} y={PAD.top} width={plotW} height={plotH} className="heat-map-frame" />
+      {marker && marker.sigma >= s0 && marker.sigma <= s1 && marker.beta >= b0 && marker.beta <= b1 && (
+        <g data-testid="belief-marker" className="heat-map-marker">
+          <circle cx={x(marker.sigma)} cy={y(marker.beta)} r={6} />
+          <text x={x(marker.sigma) + 9} y={y(marker.beta) - 8} className="heat-map-axis">
+            after {marker.step}
+          </text>
+        </g>
+      )}
       {tickIndices(ns).map((i) => (
         <text key={`s${i}`} x={x(grid.sigmas[i])} y={PAD.top + plotH + 14} textAnchor="middle" className="heat-map-tick">
           {fmt(grid.sigmas[i])}

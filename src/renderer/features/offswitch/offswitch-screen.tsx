@@ -2,7 +2,7 @@ import { useStore } from 'zustand';
 import { ErrorBoundary } from '../../components/error-boundary';
 import { DeferenceView } from './deference-view';
 import { HeatMap } from './heat-map';
-import { type GridField, offswitchActions, offswitchStore } from './offswitch-store';
+import { type GridField, offswitchActions, offswitchStore, selectMarker } from './offswitch-store';
 import './offswitch.css';
 
 const GRID_FIELDS: Array<{ field: GridField; label: string; step: string }> = [
@@ -22,6 +22,7 @@ const GRID_FIELDS: Array<{ field: GridField; label: string; step: string }> = [
 export function OffswitchScreen() {
   const store = offswitchStore();
   const { gridDraft, gridIssues, grid } = useStore(store);
+  const marker = useStore(store, selectMarker);
   const positive = grid.values.flat().filter((v) => v > 1e-9).length;
   return (
     <div className="offswitch-screen">
@@ -72,7 +73,7 @@ export function OffswitchScreen() {
         )}
         <div className="offswitch-map">
           <ErrorBoundary label="The heat map">
-            <HeatMap grid={grid} />
+            <HeatMap grid={grid} marker={marker} />
           </ErrorBoundary>
           <div className="offswitch-summary muted small" data-testid="heat-map-summary">
             <p>

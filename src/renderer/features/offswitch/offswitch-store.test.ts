@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_GRID, incentive } from '../../../shared/offswitch';
 import { EXAMPLE_DECISIONS } from '../../../shared/offswitch-belief';
-import { offswitchActions, offswitchStore, selectGridIssue, selectLatest, switchesOf } from './offswitch-store';
+import { offswitchActions, offswitchStore, selectGridIssue, selectLatest, selectMarker, switchesOf } from './offswitch-store';
 
 const state = () => offswitchStore().getState();
 
@@ -51,6 +51,15 @@ describe('the Off-switch page state', () => {
     const version = state().traceVersion;
     offswitchActions.decide('reject');
     expect(state().traceVersion).toBe(version + 1);
+  });
+
+  it("puts the robot's latest belief on the map, at the map's mu, until the map's mu changes", () => {
+    offswitchActions.showOnMap();
+    const latest = selectLatest(state())!;
+    expect(state().grid.mu).toBeCloseTo(latest.belief.mu, 3);
+    expect(selectMarker(state())).toMatchObject({ sigma: latest.belief.sigma, beta: 0.5, step: latest.step });
+    offswitchActions.setGridField('mu', '2');
+    expect(selectMarker(state())).toBeNull();
   });
 
   it('names a wrong learning field and keeps the last valid trace', () => {

@@ -37,6 +37,8 @@ export interface OffswitchState {
   trace: DeferenceStep[];
   /** Bumped whenever `trace` changes, for the chart. */
   traceVersion: number;
+  /** A learned belief placed on the map (the map is set to its mu, rounded): drawn while the map's mu is that mu. */
+  marker: { mu: number; sigma: number; beta: number; step: number } | null;
 }
 
 function gridDraftOf(spec: GridSpec): Record<GridField, string> {
@@ -108,6 +110,7 @@ function initialState(): OffswitchState {
     decisions,
     trace: deferenceTrace(DEFAULT_PRIOR, DEFAULT_NOISE, decisions),
     traceVersion: 1,
+    marker: null,
   };
 }
 
@@ -160,12 +163,27 @@ export const offswitchActions = {
   example(): void {
     setDecisions([...EXAMPLE_DECISIONS]);
   },
+  /**
+   * Puts the robot's latest belief on the map: the map's mu becomes the belief's (to 3 decimals), and a marker sits at
+   * its sigma and the human's noise, so the person sees which side of the line the learner is on.
+   */
+  showOnMap(): void {
+    const s = offswitchStore().getState();
+    const latest = s.trace.at(-1);
+    const params = learnParams(s.learnDraft);
+    if (!latest || 'field' in params) return;
+    const mu = Math.round(latest.belief.mu * 1000) / 1000;
+    offswitchActions.setGridField('mu', String(mu));
+    offswitchStore().setState({ marker: { mu, sigma: latest.belief.sigma, beta: params.beta, step: latest.step } });
+  },
   /** Back to the page as it first opens (tests). */
   reset(): void {
     offswitchStore().setState(initialState(), true);
   },
 };
 
+/** The marker, while the map shows its mu. */
+export const selectMarker = (s: OffswitchState) => (s.marker && s.marker.mu === s.grid.mu ? s.marker : null);
 export const selectGridIssue = (field: GridField) => (s: OffswitchState) => s.gridIssues.find((i) => i.path === field)?.message ?? null;
 export const selectLatest = (s: OffswitchState): DeferenceStep | null => s.trace.at(-1) ?? null;
 /** The steps after which R's choice changed: where it kept or gave up its deference (a new array: not a selector). */
