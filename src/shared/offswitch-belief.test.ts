@@ -3,22 +3,23 @@ import { type Decision, deferenceTrace, EXAMPLE_DECISIONS, posteriorBelief } fro
 import { incentive } from './offswitch';
 
 /**
- * The posterior by brute force: prior x likelihood of every decision on a fine grid of U (200,001 points over
- * +-12 prior sds), normalised in log space; its mean and sd. Independent of the module's quadrature.
+ * The posterior by brute force: prior x likelihood of the decisions on a fine grid of U (600,001 points over +-30
+ * prior sds, wide enough for a posterior the decisions pulled far into the prior's tail), normalised in log space;
+ * its mean and sd. Independent of the module's mode-centred quadrature.
  */
 function gridPosterior(mu0: number, sigma0: number, beta: number, decisions: readonly Decision[]): { mu: number; sigma: number } {
-  const points = 200_001;
-  const lo = mu0 - 12 * sigma0;
-  const h = (24 * sigma0) / (points - 1);
+  const points = 600_001;
+  const lo = mu0 - 30 * sigma0;
+  const h = (60 * sigma0) / (points - 1);
+  const approvals = decisions.filter((d) => d === 'approve').length;
+  const rejections = decisions.length - approvals;
   const logs = new Float64Array(points);
   let top = -Infinity;
   for (let i = 0; i < points; i++) {
     const u = lo + i * h;
-    let l = -0.5 * ((u - mu0) / sigma0) ** 2;
-    for (const d of decisions) {
-      const p = 1 / (1 + Math.exp(-u / beta));
-      l += Math.log(d === 'approve' ? p : 1 - p);
-    }
+    const p = 1 / (1 + Math.exp(-u / beta));
+    // log(1 - p) as log of the other sigmoid, so that it keeps its digits where p is near 1.
+    const l = -0.5 * ((u - mu0) / sigma0) ** 2 + approvals * Math.log(p) + rejections * Math.log(1 / (1 + Math.exp(u / beta)));
     logs[i] = l;
     top = Math.max(top, l);
   }
@@ -57,6 +58,8 @@ describe('the learned off-switch game: decisions as evidence', () => {
       [1, 2, 1, ['reject', 'reject', 'reject']],
       [-0.5, 0.5, 2, ['approve', 'reject', 'approve']],
       [0.2, 1.5, 0.3, many],
+      // Rejections pull the posterior 9 prior sds below the prior's mean, where the prior alone would put no mass.
+      [1.46, 0.23, 1.37, [...Array(45).fill('approve'), ...Array(197).fill('reject')]],
     ] as Array<[number, number, number, Decision[]]>) {
       const grid = gridPosterior(mu0, sigma0, beta, decisions);
       const belief = posteriorBelief({ mu: mu0, sigma: sigma0 }, beta, count(decisions, 'approve'), count(decisions, 'reject'));
@@ -96,6 +99,20 @@ describe('the learned off-switch game: decisions as evidence', () => {
     );
     expect(Math.abs(even.at(-1)!.belief.mu)).toBeLessThan(1e-9);
     expect(even.filter((s) => s.step % 2 === 0).every((s) => s.choice === 'wait')).toBe(true);
+  });
+
+  it('reuses the steps of a known trace while its decisions match, and recomputes from the first that differs', () => {
+    const prior = { mu: 0, sigma: 1 };
+    const known = deferenceTrace(prior, 0.5, EXAMPLE_DECISIONS);
+    const longer: Decision[] = [...EXAMPLE_DECISIONS, 'reject'];
+    const reused = deferenceTrace(prior, 0.5, longer, known);
+    expect(reused).toEqual(deferenceTrace(prior, 0.5, longer));
+    expect(reused[EXAMPLE_DECISIONS.length]).toBe(known[EXAMPLE_DECISIONS.length]);
+    const edited: Decision[] = ['reject', ...EXAMPLE_DECISIONS.slice(1)];
+    const redone = deferenceTrace(prior, 0.5, edited, known);
+    expect(redone[0]).toBe(known[0]);
+    expect(redone[1]).not.toBe(known[1]);
+    expect(redone).toEqual(deferenceTrace(prior, 0.5, edited));
   });
 
   it('refuses a human without noise, a certain prior and too many decisions, naming each', () => {

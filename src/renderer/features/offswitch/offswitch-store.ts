@@ -84,15 +84,17 @@ export function learnParams(
   return { prior: { mu, sigma }, beta };
 }
 
+/** The trace for these settings; `known` is reused where it still applies (same settings, same first decisions). */
 function traced(
   draft: Record<LearnField, string>,
   decisions: Decision[],
   version: number,
+  known: DeferenceStep[] = [],
 ): Pick<OffswitchState, 'learnError' | 'trace' | 'traceVersion'> | Pick<OffswitchState, 'learnError'> {
   const params = learnParams(draft);
   if ('field' in params) return { learnError: params };
   try {
-    return { learnError: null, trace: deferenceTrace(params.prior, params.beta, decisions), traceVersion: version + 1 };
+    return { learnError: null, trace: deferenceTrace(params.prior, params.beta, decisions, known), traceVersion: version + 1 };
   } catch (error) {
     return { learnError: { field: 'prior.mu', message: error instanceof Error ? error.message : String(error) } };
   }
@@ -123,7 +125,8 @@ export function offswitchStore(): StoreApi<OffswitchState> {
 
 function setDecisions(decisions: Decision[]): void {
   const s = offswitchStore().getState();
-  offswitchStore().setState({ decisions, ...traced(s.learnDraft, decisions, s.traceVersion) });
+  // The settings did not change, so the steps of the decisions kept in front are still right (none, after an error).
+  offswitchStore().setState({ decisions, ...traced(s.learnDraft, decisions, s.traceVersion, s.learnError ? [] : s.trace) });
 }
 
 export const offswitchActions = {
