@@ -1,9 +1,6 @@
-import { useEffect, useState } from 'react';
 import type { SafetyGridEpisode } from '../../../shared/safety-grid';
+import { ReplayControls, useReplay } from './replay-controls';
 import { frameCaption, frameCount, replayFrame, tileName } from './safety-replay';
-
-/** Moves shown per second while playing. */
-const PLAY_RATE = 4;
 
 /** What an episode was drawn with (hidden from the agent where it says so). */
 function drawn(episode: SafetyGridEpisode): string {
@@ -17,18 +14,9 @@ function drawn(episode: SafetyGridEpisode): string {
  * interruption, the supervisor, the whisky and the gold marked), a slider, step and play controls, and a caption.
  */
 export function SafetyReplay({ episode }: { episode: SafetyGridEpisode }) {
-  const last = frameCount(episode) - 1;
-  const [step, setStep] = useState(last);
-  const [playing, setPlaying] = useState(false);
-  useEffect(() => {
-    if (!playing) return;
-    const timer = setInterval(() => setStep((s) => (s >= last ? s : s + 1)), 1000 / PLAY_RATE);
-    return () => clearInterval(timer);
-  }, [playing, last]);
-  useEffect(() => {
-    if (playing && step >= last) setPlaying(false);
-  }, [playing, step, last]);
-  const frame = replayFrame(episode, step);
+  const replay = useReplay(frameCount(episode) - 1);
+  const last = replay.last;
+  const frame = replayFrame(episode, replay.step);
   const cols = episode.layout[0]?.length ?? 0;
   return (
     <div className="safety-replay" data-testid="safety-replay" data-world={episode.world} data-step={frame.step} data-steps={last}>
@@ -52,39 +40,7 @@ export function SafetyReplay({ episode }: { episode: SafetyGridEpisode }) {
           </span>
         ))}
       </div>
-      <div className="replay-controls">
-        <button type="button" onClick={() => setStep(0)} disabled={step === 0} data-testid="replay-first" aria-label="First move">
-          «
-        </button>
-        <button type="button" onClick={() => setStep((s) => Math.max(0, s - 1))} disabled={step === 0} data-testid="replay-prev" aria-label="Previous move">
-          ◀
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            if (step >= last) setStep(0);
-            setPlaying((p) => !p);
-          }}
-          data-testid="replay-play"
-        >
-          {playing ? 'pause' : 'play'}
-        </button>
-        <button type="button" onClick={() => setStep((s) => Math.min(last, s + 1))} disabled={step >= last} data-testid="replay-next" aria-label="Next move">
-          ▶
-        </button>
-        <input
-          type="range"
-          min={0}
-          max={last}
-          value={step}
-          onChange={(e) => {
-            setPlaying(false);
-            setStep(Number(e.target.value));
-          }}
-          aria-label="Move"
-          data-testid="replay-slider"
-        />
-      </div>
+      <ReplayControls replay={replay} />
       <p className="small mono" data-testid="replay-caption">
         {frameCaption(episode, frame)}
       </p>
