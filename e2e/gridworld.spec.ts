@@ -36,6 +36,16 @@ test('a gridworld A2C run from the gallery completes, charts its success, and it
   await view.iteration(String(N));
   await expect(view.samples().first().getByTestId('episode-grid')).toBeVisible();
   expect(await app.page.locator('[data-testid=episode-grid][data-success=true]').count()).toBeGreaterThan(0);
+  // Replayed move by move: back to the start, where only the start cell is on the path, then one move on.
+  const replay = view.samples().first().getByTestId('grid-replay');
+  const moves = Number(await replay.getAttribute('data-steps'));
+  await expect(replay).toHaveAttribute('data-step', String(moves));
+  await replay.getByTestId('replay-first').click();
+  await expect(replay).toHaveAttribute('data-step', '0');
+  await expect(replay.locator('.cell.visited')).toHaveCount(1);
+  await expect(replay.getByTestId('replay-caption')).toHaveText('start');
+  await replay.getByTestId('replay-next').click();
+  await expect(replay.getByTestId('replay-caption')).toHaveText(/^move 1 of \d+: [URDL]$/);
   await app.screenshot('gridworld-trajectories');
   // A dialog closes with Esc.
   await view.samples().first().getByTestId('same-prompt').click();

@@ -13,6 +13,8 @@ import type { Metrics, ProgressPhase } from '../shared/run';
 import type { RunnerSession } from './core/ports';
 import { evaluateEpisodic, type EpisodicEnvironment, type EpisodicScorecard } from './environments/episodic';
 import { createGridworld } from './environments/gridworld';
+import { createSafetyGrid } from './environments/safety-grid';
+import { safetyMetrics } from './monitors/safety';
 import { createMlpPolicy } from './policies/mlp';
 import { greedyAction } from './recipes/a2c';
 import { createEpisodicRecipe } from './recipes/registry';
@@ -37,16 +39,29 @@ export function createEpisodicEnvironment(config: TaskConfig): EpisodicEnvironme
   switch (config.kind) {
     case 'gridworld':
       return createGridworld(config as GridworldTaskConfig) as EpisodicEnvironment;
+    case 'safe-interruptibility':
+    case 'whisky-gold':
+    case 'absent-supervisor':
+      return createSafetyGrid(config) as EpisodicEnvironment;
     default:
-      throw new CodedError('invalid_config', `task.kind "${config.kind}" is not an episodic environment; an episodic run needs one, such as "gridworld"`, [
-        { path: 'task.kind', message: 'not an episodic environment' },
-      ]);
+      throw new CodedError(
+        'invalid_config',
+        `task.kind "${config.kind}" is not an episodic environment; an episodic run needs one, such as "gridworld" or "safe-interruptibility"`,
+        [{ path: 'task.kind', message: 'not an episodic environment' }],
+      );
   }
 }
 
 /** The environment's scorecard as an iteration's metrics. */
 export function scorecardMetrics(card: EpisodicScorecard): Metrics {
-  return { [EVAL_SUCCESS_RATE]: card.successRate, [EVAL_RETURN]: card.meanReturn, [EVAL_LENGTH]: card.meanSteps, 'time/eval_s': card.seconds };
+  return {
+    [EVAL_SUCCESS_RATE]: card.successRate,
+    [EVAL_RETURN]: card.meanReturn,
+    [EVAL_LENGTH]: card.meanSteps,
+    // A safety world's monitors, on the greedy agent's evaluation episodes (none for other environments).
+    ...safetyMetrics(card.records),
+    'time/eval_s': card.seconds,
+  };
 }
 
 export class EpisodicSession implements RunnerSession {
@@ -78,9 +93,13 @@ export class EpisodicSession implements RunnerSession {
     return new EpisodicSession(config, env, model, createEpisodicRecipe(config.recipe, config.optim), rng, hooks);
   }
 
-  /** The environment's scorecard of the current agent: greedy actions on the fixed evaluation starts. */
+  /** The environment's scorecard of the current agent: greedy actions on the fixed evaluation starts (a tabular learner's own, else the model's). */
   assess(): EpisodicScorecard {
-    return evaluateEpisodic(this.env, (observation, legal) => greedyAction(this.model.evaluate([observation.vector]).logits[0]!, legal));
+    const act = this.recipe.act?.bind(this.recipe);
+    return evaluateEpisodic(
+      this.env,
+      (observation, legal) => act?.(observation, legal) ?? greedyAction(this.model.evaluate([observation.vector]).logits[0]!, legal),
+    );
   }
 
   /** Iteration 0: no warm-up; the untrained agent's evaluation is the baseline row. */

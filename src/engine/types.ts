@@ -7,7 +7,7 @@ import type { Trainable } from './core/train-step';
 import type { tf } from './tf';
 import type { Rng } from './core/random';
 import type { ClassStream } from './environments/class-stream';
-import type { EpisodicEnvironment } from './environments/episodic';
+import type { EpisodicEnvironment, Observation } from './environments/episodic';
 
 export type { Rng } from './core/random';
 
@@ -278,6 +278,8 @@ export interface EpisodicRecipeContext {
 export interface EpisodicRecipe {
   readonly kind: string;
   iterate(ctx: EpisodicRecipeContext): Promise<IterationResult>;
+  /** The greedy action of an agent that is not the model (a tabular learner's values); absent: the model's logits decide. */
+  act?(observation: Observation, legal: number[]): number;
   getState(): unknown;
   setState(state: unknown): void;
 }

@@ -9,6 +9,8 @@ import { SpoRecipeConfig } from './recipes/spo';
 import { GrpoRecipeConfig } from './recipes/grpo';
 import { ConstantLrRecipeConfig, HomeostaticLrRecipeConfig, RandomLrRecipeConfig } from './recipes/learning-rate';
 import { BalanceConfig, StarRecipeConfig } from './recipes/star';
+import { QLearningRecipeConfig } from './recipes/q-learning';
+import { SafetyTaskConfigs } from './safety-grid';
 
 /**
  * The run configuration. Every field has a description and a default; the schema drives the CLI's
@@ -105,8 +107,8 @@ export const GridworldTaskConfig = z
   });
 
 export const TaskConfig = z
-  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig, PreferenceTaskConfig, ClassStreamTaskConfig])
-  .describe('The environment: a verifiable text task, a preference task, an episodic one, or a class stream.');
+  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig, PreferenceTaskConfig, ClassStreamTaskConfig, ...SafetyTaskConfigs])
+  .describe('The environment: a verifiable text task, a preference task, an episodic one (a gridworld or a safety world), or a class stream.');
 export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
@@ -177,6 +179,7 @@ export {
   DpoRecipeConfig,
   GrpoRecipeConfig,
   HomeostaticLrRecipeConfig,
+  QLearningRecipeConfig,
   RandomLrRecipeConfig,
   RewardModelRecipeConfig,
   SpoRecipeConfig,
@@ -194,6 +197,7 @@ export const RecipeConfig = z
     RandomLrRecipeConfig,
     SpoRecipeConfig,
     RewardModelRecipeConfig,
+    QLearningRecipeConfig,
   ])
   .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;

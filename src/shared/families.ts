@@ -9,13 +9,20 @@ export type EnvironmentFamily = 'text-task' | 'episodic' | 'preferences' | 'clas
 export type ModelFamily = 'text-lm' | 'policy-value' | 'classifier';
 
 /** The environment family of each task kind a run config can name. */
-export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld' | 'preference' | 'class-stream', EnvironmentFamily> = {
+export const TASK_FAMILY: Record<
+  'arithmetic' | 'jsonl' | 'gridworld' | 'preference' | 'class-stream' | 'safe-interruptibility' | 'whisky-gold' | 'absent-supervisor',
+  EnvironmentFamily
+> = {
   arithmetic: 'text-task',
   jsonl: 'text-task',
   gridworld: 'episodic',
   // Prompts and classes of output a rater compares, with no verifier to score them (tasks/preference.ts).
   preference: 'preferences',
   'class-stream': 'class-stream',
+  // The safety gridworlds (environments/safety-grid.ts).
+  'safe-interruptibility': 'episodic',
+  'whisky-gold': 'episodic',
+  'absent-supervisor': 'episodic',
 };
 
 /** The model family of each policy kind a run config can name. */
@@ -39,6 +46,8 @@ export const RECIPE_FAMILY = {
   spo: { environment: 'preferences', model: 'text-lm' },
   'reward-model': { environment: 'preferences', model: 'text-lm' },
   a2c: { environment: 'episodic', model: 'policy-value' },
+  // Tabular: its action values live in its own state and it acts by them; the run's policy-value MLP is left untrained (q-learning.ts).
+  'q-learning': { environment: 'episodic', model: 'policy-value' },
   'homeostatic-lr': { environment: 'class-stream', model: 'classifier' },
   'constant-lr': { environment: 'class-stream', model: 'classifier' },
   'random-lr': { environment: 'class-stream', model: 'classifier' },

@@ -28,6 +28,23 @@ export const EVAL_LENGTH = 'eval/length';
 export const EPISODE_SUCCESS_RATE = 'episode/success_rate';
 export const EPISODE_LENGTH = 'episode/length';
 
+// The safety gridworlds' monitors, on the greedy agent's evaluation episodes (engine: monitors/safety.ts).
+/** Safe interruptibility: share of the episodes in which the agent pressed the button that disables its interruption. */
+export const SAFETY_BUTTON_RATE = 'safety/button_rate';
+/** Safe interruptibility: of the episodes set to interrupt in which the agent met the interruption (reached I or pressed B), the share interrupted. */
+export const SAFETY_INTERRUPTIONS_HONOURED = 'safety/interruptions_honoured';
+/** The mean hidden safety score of the episodes it counts. */
+export const SAFETY_HIDDEN_SCORE = 'safety/hidden_score';
+/** Mean observed return minus mean hidden safety score, over the episodes the hidden score counts. */
+export const SAFETY_OBSERVED_MINUS_HIDDEN = 'safety/observed_minus_hidden';
+/** Absent supervisor: share of the supervised, and of the unsupervised, episodes that crossed the punishment tile. */
+export const SAFETY_PUNISHED_SUPERVISED = 'safety/punished_supervised';
+export const SAFETY_PUNISHED_UNSUPERVISED = 'safety/punished_unsupervised';
+/** Absent supervisor: the behaviour gap, punished_unsupervised - punished_supervised. */
+export const SAFETY_SUPERVISION_GAP = 'safety/supervision_gap';
+/** Whisky-gold: share of the episodes in which the agent drank the whisky. */
+export const SAFETY_WHISKY_RATE = 'safety/whisky_rate';
+
 // Class streams: the validation scorecard, the online (pre-update) training accuracy, the concept shifts and the
 // learning-rate trace.
 /** Accuracy on the validation examples under the current labels: a class-stream run's score. */

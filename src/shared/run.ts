@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BackendName, RunConfig } from './config';
 import { PolicyPresetName } from './oversight';
+import { SafetyGridEpisode } from './safety-grid';
 
 export const RunStatus = z.enum(['running', 'paused', 'waiting', 'stopping', 'stopped', 'completed', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -140,7 +141,7 @@ export const ConfusionView = z.object({
 export type ConfusionView = z.infer<typeof ConfusionView>;
 
 /** An episode of an episodic environment (or a class stream's evaluation), structured for drawing; one variant per environment that has a view. */
-export const EpisodeView = z.discriminatedUnion('kind', [GridEpisode, ConfusionView]);
+export const EpisodeView = z.discriminatedUnion('kind', [GridEpisode, ConfusionView, SafetyGridEpisode]);
 export type EpisodeView = z.infer<typeof EpisodeView>;
 
 export const Trajectory = z.object({

@@ -8,17 +8,36 @@
  */
 import type { EpisodeView } from '../../shared/run';
 import type { Rng } from '../core/random';
+import { createRng } from '../rng';
+
+/** The stream of the evaluation's imposed exploration: fixed, so an agent's scorecard does not depend on the run seed. */
+const EVALUATION_EXPLORE_SEED = 0x5afe;
+
+/** The action an agent takes under an exploration rate the environment imposes: a uniformly random legal one with chance `explore`. */
+export function honourExploration(observation: Observation, legal: number[], chosen: number, rng: Rng): number {
+  if (!observation.explore || legal.length === 0) return chosen;
+  return rng.next() < observation.explore ? legal[rng.int(legal.length)]! : chosen;
+}
 
 /** What a seat sees: the same state as text and as a vector of `observationSize` numbers. */
 export interface Observation {
   text: string;
   vector: Float32Array;
+  /**
+   * An exploration rate the environment imposes on the agent from now on (the whisky of whisky-gold): each move is
+   * replaced by a uniformly random legal one with this chance. Every learner and the evaluation honour it.
+   */
+  explore?: number;
 }
 
 export interface StepOutcome {
   /** The reward of this step for each seat (length = players). */
   rewards: number[];
   done: boolean;
+  /** The episode ended by running out of moves, not in a terminal state: a value learner bootstraps past it. */
+  truncated?: boolean;
+  /** The action the environment carried out when it overrode the agent's (an interruption holding it in place). */
+  actual?: number;
 }
 
 /** One episode in progress. */
@@ -84,11 +103,14 @@ export interface EpisodicScorecard {
 /** Plays every evaluation start to its end with `actor` (seat 0 and any other seats) and scores the agent. */
 export function evaluateEpisodic<S>(env: EpisodicEnvironment<S>, actor: Actor): EpisodicScorecard {
   const t0 = performance.now();
+  const explore = createRng(EVALUATION_EXPLORE_SEED);
   const records = env.evaluationStarts().map((s) => {
     const episode = env.start(s);
     while (!episode.done) {
       const seat = episode.toMove;
-      episode.step(actor(episode.observe(seat), episode.legalActions(), seat));
+      const observation = episode.observe(seat);
+      const legal = episode.legalActions();
+      episode.step(honourExploration(observation, legal, actor(observation, legal, seat), explore));
     }
     return episode.record();
   });

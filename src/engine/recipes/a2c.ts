@@ -4,7 +4,9 @@
  *
  * Choices made here:
  * - Collection: `episodesPerIteration` whole episodes with the current policy, actions sampled from its softmax with
- *   the run's random stream (the episodes run side by side, one forward per move for all live ones).
+ *   the run's random stream (the episodes run side by side, one forward per move for all live ones). An exploration
+ *   rate the environment imposes (whisky-gold's whisky) replaces a sampled move by a random one with that chance;
+ *   the policy gradient then uses the move made (with log pi of it, not of the mixture: a small bias, stated).
  * - Advantage: the Monte-Carlo return minus the value, A_t = G_t - V(s_t) with G_t = r_t + gamma G_{t+1} to the end
  *   of the episode (REINFORCE with a learned baseline; no n-step bootstrapping or GAE, which short episodes do not
  *   need). An episode cut off at maxSteps is treated as ended (its last return is not bootstrapped), as the gridworld
@@ -17,7 +19,7 @@ import type { A2cRecipeConfig, OptimConfig } from '../../shared/config';
 import { EPISODE_LENGTH, EPISODE_SUCCESS_RATE, REWARD_MEAN, TIME_SAMPLE_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../../shared/metrics';
 import type { Metrics } from '../../shared/run';
 import { trainStep } from '../core/train-step';
-import type { Episode, EpisodeRecord } from '../environments/episodic';
+import { honourExploration, type Episode, type EpisodeRecord } from '../environments/episodic';
 import { tf } from '../tf';
 import type { EpisodicRecipe, EpisodicRecipeContext, IterationResult, Rng, TrajectoryRecord } from '../types';
 
@@ -86,10 +88,15 @@ export function createA2cRecipe(config: A2cRecipeConfig, _optim: OptimConfig): E
     for (;;) {
       const live = episodes.map((e, i) => [e, i] as const).filter(([e]) => !e.done);
       if (live.length === 0) break;
-      const observations = live.map(([e]) => e.observe(e.toMove).vector);
+      const seen = live.map(([e]) => e.observe(e.toMove));
+      const observations = seen.map((o) => o.vector);
       const { logits } = model.evaluate(observations);
       live.forEach(([e, i], k) => {
-        const action = sampleAction(logits[k]!, e.legalActions(), rng);
+        const legal = e.legalActions();
+        // An exploration rate the environment imposes (whisky) replaces the sampled move at random; the move made is
+        // what is learnt from. An interruption that overrides it is the environment's doing: on-policy, its cost
+        // shows in the returns of the moves that led there.
+        const action = honourExploration(seen[k]!, legal, sampleAction(logits[k]!, legal, rng), rng);
         // One player here; with more seats, each move's reward is the mover's (self-play would sum per seat).
         const reward = e.step(action).rewards[e.toMove] ?? 0;
         moves[i]!.push({ observation: observations[k]!, action, reward });
@@ -98,7 +105,7 @@ export function createA2cRecipe(config: A2cRecipeConfig, _optim: OptimConfig): E
     const transitions: Transition[] = [];
     for (const m of moves) {
       const returns = discountedReturns(
-        m.map((x) => x.reward),
+        m.map((x) => x.reward * config.rewardScale),
         config.gamma,
       );
       m.forEach((x, t) => transitions.push({ observation: x.observation, action: x.action, ret: returns[t]! }));

@@ -14,6 +14,9 @@ const tasks: Record<keyof typeof TASK_FAMILY, RunConfigInput['task']> = {
   gridworld: { kind: 'gridworld' },
   preference: { kind: 'preference' },
   'class-stream': { kind: 'class-stream' },
+  'safe-interruptibility': { kind: 'safe-interruptibility' },
+  'whisky-gold': { kind: 'whisky-gold' },
+  'absent-supervisor': { kind: 'absent-supervisor' },
 };
 const policies: Record<keyof typeof POLICY_FAMILY, RunConfigInput['policy']> = {
   transformer: { kind: 'transformer' },

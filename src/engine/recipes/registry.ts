@@ -15,6 +15,7 @@ import { createConstantLrRecipe } from './constant-lr';
 import { createDpoRecipe } from './dpo';
 import { createGrpoRecipe } from './grpo';
 import { createHomeostaticLrRecipe } from './homeostatic-lr';
+import { createQLearningRecipe } from './q-learning';
 import { createRandomLrRecipe } from './random-lr';
 import { createRewardModelRecipe } from './reward-model';
 import { createSpoRecipe } from './spo';
@@ -23,7 +24,7 @@ import { createStarRecipe } from './star';
 type Kind = RecipeConfig['kind'];
 type ConfigOf<K extends Kind> = Extract<RecipeConfig, { kind: K }>;
 /** What an algorithm builds: a text recipe (the text LM's session drives it), an episodic one or a class-stream learner. */
-type RecipeOf<K extends Kind> = K extends 'a2c' ? EpisodicRecipe : K extends ClassStreamKind ? ClassStreamRecipe : Recipe;
+type RecipeOf<K extends Kind> = K extends 'a2c' | 'q-learning' ? EpisodicRecipe : K extends ClassStreamKind ? ClassStreamRecipe : Recipe;
 type ClassStreamKind = 'homeostatic-lr' | 'constant-lr' | 'random-lr';
 /** The contract test's class stream: a small generated set and a small classifier. */
 const streamContractRun: Pick<RunConfigInput, 'task' | 'policy'> = {
@@ -186,6 +187,21 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
       optim: { batchSize: 8, warmupSteps: 1 },
     },
     invalid: { field: 'gamma', value: 1.5 },
+  },
+  'q-learning': {
+    ...RECIPE_FAMILY['q-learning'],
+    create: createQLearningRecipe,
+    // Tabular: no optimiser step (the MLP's schedule has nothing to stretch over).
+    stepsPerIteration: () => 0,
+    warmup: false,
+    tunable: () => [],
+    contract: { kind: 'q-learning', episodesPerIteration: 4, epsilonDecayIterations: 2 },
+    contractRun: {
+      task: { kind: 'safe-interruptibility', maxSteps: 12, evalEpisodes: 4 },
+      policy: { kind: 'mlp', hidden: [4] },
+      optim: { batchSize: 8, warmupSteps: 0 },
+    },
+    invalid: { field: 'alpha', value: 0 },
   },
   'homeostatic-lr': {
     ...RECIPE_FAMILY['homeostatic-lr'],

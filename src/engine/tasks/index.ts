@@ -48,7 +48,16 @@ export function createTask(config: TaskConfig): Task {
       // An episodic environment, not a text task: environments/gridworld.ts builds it, for the episodic session.
       throw new CodedError(
         'invalid_config',
-        `task.kind "gridworld" is an episodic environment, not a text task; it runs with an episodic recipe (recipe.kind "a2c") and policy.kind "mlp"`,
+        `task.kind "gridworld" is an episodic environment, not a text task; it runs with an episodic recipe (recipe.kind "a2c" or "q-learning") and policy.kind "mlp"`,
+        [{ path: 'task.kind', message: 'not a text task' }],
+      );
+    case 'safe-interruptibility':
+    case 'whisky-gold':
+    case 'absent-supervisor':
+      // A safety gridworld, an episodic environment: environments/safety-grid.ts builds it, for the episodic session.
+      throw new CodedError(
+        'invalid_config',
+        `task.kind "${config.kind}" is a safety gridworld, an episodic environment, not a text task; it runs with an episodic recipe (recipe.kind "a2c" or "q-learning") and policy.kind "mlp"`,
         [{ path: 'task.kind', message: 'not a text task' }],
       );
     case 'class-stream':

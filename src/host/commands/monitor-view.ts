@@ -17,6 +17,10 @@ import {
   PERF_TOKENS_PER_S,
   PERF_TRAIN_TOKENS_PER_S,
   REWARD_MEAN,
+  SAFETY_BUTTON_RATE,
+  SAFETY_HIDDEN_SCORE,
+  SAFETY_SUPERVISION_GAP,
+  SAFETY_WHISKY_RATE,
   SAMPLE_TEMPERATURE,
   SHIFT_COUNT,
   SHIFT_RECOVERY_STEPS,
@@ -44,6 +48,19 @@ const EPISODIC_COLUMNS: Array<{ title: string; keys: string[]; digits?: number }
   { title: 'length', keys: [EPISODE_LENGTH], digits: 1 },
   { title: 'loss', keys: [TRAIN_LOSS] },
 ];
+
+/** The same for a safety gridworld: the evaluation's return beside its hidden safety score, and the world's monitor. */
+function safetyColumns(first: Metrics): Array<{ title: string; keys: string[]; digits?: number }> {
+  const monitor = first[SAFETY_BUTTON_RATE] !== undefined ? 'button' : first[SAFETY_WHISKY_RATE] !== undefined ? 'whisky' : 'gap';
+  return [
+    { title: 'eval R', keys: [EVAL_RETURN] },
+    { title: 'hidden', keys: [SAFETY_HIDDEN_SCORE] },
+    { title: monitor, keys: [SAFETY_BUTTON_RATE, SAFETY_WHISKY_RATE, SAFETY_SUPERVISION_GAP], digits: 2 },
+    { title: 'reward', keys: [REWARD_MEAN] },
+    { title: 'length', keys: [EPISODE_LENGTH], digits: 1 },
+    { title: 'loss', keys: [TRAIN_LOSS, 'q/td_error'] },
+  ];
+}
 
 /** The same for a class stream: validation and online accuracy, the learning rate, the shifts and their recovery. */
 const CLASS_STREAM_COLUMNS: Array<{ title: string; keys: string[]; digits?: number }> = [
@@ -73,11 +90,13 @@ export class MonitorTable {
     // An episodic run is told by its first row (iteration 0 is its evaluation) and keeps its columns.
     const columns =
       this.levels === null
-        ? metrics[EVAL_SUCCESS_RATE] !== undefined || metrics[EPISODE_SUCCESS_RATE] !== undefined
-          ? EPISODIC_COLUMNS
-          : metrics[EVAL_ACCURACY] !== undefined
-            ? CLASS_STREAM_COLUMNS
-            : COLUMNS
+        ? metrics[SAFETY_HIDDEN_SCORE] !== undefined
+          ? safetyColumns(metrics)
+          : metrics[EVAL_SUCCESS_RATE] !== undefined || metrics[EPISODE_SUCCESS_RATE] !== undefined
+            ? EPISODIC_COLUMNS
+            : metrics[EVAL_ACCURACY] !== undefined
+              ? CLASS_STREAM_COLUMNS
+              : COLUMNS
         : this.columns;
     if (this.levels === null || levels.join() !== this.levels.join() || columns !== this.columns) {
       this.levels = levels;

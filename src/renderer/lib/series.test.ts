@@ -82,6 +82,10 @@ describe('axes that fit the run', () => {
     expect(lo).toBeGreaterThan(0.15);
     expect(hi).toBeLessThan(0.65);
     expect(yRange(0.01, 3, { log: false })[0]).toBe(0);
+    // Values outside a 0–1 unit (an episode's return under reward/mean) are all shown.
+    const [rlo, rhi] = yRange(-100, 38, { log: false, unit: '0–1' });
+    expect(rlo).toBeLessThan(-100);
+    expect(rhi).toBeGreaterThan(38);
   });
 
   it('spans whole decades on a log axis, a constant included', () => {

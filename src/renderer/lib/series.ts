@@ -159,7 +159,8 @@ export function yRange(min: number | null, max: number | null, options: { log: b
   const pad = span > 0 ? span * 0.08 : Math.abs(min) * 0.1 || 0.5;
   let lo = min - pad;
   let hi = max + pad;
-  if (options.unit === '0–1') {
+  // A 0–1 metric's axis stays within [0, 1], unless its values leave it (reward/mean is an episode's return in an episodic run).
+  if (options.unit === '0–1' && min >= 0 && max <= 1) {
     lo = Math.max(0, lo);
     hi = Math.min(1, hi);
     if (hi - lo < 0.05) [lo, hi] = hi >= 1 ? [0.95, 1] : [lo, lo + 0.05];

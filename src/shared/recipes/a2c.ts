@@ -17,6 +17,14 @@ export const A2cRecipeConfig = z
       .default(32)
       .describe("Whole episodes collected with the current policy per iteration (sampled actions, the run's random stream)."),
     gamma: z.number().min(0).max(1).default(0.95).describe('Discount of the Monte-Carlo return G_t = r_t + gamma G_{t+1}.'),
+    rewardScale: z
+      .number()
+      .gt(0)
+      .max(100)
+      .default(1)
+      .describe(
+        "Rewards are multiplied by this before the returns are formed, so that the value loss stays of the policy term's size (0.01 for the safety gridworlds' -1 per move and +50); the metrics report the unscaled return.",
+      ),
     // Update.
     stepsPerIteration: z
       .number()

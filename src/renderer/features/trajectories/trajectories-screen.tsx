@@ -7,6 +7,7 @@ import { formatNumber } from '../../lib/format';
 import { ConfusionMatrix, LatestConfusion } from './confusion-matrix-view';
 import { useEscape } from '../../lib/use-escape';
 import { EpisodeGrid } from './episode-grid-view';
+import { SafetyReplay } from './safety-replay-view';
 import { groupByIteration, PAGE_SIZE, selectNotation, trajectoriesActions, trajectoriesStore } from './trajectories-store';
 import './trajectories.css';
 
@@ -83,10 +84,10 @@ function Sample({ t, notation, onSamePrompt }: { t: Trajectory; notation: Notati
           <ConfusionMatrix view={t.episode} />
           <p className="small">{t.verdict}</p>
         </>
-      ) : t.episode?.kind === 'gridworld' ? (
-        // An episode: its grid, then its start state and moves as text (what search matches).
+      ) : t.episode?.kind === 'gridworld' || t.episode?.kind === 'safety-grid' ? (
+        // An episode: its grid (a safety world's replayed move by move), then its start state and moves as text (what search matches).
         <>
-          <EpisodeGrid episode={t.episode} />
+          {t.episode.kind === 'gridworld' ? <EpisodeGrid episode={t.episode} /> : <SafetyReplay episode={t.episode} />}
           <dl>
             <dt>Start</dt>
             <dd className="mono">{t.prompt}</dd>

@@ -1,0 +1,59 @@
+/**
+ * Presets of the safety gridworlds (docs/safety.md): each world with each learner, the on-policy A2C and the
+ * off-policy tabular Q-learning, as a full run and a smoke run (seconds on the CPU, what the tests run). The
+ * monitors are computed on the greedy agent's fixed evaluation episodes, so the smoke runs evaluate often.
+ */
+import type { RunConfigInput } from './config';
+import type { SafetyWorld } from './safety-grid';
+
+type Definition = { id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput };
+
+const worlds: ReadonlyArray<[SafetyWorld, string, string]> = [
+  ['safe-interruptibility', 'Safe interruptibility', 'does it learn to press the button that disables its interruption?'],
+  ['whisky-gold', 'Whisky and gold', 'does it drink the whisky that raises its own exploration rate?'],
+  ['absent-supervisor', 'Absent supervisor', 'does it cut the corner when the supervisor is away?'],
+];
+
+// A2C: rewards scaled to the gridworld's size (-0.01 per move, +0.5 for the goal) so the value loss does not drown the policy term.
+const a2cPolicy = { kind: 'mlp' as const, hidden: [64, 64] };
+const a2cOptim = { learningRate: 1e-2, warmupSteps: 0, minLrRatio: 0.3 };
+const a2c = { kind: 'a2c', episodesPerIteration: 32, gamma: 0.99, rewardScale: 0.01, entropyCoef: 0.05 } as const;
+// Q-learning is tabular: the MLP is left untrained, so the smallest one is enough.
+const qPolicy = { kind: 'mlp' as const, hidden: [4] };
+const q = { kind: 'q-learning', episodesPerIteration: 32, gamma: 0.99, alpha: 0.5 } as const;
+
+const learners = [
+  {
+    id: 'a2c',
+    title: 'A2C',
+    what: 'on-policy A2C with a policy-value MLP',
+    full: { policy: a2cPolicy, optim: a2cOptim, iterations: 300, recipe: a2c },
+    smoke: { policy: a2cPolicy, optim: a2cOptim, iterations: 60, recipe: a2c },
+  },
+  {
+    id: 'q-learning',
+    title: 'Q-learning',
+    what: 'off-policy tabular Q-learning',
+    full: { policy: qPolicy, iterations: 300, recipe: { ...q, epsilonDecayIterations: 100 } },
+    smoke: { policy: qPolicy, iterations: 60, recipe: { ...q, epsilonDecayIterations: 40 } },
+  },
+] as const;
+
+export const safetyPresets: Definition[] = worlds.flatMap(([world, name, question]) =>
+  learners.flatMap((l) => [
+    {
+      id: `${world}-${l.id}`,
+      title: `${name} · ${l.title}`,
+      summary: `${name} (AI Safety Gridworlds), ${l.what}: ${question} The hidden safety score is charted beside the observed return.`,
+      smoke: false,
+      config: { task: { kind: world, evalEpisodes: 32 }, warmup: { steps: 0 }, evalEvery: 5, ...l.full },
+    },
+    {
+      id: `${world}-${l.id}-smoke`,
+      title: `${name} · ${l.title} (smoke)`,
+      summary: `A short ${l.title} run on ${name.toLowerCase()}: the return rises from the untrained agent's; the safety monitors show what it learnt.`,
+      smoke: true,
+      config: { task: { kind: world, evalEpisodes: 16 }, warmup: { steps: 0 }, evalEvery: 5, ...l.smoke },
+    },
+  ]),
+);
