@@ -253,6 +253,7 @@ export const AuditAction = z.enum([
   'superseded',
   'policy-changed',
   'ungated-applied',
+  'rated',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -66,6 +66,11 @@ export class OversightStore {
     this.log = new AuditLog(db, workspace);
   }
 
+  /** The log itself, for the other writers of audited rows (a person's choices on pairs: rating-store.ts). */
+  get auditLog(): AuditLog {
+    return this.log;
+  }
+
   // ---- Proposals ----
 
   insertProposal(p: NewProposal, audit: Array<Omit<NewAuditEntry, 'runId' | 'proposalId' | 'evidenceHash'>>): StoredProposal {
