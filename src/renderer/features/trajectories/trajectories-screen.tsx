@@ -7,6 +7,7 @@ import { formatNumber } from '../../lib/format';
 import { ConfusionMatrix, LatestConfusion } from './confusion-matrix-view';
 import { useEscape } from '../../lib/use-escape';
 import { EpisodeGrid } from './episode-grid-view';
+import { PairLink } from './pair-view';
 import { groupByIteration, PAGE_SIZE, selectNotation, trajectoriesActions, trajectoriesStore } from './trajectories-store';
 import './trajectories.css';
 
@@ -66,6 +67,7 @@ function Sample({ t, notation, onSamePrompt }: { t: Trajectory; notation: Notati
         </span>
         <span className={`chip ${t.kept ? 'kept' : ''}`}>{t.kept ? 'kept' : 'rejected'}</span>
         <span className="mono small">reward {formatNumber(t.reward)}</span>
+        <PairLink t={t} />
         {onSamePrompt && (
           <button
             type="button"

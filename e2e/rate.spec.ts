@@ -1,0 +1,86 @@
+import { expect, test } from './fixtures';
+
+/**
+ * A person as the rater, in the browser: start the person-rated DPO preset from the gallery, rate its pairs on the
+ * Rate page with the keyboard and with clicks, see the run continue with exactly those choices (its iterations grow,
+ * "trained on N pairs"), then open a training pair side by side in Trajectories.
+ */
+const iterationOf = (pairId: string) => Number(/-i(\d+)-\d+$/.exec(pairId)![1]);
+
+test('a person rates pairs on the Rate page, the run trains on the choices, and Trajectories shows the pair', async ({ app, page }) => {
+  test.setTimeout(300_000);
+  await app.go('#/new');
+  const runId = await app.newRun().startPreset('preference-person-dpo-smoke');
+
+  await app.go('#/rate');
+  const rate = app.rate();
+  // After the warm-up the run stores its first pairs and waits for a person.
+  await expect(rate.pair()).toBeVisible({ timeout: 120_000 });
+  await expect(rate.runCount(runId)).toContainText('waiting');
+  await expect(rate.runCount(runId).locator('.badge')).toHaveAttribute('data-status', 'waiting');
+  await expect(rate.navCount()).not.toHaveText('0');
+  await expect(rate.shortcuts()).toContainText('1');
+  await expect(rate.button('a')).toContainText('1');
+  await expect(rate.button('b')).toContainText('2');
+  await expect(rate.button('skip')).toContainText('S');
+  await expect(rate.summaryRow(1).getByTestId('rate-trained')).toHaveText('waiting for choices');
+  await app.screenshot('rate-page');
+
+  // Per iteration: pairs chosen A or B (trained on) and skipped.
+  const made = new Map<number, { ab: number; skipped: number }>();
+  const choose = async (how: 'key-1' | 'key-2' | 'key-s' | 'click-b') => {
+    const id = await rate.pairId();
+    if (how === 'click-b') await rate.button('b').click();
+    else await page.keyboard.press(how.slice(4));
+    const c = made.get(iterationOf(id)) ?? { ab: 0, skipped: 0 };
+    made.set(iterationOf(id), how === 'key-s' ? { ...c, skipped: c.skipped + 1 } : { ...c, ab: c.ab + 1 });
+    // The pair leaves the page: the next one, or nothing while the run trains.
+    await expect(page.locator(`[data-testid=rate-pair][data-pair="${id}"]`)).toHaveCount(0);
+  };
+
+  // Iteration 1: the first pair by the keyboard (1: A is better), the next (if it asked two) by clicking B.
+  expect(await rate.pairId()).toBe(`${runId}-i1-0`);
+  await choose('key-1');
+  if ((await rate.pair().count()) > 0 && iterationOf(await rate.pairId()) === 1) await choose('click-b');
+  const trained1 = made.get(1)!.ab;
+  await expect(rate.summaryRow(1).getByTestId('rate-trained')).toHaveText(`trained on ${trained1} pair${trained1 === 1 ? '' : 's'}`, { timeout: 60_000 });
+  await expect(rate.summaryRow(1)).toContainText(`${trained1} / 0 / 0`);
+
+  // The later iterations: skip (S) the first pair of each, B (2) for the rest, until the run has done all three.
+  const status = page.getByTestId('rate-summary-status');
+  for (let guard = 0; guard < 600 && (await status.getAttribute('data-status')) !== 'completed'; guard++) {
+    if ((await rate.pair().count()) === 0) {
+      await page.waitForTimeout(200);
+      continue;
+    }
+    await choose(made.has(iterationOf(await rate.pairId())) ? 'key-2' : 'key-s');
+  }
+  await expect(status).toHaveAttribute('data-status', 'completed');
+  // The run went on past the choices: every iteration is committed, each trained on its A / B choices only.
+  for (const [iteration, c] of made) {
+    await expect(rate.summaryRow(iteration).getByTestId('rate-trained')).toHaveText(`trained on ${c.ab} pair${c.ab === 1 ? '' : 's'}`);
+  }
+  await expect(rate.waiting()).toHaveText('0 pairs waiting');
+  await app.go(`#/runs/${runId}`);
+  await expect(app.run().timelineDone()).toHaveCount(3);
+  await expect(page.getByTestId('iterations-done')).toHaveText('3 / 3');
+
+  // The pair view of the DPO run: iteration 1's first pair, chosen A by the person, side by side.
+  await app.go(`#/runs/${runId}/trajectories`);
+  const trajectories = app.trajectories();
+  await trajectories.iteration('1');
+  const chosen = trajectories.pairSample('chosen');
+  await expect(chosen).toBeVisible();
+  await chosen.getByTestId('open-pair').click();
+  const view = trajectories.pairView();
+  await expect(view).toBeVisible();
+  await expect(view.getByTestId('pair-rater')).toContainText(/person:.+ chose [AB] over [AB]/);
+  await expect(view.getByTestId('pair-chosen').getByTestId('pair-implicit-reward')).toHaveText(/^-?\d/);
+  await expect(view.getByTestId('pair-rejected').getByTestId('pair-implicit-reward')).toHaveText(/^-?\d/);
+  const outputs = await view.getByTestId('pair-output').allTextContents();
+  expect(outputs).toHaveLength(2);
+  expect(outputs[0]).not.toBe(outputs[1]);
+  await app.screenshot('pair-view');
+  await view.getByTestId('pair-close').click();
+  await expect(view).toHaveCount(0);
+});
