@@ -22,12 +22,16 @@ let events: Array<{ name: string; payload: unknown }>;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-person-'));
+  // The audit key outside the workspace, and not the user's.
+  process.env.EVOLAB_AUDIT_KEY_FILE = path.join(`${dir}-key`, 'audit-key');
   events = [];
   service = new EngineService({ workspace: dir, emit: (name, payload) => events.push({ name, payload }) });
 });
 afterEach(async () => {
   await service.close();
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(`${dir}-key`, { recursive: true, force: true });
+  delete process.env.EVOLAB_AUDIT_KEY_FILE;
 });
 
 const call = <T>(name: string, input: unknown) => service.handle(name, input) as Promise<T>;

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { CodedError } from '../../shared/errors';
 import type { PairChoice, RatingCount, RatingIteration, RatingPair, RatingStatus } from '../../shared/ratings';
 import type { AuditLog } from './audit-log';
-import { sha256 } from './audit-chain';
+import { pairHash } from './audit-chain';
 
 interface RatingRow {
   id: string;
@@ -47,8 +47,12 @@ const toPair = (r: RatingRow): RatingPair => ({
   createdAt: r.created_at,
 });
 
-/** What the audit entry of a choice pins: the pair's content by hash, so an edited prompt or output shows. */
-export const pairHash = (p: Pick<RatingPair, 'prompt' | 'a' | 'b'>): string => sha256(JSON.stringify([p.prompt, p.a, p.b]));
+export { pairHash } from './audit-chain';
+
+/** The run's rated pairs as audit verification reads them (audit-verify.ts). */
+export function ratingRecords(db: Database.Database, runId: string): RatingPair[] {
+  return (db.prepare("SELECT * FROM rating_pairs WHERE run_id = ? AND (status = 'rated' OR choice IS NOT NULL)").all(runId) as RatingRow[]).map(toPair);
+}
 
 export class RatingStore {
   constructor(
