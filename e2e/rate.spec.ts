@@ -26,41 +26,52 @@ test('a person rates pairs on the Rate page, the run trains on the choices, and 
   await expect(rate.summaryRow(1).getByTestId('rate-trained')).toHaveText('waiting for choices');
   await app.screenshot('rate-page');
 
-  // Per iteration: pairs chosen A or B (trained on) and skipped.
-  const made = new Map<number, { ab: number; skipped: number }>();
-  const choose = async (how: 'key-1' | 'key-2' | 'key-s' | 'click-b') => {
+  // Per iteration: pairs chosen A or B (trained on) and skipped. Keys and clicks take turns.
+  const made = new Map<number, { a: number; b: number; ab: number; skipped: number }>();
+  const ways = ['key-1', 'click-b', 'key-s', 'click-a', 'key-2', 'click-skip'] as const;
+  const used = { key: 0, click: 0 };
+  let turn = 0;
+  const choose = async () => {
     const id = await rate.pairId();
-    if (how === 'click-b') await rate.button('b').click();
-    else await page.keyboard.press(how.slice(4));
-    const c = made.get(iterationOf(id)) ?? { ab: 0, skipped: 0 };
-    made.set(iterationOf(id), how === 'key-s' ? { ...c, skipped: c.skipped + 1 } : { ...c, ab: c.ab + 1 });
+    const how = ways[turn++ % ways.length]!;
+    const [by, what] = how.split('-') as ['key' | 'click', string];
+    if (by === 'key') await page.keyboard.press(what);
+    else await rate.button(what as 'a' | 'b' | 'skip').click();
+    used[by]++;
+    const side = what === '1' || what === 'a' ? 'a' : what === '2' || what === 'b' ? 'b' : 'skipped';
+    const c = made.get(iterationOf(id)) ?? { a: 0, b: 0, ab: 0, skipped: 0 };
+    made.set(iterationOf(id), { ...c, [side]: c[side] + 1, ab: c.ab + (side === 'skipped' ? 0 : 1) });
     // The pair leaves the page: the next one, or nothing while the run trains.
     await expect(page.locator(`[data-testid=rate-pair][data-pair="${id}"]`)).toHaveCount(0);
   };
 
-  // Iteration 1: the first pair by the keyboard (1: A is better), the next (if it asked two) by clicking B.
+  // Iteration 1: its pairs, the first by the keyboard (1: A is better), the second by clicking B, the third by S.
   expect(await rate.pairId()).toBe(`${runId}-i1-0`);
-  await choose('key-1');
-  if ((await rate.pair().count()) > 0 && iterationOf(await rate.pairId()) === 1) await choose('click-b');
-  const trained1 = made.get(1)!.ab;
-  await expect(rate.summaryRow(1).getByTestId('rate-trained')).toHaveText(`trained on ${trained1} pair${trained1 === 1 ? '' : 's'}`, { timeout: 60_000 });
-  await expect(rate.summaryRow(1)).toContainText(`${trained1} / 0 / 0`);
+  while ((await rate.pair().count()) > 0 && iterationOf(await rate.pairId()) === 1) await choose();
+  const it1 = made.get(1)!;
+  expect(it1.ab + it1.skipped).toBeGreaterThanOrEqual(2);
+  await expect(rate.summaryRow(1).getByTestId('rate-trained')).toHaveText(`trained on ${it1.ab} pair${it1.ab === 1 ? '' : 's'}`, { timeout: 60_000 });
+  await expect(rate.summaryRow(1)).toContainText(`${it1.a} / ${it1.b} / ${it1.skipped}`);
 
-  // The later iterations: skip (S) the first pair of each, B (2) for the rest, until the run has done all three.
+  // The later iterations, the same way, until the run has done all three.
   const status = page.getByTestId('rate-summary-status');
   for (let guard = 0; guard < 600 && (await status.getAttribute('data-status')) !== 'completed'; guard++) {
     if ((await rate.pair().count()) === 0) {
       await page.waitForTimeout(200);
       continue;
     }
-    await choose(made.has(iterationOf(await rate.pairId())) ? 'key-2' : 'key-s');
+    await choose();
   }
   await expect(status).toHaveAttribute('data-status', 'completed');
+  expect(used.key).toBeGreaterThan(0);
+  expect(used.click).toBeGreaterThan(0);
   // The run went on past the choices: every iteration is committed, each trained on its A / B choices only.
   for (const [iteration, c] of made) {
     await expect(rate.summaryRow(iteration).getByTestId('rate-trained')).toHaveText(`trained on ${c.ab} pair${c.ab === 1 ? '' : 's'}`);
   }
   await expect(rate.waiting()).toHaveText('0 pairs waiting');
+  await expect(rate.empty()).toBeVisible();
+  await app.screenshot('rate-summary');
   await app.go(`#/runs/${runId}`);
   await expect(app.run().timelineDone()).toHaveCount(3);
   await expect(page.getByTestId('iterations-done')).toHaveText('3 / 3');

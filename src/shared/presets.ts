@@ -327,7 +327,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
   {
     id: 'preference-person-dpo-smoke',
     title: 'Preferences · DPO rated by you (smoke)',
-    summary: 'Three short iterations of two pairs each for you to rate on the Rate page; the run waits for your choices, then trains on them.',
+    summary: 'Three short iterations of up to three pairs each for you to rate on the Rate page; the run waits for your choices, then trains on them.',
     smoke: true,
     config: {
       task: rps,
@@ -336,7 +336,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
       iterations: 3,
       warmup: { steps: 100 },
       rater: { kind: 'person' },
-      recipe: { kind: 'dpo', promptsPerIteration: 2, samplesPerPrompt: 4, pairsPerPrompt: 1, stepsPerIteration: 2 },
+      recipe: { kind: 'dpo', promptsPerIteration: 3, samplesPerPrompt: 6, pairsPerPrompt: 1, stepsPerIteration: 2 },
     },
   },
   ...shiftPresets,
