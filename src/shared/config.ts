@@ -348,7 +348,8 @@ export const RunConfig = z
   .strict()
   // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
   .superRefine((c, ctx) => {
-    for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c), ...personRaterIssues(c)]) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c), ...personRaterIssues(c)])
+      ctx.addIssue({ code: 'custom', ...issue });
     if (isTextTask(c.task)) return;
     for (const field of ['oversight', 'archive'] as const) {
       if (c[field].enabled)
