@@ -174,6 +174,19 @@ describe('a person as the rater', () => {
     expect(service.store.verifyAudit(replay).ok).toBe(true);
   }, 180_000);
 
+  it('with a quorum, trains once that many choices are made; the rest expire and a late choice is refused', async () => {
+    const runId = await start({ iterations: 1, recipe: { kind: 'dpo', promptsPerIteration: 3 }, rater: { kind: 'person', quorum: 1 } });
+    const pairs = await waitingPairs(runId, 1);
+    expect(pairs).toHaveLength(3);
+    await choose(pairs[1]!.id, 'b');
+    expect(await service.waitForRun(runId)).toBe('completed');
+    expect(service.store.ratings.pairs(runId, 1).map((p) => p.status)).toEqual(['expired', 'rated', 'expired']);
+    expect(service.store.iterationMetrics(runId, 1)['dpo/pairs']).toBe(1);
+    const late = await refusal('ratings.choose', { id: pairs[0]!.id, choice: 'a' });
+    expect(late).toMatchObject({ code: 'already_decided', message: expect.stringMatching(/expired/) });
+    expect((await call<RequestOutput<'ratings.summary'>>('ratings.summary', { runId })).iterations[0]).toMatchObject({ b: 1, expired: 2, trainedOn: 1 });
+  }, 120_000);
+
   it('refuses a person rater where it cannot work, naming the field', async () => {
     const spo = await refusal('runs.start', { preset: PRESET, config: { recipe: { kind: 'spo' } } });
     expect(spo.issues.map((i) => i.path)).toContain('rater.kind');
