@@ -1,7 +1,7 @@
 /**
  * A person-rated run whose engine is killed (SIGKILL) while it waits for choices: the choices made before the kill,
  * and one made while no engine runs, are used when it resumes; the resumed run gives the same metrics as a fresh run
- * from the same seed replaying those choices. The person is this test, writing to the workspace the CLI process
+ * from the same seed replaying those choices, and `evolab reproduce` matches it exactly. The person is this test, writing to the workspace the CLI process
  * shares (as the Rate page of `evolab serve` would).
  */
 import fs from 'node:fs';
@@ -102,5 +102,10 @@ describe('a person-rated run across SIGKILL', () => {
     const metrics = [1, 2].map((i) => [learning(check.iterationMetrics(replayId, i)), learning(check.iterationMetrics(runId, i))]);
     check.close();
     for (const [got, want] of metrics) expect(got).toEqual(want);
+
+    // `evolab reproduce` reruns it the same way (replaying the person's choices) and finds every metric exact.
+    const reproduced = await finish(start(['reproduce', runId, '--json', '--workspace', ws], env()));
+    expect(reproduced.code, reproduced.stdout + reproduced.stderr).toBe(0);
+    expect(JSON.parse(reproduced.stdout.trim().split('\n').at(-1)!)).toMatchObject({ runId, status: 'completed', exact: true });
   }, 240_000);
 });
