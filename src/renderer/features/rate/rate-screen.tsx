@@ -7,6 +7,7 @@ import { formatNumber } from '../../lib/format';
 import { choiceForKey, rateActions, rateStore, selectCurrent } from './rate-store';
 import './rate.css';
 
+const RELOAD_MS = 2000;
 const pageHref = (runId: string | null) => `#/rate${runId ? `?run=${encodeURIComponent(runId)}` : ''}`;
 
 function Output({ label, text, keyName, onPick, busy }: { label: string; text: string; keyName: string; onPick: () => void; busy: boolean }) {
@@ -112,6 +113,12 @@ export function RateScreen({ runId }: { runId: string | null }) {
   useEffect(() => {
     void rateActions.open(runId);
   }, [runId]);
+  // A run driven by another process on the workspace (`evolab run` beside `evolab serve`) sends this page no events:
+  // look again every few seconds while it is open.
+  useEffect(() => {
+    const timer = setInterval(() => void rateActions.load(), RELOAD_MS);
+    return () => clearInterval(timer);
+  }, []);
   const current = selectCurrent(s);
   useEffect(() => {
     if (!current) return;
