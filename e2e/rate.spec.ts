@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { AuditPage } from './pages/audit-page';
 
 /**
  * A person as the rater, in the browser: start the person-rated DPO preset from the gallery, rate its pairs on the
@@ -72,6 +73,14 @@ test('a person rates pairs on the Rate page, the run trains on the choices, and 
   await expect(rate.waiting()).toHaveText('0 pairs waiting');
   await expect(rate.empty()).toBeVisible();
   await app.screenshot('rate-summary');
+  // Every choice is in the run's audit log, which verifies.
+  await app.go(`#/audit/${encodeURIComponent(runId)}`);
+  const audit = new AuditPage(page);
+  await expect(audit.verification()).toHaveAttribute('data-ok', 'true');
+  const total = [...made.values()].reduce((n, c) => n + c.ab + c.skipped, 0);
+  await expect(page.locator('[data-testid=audit-row][data-action=rated]')).toHaveCount(total);
+  await expect(page.getByTestId('audit-rated').first()).toHaveText(`${runId}-i1-0: a`);
+
   await app.go(`#/runs/${runId}`);
   await expect(app.run().timelineDone()).toHaveCount(3);
   await expect(page.getByTestId('iterations-done')).toHaveText('3 / 3');
