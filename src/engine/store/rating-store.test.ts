@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findPreset } from '../../shared/presets';
+import { auditMarkdown } from '../oversight/audit-report';
 import { pairHash } from './rating-store';
 import { migrate } from './schema';
 import { Store } from './store';
@@ -71,6 +72,8 @@ describe('the rating store', () => {
       { iteration: 1, asked: 4, a: 0, b: 1, skipped: 1, expired: 2, trainedOn: null, loss: null, chosenReward: null, rejectedReward: null },
     ]);
     expect(store.verifyAudit(runId).ok).toBe(true);
+    // The exported report's trail names each choice.
+    expect(auditMarkdown(store, runId)).toContain(`| rated | ${stored[0]!.id}: b |`);
   });
 
   it('two processes choosing the same pair at once: one choice is stored, the other refused', () => {
