@@ -13,7 +13,11 @@ test('a person rates pairs on the Rate page, the run trains on the choices, and 
   await app.go('#/new');
   const runId = await app.newRun().startPreset('preference-person-dpo-smoke');
 
-  await app.go('#/rate');
+  // The run screen says what the run waits for, and links to the Rate page.
+  const banner = page.getByTestId('waiting-banner');
+  await expect(banner).toContainText('waiting for you to rate its pairs', { timeout: 120_000 });
+  await banner.getByRole('link', { name: 'Open the Rate page' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/rate\\?run=${runId}$`));
   const rate = app.rate();
   // After the warm-up the run stores its first pairs and waits for a person.
   await expect(rate.pair()).toBeVisible({ timeout: 120_000 });
