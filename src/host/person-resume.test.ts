@@ -10,13 +10,21 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metrics } from '../shared/run';
 import { Store } from '../engine/store/store';
-import { finishCli as finish, startCli as start } from './cli-process';
+import type { ChildProcess } from 'node:child_process';
+import { finishCli as finish, startCli } from './cli-process';
 
 const PRESET = 'preference-person-dpo-smoke';
 const CONFIG = { warmup: { steps: 40 }, iterations: 2, seed: 5, recipe: { kind: 'dpo', promptsPerIteration: 3, samplesPerPrompt: 8 } };
 
 let tmp: string;
 let configFile: string;
+// Every CLI process this test starts: one still waiting for a person when the test fails is killed, not left behind.
+const children: ChildProcess[] = [];
+const start = (args: string[], env: Record<string, string>) => {
+  const child = startCli(args, env);
+  children.push(child);
+  return child;
+};
 const env = () => ({ EVOLAB_AUDIT_KEY_FILE: path.join(tmp, 'audit-key') });
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-person-kill-'));
@@ -25,6 +33,7 @@ beforeAll(() => {
   process.env.EVOLAB_AUDIT_KEY_FILE = env().EVOLAB_AUDIT_KEY_FILE;
 });
 afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   fs.rmSync(tmp, { recursive: true, force: true });
   delete process.env.EVOLAB_AUDIT_KEY_FILE;
 });
