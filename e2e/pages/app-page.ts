@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import type { Host } from '../host';
 import { NewRunPage } from './new-run-page';
+import { RatePage } from './rate-page';
 import { RunPage } from './run-page';
 import { RunsPage } from './runs-page';
 import { TrajectoriesPage } from './trajectories-page';
@@ -41,5 +42,8 @@ export class AppPage {
   }
   trajectories(): TrajectoriesPage {
     return new TrajectoriesPage(this.page);
+  }
+  rate(): RatePage {
+    return new RatePage(this.page);
   }
 }

@@ -21,4 +21,13 @@ export class TrajectoriesPage {
   samePromptView(): Locator {
     return this.page.getByTestId('same-prompt-view');
   }
+  /** The first sample on the page that is the `role` side of a training pair. */
+  pairSample(role: 'chosen' | 'rejected'): Locator {
+    return this.samples()
+      .filter({ has: this.page.getByTestId('pair-chip').filter({ hasText: role }) })
+      .first();
+  }
+  pairView(): Locator {
+    return this.page.getByTestId('pair-view');
+  }
 }

@@ -7,6 +7,7 @@ import { ArchiveLoop } from './evolution/archive-loop';
 import { branchState } from './evolution/branch';
 import { faultPoint } from './fault';
 import { OversightLoop } from './oversight/round';
+import { PersonRating } from './oversight/person-rating';
 import { archiveRun, governedRun, plainRun } from './run-loops';
 import { readCheckpoint, writeCheckpoint } from './store/checkpoint';
 import type { Store } from './store/store';
@@ -70,6 +71,7 @@ export class Runner {
   private archive: ArchiveLoop | null = null;
   private session: RunnerSession | null = null;
   private runLoop: RunLoop | null = null;
+  private person: PersonRating | null = null;
 
   constructor(options: RunnerOptions) {
     this.options = options;
@@ -121,6 +123,7 @@ export class Runner {
   /** A decision or policy change arrived: the loop that may be waiting for one looks now. */
   poke(): void {
     this.runLoop?.poke();
+    this.person?.poke();
   }
 
   /** The archive of an open-ended run while it runs (null otherwise). */
@@ -175,10 +178,12 @@ export class Runner {
       const backend = await (this.options.initBackend ?? defaultBackendInit)(config.backend);
       store.setBackend(this.runId, backend.active);
       this.log('info', `Backend: ${backend.active}${backend.details ? ` (${backend.details})` : ''}`);
+      if (config.rater.kind === 'person') this.person = new PersonRating(this.loopHooks());
       session = await (this.options.createSession ?? defaultSessionFactory)(config, {
         progress: this.progress,
         stepBoundary: this.stepBoundary,
         checkpointWarmup: this.checkpointWarmup,
+        ...(this.person ? { person: this.person } : {}),
       });
       this.session = session;
       const loop = this.createRunLoop(session);

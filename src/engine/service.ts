@@ -17,6 +17,7 @@ import { archiveGet } from './evolution/requests';
 import { branchSource } from './evolution/branch';
 import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
 import { publicProposal } from './oversight/protocol';
+import { chooseRating } from './oversight/person-rating';
 import { preflight } from './preflight';
 import { exportRunFile } from './run-export';
 import { resolveRunConfig } from './run-setup';
@@ -171,6 +172,24 @@ export class EngineService {
     'audit.list': ({ runId }) => auditList(this.store, runId),
     'audit.export': ({ runId, format }) => exportAudit(this.store, runId, format),
     'oversight.state': ({ runId }) => oversightState(this.store, runId),
+    'ratings.list': ({ runId }) => {
+      if (runId) this.store.requireRun(runId);
+      return { waiting: this.store.ratings.waiting(runId), counts: this.store.ratings.counts() };
+    },
+    'ratings.choose': (input) => chooseRating(this.store, this.active, this.emit, input),
+    'ratings.summary': ({ runId }) => {
+      this.store.requireRun(runId);
+      return { iterations: this.store.ratings.summary(runId) };
+    },
+    'trajectories.pair': ({ runId, iteration, pair }) => {
+      this.store.requireRun(runId);
+      const found = this.store.samples.pair(runId, iteration, pair);
+      if (!found)
+        throw new CodedError('invalid_request', `Iteration ${iteration} of run ${runId} has no training pair ${pair}.`, [
+          { path: 'pair', message: 'a pair index a trajectory of that iteration names' },
+        ]);
+      return found;
+    },
     'archive.get': ({ runId }) => archiveGet(this.store, runId),
     'system.info': async () => {
       const backend = await (this.options.backendReport ?? defaultBackendReport)();
@@ -219,6 +238,11 @@ export class EngineService {
   private begin(request: StartRequest): { runId: string; warnings: string[] } {
     const config = resolveRunConfig(request);
     this.assertIdle();
+    const replay = config.rater.kind === 'person' ? config.rater.replayChoicesFrom : undefined;
+    if (replay && !this.store.listRuns().some((r) => r.id === replay))
+      throw new CodedError('invalid_config', `rater.replayChoicesFrom names run ${replay}, which this workspace does not have.`, [
+        { path: 'rater.replayChoicesFrom', message: 'the id of an earlier person-rated run of this workspace' },
+      ]);
     // A branch names its source node: checked now, so a wrong id is an error here rather than a failed run.
     if (config.startFrom) branchSource(this.store, config.startFrom, config);
     const { warnings } = preflight(config);

@@ -22,7 +22,7 @@ import { backendReport } from './tf';
 import { checkMemory, expectedBackend } from './memory-estimate';
 import { checkContext, taskShape } from './preflight';
 import { requireTextRun } from './text-run';
-import type { AgentView, IterationResult, Policy, Problem, Recipe, RecipeContext, Rng, Task } from './types';
+import type { AgentView, IterationResult, PersonRater, Policy, Problem, Recipe, RecipeContext, Rng, Task } from './types';
 import { PERF_TRAIN_TOKENS_PER_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../shared/metrics';
 
 export type { SessionState, WarmupProgress } from './core/agent';
@@ -32,6 +32,8 @@ export interface SessionHooks {
   stepBoundary?(): Promise<void>;
   /** Called every WARMUP_CHECKPOINT_EVERY warm-up steps: the runner saves getState() so a kill resumes from there. */
   checkpointWarmup?(): void;
+  /** With rater.kind "person": who rates the pairs the recipe asks for (the runner's, which waits for the choices). */
+  person?: PersonRater;
 }
 
 /** Mean of the last steps' losses is the warm-up's reported loss (less noisy than the last step alone). */
@@ -223,6 +225,7 @@ export class Session {
       level: this.level,
       agent: this.agent,
       rater: createRater(this.config.rater, this.task, this.agent),
+      ...(this.hooks.person ? { person: this.hooks.person } : {}),
       progress: (phase, done, total) => this.progress(phase, done, total),
       stepBoundary: () => this.stepBoundary(),
     };

@@ -3,6 +3,7 @@
  * read, tested and replaced on its own. Nothing here imports TensorFlow.js at run time (only its types).
  */
 import type { EpisodeView, Metrics, ProgressPhase } from '../shared/run';
+import type { PairRole } from '../shared/ratings';
 import type { Trainable } from './core/train-step';
 import type { tf } from './tf';
 import type { Rng } from './core/random';
@@ -186,6 +187,28 @@ export interface Rater {
   score?(problem: Problem, output: string): number;
 }
 
+/** A pair a recipe asks a person to rate: a prompt and two different outputs of it. */
+export interface PairToRate {
+  prompt: string;
+  a: string;
+  b: string;
+}
+
+/** A person's verdict on one pair: the choice, and who made it; choice null when the run trained without it (its quorum came first). */
+export interface PersonVerdict {
+  choice: 'a' | 'b' | 'skip' | null;
+  actor: string | null;
+}
+
+/**
+ * A person as the rater (rater.kind "person"; oversight/person-rating.ts): stores an iteration's pairs in the
+ * workspace, waits until they are rated (the run's status "waiting"), and returns one verdict per pair, in order.
+ * Throws StopSignal when the run is stopped while it waits.
+ */
+export interface PersonRater {
+  rate(iteration: number, pairs: PairToRate[]): Promise<PersonVerdict[]>;
+}
+
 /** What a recipe can use in one iteration. */
 export interface RecipeContext {
   iteration: number;
@@ -204,6 +227,8 @@ export interface RecipeContext {
   agent: AgentView;
   /** The preference environment's rater, from the run config (protected: no proposal changes it). */
   rater: Rater;
+  /** With rater.kind "person": the person who rates this run's pairs (the recipe asks and waits). */
+  person?: PersonRater;
   /** Report progress inside the iteration. */
   progress(phase: ProgressPhase, done: number, total: number): void;
   /**
@@ -225,6 +250,8 @@ export interface TrajectoryRecord {
   verdict: string;
   /** An episode of an episodic environment, structured for the Trajectories view (stored as JSON). */
   episode?: EpisodeView;
+  /** Its place in a training pair of a DPO-family recipe (stored as JSON, drawn by the pair view). */
+  pair?: PairRole;
 }
 
 export interface IterationResult {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY } from './families';
 import { ClassifierPolicyConfig, ClassStreamTaskConfig } from './class-stream';
-import { preferenceTaskIssues, PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
+import { personRaterIssues, preferenceTaskIssues, PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
 import { A2cRecipeConfig } from './recipes/a2c';
 import { DpoRecipeConfig } from './recipes/dpo';
 import { RewardModelRecipeConfig } from './recipes/reward-model';
@@ -352,7 +352,8 @@ export const RunConfig = z
   .strict()
   // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
   .superRefine((c, ctx) => {
-    for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c)]) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c), ...personRaterIssues(c)])
+      ctx.addIssue({ code: 'custom', ...issue });
     if (isTextTask(c.task)) return;
     for (const field of ['oversight', 'archive'] as const) {
       if (c[field].enabled)

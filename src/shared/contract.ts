@@ -4,6 +4,7 @@ import { RunConfig } from './config';
 import { CodedErrorShape, fieldIssues } from './errors';
 import { Genome } from './genome';
 import { ApprovalPolicy, AuditEntry, AuditVerification, DecisionInput, PolicyPresetName, Proposal, ProposalStatus, ProposerEstimate } from './oversight';
+import { PairChoice, RatingChoiceInput, RatingCount, RatingIteration, RatingPair } from './ratings';
 import { BackendReport, MetricSeries, Metrics, PresetInfo, ProgressPhase, RunDetail, RunStatus, RunSummary, Trajectory, TrajectoryFilter } from './run';
 
 /**
@@ -104,6 +105,25 @@ export const requests = {
       policy: ApprovalPolicy,
     }),
   },
+  'ratings.list': {
+    input: z.object({ runId: z.string().optional().describe("Only this run's pairs.") }),
+    output: z.object({
+      waiting: z.array(RatingPair).describe('Pairs waiting for a person, oldest first (at most 200).'),
+      counts: z.array(RatingCount).describe('Pairs waiting per run.'),
+    }),
+  },
+  'ratings.choose': {
+    input: RatingChoiceInput,
+    output: RatingPair.describe('The pair with its choice; refused when it is not waiting (already rated, or expired), naming why.'),
+  },
+  'ratings.summary': {
+    input: RunRef,
+    output: z.object({ iterations: z.array(RatingIteration).describe('Per iteration that asked a person, in order.') }),
+  },
+  'trajectories.pair': {
+    input: RunRef.extend({ iteration: z.number().int().min(0), pair: z.number().int().min(0) }),
+    output: z.object({ chosen: Trajectory, rejected: Trajectory }).describe("Both sides of one training pair of a DPO-family run's iteration."),
+  },
   'archive.get': {
     input: RunRef,
     output: ArchiveView.describe('The archive of an open-ended run (config.archive.enabled); an error for other runs.'),
@@ -166,6 +186,8 @@ export const events = {
   'run.log': z.object({ runId: z.string().optional(), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   'proposal.created': Proposal,
   'proposal.decided': Proposal.describe('Any change of status: decided by a person or the gate, applied, superseded.'),
+  'rating.requested': RatingCount.extend({ iteration: z.number().int() }).describe('A run stored pairs for a person to rate and waits.'),
+  'rating.chosen': RatingCount.extend({ id: z.string(), choice: PairChoice }).describe('A person rated a pair (waiting: what is left of that run).'),
   'archive.node': ArchiveNode.describe('A node was added to an archive or changed (scored, evaluated, decided).'),
   'engine.status': z.object({
     state: z.enum(['starting', 'ready', 'crashed', 'killed', 'exited']),

@@ -253,6 +253,7 @@ export const AuditAction = z.enum([
   'superseded',
   'policy-changed',
   'ungated-applied',
+  'rated',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -282,9 +283,9 @@ export type AuditHead = z.infer<typeof AuditHead>;
 
 export const AuditProblem = z.object({
   kind: z
-    .enum(['chain', 'mac', 'key', 'head', 'anchor', 'proposal'])
+    .enum(['chain', 'mac', 'key', 'head', 'anchor', 'proposal', 'rating'])
     .describe(
-      "chain: hashes; mac: the keyed chain; key: the key is missing or another; head: the head file; anchor: a checkpoint's anchor; proposal: a proposal row disagrees with its entries.",
+      "chain: hashes; mac: the keyed chain; key: the key is missing or another; head: the head file; anchor: a checkpoint's anchor; proposal: a proposal row disagrees with its entries; rating: a person's choice on a pair disagrees with its entry.",
     ),
   seq: z.number().int().nullable().describe('The entry concerned, if one.'),
   proposalId: z.string().nullable(),

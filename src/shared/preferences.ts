@@ -58,8 +58,32 @@ export const PanelRaterConfig = z
   })
   .strict();
 
+export const PersonRaterConfig = z
+  .object({
+    kind: z
+      .literal('person')
+      .describe(
+        'A person: each iteration the run stores the pairs it wants rated (a prompt and two of its outputs), waits (status "waiting") until they are rated on the Rate page, and trains on exactly the choices made; a skipped pair is dropped. Only recipe.kind "dpo" asks for pairs.',
+      ),
+    quorum: z
+      .number()
+      .int()
+      .min(0)
+      .max(4096)
+      .default(0)
+      .describe("Choices (A, B or skip) the run waits for before it trains; the pairs still unrated then expire. 0 = all of the iteration's pairs."),
+    replayChoicesFrom: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a run id')
+      .optional()
+      .describe(
+        'Replay: answer each pair with the choice a person made on the same pair (iteration, prompt and both outputs) in this earlier run of the workspace, so a rerun from the same seed trains on the same choices; a pair it has no choice for waits for a person.',
+      ),
+  })
+  .strict();
+
 export const RaterConfig = z
-  .discriminatedUnion('kind', [VerifierRaterConfig, UtilityRaterConfig, CyclicRaterConfig, PanelRaterConfig])
+  .discriminatedUnion('kind', [VerifierRaterConfig, UtilityRaterConfig, CyclicRaterConfig, PanelRaterConfig, PersonRaterConfig])
   .describe(
     'Who compares outputs in the preference environment (recipes that learn from preferences read it; the others ignore it). Part of the protected evaluation: no proposal may change it. Raters over output classes (cyclic, panel, utility with utilities) need a task that has classes (task.kind "preference").',
   );
@@ -124,6 +148,13 @@ export function raterIssues(
         message: `recipe.kind "reward-model" fits one utility per output class, which task.kind "${task.kind}" has none of; use task.kind "preference"`,
       },
     ];
+  if (rater.kind === 'person' && recipe !== undefined && recipe !== 'dpo')
+    return [
+      {
+        path: ['rater', 'kind'],
+        message: `rater.kind "person" rates pairs, which only recipe.kind "dpo" asks for (recipe.kind "${recipe}" needs a rater that compares every pair of a group); use recipe.kind "dpo" or another rater`,
+      },
+    ];
   if (!raterNeedsClasses(rater)) return [];
   const what = rater.kind === 'utility' ? 'rater.utilities' : `rater.kind "${rater.kind}"`;
   if (task.kind !== 'preference' || !task.classes)
@@ -163,4 +194,21 @@ export function preferenceTaskIssues(c: {
   if (c.startFrom)
     issues.push({ path: ['startFrom'], message: 'a branch starts from an archive node, which preference runs do not have; leave startFrom out' });
   return issues;
+}
+
+/**
+ * A person rates the pairs of the run's own iterations; a governed round tries each proposal by re-running the round
+ * in a sandbox, and an archive run evaluates many children, which would each ask the person again: both refused.
+ */
+export function personRaterIssues(c: { rater: RaterConfig; oversight: { enabled: boolean }; archive: { enabled: boolean } }): Array<{
+  path: string[];
+  message: string;
+}> {
+  if (c.rater.kind !== 'person') return [];
+  return (['oversight', 'archive'] as const)
+    .filter((field) => c[field].enabled)
+    .map((field) => ({
+      path: [field, 'enabled'],
+      message: `${field} runs re-run rounds in sandboxes, which would ask the person to rate each again; with rater.kind "person" set ${field}.enabled to false`,
+    }));
 }

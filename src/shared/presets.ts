@@ -309,6 +309,37 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
       recipe: { kind: 'reward-model', promptsPerIteration: 8, groupSize: 8 },
     },
   },
+  {
+    id: 'preference-person-dpo',
+    title: 'Preferences · DPO rated by you',
+    summary:
+      'You are the rater: each iteration shows pairs of the agent’s answers (rock, scissors, paper or anything else it writes) on the Rate page; pick the better one (1 / 2) or skip (S), and it trains with online DPO on exactly your choices.',
+    smoke: false,
+    config: {
+      task: rps,
+      policy: rpsPolicy,
+      optim: { learningRate: 0.02 },
+      iterations: 20,
+      warmup: { steps: 200 },
+      rater: { kind: 'person' },
+      recipe: { kind: 'dpo', promptsPerIteration: 4, samplesPerPrompt: 4, pairsPerPrompt: 1, stepsPerIteration: 2 },
+    },
+  },
+  {
+    id: 'preference-person-dpo-smoke',
+    title: 'Preferences · DPO rated by you (smoke)',
+    summary: 'Three short iterations of up to three pairs each for you to rate on the Rate page; the run waits for your choices, then trains on them.',
+    smoke: true,
+    config: {
+      task: rps,
+      policy: rpsPolicy,
+      optim: { learningRate: 0.02 },
+      iterations: 3,
+      warmup: { steps: 100 },
+      rater: { kind: 'person' },
+      recipe: { kind: 'dpo', promptsPerIteration: 3, samplesPerPrompt: 6, pairsPerPrompt: 1, stepsPerIteration: 2 },
+    },
+  },
   ...shiftPresets,
   ...safetyPresets,
 ];

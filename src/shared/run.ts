@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BackendName, RunConfig } from './config';
 import { PolicyPresetName } from './oversight';
 import { SafetyGridEpisode } from './safety-grid';
+import { PairRole } from './ratings';
 
 export const RunStatus = z.enum(['running', 'paused', 'waiting', 'stopping', 'stopped', 'completed', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -157,6 +158,7 @@ export const Trajectory = z.object({
   kept: z.boolean().describe('Whether the recipe kept it for training.'),
   verdict: z.string().describe("The verifier's and the recipe's verdicts in words."),
   episode: EpisodeView.optional().describe('For an episode of an episodic environment: its structured record, which the Trajectories view draws.'),
+  pair: PairRole.optional().describe('For a sample in a training pair of a DPO-family run: its pair, side, implicit reward and the rater’s verdict.'),
 });
 export type Trajectory = z.infer<typeof Trajectory>;
 

@@ -11,7 +11,7 @@ import type { Metrics, ProgressPhase, WarmupLoss } from '../../shared/run';
 import type { Outcome } from '../evolution/search-set';
 import type { Scorecard } from '../environments/text-task';
 import type { Store } from '../store/store';
-import type { IterationResult, Problem, Task } from '../types';
+import type { IterationResult, PersonRater, Problem, Task } from '../types';
 import type { AgentPosition, AgentSnapshot, SessionState } from './agent';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -66,6 +66,8 @@ export interface RunnerHooks {
   stepBoundary(): Promise<void>;
   /** The session is in a consistent state mid-warm-up: save it, so a kill resumes the warm-up from here. */
   checkpointWarmup(): void;
+  /** With rater.kind "person": the person who rates the run's pairs (the runner waits for the choices). */
+  person?: PersonRater;
 }
 
 /** What the runner needs of a session (structurally the engine's Session). */

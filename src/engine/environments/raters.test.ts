@@ -113,4 +113,28 @@ describe('a rater must fit its task, and no proposal may change it', () => {
     expect(() => applyChanges(genome, [{ path: 'workflow.recipe.rater', after: { kind: 'verifier' } }])).toThrow(GenomeChangeError);
     expect(protectedRejection([{ kind: 'protected-invariant', message: 'changes rater.kind: rater is protected' }])).toMatchObject({ status: 'rejected' });
   });
+
+  it('a person as the rater: only for DPO, and a proposal may neither replace the person nor change the quorum or the replay', () => {
+    const person = RunConfig.parse({ ...base, rater: { kind: 'person' } });
+    expect(person.rater).toEqual({ kind: 'person', quorum: 0 });
+    const spo = RunConfig.safeParse({ ...base, recipe: { kind: 'spo' }, rater: { kind: 'person' } });
+    expect(spo.error!.issues.find((i) => i.path.join('.') === 'rater.kind')?.message).toMatch(/only recipe\.kind "dpo"/);
+    const genome = initialGenome(person);
+    for (const change of [
+      { path: 'rater.kind', before: 'person', after: 'verifier' },
+      { path: 'rater.quorum', before: 0, after: 1 },
+      { path: 'rater.replayChoicesFrom', after: 'r1' },
+    ]) {
+      let refused: unknown = null;
+      try {
+        applyChanges(genome, [change]);
+      } catch (e) {
+        refused = e;
+      }
+      expect(refused, change.path).toBeInstanceOf(GenomeChangeError);
+      expect((refused as GenomeChangeError).protectedRoot).toBe('rater');
+    }
+    // The person's rater cannot be asked for a probability: its choices come through the recipe.
+    expect(() => createRater(person.rater, createTask(person.task)).probability(problem, 'a', 'b')).toThrow(/Rate page/);
+  });
 });

@@ -9,6 +9,7 @@
  *  - panel: three transitive raters (rankings A>B>C, B>C>A, C>A>B), each voting its ranking with probability
  *    `accuracy`, the majority of the three deciding: Condorcet's paradox makes the majority cyclic.
  * Over classes, an output of no class loses to any output of a class and ties with another of no class.
+ *  - person: a person's choices on pairs (oversight/person-rating.ts), which only DPO asks for.
  * Only the verifier sees the agent's tools: the others are the environment's judges, not the agent's reward.
  */
 import type { RaterConfig } from '../../shared/preferences';
@@ -41,6 +42,16 @@ export function createRater(config: RaterConfig, task: Task, agent?: AgentView):
       return overClasses('cyclic', task.outputClasses!, (i, j) => cyclicProbability(i, j, config.p));
     case 'panel':
       return overClasses('panel', task.outputClasses!, (i, j) => panelProbability(i, j, config.accuracy));
+    case 'person':
+      // A person's choices come through the recipe's ctx.person (oversight/person-rating.ts), never a probability.
+      return {
+        kind: 'person',
+        probability: () => {
+          throw new CodedError('invalid_config', 'rater.kind "person" rates pairs on the Rate page; only recipe.kind "dpo" asks for them.', [
+            { path: 'rater.kind', message: 'a person rates pairs for recipe.kind "dpo"' },
+          ]);
+        },
+      };
   }
 }
 

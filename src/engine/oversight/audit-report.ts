@@ -303,6 +303,13 @@ function proposalSection(p: Proposal, entries: AuditEntry[]): string[] {
   ];
 }
 
+/** A person's choice on a pair (a `rated` entry of a person-rated run), as "<pair id>: <choice>"; null for other entries. */
+function ratedPair(e: AuditEntry): string | null {
+  if (e.action !== 'rated') return null;
+  const d = (e.detail ?? {}) as { pair?: unknown; choice?: unknown };
+  return `${String(d.pair)}: ${String(d.choice)}`;
+}
+
 /** A readable report of the run's history: header, policy, each round's proposals with evidence and decision, the raw trail. */
 export function auditMarkdown(store: Store, runId: string): string {
   const d = collect(store, runId);
@@ -333,7 +340,15 @@ export function auditMarkdown(store: Store, runId: string): string {
     out.push(
       ...mdTable(
         ['Seq', 'Time', 'Actor', 'Action', 'Proposal', 'Evidence', 'Reason'],
-        d.entries.map((e) => [e.seq, e.at, e.actor, e.action, e.proposalId, e.evidenceHash ? raw(mdCode(e.evidenceHash.slice(0, 12))) : null, e.reason]),
+        d.entries.map((e) => [
+          e.seq,
+          e.at,
+          e.actor,
+          e.action,
+          e.proposalId ?? ratedPair(e),
+          e.evidenceHash ? raw(mdCode(e.evidenceHash.slice(0, 12))) : null,
+          e.reason,
+        ]),
       ),
     );
   }

@@ -16,7 +16,9 @@
  *  3. Pairs (`extremePairs`): for a prompt whose samples do not all have the same reward, chosen answers come from
  *     those with the highest reward and rejected ones from those with the lowest; with the plain agent that is a
  *     correct answer over an incorrect one. Up to `pairsPerPrompt` pairs, each answer in one pair at most, drawn by
- *     shuffling both sets with the run's random stream (so a seed replays the same pairs).
+ *     shuffling both sets with the run's random stream (so a seed replays the same pairs). With a person as the
+ *     rater (rater.kind "person", dpo-pairs.ts) the pairs are two different samples of a prompt, stored for the Rate
+ *     page; the iteration waits for the person's choices and trains on exactly those (a skip drops the pair).
  *  4. `stepsPerIteration` gradient steps on one batch of every pair, loss (dpo-loss.ts)
  *     -mean log sigmoid(beta * [(log pi(w) - log ref(w)) - (log pi(l) - log ref(l))]), log-probs summed over the
  *     answer tokens (EOS included when the sample stopped), the reference being the frozen warm-up policy; plus
@@ -37,53 +39,37 @@
  *  - The rows are exactly the sampled tokens (no EOS appended to a row that ran out of room), as in grpo.ts.
  *  - The monitors of the loss (dpo/loss, margins, log-ratios, implicit-reward accuracy) are means over the steps,
  *    each measured before its step's update, so the first step of the first iteration reads log 2 and 0.
+ *  - Each trajectory in a pair records its pair, side, implicit reward after the iteration trained, and the rater's
+ *    verdict (the Trajectories pair view); one extra forward pass over the pairs' rows.
  *  - Curriculum mastery = majority-vote accuracy over each prompt's k samples at the current level (curriculum.ts).
  */
 import type { DpoRecipeConfig, OptimConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
 import { trainStep } from '../core/train-step';
 import { meanPassAtK } from '../monitors/exploration';
-import { extremePairs, groupScores } from '../environments/preferences';
-import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
+import type { PairRole } from '../../shared/ratings';
+import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord } from '../types';
 import { majorityAccuracy, sampleGroups } from './curriculum';
 import { dpoLoss } from './dpo-loss';
+import { personPairs, raterPairs, scoreGroups, type Scored } from './dpo-pairs';
 import { trainOnReplay } from './likelihood';
-import { promptTokens, type Sample } from './rollout';
-
-interface Scored extends Sample {
-  reward: number;
-  verdict: Verdict;
-}
+import { promptTokens } from './rollout';
 
 export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Recipe {
   async function iterate(ctx: RecipeContext): Promise<IterationResult> {
     const t0 = performance.now();
     const groups = await sampleGroups(ctx, config, config.samplesPerPrompt);
     // The preference environment: each prompt's samples are a group judged by the run's rater (by default the task's
-    // verifier seen through the agent's tools); its scores, or win rates for a rater without scores, are the samples'
-    // rewards, and the pairs come from their extremes.
-    const scored: Scored[][] = groups.map((group) => {
-      const scores = groupScores({ problem: group[0]!.problem, outputs: group.map((s) => s.output) }, ctx.rater, ctx.rng);
-      return group.map((s, i) => ({ ...s, reward: scores[i]!, verdict: ctx.task.verify(s.problem, s.output) }));
-    });
+    // verifier seen through the agent's tools; dpo-pairs.ts), or pairs of them shown to a person, whose choices the run
+    // waits for.
+    const scored = scoreGroups(ctx, groups);
     const all = scored.flat();
     const sampleTokens = all.reduce((n, s) => n + s.tokens.length + (s.finished ? 1 : 0), 0);
-
-    const chosen: Scored[] = [];
-    const rejected: Scored[] = [];
-    let noPair = 0;
-    for (const group of scored) {
-      const pairs = extremePairs(
-        group.map((s) => s.reward),
-        config.pairsPerPrompt,
-        ctx.rng,
-      );
-      if (pairs.length === 0) noPair++;
-      for (const [w, l] of pairs) {
-        chosen.push(group[w]!);
-        rejected.push(group[l]!);
-      }
-    }
+    const tWait = performance.now();
+    const { pairs, noPair } = ctx.person ? await personPairs(ctx, scored, config.pairsPerPrompt) : raterPairs(ctx, scored, config.pairsPerPrompt);
+    const waitSeconds = (performance.now() - tWait) / 1000;
+    const chosen = pairs.map((p) => p.chosen);
+    const rejected = pairs.map((p) => p.rejected);
     // Chosen rows first, then the rejected rows in the same pair order: the layout dpoLoss reads.
     const batch: TrainBatch = { sequences: [], targetStart: [] };
     for (const s of [...chosen, ...rejected]) {
@@ -91,7 +77,8 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
       batch.sequences.push([...prompt, ...s.tokens, ...(s.finished ? [ctx.task.tokenizer.eos] : [])]);
       batch.targetStart.push(prompt.length);
     }
-    const sampleSeconds = (performance.now() - t0) / 1000;
+    // The time a person took to rate is not the sampler's.
+    const sampleSeconds = (performance.now() - t0) / 1000 - waitSeconds;
 
     const t1 = performance.now();
     const sums = { loss: 0, dpo: 0, margin: 0, chosen: 0, rejected: 0, accuracy: 0 };
@@ -121,6 +108,8 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
       }
     }
     trainTokens += await trainOnReplay(ctx, optim, replaySteps, step, totalSteps);
+    // Each answer's implicit reward beta * (log pi - log ref) once the iteration has trained, for the pair view.
+    const implicit = chosen.length > 0 ? implicitRewards(ctx, batch, config.beta) : [];
     step += replaySteps;
     ctx.progress('train', totalSteps, totalSteps);
     const trainSeconds = (performance.now() - t1) / 1000;
@@ -152,9 +141,11 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
       metrics['dpo/reward_accuracy'] = sums.accuracy / dpoSteps;
     }
 
-    const role = new Map<Scored, string>();
-    chosen.forEach((s) => role.set(s, 'chosen'));
-    rejected.forEach((s) => role.set(s, 'rejected'));
+    const role = new Map<Scored, PairRole>();
+    pairs.forEach((p, k) => {
+      role.set(p.chosen, { pair: k, role: 'chosen', implicitReward: implicit[k]!, rater: p.verdict });
+      role.set(p.rejected, { pair: k, role: 'rejected', implicitReward: implicit[pairs.length + k]!, rater: p.verdict });
+    });
     const trajectories: TrajectoryRecord[] = all.map((s) => ({
       level: s.problem.level,
       prompt: s.problem.prompt,
@@ -163,7 +154,8 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
       reward: s.reward,
       correct: s.verdict.correct,
       kept: role.has(s),
-      verdict: `${s.verdict.verdict}; reward ${s.reward.toFixed(2)}, ${role.get(s) ?? 'not in a pair'}`,
+      verdict: `${s.verdict.verdict}; reward ${s.reward.toFixed(2)}, ${role.get(s)?.role ?? 'not in a pair'}`,
+      ...(role.has(s) ? { pair: role.get(s)! } : {}),
     }));
     return { metrics, trajectories };
   }
@@ -175,6 +167,13 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
     getState: () => ({}),
     setState: () => undefined,
   };
+}
+
+/** beta * (sum log pi - sum log ref) of each row of `batch` (its refLogProbs are the reference's). */
+function implicitRewards(ctx: RecipeContext, batch: TrainBatch, beta: number): number[] {
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const ref = batch.refLogProbs!;
+  return ctx.policy.logProbs(batch).map((row, i) => beta * (sum(row) - sum(ref[i]!)));
 }
 
 function mean(xs: number[]): number {

@@ -43,3 +43,8 @@ export function entryMac(key: AuditKey, hash: string, prevMac: string | null): s
 export function evidenceHashOf(changes: unknown, evidence: unknown): string {
   return sha256(canonicalJson({ changes, evidence }));
 }
+
+/** What the audit entry of a person's choice pins of the pair: its prompt and both outputs, by hash. */
+export function pairHash(p: { prompt: string; a: string; b: string }): string {
+  return sha256(canonicalJson([p.prompt, p.a, p.b]));
+}

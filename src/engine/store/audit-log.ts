@@ -9,7 +9,7 @@ import type { AuditAction, AuditEntry, AuditHead, AuditVerification } from '../.
 import { auditHash, entryMac, GENESIS_HASH } from './audit-chain';
 import { auditKeyFile, loadAuditKey, loadOrCreateAuditKey, type AuditKey } from './audit-key';
 import { headFile, readHead, writeHead, type HeadRead } from './audit-head';
-import { verifyRun, type ProposalRecord } from './audit-verify';
+import { verifyRun, type ProposalRecord, type VerifyInput } from './audit-verify';
 
 /** An entry to append; the log adds its sequence number, time, chain hash and MAC. */
 export interface NewAuditEntry {
@@ -176,7 +176,13 @@ export class AuditLog {
    * (entries removed from the end); `anchors`, heads recorded elsewhere such as in checkpoints; and every proposal
    * row of the run against what its entries say (status, decided_by, reason, changes, evidence). See audit-verify.ts.
    */
-  verify(runId: string, entries: AuditEntry[], proposals: ProposalRecord[], anchors?: Array<AuditHead & { source?: string }>): AuditVerification {
+  verify(
+    runId: string,
+    entries: AuditEntry[],
+    proposals: ProposalRecord[],
+    anchors?: Array<AuditHead & { source?: string }>,
+    ratings?: VerifyInput['ratings'],
+  ): AuditVerification {
     const keyFile = auditKeyFile();
     let key: AuditKey | null = null;
     let keyError: string | undefined;
@@ -197,6 +203,7 @@ export class AuditLog {
       keyFile,
       keyError,
       anchors,
+      ratings,
     });
   }
 }

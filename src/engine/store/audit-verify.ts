@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditHead, AuditProblem, AuditVerification, ProposalStatus } from '../../shared/oversight';
-import { auditHash, canonicalJson, entryMac, evidenceHashOf, GENESIS_HASH } from './audit-chain';
+import { auditHash, canonicalJson, entryMac, evidenceHashOf, GENESIS_HASH, pairHash } from './audit-chain';
 import type { AuditKey } from './audit-key';
 import { HEAD_FILE, type HeadRead } from './audit-head';
 
@@ -37,6 +37,8 @@ export interface VerifyInput {
   /** Why the key could not be read, when its file exists but is unusable. */
   keyError?: string;
   anchors?: Array<AuditHead & { source?: string }>;
+  /** The run's rated pairs (a person as the rater), checked against their `rated` entries. */
+  ratings?: Array<{ id: string; status: string; choice: string | null; chosenBy: string | null; prompt: string; a: string; b: string }>;
 }
 
 const MAX_PROBLEMS = 50;
@@ -218,6 +220,23 @@ export function verifyRun(input: VerifyInput): AuditVerification {
         });
     }
   }
+  // 4. Rated pairs against their entries: the choice, who made it, and the pair's content (by hash).
+  const rated = new Map(entries.filter((e) => e.action === 'rated').map((e) => [(e.detail as { pair?: string } | null)?.pair ?? '', e]));
+  for (const r of input.ratings ?? []) {
+    const e = rated.get(r.id);
+    const problem = (field: string, message: string) => add('rating')({ seq: e?.seq ?? null, proposalId: null, field, message: `pair ${r.id}: ${message}` });
+    if (!e) {
+      problem('choice', `is rated ${String(r.choice)} in the database, but no audit entry records a choice on it: the row was edited by hand`);
+      continue;
+    }
+    const d = e.detail as { choice?: string; pairHash?: string };
+    if (r.status !== 'rated' || r.choice !== d.choice)
+      problem('choice', `choice is ${String(r.choice)} in the database, but entry ${e.seq} recorded ${String(d.choice)}`);
+    if (r.chosenBy !== e.actor) problem('chosen_by', `chosen_by is ${String(r.chosenBy)} in the database, but entry ${e.seq} says ${e.actor}`);
+    if (pairHash(r) !== d.pairHash)
+      problem('pair', `its prompt or outputs no longer hash to what entry ${e.seq} recorded: the pair was edited after it was rated`);
+  }
+
   if (dropped > 0) problems.push({ kind: 'chain', seq: null, proposalId: null, field: null, message: `and ${dropped} more problems` });
 
   const unkeyed = entries.length - keyed;

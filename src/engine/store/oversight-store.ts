@@ -20,6 +20,7 @@ import {
 import { evidenceHashOf } from './audit-chain';
 import { AuditLog, type NewAuditEntry } from './audit-log';
 import { toProposal, toRecord, type ProposalRow, type StoredProposal } from './proposal-rows';
+import { ratingRecords } from './rating-store';
 
 export { auditHash, canonicalJson, GENESIS_HASH, sha256 } from './audit-chain';
 
@@ -64,6 +65,11 @@ export class OversightStore {
     workspace: string,
   ) {
     this.log = new AuditLog(db, workspace);
+  }
+
+  /** The log itself, for the other writers of audited rows (a person's choices on pairs: rating-store.ts). */
+  get auditLog(): AuditLog {
+    return this.log;
   }
 
   // ---- Proposals ----
@@ -328,7 +334,7 @@ export class OversightStore {
       const row = byId.get(id) as ProposalRow | undefined;
       if (row) rows.push(row);
     }
-    return this.log.verify(runId, entries, rows.map(toRecord), options.anchors);
+    return this.log.verify(runId, entries, rows.map(toRecord), options.anchors, ratingRecords(this.db, runId));
   }
 }
 

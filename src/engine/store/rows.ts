@@ -1,4 +1,5 @@
 /** The database's row shapes and their conversion to the contract's types. */
+import { PairRole } from '../../shared/ratings';
 import { EpisodeView, type RunStatus, type RunSummary, type Trajectory } from '../../shared/run';
 
 export interface RunRow {
@@ -32,6 +33,8 @@ export interface TrajectoryRow {
   verdict: string;
   /** JSON of an EpisodeView; NULL for text samples and rows written before schema 6. */
   episode?: string | null;
+  /** JSON of a PairRole: the sample's place in a DPO training pair; NULL otherwise and before schema 8. */
+  pair?: string | null;
 }
 
 export function toSummary(row: RunRow): RunSummary {
@@ -77,7 +80,13 @@ export function toTrajectory(row: TrajectoryRow): Trajectory {
     kept: row.kept === 1,
     verdict: row.verdict,
     ...(row.episode ? { episode: parseEpisode(row.episode) } : {}),
+    ...(row.pair ? { pair: parsePair(row.pair) } : {}),
   };
+}
+
+function parsePair(json: string): PairRole | undefined {
+  const parsed = PairRole.safeParse(JSONparse(json));
+  return parsed.success ? parsed.data : undefined;
 }
 
 function parseEpisode(json: string): EpisodeView | undefined {

@@ -142,6 +142,28 @@ const migrations: string[] = [
   `
   ALTER TABLE iterations ADD COLUMN warmup_loss TEXT;
   `,
+  // 8: a person as the rater. The pairs a run asks a person to compare, with the choice once made (final: the store
+  // refuses a second one, and each is in the audit log); kept across a resume, so a killed engine redoes the iteration
+  // with the choices already made. And a sample's place in a DPO training pair (JSON), for the pair view.
+  `
+  CREATE TABLE rating_pairs (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    iteration INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    prompt TEXT NOT NULL,
+    output_a TEXT NOT NULL,
+    output_b TEXT NOT NULL,
+    status TEXT NOT NULL,
+    choice TEXT,
+    chosen_by TEXT,
+    chosen_at TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (run_id, iteration, idx)
+  );
+  CREATE INDEX rating_pairs_status ON rating_pairs(status, created_at);
+  ALTER TABLE trajectories ADD COLUMN pair TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -11,6 +11,7 @@ import { toSummary, type RunRow } from './rows';
 import { ArchiveStore } from './archive-store';
 import { TrajectoryStore } from './trajectory-store';
 import { OversightStore } from './oversight-store';
+import { RatingStore } from './rating-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { walMode } from './durable';
 import { migrate } from './schema';
@@ -37,8 +38,7 @@ export interface IterationCommit {
   warmupLoss?: WarmupLoss;
 }
 
-export type { Recovery } from './recovery';
-export type { TrajectoryQuery } from './trajectory-search';
+export type { Recovery, TrajectoryQuery };
 
 function unwritable(dir: string, cause: unknown): CodedError {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -55,7 +55,8 @@ export class Store {
   /** Proposals, decisions, approval policies and the audit log. */
   readonly oversight: OversightStore;
   readonly archive: ArchiveStore;
-  private readonly samples: TrajectoryStore;
+  readonly ratings: RatingStore; // a person's choices on the pairs a run asks to be rated (rater.kind "person")
+  readonly samples: TrajectoryStore;
   private readonly db: Database.Database;
 
   private constructor(workspace: string, db: Database.Database) {
@@ -65,6 +66,7 @@ export class Store {
     this.oversight = new OversightStore(db, workspace);
     this.archive = new ArchiveStore(db);
     this.samples = new TrajectoryStore(db);
+    this.ratings = new RatingStore(db, this.oversight.auditLog);
     this.recovery = recoverWorkspace(this.db, {
       workspace: this.workspace,
       runDir: (id) => this.runDir(id),
@@ -388,8 +390,8 @@ export class Store {
       this.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
       this.db.prepare('DELETE FROM iterations WHERE run_id = ?').run(runId);
       this.archive.delete(runId);
-      // The audit log outlives the run: it is append-only by design.
-      this.oversight.deleteProposals(runId);
+      this.ratings.delete(runId);
+      this.oversight.deleteProposals(runId); // the audit log outlives the run: it is append-only by design
       return this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId).changes > 0;
     })();
     fs.rmSync(this.runDir(runId), { recursive: true, force: true });

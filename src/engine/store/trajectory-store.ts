@@ -12,7 +12,7 @@ export class TrajectoryStore {
   /** Inside the iteration's commit transaction (Store.commitIteration). */
   insert(runId: string, iteration: number, records: TrajectoryRecord[]): void {
     const traj = this.db.prepare(
-      'INSERT INTO trajectories (run_id, iteration, level, prompt, output, answer, reward, correct, kept, verdict, episode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO trajectories (run_id, iteration, level, prompt, output, answer, reward, correct, kept, verdict, episode, pair) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const t of records) {
       traj.run(
@@ -27,6 +27,7 @@ export class TrajectoryStore {
         t.kept ? 1 : 0,
         t.verdict,
         t.episode ? JSON.stringify(t.episode) : null,
+        t.pair ? JSON.stringify(t.pair) : null,
       );
     }
   }
@@ -43,6 +44,17 @@ export class TrajectoryStore {
       .all(...params, query.limit ?? 100, query.offset ?? 0) as TrajectoryRow[];
     const iterations = this.db.prepare('SELECT DISTINCT iteration FROM trajectories WHERE run_id = ? ORDER BY iteration').pluck().all(query.runId) as number[];
     return { total, items: rows.map(toTrajectory), iterations };
+  }
+
+  /** Both sides of pair `pair` of an iteration (null when the iteration stored no such pair). */
+  pair(runId: string, iteration: number, pair: number): { chosen: Trajectory; rejected: Trajectory } | null {
+    const rows = this.db
+      .prepare("SELECT * FROM trajectories WHERE run_id = ? AND iteration = ? AND pair IS NOT NULL AND json_extract(pair, '$.pair') = ? ORDER BY id")
+      .all(runId, iteration, pair) as TrajectoryRow[];
+    const items = rows.map(toTrajectory);
+    const chosen = items.find((t) => t.pair?.role === 'chosen');
+    const rejected = items.find((t) => t.pair?.role === 'rejected');
+    return chosen && rejected ? { chosen, rejected } : null;
   }
 
   /** Per-iteration counts, for export. */

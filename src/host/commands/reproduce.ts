@@ -159,7 +159,10 @@ export const reproduceCommand: Command = {
       );
       for (const line of table(checks.map((c) => [`  ${c.what}`, c.same ? 'same' : 'DIFFERS', c.note]))) ctx.out(line);
     }
-    const { runId, status, service } = await rerun(ctx, config, backend);
+    // A run rated by a person is rerun with the choices that person made (replayed from the run), not by asking again.
+    const replay =
+      config.rater.kind === 'person' && !config.rater.replayChoicesFrom ? { ...config, rater: { ...config.rater, replayChoicesFrom: manifest.runId } } : config;
+    const { runId, status, service } = await rerun(ctx, replay, backend);
     try {
       const report = matchMetrics(manifest.results.metrics, service.store.metricSeries(runId));
       if (json) ctx.out(JSON.stringify({ manifest: file, runId: manifest.runId, rerun: runId, status, backend, checks, ...report }));

@@ -47,6 +47,13 @@ async function follow(ctx: CommandContext, json: boolean, begin: (service: Engin
       clearBar();
       if (json) ctx.out(JSON.stringify({ event: name === 'proposal.created' ? 'proposal' : 'decision', proposal: p }));
       else for (const line of proposalLines(name, p, workspaceSuffix(ctx))) ctx.out(line);
+    } else if (name === 'rating.requested') {
+      // A person-rated run waits for choices: made on the Rate page of `evolab serve` (or the app) on this workspace.
+      const p = payload as { runId: string; iteration: number; waiting: number };
+      if (p.runId !== followed) return;
+      clearBar();
+      if (json) ctx.out(JSON.stringify({ event: 'rating', iteration: p.iteration, waiting: p.waiting }));
+      else ctx.err(`iteration ${p.iteration} waits for a person: ${p.waiting} pair(s) to rate on the Rate page (evolab serve${workspaceSuffix(ctx)})\n`);
     } else if (name === 'run.progress' && !json && ctx.tty) {
       const p = payload as { iteration: number; phase: string; done: number; total: number };
       ctx.err(progressBar(`iteration ${p.iteration} ${p.phase.padEnd(10)}`, p.done, p.total));

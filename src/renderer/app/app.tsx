@@ -8,6 +8,8 @@ import { CompareScreen } from '../features/compare/compare-screen';
 import { LineageScreen } from '../features/lineage/lineage-screen';
 import { NewRunScreen } from '../features/new-run/new-run-screen';
 import { OffswitchScreen } from '../features/offswitch/offswitch-screen';
+import { RateScreen } from '../features/rate/rate-screen';
+import { rateActions, rateStore, selectTotal } from '../features/rate/rate-store';
 import { RunScreen } from '../features/run/run-screen';
 import { RunsScreen } from '../features/runs/runs-screen';
 import { SettingsScreen } from '../features/settings/settings-screen';
@@ -38,6 +40,8 @@ function Screen({ route }: { route: Route }) {
       return <AuditScreen runId={route.runId} />;
     case 'offswitch':
       return <OffswitchScreen />;
+    case 'rate':
+      return <RateScreen runId={route.runId} />;
     case 'bench':
       return <ChartBench points={route.points} charts={route.charts} seconds={route.seconds} />;
   }
@@ -48,8 +52,10 @@ export function App() {
   const banner = useStore(connectionStore, selectBanner);
   const engine = useStore(connectionStore, (s) => s.engine);
   const pendingCount = useStore(approvalsStore, selectPendingCount);
+  const ratingCount = useStore(rateStore, selectTotal);
   useEffect(() => {
     void approvalsActions.refresh();
+    void rateActions.load();
   }, []);
   const active = (screens: Route['screen'][]) => (screens.includes(route.screen) ? 'active' : undefined);
   return (
@@ -67,6 +73,14 @@ export function App() {
           {pendingCount !== null && (
             <span className={`count${pendingCount ? '' : ' zero'}`} data-testid="nav-approvals-count">
               {pendingCount}
+            </span>
+          )}
+        </a>
+        <a href="#/rate" className={active(['rate'])} data-testid="nav-rate" title="Pairs waiting for you to rate (runs whose rater is a person)">
+          Rate
+          {ratingCount !== null && (
+            <span className={`count${ratingCount ? '' : ' zero'}`} data-testid="nav-rate-count">
+              {ratingCount}
             </span>
           )}
         </a>

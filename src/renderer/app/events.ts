@@ -5,6 +5,7 @@ import { compareActions } from '../features/compare/compare-store';
 import { lineageActions } from '../features/lineage/lineage-store';
 import { newRunActions } from '../features/new-run/new-run-store';
 import { oversightActions } from '../features/run/oversight-store';
+import { rateActions } from '../features/rate/rate-store';
 import { runActions } from '../features/run/run-store';
 import { runsActions } from '../features/runs/runs-store';
 
@@ -19,13 +20,17 @@ export function wireEvents(bridge: Bridge): () => void {
       lineageActions.onRunEvent(p);
       compareActions.onRunEvent(p);
       newRunActions.onStatus(p);
+      rateActions.onRunEvent(p);
     }),
     bridge.subscribe('run.iteration', (p) => {
       runActions.onIteration(p);
       runsActions.onIteration(p);
       lineageActions.onRunEvent(p);
       compareActions.onRunEvent(p);
+      rateActions.onRunEvent(p);
     }),
+    bridge.subscribe('rating.requested', (p) => rateActions.onRating(p)),
+    bridge.subscribe('rating.chosen', (p) => rateActions.onRating(p)),
     bridge.subscribe('archive.node', (p) => lineageActions.onNode(p)),
     bridge.subscribe('run.progress', (p) => runActions.onProgress(p)),
     ...(['proposal.created', 'proposal.decided'] as const).map((name) =>
@@ -42,6 +47,7 @@ export function wireEvents(bridge: Bridge): () => void {
       if (p.state === 'ready') {
         void runsActions.load();
         void approvalsActions.refresh();
+        void rateActions.load();
       }
     }),
   ];

@@ -153,7 +153,16 @@ export function AuditScreen({ runId }: { runId: string | null }) {
                 <td>
                   <span className={`chip action-${e.action}`}>{e.action}</span>
                 </td>
-                <td>{e.proposalId ? <code>{e.proposalId}</code> : '—'}</td>
+                <td>
+                  {e.proposalId ? (
+                    <code>{e.proposalId}</code>
+                  ) : e.action === 'rated' ? (
+                    // A person's choice on a pair (a person-rated run): which pair, and what was chosen.
+                    <code data-testid="audit-rated">{`${String((e.detail as { pair?: unknown }).pair)}: ${String((e.detail as { choice?: unknown }).choice)}`}</code>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td>
                   {e.evidenceHash ? (
                     <code title={e.evidenceHash} data-testid="audit-evidence">

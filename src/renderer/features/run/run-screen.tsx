@@ -162,12 +162,18 @@ export function RunScreen({ runId }: { runId: string }) {
         message={s.actionError}
         hint="The Kill engine button always works: it ends the engine process from outside."
       />
-      {s.status === 'waiting' && (
-        <div className="banner waiting" role="status" data-testid="waiting-banner">
-          This run is waiting for your decision: {oversight ? `${oversight.pending} proposal${oversight.pending === 1 ? '' : 's'} pending. ` : ''}
-          <a href={`#/approvals?run=${encodeURIComponent(runId)}`}>Open the approvals inbox</a>
-        </div>
-      )}
+      {s.status === 'waiting' &&
+        (d?.config.rater.kind === 'person' ? (
+          // A person-rated run waits for choices on its pairs, not for a decision on a proposal.
+          <div className="banner waiting" role="status" data-testid="waiting-banner">
+            This run is waiting for you to rate its pairs. <a href={`#/rate?run=${encodeURIComponent(runId)}`}>Open the Rate page</a>
+          </div>
+        ) : (
+          <div className="banner waiting" role="status" data-testid="waiting-banner">
+            This run is waiting for your decision: {oversight ? `${oversight.pending} proposal${oversight.pending === 1 ? '' : 's'} pending. ` : ''}
+            <a href={`#/approvals?run=${encodeURIComponent(runId)}`}>Open the approvals inbox</a>
+          </div>
+        ))}
       {d?.error && <ErrorBox title="The run failed." message={d.error} hint="Fix the cause named above, then Resume continues from the last checkpoint." />}
       <LearningRateTrace buffers={s.buffers} version={s.version} />
       <div className="run-body">

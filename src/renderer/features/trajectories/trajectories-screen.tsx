@@ -8,6 +8,7 @@ import { ConfusionMatrix, LatestConfusion } from './confusion-matrix-view';
 import { useEscape } from '../../lib/use-escape';
 import { EpisodeGrid } from './episode-grid-view';
 import { SafetyReplay } from './safety-replay-view';
+import { PairLink } from './pair-view';
 import { groupByIteration, PAGE_SIZE, selectNotation, trajectoriesActions, trajectoriesStore } from './trajectories-store';
 import './trajectories.css';
 
@@ -67,6 +68,7 @@ function Sample({ t, notation, onSamePrompt }: { t: Trajectory; notation: Notati
         </span>
         <span className={`chip ${t.kept ? 'kept' : ''}`}>{t.kept ? 'kept' : 'rejected'}</span>
         <span className="mono small">reward {formatNumber(t.reward)}</span>
+        <PairLink t={t} />
         {onSamePrompt && (
           <button
             type="button"
