@@ -38,6 +38,8 @@ export const RECIPE_FAMILY = {
   dpo: { environment: 'preferences', model: 'text-lm' },
   spo: { environment: 'preferences', model: 'text-lm' },
   'reward-model': { environment: 'preferences', model: 'text-lm' },
+  'self-rewarding': { environment: 'preferences', model: 'text-lm' },
+  sppo: { environment: 'preferences', model: 'text-lm' },
   a2c: { environment: 'episodic', model: 'policy-value' },
   'homeostatic-lr': { environment: 'class-stream', model: 'classifier' },
   'constant-lr': { environment: 'class-stream', model: 'classifier' },

@@ -1,6 +1,7 @@
 import { RunConfig, type RunConfigInput } from './config';
 import type { PolicyPresetName } from './oversight';
 import type { PresetInfo } from './run';
+import { selfJudgedPresets } from './presets-self-judged';
 
 /**
  * Preset recipes: each a complete run config a user starts in two clicks. `*-smoke` variants finish in well
@@ -309,6 +310,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     },
   },
   ...shiftPresets,
+  ...selfJudgedPresets,
 ];
 
 export const presets: PresetInfo[] = definitions.map((d) => ({
