@@ -3,7 +3,9 @@ import type { RunConfigInput } from './config';
 /**
  * The presets of the self-judged preference recipes (issue 13): Self-Rewarding, its CREAM mode and SPPO, each full
  * and smoke, on addition (the verifier seeds or rates) and on the preference task (the cyclic rater). presets.ts
- * lists them with the others.
+ * lists them with the others. Each recipe keeps its own replay default: Self-Rewarding replays the warm-up (without it,
+ * on the preference task, its own judgement led the outputs out of every class within four iterations), SPPO does
+ * not (as SPO: the warm-up mix is what the run should move away from).
  */
 type Definition = { id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput };
 
@@ -72,7 +74,7 @@ export const selfJudgedPresets: Definition[] = variants.flatMap(({ key, title, w
       iterations: 80,
       warmup: { steps: 200 },
       rater: cyclic,
-      recipe: { ...recipe, promptsPerIteration: 16, samplesPerPrompt: 5, replayWarmup: 0 },
+      recipe: { ...recipe, promptsPerIteration: 16, samplesPerPrompt: 5 },
     },
   },
   {
@@ -87,7 +89,7 @@ export const selfJudgedPresets: Definition[] = variants.flatMap(({ key, title, w
       iterations: 10,
       warmup: { steps: 200 },
       rater: cyclic,
-      recipe: { ...recipe, promptsPerIteration: 8, samplesPerPrompt: 5, replayWarmup: 0 },
+      recipe: { ...recipe, promptsPerIteration: 8, samplesPerPrompt: 5 },
     },
   },
 ]);
