@@ -29,7 +29,7 @@ describe("Self-Rewarding's pairs", () => {
 });
 
 describe('the self-reward monitors', () => {
-  const problem: Problem = { prompt: '1+1=', answer: '2', level: 1 };
+  const problem: Problem = { id: 'p', prompt: '1+1=', answer: '2', level: 1 };
   const rater: Rater = { kind: 'test', probability: (_p, a, b) => (a === b ? 0.5 : a === '2' ? 0.9 : b === '2' ? 0.1 : 0.5) };
 
   it("agreement is the rater's mean probability that the self-chosen answer wins", () => {

@@ -6,7 +6,7 @@ import { initBackend, memoryInfo, tf } from '../tf';
 import type { Problem, Rater, TrainBatch } from '../types';
 import { groupWinRates, preferenceMatrix, sppoLoss, sppoPair } from './sppo';
 
-const problem: Problem = { prompt: 'q', answer: null, level: 1 };
+const problem: Problem = { id: 'q', prompt: 'q', answer: null, level: 1 };
 
 describe("SPPO's win rates", () => {
   it('take sigmoid of score differences from a scoring rater, as the authors do with PairRM', () => {
@@ -21,7 +21,8 @@ describe("SPPO's win rates", () => {
   });
 
   it("use a probability rater's probabilities as they are", () => {
-    const cyclic: Rater = { kind: 'cyclic', probability: (_p, a, b) => (a === b ? 0.5 : ({ 'r>s': 0.8, 's>p': 0.8, 'p>r': 0.8 }[`${a}>${b}`] ?? 0.2)) };
+    const beats: Record<string, number> = { 'r>s': 0.8, 's>p': 0.8, 'p>r': 0.8 };
+    const cyclic: Rater = { kind: 'cyclic', probability: (_p, a, b) => (a === b ? 0.5 : (beats[`${a}>${b}`] ?? 0.2)) };
     const m = preferenceMatrix(cyclic, problem, ['r', 's', 'p', 'r'], 1);
     expect(m[0]).toEqual([0.5, 0.8, 0.2, 0.5]);
     expect(groupWinRates(m)).toEqual([0.5, expect.closeTo(0.425, 12), expect.closeTo(0.575, 12), 0.5]);
