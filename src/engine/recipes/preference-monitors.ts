@@ -6,7 +6,8 @@
  *    (its probability that the chosen beats the rejected, so a tie counts a half);
  *  - pref/win_rate_prev and pref/win_rate_ref: one answer per prompt from this model, from the previous iteration's
  *    and from the reference (warm-up) model, each of ours compared with theirs by the rater (its probability again:
- *    no draw, so noise in a rater does not add to the sampling's).
+ *    no draw, so noise in a rater does not add to the sampling's). The answers are sampled from the run's random
+ *    stream, so a run replays from its seed, and changing `winRatePrompts` changes the draws that follow.
  */
 import type { Metrics } from '../../shared/run';
 import type { Policy, PolicyState, Problem, RecipeContext } from '../types';
