@@ -6,6 +6,8 @@ import { A2cRecipeConfig } from './recipes/a2c';
 import { DpoRecipeConfig } from './recipes/dpo';
 import { RewardModelRecipeConfig } from './recipes/reward-model';
 import { SpoRecipeConfig } from './recipes/spo';
+import { SelfRewardingRecipeConfig } from './recipes/self-rewarding';
+import { SppoRecipeConfig } from './recipes/sppo';
 import { GrpoRecipeConfig } from './recipes/grpo';
 import { ConstantLrRecipeConfig, HomeostaticLrRecipeConfig, RandomLrRecipeConfig } from './recipes/learning-rate';
 import { BalanceConfig, StarRecipeConfig } from './recipes/star';
@@ -182,7 +184,9 @@ export {
   QLearningRecipeConfig,
   RandomLrRecipeConfig,
   RewardModelRecipeConfig,
+  SelfRewardingRecipeConfig,
   SpoRecipeConfig,
+  SppoRecipeConfig,
   StarRecipeConfig,
 };
 
@@ -198,12 +202,15 @@ export const RecipeConfig = z
     SpoRecipeConfig,
     RewardModelRecipeConfig,
     QLearningRecipeConfig,
+    SelfRewardingRecipeConfig,
+    SppoRecipeConfig,
   ])
   .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
 export type RecipeConfigInput = z.input<typeof RecipeConfig>;
 /** The recipes the text LM's session runs (the text-task and preferences families). */
-export type TextRecipeConfig = StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig | SpoRecipeConfig | RewardModelRecipeConfig;
+export type TextRecipeConfig =
+  StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig | SpoRecipeConfig | RewardModelRecipeConfig | SelfRewardingRecipeConfig | SppoRecipeConfig;
 
 export const OversightConfig = z
   .object({

@@ -45,6 +45,8 @@ export const RECIPE_FAMILY = {
   dpo: { environment: 'preferences', model: 'text-lm' },
   spo: { environment: 'preferences', model: 'text-lm' },
   'reward-model': { environment: 'preferences', model: 'text-lm' },
+  'self-rewarding': { environment: 'preferences', model: 'text-lm' },
+  sppo: { environment: 'preferences', model: 'text-lm' },
   a2c: { environment: 'episodic', model: 'policy-value' },
   // Tabular: its action values live in its own state and it acts by them; the run's policy-value MLP is left untrained (q-learning.ts).
   'q-learning': { environment: 'episodic', model: 'policy-value' },

@@ -2,6 +2,7 @@ import { RunConfig, type RunConfigInput } from './config';
 import type { PolicyPresetName } from './oversight';
 import type { PresetInfo } from './run';
 import { safetyPresets } from './safety-presets';
+import { selfJudgedPresets } from './presets-self-judged';
 
 /**
  * Preset recipes: each a complete run config a user starts in two clicks. `*-smoke` variants finish in well
@@ -342,6 +343,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
   },
   ...shiftPresets,
   ...safetyPresets,
+  ...selfJudgedPresets,
 ];
 
 export const presets: PresetInfo[] = definitions.map((d) => ({

@@ -18,7 +18,9 @@ import { createHomeostaticLrRecipe } from './homeostatic-lr';
 import { createQLearningRecipe } from './q-learning';
 import { createRandomLrRecipe } from './random-lr';
 import { createRewardModelRecipe } from './reward-model';
+import { createSelfRewardingRecipe } from './self-rewarding';
 import { createSpoRecipe } from './spo';
+import { createSppoRecipe } from './sppo';
 import { createStarRecipe } from './star';
 
 type Kind = RecipeConfig['kind'];
@@ -174,6 +176,28 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     contractRun: { task: { kind: 'preference', prompts: 20, heldoutPrompts: 4 }, policy: { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 } },
     invalid: { field: 'l2', value: -1 },
   },
+  'self-rewarding': {
+    ...RECIPE_FAMILY['self-rewarding'],
+    create: createSelfRewardingRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
+    warmup: true,
+    batchShape: (c, optim) => pairBatchShape(c.promptsPerIteration, c.pairsPerPrompt, c.samplesPerPrompt, optim, 'Self-Rewarding'),
+    tunable: () => ['temperature'],
+    // Two iterations: the seed round, then one judged by the self-reward with CREAM's per-prompt consistency.
+    contract: { kind: 'self-rewarding', promptsPerIteration: 4, samplesPerPrompt: 4, stepsPerIteration: 2, consistency: 'sample', winRatePrompts: 3 },
+    invalid: { field: 'consistency', value: 'always' },
+  },
+  sppo: {
+    ...RECIPE_FAMILY.sppo,
+    create: createSppoRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration + Math.round(c.stepsPerIteration * c.replayWarmup),
+    warmup: true,
+    batchShape: (c, optim) => pairBatchShape(c.promptsPerIteration, 1, c.samplesPerPrompt, optim, 'SPPO'),
+    tunable: () => ['temperature'],
+    contract: { kind: 'sppo', promptsPerIteration: 3, samplesPerPrompt: 4, stepsPerIteration: 2, winRatePrompts: 3 },
+    contractRun: { task: { kind: 'preference', prompts: 20, heldoutPrompts: 4 }, policy: { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 } },
+    invalid: { field: 'beta', value: 0 },
+  },
   a2c: {
     ...RECIPE_FAMILY.a2c,
     create: createA2cRecipe,
@@ -281,6 +305,22 @@ export function batchShape(config: Pick<RunConfig, 'recipe' | 'optim'>): BatchSh
       { path: 'recipe.kind', message: 'not a text-task algorithm' },
     ]);
   return entry.batchShape(config.recipe as never, config.optim);
+}
+
+/** A pair recipe's batch shapes: two rows per pair, up to `pairsPerPrompt` pairs per prompt, in one step. */
+function pairBatchShape(prompts: number, pairsPerPrompt: number, samples: number, optim: OptimConfig, name: string): BatchShape {
+  const pairs = prompts * Math.min(pairsPerPrompt, Math.floor(samples / 2));
+  return {
+    train: Math.max(2 * pairs, optim.batchSize),
+    sample: prompts * samples,
+    trainFields: [
+      {
+        path: 'recipe.promptsPerIteration',
+        message: `${prompts}: ${name} trains two rows per pair, ${pairsPerPrompt} pair(s) per prompt at most, in one step`,
+      },
+    ],
+    sampleFields: sampledAtOnce(prompts, 'samplesPerPrompt'),
+  };
 }
 
 function sampledAtOnce(prompts: number, per: string): FieldIssue[] {

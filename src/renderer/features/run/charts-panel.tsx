@@ -4,6 +4,7 @@ import { LineChart } from '../../components/line-chart';
 import { groupByNamespace, type SeriesBuffer } from '../../lib/series';
 import { headlineMetrics, metricDefinition } from '../../../shared/metric-definitions';
 import { MEM_PREFIX, PERF_PREFIX, TIME_PREFIX } from '../../../shared/metrics';
+import { ClassSharesChart, PreferenceGroup, preferenceNames } from './preference-panel';
 
 /** Groups open at first: what a run is judged by. The rest (throughput, time, memory, ...) open on a click. */
 const OPEN_NAMESPACES = new Set(['heldout', 'eval', 'reward', 'explore', 'exploit', 'balance', 'archive']);
@@ -48,7 +49,10 @@ export function ChartsPanel({
   children,
 }: Props) {
   const headline = headlineMetrics(names);
-  const rest = names.filter((n) => !headline.includes(n));
+  // A preference-learning run's own monitors (tau, margins, class shares) are drawn together, not by namespace.
+  const preference = preferenceNames(names.filter((n) => !headline.includes(n)));
+  const inPreference = new Set([...preference.monitors, ...preference.shares]);
+  const rest = names.filter((n) => !headline.includes(n) && !inPreference.has(n));
   const groups = groupByNamespace(rest).sort((a, b) => Number(LAST.includes(a.namespace)) - Number(LAST.includes(b.namespace)));
   const chart = (name: string, height: number) => {
     const buffer = buffers.get(name);
@@ -96,6 +100,12 @@ export function ChartsPanel({
         </div>
       )}
       {children}
+      {inPreference.size > 0 && (
+        <PreferenceGroup count={inPreference.size}>
+          <ClassSharesChart buffers={buffers} shares={preference.shares} version={version} />
+          <div className="chart-grid">{preference.monitors.map((name) => chart(name, 150))}</div>
+        </PreferenceGroup>
+      )}
       {groups.map((group) => (
         <details
           key={group.namespace}
