@@ -3,15 +3,19 @@
  * random stream. The runner drives it like the text LM's Session: warmup() is iteration 0, here the evaluation of
  * the untrained agent (no supervised warm-up: its row is the baseline), then iterate(1..N) collects episodes with
  * the run's stream, trains, and evaluates on the environment's fixed starts every evalEvery iterations and at the
- * last. getState() is what a checkpoint holds: weights and Adam state, the stream, the algorithm's state, the step.
+ * last. With a two-seat game (environments/games/) the algorithm seats the players (self-play or an opponent, the
+ * agent's seat alternating) and the evaluation is the agent's win rate against a random mover on both seats.
+ * getState() is what a checkpoint holds: weights and Adam state, the stream, the algorithm's state, the step.
  * Oversight, the archive and branches are text-task features: the config refuses them with an episodic task.
  */
-import type { GridworldTaskConfig, RunConfig, TaskConfig } from '../shared/config';
+import type { GameTaskConfig, GridworldTaskConfig, RunConfig, TaskConfig } from '../shared/config';
 import { CodedError } from '../shared/errors';
 import { EVAL_LENGTH, EVAL_RETURN, EVAL_SUCCESS_RATE, TRAIN_STEPS } from '../shared/metrics';
 import type { Metrics, ProgressPhase } from '../shared/run';
 import type { RunnerSession } from './core/ports';
 import { evaluateEpisodic, type EpisodicEnvironment, type EpisodicScorecard } from './environments/episodic';
+import { createGameSet, isGameSet } from './environments/games/game-set';
+import { assessGames } from './environments/games/monitors';
 import { createGridworld } from './environments/gridworld';
 import { createMlpPolicy } from './policies/mlp';
 import { greedyAction } from './recipes/a2c';
@@ -37,6 +41,8 @@ export function createEpisodicEnvironment(config: TaskConfig): EpisodicEnvironme
   switch (config.kind) {
     case 'gridworld':
       return createGridworld(config as GridworldTaskConfig) as EpisodicEnvironment;
+    case 'game':
+      return createGameSet(config as GameTaskConfig) as EpisodicEnvironment;
     default:
       throw new CodedError('invalid_config', `task.kind "${config.kind}" is not an episodic environment; an episodic run needs one, such as "gridworld"`, [
         { path: 'task.kind', message: 'not an episodic environment' },
@@ -78,8 +84,13 @@ export class EpisodicSession implements RunnerSession {
     return new EpisodicSession(config, env, model, createEpisodicRecipe(config.recipe, config.optim), rng, hooks);
   }
 
-  /** The environment's scorecard of the current agent: greedy actions on the fixed evaluation starts. */
+  /**
+   * The environment's scorecard of the current agent: greedy actions on the fixed evaluation starts; in a two-seat
+   * game, its win rate against a random legal mover with its seat alternating between games (moves sampled from
+   * the policy with a fixed stream, since a game's equilibrium may be mixed).
+   */
   assess(): EpisodicScorecard {
+    if (isGameSet(this.env)) return assessGames(this.env, (v) => this.model.evaluate(v).logits);
     return evaluateEpisodic(this.env, (observation, legal) => greedyAction(this.model.evaluate([observation.vector]).logits[0]!, legal));
   }
 

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY } from './families';
 import { ClassifierPolicyConfig, ClassStreamTaskConfig } from './class-stream';
+import { GameTaskConfig, gameTaskIssues } from './games';
 import { preferenceTaskIssues, PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
 import { A2cRecipeConfig } from './recipes/a2c';
 import { DpoRecipeConfig } from './recipes/dpo';
 import { RewardModelRecipeConfig } from './recipes/reward-model';
+import { SpiralRecipeConfig } from './recipes/spiral';
 import { SpoRecipeConfig } from './recipes/spo';
 import { GrpoRecipeConfig } from './recipes/grpo';
 import { ConstantLrRecipeConfig, HomeostaticLrRecipeConfig, RandomLrRecipeConfig } from './recipes/learning-rate';
@@ -105,13 +107,13 @@ export const GridworldTaskConfig = z
   });
 
 export const TaskConfig = z
-  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig, PreferenceTaskConfig, ClassStreamTaskConfig])
+  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig, PreferenceTaskConfig, ClassStreamTaskConfig, GameTaskConfig])
   .describe('The environment: a verifiable text task, a preference task, an episodic one, or a class stream.');
 export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
 export type GridworldTaskConfig = z.infer<typeof GridworldTaskConfig>;
-export { ClassifierPolicyConfig, ClassStreamTaskConfig };
+export { ClassifierPolicyConfig, ClassStreamTaskConfig, GameTaskConfig };
 /** The task kinds of the text-task family (prompts, tokens, a verifier). */
 export type TextTaskConfig = ArithmeticTaskConfig | JsonlTaskConfig | PreferenceTaskConfig;
 export function isTextTask(task: TaskConfig): task is TextTaskConfig {
@@ -179,6 +181,7 @@ export {
   HomeostaticLrRecipeConfig,
   RandomLrRecipeConfig,
   RewardModelRecipeConfig,
+  SpiralRecipeConfig,
   SpoRecipeConfig,
   StarRecipeConfig,
 };
@@ -194,6 +197,7 @@ export const RecipeConfig = z
     RandomLrRecipeConfig,
     SpoRecipeConfig,
     RewardModelRecipeConfig,
+    SpiralRecipeConfig,
   ])
   .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
@@ -348,7 +352,8 @@ export const RunConfig = z
   .strict()
   // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
   .superRefine((c, ctx) => {
-    for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c)]) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c), ...gameTaskIssues(c)])
+      ctx.addIssue({ code: 'custom', ...issue });
     if (isTextTask(c.task)) return;
     for (const field of ['oversight', 'archive'] as const) {
       if (c[field].enabled)

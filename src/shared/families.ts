@@ -9,10 +9,12 @@ export type EnvironmentFamily = 'text-task' | 'episodic' | 'preferences' | 'clas
 export type ModelFamily = 'text-lm' | 'policy-value' | 'classifier';
 
 /** The environment family of each task kind a run config can name. */
-export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld' | 'preference' | 'class-stream', EnvironmentFamily> = {
+export const TASK_FAMILY: Record<'arithmetic' | 'jsonl' | 'gridworld' | 'game' | 'preference' | 'class-stream', EnvironmentFamily> = {
   arithmetic: 'text-task',
   jsonl: 'text-task',
   gridworld: 'episodic',
+  // Two-seat games (SPIRAL): episodes with seats (environments/games/).
+  game: 'episodic',
   // Prompts and classes of output a rater compares, with no verifier to score them (tasks/preference.ts).
   preference: 'preferences',
   'class-stream': 'class-stream',
@@ -39,6 +41,7 @@ export const RECIPE_FAMILY = {
   spo: { environment: 'preferences', model: 'text-lm' },
   'reward-model': { environment: 'preferences', model: 'text-lm' },
   a2c: { environment: 'episodic', model: 'policy-value' },
+  spiral: { environment: 'episodic', model: 'policy-value' },
   'homeostatic-lr': { environment: 'class-stream', model: 'classifier' },
   'constant-lr': { environment: 'class-stream', model: 'classifier' },
   'random-lr': { environment: 'class-stream', model: 'classifier' },

@@ -17,13 +17,14 @@ import { createGrpoRecipe } from './grpo';
 import { createHomeostaticLrRecipe } from './homeostatic-lr';
 import { createRandomLrRecipe } from './random-lr';
 import { createRewardModelRecipe } from './reward-model';
+import { createSpiralRecipe } from './spiral';
 import { createSpoRecipe } from './spo';
 import { createStarRecipe } from './star';
 
 type Kind = RecipeConfig['kind'];
 type ConfigOf<K extends Kind> = Extract<RecipeConfig, { kind: K }>;
 /** What an algorithm builds: a text recipe (the text LM's session drives it), an episodic one or a class-stream learner. */
-type RecipeOf<K extends Kind> = K extends 'a2c' ? EpisodicRecipe : K extends ClassStreamKind ? ClassStreamRecipe : Recipe;
+type RecipeOf<K extends Kind> = K extends 'a2c' | 'spiral' ? EpisodicRecipe : K extends ClassStreamKind ? ClassStreamRecipe : Recipe;
 type ClassStreamKind = 'homeostatic-lr' | 'constant-lr' | 'random-lr';
 /** The contract test's class stream: a small generated set and a small classifier. */
 const streamContractRun: Pick<RunConfigInput, 'task' | 'policy'> = {
@@ -186,6 +187,20 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
       optim: { batchSize: 8, warmupSteps: 1 },
     },
     invalid: { field: 'gamma', value: 1.5 },
+  },
+  spiral: {
+    ...RECIPE_FAMILY.spiral,
+    create: createSpiralRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration,
+    warmup: false,
+    tunable: () => [],
+    contract: { kind: 'spiral', gamesPerIteration: 6, stepsPerIteration: 2, opponent: 'league', leagueEvery: 1, leagueSize: 2 },
+    contractRun: {
+      task: { kind: 'game', games: ['tictactoe', 'kuhn-poker', 'negotiation'], evalGames: 4, kuhnRounds: 2, negotiationTurns: 4 },
+      policy: { kind: 'mlp', hidden: [8] },
+      optim: { batchSize: 8, warmupSteps: 1 },
+    },
+    invalid: { field: 'baselineDecay', value: 1.5 },
   },
   'homeostatic-lr': {
     ...RECIPE_FAMILY['homeostatic-lr'],
