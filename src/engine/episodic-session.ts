@@ -15,7 +15,8 @@ import type { Metrics, ProgressPhase } from '../shared/run';
 import type { RunnerSession } from './core/ports';
 import { evaluateEpisodic, type EpisodicEnvironment, type EpisodicScorecard } from './environments/episodic';
 import { createGameSet, isGameSet } from './environments/games/game-set';
-import { assessGames } from './environments/games/monitors';
+import { assessGames, gameMonitors } from './environments/games/monitors';
+import { freezeMlp } from './policies/frozen-mlp';
 import { createGridworld } from './environments/gridworld';
 import { createMlpPolicy } from './policies/mlp';
 import { greedyAction } from './recipes/a2c';
@@ -100,6 +101,12 @@ export class EpisodicSession implements RunnerSession {
     await this.hooks.stepBoundary?.();
     this.progress('eval', 0, 1);
     const metrics = scorecardMetrics(this.assess());
+    // A game run's monitors of the untrained policy, the baseline of their charts (its fixed opponent is itself).
+    if (isGameSet(this.env))
+      Object.assign(
+        metrics,
+        gameMonitors(this.env, (v) => this.model.evaluate(v).logits, freezeMlp(this.model.getState())),
+      );
     this.progress('eval', 1, 1);
     this.warmupDone = true;
     return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...memoryMetrics() };

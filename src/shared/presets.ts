@@ -1,5 +1,6 @@
 import { RunConfig, type RunConfigInput } from './config';
 import type { PolicyPresetName } from './oversight';
+import { gamePresets } from './presets-games';
 import type { PresetInfo } from './run';
 
 /**
@@ -309,6 +310,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     },
   },
   ...shiftPresets,
+  ...gamePresets,
 ];
 
 export const presets: PresetInfo[] = definitions.map((d) => ({

@@ -11,8 +11,9 @@
  *   0, read before it is updated with that seat's return R (games in collection order); the advantage R - b is
  *   given to every move of that seat (gamma 1: the reward is the game's outcome). Ablations: one baseline per
  *   game for both seats ("shared"), or none (the raw return).
- * - Moves whose advantage is exactly 0 are dropped; the loss is -mean(log pi(a|s) A) over the rest, no KL term
- *   (optional entropy bonus and value-head regression, both 0 by default).
+ * - Moves whose advantage is exactly 0 are dropped; the loss is -mean(log pi(a|s) A) over the rest, with pi the
+ *   softmax over the legal actions the move was sampled from (invalid-action masking); no KL term (an optional
+ *   entropy bonus and value-head regression, both 0 by default).
  * - Every iteration the monitors (environments/games/monitors.ts) play the evaluation games against the random,
  *   fixed and minimax opponents and compute Kuhn Poker's exploitability exactly.
  * The state (baselines, the frozen initial policy, the league) is plain data in the checkpoint, so a resumed run
@@ -41,10 +42,14 @@ export interface SpiralState {
   league: FrozenMlp[];
 }
 
+/** Added to an illegal action's logit: its probability is 0 to float precision, its gradient 0. */
+const ILLEGAL_LOGIT = -1e9;
+
 /** A trained move with its advantage. */
 interface Sample {
   vector: Float32Array;
   action: number;
+  legal: number[];
   advantage: number;
   ret: number;
 }
@@ -67,12 +72,14 @@ export function roleAdvantages(
   return games.map(({ game, returns, moves }) => {
     const seats = [...new Set(moves.map((m) => m.seat))];
     const bySeat = new Map<number, number>();
+    // Every seat of the game reads its baseline before any is updated (with a shared baseline both read the same).
     for (const seat of seats) {
       const key = baselineKey(mode, game, seat);
-      const ret = returns[seat]!;
-      const b = key === null ? 0 : (baselines[key] ?? 0);
-      bySeat.set(seat, ret - b);
-      if (key !== null) baselines[key] = decay * b + (1 - decay) * ret;
+      bySeat.set(seat, returns[seat]! - (key === null ? 0 : (baselines[key] ?? 0)));
+    }
+    for (const seat of seats) {
+      const key = baselineKey(mode, game, seat);
+      if (key !== null) baselines[key] = decay * (baselines[key] ?? 0) + (1 - decay) * returns[seat]!;
     }
     return moves.map((move) => ({ move, advantage: bySeat.get(move.seat)!, ret: returns[move.seat]! }));
   });
@@ -124,6 +131,10 @@ export function createSpiralRecipe(config: SpiralRecipeConfig, _optim: OptimConf
     const actions = tf.tensor1d(Int32Array.from(samples.map((s) => s.action)), 'int32');
     const advantages = tf.tensor1d(Float32Array.from(samples.map((s) => s.advantage)));
     const returns = tf.tensor1d(Float32Array.from(samples.map((s) => s.ret)));
+    // The moves were sampled from the softmax over the legal actions: the log-probabilities are of that softmax.
+    const maskData = new Float32Array(samples.length * ctx.model.numActions).fill(ILLEGAL_LOGIT);
+    samples.forEach((s, i) => s.legal.forEach((a) => (maskData[i * ctx.model.numActions + a] = 0)));
+    const mask = tf.tensor2d(maskData, [samples.length, ctx.model.numActions]);
     const sums = { loss: 0, entropy: 0, gradNorm: 0 };
     try {
       for (let k = 0; k < config.stepsPerIteration; k++) {
@@ -132,10 +143,10 @@ export function createSpiralRecipe(config: SpiralRecipeConfig, _optim: OptimConf
           ctx.model.trainable,
           (keep) => {
             const { logits, value } = ctx.model.forward(observations);
-            const logp = tf.logSoftmax(logits);
+            const logp = tf.logSoftmax(tf.add(logits, mask));
             const taken = tf.sum(tf.mul(logp, tf.oneHot(actions, ctx.model.numActions)), 1);
             const pg = tf.neg(tf.mean(tf.mul(taken, advantages)));
-            // Entropy over all actions (illegal ones included: the policy's softmax is masked only when sampling).
+            // Entropy of the legal-move softmax (an illegal action's probability underflows to 0).
             const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)));
             const valueLoss = tf.mean(tf.square(tf.sub(returns, value)));
             keep('entropy', entropy);
@@ -152,6 +163,7 @@ export function createSpiralRecipe(config: SpiralRecipeConfig, _optim: OptimConf
       actions.dispose();
       advantages.dispose();
       returns.dispose();
+      mask.dispose();
     }
     const n = config.stepsPerIteration;
     return { loss: sums.loss / n, steps: n, entropy: sums.entropy / n, gradNorm: sums.gradNorm / n };
@@ -187,7 +199,7 @@ export function createSpiralRecipe(config: SpiralRecipeConfig, _optim: OptimConf
       const all = advantaged.flat();
       const samples: Sample[] = all
         .filter((m) => m.advantage !== 0)
-        .map((m) => ({ vector: m.move.vector, action: m.move.action, advantage: m.advantage, ret: m.ret }));
+        .map((m) => ({ vector: m.move.vector, action: m.move.action, legal: m.move.legal, advantage: m.advantage, ret: m.ret }));
       ctx.progress('sample', config.gamesPerIteration, config.gamesPerIteration);
       const sampleSeconds = (performance.now() - t0) / 1000;
 

@@ -75,6 +75,8 @@ export interface TracedMove {
   seat: number;
   vector: Float32Array;
   action: number;
+  /** The legal action ids at that move (the softmax the move was sampled from is over these). */
+  legal: number[];
 }
 
 /**
@@ -95,7 +97,7 @@ export function playGames(episodes: GameEpisode[], seats: (i: number) => [Player
       const vectors = traced.has(player) ? group.map((e) => e.observe(e.toMove).vector) : [];
       const actions = player.act(group, rng);
       mine.forEach(([e, i], k) => {
-        if (traced.has(player)) traces[i]!.push({ seat: e.toMove, vector: vectors[k]!, action: actions[k]! });
+        if (traced.has(player)) traces[i]!.push({ seat: e.toMove, vector: vectors[k]!, action: actions[k]!, legal: e.legalActions() });
         e.step(actions[k]!);
       });
     }
