@@ -226,15 +226,17 @@ function gameDefinitions(): MetricDefinition[] {
     loss_rate: 'Share of the evaluation games the agent lost (invalid moves included)',
     draw_rate: 'Share of the evaluation games drawn (truncated ones included)',
     invalid_rate: 'Share of the evaluation games the agent lost by an invalid move',
-    win_rate_seat0: 'Share won of the evaluation games the agent played as Player 0',
-    win_rate_seat1: 'Share won of the evaluation games the agent played as Player 1',
   };
+  for (const [stat, what] of Object.entries({ win: 'won', loss: 'lost', draw: 'drawn', invalid: 'lost by an invalid move' }))
+    for (const seat of [0, 1]) stats[`${stat}_rate_seat${seat}`] = `Share ${what} of the evaluation games the agent played as Player ${seat}`;
   const out: MetricDefinition[] = [
     d('game/{game}_length', 'moves', "Mean moves of the iteration's training games of one game (tictactoe, kuhn_poker, negotiation)."),
   ];
   for (const [opponent, who] of Object.entries(opponents))
     for (const [stat, what] of Object.entries(stats))
-      out.push(d(`game/{game}_${stat}_vs_${opponent}`, '0–1', `${what} against ${who}, the agent's seat alternating (fixed deals and opponent moves).`));
+      out.push(
+        d(`game/{game}_${stat}_vs_${opponent}`, '0–1', `${what} against ${who} (the agent's seat alternates between games; fixed deals and opponent moves).`),
+      );
   return out;
 }
 

@@ -13,6 +13,8 @@ describe('the arena', () => {
     expect(t.games).toBe(64);
     expect(t.loss).toBe(0);
     expect(t.gamesBySeat).toEqual([32, 32]);
+    expect(t.bySeat.map((s) => s.loss)).toEqual([0, 0]);
+    expect(t.bySeat[0].win + t.bySeat[1].win).toBe(t.win);
     expect(t.win / t.games).toBeGreaterThan(0.7);
     expect(t.win + t.draw).toBe(64);
     // The same players on the same evaluation starts give the same record.

@@ -105,6 +105,14 @@ export function playGames(episodes: GameEpisode[], seats: (i: number) => [Player
   }
 }
 
+/** Wins, losses, draws and invalid-move losses of the agent on one seat. */
+export interface SeatTally {
+  win: number;
+  loss: number;
+  draw: number;
+  invalid: number;
+}
+
 /** An agent's record against one opponent in one game, from the agent's side. */
 export interface MatchTally {
   games: number;
@@ -113,8 +121,8 @@ export interface MatchTally {
   draw: number;
   /** Games the agent lost by an invalid action. */
   invalid: number;
-  /** Wins by the agent's seat, and games played on it. */
-  winsBySeat: [number, number];
+  /** The same counts by the agent's seat, and the games it played on each. */
+  bySeat: [SeatTally, SeatTally];
   gamesBySeat: [number, number];
   meanLength: number;
   /** The agent's mean return (evaluation scoring: +1, 0, -1). */
@@ -140,13 +148,14 @@ export function evaluateAgainst(env: GameSet, game: GameKind, agent: Player, opp
     return e;
   });
   playGames(episodes, (i) => (i % 2 === 0 ? [agent, opponent] : [opponent, agent]), createRng(seedOf(`${game}:${opponent.name}`)));
+  const seatTally = (): SeatTally => ({ win: 0, loss: 0, draw: 0, invalid: 0 });
   const tally: MatchTally = {
     games: episodes.length,
     win: 0,
     loss: 0,
     draw: 0,
     invalid: 0,
-    winsBySeat: [0, 0],
+    bySeat: [seatTally(), seatTally()],
     gamesBySeat: [0, 0],
     meanLength: 0,
     meanReturn: 0,
@@ -155,12 +164,13 @@ export function evaluateAgainst(env: GameSet, game: GameKind, agent: Player, opp
   episodes.forEach((e, i) => {
     const seat = i % 2;
     tally.gamesBySeat[seat] += 1;
-    if (e.winner === seat) {
-      tally.win += 1;
-      tally.winsBySeat[seat] += 1;
-    } else if (e.winner === null) tally.draw += 1;
-    else tally.loss += 1;
-    if (e.invalidBy === seat) tally.invalid += 1;
+    const outcome = e.winner === seat ? 'win' : e.winner === null ? 'draw' : 'loss';
+    tally[outcome] += 1;
+    tally.bySeat[seat]![outcome] += 1;
+    if (e.invalidBy === seat) {
+      tally.invalid += 1;
+      tally.bySeat[seat]!.invalid += 1;
+    }
     tally.meanLength += e.steps / Math.max(1, episodes.length);
     tally.meanReturn += e.record().returns[seat]! / Math.max(1, episodes.length);
   });

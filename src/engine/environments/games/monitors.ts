@@ -17,14 +17,14 @@ import { KUHN_HISTORIES, kuhnLegal, kuhnVector, type KuhnHistory } from './kuhn-
 /** The rates of one tally as metrics `game/{game}/{stat}_vs_{opponent}`. */
 export function tallyMetrics(game: GameKind, opponent: string, t: MatchTally): Metrics {
   const n = Math.max(1, t.games);
-  return {
-    [gameMetric(game, `win_rate_vs_${opponent}`)]: t.win / n,
-    [gameMetric(game, `loss_rate_vs_${opponent}`)]: t.loss / n,
-    [gameMetric(game, `draw_rate_vs_${opponent}`)]: t.draw / n,
-    [gameMetric(game, `invalid_rate_vs_${opponent}`)]: t.invalid / n,
-    [gameMetric(game, `win_rate_seat0_vs_${opponent}`)]: t.winsBySeat[0] / Math.max(1, t.gamesBySeat[0]),
-    [gameMetric(game, `win_rate_seat1_vs_${opponent}`)]: t.winsBySeat[1] / Math.max(1, t.gamesBySeat[1]),
-  };
+  const out: Metrics = {};
+  for (const stat of ['win', 'loss', 'draw', 'invalid'] as const) {
+    out[gameMetric(game, `${stat}_rate_vs_${opponent}`)] = t[stat] / n;
+    // By the agent's seat: `game/{game}_{stat}_rate_seat{k}_vs_{opponent}`.
+    for (const seat of [0, 1] as const)
+      out[gameMetric(game, `${stat}_rate_seat${seat}_vs_${opponent}`)] = t.bySeat[seat][stat] / Math.max(1, t.gamesBySeat[seat]);
+  }
+  return out;
 }
 
 /** The probability of the aggressive action (bet or call) the policy gives at each Kuhn information set. */
