@@ -105,3 +105,30 @@ describe('the league', () => {
 });
 
 type FrozenWeights = SpiralState['league'][number];
+
+describe('training against an opponent', () => {
+  it('alternates the agent seat, trains only its moves, and never beats minimax', async () => {
+    const config = RunConfig.parse({
+      seed: 4,
+      backend: 'wasm',
+      iterations: 1,
+      task: { kind: 'game', games: ['tictactoe'], evalGames: 4 },
+      policy: { kind: 'mlp', hidden: [8] },
+      optim: { warmupSteps: 0 },
+      recipe: { kind: 'spiral', gamesPerIteration: 8, opponent: 'minimax' },
+    });
+    const session = await createRunSession(config);
+    try {
+      await session.warmup();
+      const { metrics, trajectories } = await session.iterate(1);
+      const views = trajectories.map((t) => t.episode!);
+      expect(views.map((v) => (v.kind === 'tictactoe' ? v.agentSeat : null))).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
+      for (const v of views) if (v.kind === 'tictactoe') expect(v.winner).not.toBe(v.agentSeat);
+      // Only the agent's moves are trained: about half of each game's moves.
+      const moves = views.reduce((a, v) => a + (v.kind === 'tictactoe' ? v.moves.filter((m) => m.seat === v.agentSeat).length : 0), 0);
+      expect(metrics['spiral/moves']).toBe(moves);
+    } finally {
+      session.dispose();
+    }
+  });
+});
