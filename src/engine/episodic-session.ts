@@ -3,15 +3,20 @@
  * random stream. The runner drives it like the text LM's Session: warmup() is iteration 0, here the evaluation of
  * the untrained agent (no supervised warm-up: its row is the baseline), then iterate(1..N) collects episodes with
  * the run's stream, trains, and evaluates on the environment's fixed starts every evalEvery iterations and at the
- * last. getState() is what a checkpoint holds: weights and Adam state, the stream, the algorithm's state, the step.
+ * last. With a two-seat game (environments/games/) the algorithm seats the players (self-play or an opponent, the
+ * agent's seat alternating) and the evaluation is the agent's win rate against a random mover on both seats.
+ * getState() is what a checkpoint holds: weights and Adam state, the stream, the algorithm's state, the step.
  * Oversight, the archive and branches are text-task features: the config refuses them with an episodic task.
  */
-import type { GridworldTaskConfig, RunConfig, TaskConfig } from '../shared/config';
+import type { GameTaskConfig, GridworldTaskConfig, RunConfig, TaskConfig } from '../shared/config';
 import { CodedError } from '../shared/errors';
 import { EVAL_LENGTH, EVAL_RETURN, EVAL_SUCCESS_RATE, TRAIN_STEPS } from '../shared/metrics';
 import type { Metrics, ProgressPhase } from '../shared/run';
 import type { RunnerSession } from './core/ports';
 import { evaluateEpisodic, type EpisodicEnvironment, type EpisodicScorecard } from './environments/episodic';
+import { createGameSet, isGameSet } from './environments/games/game-set';
+import { assessGames, gameMonitors } from './environments/games/monitors';
+import { freezeMlp } from './policies/frozen-mlp';
 import { createGridworld } from './environments/gridworld';
 import { createSafetyGrid } from './environments/safety-grid';
 import { safetyMetrics } from './monitors/safety';
@@ -43,6 +48,8 @@ export function createEpisodicEnvironment(config: TaskConfig): EpisodicEnvironme
     case 'whisky-gold':
     case 'absent-supervisor':
       return createSafetyGrid(config) as EpisodicEnvironment;
+    case 'game':
+      return createGameSet(config as GameTaskConfig) as EpisodicEnvironment;
     default:
       throw new CodedError(
         'invalid_config',
@@ -93,8 +100,14 @@ export class EpisodicSession implements RunnerSession {
     return new EpisodicSession(config, env, model, createEpisodicRecipe(config.recipe, config.optim), rng, hooks);
   }
 
-  /** The environment's scorecard of the current agent: greedy actions on the fixed evaluation starts (a tabular learner's own, else the model's). */
+  /**
+   * The environment's scorecard of the current agent: greedy actions on the fixed evaluation starts (a tabular
+   * learner's own, else the model's); in a two-seat game, its win rate against a random legal mover with its seat
+   * alternating between games (moves sampled from the policy with a fixed stream, since a game's equilibrium may be
+   * mixed).
+   */
   assess(): EpisodicScorecard {
+    if (isGameSet(this.env)) return assessGames(this.env, (v) => this.model.evaluate(v).logits);
     const act = this.recipe.act?.bind(this.recipe);
     return evaluateEpisodic(
       this.env,
@@ -108,6 +121,12 @@ export class EpisodicSession implements RunnerSession {
     await this.hooks.stepBoundary?.();
     this.progress('eval', 0, 1);
     const metrics = scorecardMetrics(this.assess());
+    // A game run's monitors of the untrained policy, the baseline of their charts (its fixed opponent is itself).
+    if (isGameSet(this.env))
+      Object.assign(
+        metrics,
+        gameMonitors(this.env, (v) => this.model.evaluate(v).logits, freezeMlp(this.model.getState())),
+      );
     this.progress('eval', 1, 1);
     this.warmupDone = true;
     return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...memoryMetrics() };

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName } from '../shared/contract';
 import type { RunConfig } from '../shared/config';
+import { TASK_FAMILY } from '../shared/families';
 import { MANIFEST_FORMAT, type RunManifest } from '../shared/manifest';
 import type { RunStatus } from '../shared/run';
 import { canonicalJson } from './store/audit-chain';
@@ -65,7 +66,8 @@ export function evolabCheckout(): Checkout {
 
 /** The fixed evaluation sets of the run's environment, hashed: a rerun on other sets is not the same run. */
 export async function evaluatorHash(config: RunConfig): Promise<RunManifest['evaluator']> {
-  if (config.task.kind === 'gridworld') {
+  // Episodic environments (the gridworld, the games) hash their fixed evaluation starts.
+  if (TASK_FAMILY[config.task.kind] === 'episodic') {
     const { createEpisodicEnvironment } = await import('./episodic-session');
     const starts = createEpisodicEnvironment(config.task).evaluationStarts();
     return { hash: sha256(canonicalJson(starts)), items: starts.length };

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY } from './families';
 import { ClassifierPolicyConfig, ClassStreamTaskConfig } from './class-stream';
 import { personRaterIssues, preferenceTaskIssues, PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
+import { GameTaskConfig, gameTaskIssues } from './games';
 import { A2cRecipeConfig } from './recipes/a2c';
 import { DpoRecipeConfig } from './recipes/dpo';
 import { RewardModelRecipeConfig } from './recipes/reward-model';
+import { SpiralRecipeConfig } from './recipes/spiral';
 import { SpoRecipeConfig } from './recipes/spo';
 import { SelfRewardingRecipeConfig } from './recipes/self-rewarding';
 import { SppoRecipeConfig } from './recipes/sppo';
@@ -109,13 +111,21 @@ export const GridworldTaskConfig = z
   });
 
 export const TaskConfig = z
-  .discriminatedUnion('kind', [ArithmeticTaskConfig, JsonlTaskConfig, GridworldTaskConfig, PreferenceTaskConfig, ClassStreamTaskConfig, ...SafetyTaskConfigs])
-  .describe('The environment: a verifiable text task, a preference task, an episodic one (a gridworld or a safety world), or a class stream.');
+  .discriminatedUnion('kind', [
+    ArithmeticTaskConfig,
+    JsonlTaskConfig,
+    GridworldTaskConfig,
+    PreferenceTaskConfig,
+    ClassStreamTaskConfig,
+    ...SafetyTaskConfigs,
+    GameTaskConfig,
+  ])
+  .describe('The environment: a verifiable text task, a preference task, an episodic one (a gridworld, a safety world or a two-seat game), or a class stream.');
 export type TaskConfig = z.infer<typeof TaskConfig>;
 export type ArithmeticTaskConfig = z.infer<typeof ArithmeticTaskConfig>;
 export type JsonlTaskConfig = z.infer<typeof JsonlTaskConfig>;
 export type GridworldTaskConfig = z.infer<typeof GridworldTaskConfig>;
-export { ClassifierPolicyConfig, ClassStreamTaskConfig };
+export { ClassifierPolicyConfig, ClassStreamTaskConfig, GameTaskConfig };
 /** The task kinds of the text-task family (prompts, tokens, a verifier). */
 export type TextTaskConfig = ArithmeticTaskConfig | JsonlTaskConfig | PreferenceTaskConfig;
 export function isTextTask(task: TaskConfig): task is TextTaskConfig {
@@ -185,6 +195,7 @@ export {
   RandomLrRecipeConfig,
   RewardModelRecipeConfig,
   SelfRewardingRecipeConfig,
+  SpiralRecipeConfig,
   SpoRecipeConfig,
   SppoRecipeConfig,
   StarRecipeConfig,
@@ -204,6 +215,7 @@ export const RecipeConfig = z
     QLearningRecipeConfig,
     SelfRewardingRecipeConfig,
     SppoRecipeConfig,
+    SpiralRecipeConfig,
   ])
   .describe('The self-improvement algorithm.');
 export type RecipeConfig = z.infer<typeof RecipeConfig>;
@@ -359,7 +371,7 @@ export const RunConfig = z
   .strict()
   // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
   .superRefine((c, ctx) => {
-    for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c), ...personRaterIssues(c)])
+    for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c), ...personRaterIssues(c), ...gameTaskIssues(c)])
       ctx.addIssue({ code: 'custom', ...issue });
     if (isTextTask(c.task)) return;
     for (const field of ['oversight', 'archive'] as const) {

@@ -10,12 +10,14 @@ export type ModelFamily = 'text-lm' | 'policy-value' | 'classifier';
 
 /** The environment family of each task kind a run config can name. */
 export const TASK_FAMILY: Record<
-  'arithmetic' | 'jsonl' | 'gridworld' | 'preference' | 'class-stream' | 'safe-interruptibility' | 'whisky-gold' | 'absent-supervisor',
+  'arithmetic' | 'jsonl' | 'gridworld' | 'game' | 'preference' | 'class-stream' | 'safe-interruptibility' | 'whisky-gold' | 'absent-supervisor',
   EnvironmentFamily
 > = {
   arithmetic: 'text-task',
   jsonl: 'text-task',
   gridworld: 'episodic',
+  // Two-seat games (SPIRAL): episodes with seats (environments/games/).
+  game: 'episodic',
   // Prompts and classes of output a rater compares, with no verifier to score them (tasks/preference.ts).
   preference: 'preferences',
   'class-stream': 'class-stream',
@@ -50,6 +52,7 @@ export const RECIPE_FAMILY = {
   a2c: { environment: 'episodic', model: 'policy-value' },
   // Tabular: its action values live in its own state and it acts by them; the run's policy-value MLP is left untrained (q-learning.ts).
   'q-learning': { environment: 'episodic', model: 'policy-value' },
+  spiral: { environment: 'episodic', model: 'policy-value' },
   'homeostatic-lr': { environment: 'class-stream', model: 'classifier' },
   'constant-lr': { environment: 'class-stream', model: 'classifier' },
   'random-lr': { environment: 'class-stream', model: 'classifier' },

@@ -236,6 +236,21 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   d(M.TIME_SAMPLE_S, 'seconds', 'Time spent sampling (or collecting episodes).'),
   d(M.TIME_TRAIN_S, 'seconds', 'Time spent in optimiser steps.'),
   d('time/eval_s', 'seconds', 'Time spent in the held-out evaluation.'),
+  d('time/monitor_s', 'seconds', "Time a game run's monitors took: the evaluation games against each opponent and Kuhn Poker's exploitability."),
+  ...gameDefinitions(),
+  d(
+    M.KUHN_EXPLOITABILITY,
+    'chips/round',
+    "Exact exploitability of the policy's Kuhn Poker strategy (its sampling softmax at each information set): the mean of the two best responses' gains per round, 0 at a Nash equilibrium; lower is better.",
+  ),
+  d(M.KUHN_VALUE, 'chips/round', 'Expected chips per round of the first player when the policy plays itself; -1/18 at equilibrium.'),
+  d(M.SPIRAL_KEPT, '0–1', "Share of the iteration's agent moves with a non-zero advantage, the ones SPIRAL trains on (zero-advantage moves are dropped)."),
+  d('spiral/moves', 'moves', "Agent moves in the iteration's training games (both seats in self-play)."),
+  d(
+    'spiral/baseline_{role}',
+    'return',
+    "SPIRAL's EMA baseline of a role, read before this iteration's returns updated it: per game and seat (kuhn_poker_seat0) with role baselines, per game with a shared one.",
+  ),
   d(M.TIME_ITERATION_S, 'seconds', 'Wall time of the whole iteration.'),
   d(M.MEM_TENSORS, 'tensors', 'Live tensors after the iteration (tf.memory()); flat across iterations means nothing leaks.'),
   d(M.MEM_BYTES, 'bytes', 'Bytes held by live tensors (tf.memory()).'),
@@ -275,6 +290,32 @@ export function bestScoreLabel(names: Iterable<string>): { name: string; label: 
  * recipe's own monitor (B-STaR's balance, DPO's reward accuracy, GRPO's KL leash, an archive's best estimate). Each
  * slot takes the first of its names the run reports.
  */
+/** The per-game rates against each evaluation opponent, one pattern per (statistic, opponent). */
+function gameDefinitions(): MetricDefinition[] {
+  const opponents: Record<string, string> = {
+    random: 'a random legal mover',
+    minimax: 'the perfect minimax player (TicTacToe only)',
+    fixed: "the run's initial policy, frozen",
+  };
+  const stats: Record<string, string> = {
+    win_rate: 'Share of the evaluation games the agent won',
+    loss_rate: 'Share of the evaluation games the agent lost (invalid moves included)',
+    draw_rate: 'Share of the evaluation games drawn (truncated ones included)',
+    invalid_rate: 'Share of the evaluation games the agent lost by an invalid move',
+  };
+  for (const [stat, what] of Object.entries({ win: 'won', loss: 'lost', draw: 'drawn', invalid: 'lost by an invalid move' }))
+    for (const seat of [0, 1]) stats[`${stat}_rate_seat${seat}`] = `Share ${what} of the evaluation games the agent played as Player ${seat}`;
+  const out: MetricDefinition[] = [
+    d('game/{game}_length', 'moves', "Mean moves of the iteration's training games of one game (tictactoe, kuhn_poker, negotiation)."),
+  ];
+  for (const [opponent, who] of Object.entries(opponents))
+    for (const [stat, what] of Object.entries(stats))
+      out.push(
+        d(`game/{game}_${stat}_vs_${opponent}`, '0–1', `${what} against ${who} (the agent's seat alternates between games; fixed deals and opponent moves).`),
+      );
+  return out;
+}
+
 export const HEADLINE_SLOTS: ReadonlyArray<{ slot: string; names: readonly string[] }> = [
   { slot: 'score', names: [M.HELDOUT_HARDEST, M.EVAL_SUCCESS_RATE, M.ARCHIVE_FINAL_HELDOUT] },
   { slot: 'reward', names: [M.REWARD_MEAN] },
@@ -282,6 +323,8 @@ export const HEADLINE_SLOTS: ReadonlyArray<{ slot: string; names: readonly strin
   {
     slot: 'monitor',
     names: [
+      M.KUHN_EXPLOITABILITY,
+      M.TICTACTOE_MINIMAX_LOSS,
       M.ARCHIVE_BEST_ESTIMATE,
       M.BALANCE_SCORE,
       'dpo/reward_accuracy',

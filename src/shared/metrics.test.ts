@@ -22,6 +22,8 @@ const NAMESPACES = [
   'episode',
   'shift',
   'lr',
+  'game',
+  'spiral',
 ];
 /** A quoted metric name, e.g. 'reward/mean' or `heldout/acc_d${level}`. */
 const METRIC_LITERAL = new RegExp(`['"\`](?:${NAMESPACES.join('|')})/[a-z_0-9$]`);

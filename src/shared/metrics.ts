@@ -44,6 +44,18 @@ export const SAFETY_PUNISHED_UNSUPERVISED = 'safety/punished_unsupervised';
 export const SAFETY_SUPERVISION_GAP = 'safety/supervision_gap';
 /** Whisky-gold: share of the episodes in which the agent drank the whisky. */
 export const SAFETY_WHISKY_RATE = 'safety/whisky_rate';
+// Two-seat games (SPIRAL): per game, the agent's rates against each evaluation opponent, and Kuhn Poker's exact
+// distance to equilibrium.
+/** A game's metric: `game/{game}_{stat}` with the game's kind in snake case, e.g. game/kuhn_poker_win_rate_vs_random. */
+export function gameMetric(game: string, stat: string): string {
+  return `game/${game.replace(/-/g, '_')}_${stat}`;
+}
+export const KUHN_EXPLOITABILITY = 'game/kuhn_poker_exploitability';
+export const KUHN_VALUE = 'game/kuhn_poker_value';
+/** TicTacToe's loss rate against the perfect player (0 is the best a player can do). */
+export const TICTACTOE_MINIMAX_LOSS = 'game/tictactoe_loss_rate_vs_minimax';
+/** Share of the iteration's moves with a non-zero advantage (the ones SPIRAL trains on). */
+export const SPIRAL_KEPT = 'spiral/kept_fraction';
 
 // Class streams: the validation scorecard, the online (pre-update) training accuracy, the concept shifts and the
 // learning-rate trace.

@@ -1,5 +1,6 @@
 import { RunConfig, type RunConfigInput } from './config';
 import type { PolicyPresetName } from './oversight';
+import { gamePresets } from './presets-games';
 import type { PresetInfo } from './run';
 import { safetyPresets } from './safety-presets';
 import { selfJudgedPresets } from './presets-self-judged';
@@ -344,6 +345,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
   ...shiftPresets,
   ...safetyPresets,
   ...selfJudgedPresets,
+  ...gamePresets,
 ];
 
 export const presets: PresetInfo[] = definitions.map((d) => ({

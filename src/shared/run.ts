@@ -141,8 +141,51 @@ export const ConfusionView = z.object({
 });
 export type ConfusionView = z.infer<typeof ConfusionView>;
 
+/** One move of a two-seat game: who moved and the action by its text name (`[4]`, `[bet]`, `[Offer: 3 Wood -> 2 Gold]`). */
+const GameMove = z.object({ seat: z.number().int().min(0).max(1), action: z.string() });
+/** What every game's view holds: the moves in order, how it ended, and each seat's return. */
+const gameEnd = {
+  moves: z.array(GameMove).describe('Every move in order, the invalid one (which ended the game) included.'),
+  winner: z.number().int().min(0).max(1).nullable().describe('The seat that won; null for a draw (or a truncated game).'),
+  invalidBy: z.number().int().min(0).max(1).nullable().describe('The seat whose invalid action ended the game, if one did.'),
+  truncated: z.boolean().describe('Whether the game was cut off at the turn limit (scored as a draw).'),
+  returns: z.array(z.number()).describe('Return of each seat (+1 win, -1 loss, 0 draw; -1.5 / +0.5 or -1 / +1 after an invalid action).'),
+  agentSeat: z.number().int().min(0).max(1).nullable().describe("The seat the run's agent played; null when it played both (self-play)."),
+};
+/** A TicTacToe game: cells 0..8 row by row; seat 0 plays X and moves first. Replaying `moves` redraws every board. */
+export const TicTacToeView = z.object({ kind: z.literal('tictactoe'), ...gameEnd });
+/** A Kuhn Poker match: each round's cards (J=0, Q=1, K=2), first player, moves, pot and winner; chips after each round. */
+export const KuhnPokerView = z.object({
+  kind: z.literal('kuhn-poker'),
+  ...gameEnd,
+  rounds: z.array(
+    z.object({
+      cards: z.tuple([z.number().int().min(0).max(2), z.number().int().min(0).max(2)]).describe("Each seat's card: 0 = J, 1 = Q, 2 = K."),
+      firstPlayer: z.number().int().min(0).max(1),
+      moves: z.array(GameMove),
+      pot: z.number().describe('Chips in the pot when the round ended (antes and bets).'),
+      winner: z.number().int().min(0).max(1).nullable().describe('Who took the pot; null for a round cut off by an invalid action.'),
+      chips: z.tuple([z.number(), z.number()]).describe("Each seat's net chips after the round."),
+    }),
+  ),
+});
+/** A Simple Negotiation game: inventories after each move, each seat's values, and the value gained. */
+export const NegotiationView = z.object({
+  kind: z.literal('negotiation'),
+  ...gameEnd,
+  values: z.array(z.object({ wood: z.number(), gold: z.number() })).describe("Each seat's value of one unit of Wood and of Gold."),
+  inventories: z
+    .array(z.array(z.object({ wood: z.number().int(), gold: z.number().int() })))
+    .describe("Both seats' inventories at the start and after each move."),
+  gains: z.array(z.number()).describe("Each seat's inventory value at the end minus at the start, by its own values."),
+});
+export type TicTacToeView = z.infer<typeof TicTacToeView>;
+export type KuhnPokerView = z.infer<typeof KuhnPokerView>;
+export type NegotiationView = z.infer<typeof NegotiationView>;
+export type GameView = TicTacToeView | KuhnPokerView | NegotiationView;
+
 /** An episode of an episodic environment (or a class stream's evaluation), structured for drawing; one variant per environment that has a view. */
-export const EpisodeView = z.discriminatedUnion('kind', [GridEpisode, ConfusionView, SafetyGridEpisode]);
+export const EpisodeView = z.discriminatedUnion('kind', [GridEpisode, ConfusionView, SafetyGridEpisode, TicTacToeView, KuhnPokerView, NegotiationView]);
 export type EpisodeView = z.infer<typeof EpisodeView>;
 
 export const Trajectory = z.object({

@@ -12,6 +12,7 @@ const tasks: Record<keyof typeof TASK_FAMILY, RunConfigInput['task']> = {
   arithmetic: { kind: 'arithmetic' },
   jsonl: { kind: 'jsonl', path: 'problems.jsonl' },
   gridworld: { kind: 'gridworld' },
+  game: { kind: 'game' },
   preference: { kind: 'preference' },
   'class-stream': { kind: 'class-stream' },
   'safe-interruptibility': { kind: 'safe-interruptibility' },

@@ -19,6 +19,7 @@ import { createQLearningRecipe } from './q-learning';
 import { createRandomLrRecipe } from './random-lr';
 import { createRewardModelRecipe } from './reward-model';
 import { createSelfRewardingRecipe } from './self-rewarding';
+import { createSpiralRecipe } from './spiral';
 import { createSpoRecipe } from './spo';
 import { createSppoRecipe } from './sppo';
 import { createStarRecipe } from './star';
@@ -26,7 +27,7 @@ import { createStarRecipe } from './star';
 type Kind = RecipeConfig['kind'];
 type ConfigOf<K extends Kind> = Extract<RecipeConfig, { kind: K }>;
 /** What an algorithm builds: a text recipe (the text LM's session drives it), an episodic one or a class-stream learner. */
-type RecipeOf<K extends Kind> = K extends 'a2c' | 'q-learning' ? EpisodicRecipe : K extends ClassStreamKind ? ClassStreamRecipe : Recipe;
+type RecipeOf<K extends Kind> = K extends 'a2c' | 'q-learning' | 'spiral' ? EpisodicRecipe : K extends ClassStreamKind ? ClassStreamRecipe : Recipe;
 type ClassStreamKind = 'homeostatic-lr' | 'constant-lr' | 'random-lr';
 /** The contract test's class stream: a small generated set and a small classifier. */
 const streamContractRun: Pick<RunConfigInput, 'task' | 'policy'> = {
@@ -226,6 +227,20 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
       optim: { batchSize: 8, warmupSteps: 0 },
     },
     invalid: { field: 'alpha', value: 0 },
+  },
+  spiral: {
+    ...RECIPE_FAMILY.spiral,
+    create: createSpiralRecipe,
+    stepsPerIteration: (c) => c.stepsPerIteration,
+    warmup: false,
+    tunable: () => [],
+    contract: { kind: 'spiral', gamesPerIteration: 6, stepsPerIteration: 2, opponent: 'league', leagueEvery: 1, leagueSize: 2 },
+    contractRun: {
+      task: { kind: 'game', games: ['tictactoe', 'kuhn-poker', 'negotiation'], evalGames: 4, kuhnRounds: 2, negotiationTurns: 4 },
+      policy: { kind: 'mlp', hidden: [8] },
+      optim: { batchSize: 8, warmupSteps: 1 },
+    },
+    invalid: { field: 'baselineDecay', value: 1.5 },
   },
   'homeostatic-lr': {
     ...RECIPE_FAMILY['homeostatic-lr'],

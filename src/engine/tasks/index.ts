@@ -60,6 +60,13 @@ export function createTask(config: TaskConfig): Task {
         `task.kind "${config.kind}" is a safety gridworld, an episodic environment, not a text task; it runs with an episodic recipe (recipe.kind "a2c" or "q-learning") and policy.kind "mlp"`,
         [{ path: 'task.kind', message: 'not a text task' }],
       );
+    case 'game':
+      // Two-seat games, not a text task: environments/games/ builds them, for the episodic session.
+      throw new CodedError(
+        'invalid_config',
+        `task.kind "game" is a set of two-seat games, not a text task; it runs with recipe.kind "spiral" and policy.kind "mlp"`,
+        [{ path: 'task.kind', message: 'not a text task' }],
+      );
     case 'class-stream':
       // A class stream, not a text task: environments/class-stream.ts builds it, for the class-stream session.
       throw new CodedError(
