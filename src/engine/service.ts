@@ -17,6 +17,7 @@ import { archiveGet } from './evolution/requests';
 import { branchSource } from './evolution/branch';
 import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
 import { publicProposal } from './oversight/protocol';
+import { PlayTable } from './play/play-table';
 import { preflight } from './preflight';
 import { exportRunFile } from './run-export';
 import { resolveRunConfig } from './run-setup';
@@ -90,6 +91,9 @@ export class EngineService {
     }
     this.options.emit(name, payload);
   };
+
+  /** Games people play against checkpoints (the Play page); open games live in memory, finished ones in the store. */
+  private readonly table = new PlayTable(() => this.store);
 
   constructor(options: EngineServiceOptions) {
     this.options = options;
@@ -172,6 +176,13 @@ export class EngineService {
     'audit.export': ({ runId, format }) => exportAudit(this.store, runId, format),
     'oversight.state': ({ runId }) => oversightState(this.store, runId),
     'archive.get': ({ runId }) => archiveGet(this.store, runId),
+    'play.runs': () => this.table.runs(),
+    'play.start': (input) => this.table.start(input),
+    'play.move': ({ gameId, action }) => this.table.move(gameId, action),
+    'play.results': ({ runId }) => {
+      this.store.requireRun(runId);
+      return { records: this.store.play.records(runId), recent: this.store.play.recent(runId) };
+    },
     'system.info': async () => {
       const backend = await (this.options.backendReport ?? defaultBackendReport)();
       const versions: Record<string, string> = { node: process.versions.node, v8: process.versions.v8 };

@@ -4,6 +4,7 @@ import { RunConfig } from './config';
 import { CodedErrorShape, fieldIssues } from './errors';
 import { Genome } from './genome';
 import { ApprovalPolicy, AuditEntry, AuditVerification, DecisionInput, PolicyPresetName, Proposal, ProposalStatus, ProposerEstimate } from './oversight';
+import { playRequests } from './play';
 import { BackendReport, MetricSeries, Metrics, PresetInfo, ProgressPhase, RunDetail, RunStatus, RunSummary, Trajectory, TrajectoryFilter } from './run';
 
 /**
@@ -122,6 +123,7 @@ export const requests = {
           'outside the workspace. Only a file picked there becomes readable by runs; `evolab serve` refuses it with `unsupported`.',
       ),
   },
+  ...playRequests,
   'system.info': {
     input: z.object({}),
     output: z.object({ backend: BackendReport, workspace: z.string(), versions: z.record(z.string(), z.string()) }),

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
+import { scoreOf } from '../../shared/metrics';
 import { isLive, WarmupLoss, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, readCheckpointAuditHead } from './checkpoint';
@@ -14,8 +15,8 @@ import { OversightStore } from './oversight-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
 import { walMode } from './durable';
 import { migrate } from './schema';
+import { PlayStore } from './play-store';
 import { recoverWorkspace, type Recovery } from './recovery';
-import { scoreOf } from '../../shared/metrics';
 import { registerNotationFunction, type TrajectoryQuery } from './trajectory-search';
 
 /** How many checkpoints each run keeps on disk. */
@@ -36,9 +37,7 @@ export interface IterationCommit {
   /** Iteration 0's warm-up loss curve, stored on its row. */
   warmupLoss?: WarmupLoss;
 }
-
-export type { Recovery } from './recovery';
-export type { TrajectoryQuery } from './trajectory-search';
+export type { Recovery, TrajectoryQuery };
 
 function unwritable(dir: string, cause: unknown): CodedError {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -55,6 +54,7 @@ export class Store {
   /** Proposals, decisions, approval policies and the audit log. */
   readonly oversight: OversightStore;
   readonly archive: ArchiveStore;
+  readonly play: PlayStore;
   private readonly samples: TrajectoryStore;
   private readonly db: Database.Database;
 
@@ -64,6 +64,7 @@ export class Store {
     registerNotationFunction(db);
     this.oversight = new OversightStore(db, workspace);
     this.archive = new ArchiveStore(db);
+    this.play = new PlayStore(db, workspace);
     this.samples = new TrajectoryStore(db);
     this.recovery = recoverWorkspace(this.db, {
       workspace: this.workspace,
