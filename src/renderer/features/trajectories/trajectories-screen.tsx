@@ -7,6 +7,8 @@ import { formatNumber } from '../../lib/format';
 import { ConfusionMatrix, LatestConfusion } from './confusion-matrix-view';
 import { useEscape } from '../../lib/use-escape';
 import { EpisodeGrid } from './episode-grid-view';
+import { GameReplay } from '../../components/games/game-replay';
+import { isGameView } from '../../components/games/game-frames';
 import { groupByIteration, PAGE_SIZE, selectNotation, trajectoriesActions, trajectoriesStore } from './trajectories-store';
 import './trajectories.css';
 
@@ -62,7 +64,19 @@ function Sample({ t, notation, onSamePrompt }: { t: Trajectory; notation: Notati
           {t.level !== null ? ` · level ${t.level}` : ''}
         </span>
         <span className={`chip ${t.correct ? 'ok' : 'bad'}`}>
-          {t.episode?.kind === 'confusion' ? 'evaluation' : t.episode ? (t.correct ? 'reached goal' : 'missed goal') : t.correct ? 'correct' : 'incorrect'}
+          {t.episode?.kind === 'confusion'
+            ? 'evaluation'
+            : t.episode && isGameView(t.episode)
+              ? t.correct
+                ? 'won'
+                : 'not won'
+              : t.episode
+                ? t.correct
+                  ? 'reached goal'
+                  : 'missed goal'
+                : t.correct
+                  ? 'correct'
+                  : 'incorrect'}
         </span>
         <span className={`chip ${t.kept ? 'kept' : ''}`}>{t.kept ? 'kept' : 'rejected'}</span>
         <span className="mono small">reward {formatNumber(t.reward)}</span>
@@ -83,10 +97,10 @@ function Sample({ t, notation, onSamePrompt }: { t: Trajectory; notation: Notati
           <ConfusionMatrix view={t.episode} />
           <p className="small">{t.verdict}</p>
         </>
-      ) : t.episode?.kind === 'gridworld' ? (
-        // An episode: its grid, then its start state and moves as text (what search matches).
+      ) : t.episode?.kind === 'gridworld' || (t.episode && isGameView(t.episode)) ? (
+        // An episode: its grid or game replay, then its start state and moves as text (what search matches).
         <>
-          <EpisodeGrid episode={t.episode} />
+          {t.episode.kind === 'gridworld' ? <EpisodeGrid episode={t.episode} /> : <GameReplay view={t.episode} />}
           <dl>
             <dt>Start</dt>
             <dd className="mono">{t.prompt}</dd>
