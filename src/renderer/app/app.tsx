@@ -7,6 +7,7 @@ import { ChartBench } from '../features/bench/chart-bench';
 import { CompareScreen } from '../features/compare/compare-screen';
 import { LineageScreen } from '../features/lineage/lineage-screen';
 import { NewRunScreen } from '../features/new-run/new-run-screen';
+import { PlayScreen } from '../features/play/play-screen';
 import { RunScreen } from '../features/run/run-screen';
 import { RunsScreen } from '../features/runs/runs-screen';
 import { SettingsScreen } from '../features/settings/settings-screen';
@@ -35,6 +36,8 @@ function Screen({ route }: { route: Route }) {
       return <ApprovalsScreen tab={route.tab} runId={route.runId} />;
     case 'audit':
       return <AuditScreen runId={route.runId} />;
+    case 'play':
+      return <PlayScreen runId={route.runId} />;
     case 'bench':
       return <ChartBench points={route.points} charts={route.charts} seconds={route.seconds} />;
   }
@@ -69,6 +72,9 @@ export function App() {
         </a>
         <a href="#/compare" className={active(['compare'])} data-testid="nav-compare">
           Compare
+        </a>
+        <a href="#/play" className={active(['play'])} data-testid="nav-play">
+          Play
         </a>
         <a href="#/audit" className={active(['audit'])}>
           Audit

@@ -18,6 +18,8 @@ describe('routes, shortcuts, connection', () => {
     expect(parseRoute('#/approvals/nonsense')).toEqual({ screen: 'approvals', tab: 'pending', runId: null });
     expect(parseRoute('#/audit/abc')).toEqual({ screen: 'audit', runId: 'abc' });
     expect(parseRoute('#/audit')).toEqual({ screen: 'audit', runId: null });
+    expect(parseRoute('#/play/r%201')).toEqual({ screen: 'play', runId: 'r 1' });
+    expect(parseRoute('#/play')).toEqual({ screen: 'play', runId: null });
     expect(parseRoute('#/runs/r%201/lineage')).toEqual({ screen: 'lineage', runId: 'r 1' });
     expect(parseRoute('#/runs/abc/unknown')).toEqual({ screen: 'run', runId: 'abc' });
     expect(parseRoute('#/compare')).toEqual({ screen: 'compare', group: null, runs: [] });

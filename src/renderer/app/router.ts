@@ -10,6 +10,7 @@ export type Route =
   | { screen: 'settings' }
   | { screen: 'approvals'; tab: 'pending' | 'decided' | 'policy'; runId: string | null }
   | { screen: 'audit'; runId: string | null }
+  | { screen: 'play'; runId: string | null }
   | { screen: 'bench'; points: number; charts: number; seconds: number };
 
 function intParam(params: URLSearchParams, name: string, fallback: number, max: number): number {
@@ -19,7 +20,7 @@ function intParam(params: URLSearchParams, name: string, fallback: number, max: 
 
 /**
  * Hash routes: `#/runs`, `#/new`, `#/runs/<id>`, `#/runs/<id>/trajectories`, `#/approvals[/decided|/policy][?run=<id>]`,
- * `#/audit[/<id>]`, `#/settings`, `#/bench/charts?points=`, `#/runs/<id>/lineage`, `#/compare[?group=<id>|?runs=<id>,<id>]`.
+ * `#/audit[/<id>]`, `#/play[/<id>]`, `#/settings`, `#/bench/charts?points=`, `#/runs/<id>/lineage`, `#/compare[?group=<id>|?runs=<id>,<id>]`.
  */
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -40,6 +41,7 @@ export function parseRoute(hash: string): Route {
     return { screen: 'compare', group: params.get('group') || null, runs };
   }
   if (parts[0] === 'audit') return { screen: 'audit', runId: parts[1] ?? null };
+  if (parts[0] === 'play') return { screen: 'play', runId: parts[1] ?? null };
   if (parts[0] === 'bench' && parts[1] === 'charts') {
     const params = new URLSearchParams(query);
     return {
