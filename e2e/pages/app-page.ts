@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import type { Host } from '../host';
 import { NewRunPage } from './new-run-page';
+import { PlayPage } from './play-page';
 import { RunPage } from './run-page';
 import { RunsPage } from './runs-page';
 import { TrajectoriesPage } from './trajectories-page';
@@ -30,6 +31,11 @@ export class AppPage {
     await this.page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
   }
 
+  /** One element only: a screen too long to read whole (a page of drawn games). */
+  async screenshotOf(locator: Locator, name: string): Promise<void> {
+    await locator.screenshot({ path: path.join(screenshots, `${name}.png`) });
+  }
+
   runs(): RunsPage {
     return new RunsPage(this.page);
   }
@@ -41,5 +47,8 @@ export class AppPage {
   }
   trajectories(): TrajectoriesPage {
     return new TrajectoriesPage(this.page);
+  }
+  play(): PlayPage {
+    return new PlayPage(this.page);
   }
 }

@@ -39,6 +39,7 @@ export const PlayState = z.object({
   seat: z.number().int().min(0).max(1).describe("The person's seat (TicTacToe: 0 is X and moves first)."),
   choice: AgentChoice,
   view: PlayView,
+  rounds: z.number().int().nullable().describe('Kuhn Poker: the rounds of the match (the view lists those dealt so far); null for TicTacToe.'),
   toMove: z.number().int().min(0).max(1).nullable().describe('Who moves now; null once the game is over.'),
   legal: z.array(z.string()).describe("The person's legal moves as the game writes them (`[4]`, `[bet]`); empty when it is not their turn."),
   outcome: PlayOutcome.nullable().describe('Set once the game is over (and stored with the run).'),

@@ -139,6 +139,7 @@ describe('playing against a checkpoint', () => {
       s = await play('play.move', { gameId: s.gameId, action: s.legal[0]! });
     }
     expect(checked).toBeGreaterThanOrEqual(5);
+    expect(s.rounds).toBe(5);
     if (s.view.kind !== 'kuhn-poker') throw new Error('not a Kuhn Poker view');
     expect(s.view.rounds).toHaveLength(5);
     expect(s.view.rounds.every((r) => r.cards.every((c) => c !== null))).toBe(true);

@@ -38,6 +38,8 @@ interface OpenGame {
   inner: TwoSeatGame;
   agent: FrozenMlp;
   rng: Rng;
+  /** Kuhn Poker's rounds per match (the run's task.kuhnRounds). */
+  rounds: number;
 }
 
 export interface PlayStart {
@@ -119,6 +121,7 @@ export class PlayTable {
       inner,
       agent,
       rng,
+      rounds: task.kuhnRounds,
     };
     this.remember(game);
     this.agentMoves(game);
@@ -218,6 +221,7 @@ export class PlayTable {
       seat: game.seat,
       choice: game.choice,
       view: personView(record.view as GameView, 1 - game.seat, inner.done),
+      rounds: game.game === 'kuhn-poker' ? game.rounds : null,
       toMove: inner.done ? null : inner.toMove,
       legal: mine ? inner.legalActions().map((a) => inner.actionText(a)) : [],
       outcome: inner.done ? outcomeOf(inner, game.seat) : null,

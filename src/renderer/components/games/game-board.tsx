@@ -10,6 +10,8 @@ interface BoardProps<V> {
   /** TicTacToe on the Play page: the person's legal cells, clickable. */
   onCell?: (cell: number) => void;
   playable?: readonly number[];
+  /** Kuhn Poker: the rounds of the whole match, when the view holds only those dealt so far (a game in play). */
+  rounds?: number | null;
 }
 
 export function TicTacToeBoard({ view, step, names, onCell, playable = [] }: BoardProps<TicTacToeView>) {
@@ -59,12 +61,12 @@ function Card({ card, seat }: { card: number | null; seat: number }) {
   );
 }
 
-export function KuhnTable({ view, step, names }: BoardProps<KuhnView>) {
+export function KuhnTable({ view, step, names, rounds }: BoardProps<KuhnView>) {
   const f = kuhnFrame(view, step);
   return (
     <div className="game-board kuhn-table" data-testid="kuhn-table" data-round={f.round + 1}>
       <p className="small muted">
-        Round {f.round + 1} of {f.rounds} · {names[f.firstPlayer]} opens
+        Round {f.round + 1} of {rounds ?? f.rounds} · {names[f.firstPlayer]} to open
       </p>
       <div className="kuhn-seats">
         {[0, 1].map((seat) => (

@@ -23,13 +23,27 @@ function seatLabel(game: keyof typeof GAME_NAMES, seat: number): string {
 function Table({ current, busy }: { current: PlayState; busy: boolean }) {
   const names = seatNames(null, current.seat);
   const cells = current.game === 'tictactoe' ? current.legal.map((a) => Number(a.replace(/[[\]]/g, ''))) : [];
-  const result = current.outcome === 'win' ? 'You won' : current.outcome === 'loss' ? 'The agent won' : current.outcome === 'draw' ? 'A draw' : null;
+  const result = current.outcome === 'win' ? 'You won' : current.outcome === 'loss' ? 'You lost' : current.outcome === 'draw' ? 'A draw' : null;
   return (
-    <section className="panel play-table" data-testid="play-table" data-game={current.game} data-outcome={current.outcome ?? ''}>
-      <GameBoard view={current.view} step={current.view.moves.length} names={names} onCell={(c) => void playActions.move(`[${c}]`)} playable={cells} />
+    <section
+      className="panel play-table"
+      data-testid="play-table"
+      data-game={current.game}
+      data-outcome={current.outcome ?? ''}
+      data-moves={current.view.moves.length}
+      data-busy={busy}
+    >
+      <GameBoard
+        view={current.view}
+        step={current.view.moves.length}
+        names={names}
+        rounds={current.rounds}
+        onCell={(c) => void playActions.move(`[${c}]`)}
+        playable={cells}
+      />
       {result ? (
         <p className={`play-result ${current.outcome}`} data-testid="play-result">
-          {result}. {current.verdict}. Stored with the run.
+          <strong>{result}</strong> · {current.verdict} · stored with the run.
         </p>
       ) : current.legal.length > 0 ? (
         <div className="play-moves" role="group" aria-label="Your moves">

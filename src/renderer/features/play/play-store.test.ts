@@ -18,6 +18,7 @@ const state = (patch: Partial<PlayState>): PlayState => ({
   seat: 0,
   choice: 'sampled',
   view: { kind: 'tictactoe', moves: [], winner: null, invalidBy: null, truncated: false, returns: [0, 0], agentSeat: 1 },
+  rounds: 5,
   toMove: 0,
   legal: ['[check]', '[bet]'],
   outcome: null,
