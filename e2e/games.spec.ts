@@ -81,7 +81,10 @@ test("a Kuhn Poker run: the agent's card stays face down until its round is over
   await replay.getByTestId('replay-slider').fill('4');
   await app.screenshotOf(app.trajectories().samples().first(), 'games-trajectories-kuhn');
 
-  await app.go(`#/play/${encodeURIComponent(runId)}`);
+  // From the run's screen.
+  await app.go(`#/runs/${encodeURIComponent(runId)}`);
+  await app.page.getByTestId('open-play').click();
+  await expect(app.page).toHaveURL(new RegExp(`#/play/${runId}$`));
   const play = app.play();
   await expect(play.picker('game')).toHaveValue('kuhn-poker');
   await play.pick('choice', 'greedy');

@@ -12,6 +12,9 @@ import { KuhnPokerView, TicTacToeView } from './run';
 export const PLAYABLE_GAMES = ['tictactoe', 'kuhn-poker'] as const;
 export const PlayableGame = z.enum(PLAYABLE_GAMES).describe('tictactoe or kuhn-poker (Simple Negotiation is not offered to play).');
 export type PlayableGame = z.infer<typeof PlayableGame>;
+export function isPlayable(game: string): game is PlayableGame {
+  return (PLAYABLE_GAMES as readonly string[]).includes(game);
+}
 
 export const AgentChoice = z
   .enum(['sampled', 'greedy'])

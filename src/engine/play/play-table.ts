@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { CodedError } from '../../shared/errors';
 import type { GameTaskConfig } from '../../shared/games';
-import { PLAYABLE_GAMES, type AgentChoice, type PlayableGame, type PlayableRun, type PlayOutcome, type PlayState, type PlayView } from '../../shared/play';
+import { isPlayable, type AgentChoice, type PlayableGame, type PlayableRun, type PlayOutcome, type PlayState, type PlayView } from '../../shared/play';
 import type { GameView } from '../../shared/run';
 import { sampleLegal } from '../environments/games/arena';
 import { GameSet } from '../environments/games/game-set';
@@ -51,7 +51,7 @@ export interface PlayStart {
 }
 
 function playableGames(task: { kind: string; games?: readonly string[] }): PlayableGame[] {
-  return task.kind === 'game' ? PLAYABLE_GAMES.filter((g) => task.games?.includes(g)) : [];
+  return task.kind === 'game' ? (task.games ?? []).filter(isPlayable) : [];
 }
 
 /** The person's outcome of a finished game. */
