@@ -138,11 +138,6 @@ export function NegotiationTable({ view, step, names }: BoardProps<NegotiationVi
           'No offer on the table.'
         )}
       </p>
-      {f.last && (
-        <p className="small muted">
-          Last move: {names[f.last.seat]} <span className="mono">{f.last.action}</span>
-        </p>
-      )}
     </div>
   );
 }

@@ -112,7 +112,6 @@ describe('game frames: a game as it stood after k moves', () => {
     const f = negotiationFrame(view, 2);
     expect(f.offer).toBeNull();
     expect(f.inventories[0]).toEqual({ wood: 7, gold: 12 });
-    expect(f.last).toEqual({ seat: 1, action: '[Accept]' });
   });
 
   it('names seats: the agent and its opponent, or the person and the agent', () => {

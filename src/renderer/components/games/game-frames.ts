@@ -98,7 +98,6 @@ export interface NegotiationFrame {
   inventories: NegotiationView['inventories'][number];
   /** The offer on the table after the k-th move: who made it and its text. */
   offer: { seat: number; action: string } | null;
-  last: { seat: number; action: string } | null;
 }
 
 export function negotiationFrame(view: NegotiationView, k: number): NegotiationFrame {
@@ -108,7 +107,7 @@ export function negotiationFrame(view: NegotiationView, k: number): NegotiationF
     else offer = null;
   }
   const inventories = view.inventories[Math.min(k, view.inventories.length - 1)] ?? [];
-  return { inventories, offer, last: k > 0 ? (view.moves[k - 1] ?? null) : null };
+  return { inventories, offer };
 }
 
 export const CARD_NAMES = ['J', 'Q', 'K'] as const;

@@ -172,6 +172,17 @@ export function PlayScreen({ runId }: { runId: string | null }) {
           <button type="button" className="primary" disabled={!selectCanStart(s)} onClick={() => void playActions.start()} data-testid="play-start">
             {s.current ? 'New game' : 'Start game'}
           </button>
+          {playing && (
+            <button
+              type="button"
+              className="subtle"
+              onClick={() => playActions.newGame()}
+              data-testid="play-leave"
+              title="Leave this game unfinished: it is not stored"
+            >
+              Leave game
+            </button>
+          )}
           {run && run.checkpoints.length === 0 && <p className="muted small">This run has no checkpoint yet: it writes one after each iteration.</p>}
         </section>
       )}
