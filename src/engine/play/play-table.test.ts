@@ -97,6 +97,9 @@ describe('playing against a checkpoint', () => {
     expect(results.recent[0]).toMatchObject({ iteration: 1, game: 'tictactoe', seat: 0, choice: 'greedy', outcome: 'win', moves: 5 });
     // The game is over: it takes no more moves.
     await expect(play('play.move', { gameId: s.gameId, action: '[3]' })).rejects.toThrow(/No open game/);
+    // The record goes with the run.
+    await service.handle('runs.delete', { runId });
+    expect(service.store.play.records(runId)).toEqual([]);
   });
 
   it('lets the agent open when the person sits second, and stores a loss as a loss', async () => {
