@@ -57,11 +57,17 @@ test('a TicTacToe run: a game replayed move by move in Trajectories, then a game
   await app.page.keyboard.press(key!.replace(/[[\]]/g, ''));
   await expect(play.table()).toHaveAttribute('data-moves', '3');
   await play.playToEnd();
-  await expect(play.result()).toContainText(/^(You won|You lost|A draw) · /);
+  await expect(play.result()).toContainText(/^(You won|The agent won|A draw|Cut off).* · stored with the run\.$/);
   const row = play.records().and(app.page.locator(`[data-iteration="${N}"][data-game=tictactoe]`));
   await expect(row).toHaveCount(1);
   await expect(row.locator('td').nth(2)).toHaveText('1');
   await expect(play.recent()).toHaveCount(1);
+  // The stored game replays from the list, from the empty board.
+  await play.recent().getByTestId('play-replay-open').click();
+  const stored = play.recent().getByTestId('game-replay');
+  await expect(stored.locator('[data-testid=ttt-cell]:not([data-mark=""])')).toHaveCount(0);
+  await stored.getByTestId('replay-forward').click();
+  await expect(stored.locator('[data-testid=ttt-cell][data-mark=X]')).toHaveCount(1);
   await app.screenshot('games-play');
 });
 

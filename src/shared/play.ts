@@ -62,6 +62,7 @@ export const PlayResult = z.object({
   moves: z.number().int(),
   verdict: z.string(),
   endedAt: z.string(),
+  view: PlayView.describe('The whole game, every card shown, for its replay.'),
 });
 export type PlayResult = z.infer<typeof PlayResult>;
 

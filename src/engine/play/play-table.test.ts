@@ -95,6 +95,8 @@ describe('playing against a checkpoint', () => {
     const results = await play('play.results', { runId });
     expect(results.records).toEqual([{ iteration: 1, game: 'tictactoe', games: 1, win: 1, loss: 0, draw: 0 }]);
     expect(results.recent[0]).toMatchObject({ iteration: 1, game: 'tictactoe', seat: 0, choice: 'greedy', outcome: 'win', moves: 5 });
+    expect(results.recent[0]!.view).toMatchObject({ kind: 'tictactoe', winner: 0, agentSeat: 1 });
+    expect(results.recent[0]!.view.moves.map((m) => m.action)).toEqual(['[0]', '[8]', '[1]', '[7]', '[2]']);
     // The game is over: it takes no more moves.
     await expect(play('play.move', { gameId: s.gameId, action: '[3]' })).rejects.toThrow(/No open game/);
     // The record goes with the run.

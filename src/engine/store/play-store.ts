@@ -1,11 +1,10 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { PlayableGame, type PlayRecord, type PlayResult, type PlayView } from '../../shared/play';
+import { PlayableGame, PlayView, type PlayRecord, type PlayResult } from '../../shared/play';
 
 /** A finished game a person played, as the engine stores it. */
 export interface PlayGameRow extends PlayResult {
   startedAt: string;
-  view: PlayView;
 }
 
 interface Row {
@@ -19,6 +18,7 @@ interface Row {
   moves: number;
   verdict: string;
   ended_at: string;
+  view: string;
 }
 
 /** The games people played against a run's checkpoints (table play_games; deleted with the run). */
@@ -48,7 +48,7 @@ export class PlayStore {
   recent(runId: string, limit = 20): PlayResult[] {
     const rows = this.db
       .prepare(
-        'SELECT id, run_id, iteration, game, seat, choice, outcome, moves, verdict, ended_at FROM play_games WHERE run_id = ? ORDER BY ended_at DESC, rowid DESC LIMIT ?',
+        'SELECT id, run_id, iteration, game, seat, choice, outcome, moves, verdict, ended_at, view FROM play_games WHERE run_id = ? ORDER BY ended_at DESC, rowid DESC LIMIT ?',
       )
       .all(runId, limit) as Row[];
     return rows.map((r) => ({
@@ -62,6 +62,7 @@ export class PlayStore {
       moves: r.moves,
       verdict: r.verdict,
       endedAt: r.ended_at,
+      view: PlayView.parse(JSON.parse(r.view)),
     }));
   }
 

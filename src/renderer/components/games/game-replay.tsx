@@ -9,11 +9,10 @@ const PLAY_MS = 700;
  * A game replayed move by move: the board or cards after the chosen move, a slider over the moves, step back and
  * forward, and play / pause. It opens on the start position (Left / Right step while it has focus).
  */
-export function GameReplay({ view }: { view: AnyGameView }) {
+export function GameReplay({ view, names = seatNames(view.agentSeat) }: { view: AnyGameView; names?: [string, string] }) {
   const total = view.moves.length;
   const [step, setStep] = useState(0);
   const [playing, setPlaying] = useState(false);
-  const names = seatNames(view.agentSeat);
   useEffect(() => {
     if (!playing) return;
     if (step >= total) {

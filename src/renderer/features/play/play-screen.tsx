@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import type { PlayState } from '../../../shared/play';
 import { ErrorBox } from '../../components/error-box';
 import { GameBoard } from '../../components/games/game-board';
+import { GameReplay } from '../../components/games/game-replay';
 import { seatNames } from '../../components/games/game-frames';
 import { playActions, playStore, selectCanStart, selectRun } from './play-store';
 import './play.css';
@@ -23,7 +24,8 @@ function seatLabel(game: keyof typeof GAME_NAMES, seat: number): string {
 function Table({ current, busy }: { current: PlayState; busy: boolean }) {
   const names = seatNames(null, current.seat);
   const cells = current.game === 'tictactoe' ? current.legal.map((a) => Number(a.replace(/[[\]]/g, ''))) : [];
-  const result = current.outcome === 'win' ? 'You won' : current.outcome === 'loss' ? 'You lost' : current.outcome === 'draw' ? 'A draw' : null;
+  // The engine's verdict names the person "You" and says who won: "You won in 7 moves", "a draw after 9 moves".
+  const result = current.outcome === null ? null : current.verdict.charAt(0).toUpperCase() + current.verdict.slice(1);
   return (
     <section
       className="panel play-table"
@@ -43,7 +45,7 @@ function Table({ current, busy }: { current: PlayState; busy: boolean }) {
       />
       {result ? (
         <p className={`play-result ${current.outcome}`} data-testid="play-result">
-          <strong>{result}</strong> · {current.verdict} · stored with the run.
+          <strong>{result}</strong> · stored with the run.
         </p>
       ) : current.legal.length > 0 ? (
         <div className="play-moves" role="group" aria-label="Your moves">
@@ -229,7 +231,11 @@ export function PlayScreen({ runId }: { runId: string | null }) {
               {s.results.recent.slice(0, 10).map((g) => (
                 <li key={g.id} data-testid="play-recent">
                   {new Date(g.endedAt).toLocaleString()} · {GAME_NAMES[g.game]} vs iteration {g.iteration}, seat {g.seat}, agent {g.choice}:{' '}
-                  <strong>{g.outcome}</strong> in {g.moves} moves
+                  <strong>{g.outcome}</strong> in {g.moves} moves{' '}
+                  <button type="button" className="link" onClick={() => playActions.replay(s.replaying === g.id ? null : g.id)} data-testid="play-replay-open">
+                    {s.replaying === g.id ? 'close' : 'replay'}
+                  </button>
+                  {s.replaying === g.id && <GameReplay view={g.view} names={seatNames(null, g.seat)} />}
                 </li>
               ))}
             </ol>

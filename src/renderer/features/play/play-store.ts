@@ -20,6 +20,8 @@ export interface PlayPageState {
   /** A move or start in flight: the buttons wait. */
   busy: boolean;
   results: PlayResults | null;
+  /** The stored game being replayed (its id), if any. */
+  replaying: string | null;
   error: Failure | null;
 }
 
@@ -34,6 +36,7 @@ export const playStore = createStore<PlayPageState>(() => ({
   current: null,
   busy: false,
   results: null,
+  replaying: null,
   error: null,
 }));
 
@@ -80,7 +83,7 @@ export const playActions = {
   async pickRun(runId: string): Promise<void> {
     const s = playStore.getState();
     const run = s.runs.find((r) => r.runId === runId) ?? null;
-    playStore.setState({ ...fit(s, run), current: null, results: null, error: null });
+    playStore.setState({ ...fit(s, run), current: null, results: null, replaying: null, error: null });
     if (run) {
       try {
         await loadResults(run.runId);
@@ -119,6 +122,11 @@ export const playActions = {
     } catch (error) {
       playStore.setState({ busy: false, error: describeError(error) });
     }
+  },
+
+  /** Replays a stored game of the list (null closes it). */
+  replay(id: string | null): void {
+    playStore.setState({ replaying: id });
   },
 
   /** Leaves the finished (or abandoned) game for the pickers. */
