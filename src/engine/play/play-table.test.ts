@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunConfig } from '../../shared/config';
 import type { RequestOutput } from '../../shared/contract';
@@ -69,6 +70,11 @@ describe('playing against a checkpoint', () => {
       ),
     );
     service.store.createRun(RunConfig.parse(findPreset('addition-grpo')!.config));
+    // A run whose stored config no longer parses is left out, not a failure of the whole list.
+    const broken = service.store.createRun(RunConfig.parse(findPreset('spiral-kuhn-poker-smoke')!.config));
+    const db = new Database(path.join(dir, 'evolab.db'));
+    db.prepare('UPDATE runs SET config = ? WHERE id = ?').run('{"task": {"kind": "game", "games": ["chess"]}}', broken.id);
+    db.close();
     const runs = await play('play.runs', {});
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ runId, games: ['tictactoe', 'kuhn-poker'], checkpoints: [0, 1] });

@@ -83,7 +83,13 @@ export class PlayTable {
   runs(): PlayableRun[] {
     const store = this.store();
     return store.listRuns().flatMap((run) => {
-      const config = store.runConfig(run.id);
+      let config: ReturnType<Store['runConfig']>;
+      try {
+        config = store.runConfig(run.id);
+      } catch {
+        // A run whose stored config this Evolab no longer reads cannot be played; the others still can.
+        return [];
+      }
       const games = config.policy.kind === 'mlp' ? playableGames(config.task) : [];
       if (games.length === 0) return [];
       const checkpoints = store.play.checkpoints(run.id).map((c) => c.iteration);
