@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import type { Host } from '../host';
 import { NewRunPage } from './new-run-page';
 import { RatePage } from './rate-page';
+import { PlayPage } from './play-page';
 import { RunPage } from './run-page';
 import { RunsPage } from './runs-page';
 import { TrajectoriesPage } from './trajectories-page';
@@ -31,6 +32,11 @@ export class AppPage {
     await this.page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
   }
 
+  /** One element only: a screen too long to read whole (a page of drawn games). */
+  async screenshotOf(locator: Locator, name: string): Promise<void> {
+    await locator.screenshot({ path: path.join(screenshots, `${name}.png`) });
+  }
+
   runs(): RunsPage {
     return new RunsPage(this.page);
   }
@@ -45,5 +51,8 @@ export class AppPage {
   }
   rate(): RatePage {
     return new RatePage(this.page);
+  }
+  play(): PlayPage {
+    return new PlayPage(this.page);
   }
 }

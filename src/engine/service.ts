@@ -18,6 +18,7 @@ import { branchSource } from './evolution/branch';
 import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
 import { publicProposal } from './oversight/protocol';
 import { chooseRating } from './oversight/person-rating';
+import { PlayTable } from './play/play-table';
 import { preflight } from './preflight';
 import { exportRunFile } from './run-export';
 import { resolveRunConfig } from './run-setup';
@@ -91,6 +92,9 @@ export class EngineService {
     }
     this.options.emit(name, payload);
   };
+
+  /** Games people play against checkpoints (the Play page); open games live in memory, finished ones in the store. */
+  private readonly table = new PlayTable(() => this.store);
 
   constructor(options: EngineServiceOptions) {
     this.options = options;
@@ -191,6 +195,13 @@ export class EngineService {
       return found;
     },
     'archive.get': ({ runId }) => archiveGet(this.store, runId),
+    'play.runs': () => this.table.runs(),
+    'play.start': (input) => this.table.start(input),
+    'play.move': ({ gameId, action }) => this.table.move(gameId, action),
+    'play.results': ({ runId }) => {
+      this.store.requireRun(runId);
+      return { records: this.store.play.records(runId), recent: this.store.play.recent(runId) };
+    },
     'system.info': async () => {
       const backend = await (this.options.backendReport ?? defaultBackendReport)();
       const versions: Record<string, string> = { node: process.versions.node, v8: process.versions.v8 };

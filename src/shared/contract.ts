@@ -5,6 +5,7 @@ import { CodedErrorShape, fieldIssues } from './errors';
 import { Genome } from './genome';
 import { ApprovalPolicy, AuditEntry, AuditVerification, DecisionInput, PolicyPresetName, Proposal, ProposalStatus, ProposerEstimate } from './oversight';
 import { PairChoice, RatingChoiceInput, RatingCount, RatingIteration, RatingPair } from './ratings';
+import { playRequests } from './play';
 import { BackendReport, MetricSeries, Metrics, PresetInfo, ProgressPhase, RunDetail, RunStatus, RunSummary, Trajectory, TrajectoryFilter } from './run';
 
 /**
@@ -142,6 +143,7 @@ export const requests = {
           'outside the workspace. Only a file picked there becomes readable by runs; `evolab serve` refuses it with `unsupported`.',
       ),
   },
+  ...playRequests,
   'system.info': {
     input: z.object({}),
     output: z.object({ backend: BackendReport, workspace: z.string(), versions: z.record(z.string(), z.string()) }),

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import fs from 'node:fs';
+import { CodedError } from '../../shared/errors';
 
 /**
  * Makes a rename or link in `dir` durable (a power cut must not bring back the old name). Windows cannot open a
@@ -29,4 +30,13 @@ export function walMode(db: Database.Database): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
   }
+}
+
+/** The refusal for a workspace folder that cannot be written, naming the fix. */
+export function unwritable(dir: string, cause: unknown): CodedError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new CodedError(
+    'workspace_unwritable',
+    `The workspace folder ${dir} is not writable (${reason}). Choose a writable folder with --workspace DIR or EVOLAB_WORKSPACE, or give your user write permission on it.`,
+  );
 }

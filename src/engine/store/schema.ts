@@ -164,6 +164,25 @@ const migrations: string[] = [
   CREATE INDEX rating_pairs_status ON rating_pairs(status, created_at);
   ALTER TABLE trajectories ADD COLUMN pair TEXT;
   `,
+  // 9 (numbered after the rate table's migration 8; self-contained, so it can move): the games a person played on
+  // the Play page against a checkpoint of a run, with the game's view (JSON), kept until the run is deleted.
+  `
+  CREATE TABLE play_games (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    iteration INTEGER NOT NULL,
+    game TEXT NOT NULL,
+    seat INTEGER NOT NULL,
+    choice TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    moves INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    view TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT NOT NULL
+  );
+  CREATE INDEX play_games_run ON play_games(run_id, ended_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

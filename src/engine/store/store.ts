@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { RunConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
+import { scoreOf } from '../../shared/metrics';
 import { isLive, WarmupLoss, type MetricSeries, type Metrics, type RunDetail, type RunStatus, type RunSummary, type Trajectory } from '../../shared/run';
 import type { TrajectoryRecord } from '../types';
 import { checkpointFileName, readCheckpointAuditHead } from './checkpoint';
@@ -13,10 +14,10 @@ import { TrajectoryStore } from './trajectory-store';
 import { OversightStore } from './oversight-store';
 import { RatingStore } from './rating-store';
 import type { AuditHead, AuditVerification } from '../../shared/oversight';
-import { walMode } from './durable';
+import { unwritable, walMode } from './durable';
 import { migrate } from './schema';
+import { PlayStore } from './play-store';
 import { recoverWorkspace, type Recovery } from './recovery';
-import { scoreOf } from '../../shared/metrics';
 import { registerNotationFunction, type TrajectoryQuery } from './trajectory-search';
 
 /** How many checkpoints each run keeps on disk. */
@@ -37,16 +38,7 @@ export interface IterationCommit {
   /** Iteration 0's warm-up loss curve, stored on its row. */
   warmupLoss?: WarmupLoss;
 }
-
 export type { Recovery, TrajectoryQuery };
-
-function unwritable(dir: string, cause: unknown): CodedError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new CodedError(
-    'workspace_unwritable',
-    `The workspace folder ${dir} is not writable (${reason}). Choose a writable folder with --workspace DIR or EVOLAB_WORKSPACE, or give your user write permission on it.`,
-  );
-}
 
 /** A workspace: one SQLite database (WAL) plus one folder of checkpoints per run. */
 export class Store {
@@ -56,6 +48,7 @@ export class Store {
   readonly oversight: OversightStore;
   readonly archive: ArchiveStore;
   readonly ratings: RatingStore; // a person's choices on the pairs a run asks to be rated (rater.kind "person")
+  readonly play: PlayStore;
   readonly samples: TrajectoryStore;
   private readonly db: Database.Database;
 
@@ -65,6 +58,7 @@ export class Store {
     registerNotationFunction(db);
     this.oversight = new OversightStore(db, workspace);
     this.archive = new ArchiveStore(db);
+    this.play = new PlayStore(db, workspace);
     this.samples = new TrajectoryStore(db);
     this.ratings = new RatingStore(db, this.oversight.auditLog);
     this.recovery = recoverWorkspace(this.db, {

@@ -10,6 +10,7 @@ import { NewRunScreen } from '../features/new-run/new-run-screen';
 import { OffswitchScreen } from '../features/offswitch/offswitch-screen';
 import { RateScreen } from '../features/rate/rate-screen';
 import { rateActions, rateStore, selectTotal } from '../features/rate/rate-store';
+import { PlayScreen } from '../features/play/play-screen';
 import { RunScreen } from '../features/run/run-screen';
 import { RunsScreen } from '../features/runs/runs-screen';
 import { SettingsScreen } from '../features/settings/settings-screen';
@@ -42,6 +43,8 @@ function Screen({ route }: { route: Route }) {
       return <OffswitchScreen />;
     case 'rate':
       return <RateScreen runId={route.runId} />;
+    case 'play':
+      return <PlayScreen runId={route.runId} />;
     case 'bench':
       return <ChartBench points={route.points} charts={route.charts} seconds={route.seconds} />;
   }
@@ -86,6 +89,9 @@ export function App() {
         </a>
         <a href="#/compare" className={active(['compare'])} data-testid="nav-compare">
           Compare
+        </a>
+        <a href="#/play" className={active(['play'])} data-testid="nav-play">
+          Play
         </a>
         <a href="#/offswitch" className={active(['offswitch'])} data-testid="nav-offswitch">
           Off-switch

@@ -20,6 +20,8 @@ describe('routes, shortcuts, connection', () => {
     expect(parseRoute('#/audit')).toEqual({ screen: 'audit', runId: null });
     expect(parseRoute('#/rate')).toEqual({ screen: 'rate', runId: null });
     expect(parseRoute('#/rate?run=r%201')).toEqual({ screen: 'rate', runId: 'r 1' });
+    expect(parseRoute('#/play/r%201')).toEqual({ screen: 'play', runId: 'r 1' });
+    expect(parseRoute('#/play')).toEqual({ screen: 'play', runId: null });
     expect(parseRoute('#/runs/r%201/lineage')).toEqual({ screen: 'lineage', runId: 'r 1' });
     expect(parseRoute('#/runs/abc/unknown')).toEqual({ screen: 'run', runId: 'abc' });
     expect(parseRoute('#/compare')).toEqual({ screen: 'compare', group: null, runs: [] });

@@ -12,6 +12,7 @@ export type Route =
   | { screen: 'audit'; runId: string | null }
   | { screen: 'offswitch' }
   | { screen: 'rate'; runId: string | null }
+  | { screen: 'play'; runId: string | null }
   | { screen: 'bench'; points: number; charts: number; seconds: number };
 
 function intParam(params: URLSearchParams, name: string, fallback: number, max: number): number {
@@ -21,8 +22,8 @@ function intParam(params: URLSearchParams, name: string, fallback: number, max: 
 
 /**
  * Hash routes: `#/runs`, `#/new`, `#/runs/<id>`, `#/runs/<id>/trajectories`, `#/approvals[/decided|/policy][?run=<id>]`,
- * `#/audit[/<id>]`, `#/rate[?run=<id>]`, `#/settings`, `#/bench/charts?points=`, `#/runs/<id>/lineage`, `#/compare[?group=<id>|?runs=<id>,<id>]`,
- * `#/offswitch`.
+ * `#/audit[/<id>]`, `#/rate[?run=<id>]`, `#/play[/<id>]`, `#/settings`, `#/bench/charts?points=`, `#/runs/<id>/lineage`,
+ * `#/compare[?group=<id>|?runs=<id>,<id>]`, `#/offswitch`.
  */
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -45,6 +46,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'audit') return { screen: 'audit', runId: parts[1] ?? null };
   if (parts[0] === 'rate') return { screen: 'rate', runId: new URLSearchParams(query).get('run') || null };
+  if (parts[0] === 'play') return { screen: 'play', runId: parts[1] ?? null };
   if (parts[0] === 'bench' && parts[1] === 'charts') {
     const params = new URLSearchParams(query);
     return {

@@ -14,6 +14,7 @@ import { WarmupPanel } from './warmup-panel';
 import './run.css';
 import { bestScoreLabel, metricDefinition } from '../../../shared/metric-definitions';
 import { EVAL_SUCCESS_RATE, SCORE_METRIC } from '../../../shared/metrics';
+import { isPlayable } from '../../../shared/play';
 import {
   runActions,
   runStore,
@@ -117,6 +118,14 @@ export function RunScreen({ runId }: { runId: string }) {
                 {' · '}
                 <a href={`#/runs/${encodeURIComponent(runId)}/lineage`} data-testid="open-lineage">
                   Lineage
+                </a>
+              </>
+            )}
+            {d?.config.task.kind === 'game' && d.config.policy.kind === 'mlp' && d.config.task.games.some(isPlayable) && (
+              <>
+                {' · '}
+                <a href={`#/play/${encodeURIComponent(runId)}`} data-testid="open-play" title="Play TicTacToe or Kuhn Poker against a checkpoint of this run">
+                  Play against it
                 </a>
               </>
             )}

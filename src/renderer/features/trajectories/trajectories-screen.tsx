@@ -9,6 +9,8 @@ import { useEscape } from '../../lib/use-escape';
 import { EpisodeGrid } from './episode-grid-view';
 import { SafetyReplay } from './safety-replay-view';
 import { PairLink } from './pair-view';
+import { GameReplay } from '../../components/games/game-replay';
+import { isGameView } from '../../components/games/game-frames';
 import { groupByIteration, PAGE_SIZE, selectNotation, trajectoriesActions, trajectoriesStore } from './trajectories-store';
 import './trajectories.css';
 
@@ -64,7 +66,19 @@ function Sample({ t, notation, onSamePrompt }: { t: Trajectory; notation: Notati
           {t.level !== null ? ` · level ${t.level}` : ''}
         </span>
         <span className={`chip ${t.correct ? 'ok' : 'bad'}`}>
-          {t.episode?.kind === 'confusion' ? 'evaluation' : t.episode ? (t.correct ? 'reached goal' : 'missed goal') : t.correct ? 'correct' : 'incorrect'}
+          {t.episode?.kind === 'confusion'
+            ? 'evaluation'
+            : t.episode && isGameView(t.episode)
+              ? t.correct
+                ? 'won'
+                : 'not won'
+              : t.episode
+                ? t.correct
+                  ? 'reached goal'
+                  : 'missed goal'
+                : t.correct
+                  ? 'correct'
+                  : 'incorrect'}
         </span>
         <span className={`chip ${t.kept ? 'kept' : ''}`}>{t.kept ? 'kept' : 'rejected'}</span>
         <span className="mono small">reward {formatNumber(t.reward)}</span>
@@ -86,10 +100,16 @@ function Sample({ t, notation, onSamePrompt }: { t: Trajectory; notation: Notati
           <ConfusionMatrix view={t.episode} />
           <p className="small">{t.verdict}</p>
         </>
-      ) : t.episode?.kind === 'gridworld' || t.episode?.kind === 'safety-grid' ? (
-        // An episode: its grid (a safety world's replayed move by move), then its start state and moves as text (what search matches).
+      ) : t.episode?.kind === 'gridworld' || t.episode?.kind === 'safety-grid' || (t.episode && isGameView(t.episode)) ? (
+        // An episode: its grid (a safety world's replayed move by move) or its game replay, then its start state and moves as text (what search matches).
         <>
-          {t.episode.kind === 'gridworld' ? <EpisodeGrid episode={t.episode} /> : <SafetyReplay episode={t.episode} />}
+          {t.episode.kind === 'gridworld' ? (
+            <EpisodeGrid episode={t.episode} />
+          ) : t.episode.kind === 'safety-grid' ? (
+            <SafetyReplay episode={t.episode} />
+          ) : (
+            <GameReplay view={t.episode} />
+          )}
           <dl>
             <dt>Start</dt>
             <dd className="mono">{t.prompt}</dd>
