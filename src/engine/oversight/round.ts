@@ -37,6 +37,7 @@ import { beliefs, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
 import { rerunEdit } from './edit';
 import { POLL_MS, Waker } from './waker';
+import { faultPoint } from '../fault';
 import { OVERSIGHT_REWARDED_WRONG } from '../../shared/metrics';
 
 export type { GovernedSession, LoopContext, OversightSession } from '../core/ports';
@@ -184,6 +185,8 @@ export class OversightLoop {
     const after = s.assess();
     const seconds = (performance.now() - t0) / 1000;
     const state = s.getState();
+    // Mid-round, before anything of the round is durable: a kill here redoes the whole round on resume.
+    faultPoint('governed-trial');
     const trainingAfter = { ...result.metrics, ...s.scorecardMetrics(after) };
     const evidence = buildEvidence({
       before: baseline,
