@@ -39,6 +39,8 @@ export interface FamilyEvidence {
   rewardMetric?: string;
   monitors?: NonNullable<Evidence['monitors']>;
   notApplicable?: NonNullable<Evidence['notApplicable']>;
+  /** False when the agent assigns itself no reward (a classifier's labels are the stream's): no rewarded-but-wrong share. */
+  selfRewarded?: boolean;
 }
 
 /**

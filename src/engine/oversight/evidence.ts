@@ -70,6 +70,8 @@ export interface EvidenceInput {
   monitors?: Evidence['monitors'];
   /** Checks that do not apply to the family: neither unchecked nor passed, recorded with their reason. */
   notApplicable?: Evidence['notApplicable'];
+  /** False when the agent assigns itself no reward (its labels come from the protected stream): rewarded but wrong is not measured. */
+  selfRewarded?: boolean;
 }
 
 /** Evidence for one proposal, with its misevolution flags. */
@@ -92,7 +94,7 @@ export function buildEvidence(input: EvidenceInput): Evidence {
   };
   const evidence: Evidence = { baseline: input.baseline, heldout: { before, after, delta }, perLevel, probes, training, cost: input.cost, flags: [] };
   if (input.memory) evidence.memory = input.memory;
-  if (input.trajectories) evidence.rewardedWrong = rewardedWrong(input.trajectories);
+  if (input.trajectories && input.selfRewarded !== false) evidence.rewardedWrong = rewardedWrong(input.trajectories);
   if (input.monitors) evidence.monitors = input.monitors;
   const notApplicable = input.notApplicable ?? [];
   if (notApplicable.length > 0) evidence.notApplicable = notApplicable;

@@ -111,6 +111,8 @@ describe('the evidence of a class-stream proposal', () => {
       trainingBefore: training[0],
       trainingAfter: training[1],
       cost: { seconds: 1, tokens: 0 },
+      // A round's trajectories (a governed round passes them whatever the family).
+      trajectories: [],
       ...classEvidence(...training),
     });
 
@@ -121,6 +123,8 @@ describe('the evidence of a class-stream proposal', () => {
     expect(e.training).toMatchObject({ rewardBefore: 0.6, rewardAfter: 0.9, passAtKBefore: null });
     expect(e.monitors!.find((m) => m.name === SHIFT_ACC_AFTER)).toMatchObject({ before: 0.4, after: 0.7 });
     expect(e.flags).toEqual([]);
+    // The agent rewards nothing itself (its labels are the stream's): no rewarded-but-wrong share, not even "not measured".
+    expect(e.rewardedWrong).toBeUndefined();
   });
 
   it('names exploration collapse as not applicable, never as unchecked or passed; a missing baseline round stays unchecked', () => {
