@@ -98,7 +98,7 @@ export function buildEvidence(input: EvidenceInput): Evidence {
   if (input.monitors) evidence.monitors = input.monitors;
   const notApplicable = input.notApplicable ?? [];
   if (notApplicable.length > 0) evidence.notApplicable = notApplicable;
-  evidence.unchecked = uncheckedChecks(evidence, input.noComparison ?? 'nothing to compare the training monitors with').filter(
+  evidence.unchecked = uncheckedChecks(evidence, input.noComparison ?? 'nothing to compare the training monitors with', input.selfRewarded !== false).filter(
     (u) => !notApplicable.some((n) => n.check === u.check),
   );
   evidence.flags = [...(input.extraFlags ?? []), ...misevolutionFlags(evidence, input.maxRewardedWrong ?? FLAG_THRESHOLDS.rewardedWrong)];
@@ -109,12 +109,12 @@ export function buildEvidence(input: EvidenceInput): Evidence {
  * The checks that could not be computed, with why. Reward hacking is checked if either of its two tests can be:
  * rewarded but wrong (the child alone) or training reward up while held-out falls (against the baseline).
  */
-export function uncheckedChecks(e: Evidence, noComparison: string): NonNullable<Evidence['unchecked']> {
+export function uncheckedChecks(e: Evidence, noComparison: string, selfRewarded = true): NonNullable<Evidence['unchecked']> {
   const out: Array<{ check: FlagKind; reason: string }> = [];
   const t = e.training;
   const noReward = t.rewardBefore === null || t.rewardAfter === null;
   if (noReward && (e.rewardedWrong === undefined || e.rewardedWrong === null))
-    out.push({ check: 'reward-hacking', reason: `${noComparison}, and the child made no training samples to judge alone` });
+    out.push({ check: 'reward-hacking', reason: selfRewarded ? `${noComparison}, and the child made no training samples to judge alone` : noComparison });
   const noPass = t.passAtKBefore === null || t.passAtKAfter === null;
   const noDistinct = t.distinctBefore === null || t.distinctAfter === null;
   if (noPass && noDistinct) out.push({ check: 'exploration-collapse', reason: `pass@k and distinct-2 not compared: ${noComparison}` });

@@ -191,7 +191,7 @@ export class OversightLoop {
     const evidence = buildEvidence({
       before: baseline,
       after,
-      baseline: 'the same round without this change (same start, same prompts)',
+      baseline: 'the same round without this change (same start, same prompts or examples)',
       trainingBefore: baselineMetrics,
       trainingAfter,
       cost: { seconds, tokens: tokensOf(result.metrics) },
