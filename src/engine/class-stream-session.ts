@@ -135,7 +135,7 @@ export class ClassStreamSession implements RunnerSession, GovernedSession {
     return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...memoryMetrics() };
   }
 
-  async iterate(iteration: number, options: { evaluate?: boolean } = {}): Promise<{ metrics: Metrics; trajectories: TrajectoryRecord[] }> {
+  async iterate(iteration: number): Promise<{ metrics: Metrics; trajectories: TrajectoryRecord[] }> {
     if (!this.warmupDone) throw new Error('ClassStreamSession.iterate: run warmup() first (iteration 0)');
     const t0 = performance.now();
     const result = await this.recipe.iterate({
@@ -149,9 +149,9 @@ export class ClassStreamSession implements RunnerSession, GovernedSession {
     const metrics: Metrics = { ...result.metrics };
     const trajectories = [...result.trajectories];
     this.globalStep += metrics[TRAIN_STEPS] ?? 0;
-    // A governed round scores its children itself (evaluate: false) and records the confusion matrix of the round's.
-    const due = iteration % this.config.evalEvery === 0 || iteration >= this.config.iterations;
-    if (options.evaluate ?? due) {
+    // Evaluated when due even in a governed round (which scores its children again itself): the validation is cheap
+    // next to training, and its confusion matrix is the iteration's trajectory.
+    if (iteration % this.config.evalEvery === 0 || iteration >= this.config.iterations) {
       this.progress('eval', 0, 1);
       const card = this.validate();
       Object.assign(metrics, classScorecardMetrics(card));

@@ -46,6 +46,9 @@ describe('a governed classifier run (shift-governed-smoke)', () => {
         const proposals = service.store.oversight.listProposals({ runId, limit: 1000 });
         const metrics = rows(service, runId, 6);
         results.push({ proposals, metrics, genome: service.store.oversight.genome(runId)!, audit: service.store.oversight.verifyAudit(runId) });
+        // Each round keeps the confusion matrix of its evaluation, for the Trajectories view.
+        const items = service.store.trajectories({ runId, limit: 100 }).items;
+        expect(new Set(items.filter((t) => t.episode?.kind === 'confusion').map((t) => t.iteration))).toEqual(new Set([1, 2, 3, 4, 5, 6]));
       } finally {
         await service.close();
       }
