@@ -82,7 +82,7 @@ const governedShift = [
     config: {
       task: shiftSmokeTask,
       policy: { kind: 'classifier', hidden: [32, 32] },
-      iterations: 6,
+      iterations: 12,
       recipe: { kind: 'homeostatic-lr', batchesPerIteration: 50, learningRate: 0.01 },
       oversight: { enabled: true },
     },
