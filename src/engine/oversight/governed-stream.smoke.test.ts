@@ -102,7 +102,23 @@ describe('a governed classifier run (shift-governed-smoke)', () => {
     }
   }, 300_000);
 
-  it('an edit to a knob outside its bounds, or to a field that is not a knob, is refused naming the field', async () => {
+  it('without the gate (the ablation) the learner applies every move that raised its training accuracy', async () => {
+    const { service, runId } = await governedRun({ iterations: 3, oversight: { enabled: true, gate: false } });
+    try {
+      expect(await service.waitForRun(runId)).toBe('completed');
+      const knobs = service.store.oversight.listProposals({ runId, limit: 100 }).filter((p) => p.pathway !== 'model');
+      expect(knobs.length).toBeGreaterThan(0);
+      for (const p of knobs) {
+        const rose = p.evidence.training.rewardAfter! >= p.evidence.training.rewardBefore!;
+        expect(p.gate.action).toBe('ungated');
+        expect(p.status).toBe(rose ? 'applied' : 'rejected');
+      }
+    } finally {
+      await service.close();
+    }
+  }, 300_000);
+
+  it('an edit to a knob outside its bounds, or to a field that is not a knob, is refused naming the field; one within bounds is taken', async () => {
     const { service, runId } = await governedRun({ iterations: 2 }, { ...POLICY_PRESETS.ask });
     try {
       const deadline = Date.now() + 120_000;
@@ -127,6 +143,17 @@ describe('a governed classifier run (shift-governed-smoke)', () => {
       // The data, labels and validation examples are the task's: protected, outside the agent.
       expect(await refused([{ path: 'task.swapsPerEpoch', before: 5, after: 0 }])).toEqual(['changes.task.swapsPerEpoch']);
       expect(service.store.oversight.requireProposal(p.id).status).toBe('pending');
+      // A value within bounds is taken: its child is re-run from the current agent and the proposal approved with it.
+      const path = p.changes[0]!.path;
+      const value = path === 'workflow.recipe.replay' ? 30 : 0.015;
+      const edited = (await edit([{ path, before: p.changes[0]!.before, after: value }])) as {
+        status: string;
+        changes: unknown[];
+        evidence: { heldout: { after: { n: number } } };
+      };
+      expect(edited.status).toBe('approved');
+      expect(edited.changes).toEqual([{ path, before: p.changes[0]!.before, after: value }]);
+      expect(edited.evidence.heldout.after.n).toBe(500);
       await service.handle('runs.stop', { runId });
     } finally {
       await service.close();
