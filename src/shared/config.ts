@@ -207,7 +207,7 @@ export const OversightConfig = z
       .boolean()
       .default(false)
       .describe(
-        "The agent proposes changes to itself (weights, memory, tools, workflow), each with evidence, and every change passes the gate. Off: the classic recipe loop, every round's weights kept.",
+        "The agent proposes changes to itself (weights, memory, tools, workflow; a class-stream learner: its learning rate, step size and memory of examples), each with evidence, and every change passes the gate. Off: the classic recipe loop, every round's weights kept.",
       ),
     gate: z
       .boolean()
