@@ -246,7 +246,7 @@ export const compareCommand: Command = {
   name: 'compare',
   summary: 'run DGM, HGM and the baselines on one archive preset, same seed and budget, and compare them',
   usage:
-    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N | --seeds S] [--budget N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds S] [--json]',
+    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N | --seeds S] [--budget N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds S] [--policy P] [--json]',
   help: [
     `  --preset NAME     an archive preset (${archivePresetIds()})`,
     `  --strategies L    comma-separated, run in this order: ${STRATEGIES.join(', ')}`,
