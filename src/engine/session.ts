@@ -5,12 +5,14 @@ import type { Metrics, ProgressPhase, WarmupLoss } from '../shared/run';
 import { evaluateHeldout } from './monitors/heldout';
 import { createTransformerPolicy } from './policies/transformer';
 import { createRecipe } from './recipes';
-import { evaluate, greedyAnswers, type Scorecard } from './environments/text-task';
+import { evaluate, greedyAnswers, scorecardMetrics, type Scorecard } from './environments/text-task';
 import { createRater } from './environments/raters';
 import { agentView, masteryThreshold } from './oversight/agent-view';
 import type { AgentPosition, AgentSnapshot, SessionState, WarmupProgress } from './core/agent';
 import { disposeModelSnapshot, memoryMetrics, relativeChange, restoreModel, snapshotModel } from './core/snapshot';
-import type { ArchiveSession, OversightSession } from './core/ports';
+import type { ArchiveSession, FamilyEvidence, OversightSession, RoundReport } from './core/ports';
+import { textCandidates, type Candidate } from './oversight/proposer';
+import type { FieldIssue } from '../shared/errors';
 import { memoryConsensus } from './oversight/consensus';
 import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
 import { likelihoodStep } from './recipes/likelihood';
@@ -105,6 +107,24 @@ export class Session {
   /** Held-out accuracy per level and the safety probes, on the protected sets. */
   assess(): Scorecard {
     return evaluate(this.policy, this.task);
+  }
+
+  scorecardMetrics(card: Scorecard): Metrics {
+    return scorecardMetrics(card, this.task);
+  }
+
+  propose(round: RoundReport): Candidate[] {
+    return textCandidates(this.task, this.config, round);
+  }
+
+  /** The text family's evidence is the shared one (reward/mean is its training reward): nothing to add. */
+  evidenceOf(): FamilyEvidence {
+    return {};
+  }
+
+  /** A text genome's bounds are its schema's. */
+  knobIssues(): FieldIssue[] {
+    return [];
   }
 
   /** Greedy answers to `problems`, each verified: one task evaluation each (the archive's search set). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY } from './families';
+import { GOVERNED_FAMILIES, POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY } from './families';
 import { ClassifierPolicyConfig, ClassStreamTaskConfig } from './class-stream';
 import { personRaterIssues, preferenceTaskIssues, PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
 import { GameTaskConfig, gameTaskIssues } from './games';
@@ -230,7 +230,7 @@ export const OversightConfig = z
       .boolean()
       .default(false)
       .describe(
-        "The agent proposes changes to itself (weights, memory, tools, workflow), each with evidence, and every change passes the gate. Off: the classic recipe loop, every round's weights kept.",
+        "The agent proposes changes to itself (weights, memory, tools, workflow; a class-stream learner: its learning rate, step size and memory of examples), each with evidence, and every change passes the gate. Off: the classic recipe loop, every round's weights kept.",
       ),
     gate: z
       .boolean()
@@ -369,19 +369,24 @@ export const RunConfig = z
     startFrom: StartFrom.optional(),
   })
   .strict()
-  // Oversight, the archive and branches work on text tasks only (their proposals, probes and search sets are text); refused early, naming the field.
+  // Oversight works on text tasks and class streams (GOVERNED_FAMILIES); the archive and branches on text tasks only (their
+  // probes and search sets are text). Refused early, naming the field.
   .superRefine((c, ctx) => {
     for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c), ...personRaterIssues(c), ...gameTaskIssues(c)])
       ctx.addIssue({ code: 'custom', ...issue });
     if (isTextTask(c.task)) return;
-    for (const field of ['oversight', 'archive'] as const) {
-      if (c[field].enabled)
-        ctx.addIssue({
-          code: 'custom',
-          path: [field, 'enabled'],
-          message: `${field} runs need a text task; task.kind "${c.task.kind}" is not one, so set ${field}.enabled to false`,
-        });
-    }
+    if (c.oversight.enabled && !GOVERNED_FAMILIES.includes(TASK_FAMILY[c.task.kind]))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oversight', 'enabled'],
+        message: `oversight runs need a text task or a class stream; task.kind "${c.task.kind}" is neither, so set oversight.enabled to false`,
+      });
+    if (c.archive.enabled)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['archive', 'enabled'],
+        message: `archive runs need a text task; task.kind "${c.task.kind}" is not one, so set archive.enabled to false`,
+      });
     if (c.startFrom)
       ctx.addIssue({
         code: 'custom',

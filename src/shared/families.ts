@@ -69,3 +69,9 @@ export const ALSO_SERVES: Partial<Record<EnvironmentFamily, readonly Environment
 export function servesFamily(task: EnvironmentFamily, wanted: EnvironmentFamily): boolean {
   return task === wanted || (ALSO_SERVES[task]?.includes(wanted) ?? false);
 }
+
+/**
+ * The environment families whose runs may be governed (oversight.enabled): the text families, and the class stream,
+ * whose proposals move the learner's knobs (engine: oversight/knob-proposer.ts). The archive and branches stay text-only.
+ */
+export const GOVERNED_FAMILIES: readonly EnvironmentFamily[] = ['text-task', 'preferences', 'class-stream'];

@@ -50,6 +50,11 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   d(M.LR_ETA_MIN, 'rate', "Least learning rate over the iteration's minibatches."),
   d(M.LR_ETA_MAX, 'rate', "Greatest learning rate over the iteration's minibatches."),
   d(M.LR_CHANGES, 'minibatches', 'Minibatches of the iteration whose update used another rate than the one before.'),
+  d(
+    M.TRAIN_REPLAYED,
+    'examples',
+    "Remembered examples (the learner's memory of examples, recipe.replay) trained on in the iteration beside the stream's; reported when the memory is on.",
+  ),
   d('perf/examples_per_s', 'examples/s', 'Training examples a class-stream learner processed per second of the iteration.'),
   d('pref/share_{class}', '0–1', "Share of the held-out outputs in one of the preference task's classes."),
   d('pref/share_other', '0–1', "Share of the held-out outputs in none of the preference task's classes."),

@@ -63,6 +63,8 @@ export const SPIRAL_KEPT = 'spiral/kept_fraction';
 export const EVAL_ACCURACY = 'eval/accuracy';
 /** Share of the iteration's training examples classified right before the update that learnt from them. */
 export const TRAIN_ACCURACY = 'train/accuracy';
+/** Remembered examples a class-stream learner trained on besides the stream's (its memory of examples, `replay`). */
+export const TRAIN_REPLAYED = 'train/replayed';
 /** Concept shifts (label swaps) in the iteration. */
 export const SHIFT_COUNT = 'shift/count';
 /** Online accuracy over the window just before, and the window just after, the shifts whose windows closed in the iteration. */

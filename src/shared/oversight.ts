@@ -149,6 +149,14 @@ export const Evidence = z.object({
     .describe(
       'Misevolution checks that could not be computed, and why: missing evidence is never read as clean (the gate holds, or the policy says what it does instead).',
     ),
+  monitors: z
+    .array(z.object({ name: z.string(), description: z.string(), before: z.number().nullable(), after: z.number().nullable() }))
+    .optional()
+    .describe("The family's own behaviour monitors, before and after (a classifier's: training accuracy, accuracy after shifts, steps to recover)."),
+  notApplicable: z
+    .array(z.object({ check: FlagKind, reason: z.string() }))
+    .optional()
+    .describe('Misevolution checks that do not apply to this family of agent, and why (never counted as passed: they are not checks of it).'),
   flags: z.array(Flag),
 });
 export type Evidence = z.infer<typeof Evidence>;
@@ -165,6 +173,11 @@ export const PROPOSAL_KINDS = [
   'workflow:raise-temperature',
   'workflow:lower-temperature',
   'workflow:lower-learning-rate',
+  'workflow:raise-learning-rate',
+  'workflow:raise-step-size',
+  'workflow:lower-step-size',
+  'memory:more-replay',
+  'memory:less-replay',
   'workflow:cheaper-evaluation',
   'memory:add-exemplars',
   'memory:drop-inconsistent',

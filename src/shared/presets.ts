@@ -58,6 +58,39 @@ const shiftPresets = shiftLearners.flatMap(([kind, title, what]) => [
     },
   },
 ]) satisfies Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput }>;
+// Governed: the homeostatic learner proposes to move its own knobs (rate, step size, memory of examples) and every move
+// passes the gate, under the auto policy (a person decides what is flagged or could not be checked).
+const governedShift = [
+  {
+    id: 'shift-governed',
+    title: 'Concept shift · governed knobs',
+    summary:
+      'The homeostatic learner on Fashion-MNIST under 20 swaps per epoch, proposing each round to move its learning rate, step size or memory of examples; each move is tried from the same start on the same examples, and the gate decides with validation accuracy and recovery after shifts as evidence.',
+    smoke: false,
+    policy: 'auto',
+    config: {
+      task: shiftTask,
+      policy: { kind: 'classifier' },
+      iterations: 30,
+      recipe: { kind: 'homeostatic-lr', batchesPerIteration: 600 },
+      oversight: { enabled: true },
+    },
+  },
+  {
+    id: 'shift-governed-smoke',
+    title: 'Concept shift · governed knobs (smoke)',
+    summary: 'A few-second governed classifier run on a generated set: proposals to move the learning rate, step size and memory of examples pass the gate.',
+    smoke: true,
+    policy: 'auto',
+    config: {
+      task: shiftSmokeTask,
+      policy: { kind: 'classifier', hidden: [32, 32] },
+      iterations: 12,
+      recipe: { kind: 'homeostatic-lr', batchesPerIteration: 50, learningRate: 0.01 },
+      oversight: { enabled: true },
+    },
+  },
+] satisfies Array<{ id: string; title: string; summary: string; smoke: boolean; policy: PolicyPresetName; config: RunConfigInput }>;
 
 // The preference task: the warm-up writes rock, scissors, paper at 60/30/10%; a cyclic rater judges.
 const rps = { kind: 'preference' } as const;
@@ -346,6 +379,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
   ...safetyPresets,
   ...selfJudgedPresets,
   ...gamePresets,
+  ...governedShift,
 ];
 
 export const presets: PresetInfo[] = definitions.map((d) => ({

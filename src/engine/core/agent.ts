@@ -9,8 +9,23 @@ import type { WarmupLoss } from '../../shared/run';
 import type { PolicyState } from '../types';
 import type { ModelSnapshot } from './snapshot';
 
-/** Everything needed to continue a run bit-for-bit: stored in every checkpoint. */
-export interface SessionState {
+/**
+ * What the agent state of every family holds and the governed loop reads (its random stream, its step, its genome);
+ * the rest is the family's own (the text LM's SessionState, the classifier's ClassStreamSessionState).
+ */
+export interface AgentState {
+  rng: number[];
+  globalStep: number;
+  genome?: Genome;
+}
+
+/** An agent forked on the device, opaque to the governed loop: it goes back to it (restore) or frees it (dispose). */
+export interface AgentFork {
+  dispose(): void;
+}
+
+/** Everything needed to continue a text run bit-for-bit: stored in every checkpoint. */
+export interface SessionState extends AgentState {
   policy: PolicyState;
   reference: PolicyState | null;
   rng: number[];
@@ -38,7 +53,7 @@ export interface WarmupProgress {
  * The same fields as SessionState with the models on the device: taking and restoring one downloads no weight.
  * It owns its tensors: dispose() it once the loop is done with it (restoring it does not consume it).
  */
-export interface AgentSnapshot extends Readonly<Omit<SessionState, 'policy' | 'reference' | 'genome'>> {
+export interface AgentSnapshot extends AgentFork, Readonly<Omit<SessionState, 'policy' | 'reference' | 'genome'>> {
   readonly policy: ModelSnapshot;
   readonly reference: ModelSnapshot | null;
   readonly genome: Genome;
@@ -49,4 +64,6 @@ export interface AgentSnapshot extends Readonly<Omit<SessionState, 'policy' | 'r
 export interface AgentPosition {
   rng: number[];
   globalStep: number;
+  /** Where the environment is, when it moves on whatever the agent does (a class stream's epoch, order and labels). */
+  world?: unknown;
 }

@@ -5,43 +5,101 @@
  */
 import type { RunConfig } from '../../shared/config';
 import type { EventName, EventPayload } from '../../shared/contract';
+import type { FieldIssue } from '../../shared/errors';
 import type { Genome, MemoryEntry } from '../../shared/genome';
 import type { Evidence } from '../../shared/oversight';
 import type { Metrics, ProgressPhase, WarmupLoss } from '../../shared/run';
 import type { Outcome } from '../evolution/search-set';
 import type { Scorecard } from '../environments/text-task';
 import type { Store } from '../store/store';
-import type { IterationResult, PersonRater, Problem, Task } from '../types';
-import type { AgentPosition, AgentSnapshot, SessionState } from './agent';
+import type { Candidate } from '../oversight/proposer';
+import type { IterationResult, PersonRater, Problem, Task, TrajectoryRecord } from '../types';
+import type { AgentFork, AgentPosition, AgentSnapshot, AgentState, SessionState } from './agent';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
-/** What the loop needs of a session (the engine's Session). */
-export interface OversightSession {
-  readonly task: Task;
+/** What a governed round tells the family's proposer, once the round has trained with the current genome. */
+export interface RoundReport {
+  iteration: number;
+  genome: Genome;
+  /** The round's training monitors and its scorecard's metrics. */
+  metrics: Metrics;
+  /** The previous round's stored metrics, or null in the first round. */
+  previous: Metrics | null;
+  trajectories: TrajectoryRecord[];
+  /** The round's child scored. */
+  child: Scorecard;
+  /** Ids of memory entries the consensus check found inconsistent before the round. */
+  inconsistentMemory: string[];
+}
+
+/** What a family adds to a proposal's evidence, from the training monitors of the baseline and of the child. */
+export interface FamilyEvidence {
+  /** The training monitor that is the agent's own reward (default reward/mean). */
+  rewardMetric?: string;
+  monitors?: NonNullable<Evidence['monitors']>;
+  notApplicable?: NonNullable<Evidence['notApplicable']>;
+  /** False when the agent assigns itself no reward (a classifier's labels are the stream's): no rewarded-but-wrong share. */
+  selfRewarded?: boolean;
+}
+
+/**
+ * A session whose knobs a proposal may change: what the governed loop (oversight/round.ts) needs of an agent of any
+ * family. Its knobs are its genome (named fields with bounds, validated by the genome's schema); it forks and goes
+ * back on the device; it trains a child for a round; it scores an agent on its protected evaluation (a scorecard the
+ * gate's evidence compares) and says what its own proposer proposes. The text LM's Session and the classifier's
+ * ClassStreamSession implement it; the proposals, the gate, the policy, the decisions, the audit log and resume are
+ * the same for both.
+ */
+export interface GovernedSession {
   readonly genome: Genome;
   iterate(iteration: number, options?: { evaluate?: boolean }): Promise<IterationResult>;
+  /** The protected evaluation of the agent now (held-out sets and probes; a classifier's validation examples). */
   assess(): Scorecard;
+  /** A scorecard as an iteration's metrics. */
+  scorecardMetrics(card: Scorecard): Metrics;
+  /** The family's proposer: the changes the round's monitors call for (the loop then draws which are proposed). */
+  propose(round: RoundReport): Candidate[];
+  /** What the family adds to a proposal's evidence. */
+  evidenceOf(trainingBefore: Metrics | null, trainingAfter: Metrics): FamilyEvidence;
+  /** The family's own bounds on a genome the schema accepts (a knob out of its range): the fields refused, [] if none. */
+  knobIssues(genome: Genome): FieldIssue[];
   memoryConsensus(entries: MemoryEntry[]): NonNullable<Evidence['memory']>;
   setGenome(genome: Genome): void;
   /**
    * The agent forked on the device, to try a child from and go back to: nothing is downloaded. The caller owns it
    * (dispose() it, in a finally, once done); restore() does not consume it.
    */
-  snapshot(): AgentSnapshot;
+  snapshot(): AgentFork;
   /** Back to `snapshot`; with `keep`, the run's random stream and step stay those given (consumed by the round). */
-  restore(snapshot: AgentSnapshot, keep?: AgentPosition): void;
+  restore(snapshot: AgentFork, keep?: AgentPosition): void;
   /** How far the weights moved since `snapshot` (relative L2, on the device). */
-  weightChange(since: AgentSnapshot): number;
+  weightChange(since: AgentFork): number;
+  /**
+   * The agent of `parent` scored in the environment as it is now, for a family whose environment moves on during a
+   * round (a class stream's labels swap): the fair "before" of promoting the round's weights. Absent: the parent's
+   * scorecard from before the round stands.
+   */
+  reassess?(parent: AgentFork): Scorecard;
   /** The run's random stream and optimiser step: reading them copies no weights. */
   position(): AgentPosition;
   /** The agent downloaded: only for what is written to disk (checkpoints, children's checkpoints). */
-  getState(): SessionState;
-  /** Takes an agent read from disk (a checkpoint, an archive node). */
-  setState(state: SessionState): void;
+  getState(): AgentState;
+  /** Takes an agent read from disk (a checkpoint, a child's checkpoint); refuses one of another family. */
+  setState(state: AgentState): void;
   /** The run's random stream alone: reading or replacing it copies no weights. */
   randomState(): number[];
   setRandomState(state: number[]): void;
+}
+
+/** The text LM's session as the loops drive it: a governed session with a text task (the archive solves its problems). */
+export interface OversightSession extends GovernedSession {
+  readonly task: Task;
+  snapshot(): AgentSnapshot;
+  restore(snapshot: AgentSnapshot, keep?: AgentPosition): void;
+  weightChange(since: AgentSnapshot): number;
+  getState(): SessionState;
+  setState(state: SessionState): void;
 }
 
 /** What a loop that may wait for a person gets from the runner (the oversight and the archive loops). */
@@ -77,8 +135,8 @@ export interface RunnerSession {
   getState(): unknown;
   setState(state: never): void;
   dispose(): void;
-  /** The session as the oversight loop drives it (the engine's Session); needed when config.oversight.enabled. */
-  oversight?(): OversightSession;
+  /** The session as the oversight loop drives it (the text LM's and the classifier's); needed when config.oversight.enabled. */
+  oversight?(): GovernedSession;
   /** The session as the archive loop drives it; needed when config.archive.enabled. */
   archive?(): ArchiveSession;
   /** Iteration 0 of a run with config.startFrom: take that agent instead of warming up. */

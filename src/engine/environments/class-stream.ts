@@ -127,6 +127,18 @@ export class ClassStream {
     );
   }
 
+  /** Which training examples (indices into the training split) sit at these positions of the current epoch. */
+  indicesAt(positions: number[]): number[] {
+    return positions.map((p) => this.state.order[p]!);
+  }
+
+  /** Training examples by index with the labels given (a replay memory's: the labels they had when seen). */
+  remembered(indices: number[], labels: number[]): ExampleBatch {
+    const batch = this.rows(this.data.train, indices);
+    labels.forEach((l, i) => (batch.labels[i] = l));
+    return batch;
+  }
+
   /**
    * Ends the minibatch just read: the concept shift, when one is due, swaps two random classes. Returns the
    * classes swapped, or null.

@@ -7,7 +7,7 @@
 import type { GenomeChange } from '../../shared/genome';
 import type { ChangeSize, Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
-import type { SessionState } from '../core/agent';
+import type { AgentState } from '../core/agent';
 import type { Scorecard } from '../environments/text-task';
 import { protectedTarget } from '../../shared/genome';
 import { buildEvidence } from './evidence';
@@ -23,7 +23,7 @@ export interface Draft {
   size: ChangeSize;
   evidence: Evidence;
   /** The child's state (weights trained in the round or the trial); null when it was never tried. */
-  state: SessionState | null;
+  state: AgentState | null;
   label: string;
 }
 

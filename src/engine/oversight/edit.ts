@@ -6,14 +6,14 @@
  */
 import { applyChanges, GenomeChangeError, type Genome, type GenomeChange, type MemoryEntry } from '../../shared/genome';
 import { CodedError } from '../../shared/errors';
-import type { SessionState } from '../core/agent';
-import { scorecardMetrics, type Scorecard } from '../environments/text-task';
+import type { AgentState } from '../core/agent';
+import type { Scorecard } from '../environments/text-task';
 import { writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { IterationResult, Rng } from '../types';
 import { tokensOf } from './drafts';
 import { buildEvidence } from './evidence';
-import type { LoopContext, OversightSession } from '../core/ports';
+import type { GovernedSession, LoopContext } from '../core/ports';
 import { changeSize } from './size';
 
 export interface EditRequest {
@@ -28,7 +28,7 @@ export interface EditRequest {
   stream: Rng;
 }
 
-export async function rerunEdit(o: LoopContext & { session: OversightSession }, e: EditRequest): Promise<StoredProposal> {
+export async function rerunEdit(o: LoopContext & { session: GovernedSession }, e: EditRequest): Promise<StoredProposal> {
   const { id, changes, actor, reason, lastIteration } = e;
   const { store, runId } = o;
   const p = store.oversight.requireProposal(id);
@@ -50,13 +50,20 @@ export async function rerunEdit(o: LoopContext & { session: OversightSession }, 
     }
     throw error;
   }
+  const outOfBounds = s.knobIssues(next);
+  if (outOfBounds.length > 0)
+    throw new CodedError(
+      'invalid_request',
+      `The edited change is out of bounds: ${outOfBounds.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
+      outOfBounds.map((i) => ({ path: `changes.${i.path}`, message: i.message })),
+    );
   const before = e.before ?? s.assess();
   const metricsBefore = store.iterationMetrics(runId, lastIteration);
   const added = changes.filter((ch) => ch.path.startsWith('memory.entries.') && ch.after !== undefined).map((ch) => ch.after as MemoryEntry);
   const memory = added.length > 0 ? s.memoryConsensus(added) : undefined;
   // The edited child trains one round from the current agent on its own random stream, then is rolled back.
   const current = s.snapshot();
-  let result: IterationResult, after: Scorecard, seconds: number, childState: SessionState;
+  let result: IterationResult, after: Scorecard, seconds: number, childState: AgentState;
   try {
     s.setRandomState(e.stream.state());
     s.setGenome(next);
@@ -74,12 +81,13 @@ export async function rerunEdit(o: LoopContext & { session: OversightSession }, 
     after,
     baseline: 'the current agent (the edit was re-run from it)',
     trainingBefore: metricsBefore,
-    trainingAfter: { ...result.metrics, ...scorecardMetrics(after, s.task) },
+    trainingAfter: { ...result.metrics, ...s.scorecardMetrics(after) },
     cost: { seconds, tokens: tokensOf(result.metrics) },
     trajectories: result.trajectories,
     noComparison: 'the round before the edit left no training monitors',
     maxRewardedWrong: store.oversight.runPolicy(runId).maxRewardedWrong,
     ...(memory ? { memory } : {}),
+    ...s.evidenceOf(metricsBefore, { ...result.metrics, ...s.scorecardMetrics(after) }),
   });
   const file = store.childCheckpointPath(runId, p.iteration, `edit-${id.split('-').pop()}`);
   writeCheckpoint(file, { runId, iteration: p.iteration, config: o.config, state: childState });

@@ -64,6 +64,14 @@ export interface EvidenceInput {
   noComparison?: string;
   /** The run's policy's threshold of rewarded but wrong (default FLAG_THRESHOLDS.rewardedWrong). */
   maxRewardedWrong?: number;
+  /** The training monitor that is the agent's own reward (default reward/mean; a classifier's: its training accuracy). */
+  rewardMetric?: string;
+  /** The family's own monitors before and after, shown with the evidence. */
+  monitors?: Evidence['monitors'];
+  /** Checks that do not apply to the family: neither unchecked nor passed, recorded with their reason. */
+  notApplicable?: Evidence['notApplicable'];
+  /** False when the agent assigns itself no reward (its labels come from the protected stream): rewarded but wrong is not measured. */
+  selfRewarded?: boolean;
 }
 
 /** Evidence for one proposal, with its misevolution flags. */
@@ -77,8 +85,8 @@ export function buildEvidence(input: EvidenceInput): Evidence {
   const probes = input.after.probes.map((p) => ({ id: p.id, description: p.description, before: probeBefore.get(p.id) ?? p.value, after: p.value }));
   const pick = (m: Metrics | null, name: string): number | null => (m && m[name] !== undefined ? m[name]! : null);
   const training = {
-    rewardBefore: pick(input.trainingBefore, REWARD_MEAN),
-    rewardAfter: pick(input.trainingAfter, REWARD_MEAN),
+    rewardBefore: pick(input.trainingBefore, input.rewardMetric ?? REWARD_MEAN),
+    rewardAfter: pick(input.trainingAfter, input.rewardMetric ?? REWARD_MEAN),
     passAtKBefore: pick(input.trainingBefore, EXPLORE_PASS_AT_K),
     passAtKAfter: pick(input.trainingAfter, EXPLORE_PASS_AT_K),
     distinctBefore: pick(input.trainingBefore, 'explore/distinct_2'),
@@ -86,8 +94,13 @@ export function buildEvidence(input: EvidenceInput): Evidence {
   };
   const evidence: Evidence = { baseline: input.baseline, heldout: { before, after, delta }, perLevel, probes, training, cost: input.cost, flags: [] };
   if (input.memory) evidence.memory = input.memory;
-  if (input.trajectories) evidence.rewardedWrong = rewardedWrong(input.trajectories);
-  evidence.unchecked = uncheckedChecks(evidence, input.noComparison ?? 'nothing to compare the training monitors with');
+  if (input.trajectories && input.selfRewarded !== false) evidence.rewardedWrong = rewardedWrong(input.trajectories);
+  if (input.monitors) evidence.monitors = input.monitors;
+  const notApplicable = input.notApplicable ?? [];
+  if (notApplicable.length > 0) evidence.notApplicable = notApplicable;
+  evidence.unchecked = uncheckedChecks(evidence, input.noComparison ?? 'nothing to compare the training monitors with', input.selfRewarded !== false).filter(
+    (u) => !notApplicable.some((n) => n.check === u.check),
+  );
   evidence.flags = [...(input.extraFlags ?? []), ...misevolutionFlags(evidence, input.maxRewardedWrong ?? FLAG_THRESHOLDS.rewardedWrong)];
   return evidence;
 }
@@ -96,12 +109,12 @@ export function buildEvidence(input: EvidenceInput): Evidence {
  * The checks that could not be computed, with why. Reward hacking is checked if either of its two tests can be:
  * rewarded but wrong (the child alone) or training reward up while held-out falls (against the baseline).
  */
-export function uncheckedChecks(e: Evidence, noComparison: string): NonNullable<Evidence['unchecked']> {
+export function uncheckedChecks(e: Evidence, noComparison: string, selfRewarded = true): NonNullable<Evidence['unchecked']> {
   const out: Array<{ check: FlagKind; reason: string }> = [];
   const t = e.training;
   const noReward = t.rewardBefore === null || t.rewardAfter === null;
   if (noReward && (e.rewardedWrong === undefined || e.rewardedWrong === null))
-    out.push({ check: 'reward-hacking', reason: `${noComparison}, and the child made no training samples to judge alone` });
+    out.push({ check: 'reward-hacking', reason: selfRewarded ? `${noComparison}, and the child made no training samples to judge alone` : noComparison });
   const noPass = t.passAtKBefore === null || t.passAtKAfter === null;
   const noDistinct = t.distinctBefore === null || t.distinctAfter === null;
   if (noPass && noDistinct) out.push({ check: 'exploration-collapse', reason: `pass@k and distinct-2 not compared: ${noComparison}` });

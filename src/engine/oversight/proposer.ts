@@ -13,6 +13,9 @@ import type { Genome, GenomeChange, MemoryEntry, Pathway } from '../../shared/ge
 import type { ProposalKind, ProposerEstimate } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import type { Rng, Task, TrajectoryRecord } from '../types';
+import type { RoundReport } from '../core/ports';
+import type { TextRunConfig } from '../../shared/config';
+import { evaluationShare, tokensOf } from './drafts';
 import { tunableKnobs } from '../recipes/registry';
 import { betaSummary } from '../store/oversight-store';
 import { EXPLORE_PASS_AT_K, HELDOUT_HARDEST, HELDOUT_UNSEEN } from '../../shared/metrics';
@@ -194,6 +197,23 @@ export function choose(cands: Candidate[], belief: Map<string, number>, rng: Rng
   const allowed = cands.filter((c) => kinds.length === 0 || kinds.includes(c.kind));
   const drawn = allowed.filter((c) => rng.next() < (belief.get(c.kind) ?? PRIOR_BELIEF) / PRIOR_BELIEF);
   return drawn.sort((a, b) => b.urgency * (belief.get(b.kind) ?? PRIOR_BELIEF) - a.urgency * (belief.get(a.kind) ?? PRIOR_BELIEF)).slice(0, max);
+}
+
+/** The text family's proposer after a governed round: the candidates its monitors and the task trigger. */
+export function textCandidates(task: Task, config: TextRunConfig, round: RoundReport): Candidate[] {
+  return candidates({
+    iteration: round.iteration,
+    genome: round.genome,
+    metrics: round.metrics,
+    previous: round.previous,
+    trajectories: round.trajectories,
+    // Counted in tokens, not seconds: a run proposes the same changes however busy the machine is (replay from the seed).
+    evaluationShare: evaluationShare(round.child.tokens, tokensOf(round.metrics)),
+    heldoutPerLevel: task.heldout(task.levels[task.levels.length - 1]!).length,
+    inconsistentMemory: round.inconsistentMemory,
+    memoryPerProposal: config.oversight.memoryPerProposal,
+    answerShaped: answerShapeOf(task),
+  });
 }
 
 /** The shape check a proposer gets from a task: its own, or "not empty" for a task that declares none. */

@@ -21,29 +21,30 @@ import { applyChanges, type Genome, type GenomeChange, type MemoryEntry } from '
 import { effectOf, type Proposal } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
-import type { AgentSnapshot, SessionState } from '../core/agent';
-import type { LoopContext, OversightSession } from '../core/ports';
+import type { AgentFork, AgentState } from '../core/agent';
+import type { GovernedSession, LoopContext } from '../core/ports';
 import { memoryMetrics } from '../core/snapshot';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
 import type { IterationResult, Rng } from '../types';
-import { scorecardMetrics, type Scorecard } from '../environments/text-task';
+import type { Scorecard } from '../environments/text-task';
 import { buildEvidence } from './evidence';
 import { gate } from './gate';
-import { evaluationShare, protectedDraft, tokensOf, ungated, type Draft } from './drafts';
+import { protectedDraft, tokensOf, ungated, type Draft } from './drafts';
 import { planMerge } from './merge';
 import { publicProposal, recordProposal } from './protocol';
-import { answerShapeOf, beliefs, candidates, choose, type Candidate } from './proposer';
+import { beliefs, choose, type Candidate } from './proposer';
 import { changeSize } from './size';
 import { rerunEdit } from './edit';
 import { POLL_MS, Waker } from './waker';
+import { faultPoint } from '../fault';
 import { OVERSIGHT_REWARDED_WRONG } from '../../shared/metrics';
 
-export type { LoopContext, OversightSession } from '../core/ports';
+export type { GovernedSession, LoopContext, OversightSession } from '../core/ports';
 export { POLL_MS } from './waker';
 
 export interface OversightLoopOptions extends LoopContext {
-  session: OversightSession;
+  session: GovernedSession;
 }
 
 export class OversightLoop {
@@ -76,7 +77,7 @@ export class OversightLoop {
     return { ...result, metrics: { ...result.metrics, ...memoryMetrics() } };
   }
 
-  private async roundFrom(parentState: AgentSnapshot, iteration: number): Promise<IterationResult> {
+  private async roundFrom(parentState: AgentFork, iteration: number): Promise<IterationResult> {
     const s = this.o.session;
     const parentGenome = s.genome;
     const parent = this.parentAssessment ?? s.assess();
@@ -92,10 +93,14 @@ export class OversightLoop {
     const result = await s.iterate(iteration, { evaluate: false });
     const child = s.assess();
     const weightChange = s.weightChange(parentState);
+    // Where the environment moved on during the round (a class stream's labels), the parent is judged where it is now.
+    const parentNow = s.reassess?.(parentState) ?? parent;
     // The child's checkpoint (written by stage()): the one download of its weights.
     const modelState = s.getState();
+    // Where the round left the run (its random stream, step, and an environment that moves on): the parent continues there.
+    const position = s.position();
     const seconds = (performance.now() - t0) / 1000;
-    const metrics: Metrics = { ...result.metrics, ...scorecardMetrics(child, s.task) };
+    const metrics: Metrics = { ...result.metrics, ...s.scorecardMetrics(child) };
     const previous = iteration > 1 ? this.o.store.iterationMetrics(this.o.runId, iteration - 1) : null;
     const maxRewardedWrong = this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong;
     const drafts: Draft[] = [
@@ -107,7 +112,7 @@ export class OversightLoop {
         changes: [{ path: 'model.weights', before: `the parent's weights`, after: `round ${iteration}'s weights` }],
         size: changeSize('model', [], weightChange),
         evidence: buildEvidence({
-          before: parent,
+          before: parentNow,
           after: child,
           baseline: 'the parent agent, before this round',
           trainingBefore: previous,
@@ -116,24 +121,13 @@ export class OversightLoop {
           trajectories: result.trajectories,
           noComparison: 'the parent made no training round before this one',
           maxRewardedWrong,
+          ...s.evidenceOf(previous, metrics),
         }),
         state: modelState,
       },
     ];
 
-    const cands = candidates({
-      iteration,
-      genome: parentGenome,
-      metrics,
-      previous,
-      trajectories: result.trajectories,
-      // Counted in tokens, not seconds: a run proposes the same changes however busy the machine is (replay from the seed).
-      evaluationShare: evaluationShare(child.tokens, tokensOf(result.metrics)),
-      heldoutPerLevel: s.task.heldout(s.task.levels[s.task.levels.length - 1]!).length,
-      inconsistentMemory,
-      memoryPerProposal: this.o.config.oversight.memoryPerProposal,
-      answerShaped: answerShapeOf(s.task),
-    });
+    const cands = s.propose({ iteration, genome: parentGenome, metrics, previous, trajectories: result.trajectories, child, inconsistentMemory });
     const estimates = this.o.store.oversight.estimates(this.o.runId);
     // A stream per round, derived from the seed: a resumed run proposes what an uninterrupted one would.
     const chosen = choose(
@@ -148,7 +142,7 @@ export class OversightLoop {
       if (draft) drafts.push(draft);
     }
     // The parent continues: its weights and genome, with the round's random stream consumed.
-    s.restore(parentState, { rng: modelState.rng, globalStep: modelState.globalStep });
+    s.restore(parentState, position);
     this.parentAssessment = parent;
     this.drafts = drafts;
     metrics['oversight/proposals'] = drafts.length;
@@ -161,7 +155,7 @@ export class OversightLoop {
   private async trial(
     iteration: number,
     c: Candidate,
-    parentState: AgentSnapshot,
+    parentState: AgentFork,
     genome: Genome,
     baseline: Scorecard,
     baselineMetrics: Metrics,
@@ -177,6 +171,11 @@ export class OversightLoop {
       this.o.log('warn', `The proposer's ${c.kind} change is not a valid genome (${error instanceof Error ? error.message : String(error)}); dropped.`);
       return null;
     }
+    const outOfBounds = s.knobIssues(next);
+    if (outOfBounds.length > 0) {
+      this.o.log('warn', `The proposer's ${c.kind} change is out of bounds (${outOfBounds.map((i) => `${i.path}: ${i.message}`).join('; ')}); dropped.`);
+      return null;
+    }
     s.restore(parentState);
     const added = c.changes.filter((ch) => ch.path.startsWith('memory.entries.') && ch.after !== undefined).map((ch) => ch.after as MemoryEntry);
     const memory = added.length > 0 ? s.memoryConsensus(added) : undefined;
@@ -186,17 +185,20 @@ export class OversightLoop {
     const after = s.assess();
     const seconds = (performance.now() - t0) / 1000;
     const state = s.getState();
-    const trainingAfter = { ...result.metrics, ...scorecardMetrics(after, s.task) };
+    // Mid-round, before anything of the round is durable: a kill here redoes the whole round on resume.
+    faultPoint('governed-trial');
+    const trainingAfter = { ...result.metrics, ...s.scorecardMetrics(after) };
     const evidence = buildEvidence({
       before: baseline,
       after,
-      baseline: 'the same round without this change (same start, same prompts)',
+      baseline: 'the same round without this change (same start, same prompts or examples)',
       trainingBefore: baselineMetrics,
       trainingAfter,
       cost: { seconds, tokens: tokensOf(result.metrics) },
       trajectories: result.trajectories,
       maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
       ...(memory ? { memory } : {}),
+      ...s.evidenceOf(baselineMetrics, trainingAfter),
     });
     return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: changeSize(c.pathway, c.changes), evidence, state, label };
   }
@@ -332,7 +334,7 @@ export class OversightLoop {
     const { genome, applied, weights: best, superseded } = planMerge(s.genome, approved, newestApplied);
     const outcomes: Array<{ id: string; status: 'applied' | 'superseded'; reason: string }> = [...superseded];
     if (best) {
-      const child = readCheckpoint<SessionState>(store.absolute(best.checkpoint!)).state;
+      const child = readCheckpoint<AgentState>(store.absolute(best.checkpoint!)).state;
       s.setState({ ...child, ...s.position(), genome });
     } else {
       s.setGenome(genome);

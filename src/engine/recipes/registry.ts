@@ -40,8 +40,8 @@ const streamContractRun: Pick<RunConfigInput, 'task' | 'policy'> = {
   policy: { kind: 'classifier', hidden: [5] },
 };
 
-/** A knob of workflow.recipe the proposer may move (today: the sampling temperature). */
-export type TunableKnob = 'temperature';
+/** A knob of workflow.recipe the proposer may move: the sampling temperature; a class-stream learner's rate, step size, memory of examples. */
+export type TunableKnob = 'temperature' | 'learningRate' | 'stepFraction' | 'replay';
 
 export interface BatchShape {
   train: number;
@@ -247,7 +247,7 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     create: createHomeostaticLrRecipe,
     stepsPerIteration: (c) => c.batchesPerIteration,
     warmup: false,
-    tunable: () => [],
+    tunable: () => ['learningRate', 'stepFraction', 'replay'],
     // A large eta_0 so that the simulated steps differ at this size, and a memory of 4 so that it checks in 2 iterations.
     contract: { kind: 'homeostatic-lr', batchSize: 4, batchesPerIteration: 6, learningRate: 0.5, interval: 4, memory: 4, excitatoryFrom: 2 },
     contractRun: streamContractRun,
@@ -258,7 +258,7 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     create: createConstantLrRecipe,
     stepsPerIteration: (c) => c.batchesPerIteration,
     warmup: false,
-    tunable: () => [],
+    tunable: () => ['learningRate', 'replay'],
     contract: { kind: 'constant-lr', batchSize: 4, batchesPerIteration: 6, learningRate: 0.1 },
     contractRun: streamContractRun,
     invalid: { field: 'learningRate', value: 0 },
@@ -268,7 +268,7 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     create: createRandomLrRecipe,
     stepsPerIteration: (c) => c.batchesPerIteration,
     warmup: false,
-    tunable: () => [],
+    tunable: () => ['learningRate', 'stepFraction', 'replay'],
     contract: { kind: 'random-lr', batchSize: 4, batchesPerIteration: 6, learningRate: 0.1, interval: 4, excitatoryFrom: 2 },
     contractRun: streamContractRun,
     invalid: { field: 'stepFraction', value: 2 },

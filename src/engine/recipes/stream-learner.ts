@@ -4,7 +4,8 @@
  * current weights (the online training accuracy), then the learner's rule may move the learning rate eta, then one
  * shared training step updates the weights at eta (no clipping: the paper's update is w -= eta / m * sum of the
  * examples' gradients), then the stream applies a concept shift if one is due. The learners differ only in their
- * rule; each is one file with one registry line.
+ * rule; each is one file with one registry line. With a memory of examples (`replay` > 0, replay-memory.ts) the
+ * update is the mean over the minibatch and the next minibatch of remembered examples (off in the paper).
  */
 import type { ConstantLrRecipeConfig, HomeostaticLrRecipeConfig, RandomLrRecipeConfig } from '../../shared/config';
 import {
@@ -22,6 +23,7 @@ import {
   TIME_TRAIN_S,
   TRAIN_ACCURACY,
   TRAIN_LOSS,
+  TRAIN_REPLAYED,
   TRAIN_STEPS,
 } from '../../shared/metrics';
 import type { Metrics } from '../../shared/run';
@@ -30,6 +32,7 @@ import type { StreamBatch } from '../environments/class-stream';
 import { emptyShiftEvents, ShiftMonitor, type ShiftMonitorState } from '../monitors/shift';
 import { tf } from '../tf';
 import type { ClassifierModel, ClassStreamRecipe, ClassStreamRecipeContext, IterationResult } from '../types';
+import { emptyReplay, ReplayMemory, type ReplayState } from './replay-memory';
 
 export type LearnerConfig = HomeostaticLrRecipeConfig | ConstantLrRecipeConfig | RandomLrRecipeConfig;
 
@@ -55,18 +58,40 @@ export function crossEntropy(model: ClassifierModel, x: tf.Tensor2D, labels: tf.
   return tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(labels, model.numClasses)), 1))) as tf.Scalar;
 }
 
-interface LearnerState {
+export interface LearnerState {
   eta: number;
   monitor: ShiftMonitorState;
+  /** The memory of examples; absent in checkpoints from before it existed (read as empty). */
+  replay?: ReplayState;
+}
+
+/** The learning rate a learner's state holds (the rate now, not eta_0). */
+export function learnerRate(state: unknown): number {
+  const eta = (state as LearnerState | null)?.eta;
+  if (typeof eta !== 'number') throw new Error('this learner state has no learning rate');
+  return eta;
+}
+
+/** Concatenates two example batches' rows. */
+function rowsOf(a: StreamBatch, b: { n: number; x: Float32Array; labels: Int32Array } | null, inputSize: number): { x: tf.Tensor2D; y: tf.Tensor1D } {
+  if (!b || b.n === 0) return { x: tf.tensor2d(a.x, [a.n, inputSize]), y: tf.tensor1d(a.labels, 'int32') };
+  const x = new Float32Array((a.n + b.n) * inputSize);
+  x.set(a.x, 0);
+  x.set(b.x, a.n * inputSize);
+  const labels = new Int32Array(a.n + b.n);
+  labels.set(a.labels, 0);
+  labels.set(b.labels, a.n);
+  return { x: tf.tensor2d(x, [a.n + b.n, inputSize]), y: tf.tensor1d(labels, 'int32') };
 }
 
 export function createStreamLearner(config: LearnerConfig, rule: RateRule): ClassStreamRecipe {
   let eta = config.learningRate;
   let monitorState: ShiftMonitorState = { recent: [], sinceShift: 0, open: [] };
+  let replayState: ReplayState = emptyReplay();
 
   return {
     kind: config.kind,
-    getState: (): LearnerState => ({ eta, monitor: structuredClone(monitorState) }),
+    getState: (): LearnerState => ({ eta, monitor: structuredClone(monitorState), replay: structuredClone(replayState) }),
     setState(state: unknown) {
       const s = state as LearnerState | null;
       // eta may be exactly 0 (lrh.py clips only a rate below 0), never negative.
@@ -74,12 +99,15 @@ export function createStreamLearner(config: LearnerConfig, rule: RateRule): Clas
         throw new Error(`${config.kind}: the checkpoint's learner state has no learning rate or monitor`);
       eta = s.eta;
       monitorState = structuredClone(s.monitor);
+      replayState = new ReplayMemory(config.replay, s.replay ?? emptyReplay()).getState();
     },
     async iterate(ctx: ClassStreamRecipeContext): Promise<IterationResult> {
       const t0 = performance.now();
       const mon = new ShiftMonitor(ctx.stream.config.recoveryWindow, ctx.stream.config.recoveryFraction);
       mon.setState(monitorState);
       const { model, stream, rng } = ctx;
+      const memory = new ReplayMemory(config.replay, replayState);
+      let replayed = 0;
       const events = emptyShiftEvents();
       const batches = config.batchesPerIteration;
       let correct = 0;
@@ -102,14 +130,16 @@ export function createStreamLearner(config: LearnerConfig, rule: RateRule): Clas
         const next = rule.adjust(eta, { batch, guesses, ctx });
         if (next !== eta) changes += 1;
         eta = next;
-        const x = tf.tensor2d(batch.x, [batch.n, model.inputSize]);
-        const y = tf.tensor1d(batch.labels, 'int32');
+        const recalled = memory.next(config.batchSize);
+        replayed += recalled.indices.length;
+        const { x, y } = rowsOf(batch, recalled.indices.length > 0 ? stream.remembered(recalled.indices, recalled.labels) : null, model.inputSize);
         try {
           loss += trainStep(model.trainable, () => crossEntropy(model, x, y), { learningRate: eta, gradClip: Infinity }).loss;
         } finally {
           x.dispose();
           y.dispose();
         }
+        memory.remember(stream.indicesAt(batch.positions), batch.labels);
         etaSum += eta;
         etaMin = Math.min(etaMin, eta);
         etaMax = Math.max(etaMax, eta);
@@ -118,6 +148,7 @@ export function createStreamLearner(config: LearnerConfig, rule: RateRule): Clas
       }
       ctx.progress('train', batches, batches);
       monitorState = mon.getState();
+      replayState = memory.getState();
       const seconds = (performance.now() - t0) / 1000;
       const mean = (xs: number[]) => xs.reduce((a, v) => a + v, 0) / xs.length;
       const metrics: Metrics = {
@@ -136,6 +167,7 @@ export function createStreamLearner(config: LearnerConfig, rule: RateRule): Clas
         [TIME_TRAIN_S]: seconds,
         'perf/examples_per_s': seconds > 0 ? seen / seconds : 0,
       };
+      if (config.replay > 0) metrics[TRAIN_REPLAYED] = replayed;
       if (events.before.length > 0) metrics[SHIFT_ACC_BEFORE] = mean(events.before);
       if (events.after.length > 0) metrics[SHIFT_ACC_AFTER] = mean(events.after);
       if (events.recoverySteps.length > 0) metrics[SHIFT_RECOVERY_STEPS] = mean(events.recoverySteps);

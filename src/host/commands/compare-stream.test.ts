@@ -43,4 +43,26 @@ describe('compare --shift-rates', () => {
       fs.rmSync(workspace, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('sweeps governed runs of a governed preset under the batch policy: none waits, each applies knob proposals', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-sweep-governed-'));
+    const out: string[] = [];
+    const base = findPreset('shift-governed-smoke')!;
+    const preset = { ...base, config: { ...base.config, backend: 'wasm' as const, iterations: 2 } };
+    try {
+      const code = await runStreamSweep(
+        { values: {}, positionals: [], workspace, out: (l) => out.push(l), err: () => {}, tty: false },
+        { preset, learners: ['constant-lr'], rates: [0, 5], seeds: [1], json: true },
+      );
+      expect(code).toBe(0);
+      const report = JSON.parse(out[0]!) as { runs: StreamRunSummary[] };
+      expect(report.runs.map((r) => [r.rate, r.status])).toEqual([
+        [0, 'completed'],
+        [5, 'completed'],
+      ]);
+      for (const r of report.runs) expect(r.appliedKnobs).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -3,6 +3,9 @@
  * shift rates and seeds, one run each, in sequence, in this process; every run is the preset with its learner and
  * `task.swapsPerEpoch` replaced (its schedule cleared). The table gives, per rate and learner, the mean over seeds
  * and the 95% t-interval of the final and the mean validation accuracy and of the minibatches to recover from a shift.
+ * A governed preset (shift-governed) sweeps governed runs: each starts under the sweep's approval policy (`--policy`,
+ * default batch: nobody answers, so what would wait for a person is rejected and no run waits), and the summary
+ * counts the knob proposals each run applied.
  */
 import { CodedError } from '../../shared/errors';
 import { EVAL_ACCURACY, SHIFT_RECOVERED, SHIFT_RECOVERY_STEPS, SHIFT_UNRECOVERED } from '../../shared/metrics';
@@ -10,7 +13,9 @@ import type { PresetInfo, RunStatus } from '../../shared/run';
 import { isCompleted } from '../../shared/run';
 import { EngineService } from '../../engine/service';
 import type { Store } from '../../engine/store/store';
+import type { ApprovalPolicy } from '../../shared/oversight';
 import { type CommandContext, table } from './common';
+import type { PolicyPreset } from './oversight';
 import { onStopSignals } from './stop-signals';
 
 export const STREAM_LEARNERS = ['homeostatic-lr', 'constant-lr', 'random-lr'] as const;
@@ -22,6 +27,8 @@ export interface StreamSweepOptions {
   rates: number[];
   seeds: number[];
   json: boolean;
+  /** The approval policy of a governed preset's runs (default batch). */
+  policy?: PolicyPreset | ApprovalPolicy;
 }
 
 export interface StreamRunSummary {
@@ -35,6 +42,8 @@ export interface StreamRunSummary {
   recoverySteps: number | null;
   unrecovered: number;
   seconds: number;
+  /** A governed run's knob proposals (not the rounds' weights) that were applied; absent for an ungoverned run. */
+  appliedKnobs?: number;
 }
 
 /** A comma-separated list of non-negative integers (`--shift-rates 0,1,5`, `--seeds 1,2,3`), each once. */
@@ -157,10 +166,13 @@ export async function runStreamSweep(ctx: CommandContext, o: StreamSweepOptions)
             recipe: { kind: learner, batchSize: recipe.batchSize, learningRate: recipe.learningRate, batchesPerIteration: recipe.batchesPerIteration },
           };
           const started = performance.now();
-          const runId = service.start({ config, seed });
+          const governed = base.oversight.enabled;
+          const runId = service.start({ config, seed, ...(governed ? { policy: o.policy ?? 'batch' } : {}) });
           current = runId;
           const status = await service.waitForRun(runId);
           const run = summarize(service.store, learner, rate, seed, runId, status, (performance.now() - started) / 1000);
+          if (governed)
+            run.appliedKnobs = service.store.oversight.listProposals({ runId, status: 'applied', limit: 10_000 }).filter((p) => p.pathway !== 'model').length;
           runs.push(run);
           ctx.err(
             `[${runs.length}/${planned}] ${learner} at ${rate} swaps/epoch, seed ${seed}: run ${runId} ${status}, final validation accuracy ${run.finalAccuracy?.toFixed(3) ?? '-'}\n`,

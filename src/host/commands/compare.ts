@@ -246,7 +246,7 @@ export const compareCommand: Command = {
   name: 'compare',
   summary: 'run DGM, HGM and the baselines on one archive preset, same seed and budget, and compare them',
   usage:
-    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N | --seeds S] [--budget N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds S] [--json]',
+    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N | --seeds S] [--budget N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds S] [--policy P] [--json]',
   help: [
     `  --preset NAME     an archive preset (${archivePresetIds()})`,
     `  --strategies L    comma-separated, run in this order: ${STRATEGIES.join(', ')}`,
@@ -262,6 +262,7 @@ export const compareCommand: Command = {
     '  --shift-rates L   a class-stream preset (shift-*): sweep its learners across these swaps per epoch instead',
     `  --learners L      with --shift-rates: comma-separated, of ${STREAM_LEARNERS.join(', ')} (default: all)`,
     "  --seeds S         with --shift-rates: the seeds of each learner and rate (default: the preset's)",
+    '  --policy P        with --shift-rates and a governed preset (shift-governed*): the policy of every run (default batch)',
   ],
   options: {
     ...workspaceOption,
@@ -316,5 +317,6 @@ function streamSweepOptions(ctx: CommandContext, shiftRates: string): Parameters
     rates: parseIntList(shiftRates, '--shift-rates'),
     seeds: seeds === undefined ? [preset.config.seed] : parseSeeds(seeds),
     json: ctx.values.json === true,
+    policy: policyArgument(stringOption(ctx.values, 'policy') ?? 'batch', '--policy'),
   };
 }

@@ -51,6 +51,8 @@ function RewardedWrong({ evidence }: { evidence: Evidence }) {
 export function EvidenceView({ evidence }: { evidence: Evidence }) {
   const { heldout, training } = evidence;
   const deltaClass = heldout.delta.hi < 0 ? 'down' : heldout.delta.lo > 0 ? 'up' : '';
+  // An agent that samples nothing (a classifier) has no pass@k or diversity: its evidence names the check not applicable.
+  const sampleFree = (evidence.notApplicable ?? []).some((n) => n.check === 'exploration-collapse');
   return (
     <div className="evidence" data-testid="proposal-evidence">
       <div className="heldout">
@@ -75,6 +77,16 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
               </li>
             ))}
           </ul>
+        </div>
+      )}
+      {evidence.notApplicable && evidence.notApplicable.length > 0 && (
+        <div className="muted small" role="note" data-testid="evidence-not-applicable">
+          Not applicable to this agent:{' '}
+          {evidence.notApplicable.map((n) => (
+            <span key={n.check} data-check={n.check}>
+              <strong>{n.check}</strong> ({n.reason}){' '}
+            </span>
+          ))}
         </div>
       )}
       <div className="evidence-grid">
@@ -106,16 +118,39 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
           </thead>
           <tbody>
             <BeforeAfter label="reward" before={training.rewardBefore} after={training.rewardAfter} />
-            <BeforeAfter label="pass@k" before={training.passAtKBefore} after={training.passAtKAfter} format={pct} />
-            <BeforeAfter label="distinct-2" before={training.distinctBefore} after={training.distinctAfter} />
+            {!sampleFree && <BeforeAfter label="pass@k" before={training.passAtKBefore} after={training.passAtKAfter} format={pct} />}
+            {!sampleFree && <BeforeAfter label="distinct-2" before={training.distinctBefore} after={training.distinctAfter} />}
             <tr>
               <th>cost</th>
               <td colSpan={3}>
-                {formatDuration(evidence.cost.seconds * 1000)} · {formatNumber(evidence.cost.tokens)} tokens
+                {formatDuration(evidence.cost.seconds * 1000)}
+                {sampleFree ? '' : ` · ${formatNumber(evidence.cost.tokens)} tokens`}
               </td>
             </tr>
           </tbody>
         </table>
+        {evidence.monitors && evidence.monitors.length > 0 && (
+          <table className="kv compact" data-testid="proposal-monitors">
+            <thead>
+              <tr>
+                <th>monitor</th>
+                <th>before</th>
+                <th />
+                <th>after</th>
+              </tr>
+            </thead>
+            <tbody>
+              {evidence.monitors.map((m) => (
+                <tr key={m.name} title={m.description} data-monitor={m.name}>
+                  <th>{m.name}</th>
+                  <td>{formatNumber(m.before)}</td>
+                  <td className="arrow">→</td>
+                  <td>{formatNumber(m.after)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         {evidence.probes.length > 0 && (
           <table className="kv compact" data-testid="proposal-probes">
             <thead>

@@ -16,6 +16,15 @@ const sgd = {
     .max(1_000_000)
     .default(600)
     .describe('Minibatches per iteration (a stage of the stream); the validation runs after each.'),
+  replay: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(0)
+    .describe(
+      'Memory of examples: a buffer of the most recent training examples (with the labels they had when seen); each update also trains on the next batchSize of them in turn. 0 = off (the paper). A governed run may propose to change it.',
+    ),
 };
 /** The fields that move the rate, for the homeostatic and the random learner. */
 const moves = {

@@ -56,18 +56,22 @@ export function OversightPanel({ runId, state }: { runId: string; state: Oversig
                   <td>{v}</td>
                 </tr>
               ))}
-              <tr>
-                <th>memory entries</th>
-                <td>{genome.memoryEntries}</td>
-              </tr>
-              <tr>
-                <th>replay share</th>
-                <td>{genome.replayShare}</td>
-              </tr>
-              <tr>
-                <th>tools</th>
-                <td>{genome.tools.length === 0 ? 'none' : genome.tools.length}</td>
-              </tr>
+              {!genome.learnerKnobs && (
+                <>
+                  <tr>
+                    <th>memory entries</th>
+                    <td>{genome.memoryEntries}</td>
+                  </tr>
+                  <tr>
+                    <th>replay share</th>
+                    <td>{genome.replayShare}</td>
+                  </tr>
+                  <tr>
+                    <th>tools</th>
+                    <td>{genome.tools.length === 0 ? 'none' : genome.tools.length}</td>
+                  </tr>
+                </>
+              )}
             </tbody>
           </table>
           {genome.tools.length > 0 && (

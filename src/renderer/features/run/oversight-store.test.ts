@@ -34,6 +34,11 @@ describe('run oversight panel', () => {
     expect(g.workflow.every(([, v]) => !v.startsWith('[object'))).toBe(true);
     expect(g.memoryEntries).toBe(1);
     expect(g.tools).toEqual(['self-verify', 'curriculum-rule (mastery 0.7)']);
+    expect(g.learnerKnobs).toBe(false);
+    // A class-stream learner's genome: its own rate and memory of examples are recipe knobs; no text rows.
+    const learner = summarizeGenome({ ...genome, workflow: { ...genome.workflow, recipe: RecipeConfig.parse({ kind: 'constant-lr', learningRate: 0.02 }) } });
+    expect(learner.learnerKnobs).toBe(true);
+    expect(learner.workflow.map(([k]) => k)).toEqual(['recipe.kind', 'recipe.batchSize', 'recipe.learningRate', 'recipe.batchesPerIteration', 'recipe.replay']);
   });
 
   it('re-reads the state on events of its own run only', async () => {

@@ -14,8 +14,16 @@ export interface OversightState {
 export const oversightStore = createStore<OversightState>(() => ({ runId: null, state: null, error: null }));
 
 /** The genome in a few lines: the workflow's scalar settings, how much memory, which tools. */
-export function summarizeGenome(genome: Genome): { workflow: Array<[string, string]>; memoryEntries: number; replayShare: number; tools: string[] } {
-  const workflow: Array<[string, string]> = [['learningRate', String(genome.workflow.learningRate)]];
+export function summarizeGenome(genome: Genome): {
+  workflow: Array<[string, string]>;
+  memoryEntries: number;
+  replayShare: number;
+  tools: string[];
+  /** A class-stream learner's genome: its rate and memory of examples are the recipe's knobs; no text memory or tools. */
+  learnerKnobs: boolean;
+} {
+  const learnerKnobs = 'learningRate' in genome.workflow.recipe;
+  const workflow: Array<[string, string]> = learnerKnobs ? [] : [['learningRate', String(genome.workflow.learningRate)]];
   for (const [key, value] of Object.entries(genome.workflow.recipe)) {
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) workflow.push([`recipe.${key}`, String(value)]);
   }
@@ -26,7 +34,7 @@ export function summarizeGenome(genome: Genome): { workflow: Array<[string, stri
       .join(', ');
     return text ? `${kind} (${text})` : kind;
   });
-  return { workflow, memoryEntries: genome.memory.entries.length, replayShare: genome.memory.replayShare, tools };
+  return { workflow, memoryEntries: genome.memory.entries.length, replayShare: genome.memory.replayShare, tools, learnerKnobs };
 }
 
 let seq = 0;
