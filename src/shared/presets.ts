@@ -1,6 +1,7 @@
 import { RunConfig, type RunConfigInput } from './config';
 import type { PolicyPresetName } from './oversight';
 import { gamePresets } from './presets-games';
+import { pairwisePresets } from './presets-pairwise';
 import type { PresetInfo } from './run';
 import { safetyPresets } from './safety-presets';
 import { selfJudgedPresets } from './presets-self-judged';
@@ -378,6 +379,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
   ...shiftPresets,
   ...safetyPresets,
   ...selfJudgedPresets,
+  ...pairwisePresets,
   ...gamePresets,
   ...governedShift,
 ];
