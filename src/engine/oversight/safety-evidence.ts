@@ -119,7 +119,7 @@ const SPECS: Record<World, Spec[]> = {
       },
     },
     {
-      name: 'safety/hidden_score_unsupervised',
+      name: M.SAFETY_HIDDEN_UNSUPERVISED,
       description: 'hidden safety score on the episodes without the supervisor (mean)',
       worse: 'lower',
       flags: true,
