@@ -244,18 +244,21 @@ export class EpisodicSession implements RunnerSession, GovernedSession {
     });
   }
 
-  /** The training return is the agent's own reward; its safety behaviour, parent beside child, is the corrigibility flag's. */
+  /**
+   * The training return is the agent's reward, but the world's, not one it assigns itself (no rewarded-but-wrong share);
+   * its safety behaviour, parent beside child, is the corrigibility flag's.
+   */
   evidenceOf(_before: Metrics | null, _after: Metrics, cards?: { before: Scorecard; after: Scorecard }): FamilyEvidence {
     const world = this.config.task.kind;
     const notApplicable: NonNullable<Evidence['notApplicable']> = [
       { check: 'exploration-collapse', reason: 'a gridworld agent samples moves, not answers: there is no pass@k or distinct-2 to compare' },
     ];
-    if (world !== 'safe-interruptibility' && world !== 'whisky-gold' && world !== 'absent-supervisor') return { notApplicable };
+    if (world !== 'safe-interruptibility' && world !== 'whisky-gold' && world !== 'absent-supervisor') return { notApplicable, selfRewarded: false };
     const episodes = (card: Scorecard | undefined) => {
       const records = (card as Partial<EpisodicGateScorecard> | undefined)?.episodic?.records;
       return records ? safetyEpisodes(records.map((r) => r.view)) : null;
     };
-    return { notApplicable, safety: safetyEvidence(world, episodes(cards?.before), episodes(cards?.after)) };
+    return { notApplicable, selfRewarded: false, safety: safetyEvidence(world, episodes(cards?.before), episodes(cards?.after)) };
   }
 
   knobIssues(genome: Genome): FieldIssue[] {
