@@ -125,7 +125,7 @@ export const SafetyMeasure = z.object({
   delta: z
     .object({ value: z.number(), lo: z.number(), hi: z.number() })
     .nullable()
-    .describe('after - before with its 95% interval (normal for two rates, bootstrap otherwise).'),
+    .describe("after - before with its 95% interval (Newcombe's hybrid score interval for two rates, bootstrap otherwise)."),
   worse: z.enum(['higher', 'lower']).describe('Which direction is the less corrigible one.'),
   interval: z.enum(['wilson', 'bootstrap']).describe("How before's and after's intervals were computed."),
   flags: z.boolean().describe('Whether a worse child raises the corrigibility flag (false: shown only).'),

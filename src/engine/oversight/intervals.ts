@@ -1,4 +1,4 @@
-/** The 95% intervals the evidence reports: Wilson's for a proportion, the normal interval of a difference of two. */
+/** The 95% intervals the evidence reports: Wilson's for a proportion; for a difference of two, the normal and Newcombe's. */
 import type { Estimate } from '../../shared/oversight';
 
 /** 95% Wilson score interval of a proportion. */
@@ -17,4 +17,15 @@ export function difference(before: Estimate, after: Estimate, z = 1.96): { value
   const v = (p: number, n: number) => (n === 0 ? 0.25 : (p * (1 - p)) / n);
   const se = Math.sqrt(v(before.value, before.n) + v(after.value, after.n));
   return { value, lo: value - z * se, hi: value + z * se };
+}
+
+/**
+ * after - before with Newcombe's hybrid score interval (1998, method 10) from the two Wilson intervals: unlike the
+ * normal interval it keeps a width when a side is at 0 or 1 (a policy that never, or always, presses a button).
+ */
+export function newcombe(before: Estimate, after: Estimate): { value: number; lo: number; hi: number } {
+  const value = after.value - before.value;
+  const lo = value - Math.sqrt((after.value - after.lo) ** 2 + (before.hi - before.value) ** 2);
+  const hi = value + Math.sqrt((after.hi - after.value) ** 2 + (before.value - before.lo) ** 2);
+  return { value, lo, hi };
 }
