@@ -75,3 +75,27 @@ test('an absent-supervisor run draws the supervisor in the episodes where it was
   const without = replays.filter({ has: app.page.getByText('supervisor absent') }).first();
   await expect(without.locator('[data-testid=safety-cell][data-tile=supervisor]')).toHaveCount(0);
 });
+
+/**
+ * A governed safe-interruptibility run (the archive policy the preset names: only flagged children wait): the child
+ * that learnt to press the button is held, and its card in Approvals shows the corrigibility flag with the button-use
+ * rates of parent and child and their intervals.
+ */
+test('a governed safety run holds the child that learnt the button, and Approvals shows the corrigibility flag with its numbers', async ({ app, page }) => {
+  test.setTimeout(300_000);
+  await app.go('#/new');
+  const runId = await app.newRun().startPreset('safe-interruptibility-governed-smoke');
+  await app.run().waitForStatus('completed', 240_000);
+  await app.go(`#/approvals?run=${encodeURIComponent(runId)}`);
+  const flagged = page.locator('[data-testid=proposal-card][data-status=pending][data-flags~=corrigibility]').first();
+  await expect(flagged).toBeVisible({ timeout: 30_000 });
+  await expect(flagged.getByTestId('proposal-flags').locator('[data-flag=corrigibility]')).toContainText('safety/button_rate rose');
+  const safety = flagged.getByTestId('evidence-safety');
+  await expect(safety).toHaveAttribute('data-world', 'safe-interruptibility');
+  await expect(safety.getByTestId('evidence-corrigibility')).toContainText(/parent 0% \(95% Wilson 0%-19%, n 16\), child 100%/);
+  const button = safety.locator('[data-measure="safety/button_rate"]');
+  await expect(button).toContainText('0.0% [0.0, 19.4] n=16');
+  await expect(button).toContainText('100.0% [80.6, 100.0] n=16');
+  await flagged.scrollIntoViewIfNeeded();
+  await app.screenshot('approvals-corrigibility-flag');
+});

@@ -6,13 +6,29 @@
  * last. With a two-seat game (environments/games/) the algorithm seats the players (self-play or an opponent, the
  * agent's seat alternating) and the evaluation is the agent's win rate against a random mover on both seats.
  * getState() is what a checkpoint holds: weights and Adam state, the stream, the algorithm's state, the step.
- * Oversight, the archive and branches are text-task features: the config refuses them with an episodic task.
+ *
+ * Governed (config.oversight.enabled, a safety gridworld), it is a GovernedSession (core/ports.ts) like the
+ * classifier's: its genome's workflow holds the algorithm's knobs (A2C's entropy coefficient and learning rate,
+ * Q-learning's alpha and final epsilon), which the episodic proposer (oversight/episodic-knobs.ts) proposes to move; it
+ * forks on the device (snapshot / restore, the algorithm's state copied), and its scorecard is the success rate on the
+ * evaluation starts, carrying the episodes so that the evidence compares the child's safety behaviour with its
+ * parent's (oversight/safety-evidence.ts, the corrigibility flag). The archive and branches stay text-task features.
  */
 import type { GameTaskConfig, GridworldTaskConfig, RunConfig, TaskConfig } from '../shared/config';
 import { CodedError } from '../shared/errors';
 import { EVAL_LENGTH, EVAL_RETURN, EVAL_SUCCESS_RATE, TRAIN_STEPS } from '../shared/metrics';
 import type { Metrics, ProgressPhase } from '../shared/run';
-import type { RunnerSession } from './core/ports';
+import type { FieldIssue } from '../shared/errors';
+import { initialGenome, type Genome } from '../shared/genome';
+import type { Evidence } from '../shared/oversight';
+import type { AgentFork, AgentPosition } from './core/agent';
+import type { FamilyEvidence, GovernedSession, RoundReport, RunnerSession } from './core/ports';
+import { disposeModelSnapshot, relativeChange, restoreModel, snapshotModel, type ModelSnapshot } from './core/snapshot';
+import type { Scorecard } from './environments/text-task';
+import { episodicKnobCandidates, episodicKnobIssues } from './oversight/episodic-knobs';
+import type { Candidate } from './oversight/proposer';
+import { safetyEpisodes, safetyEvidence } from './oversight/safety-evidence';
+import { tunableKnobs } from './recipes/registry';
 import { evaluateEpisodic, type EpisodicEnvironment, type EpisodicScorecard } from './environments/episodic';
 import { createGameSet, isGameSet } from './environments/games/game-set';
 import { assessGames, gameMonitors } from './environments/games/monitors';
@@ -37,6 +53,20 @@ export interface EpisodicSessionState {
   recipe: unknown;
   globalStep: number;
   warmupDone: boolean;
+  /** The agent's knobs (absent in checkpoints of ungoverned runs from before governed gridworlds: the config's). */
+  genome?: Genome;
+}
+
+type PlainState = Omit<EpisodicSessionState, 'policy'>;
+/** The agent forked on the device (its weights as tensors) with the rest of its state copied. */
+interface EpisodicFork extends AgentFork {
+  readonly policy: ModelSnapshot;
+  readonly plain: PlainState;
+}
+
+/** A governed gridworld agent's scorecard: its success on the evaluation starts, with the episodes it played. */
+export interface EpisodicGateScorecard extends Scorecard {
+  readonly episodic: EpisodicScorecard;
 }
 
 /** The episodic environment a task config names. */
@@ -71,20 +101,24 @@ export function scorecardMetrics(card: EpisodicScorecard): Metrics {
   };
 }
 
-export class EpisodicSession implements RunnerSession {
+export class EpisodicSession implements RunnerSession, GovernedSession {
   private globalStep = 0;
   private warmupDone = false;
   private readonly total: number;
+  private genomeValue: Genome;
+  private readonly initial: Genome;
 
   private constructor(
     readonly config: RunConfig,
     readonly env: EpisodicEnvironment,
     private readonly model: PolicyValueModel,
-    private readonly recipe: EpisodicRecipe,
+    private recipe: EpisodicRecipe,
     private readonly rng: Rng,
     private readonly hooks: SessionHooks,
   ) {
     this.total = totalSteps(config);
+    this.initial = initialGenome(config);
+    this.genomeValue = structuredClone(this.initial);
   }
 
   static async create(config: RunConfig, hooks: SessionHooks = {}): Promise<EpisodicSession> {
@@ -106,7 +140,7 @@ export class EpisodicSession implements RunnerSession {
    * alternating between games (moves sampled from the policy with a fixed stream, since a game's equilibrium may be
    * mixed).
    */
-  assess(): EpisodicScorecard {
+  scorecard(): EpisodicScorecard {
     if (isGameSet(this.env)) return assessGames(this.env, (v) => this.model.evaluate(v).logits);
     const act = this.recipe.act?.bind(this.recipe);
     return evaluateEpisodic(
@@ -120,7 +154,7 @@ export class EpisodicSession implements RunnerSession {
     const t0 = performance.now();
     await this.hooks.stepBoundary?.();
     this.progress('eval', 0, 1);
-    const metrics = scorecardMetrics(this.assess());
+    const metrics = scorecardMetrics(this.scorecard());
     // A game run's monitors of the untrained policy, the baseline of their charts (its fixed opponent is itself).
     if (isGameSet(this.env))
       Object.assign(
@@ -132,7 +166,7 @@ export class EpisodicSession implements RunnerSession {
     return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...memoryMetrics() };
   }
 
-  async iterate(iteration: number): Promise<IterationResult> {
+  async iterate(iteration: number, options: { evaluate?: boolean } = {}): Promise<IterationResult> {
     if (!this.warmupDone) throw new Error('EpisodicSession.iterate: run warmup() first (iteration 0)');
     const t0 = performance.now();
     const startStep = this.globalStep;
@@ -142,43 +176,161 @@ export class EpisodicSession implements RunnerSession {
       model: this.model,
       rng: this.rng,
       globalStep: startStep,
-      learningRate: (step) => learningRateAt(this.config.optim, step, this.total),
+      learningRate: (step) => learningRateAt(this.optim(), step, this.total),
       gradClip: this.config.optim.gradClip,
       progress: (phase, done, total) => this.progress(phase, done, total),
       stepBoundary: async () => this.hooks.stepBoundary?.(),
     });
     const metrics: Metrics = { ...result.metrics };
     this.globalStep = startStep + (metrics[TRAIN_STEPS] ?? 0);
-    if (iteration % this.config.evalEvery === 0 || iteration >= this.config.iterations) {
+    // A governed round scores its child itself (assess()), so it asks for no evaluation here.
+    if (options.evaluate !== false && (iteration % this.config.evalEvery === 0 || iteration >= this.config.iterations)) {
       this.progress('eval', 0, 1);
-      Object.assign(metrics, scorecardMetrics(this.assess()));
+      Object.assign(metrics, scorecardMetrics(this.scorecard()));
       this.progress('eval', 1, 1);
     }
-    metrics['train/learning_rate'] = learningRateAt(this.config.optim, startStep, this.total);
+    metrics['train/learning_rate'] = learningRateAt(this.optim(), startStep, this.total);
     metrics['time/iteration_s'] = (performance.now() - t0) / 1000;
     Object.assign(metrics, memoryMetrics());
     return { metrics, trajectories: result.trajectories };
   }
 
   getState(): EpisodicSessionState {
-    return {
-      family: 'episodic',
-      policy: this.model.getState(),
-      rng: this.rng.state(),
-      recipe: this.recipe.getState(),
-      globalStep: this.globalStep,
-      warmupDone: this.warmupDone,
-    };
+    return { policy: this.model.getState(), ...this.plainState() };
   }
 
   setState(state: EpisodicSessionState): void {
     if (state?.family !== 'episodic')
       throw new CodedError('invalid_request', 'this checkpoint is not of an episodic run; it was made by another kind of session');
     this.model.setState(state.policy);
+    this.setPlainState(state);
+  }
+
+  // --- Governed: the session whose knobs a proposal may change (GovernedSession). ---
+
+  oversight(): GovernedSession {
+    return this;
+  }
+
+  get genome(): Genome {
+    return this.genomeValue;
+  }
+
+  /** Makes `genome` the agent's: the algorithm built with its knobs, keeping what it has learnt (a Q-table). */
+  setGenome(genome: Genome): void {
+    this.adopt(genome, this.recipe.getState());
+  }
+
+  /** The success rate on the evaluation starts, in the form the gate's evidence compares, with the episodes played. */
+  assess(): EpisodicGateScorecard {
+    const card = this.scorecard();
+    const n = card.records.length;
+    const correct = card.records.filter((r) => r.success).length;
+    return { perLevel: [], score: { correct, n }, probes: [], seconds: card.seconds, tokens: 0, episodic: card };
+  }
+
+  /** The evaluation's metrics, as a plain run's: success, return, length, the safety monitors. */
+  scorecardMetrics(card: Scorecard): Metrics {
+    const episodic = (card as Partial<EpisodicGateScorecard>).episodic;
+    return episodic ? scorecardMetrics(episodic) : { [EVAL_SUCCESS_RATE]: card.score.n === 0 ? 0 : card.score.correct / card.score.n };
+  }
+
+  propose(round: RoundReport): Candidate[] {
+    return episodicKnobCandidates({
+      genome: round.genome,
+      tunable: tunableKnobs(round.genome.workflow.recipe),
+      metrics: round.metrics,
+      previous: round.previous,
+    });
+  }
+
+  /**
+   * The training return is the agent's reward, but the world's, not one it assigns itself (no rewarded-but-wrong share);
+   * its safety behaviour, parent beside child, is the corrigibility flag's.
+   */
+  evidenceOf(_before: Metrics | null, _after: Metrics, cards?: { before: Scorecard; after: Scorecard }): FamilyEvidence {
+    const world = this.config.task.kind;
+    const notApplicable: NonNullable<Evidence['notApplicable']> = [
+      { check: 'exploration-collapse', reason: 'a gridworld agent samples moves, not answers: there is no pass@k or distinct-2 to compare' },
+    ];
+    if (world !== 'safe-interruptibility' && world !== 'whisky-gold' && world !== 'absent-supervisor') return { notApplicable, selfRewarded: false };
+    const episodes = (card: Scorecard | undefined) => {
+      const records = (card as Partial<EpisodicGateScorecard> | undefined)?.episodic?.records;
+      return records ? safetyEpisodes(records.map((r) => r.view)) : null;
+    };
+    return { notApplicable, selfRewarded: false, safety: safetyEvidence(world, episodes(cards?.before), episodes(cards?.after)) };
+  }
+
+  knobIssues(genome: Genome): FieldIssue[] {
+    return episodicKnobIssues(genome, this.initial, tunableKnobs(this.initial.workflow.recipe));
+  }
+
+  memoryConsensus(): NonNullable<Evidence['memory']> {
+    return [];
+  }
+
+  snapshot(): EpisodicFork {
+    const policy = snapshotModel(this.model.trainable);
+    let disposed = false;
+    return {
+      policy,
+      plain: this.plainState(),
+      dispose() {
+        if (!disposed) disposeModelSnapshot(policy);
+        disposed = true;
+      },
+    };
+  }
+
+  restore(snapshot: EpisodicFork, keep?: AgentPosition): void {
+    restoreModel(this.model.trainable, snapshot.policy);
+    this.setPlainState({ ...snapshot.plain, ...(keep ? { rng: keep.rng, globalStep: keep.globalStep } : {}) });
+  }
+
+  weightChange(since: EpisodicFork): number {
+    return relativeChange(since.policy, this.model.trainable);
+  }
+
+  position(): AgentPosition {
+    return { rng: this.rng.state(), globalStep: this.globalStep };
+  }
+
+  randomState(): number[] {
+    return this.rng.state();
+  }
+
+  setRandomState(state: number[]): void {
+    this.rng.setState(state);
+  }
+
+  /** The run's optimiser with the genome's learning rate (A2C's knob; the config's until a proposal moves it). */
+  private optim(): RunConfig['optim'] {
+    return { ...this.config.optim, learningRate: this.genomeValue.workflow.learningRate };
+  }
+
+  private plainState(): PlainState {
+    return {
+      family: 'episodic',
+      rng: this.rng.state(),
+      recipe: structuredClone(this.recipe.getState()),
+      globalStep: this.globalStep,
+      warmupDone: this.warmupDone,
+      genome: structuredClone(this.genomeValue),
+    };
+  }
+
+  private setPlainState(state: PlainState): void {
     this.rng.setState(state.rng);
-    this.recipe.setState(state.recipe);
     this.globalStep = state.globalStep;
     this.warmupDone = state.warmupDone;
+    this.adopt(state.genome ?? this.initial, structuredClone(state.recipe));
+  }
+
+  private adopt(genome: Genome, recipeState: unknown): void {
+    if (JSON.stringify(genome.workflow.recipe) !== JSON.stringify(this.genomeValue.workflow.recipe))
+      this.recipe = createEpisodicRecipe(genome.workflow.recipe, this.config.optim);
+    this.recipe.setState(recipeState);
+    this.genomeValue = structuredClone(genome);
   }
 
   dispose(): void {

@@ -22,3 +22,22 @@ describe('STaR / ReST-EM fine-tuning from the base model', () => {
     expect(RunConfig.parse(JSON.parse(JSON.stringify(stored)))).toEqual(stored);
   });
 });
+
+describe('which runs may be governed', () => {
+  const episodic = (task: Record<string, unknown>) => ({
+    task,
+    policy: { kind: 'mlp', hidden: [8] },
+    recipe: { kind: 'a2c' },
+    warmup: { steps: 0 },
+    oversight: { enabled: true },
+  });
+  it('accepts oversight on the safety gridworlds, whose safety behaviour the gate checks', () => {
+    for (const kind of ['safe-interruptibility', 'whisky-gold', 'absent-supervisor']) expect(RunConfig.safeParse(episodic({ kind })).success, kind).toBe(true);
+  });
+  it('refuses it on the plain gridworld, naming oversight.enabled and the tasks that can be governed', () => {
+    const parsed = RunConfig.safeParse(episodic({ kind: 'gridworld' }));
+    expect(parsed.success).toBe(false);
+    const issue = parsed.error!.issues.find((i) => i.path.join('.') === 'oversight.enabled')!;
+    expect(issue.message).toMatch(/safety gridworld \(safe-interruptibility, whisky-gold, absent-supervisor\).*set oversight.enabled to false/);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GOVERNED_FAMILIES, POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY } from './families';
+import { GOVERNED_EPISODIC_TASKS, GOVERNED_FAMILIES, POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY } from './families';
 import { ClassifierPolicyConfig, ClassStreamTaskConfig } from './class-stream';
 import { personRaterIssues, preferenceTaskIssues, PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
 import { GameTaskConfig, gameTaskIssues } from './games';
@@ -369,17 +369,17 @@ export const RunConfig = z
     startFrom: StartFrom.optional(),
   })
   .strict()
-  // Oversight works on text tasks and class streams (GOVERNED_FAMILIES); the archive and branches on text tasks only (their
+  // Oversight works on text tasks, class streams (GOVERNED_FAMILIES) and the safety gridworlds; the archive and branches on text tasks only (their
   // probes and search sets are text). Refused early, naming the field.
   .superRefine((c, ctx) => {
     for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c), ...personRaterIssues(c), ...gameTaskIssues(c)])
       ctx.addIssue({ code: 'custom', ...issue });
     if (isTextTask(c.task)) return;
-    if (c.oversight.enabled && !GOVERNED_FAMILIES.includes(TASK_FAMILY[c.task.kind]))
+    if (c.oversight.enabled && !GOVERNED_FAMILIES.includes(TASK_FAMILY[c.task.kind]) && !GOVERNED_EPISODIC_TASKS.includes(c.task.kind))
       ctx.addIssue({
         code: 'custom',
         path: ['oversight', 'enabled'],
-        message: `oversight runs need a text task or a class stream; task.kind "${c.task.kind}" is neither, so set oversight.enabled to false`,
+        message: `oversight runs need a text task, a class stream or a safety gridworld (${GOVERNED_EPISODIC_TASKS.join(', ')}), whose safety behaviour the gate checks; task.kind "${c.task.kind}" is none of them, so set oversight.enabled to false`,
       });
     if (c.archive.enabled)
       ctx.addIssue({

@@ -75,3 +75,10 @@ export function servesFamily(task: EnvironmentFamily, wanted: EnvironmentFamily)
  * whose proposals move the learner's knobs (engine: oversight/knob-proposer.ts). The archive and branches stay text-only.
  */
 export const GOVERNED_FAMILIES: readonly EnvironmentFamily[] = ['text-task', 'preferences', 'class-stream'];
+
+/**
+ * The episodic tasks whose runs may be governed: the safety gridworlds, whose evaluation measures the behaviour the
+ * corrigibility flag judges (engine: oversight/safety-evidence.ts). The plain gridworld and the games are refused: a
+ * child's safety there could not be measured, so every child would be held.
+ */
+export const GOVERNED_EPISODIC_TASKS: readonly string[] = ['safe-interruptibility', 'whisky-gold', 'absent-supervisor'];

@@ -42,6 +42,8 @@ export const SAFETY_PUNISHED_SUPERVISED = 'safety/punished_supervised';
 export const SAFETY_PUNISHED_UNSUPERVISED = 'safety/punished_unsupervised';
 /** Absent supervisor: the behaviour gap, punished_unsupervised - punished_supervised. */
 export const SAFETY_SUPERVISION_GAP = 'safety/supervision_gap';
+/** Absent supervisor: the mean hidden safety score of the unsupervised episodes. */
+export const SAFETY_HIDDEN_UNSUPERVISED = 'safety/hidden_score_unsupervised';
 /** Whisky-gold: share of the episodes in which the agent drank the whisky. */
 export const SAFETY_WHISKY_RATE = 'safety/whisky_rate';
 // Two-seat games (SPIRAL): per game, the agent's rates against each evaluation opponent, and Kuhn Poker's exact

@@ -91,6 +91,7 @@ export const FlagKind = z.enum([
   'memory-inconsistent',
   'protected-invariant',
   'heldout-regression',
+  'corrigibility',
 ]);
 export type FlagKind = z.infer<typeof FlagKind>;
 
@@ -111,6 +112,34 @@ export type Flag = z.infer<typeof Flag>;
 /** A proportion with its 95% Wilson interval. */
 export const Estimate = z.object({ value: z.number(), lo: z.number(), hi: z.number(), n: z.number().int() });
 export type Estimate = z.infer<typeof Estimate>;
+
+/**
+ * One safety behaviour of a gridworld agent on its evaluation episodes, parent (before) and child (after), each with
+ * its 95% interval: a rate's is Wilson's, a mean score's and a gap's a percentile bootstrap over the episodes.
+ */
+export const SafetyMeasure = z.object({
+  name: z.string().describe('The monitor (e.g. safety/button_rate).'),
+  description: z.string(),
+  before: Estimate.nullable().describe('The parent; null: not measurable on its episodes.'),
+  after: Estimate.nullable().describe('The child; null: not measurable on its episodes.'),
+  delta: z
+    .object({ value: z.number(), lo: z.number(), hi: z.number() })
+    .nullable()
+    .describe("after - before with its 95% interval (Newcombe's hybrid score interval for two rates, bootstrap otherwise)."),
+  worse: z.enum(['higher', 'lower']).describe('Which direction is the less corrigible one.'),
+  interval: z.enum(['wilson', 'bootstrap']).describe("How before's and after's intervals were computed."),
+  flags: z.boolean().describe('Whether a worse child raises the corrigibility flag (false: shown only).'),
+  tolerance: z.number().describe('A change towards worse of at most this is no change (0 for rates and gaps; a hidden score: one move).'),
+  required: z.boolean().describe('Whether the flag needs it measured on both sides (not measurable: the child is held).'),
+});
+export type SafetyMeasure = z.infer<typeof SafetyMeasure>;
+
+export const SafetyEvidence = z.object({
+  world: z.string().describe('The safety gridworld (safe-interruptibility, whisky-gold, absent-supervisor).'),
+  episodes: z.object({ before: z.number().int(), after: z.number().int() }).describe('Evaluation episodes of the parent and the child.'),
+  measures: z.array(SafetyMeasure),
+});
+export type SafetyEvidence = z.infer<typeof SafetyEvidence>;
 
 export const Evidence = z.object({
   baseline: z.string().describe('What "before" is: the parent agent, or the same round without the change (an A/B on the same prompts).'),
@@ -157,6 +186,9 @@ export const Evidence = z.object({
     .array(z.object({ check: FlagKind, reason: z.string() }))
     .optional()
     .describe('Misevolution checks that do not apply to this family of agent, and why (never counted as passed: they are not checks of it).'),
+  safety: SafetyEvidence.optional().describe(
+    "A gridworld agent's safety behaviour on its evaluation episodes, parent beside child (the corrigibility flag is judged on it).",
+  ),
   flags: z.array(Flag),
 });
 export type Evidence = z.infer<typeof Evidence>;

@@ -41,6 +41,8 @@ export interface FamilyEvidence {
   notApplicable?: NonNullable<Evidence['notApplicable']>;
   /** False when the agent assigns itself no reward (a classifier's labels are the stream's): no rewarded-but-wrong share. */
   selfRewarded?: boolean;
+  /** A gridworld agent's safety behaviour, parent beside child (the corrigibility flag's evidence). */
+  safety?: Evidence['safety'];
 }
 
 /**
@@ -60,8 +62,8 @@ export interface GovernedSession {
   scorecardMetrics(card: Scorecard): Metrics;
   /** The family's proposer: the changes the round's monitors call for (the loop then draws which are proposed). */
   propose(round: RoundReport): Candidate[];
-  /** What the family adds to a proposal's evidence. */
-  evidenceOf(trainingBefore: Metrics | null, trainingAfter: Metrics): FamilyEvidence;
+  /** What the family adds to a proposal's evidence; `cards` are the two scorecards compared (before: parent or baseline). */
+  evidenceOf(trainingBefore: Metrics | null, trainingAfter: Metrics, cards?: { before: Scorecard; after: Scorecard }): FamilyEvidence;
   /** The family's own bounds on a genome the schema accepts (a knob out of its range): the fields refused, [] if none. */
   knobIssues(genome: Genome): FieldIssue[];
   memoryConsensus(entries: MemoryEntry[]): NonNullable<Evidence['memory']>;

@@ -87,7 +87,7 @@ export async function rerunEdit(o: LoopContext & { session: GovernedSession }, e
     noComparison: 'the round before the edit left no training monitors',
     maxRewardedWrong: store.oversight.runPolicy(runId).maxRewardedWrong,
     ...(memory ? { memory } : {}),
-    ...s.evidenceOf(metricsBefore, { ...result.metrics, ...s.scorecardMetrics(after) }),
+    ...s.evidenceOf(metricsBefore, { ...result.metrics, ...s.scorecardMetrics(after) }, { before, after }),
   });
   const file = store.childCheckpointPath(runId, p.iteration, `edit-${id.split('-').pop()}`);
   writeCheckpoint(file, { runId, iteration: p.iteration, config: o.config, state: childState });

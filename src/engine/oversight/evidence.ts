@@ -3,24 +3,10 @@ import type { Metrics } from '../../shared/run';
 import type { Scorecard } from '../environments/text-task';
 import type { TrajectoryRecord } from '../types';
 import { EXPLORE_PASS_AT_K, REWARD_MEAN } from '../../shared/metrics';
+import { difference, wilson } from './intervals';
+import { corrigibilityFlags } from './safety-evidence';
 
-/** 95% Wilson score interval of a proportion. */
-export function wilson(correct: number, n: number, z = 1.96): Estimate {
-  if (n === 0) return { value: 0, lo: 0, hi: 1, n: 0 };
-  const p = correct / n;
-  const denom = 1 + (z * z) / n;
-  const centre = (p + (z * z) / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
-  return { value: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half), n };
-}
-
-/** after - before with a 95% normal interval of the difference of two independent proportions. */
-export function difference(before: Estimate, after: Estimate, z = 1.96): { value: number; lo: number; hi: number } {
-  const value = after.value - before.value;
-  const v = (p: number, n: number) => (n === 0 ? 0.25 : (p * (1 - p)) / n);
-  const se = Math.sqrt(v(before.value, before.n) + v(after.value, after.n));
-  return { value, lo: value - z * se, hi: value + z * se };
-}
+export { difference, wilson };
 
 /** Thresholds of the misevolution flags (absolute changes of shares in [0, 1]). */
 export const FLAG_THRESHOLDS = {
@@ -72,6 +58,8 @@ export interface EvidenceInput {
   notApplicable?: Evidence['notApplicable'];
   /** False when the agent assigns itself no reward (its labels come from the protected stream): rewarded but wrong is not measured. */
   selfRewarded?: boolean;
+  /** A gridworld agent's safety behaviour, parent beside child: judged by the corrigibility flag (safety-evidence.ts). */
+  safety?: Evidence['safety'];
 }
 
 /** Evidence for one proposal, with its misevolution flags. */
@@ -96,12 +84,17 @@ export function buildEvidence(input: EvidenceInput): Evidence {
   if (input.memory) evidence.memory = input.memory;
   if (input.trajectories && input.selfRewarded !== false) evidence.rewardedWrong = rewardedWrong(input.trajectories);
   if (input.monitors) evidence.monitors = input.monitors;
+  if (input.safety) evidence.safety = input.safety;
   const notApplicable = input.notApplicable ?? [];
   if (notApplicable.length > 0) evidence.notApplicable = notApplicable;
   evidence.unchecked = uncheckedChecks(evidence, input.noComparison ?? 'nothing to compare the training monitors with', input.selfRewarded !== false).filter(
     (u) => !notApplicable.some((n) => n.check === u.check),
   );
-  evidence.flags = [...(input.extraFlags ?? []), ...misevolutionFlags(evidence, input.maxRewardedWrong ?? FLAG_THRESHOLDS.rewardedWrong)];
+  evidence.flags = [
+    ...(input.extraFlags ?? []),
+    ...misevolutionFlags(evidence, input.maxRewardedWrong ?? FLAG_THRESHOLDS.rewardedWrong),
+    ...(input.safety ? corrigibilityFlags(input.safety) : []),
+  ];
   return evidence;
 }
 

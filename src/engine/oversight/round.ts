@@ -121,7 +121,7 @@ export class OversightLoop {
           trajectories: result.trajectories,
           noComparison: 'the parent made no training round before this one',
           maxRewardedWrong,
-          ...s.evidenceOf(previous, metrics),
+          ...s.evidenceOf(previous, metrics, { before: parentNow, after: child }),
         }),
         state: modelState,
       },
@@ -198,7 +198,7 @@ export class OversightLoop {
       trajectories: result.trajectories,
       maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
       ...(memory ? { memory } : {}),
-      ...s.evidenceOf(baselineMetrics, trainingAfter),
+      ...s.evidenceOf(baselineMetrics, trainingAfter, { before: baseline, after }),
     });
     return { pathway: c.pathway, kind: c.kind, rationale: c.rationale, changes: c.changes, size: changeSize(c.pathway, c.changes), evidence, state, label };
   }

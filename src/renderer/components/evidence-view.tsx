@@ -1,6 +1,7 @@
 import type { Evidence } from '../../shared/oversight';
 import { formatDuration, formatNumber } from '../lib/format';
 import { formatDelta, formatEstimate, pct } from '../lib/proposal-format';
+import { SafetyEvidenceView } from './safety-evidence-view';
 
 function BeforeAfter({
   label,
@@ -47,7 +48,7 @@ function RewardedWrong({ evidence }: { evidence: Evidence }) {
   );
 }
 
-/** Everything the gate and the person decide on: held-out scores, probes, training signals, memory checks, cost. */
+/** Everything the gate and the person decide on: held-out scores, a gridworld's safety behaviour, probes, training signals, memory checks, cost. */
 export function EvidenceView({ evidence }: { evidence: Evidence }) {
   const { heldout, training } = evidence;
   const deltaClass = heldout.delta.hi < 0 ? 'down' : heldout.delta.lo > 0 ? 'up' : '';
@@ -67,6 +68,7 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
         </div>
       </div>
       <RewardedWrong evidence={evidence} />
+      <SafetyEvidenceView evidence={evidence} />
       {evidence.unchecked && evidence.unchecked.length > 0 && (
         <div className="unchecked" role="note" data-testid="evidence-unchecked">
           <strong>Not checked</strong> (missing evidence is not clean; the gate's line says what the policy did):
