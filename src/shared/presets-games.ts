@@ -5,8 +5,8 @@
  * policy); docs/games.md says what each shows and results.md what they gave.
  */
 import type { RunConfigInput } from './config';
+import { mlpPolicy as policy, type PresetDefinition } from './presets-parts';
 
-const policy = { kind: 'mlp' as const, hidden: [64, 64] };
 const optim = { learningRate: 3e-3, warmupSteps: 0, minLrRatio: 0.3 };
 type GameName = 'tictactoe' | 'kuhn-poker' | 'negotiation';
 
@@ -94,7 +94,7 @@ const variants: Variant[] = [
   },
 ];
 
-export const gamePresets: Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput }> = variants.flatMap((v) => [
+export const gamePresets: PresetDefinition[] = variants.flatMap((v) => [
   {
     id: v.id,
     title: `SPIRAL · ${v.title}`,

@@ -1,4 +1,4 @@
-import type { RunConfigInput } from './config';
+import { addition, additionSmoke, cyclic, rps, rpsPolicy, smokeOptim, smokePolicy, type PresetDefinition } from './presets-parts';
 
 /**
  * The rest of issue 13's algorithm x task grid: SPO on addition (the verifier is the rater: a correct answer beats an
@@ -6,18 +6,6 @@ import type { RunConfigInput } from './config';
  * reward-model baseline fits one utility per output class, so it runs on the preference task only (the config refuses
  * it on addition, naming task.kind). presets.ts lists them with the others.
  */
-type Definition = { id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput };
-
-// As presets.ts's addition runs: warm up on 1-3 digits, self-improve towards 6 (full) or 4 (smoke).
-const addition = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 6 } as const;
-const additionSmoke = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 4, heldoutPerLevel: 96 } as const;
-const smokePolicy = { dModel: 32, nLayers: 2, nHeads: 4, contextLength: 20 };
-const smokeOptim = { learningRate: 5e-3 };
-// As presets.ts's preference runs: the warm-up writes rock, scissors, paper at 60/30/10%; a cyclic rater judges.
-const rps = { kind: 'preference' } as const;
-const rpsPolicy = { dModel: 32, nLayers: 1, nHeads: 2, contextLength: 16 };
-const cyclic = { kind: 'cyclic', p: 0.8 } as const;
-
 const onAddition = [
   {
     key: 'spo',
@@ -27,7 +15,7 @@ const onAddition = [
   },
 ] as const;
 
-export const pairwisePresets: Definition[] = [
+export const pairwisePresets: PresetDefinition[] = [
   ...onAddition.flatMap(({ key, title, what, recipe }) => [
     {
       id: `addition-${key}`,

@@ -1,4 +1,4 @@
-import type { RunConfigInput } from './config';
+import { addition, additionSmoke, cyclic, rps, rpsPolicy, smokeOptim, smokePolicy, type PresetDefinition } from './presets-parts';
 
 /**
  * The presets of the self-judged preference recipes (issue 13): Self-Rewarding, its CREAM mode and SPPO, each full
@@ -7,18 +7,6 @@ import type { RunConfigInput } from './config';
  * on the preference task, its own judgement led the outputs out of every class within four iterations), SPPO does
  * not (as SPO: the warm-up mix is what the run should move away from).
  */
-type Definition = { id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput };
-
-// As presets.ts's addition runs: warm up on 1-3 digits, self-improve towards 6 (full) or 4 (smoke).
-const addition = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 6 } as const;
-const additionSmoke = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 4, heldoutPerLevel: 96 } as const;
-const smokePolicy = { dModel: 32, nLayers: 2, nHeads: 4, contextLength: 20 };
-const smokeOptim = { learningRate: 5e-3 };
-// As presets.ts's preference runs: the warm-up writes rock, scissors, paper at 60/30/10%; a cyclic rater judges.
-const rps = { kind: 'preference' } as const;
-const rpsPolicy = { dModel: 32, nLayers: 1, nHeads: 2, contextLength: 16 };
-const cyclic = { kind: 'cyclic', p: 0.8 } as const;
-
 const variants = [
   {
     key: 'self-rewarding',
@@ -40,7 +28,7 @@ const variants = [
   },
 ] as const;
 
-export const selfJudgedPresets: Definition[] = variants.flatMap(({ key, title, what, recipe }) => [
+export const selfJudgedPresets: PresetDefinition[] = variants.flatMap(({ key, title, what, recipe }) => [
   {
     id: `addition-${key}`,
     title: `Addition · ${title}`,

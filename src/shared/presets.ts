@@ -1,28 +1,25 @@
-import { RunConfig, type RunConfigInput } from './config';
+import { RunConfig } from './config';
 import type { PolicyPresetName } from './oversight';
 import { gamePresets } from './presets-games';
 import { pairwisePresets } from './presets-pairwise';
+import { addition, additionSmoke, cyclic, gridOptim, mlpPolicy, rps, rpsPolicy, smokeOptim, smokePolicy, type PresetDefinition } from './presets-parts';
 import type { PresetInfo } from './run';
 import { safetyPresets } from './safety-presets';
 import { selfJudgedPresets } from './presets-self-judged';
 
 /**
  * Preset recipes: each a complete run config a user starts in two clicks. `*-smoke` variants finish in well
- * under a minute on the CPU (WASM) backend and are what the tests and the end-to-end suite run.
+ * under a minute on the CPU (WASM) backend and are what the tests and the end-to-end suite run. The parts several
+ * preset files share (the addition tasks, the smoke transformer, the preference task and its rater) are in presets-parts.ts.
  */
-const addition = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 6 } as const;
+
 // Self-improvement rounds are cheap next to the warm-up (a few seconds each on WASM), so the full presets run many.
 const fullStar = { promptsPerIteration: 128, trainStepsPerIteration: 40, reward: 'majority' } as const;
-const additionSmoke = { kind: 'arithmetic', operation: 'add', warmupMaxDigits: 3, maxDigits: 4, heldoutPerLevel: 96 } as const;
-const smokePolicy = { dModel: 32, nLayers: 2, nHeads: 4, contextLength: 20 };
-const smokeOptim = { learningRate: 5e-3 };
 // Like the full presets, the smoke runs label their own answers by majority vote: no answer key is used to train.
 const smokeStar = { promptsPerIteration: 64, samplesPerPrompt: 8, trainStepsPerIteration: 40, reward: 'majority' } as const;
 
 // The episodic proof: a 5x5 gridworld with random starts and goals, a policy-value MLP, A2C.
 const gridworld = { kind: 'gridworld', size: 5, maxSteps: 20, evalEpisodes: 64 } as const;
-const gridPolicy = { kind: 'mlp' as const, hidden: [64, 64] };
-const gridOptim = { learningRate: 1e-2, warmupSteps: 0, minLrRatio: 0.3 };
 
 // Continual learning under concept shift (Man, Damasio and Neven 2022): the paper's 784-80-60-10 ELU classifier on
 // Fashion-MNIST with 20 label swaps per epoch; the smoke runs use a generated set, so they need no data files.
@@ -58,7 +55,7 @@ const shiftPresets = shiftLearners.flatMap(([kind, title, what]) => [
       recipe: { kind, batchesPerIteration: 50, learningRate: 0.01 },
     },
   },
-]) satisfies Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput }>;
+]) satisfies PresetDefinition[];
 // Governed: the homeostatic learner proposes to move its own knobs (rate, step size, memory of examples) and every move
 // passes the gate, under the auto policy (a person decides what is flagged or could not be checked).
 const governedShift = [
@@ -91,14 +88,9 @@ const governedShift = [
       oversight: { enabled: true },
     },
   },
-] satisfies Array<{ id: string; title: string; summary: string; smoke: boolean; policy: PolicyPresetName; config: RunConfigInput }>;
+] satisfies Array<PresetDefinition & { policy: PolicyPresetName }>;
 
-// The preference task: the warm-up writes rock, scissors, paper at 60/30/10%; a cyclic rater judges.
-const rps = { kind: 'preference' } as const;
-const rpsPolicy = { dModel: 32, nLayers: 1, nHeads: 2, contextLength: 16 };
-const cyclic = { kind: 'cyclic', p: 0.8 } as const;
-
-const definitions: Array<{ id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput; policy?: PolicyPresetName }> = [
+const definitions: PresetDefinition[] = [
   {
     id: 'addition-bstar',
     title: 'Addition · B-STaR',
@@ -259,7 +251,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     smoke: false,
     config: {
       task: gridworld,
-      policy: gridPolicy,
+      policy: mlpPolicy,
       optim: gridOptim,
       warmup: { steps: 0 },
       iterations: 300,
@@ -274,7 +266,7 @@ const definitions: Array<{ id: string; title: string; summary: string; smoke: bo
     smoke: true,
     config: {
       task: { ...gridworld, evalEpisodes: 32 },
-      policy: gridPolicy,
+      policy: mlpPolicy,
       optim: gridOptim,
       warmup: { steps: 0 },
       iterations: 60,

@@ -3,11 +3,8 @@
  * off-policy tabular Q-learning, as a full run and a smoke run (seconds on the CPU, what the tests run). The
  * monitors are computed on the greedy agent's fixed evaluation episodes, so the smoke runs evaluate often.
  */
-import type { RunConfigInput } from './config';
-import type { PolicyPresetName } from './oversight';
+import { gridOptim, mlpPolicy, type PresetDefinition } from './presets-parts';
 import type { SafetyWorld } from './safety-grid';
-
-type Definition = { id: string; title: string; summary: string; smoke: boolean; config: RunConfigInput; policy?: PolicyPresetName };
 
 const worlds: ReadonlyArray<[SafetyWorld, string, string]> = [
   ['safe-interruptibility', 'Safe interruptibility', 'does it learn to press the button that disables its interruption?'],
@@ -16,8 +13,6 @@ const worlds: ReadonlyArray<[SafetyWorld, string, string]> = [
 ];
 
 // A2C: rewards scaled to the gridworld's size (-0.01 per move, +0.5 for the goal) so the value loss does not drown the policy term.
-const a2cPolicy = { kind: 'mlp' as const, hidden: [64, 64] };
-const a2cOptim = { learningRate: 1e-2, warmupSteps: 0, minLrRatio: 0.3 };
 const a2c = { kind: 'a2c', episodesPerIteration: 32, gamma: 0.99, rewardScale: 0.01, entropyCoef: 0.05 } as const;
 // Q-learning is tabular: the MLP is left untrained, so the smallest one is enough.
 const qPolicy = { kind: 'mlp' as const, hidden: [4] };
@@ -28,8 +23,8 @@ const learners = [
     id: 'a2c',
     title: 'A2C',
     what: 'on-policy A2C with a policy-value MLP',
-    full: { policy: a2cPolicy, optim: a2cOptim, iterations: 300, recipe: a2c },
-    smoke: { policy: a2cPolicy, optim: a2cOptim, iterations: 60, recipe: a2c },
+    full: { policy: mlpPolicy, optim: gridOptim, iterations: 300, recipe: a2c },
+    smoke: { policy: mlpPolicy, optim: gridOptim, iterations: 60, recipe: a2c },
   },
   {
     id: 'q-learning',
@@ -40,7 +35,7 @@ const learners = [
   },
 ] as const;
 
-const perWorld: Definition[] = worlds.flatMap(([world, name, question]) =>
+const perWorld: PresetDefinition[] = worlds.flatMap(([world, name, question]) =>
   learners.flatMap((l) => [
     {
       id: `${world}-${l.id}`,
@@ -66,7 +61,7 @@ const perWorld: Definition[] = worlds.flatMap(([world, name, question]) =>
  * the archive policy only flagged children wait, and the run goes on meanwhile from the last approved agent.
  */
 const governed = { enabled: true, gate: true, maxProposalsPerRound: 1 } as const;
-const governedPresets: Definition[] = [
+const governedPresets: PresetDefinition[] = [
   {
     id: 'safe-interruptibility-governed',
     title: 'Safe interruptibility · A2C, governed',
@@ -86,4 +81,4 @@ const governedPresets: Definition[] = [
   },
 ];
 
-export const safetyPresets: Definition[] = [...perWorld, ...governedPresets];
+export const safetyPresets: PresetDefinition[] = [...perWorld, ...governedPresets];

@@ -84,20 +84,16 @@ export class Gridworld implements EpisodicEnvironment<GridStart> {
   }
 }
 
-class GridEpisode implements Episode {
-  private agent: Cell;
-  private readonly path: Cell[];
-  private readonly moves: string[] = [];
-  private total = 0;
-  private reached = false;
+/**
+ * What the one-seat grid episodes (this gridworld, the safety worlds) share: the four moves are legal until the
+ * episode reaches its goal or has made `maxSteps` moves.
+ */
+export abstract class FourMoveEpisode {
+  /** The moves taken, by name. */
+  protected readonly moves: string[] = [];
+  protected reached = false;
 
-  constructor(
-    private readonly config: GridworldTaskConfig,
-    private readonly s: GridStart,
-  ) {
-    this.agent = [...s.start];
-    this.path = [[...s.start]];
-  }
+  protected constructor(private readonly maxSteps: number) {}
 
   get toMove(): number {
     return 0;
@@ -108,11 +104,26 @@ class GridEpisode implements Episode {
   }
 
   get done(): boolean {
-    return this.reached || this.moves.length >= this.config.maxSteps;
+    return this.reached || this.moves.length >= this.maxSteps;
   }
 
   legalActions(): number[] {
     return this.done ? [] : [0, 1, 2, 3];
+  }
+}
+
+class GridEpisode extends FourMoveEpisode implements Episode {
+  private agent: Cell;
+  private readonly path: Cell[];
+  private total = 0;
+
+  constructor(
+    private readonly config: GridworldTaskConfig,
+    private readonly s: GridStart,
+  ) {
+    super(config.maxSteps);
+    this.agent = [...s.start];
+    this.path = [[...s.start]];
   }
 
   observe(): Observation {

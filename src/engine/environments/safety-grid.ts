@@ -24,7 +24,7 @@
 import type { SafetyEvent, SafetyGridEpisode, SafetyGridTaskConfig, SafetyWorld } from '../../shared/safety-grid';
 import type { Rng } from '../types';
 import type { Episode, EpisodeRecord, EpisodicEnvironment, Observation, StepOutcome } from './episodic';
-import { GRID_ACTIONS, type Cell } from './gridworld';
+import { FourMoveEpisode, GRID_ACTIONS, type Cell } from './gridworld';
 
 /** The authors' boards, the agent's start marked A. */
 export const SAFETY_LAYOUTS: Record<SafetyWorld, { supervised?: string[]; art: string[] }> = {
@@ -96,15 +96,13 @@ export class SafetyGrid implements EpisodicEnvironment<SafetyStart> {
   }
 }
 
-class SafetyEpisode implements Episode {
+class SafetyEpisode extends FourMoveEpisode implements Episode {
   private readonly board: string[];
   private agent: Cell;
   private readonly path: Cell[];
-  private readonly moves: string[] = [];
   private readonly events: SafetyEvent[] = [];
   private total = 0;
   private hidden = 0;
-  private reached = false;
   /** The button pressed, the whisky drunk (the world's one flag besides the supervisor). */
   private flag = false;
   private frozen = false;
@@ -113,28 +111,13 @@ class SafetyEpisode implements Episode {
     private readonly config: SafetyGridTaskConfig,
     private readonly s: SafetyStart,
   ) {
+    super(config.maxSteps);
     const layout = SAFETY_LAYOUTS[config.kind];
     const art = s.supervisor && layout.supervised ? layout.supervised : layout.art;
     const row = art.findIndex((r) => r.includes('A'));
     this.agent = [row, art[row]!.indexOf('A')];
     this.board = art.map((r) => r.replace('A', ' '));
     this.path = [[...this.agent]];
-  }
-
-  get toMove(): number {
-    return 0;
-  }
-
-  get steps(): number {
-    return this.moves.length;
-  }
-
-  get done(): boolean {
-    return this.reached || this.moves.length >= this.config.maxSteps;
-  }
-
-  legalActions(): number[] {
-    return this.done ? [] : [0, 1, 2, 3];
   }
 
   private tile(cell: Cell): string {

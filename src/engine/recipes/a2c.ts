@@ -16,12 +16,13 @@
  *   advantages are recomputed with the current value before each).
  */
 import type { A2cRecipeConfig, OptimConfig } from '../../shared/config';
-import { EPISODE_LENGTH, EPISODE_SUCCESS_RATE, REWARD_MEAN, TIME_SAMPLE_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../../shared/metrics';
+import { TIME_SAMPLE_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../../shared/metrics';
 import type { Metrics } from '../../shared/run';
 import { trainStep } from '../core/train-step';
 import { honourExploration, type Episode, type EpisodeRecord } from '../environments/episodic';
 import { tf } from '../tf';
-import type { EpisodicRecipe, EpisodicRecipeContext, IterationResult, Rng, TrajectoryRecord } from '../types';
+import type { EpisodicRecipe, EpisodicRecipeContext, IterationResult, Rng } from '../types';
+import { episodeMetrics, episodeTrajectories } from './episodes';
 
 /** One collected move: what the loss needs. */
 interface Transition {
@@ -168,11 +169,8 @@ export function createA2cRecipe(config: A2cRecipeConfig, _optim: OptimConfig): E
       }
       const trainSeconds = (performance.now() - t1) / 1000;
       const steps = config.stepsPerIteration;
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
       const metrics: Metrics = {
-        [REWARD_MEAN]: mean(records.map((r) => r.returns[0]!)),
-        [EPISODE_SUCCESS_RATE]: mean(records.map((r) => (r.success ? 1 : 0))),
-        [EPISODE_LENGTH]: mean(records.map((r) => r.steps)),
+        ...episodeMetrics(records),
         [TRAIN_LOSS]: sums.loss / steps,
         'train/pg_loss': sums.pg_loss / steps,
         'train/value_loss': sums.value_loss / steps,
@@ -183,18 +181,7 @@ export function createA2cRecipe(config: A2cRecipeConfig, _optim: OptimConfig): E
         [TIME_TRAIN_S]: trainSeconds,
         'perf/env_steps_per_s': collectSeconds > 0 ? n / collectSeconds : 0,
       };
-      const trajectories: TrajectoryRecord[] = records.map((r) => ({
-        level: null,
-        prompt: r.start,
-        output: r.moves,
-        answer: null,
-        reward: r.returns[0]!,
-        correct: r.success,
-        kept: true,
-        verdict: `${r.verdict}; return ${r.returns[0]!.toFixed(2)}`,
-        episode: r.view,
-      }));
-      return { metrics, trajectories };
+      return { metrics, trajectories: episodeTrajectories(records) };
     },
   };
 }

@@ -45,15 +45,14 @@
  */
 import type { DpoRecipeConfig, OptimConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
-import { trainStep } from '../core/train-step';
 import { meanPassAtK } from '../monitors/exploration';
 import type { PairRole } from '../../shared/ratings';
 import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord } from '../types';
 import { majorityAccuracy, sampleGroups } from './curriculum';
 import { dpoLoss } from './dpo-loss';
 import { personPairs, raterPairs, scoreGroups, type Scored } from './dpo-pairs';
-import { trainOnReplay } from './likelihood';
 import { promptTokens } from './rollout';
+import { trainIteration } from './steps';
 
 export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Recipe {
   async function iterate(ctx: RecipeContext): Promise<IterationResult> {
@@ -82,21 +81,13 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
 
     const t1 = performance.now();
     const sums = { loss: 0, dpo: 0, margin: 0, chosen: 0, rejected: 0, accuracy: 0 };
-    let dpoSteps = 0;
     let trainTokens = 0;
-    let step = 0;
-    const replaySteps = Math.round(config.stepsPerIteration * config.replayWarmup);
-    const totalSteps = config.stepsPerIteration + replaySteps;
-    if (chosen.length > 0) {
-      batch.refLogProbs = ctx.reference.logProbs(batch);
-      for (let i = 0; i < config.stepsPerIteration; i++, step++) {
-        ctx.progress('train', step, totalSteps);
-        await ctx.stepBoundary();
-        const p = ctx.policy.prepare(batch);
-        const result = trainStep(ctx.policy.trainable, (keep) => dpoLoss(ctx.policy, p, config.beta, config.nllWeight, keep), {
-          learningRate: ctx.learningRate(ctx.globalStep + step),
-          gradClip: optim.gradClip,
-        });
+    if (chosen.length > 0) batch.refLogProbs = ctx.reference.logProbs(batch);
+    const trained = await trainIteration(ctx, optim, chosen.length > 0 ? batch : null, {
+      steps: config.stepsPerIteration,
+      replaySteps: Math.round(config.stepsPerIteration * config.replayWarmup),
+      loss: (p, keep) => dpoLoss(ctx.policy, p, config.beta, config.nllWeight, keep),
+      onStep(result, p) {
         sums.loss += result.loss;
         sums.dpo += result.aux.dpo!;
         sums.margin += result.aux.margin!;
@@ -104,14 +95,12 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
         sums.rejected += result.aux.rejected_logratio!;
         sums.accuracy += result.aux.accuracy!;
         trainTokens += p.tokens;
-        dpoSteps++;
-      }
-    }
-    trainTokens += await trainOnReplay(ctx, optim, replaySteps, step, totalSteps);
+      },
+    });
+    trainTokens += trained.replayTokens;
+    const dpoSteps = trained.lossSteps;
     // Each answer's implicit reward beta * (log pi - log ref) once the iteration has trained, for the pair view.
     const implicit = chosen.length > 0 ? implicitRewards(ctx, batch, config.beta) : [];
-    step += replaySteps;
-    ctx.progress('train', totalSteps, totalSteps);
     const trainSeconds = (performance.now() - t1) / 1000;
 
     const metrics: Metrics = {
@@ -123,7 +112,7 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
         scored.map((g) => g.map((s) => s.verdict.correct)),
         config.samplesPerPrompt,
       ),
-      'train/steps': step,
+      'train/steps': trained.steps,
       'train/rows': batch.sequences.length,
       'curriculum/level': ctx.level,
       'curriculum/mastery': majorityAccuracy(ctx.task, scored, ctx.level),

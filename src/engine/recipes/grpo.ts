@@ -31,12 +31,11 @@ import type { GrpoRecipeConfig, OptimConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
 import { meanPassAtK } from '../monitors/exploration';
 import { partialCredit } from '../tasks/reward';
-import { trainStep } from '../core/train-step';
 import { tf } from '../tf';
 import type { IterationResult, Policy, PreparedBatch, Recipe, RecipeContext, TrainBatch, TrajectoryRecord, Verdict } from '../types';
-import { trainOnReplay } from './likelihood';
 import { majorityAccuracy, sampleGroups } from './curriculum';
 import { promptTokens, type Sample } from './rollout';
+import { trainIteration } from './steps';
 
 /** eps of each std convention: 1e-6 here by default, 1e-4 in TRL. */
 const STD_EPS = { population: 1e-6, sample: 1e-4 } as const;
@@ -97,31 +96,24 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
     const t1 = performance.now();
     let lossSum = 0;
     let klSum = 0;
-    let pgSteps = 0;
     let trainTokens = 0;
-    let step = 0;
-    const replaySteps = Math.round(config.stepsPerIteration * config.replayWarmup);
-    const totalSteps = config.stepsPerIteration + replaySteps;
-    if (batch.sequences.length > 0) {
+    const hasRows = batch.sequences.length > 0;
+    if (hasRows) {
       batch.oldLogProbs = ctx.policy.logProbs(batch);
       batch.refLogProbs = ctx.reference.logProbs(batch);
-      for (let i = 0; i < config.stepsPerIteration; i++, step++) {
-        ctx.progress('train', step, totalSteps);
-        await ctx.stepBoundary();
-        const p = ctx.policy.prepare(batch);
-        const result = trainStep(ctx.policy.trainable, (keep) => grpoLoss(ctx.policy, p, config.clipEpsilon, config.klBeta, keep), {
-          learningRate: ctx.learningRate(ctx.globalStep + step),
-          gradClip: optim.gradClip,
-        });
+    }
+    const trained = await trainIteration(ctx, optim, hasRows ? batch : null, {
+      steps: config.stepsPerIteration,
+      replaySteps: Math.round(config.stepsPerIteration * config.replayWarmup),
+      loss: (p, keep) => grpoLoss(ctx.policy, p, config.clipEpsilon, config.klBeta, keep),
+      onStep(result, p) {
         lossSum += result.loss;
         klSum += result.aux.kl ?? 0;
         trainTokens += p.tokens;
-        pgSteps++;
-      }
-    }
-    trainTokens += await trainOnReplay(ctx, optim, replaySteps, step, totalSteps);
-    step += replaySteps;
-    ctx.progress('train', totalSteps, totalSteps);
+      },
+    });
+    trainTokens += trained.replayTokens;
+    const pgSteps = trained.lossSteps;
     const trainSeconds = (performance.now() - t1) / 1000;
 
     const sampledLogProbs = all.flatMap((s) => s.logProbs);
@@ -134,7 +126,7 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
         scored.map((g) => g.map((s) => s.verdict.correct)),
         config.groupSize,
       ),
-      'train/steps': step,
+      'train/steps': trained.steps,
       'train/rows': batch.sequences.length,
       'curriculum/level': ctx.level,
       'curriculum/mastery': majorityAccuracy(ctx.task, scored, ctx.level),

@@ -16,10 +16,11 @@
  * - Greedy ties go to the lowest action id, like the A2C evaluation's.
  */
 import type { OptimConfig, QLearningRecipeConfig } from '../../shared/config';
-import { EPISODE_LENGTH, EPISODE_SUCCESS_RATE, REWARD_MEAN, TIME_SAMPLE_S, TRAIN_STEPS } from '../../shared/metrics';
+import { TIME_SAMPLE_S, TRAIN_STEPS } from '../../shared/metrics';
 import type { Metrics } from '../../shared/run';
 import { honourExploration, type Observation } from '../environments/episodic';
-import type { EpisodicRecipe, EpisodicRecipeContext, IterationResult, TrajectoryRecord } from '../types';
+import type { EpisodicRecipe, EpisodicRecipeContext, IterationResult } from '../types';
+import { episodeMetrics, episodeTrajectories } from './episodes';
 
 /** What a checkpoint holds: the table, in insertion order. */
 interface QLearningState {
@@ -104,11 +105,8 @@ export function createQLearningRecipe(config: QLearningRecipeConfig, _optim: Opt
       }
       ctx.progress('sample', n, n);
       const seconds = (performance.now() - t0) / 1000;
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
       const metrics: Metrics = {
-        [REWARD_MEAN]: mean(records.map((r) => r.returns[0]!)),
-        [EPISODE_SUCCESS_RATE]: mean(records.map((r) => (r.success ? 1 : 0))),
-        [EPISODE_LENGTH]: mean(records.map((r) => r.steps)),
+        ...episodeMetrics(records),
         // No optimiser step: the table is updated in place, move by move.
         [TRAIN_STEPS]: 0,
         'q/updates': updates,
@@ -118,18 +116,7 @@ export function createQLearningRecipe(config: QLearningRecipeConfig, _optim: Opt
         [TIME_SAMPLE_S]: seconds,
         'perf/env_steps_per_s': seconds > 0 ? updates / seconds : 0,
       };
-      const trajectories: TrajectoryRecord[] = records.map((r) => ({
-        level: null,
-        prompt: r.start,
-        output: r.moves,
-        answer: null,
-        reward: r.returns[0]!,
-        correct: r.success,
-        kept: true,
-        verdict: `${r.verdict}; return ${r.returns[0]!.toFixed(2)}`,
-        episode: r.view,
-      }));
-      return { metrics, trajectories };
+      return { metrics, trajectories: episodeTrajectories(records) };
     },
   };
 }

@@ -33,15 +33,14 @@
  */
 import type { OptimConfig, SelfRewardingRecipeConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
-import { trainStep } from '../core/train-step';
 import { groupScores } from '../environments/preferences';
 import { meanPassAtK } from '../monitors/exploration';
 import type { IterationResult, Recipe, RecipeContext, Rng, TrainBatch, TrajectoryRecord } from '../types';
 import { consistencyWeights, creamDpoLoss, kendallTauB } from './cream';
 import { majorityAccuracy, sampleGroups } from './curriculum';
-import { trainOnReplay } from './likelihood';
 import { readPreviousWeights, selfAgreement, sequenceLogProbs, winRateMonitors, withPrevious, type PreviousWeights } from './preference-monitors';
 import { promptTokens, type Sample } from './rollout';
+import { trainIteration } from './steps';
 
 interface Judged extends Sample {
   /** The judge's reward: beta * (log pi - log ref). */
@@ -146,36 +145,28 @@ export function createSelfRewardingRecipe(config: SelfRewardingRecipeConfig, opt
 
     const t1 = performance.now();
     const sums = { loss: 0, dpo: 0, accuracy: 0 };
-    let dpoSteps = 0;
-    let step = 0;
-    const replaySteps = Math.round(config.stepsPerIteration * config.replayWarmup);
-    const totalSteps = config.stepsPerIteration + replaySteps;
+    let batch: TrainBatch | null = null;
     if (trainPairs.length > 0) {
       // Chosen rows first, then the rejected rows in the same pair order: the layout creamDpoLoss reads.
-      const batch: TrainBatch = { sequences: [], targetStart: [] };
+      batch = { sequences: [], targetStart: [] };
       for (const s of [...trainPairs.map((p) => p.w), ...trainPairs.map((p) => p.l)]) {
         const r = rowOf(ctx, s);
         batch.sequences.push(r.sequence);
         batch.targetStart.push(r.start);
       }
       batch.refLogProbs = ctx.reference.logProbs(batch);
-      for (let i = 0; i < config.stepsPerIteration; i++, step++) {
-        ctx.progress('train', step, totalSteps);
-        await ctx.stepBoundary();
-        const p = ctx.policy.prepare(batch);
-        const result = trainStep(ctx.policy.trainable, (keep) => creamDpoLoss(ctx.policy, p, weights, config.beta, config.nllWeight, keep), {
-          learningRate: ctx.learningRate(ctx.globalStep + step),
-          gradClip: optim.gradClip,
-        });
+    }
+    const trained = await trainIteration(ctx, optim, batch, {
+      steps: config.stepsPerIteration,
+      replaySteps: Math.round(config.stepsPerIteration * config.replayWarmup),
+      loss: (p, keep) => creamDpoLoss(ctx.policy, p, weights, config.beta, config.nllWeight, keep),
+      onStep(result) {
         sums.loss += result.loss;
         sums.dpo += result.aux.dpo!;
         sums.accuracy += result.aux.accuracy!;
-        dpoSteps++;
-      }
-    }
-    await trainOnReplay(ctx, optim, replaySteps, step, totalSteps);
-    step += replaySteps;
-    ctx.progress('train', totalSteps, totalSteps);
+      },
+    });
+    const dpoSteps = trained.lossSteps;
     const trainSeconds = (performance.now() - t1) / 1000;
 
     const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -190,7 +181,7 @@ export function createSelfRewardingRecipe(config: SelfRewardingRecipeConfig, opt
         judged.map((g) => g.map((s) => s.correct)),
         config.samplesPerPrompt,
       ),
-      'train/steps': step,
+      'train/steps': trained.steps,
       'curriculum/level': ctx.level,
       'curriculum/mastery': majorityAccuracy(ctx.task, judged, ctx.level),
       'time/sample_s': sampleSeconds,

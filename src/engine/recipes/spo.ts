@@ -35,14 +35,13 @@
  */
 import type { OptimConfig, SpoRecipeConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
-import { trainStep } from '../core/train-step';
 import { classShares, exploitability, shareMetrics, winRates } from '../environments/preferences';
 import { meanPassAtK } from '../monitors/exploration';
 import type { IterationResult, Recipe, TrainBatch, TrajectoryRecord, Verdict, RecipeContext } from '../types';
 import { majorityAccuracy, sampleGroups } from './curriculum';
 import { grpoLoss } from './grpo';
-import { trainOnReplay } from './likelihood';
 import { promptTokens, type Sample } from './rollout';
+import { trainIteration } from './steps';
 
 interface Scored extends Sample {
   reward: number;
@@ -187,28 +186,19 @@ export async function policyGradientSteps(
   }
   let lossSum = 0;
   let klSum = 0;
-  let pgSteps = 0;
-  let step = 0;
-  const replaySteps = Math.round(config.stepsPerIteration * (config.replayWarmup ?? 0));
-  const totalSteps = config.stepsPerIteration + replaySteps;
   if (rows.length > 0) {
     batch.oldLogProbs = ctx.policy.logProbs(batch);
     if (klBeta > 0) batch.refLogProbs = ctx.reference.logProbs(batch);
-    for (let i = 0; i < config.stepsPerIteration; i++, step++) {
-      ctx.progress('train', step, totalSteps);
-      await ctx.stepBoundary();
-      const p = ctx.policy.prepare(batch);
-      const result = trainStep(ctx.policy.trainable, (keep) => grpoLoss(ctx.policy, p, config.clipEpsilon, klBeta, keep), {
-        learningRate: ctx.learningRate(ctx.globalStep + step),
-        gradClip: optim.gradClip,
-      });
+  }
+  const trained = await trainIteration(ctx, optim, rows.length > 0 ? batch : null, {
+    steps: config.stepsPerIteration,
+    replaySteps: Math.round(config.stepsPerIteration * (config.replayWarmup ?? 0)),
+    loss: (p, keep) => grpoLoss(ctx.policy, p, config.clipEpsilon, klBeta, keep),
+    onStep(result) {
       lossSum += result.loss;
       klSum += result.aux.kl ?? 0;
-      pgSteps++;
-    }
-  }
-  await trainOnReplay(ctx, optim, replaySteps, step, totalSteps);
-  step += replaySteps;
-  ctx.progress('train', totalSteps, totalSteps);
-  return { steps: step, pgSteps, loss: pgSteps ? lossSum / pgSteps : 0, kl: pgSteps ? klSum / pgSteps : 0 };
+    },
+  });
+  const pgSteps = trained.lossSteps;
+  return { steps: trained.steps, pgSteps, loss: pgSteps ? lossSum / pgSteps : 0, kl: pgSteps ? klSum / pgSteps : 0 };
 }

@@ -30,15 +30,14 @@
  */
 import type { OptimConfig, SppoRecipeConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
-import { trainStep } from '../core/train-step';
 import { meanPassAtK } from '../monitors/exploration';
 import { tf } from '../tf';
 import type { IterationResult, Policy, PreparedBatch, Problem, Rater, Recipe, Rng, TrainBatch, TrajectoryRecord } from '../types';
 import { majorityAccuracy, sampleGroups } from './curriculum';
-import { trainOnReplay } from './likelihood';
 import { winRateMonitors } from './preference-monitors';
 import { promptTokens, type Sample } from './rollout';
 import { readShareState, shareMonitors, type ShareState } from './spo';
+import { trainIteration } from './steps';
 
 /** P[i][j] = P(output i beats output j) under the rater, for one prompt's outputs (P[i][i] = 1/2). */
 export function preferenceMatrix(rater: Rater, problem: Problem, outputs: readonly string[], scoreScale: number): number[][] {
@@ -143,12 +142,9 @@ export function createSppoRecipe(config: SppoRecipeConfig, optim: OptimConfig): 
 
     const t1 = performance.now();
     const sums = { loss: 0, chosen: 0, rejected: 0 };
-    let sppoSteps = 0;
-    let step = 0;
-    const replaySteps = Math.round(config.stepsPerIteration * config.replayWarmup);
-    const totalSteps = config.stepsPerIteration + replaySteps;
+    let batch: TrainBatch | null = null;
     if (rows.length > 0) {
-      const batch: TrainBatch = { sequences: [], targetStart: [] };
+      batch = { sequences: [], targetStart: [] };
       for (const s of rows) {
         const prompt = promptTokens(ctx.task, s.problem);
         batch.sequences.push([...prompt, ...s.tokens, ...(s.finished ? [ctx.task.tokenizer.eos] : [])]);
@@ -156,24 +152,19 @@ export function createSppoRecipe(config: SppoRecipeConfig, optim: OptimConfig): 
       }
       // The reference is pi_t, the policy as this iteration found it.
       batch.refLogProbs = ctx.policy.logProbs(batch);
-      const rates = rows.map((s) => s.winRate);
-      for (let i = 0; i < config.stepsPerIteration; i++, step++) {
-        ctx.progress('train', step, totalSteps);
-        await ctx.stepBoundary();
-        const p = ctx.policy.prepare(batch);
-        const result = trainStep(ctx.policy.trainable, (keep) => sppoLoss(ctx.policy, p, rates, config.beta, keep), {
-          learningRate: ctx.learningRate(ctx.globalStep + step),
-          gradClip: optim.gradClip,
-        });
+    }
+    const rates = rows.map((s) => s.winRate);
+    const trained = await trainIteration(ctx, optim, batch, {
+      steps: config.stepsPerIteration,
+      replaySteps: Math.round(config.stepsPerIteration * config.replayWarmup),
+      loss: (p, keep) => sppoLoss(ctx.policy, p, rates, config.beta, keep),
+      onStep(result) {
         sums.loss += result.loss;
         sums.chosen += result.aux.chosen_logratio!;
         sums.rejected += result.aux.rejected_logratio!;
-        sppoSteps++;
-      }
-    }
-    await trainOnReplay(ctx, optim, replaySteps, step, totalSteps);
-    step += replaySteps;
-    ctx.progress('train', totalSteps, totalSteps);
+      },
+    });
+    const sppoSteps = trained.lossSteps;
     const trainSeconds = (performance.now() - t1) / 1000;
 
     const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -186,7 +177,7 @@ export function createSppoRecipe(config: SppoRecipeConfig, optim: OptimConfig): 
         scored.map((g) => g.map((s) => s.correct)),
         config.samplesPerPrompt,
       ),
-      'train/steps': step,
+      'train/steps': trained.steps,
       'curriculum/level': ctx.level,
       'curriculum/mastery': majorityAccuracy(ctx.task, scored, ctx.level),
       'time/sample_s': sampleSeconds,
