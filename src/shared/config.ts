@@ -3,18 +3,8 @@ import { GOVERNED_EPISODIC_TASKS, GOVERNED_FAMILIES, POLICY_FAMILY, RECIPE_FAMIL
 import { ClassifierPolicyConfig, ClassStreamTaskConfig } from './class-stream';
 import { personRaterIssues, preferenceTaskIssues, PreferenceTaskConfig, RaterConfig, raterIssues } from './preferences';
 import { GameTaskConfig, gameTaskIssues } from './games';
-import { A2cRecipeConfig } from './recipes/a2c';
-import { DpoRecipeConfig } from './recipes/dpo';
-import { RewardModelRecipeConfig } from './recipes/reward-model';
-import { SpiralRecipeConfig } from './recipes/spiral';
-import { SpoRecipeConfig } from './recipes/spo';
-import { SelfRewardingRecipeConfig } from './recipes/self-rewarding';
-import { SppoRecipeConfig } from './recipes/sppo';
-import { GrpoRecipeConfig } from './recipes/grpo';
-import { ConstantLrRecipeConfig, HomeostaticLrRecipeConfig, RandomLrRecipeConfig } from './recipes/learning-rate';
-import { BalanceConfig, StarRecipeConfig } from './recipes/star';
-import { QLearningRecipeConfig } from './recipes/q-learning';
 import { SafetyTaskConfigs } from './safety-grid';
+import { RecipeConfig, type TextRecipeConfig } from './recipes';
 
 /**
  * The run configuration. Every field has a description and a default; the schema drives the CLI's
@@ -183,46 +173,8 @@ export const WarmupConfig = z
   })
   .strict();
 
-// Each algorithm's config lives in shared/recipes/<name>.ts, beside the others the union below joins.
-export {
-  A2cRecipeConfig,
-  BalanceConfig,
-  ConstantLrRecipeConfig,
-  DpoRecipeConfig,
-  GrpoRecipeConfig,
-  HomeostaticLrRecipeConfig,
-  QLearningRecipeConfig,
-  RandomLrRecipeConfig,
-  RewardModelRecipeConfig,
-  SelfRewardingRecipeConfig,
-  SpiralRecipeConfig,
-  SpoRecipeConfig,
-  SppoRecipeConfig,
-  StarRecipeConfig,
-};
-
-export const RecipeConfig = z
-  .discriminatedUnion('kind', [
-    StarRecipeConfig,
-    GrpoRecipeConfig,
-    DpoRecipeConfig,
-    A2cRecipeConfig,
-    HomeostaticLrRecipeConfig,
-    ConstantLrRecipeConfig,
-    RandomLrRecipeConfig,
-    SpoRecipeConfig,
-    RewardModelRecipeConfig,
-    QLearningRecipeConfig,
-    SelfRewardingRecipeConfig,
-    SppoRecipeConfig,
-    SpiralRecipeConfig,
-  ])
-  .describe('The self-improvement algorithm.');
-export type RecipeConfig = z.infer<typeof RecipeConfig>;
-export type RecipeConfigInput = z.input<typeof RecipeConfig>;
-/** The recipes the text LM's session runs (the text-task and preferences families). */
-export type TextRecipeConfig =
-  StarRecipeConfig | GrpoRecipeConfig | DpoRecipeConfig | SpoRecipeConfig | RewardModelRecipeConfig | SelfRewardingRecipeConfig | SppoRecipeConfig;
+// Each algorithm's config lives in shared/recipes/<name>.ts; recipes/index.ts joins them in one union.
+export * from './recipes';
 
 export const OversightConfig = z
   .object({
