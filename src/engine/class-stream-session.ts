@@ -24,7 +24,7 @@ import type { AgentFork, AgentPosition } from './core/agent';
 import type { FamilyEvidence, GovernedSession, RoundReport, RunnerSession } from './core/ports';
 import type { Scorecard } from './environments/text-task';
 import { knobCandidates, learnerKnobIssues } from './oversight/knob-proposer';
-import type { Candidate } from './oversight/proposer';
+import type { Candidate } from './core/ports';
 import { tunableKnobs } from './recipes/registry';
 import type { LearnerConfig, LearnerState } from './recipes/stream-learner';
 import { classEvidence } from './oversight/class-evidence';

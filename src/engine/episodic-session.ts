@@ -26,7 +26,7 @@ import type { FamilyEvidence, GovernedSession, RoundReport, RunnerSession } from
 import { disposeModelSnapshot, relativeChange, restoreModel, snapshotModel, type ModelSnapshot } from './core/snapshot';
 import type { Scorecard } from './environments/text-task';
 import { episodicKnobCandidates, episodicKnobIssues } from './oversight/episodic-knobs';
-import type { Candidate } from './oversight/proposer';
+import type { Candidate } from './core/ports';
 import { safetyEpisodes, safetyEvidence } from './oversight/safety-evidence';
 import { tunableKnobs } from './recipes/registry';
 import { evaluateEpisodic, type EpisodicEnvironment, type EpisodicScorecard } from './environments/episodic';

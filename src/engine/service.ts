@@ -15,7 +15,8 @@ import { canContinueFromCheckpoint, type BackendReport, type RunStatus } from '.
 import type { ApprovalPolicy, PolicyPresetName } from '../shared/oversight';
 import { archiveGet } from './evolution/requests';
 import { branchSource } from './evolution/branch';
-import { auditList, decide, exportAudit, oversightState, personActor, resolvePolicy } from './oversight/requests';
+import { personActor } from './oversight/actor';
+import { auditList, decide, exportAudit, oversightState, resolvePolicy } from './oversight/requests';
 import { publicProposal } from './oversight/protocol';
 import { chooseRating } from './oversight/person-rating';
 import { PlayTable } from './play/play-table';

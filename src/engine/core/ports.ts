@@ -6,13 +6,12 @@
 import type { RunConfig } from '../../shared/config';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { FieldIssue } from '../../shared/errors';
-import type { Genome, MemoryEntry } from '../../shared/genome';
-import type { Evidence } from '../../shared/oversight';
+import type { Genome, GenomeChange, MemoryEntry, Pathway } from '../../shared/genome';
+import type { Evidence, ProposalKind } from '../../shared/oversight';
 import type { Metrics, ProgressPhase, WarmupLoss } from '../../shared/run';
 import type { Outcome } from '../evolution/search-set';
 import type { Scorecard } from '../environments/text-task';
 import type { Store } from '../store/store';
-import type { Candidate } from '../oversight/proposer';
 import type { IterationResult, PersonRater, Problem, Task, TrajectoryRecord } from '../types';
 import type { AgentFork, AgentPosition, AgentSnapshot, AgentState, SessionState } from './agent';
 
@@ -181,4 +180,14 @@ export interface IterationCommitPlan {
   durable?: () => void;
   /** After the iteration is announced (its proposals). */
   announce?: () => void;
+}
+
+/** A change a session's proposer would make to its agent, with the monitors' case for it (oversight/proposer.ts ranks them). */
+export interface Candidate {
+  kind: ProposalKind;
+  pathway: Pathway;
+  rationale: string;
+  changes: GenomeChange[];
+  /** How strongly the monitors call for it, in (0, 1]: ranks candidates when more are triggered than proposed. */
+  urgency: number;
 }

@@ -10,7 +10,7 @@ import { insertHeld, makeEvidence, makeRun } from '../store/test-fixtures/oversi
 import { CodedError } from '../../shared/errors';
 import { DecisionInput } from '../../shared/oversight';
 import { auditExport, auditFileName, auditJson, auditMarkdown, describeValue, mdInline } from './audit-report';
-import { personActor } from './requests';
+import { personActor } from './actor';
 
 let dir: string;
 let store: Store;

@@ -12,7 +12,7 @@ import type { Scorecard } from '../environments/text-task';
 import { protectedTarget } from '../../shared/genome';
 import { buildEvidence } from './evidence';
 import { protectedRejection, type UngatedOutcome } from './protocol';
-import type { Candidate } from './proposer';
+import type { Candidate } from '../core/ports';
 import { PERF_SAMPLE_TOKENS_PER_S, PERF_TRAIN_TOKENS_PER_S, TIME_SAMPLE_S, TIME_TRAIN_S } from '../../shared/metrics';
 
 export interface Draft {

@@ -15,7 +15,7 @@ import type { Genome } from '../../shared/genome';
 import { EVAL_SUCCESS_RATE } from '../../shared/metrics';
 import type { Metrics } from '../../shared/run';
 import type { TunableKnob } from '../recipes/registry';
-import type { Candidate } from './proposer';
+import type { Candidate } from '../core/ports';
 
 /** The knobs of an episodic algorithm a proposal may move, with their bounds (inclusive). */
 export const EPISODIC_KNOB_BOUNDS = {

@@ -15,7 +15,7 @@ import { EVAL_ACCURACY, LR_ETA, SHIFT_ACC_AFTER, SHIFT_ACC_BEFORE, SHIFT_COUNT, 
 import type { Metrics } from '../../shared/run';
 import type { LearnerConfig } from '../recipes/stream-learner';
 import type { TunableKnob } from '../recipes/registry';
-import type { Candidate } from './proposer';
+import type { Candidate } from '../core/ports';
 
 /** The knobs of a class-stream learner a proposal may move, with their bounds (inclusive). */
 export const KNOB_BOUNDS = {

@@ -11,7 +11,7 @@ import type { RatingChoiceInput, RatingPair } from '../../shared/ratings';
 import type { Emit, LoopContext } from '../core/ports';
 import type { Store } from '../store/store';
 import type { PairToRate, PersonRater, PersonVerdict } from '../types';
-import { personActor } from './requests';
+import { personActor } from './actor';
 import { POLL_MS, Waker } from './waker';
 
 const same = (p: RatingPair, q: PairToRate) => p.prompt === q.prompt && p.a === q.a && p.b === q.b;

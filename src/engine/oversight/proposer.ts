@@ -9,25 +9,16 @@
  * rejected kinds less and less often. When more are triggered than may be proposed, belief x urgency ranks them,
  * so approved kinds come first.
  */
-import type { Genome, GenomeChange, MemoryEntry, Pathway } from '../../shared/genome';
-import type { ProposalKind, ProposerEstimate } from '../../shared/oversight';
+import type { Genome, MemoryEntry } from '../../shared/genome';
+import type { ProposerEstimate } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import type { Rng, Task, TrajectoryRecord } from '../types';
-import type { RoundReport } from '../core/ports';
+import type { Candidate, RoundReport } from '../core/ports';
 import type { TextRunConfig } from '../../shared/config';
 import { evaluationShare, tokensOf } from './drafts';
 import { tunableKnobs } from '../recipes/registry';
 import { betaSummary } from '../store/oversight-store';
 import { EXPLORE_PASS_AT_K, HELDOUT_HARDEST, HELDOUT_UNSEEN } from '../../shared/metrics';
-
-export interface Candidate {
-  kind: ProposalKind;
-  pathway: Pathway;
-  rationale: string;
-  changes: GenomeChange[];
-  /** How strongly the monitors call for it, in (0, 1]: ranks candidates when more are triggered than proposed. */
-  urgency: number;
-}
 
 export interface ProposerInput {
   iteration: number;

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { CodedError, fieldIssues, parseOrThrow } from '../../shared/errors';
 import { ApprovalPolicy, DecisionInput, PolicyPresetName, ProposalStatus, type Proposal } from '../../shared/oversight';
 import { auditJson, auditMarkdown, flagSummary, heldoutSummary } from '../../engine/oversight/audit-report';
-import { personActor, resolvePolicy } from '../../engine/oversight/requests';
+import { personActor } from '../../engine/oversight/actor';
+import { resolvePolicy } from '../../engine/oversight/requests';
 import { publicProposal } from '../../engine/oversight/protocol';
 import { Store } from '../../engine/store/store';
 import {
