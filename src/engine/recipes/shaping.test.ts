@@ -3,11 +3,14 @@
  * hand-computed F, and it never reaches the recorded return) and Q-learning's replay memory (bounded, deterministic).
  */
 import { describe, expect, it } from 'vitest';
+import { RunConfig } from '../../shared/config';
 import { QLearningRecipeConfig } from '../../shared/recipes/q-learning';
 import { SafeInterruptibilityTaskConfig } from '../../shared/safety-grid';
 import type { EpisodicEnvironment } from '../environments/episodic';
 import { createSafetyGrid } from '../environments/safety-grid';
 import { createRng } from '../rng';
+import { createRunSession } from '../run-session';
+import { initBackend, memoryInfo } from '../tf';
 import type { EpisodicRecipeContext } from '../types';
 import { createQLearningRecipe, remember, type QTransition } from './q-learning';
 import { potential, shapingTerm } from './shaping';
@@ -86,4 +89,39 @@ describe("Q-learning's replay memory", () => {
     off.setState(a.state);
     expect((off.getState() as { replay: QTransition[] }).replay).toEqual([]);
   });
+});
+
+describe("A2C's shaping", () => {
+  it('changes the returns A2C trains on, not the episodes or their recorded return; no tensor leaks', async () => {
+    await initBackend('wasm');
+    const run = async (shapingWeight: number) => {
+      const config = RunConfig.parse({
+        task: { kind: 'safe-interruptibility', evalEpisodes: 4 },
+        policy: { kind: 'mlp', hidden: [8] },
+        recipe: { kind: 'a2c', episodesPerIteration: 4, rewardScale: 0.01, shapingWeight },
+        warmup: { steps: 0 },
+        iterations: 1,
+        backend: 'wasm',
+        seed: 2,
+      });
+      const session = await createRunSession(config);
+      try {
+        await session.warmup();
+        const tensors = memoryInfo().numTensors;
+        const result = await session.iterate(1);
+        expect(memoryInfo().numTensors).toBe(tensors);
+        return result;
+      } finally {
+        session.dispose();
+      }
+    };
+    const [plain, shaped] = [await run(0), await run(1)];
+    // The first iteration's episodes are played by the same untrained policy and stream: the same moves.
+    expect(shaped.trajectories).toEqual(plain.trajectories);
+    for (const name of ['reward/mean', 'episode/success_rate', 'episode/length']) {
+      expect(plain.metrics[name]).toBeTypeOf('number');
+      expect([name, shaped.metrics[name]]).toEqual([name, plain.metrics[name]]);
+    }
+    expect(shaped.metrics['train/value_loss']).not.toBe(plain.metrics['train/value_loss']);
+  }, 60_000);
 });
