@@ -116,7 +116,7 @@ export function episodicKnobCandidates(input: EpisodicKnobInput): Candidate[] {
         value,
         1,
         {
-          kind: solved ? 'workflow:less-shaping' : 'workflow:more-shaping',
+          ...(solved ? { kind: 'workflow:less-shaping' as const } : { kind: 'workflow:more-shaping' as const }),
           pathway: 'workflow',
           urgency: 0.3,
           rationale: `${why}: ${solved ? 'lean less on' : 'be guided more by'} the distance to the goal, reward-shaping weight ${value} -> ${after}.`,
