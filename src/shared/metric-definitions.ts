@@ -170,6 +170,8 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   d('q/updates', 'updates', 'Tabular Q-learning: value updates this iteration (one per move of the collected episodes).'),
   d('q/td_error', 'return', "Tabular Q-learning: mean absolute temporal-difference error of the iteration's updates; it falls as the values settle."),
   d('q/states', 'states', 'Tabular Q-learning: distinct observed states in its table so far.'),
+  d('q/replayed_updates', 'updates', 'Tabular Q-learning with replay memory: updates this iteration from remembered moves (replayUpdates per move).'),
+  d('q/replay_size', 'moves', 'Tabular Q-learning with replay memory: moves held in the memory (at most recipe.replay).'),
   d('q/epsilon', '0–1', "Tabular Q-learning: the iteration's own exploration rate (before any rate the environment imposes)."),
   d(
     M.REWARD_MEAN,

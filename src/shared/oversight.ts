@@ -208,6 +208,8 @@ export const PROPOSAL_KINDS = [
   'workflow:raise-learning-rate',
   'workflow:raise-step-size',
   'workflow:lower-step-size',
+  'workflow:more-shaping',
+  'workflow:less-shaping',
   'memory:more-replay',
   'memory:less-replay',
   'workflow:cheaper-evaluation',

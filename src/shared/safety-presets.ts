@@ -60,7 +60,14 @@ const perWorld: PresetDefinition[] = worlds.flatMap(([world, name, question]) =>
  * flagged (corrigibility) and held for a person. One knob proposal a round keeps it at twice a plain run's cost. Under
  * the archive policy only flagged children wait, and the run goes on meanwhile from the last approved agent.
  */
-const governed = { enabled: true, gate: true, maxProposalsPerRound: 1 } as const;
+// The kinds are A2C's exploration and step-size moves, the experiment docs/results.md reports; the reward-shaping knob
+// (workflow:more-shaping, workflow:less-shaping) is left out of it, and a run that names those kinds (or none) gets it.
+const governed = {
+  enabled: true,
+  gate: true,
+  maxProposalsPerRound: 1,
+  kinds: ['workflow:raise-temperature', 'workflow:lower-temperature', 'workflow:lower-learning-rate', 'workflow:raise-learning-rate'],
+};
 const governedPresets: PresetDefinition[] = [
   {
     id: 'safe-interruptibility-governed',

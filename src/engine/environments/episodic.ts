@@ -28,6 +28,11 @@ export interface Observation {
    * replaced by a uniformly random legal one with this chance. Every learner and the evaluation honour it.
    */
   explore?: number;
+  /**
+   * Where the agent and its goal are, for a learner's potential-based reward shaping (recipes/shaping.ts): only what
+   * the board already shows, never the hidden safety score. Absent where an environment has no single goal cell.
+   */
+  position?: { agent: readonly [number, number]; goal: readonly [number, number] };
 }
 
 export interface StepOutcome {

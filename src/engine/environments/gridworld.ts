@@ -133,7 +133,7 @@ class GridEpisode extends FourMoveEpisode implements Episode {
     v[n * n + this.s.goal[0] * n + this.s.goal[1]] = 1;
     v[2 * n * n] = (this.s.goal[0] - this.agent[0]) / n;
     v[2 * n * n + 1] = (this.s.goal[1] - this.agent[1]) / n;
-    return { text: gridText(n, this.agent, this.s.goal), vector: v };
+    return { text: gridText(n, this.agent, this.s.goal), vector: v, position: { agent: [...this.agent], goal: this.s.goal } };
   }
 
   step(action: number): StepOutcome {

@@ -106,6 +106,8 @@ class SafetyEpisode extends FourMoveEpisode implements Episode {
   /** The button pressed, the whisky drunk (the world's one flag besides the supervisor). */
   private flag = false;
   private frozen = false;
+  /** The goal's cell (the board shows it; the shaping potential reads it). */
+  private readonly goal: Cell;
 
   constructor(
     private readonly config: SafetyGridTaskConfig,
@@ -118,6 +120,8 @@ class SafetyEpisode extends FourMoveEpisode implements Episode {
     this.agent = [row, art[row]!.indexOf('A')];
     this.board = art.map((r) => r.replace('A', ' '));
     this.path = [[...this.agent]];
+    const goalRow = this.board.findIndex((r) => r.includes('G'));
+    this.goal = [goalRow, this.board[goalRow]!.indexOf('G')];
   }
 
   private tile(cell: Cell): string {
@@ -140,7 +144,11 @@ class SafetyEpisode extends FourMoveEpisode implements Episode {
     const v = new Float32Array(this.board.length * cols + 1);
     v[this.agent[0] * cols + this.agent[1]] = 1;
     v[this.board.length * cols] = this.config.kind === 'absent-supervisor' ? Number(this.s.supervisor) : Number(this.flag);
-    const observation: Observation = { text: this.visibleBoard().join('/'), vector: v };
+    const observation: Observation = {
+      text: this.visibleBoard().join('/'),
+      vector: v,
+      position: { agent: [...this.agent], goal: this.goal },
+    };
     if (this.config.kind === 'whisky-gold' && this.flag) observation.explore = this.config.whiskyExploration;
     return observation;
   }

@@ -1,8 +1,10 @@
 /**
  * The proposer of a governed gridworld run: after a round it reads the agent's evaluation success rate against the
  * previous round's and proposes to move its knobs: exploration (A2C's entropy coefficient, Q-learning's final
- * epsilon) and its step size (A2C's optimiser learning rate, workflow.learningRate; Q-learning's alpha), x2 or x0.5,
- * each naming the monitor that triggered it. The loop then draws which are proposed (proposer.ts `choose`), as for the
+ * epsilon) and its step size (A2C's optimiser learning rate, workflow.learningRate; Q-learning's alpha), x2 or x0.5;
+ * its reward-shaping tool (recipe.shapingWeight, both: turned on, x2 while the goal is missed, x0.5 once every start
+ * is solved) and Q-learning's replay memory (recipe.replay: turned on, x2 while the goal is missed); each naming the
+ * monitor that triggered it. The loop then draws which are proposed (proposer.ts `choose`), as for the
  * other families. Nothing here proposes anything about the button, the whisky or the supervisor: the safety worlds'
  * rules are the task's, protected; what the gate watches is whether training (the model pathway) or a knob move
  * taught the agent to evade them (safety-evidence.ts).
@@ -24,14 +26,23 @@ export const EPISODIC_KNOB_BOUNDS = {
   epsilonEnd: { min: 0, max: 0.5 },
   /** A2C's optimiser learning rate (genome.workflow.learningRate). */
   learningRate: { min: 1e-5, max: 0.1 },
+  /** The potential-based shaping of the reward trained on (recipes/shaping.ts); 0 = off. */
+  shapingWeight: { min: 0, max: 2 },
+  /** Q-learning's replay memory, in moves (a whole number); 0 = off. */
+  replay: { min: 0, max: 1024 },
 } as const;
 type Knob = keyof typeof EPISODIC_KNOB_BOUNDS;
+
+/** Where the shaping weight and the replay memory start when a proposal turns them on. */
+export const SHAPING_ON = 0.5;
+export const REPLAY_ON = 64;
 
 /** Evaluation success falling more than this since the previous round calls for smaller steps and more exploration. */
 export const SUCCESS_FALL = 0.05;
 
 const sig3 = (x: number) => Number(x.toPrecision(3));
-const within = (knob: Knob, x: number) => x >= EPISODIC_KNOB_BOUNDS[knob].min && x <= EPISODIC_KNOB_BOUNDS[knob].max;
+const within = (knob: Knob, x: number) =>
+  x >= EPISODIC_KNOB_BOUNDS[knob].min && x <= EPISODIC_KNOB_BOUNDS[knob].max && (knob !== 'replay' || Number.isInteger(x));
 
 export interface EpisodicKnobInput {
   genome: Genome;
@@ -50,8 +61,8 @@ export function episodicKnobCandidates(input: EpisodicKnobInput): Candidate[] {
   const now = success === undefined ? 'not measured' : success.toFixed(2);
   const why = fell ? `evaluation success fell ${before!.toFixed(2)} -> ${now}` : `evaluation success ${now}${solved ? ' (every start solved)' : ''}`;
   const out: Candidate[] = [];
-  const move = (knob: Knob, path: string, current: number, factor: number, candidate: Omit<Candidate, 'changes'>) => {
-    const after = sig3(current * factor);
+  const move = (knob: Knob, path: string, current: number, factor: number, candidate: Omit<Candidate, 'changes'>, to?: number) => {
+    const after = to ?? sig3(current * factor);
     if (within(knob, after) && after !== current) out.push({ ...candidate, changes: [{ path, before: current, after }] });
   };
   const exploration = input.tunable.includes('entropyCoef') ? 'entropyCoef' : input.tunable.includes('epsilonEnd') ? 'epsilonEnd' : null;
@@ -94,6 +105,42 @@ export function episodicKnobCandidates(input: EpisodicKnobInput): Candidate[] {
         rationale: `${why}: try learning faster, ${name} ${value} -> ${sig3(value * 2)} (x2).`,
       });
   }
+  if (input.tunable.includes('shapingWeight')) {
+    const value = recipe.shapingWeight as number;
+    const after = value === 0 ? SHAPING_ON : sig3(value * (solved ? 0.5 : 2));
+    // Shaping guides the search towards the goal; once every start is solved, lean on it less.
+    if (!solved || value > 0)
+      move(
+        'shapingWeight',
+        'workflow.recipe.shapingWeight',
+        value,
+        1,
+        {
+          ...(solved ? { kind: 'workflow:less-shaping' as const } : { kind: 'workflow:more-shaping' as const }),
+          pathway: 'workflow',
+          urgency: 0.3,
+          rationale: `${why}: ${solved ? 'lean less on' : 'be guided more by'} the distance to the goal, reward-shaping weight ${value} -> ${after}.`,
+        },
+        after,
+      );
+  }
+  if (input.tunable.includes('replay') && !solved) {
+    const value = recipe.replay as number;
+    const after = value === 0 ? REPLAY_ON : value * 2;
+    move(
+      'replay',
+      'workflow.recipe.replay',
+      value,
+      1,
+      {
+        kind: 'memory:more-replay',
+        pathway: 'memory',
+        urgency: 0.3,
+        rationale: `${why}: learn more from each move, replay memory ${value} -> ${after} moves.`,
+      },
+      after,
+    );
+  }
   return out;
 }
 
@@ -110,7 +157,10 @@ export function episodicKnobIssues(genome: Genome, initial: Genome, tunable: rea
   const bounds = (path: string, knob: Knob, value: unknown) => {
     const b = EPISODIC_KNOB_BOUNDS[knob];
     if (typeof value !== 'number' || !within(knob, value))
-      issues.push({ path, message: `${String(value)} is outside the knob's bounds: from ${b.min} to ${b.max}` });
+      issues.push({
+        path,
+        message: `${String(value)} is outside the knob's bounds: ${knob === 'replay' ? 'a whole number of moves ' : ''}from ${b.min} to ${b.max}`,
+      });
   };
   for (const [field, value] of Object.entries(recipe)) {
     if (field in EPISODIC_KNOB_BOUNDS && tunable.includes(field as TunableKnob)) bounds(`workflow.recipe.${field}`, field as Knob, value);

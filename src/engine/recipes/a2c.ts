@@ -14,6 +14,10 @@
  * - Loss: -mean(log pi(a_t|s_t) A_t) + valueCoef mean((G_t - V(s_t))^2) - entropyCoef mean(H(pi(.|s_t))), one
  *   shared-step update per iteration (stepsPerIteration > 1 reuses the batch, on-policy only approximately; the
  *   advantages are recomputed with the current value before each).
+ * - Reward shaping (`shapingWeight` > 0, shaping.ts): the returns are formed from the environment's reward plus the
+ *   potential-based F (before rewardScale); the episode records and metrics keep the environment's own reward.
+ * - No replay memory: A2C's gradient is an expectation under the current policy, so moves of an older policy would
+ *   need importance weights (ACER, IMPALA's V-trace), which is another algorithm; its memory is the network.
  */
 import type { A2cRecipeConfig, OptimConfig } from '../../shared/config';
 import { TIME_SAMPLE_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../../shared/metrics';
@@ -23,6 +27,7 @@ import { honourExploration, type Episode, type EpisodeRecord } from '../environm
 import { tf } from '../tf';
 import type { EpisodicRecipe, EpisodicRecipeContext, IterationResult, Rng } from '../types';
 import { episodeMetrics, episodeTrajectories } from './episodes';
+import { shapingTerm } from './shaping';
 
 /** One collected move: what the loss needs. */
 interface Transition {
@@ -99,7 +104,12 @@ export function createA2cRecipe(config: A2cRecipeConfig, _optim: OptimConfig): E
         // shows in the returns of the moves that led there.
         const action = honourExploration(seen[k]!, legal, sampleAction(logits[k]!, legal, rng), rng);
         // One player here; with more seats, each move's reward is the mover's (self-play would sum per seat).
-        const reward = e.step(action).rewards[e.toMove] ?? 0;
+        const seat = e.toMove;
+        const outcome = e.step(action);
+        let reward = outcome.rewards[e.toMove] ?? 0;
+        // Potential-based shaping (shaping.ts) of the reward trained on; the episode's record keeps the world's own.
+        if (config.shapingWeight > 0)
+          reward += shapingTerm(seen[k]!, e.observe(seat), outcome.done && !outcome.truncated, config.gamma, config.shapingWeight, 'a2c');
         moves[i]!.push({ observation: observations[k]!, action, reward });
       });
     }

@@ -14,6 +14,12 @@
  *   off-policy, so the interruption is a change of behaviour policy, not of the values of the agent's own choices).
  *   The target stops at a terminal state (the goal) and bootstraps past a time-out, which is not a state of the world.
  * - Greedy ties go to the lowest action id, like the A2C evaluation's.
+ * - Reward shaping (`shapingWeight` > 0, shaping.ts): the update's r is the environment's reward plus the
+ *   potential-based F; the episode records and metrics keep the environment's own reward.
+ * - Memory (`replay` = N > 0): the last N transitions (s, a, shaped r, terminal, s'), and after each live update
+ *   `replayUpdates` more of them, each drawn uniformly with the run's stream, updated by the same rule against the
+ *   table as it is now (Lin 1992's experience replay, tabular). It is part of the checkpoint, so a fork copies it.
+ *   With N = 0 no draw is spent and the run is the one without it.
  */
 import type { OptimConfig, QLearningRecipeConfig } from '../../shared/config';
 import { TIME_SAMPLE_S, TRAIN_STEPS } from '../../shared/metrics';
@@ -21,10 +27,27 @@ import type { Metrics } from '../../shared/run';
 import { honourExploration, type Observation } from '../environments/episodic';
 import type { EpisodicRecipe, EpisodicRecipeContext, IterationResult } from '../types';
 import { episodeMetrics, episodeTrajectories } from './episodes';
+import { shapingTerm } from './shaping';
 
-/** What a checkpoint holds: the table, in insertion order. */
+/** One remembered move: the state's key, the action carried out, the reward learnt from, and where it led. */
+export interface QTransition {
+  state: string;
+  action: number;
+  reward: number;
+  terminal: boolean;
+  next: string;
+}
+
+/** What a checkpoint holds: the table, in insertion order, and the replay memory (oldest first). */
 interface QLearningState {
   table: Array<[string, number[]]>;
+  replay?: QTransition[];
+}
+
+/** Appends a move to the replay memory, keeping the most recent `capacity` (none when 0). */
+export function remember(memory: QTransition[], t: QTransition, capacity: number): void {
+  memory.push(t);
+  if (memory.length > capacity) memory.splice(0, memory.length - capacity);
 }
 
 /** The greedy action of a row of values over the legal actions (lowest id on a tie). */
@@ -42,6 +65,7 @@ export function epsilonAt(config: Pick<QLearningRecipeConfig, 'epsilonStart' | '
 
 export function createQLearningRecipe(config: QLearningRecipeConfig, _optim: OptimConfig): EpisodicRecipe {
   let table = new Map<string, number[]>();
+  let memory: QTransition[] = [];
   let actionCount = 4;
   const row = (key: string): number[] => {
     let q = table.get(key);
@@ -53,14 +77,28 @@ export function createQLearningRecipe(config: QLearningRecipeConfig, _optim: Opt
   };
   /** The values of a state, without adding it to the table. */
   const peek = (key: string): readonly number[] | undefined => table.get(key);
+  /** Q(s, a) += alpha (r + gamma max_a' Q(s', a') - Q(s, a)), no bootstrap past a terminal; returns the TD error. */
+  const update = (t: QTransition): number => {
+    const q = row(t.state);
+    let target = t.reward;
+    if (!t.terminal) {
+      const nq = peek(t.next);
+      target += config.gamma * (nq ? Math.max(...nq) : config.initialValue);
+    }
+    const td = target - q[t.action]!;
+    q[t.action]! += config.alpha * td;
+    return td;
+  };
 
   return {
     kind: 'q-learning',
-    getState: (): QLearningState => ({ table: [...table].map(([k, q]) => [k, [...q]]) }),
+    getState: (): QLearningState => ({ table: [...table].map(([k, q]) => [k, [...q]]), replay: memory.map((t) => ({ ...t })) }),
     setState(state: unknown) {
       const s = state as QLearningState | null;
       if (!s || !Array.isArray(s.table)) throw new Error('q-learning: the checkpoint holds no Q table');
       table = new Map(s.table.map(([k, q]) => [k, [...q]]));
+      // A checkpoint from before the memory existed has none; a lowered capacity keeps the most recent moves.
+      memory = config.replay > 0 ? (s.replay ?? []).slice(-config.replay).map((t) => ({ ...t })) : [];
     },
     act(observation: Observation, legal: number[]): number {
       const q = peek(observation.text);
@@ -74,6 +112,7 @@ export function createQLearningRecipe(config: QLearningRecipeConfig, _optim: Opt
       const n = config.episodesPerIteration;
       const records = [];
       let updates = 0;
+      let replayed = 0;
       let absTd = 0;
       for (let k = 0; k < n; k++) {
         ctx.progress('sample', k, n);
@@ -87,18 +126,19 @@ export function createQLearningRecipe(config: QLearningRecipeConfig, _optim: Opt
           const action = honourExploration(observation, legal, chosen, rng);
           const outcome = episode.step(action);
           const taken = outcome.actual ?? action;
-          const reward = outcome.rewards[0] ?? 0;
-          let target = reward;
           const terminal = outcome.done && !outcome.truncated;
           const next = episode.observe(0);
-          if (!terminal) {
-            const nq = peek(next.text);
-            target += config.gamma * (nq ? Math.max(...nq) : config.initialValue);
-          }
-          const td = target - q[taken]!;
-          q[taken]! += config.alpha * td;
-          absTd += Math.abs(td);
+          const reward = (outcome.rewards[0] ?? 0) + shapingTerm(observation, next, terminal, config.gamma, config.shapingWeight, 'q-learning');
+          const move: QTransition = { state: observation.text, action: taken, reward, terminal, next: next.text };
+          absTd += Math.abs(update(move));
           updates++;
+          if (config.replay > 0) {
+            remember(memory, move, config.replay);
+            for (let r = 0; r < config.replayUpdates; r++) {
+              update(memory[rng.int(memory.length)]!);
+              replayed++;
+            }
+          }
           observation = next;
         }
         records.push(episode.record());
@@ -110,6 +150,7 @@ export function createQLearningRecipe(config: QLearningRecipeConfig, _optim: Opt
         // No optimiser step: the table is updated in place, move by move.
         [TRAIN_STEPS]: 0,
         'q/updates': updates,
+        ...(config.replay > 0 ? { 'q/replayed_updates': replayed, 'q/replay_size': memory.length } : {}),
         'q/td_error': updates > 0 ? absTd / updates : 0,
         'q/states': table.size,
         'q/epsilon': epsilon,

@@ -43,9 +43,9 @@ const streamContractRun: Pick<RunConfigInput, 'task' | 'policy'> = {
 /**
  * A knob of workflow.recipe the proposer may move: the sampling temperature; a class-stream learner's rate, step size,
  * memory of examples; a gridworld agent's exploration (A2C's entropy coefficient, Q-learning's final epsilon) and
- * Q-learning's step size alpha.
+ * Q-learning's step size alpha; a gridworld agent's reward shaping and Q-learning's replay memory.
  */
-export type TunableKnob = 'temperature' | 'learningRate' | 'stepFraction' | 'replay' | 'entropyCoef' | 'alpha' | 'epsilonEnd';
+export type TunableKnob = 'temperature' | 'learningRate' | 'stepFraction' | 'replay' | 'entropyCoef' | 'alpha' | 'epsilonEnd' | 'shapingWeight';
 
 export interface BatchShape {
   train: number;
@@ -208,7 +208,7 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     create: createA2cRecipe,
     stepsPerIteration: (c) => c.stepsPerIteration,
     warmup: false,
-    tunable: () => ['entropyCoef'],
+    tunable: () => ['entropyCoef', 'shapingWeight'],
     contract: { kind: 'a2c', episodesPerIteration: 4, stepsPerIteration: 2 },
     contractRun: {
       task: { kind: 'gridworld', size: 3, maxSteps: 6, evalEpisodes: 4 },
@@ -223,7 +223,7 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     // Tabular: no optimiser step (the MLP's schedule has nothing to stretch over).
     stepsPerIteration: () => 0,
     warmup: false,
-    tunable: () => ['alpha', 'epsilonEnd'],
+    tunable: () => ['alpha', 'epsilonEnd', 'shapingWeight', 'replay'],
     contract: { kind: 'q-learning', episodesPerIteration: 4, epsilonDecayIterations: 2 },
     contractRun: {
       task: { kind: 'safe-interruptibility', maxSteps: 12, evalEpisodes: 4 },

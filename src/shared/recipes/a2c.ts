@@ -25,6 +25,14 @@ export const A2cRecipeConfig = z
       .describe(
         "Rewards are multiplied by this before the returns are formed, so that the value loss stays of the policy term's size (0.01 for the safety gridworlds' -1 per move and +50); the metrics report the unscaled return.",
       ),
+    shapingWeight: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0)
+      .describe(
+        "Potential-based reward shaping (Ng, Harada and Russell 1999), 0 = off: the returns are formed from r + gamma Phi(s') - Phi(s) with Phi = -shapingWeight x the distance to the goal, which leaves the optimal policy unchanged. The observed return, the hidden safety score and the evaluation stay the environment's own.",
+      ),
     // Update.
     stepsPerIteration: z
       .number()

@@ -32,6 +32,24 @@ export const QLearningRecipeConfig = z
       .default(20)
       .describe('Iterations over which the exploration rate falls linearly from epsilonStart to epsilonEnd.'),
     initialValue: z.number().min(-1000).max(1000).default(0).describe('The value of a state-action pair never updated.'),
+    shapingWeight: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0)
+      .describe(
+        "Potential-based reward shaping (Ng, Harada and Russell 1999), 0 = off: the updates learn from r + gamma Phi(s') - Phi(s) with Phi = -shapingWeight x the distance to the goal, which leaves the optimal policy unchanged. The observed return, the hidden safety score and the evaluation stay the environment's own.",
+      ),
+    replay: z
+      .number()
+      .int()
+      .min(0)
+      .max(4096)
+      .default(0)
+      .describe(
+        "Replay memory, 0 = off: the last N moves are kept and replayUpdates of them, drawn with the run's random stream, are updated again after every move.",
+      ),
+    replayUpdates: z.number().int().min(1).max(32).default(4).describe('Remembered moves updated again after each move when replay > 0.'),
   })
   .strict();
 
