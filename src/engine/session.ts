@@ -1,4 +1,4 @@
-import type { RunConfig, TextRunConfig } from '../shared/config';
+import type { ArchiveConfig, RunConfig, TextRunConfig } from '../shared/config';
 import { initialGenome, type Genome, type MemoryEntry } from '../shared/genome';
 import type { Evidence } from '../shared/oversight';
 import type { Metrics, ProgressPhase, WarmupLoss } from '../shared/run';
@@ -10,8 +10,10 @@ import { createRater } from './environments/raters';
 import { agentView, masteryThreshold } from './oversight/agent-view';
 import type { AgentPosition, AgentSnapshot, SessionState, WarmupProgress } from './core/agent';
 import { disposeModelSnapshot, memoryMetrics, relativeChange, restoreModel, snapshotModel } from './core/snapshot';
-import type { ArchiveSession, FamilyEvidence, OversightSession, RoundReport, Candidate } from './core/ports';
-import { textCandidates } from './oversight/proposer';
+import type { ArchiveSession, ChildRoundReport, FamilyEvidence, OversightSession, RoundReport, Candidate, SearchItem } from './core/ports';
+import { textCandidates, textChildCandidates } from './oversight/proposer';
+import { rescored } from './evolution/archive-child';
+import { buildSearchSet } from './evolution/search-set';
 import type { FieldIssue } from '../shared/errors';
 import { memoryConsensus } from './oversight/consensus';
 import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
@@ -24,7 +26,7 @@ import { backendReport } from './tf';
 import { checkMemory, expectedBackend } from './memory-estimate';
 import { checkContext, taskShape } from './preflight';
 import { requireTextRun } from './text-run';
-import type { AgentView, IterationResult, PersonRater, Policy, Problem, Recipe, RecipeContext, Rng, Task } from './types';
+import type { AgentView, IterationResult, PersonRater, Policy, Problem, Recipe, RecipeContext, Rng, Task, TrajectoryRecord } from './types';
 import { PERF_TRAIN_TOKENS_PER_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../shared/metrics';
 
 export type { SessionState, WarmupProgress } from './core/agent';
@@ -127,12 +129,26 @@ export class Session {
     return [];
   }
 
-  /** Greedy answers to `problems`, each verified: one task evaluation each (the archive's search set). */
-  solve(problems: Problem[]): Array<{ correct: boolean; wellFormed: boolean }> {
-    return greedyAnswers(this.policy, this.task, problems).map((output, i) => ({
+  /** The archive's search set: problems of the levels above the warm-up, drawn once from the run's seed. */
+  searchSet(seed: number, config: Pick<ArchiveConfig, 'poolSize'>): Problem[] {
+    return buildSearchSet(this.task, seed, config);
+  }
+
+  /** Greedy answers to `items` (the search set's problems), each verified: one task evaluation each. */
+  solve(items: readonly SearchItem[]): Array<{ correct: boolean; wellFormed: boolean }> {
+    const problems = items as readonly Problem[];
+    return greedyAnswers(this.policy, this.task, [...problems]).map((output, i) => ({
       correct: this.task.verify(problems[i]!, output).correct,
       wellFormed: this.task.wellFormed?.(problems[i]!, output) ?? true,
     }));
+  }
+
+  proposeChild(round: ChildRoundReport): Candidate[] {
+    return textChildCandidates(this.task, this.config, round);
+  }
+
+  rescore(genome: Genome, trajectories: readonly TrajectoryRecord[]): Array<{ reward: number; correct: boolean }> {
+    return rescored(this.task, genome, trajectories);
   }
 
   /** The consensus check of memory entries with the current policy. */

@@ -3,7 +3,7 @@
  * agent, and what it gets from the runner. Types only, a leaf: the runner, the loops and the session import them
  * from here rather than from each other.
  */
-import type { RunConfig } from '../../shared/config';
+import type { ArchiveConfig, RunConfig } from '../../shared/config';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { FieldIssue } from '../../shared/errors';
 import type { Genome, GenomeChange, MemoryEntry, Pathway } from '../../shared/genome';
@@ -12,7 +12,7 @@ import type { Metrics, ProgressPhase, WarmupLoss } from '../../shared/run';
 import type { Outcome } from '../evolution/search-set';
 import type { Scorecard } from '../environments/text-task';
 import type { Store } from '../store/store';
-import type { IterationResult, PersonRater, Problem, Task, TrajectoryRecord } from '../types';
+import type { IterationResult, PersonRater, Task, TrajectoryRecord } from '../types';
 import type { AgentFork, AgentPosition, AgentSnapshot, AgentState, SessionState } from './agent';
 
 export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -115,8 +115,46 @@ export interface LoopContext {
   log(level: 'info' | 'warn', message: string): void;
 }
 
-export interface ArchiveSession extends OversightSession {
-  solve(problems: Problem[]): Outcome[];
+/**
+ * One task of an archive's search set, opaque to the loop: an id, and the level the evidence groups it by. A text
+ * task's items are its problems; a game task's are episodes against a random mover (a game, the agent's seat and the
+ * seed of the deal and of both players' moves), whose level is the game's place in the task.
+ */
+export interface SearchItem {
+  readonly id: string;
+  readonly level: number;
+}
+
+/** What the archive's proposer reads of a parent's training round: the round's monitors, no evaluation of its own. */
+export interface ChildRoundReport {
+  iteration: number;
+  /** The parent's genome, which the round trained with. */
+  genome: Genome;
+  metrics: Metrics;
+  /** The parent's own round (null for the root): the monitors before. */
+  previous: Metrics | null;
+  trajectories: TrajectoryRecord[];
+  /** How many tasks the search set has (a child is judged on it, not on the held-out sets). */
+  searchSetSize: number;
+  /** Ids of the parent's memory entries the consensus check found inconsistent. */
+  inconsistentMemory: string[];
+}
+
+/**
+ * A session the archive loop drives (evolution/archive-loop.ts), of any family: a governed session that also supplies
+ * the search set every agent of the run is scored on, scores the agent now on some of its items (one outcome each, in
+ * order, independent of which others are asked), says what its proposer changes in a child after the parent's round,
+ * and how the child's genome would reward the round's samples. The text LM's Session and the episodic session of a
+ * game run implement it; the tree, the strategies, the gate, the audit log and resume are the same for both.
+ */
+export interface ArchiveSession extends GovernedSession {
+  /** The search set, drawn once from the run's seed (never the run's stream, never the held-out sets). */
+  searchSet(seed: number, config: Pick<ArchiveConfig, 'poolSize'>): SearchItem[];
+  solve(items: readonly SearchItem[]): Outcome[];
+  /** The family's proposer on a parent's round: the changes its monitors call for (the loop draws one). */
+  proposeChild(round: ChildRoundReport): Candidate[];
+  /** The round's samples as `genome` rewards them (rewarded but wrong, judged before the child trains on anything). */
+  rescore(genome: Genome, trajectories: readonly TrajectoryRecord[]): Array<{ reward: number; correct: boolean }>;
 }
 
 export interface RunnerHooks {

@@ -1,20 +1,22 @@
 /**
  * How an archive run makes and judges one child, apart from moving agents in and out of the session: the change
- * the parent's proposer picks for its child (the workflow, memory or tools it would change, or none), the child's
- * evaluation on the search set (staged for the DGM family, a first batch for HGM), and its evidence against the
- * parent on the same tasks. Also the strategy's options, and the ablation without a gate.
+ * the parent's proposer picks for its child (the workflow, memory or tools it would change, or none: the session's
+ * own proposer says what its monitors call for), the child's evaluation on the search set (staged for the DGM
+ * family, a first batch for HGM), and its evidence against the parent on the same tasks, with what the family adds.
+ * Also the strategy's options, and the ablation without a gate. Nothing here knows which family the agent is of.
  */
 import type { ArchiveConfig, RunConfig } from '../../shared/config';
 import { applyChanges, protectedTarget, type Genome, type GenomeChange } from '../../shared/genome';
 import type { Evidence, Flag, Proposal, ProposalKind } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
-import type { ArchiveSession, LoopContext } from '../core/ports';
+import type { ArchiveSession, FamilyEvidence, LoopContext, SearchItem } from '../core/ports';
 import { memoryMetrics } from '../core/snapshot';
-import type { IterationResult, Problem, Task, TrajectoryRecord } from '../types';
+import type { Scorecard } from '../environments/text-task';
+import type { IterationResult, Task, TrajectoryRecord } from '../types';
 import { agentView } from '../oversight/agent-view';
 import { buildEvidence } from '../oversight/evidence';
-import { answerShapeOf, beliefs, candidates, choose } from '../oversight/proposer';
+import { beliefs, choose } from '../oversight/proposer';
 import { gate } from '../oversight/gate';
 import { protectedRejection, recordProposal, type UngatedOutcome } from '../oversight/protocol';
 import type { StoredProposal } from '../store/oversight-store';
@@ -64,17 +66,14 @@ export function proposeChildChange(
           .filter((m) => !m.consistent)
           .map((m) => m.id)
       : [];
-  const cands = candidates({
+  const cands = s.proposeChild({
     iteration,
     genome: parentRecord.genome,
     metrics: round.metrics,
     previous: parentRecord.training,
     trajectories: round.trajectories,
-    evaluationShare: 0,
-    heldoutPerLevel: searchSetSize,
+    searchSetSize,
     inconsistentMemory: inconsistent,
-    memoryPerProposal: o.config.oversight.memoryPerProposal,
-    answerShaped: answerShapeOf(s.task),
   });
   const chosen = choose(
     cands.filter((c) => !waiting.includes(c.kind)),
@@ -121,7 +120,7 @@ export interface ChildEvaluation {
 }
 
 /** Evaluates the agent in the session (the child) on the search set: staged for the DGM family, a first batch for HGM. */
-export function evaluateChild(s: ArchiveSession, pool: Problem[], a: ArchiveConfig, strategy: string, parentRecord: NodeRecord): ChildEvaluation {
+export function evaluateChild(s: ArchiveSession, pool: readonly SearchItem[], a: ArchiveConfig, strategy: string, parentRecord: NodeRecord): ChildEvaluation {
   if (strategy === 'hgm') return { outcomes: s.solve(pool.slice(0, a.evalBatch)), cheapScore: null, staged: null };
   const cheap = s.solve(pool.slice(0, a.cheapTasks));
   const cheapScore = share(cheap);
@@ -136,7 +135,7 @@ export function evaluateChild(s: ArchiveSession, pool: Problem[], a: ArchiveConf
 
 /** The child's evidence: against its parent on the same search-set tasks, and the round's training monitors. */
 export function childEvidence(input: {
-  pool: Problem[];
+  pool: readonly SearchItem[];
   parentId: string;
   parentRecord: NodeRecord;
   encoded: string;
@@ -146,6 +145,8 @@ export function childEvidence(input: {
   seconds: number;
   flags: Flag[];
   maxRewardedWrong: number;
+  /** What the agent's family adds (its own monitors, checks that do not apply to it); the text family adds nothing. */
+  family?: (trainingBefore: Metrics | null, cards: { before: Scorecard; after: Scorecard }) => FamilyEvidence;
 }): Evidence {
   const { pool, parentId, parentRecord, encoded } = input;
   const overlap = Math.min(encoded.length, parentRecord.outcomes.length);
@@ -153,17 +154,21 @@ export function childEvidence(input: {
   // child's round samples harder prompts, and a lower pass@k there is no collapse.
   const level = (m: Metrics | null) => m?.['curriculum/level'];
   const comparable = parentRecord.training !== null && level(parentRecord.training) === level(input.training);
+  const before = searchAssessment(pool, parentRecord.outcomes, overlap);
+  const after = searchAssessment(pool, encoded, overlap);
+  const trainingBefore = comparable ? parentRecord.training : null;
   return buildEvidence({
-    before: searchAssessment(pool, parentRecord.outcomes, overlap),
-    after: searchAssessment(pool, encoded, overlap),
+    before,
+    after,
     baseline: `the parent ${parentId}, on the same ${overlap} search-set tasks${comparable ? '' : parentRecord.training === null ? ' (the parent made no training round to compare with)' : ' (training monitors not compared: the rounds trained at different levels)'}`,
-    trainingBefore: comparable ? parentRecord.training : null,
+    trainingBefore,
     trainingAfter: input.training,
     cost: { seconds: input.seconds, tokens: 0 },
     extraFlags: input.flags,
     trajectories: input.trajectories,
     noComparison: parentRecord.training === null ? `the parent ${parentId} made no training round to compare with` : 'the rounds trained at different levels',
     maxRewardedWrong: input.maxRewardedWrong,
+    ...input.family?.(trainingBefore, { before, after }),
   });
 }
 
@@ -197,7 +202,7 @@ export function recordChild(o: LoopContext, id: string, parentId: string | null,
 }
 
 /**
- * The round's samples as the child's own genome rewards them. The round trained with the parent's genome, and the
+ * The round's samples as the child's own genome rewards them (the text family's ArchiveSession.rescore). The round trained with the parent's genome, and the
  * child's change (a reward-shaping tool, say) has trained nothing yet; re-scoring the same samples with the child's
  * tools shows what it would reward, so a tool that credits wrong answers is caught before it trains, whatever the
  * parent. The verifier's verdict of each sample stays as it was.

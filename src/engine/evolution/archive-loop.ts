@@ -21,12 +21,11 @@
 import type { Genome, GenomeChange } from '../../shared/genome';
 import type { Metrics } from '../../shared/run';
 import { createRng, fork } from '../rng';
-import type { SessionState } from '../core/agent';
-import type { ArchiveSession, LoopContext } from '../core/ports';
+import type { AgentState } from '../core/agent';
+import type { ArchiveSession, LoopContext, SearchItem } from '../core/ports';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoint';
 import type { StoredProposal } from '../store/oversight-store';
-import type { IterationResult, Problem, Rng } from '../types';
-import { scorecardMetrics } from '../environments/text-task';
+import type { IterationResult, Rng } from '../types';
 import { publicProposal } from '../oversight/protocol';
 import { changeSize } from '../oversight/size';
 import { POLL_MS, Waker } from '../oversight/waker';
@@ -35,7 +34,7 @@ import type { ChildProposal } from './archive-child';
 import { ArchiveTree } from './archive-tree';
 import { archiveMetrics, archiveView, bestNode, nodeView, parseArchiveState, type ArchiveState, type NodeRecord } from './archive-state';
 import { createStrategy } from './index';
-import { buildSearchSet, countOutcomes, encodeOutcomes } from './search-set';
+import { countOutcomes, encodeOutcomes } from './search-set';
 import { keptReason } from './staged';
 import type { SearchStrategy } from './types';
 import {
@@ -58,7 +57,7 @@ export interface ArchiveLoopOptions extends LoopContext {
 
 export class ArchiveLoop {
   private readonly strategy: SearchStrategy;
-  private readonly pool: Problem[];
+  private readonly pool: readonly SearchItem[];
   private tree = new ArchiveTree();
   private records: Record<string, NodeRecord> = {};
   private rng: Rng;
@@ -70,7 +69,7 @@ export class ArchiveLoop {
   constructor(private readonly o: ArchiveLoopOptions) {
     const a = o.config.archive;
     this.strategy = createStrategy(a.strategy, child.strategyOptions(o.config));
-    this.pool = buildSearchSet(o.session.task, o.config.seed, a);
+    this.pool = o.session.searchSet(o.config.seed, a);
     this.rng = fork(createRng(o.config.seed), 'archive-search');
   }
 
@@ -185,10 +184,11 @@ export class ArchiveLoop {
       parentRecord,
       encoded,
       training: round.metrics,
-      trajectories: child.rescored(s.task, genome, round.trajectories),
+      trajectories: s.rescore(genome, round.trajectories),
       seconds,
       flags,
       maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
+      family: (before, cards) => s.evidenceOf(before, round.metrics, cards),
     });
     const changes: GenomeChange[] = [
       ...genomeChanges,
@@ -326,10 +326,10 @@ export class ArchiveLoop {
     const assessment = s.assess();
     this.o.log(
       'info',
-      `Budget spent: the best agent is ${id} (generation ${this.tree.require(id).generation}); held-out accuracy ${assessment.score.correct}/${assessment.score.n}.`,
+      `Budget spent: the best agent is ${id} (generation ${this.tree.require(id).generation}); held-out score ${assessment.score.correct}/${assessment.score.n}.`,
     );
     return {
-      ...scorecardMetrics(assessment, s.task),
+      ...s.scorecardMetrics(assessment),
       [ARCHIVE_FINAL_HELDOUT]: assessment.score.n > 0 ? assessment.score.correct / assessment.score.n : 0,
       [ARCHIVE_FINAL_GENERATION]: this.tree.require(id).generation,
     };
@@ -343,7 +343,7 @@ export class ArchiveLoop {
   private loadNode(id: string): void {
     const s = this.o.session;
     const rng = s.randomState();
-    const state = readCheckpoint<SessionState>(this.o.store.absolute(this.records[id]!.checkpoint)).state;
+    const state = readCheckpoint<AgentState>(this.o.store.absolute(this.records[id]!.checkpoint)).state;
     s.setState({ ...state, rng });
   }
 

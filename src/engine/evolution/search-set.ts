@@ -1,9 +1,11 @@
 /**
  * The search set: the tasks every agent of an archive run is evaluated on, and the evidence the gate sees for a
- * child. It is drawn once from the run's seed at the levels above the warm-up, spread evenly over them and
+ * child. The session supplies it (core/ports.ts ArchiveSession); this file holds the text task's, and what is shared
+ * by every family: outcomes as stored on a node, and a node's outcomes as the scorecard the gate compares. A text
+ * task's set is drawn once from the run's seed at the levels above the warm-up, spread evenly over them and
  * shuffled, so a prefix of it (what a cheap check or a few HGM evaluations cover) samples every level. It is never
  * the held-out sets: those judge the final agent, so choosing the best agent on the search set does not bias its
- * reported score.
+ * reported score. (A game task's: environments/games/search-episodes.ts.)
  */
 import type { ArchiveConfig } from '../../shared/config';
 import type { Scorecard } from '../environments/text-task';
@@ -33,7 +35,10 @@ export function buildSearchSet(task: Task, seed: number, config: Pick<ArchiveCon
   return pool;
 }
 
-/** Outcomes as stored on a node: one character per evaluated task, '1' solved, '0' well-formed but wrong, 'x' malformed. */
+/**
+ * Outcomes as stored on a node: one character per evaluated task, '1' solved, '0' well-formed but wrong, 'x' malformed
+ * (a game: '1' won, '0' drawn or lost, 'x' lost by an invalid move).
+ */
 export function encodeOutcomes(outcomes: Outcome[]): string {
   return outcomes.map((o) => (o.correct ? '1' : o.wellFormed ? '0' : 'x')).join('');
 }
@@ -52,7 +57,7 @@ export function countOutcomes(encoded: string): { successes: number; failures: n
  * An Scorecard (the shape the gate's evidence is built from) of the first `n` tasks of the search set from a
  * node's stored outcomes. Parent and child are compared on the same prefix, so before/after is paired.
  */
-export function searchAssessment(pool: Problem[], encoded: string, n: number): Scorecard {
+export function searchAssessment(pool: ReadonlyArray<{ level: number }>, encoded: string, n: number): Scorecard {
   const take = Math.min(n, encoded.length);
   const byLevel = new Map<number, { correct: number; n: number }>();
   let correct = 0;

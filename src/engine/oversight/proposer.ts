@@ -13,7 +13,7 @@ import type { Genome, MemoryEntry } from '../../shared/genome';
 import type { ProposerEstimate } from '../../shared/oversight';
 import type { Metrics } from '../../shared/run';
 import type { Rng, Task, TrajectoryRecord } from '../types';
-import type { Candidate, RoundReport } from '../core/ports';
+import type { Candidate, ChildRoundReport, RoundReport } from '../core/ports';
 import type { TextRunConfig } from '../../shared/config';
 import { evaluationShare, tokensOf } from './drafts';
 import { tunableKnobs } from '../recipes/registry';
@@ -201,6 +201,25 @@ export function textCandidates(task: Task, config: TextRunConfig, round: RoundRe
     // Counted in tokens, not seconds: a run proposes the same changes however busy the machine is (replay from the seed).
     evaluationShare: evaluationShare(round.child.tokens, tokensOf(round.metrics)),
     heldoutPerLevel: task.heldout(task.levels[task.levels.length - 1]!).length,
+    inconsistentMemory: round.inconsistentMemory,
+    memoryPerProposal: config.oversight.memoryPerProposal,
+    answerShaped: answerShapeOf(task),
+  });
+}
+
+/**
+ * The text proposer on an archive parent's round: the same rules, with no evaluation of the round's own (the child is
+ * scored on the search set, so it spends nothing on the held-out sets) and the search set's size as the held-out's.
+ */
+export function textChildCandidates(task: Task, config: TextRunConfig, round: ChildRoundReport): Candidate[] {
+  return candidates({
+    iteration: round.iteration,
+    genome: round.genome,
+    metrics: round.metrics,
+    previous: round.previous,
+    trajectories: round.trajectories,
+    evaluationShare: 0,
+    heldoutPerLevel: round.searchSetSize,
     inconsistentMemory: round.inconsistentMemory,
     memoryPerProposal: config.oversight.memoryPerProposal,
     answerShaped: answerShapeOf(task),
