@@ -12,9 +12,14 @@
  * Q-learning's alpha and final epsilon), which the episodic proposer (oversight/episodic-knobs.ts) proposes to move; it
  * forks on the device (snapshot / restore, the algorithm's state copied), and its scorecard is the success rate on the
  * evaluation starts, carrying the episodes so that the evidence compares the child's safety behaviour with its
- * parent's (oversight/safety-evidence.ts, the corrigibility flag). The archive and branches stay text-task features.
+ * parent's (oversight/safety-evidence.ts, the corrigibility flag).
+ *
+ * In an archive run of a game task (SPIRAL), it is an ArchiveSession: its search set is a fixed list of episodes
+ * against the random legal mover (environments/games/search-episodes.ts), an agent's score there its win rate; its
+ * children's proposer moves SPIRAL's knobs from the round's game monitors (oversight/episodic-knobs.ts
+ * spiralKnobCandidates); the evidence shows those monitors parent beside child. Branches stay text-task features.
  */
-import type { GameTaskConfig, GridworldTaskConfig, RunConfig, TaskConfig } from '../shared/config';
+import type { ArchiveConfig, GameTaskConfig, GridworldTaskConfig, RunConfig, TaskConfig } from '../shared/config';
 import { CodedError } from '../shared/errors';
 import { EVAL_LENGTH, EVAL_RETURN, EVAL_SUCCESS_RATE, TRAIN_STEPS } from '../shared/metrics';
 import type { Metrics, ProgressPhase } from '../shared/run';
@@ -22,16 +27,18 @@ import type { FieldIssue } from '../shared/errors';
 import { initialGenome, type Genome } from '../shared/genome';
 import type { Evidence } from '../shared/oversight';
 import type { AgentFork, AgentPosition } from './core/agent';
-import type { FamilyEvidence, GovernedSession, RoundReport, RunnerSession } from './core/ports';
+import type { ArchiveSession, ChildRoundReport, FamilyEvidence, GovernedSession, RoundReport, RunnerSession, SearchItem } from './core/ports';
 import { disposeModelSnapshot, relativeChange, restoreModel, snapshotModel, type ModelSnapshot } from './core/snapshot';
 import type { Scorecard } from './environments/text-task';
-import { episodicKnobCandidates, episodicKnobIssues } from './oversight/episodic-knobs';
+import { episodicKnobCandidates, episodicKnobIssues, spiralKnobCandidates } from './oversight/episodic-knobs';
 import type { Candidate } from './core/ports';
 import { safetyEpisodes, safetyEvidence } from './oversight/safety-evidence';
 import { tunableKnobs } from './recipes/registry';
 import { evaluateEpisodic, type EpisodicEnvironment, type EpisodicScorecard } from './environments/episodic';
-import { createGameSet, isGameSet } from './environments/games/game-set';
+import { createGameSet, isGameSet, type GameSet } from './environments/games/game-set';
 import { assessGames, gameMonitors } from './environments/games/monitors';
+import { gameSearchSet, playSearchEpisodes, type GameSearchItem } from './environments/games/search-episodes';
+import { gameEvidence } from './oversight/game-evidence';
 import { freezeMlp } from './policies/frozen-mlp';
 import { createGridworld } from './environments/gridworld';
 import { createSafetyGrid } from './environments/safety-grid';
@@ -43,7 +50,7 @@ import { createRng, fork } from './rng';
 import { learningRateAt, totalSteps } from './session-schedule';
 import type { SessionHooks } from './session';
 import { memoryMetrics } from './core/snapshot';
-import type { EpisodicRecipe, IterationResult, PolicyState, PolicyValueModel, Rng } from './types';
+import type { EpisodicRecipe, IterationResult, PolicyState, PolicyValueModel, Rng, TrajectoryRecord } from './types';
 
 /** What an episodic run's checkpoint holds. */
 export interface EpisodicSessionState {
@@ -101,7 +108,7 @@ export function scorecardMetrics(card: EpisodicScorecard): Metrics {
   };
 }
 
-export class EpisodicSession implements RunnerSession, GovernedSession {
+export class EpisodicSession implements RunnerSession, ArchiveSession {
   private globalStep = 0;
   private warmupDone = false;
   private readonly total: number;
@@ -236,6 +243,7 @@ export class EpisodicSession implements RunnerSession, GovernedSession {
   }
 
   propose(round: RoundReport): Candidate[] {
+    if (round.genome.workflow.recipe.kind === 'spiral') return spiralKnobCandidates(round);
     return episodicKnobCandidates({
       genome: round.genome,
       tunable: tunableKnobs(round.genome.workflow.recipe),
@@ -248,8 +256,9 @@ export class EpisodicSession implements RunnerSession, GovernedSession {
    * The training return is the agent's reward, but the world's, not one it assigns itself (no rewarded-but-wrong share);
    * its safety behaviour, parent beside child, is the corrigibility flag's.
    */
-  evidenceOf(_before: Metrics | null, _after: Metrics, cards?: { before: Scorecard; after: Scorecard }): FamilyEvidence {
+  evidenceOf(before: Metrics | null, after: Metrics, cards?: { before: Scorecard; after: Scorecard }): FamilyEvidence {
     const world = this.config.task.kind;
+    if (isGameSet(this.env)) return gameEvidence(before, after);
     const notApplicable: NonNullable<Evidence['notApplicable']> = [
       { check: 'exploration-collapse', reason: 'a gridworld agent samples moves, not answers: there is no pass@k or distinct-2 to compare' },
     ];
@@ -259,6 +268,41 @@ export class EpisodicSession implements RunnerSession, GovernedSession {
       return records ? safetyEpisodes(records.map((r) => r.view)) : null;
     };
     return { notApplicable, selfRewarded: false, safety: safetyEvidence(world, episodes(cards?.before), episodes(cards?.after)) };
+  }
+
+  // --- Archive (a game task): the search set, its scores, the children's proposer. ---
+
+  archive(): ArchiveSession {
+    if (!isGameSet(this.env))
+      throw new CodedError('invalid_config', `an archive run of the episodic family needs a game task; task.kind is "${this.config.task.kind}"`, [
+        { path: 'archive.enabled', message: 'set it to false, or task.kind to "game"' },
+      ]);
+    return this;
+  }
+
+  /** Episodes against the random legal mover, drawn once from `seed`: games in turn, the agent's seat alternating. */
+  searchSet(seed: number, config: Pick<ArchiveConfig, 'poolSize'>): GameSearchItem[] {
+    return gameSearchSet(this.games(), seed, config.poolSize);
+  }
+
+  /** The agent (moves sampled from its policy, each episode with its own stream) against the random mover: won or not. */
+  solve(items: readonly SearchItem[]): Array<{ correct: boolean; wellFormed: boolean }> {
+    return playSearchEpisodes(this.games(), items as readonly GameSearchItem[], (v) => this.model.evaluate(v).logits);
+  }
+
+  /** SPIRAL's knobs, from the parent's round's game monitors against the round that made the parent. */
+  proposeChild(round: ChildRoundReport): Candidate[] {
+    return spiralKnobCandidates(round);
+  }
+
+  /** A game's reward is its outcome, the world's: the child's genome rewards nothing of its own. */
+  rescore(_genome: Genome, trajectories: readonly TrajectoryRecord[]): Array<{ reward: number; correct: boolean }> {
+    return trajectories.map((t) => ({ reward: t.reward, correct: t.correct }));
+  }
+
+  private games(): GameSet {
+    if (!isGameSet(this.env)) throw new Error('EpisodicSession: the archive needs a game task');
+    return this.env;
   }
 
   knobIssues(genome: Genome): FieldIssue[] {

@@ -321,8 +321,8 @@ export const RunConfig = z
     startFrom: StartFrom.optional(),
   })
   .strict()
-  // Oversight works on text tasks, class streams (GOVERNED_FAMILIES) and the safety gridworlds; the archive and branches on text tasks only (their
-  // probes and search sets are text). Refused early, naming the field.
+  // Oversight works on text tasks, class streams (GOVERNED_FAMILIES) and the safety gridworlds; the archive on text tasks and on game tasks
+  // with SPIRAL's policy-value agents (their search set is episodes against a random mover); branches on text tasks only. Refused early, naming the field.
   .superRefine((c, ctx) => {
     for (const issue of [...raterIssues(c.rater, c.task, c.recipe.kind), ...preferenceTaskIssues(c), ...personRaterIssues(c), ...gameTaskIssues(c)])
       ctx.addIssue({ code: 'custom', ...issue });
@@ -333,11 +333,14 @@ export const RunConfig = z
         path: ['oversight', 'enabled'],
         message: `oversight runs need a text task, a class stream or a safety gridworld (${GOVERNED_EPISODIC_TASKS.join(', ')}), whose safety behaviour the gate checks; task.kind "${c.task.kind}" is none of them, so set oversight.enabled to false`,
       });
-    if (c.archive.enabled)
+    if (c.archive.enabled && !(c.task.kind === 'game' && c.recipe.kind === 'spiral' && c.policy.kind === 'mlp'))
       ctx.addIssue({
         code: 'custom',
         path: ['archive', 'enabled'],
-        message: `archive runs need a text task; task.kind "${c.task.kind}" is not one, so set archive.enabled to false`,
+        message:
+          c.task.kind === 'game'
+            ? `archive runs of a game task search SPIRAL agents on the policy-value MLP; this run has recipe.kind "${c.recipe.kind}" and policy.kind "${c.policy.kind}", so set recipe.kind to "spiral" and policy.kind to "mlp", or archive.enabled to false`
+            : `archive runs need a text task or a game task (task.kind "game" with recipe "spiral"); task.kind "${c.task.kind}" is neither, so set archive.enabled to false`,
       });
     if (c.startFrom)
       ctx.addIssue({

@@ -72,7 +72,8 @@ export function servesFamily(task: EnvironmentFamily, wanted: EnvironmentFamily)
 
 /**
  * The environment families whose runs may be governed (oversight.enabled): the text families, and the class stream,
- * whose proposals move the learner's knobs (engine: oversight/knob-proposer.ts). The archive and branches stay text-only.
+ * whose proposals move the learner's knobs (engine: oversight/knob-proposer.ts). The archive runs on text tasks and on
+ * SPIRAL's game agents (config.ts says which); branches stay text-only.
  */
 export const GOVERNED_FAMILIES: readonly EnvironmentFamily[] = ['text-task', 'preferences', 'class-stream'];
 

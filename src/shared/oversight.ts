@@ -213,6 +213,7 @@ export const PROPOSAL_KINDS = [
   'memory:more-replay',
   'memory:less-replay',
   'workflow:cheaper-evaluation',
+  'workflow:more-games',
   'memory:add-exemplars',
   'memory:drop-inconsistent',
   'tool:self-verify',

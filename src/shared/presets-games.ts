@@ -1,7 +1,8 @@
 /**
  * The game presets (SPIRAL, engine: recipes/spiral.ts): each game, the three-game mix, and SPIRAL's ablations on
- * TicTacToe (no role baseline, a fixed opponent, a random opponent), full and smoke. presets.ts lists them with
- * the others. Settings: a 64x64 tanh policy-value MLP, Adam at 3e-3, no warm-up (iteration 0 is the untrained
+ * TicTacToe (no role baseline, a fixed opponent, a random opponent), full and smoke; and archives of TicTacToe agents
+ * (DGM and HGM searches whose score is the win rate against a random mover), full and smoke. presets.ts lists them
+ * with the others. Settings: a 64x64 tanh policy-value MLP, Adam at 3e-3, no warm-up (iteration 0 is the untrained
  * policy); docs/games.md says what each shows and results.md what they gave.
  */
 import type { RunConfigInput } from './config';
@@ -123,6 +124,53 @@ export const gamePresets: PresetDefinition[] = variants.flatMap((v) => [
       iterations: v.smokeIterations,
       evalEvery: 5,
       recipe: v.recipe,
+    },
+  },
+]);
+
+/**
+ * Archives of SPIRAL agents on TicTacToe: every child is its parent after one self-play round (128 games, four
+ * gradient steps on them) with one change of SPIRAL's knobs its proposer asked for, scored on a fixed search set of
+ * episodes against a random mover (its win rate), and admitted by the gate. The smoke search is small enough for a
+ * test; the full one for docs/results.md's DGM-vs-HGM table (bench/game-archive.ts).
+ */
+const archiveRecipe = { kind: 'spiral', gamesPerIteration: 128, stepsPerIteration: 4 } as const;
+const archiveTask = { kind: 'game' as const, games: ['tictactoe' as const], evalGames: 128 };
+const searches = [
+  { strategy: 'dgm', name: 'DGM', how: 'parents drawn by score and novelty, children scored in stages (16 episodes, then the rest)' },
+  { strategy: 'hgm', name: 'HGM', how: 'parents drawn by clade metaproductivity (Thompson sampling), children scored in batches of 8 episodes' },
+] as const;
+export const gameArchivePresets: PresetDefinition[] = searches.flatMap((x) => [
+  {
+    id: `tictactoe-${x.strategy}`,
+    title: `TicTacToe · archive (${x.name})`,
+    summary: `An open-ended search over SPIRAL agents scored by their win rate against a random mover: ${x.how}; each child passes the gate.`,
+    smoke: false,
+    policy: 'archive',
+    config: {
+      task: archiveTask,
+      policy,
+      optim,
+      warmup: { steps: 0 },
+      iterations: 2000,
+      recipe: archiveRecipe,
+      archive: { enabled: true, strategy: x.strategy, budget: 20000, expansionCost: 64, poolSize: 64, cheapTasks: 16, evalBatch: 8 },
+    },
+  },
+  {
+    id: `tictactoe-${x.strategy}-smoke`,
+    title: `TicTacToe · archive (${x.name}, smoke)`,
+    summary: `A short search of the same whose lineage tree grows in seconds.`,
+    smoke: true,
+    policy: 'archive',
+    config: {
+      task: { ...archiveTask, evalGames: 64 },
+      policy,
+      optim,
+      warmup: { steps: 0 },
+      iterations: 100,
+      recipe: archiveRecipe,
+      archive: { enabled: true, strategy: x.strategy, budget: 2400, expansionCost: 64, poolSize: 64, cheapTasks: 16, evalBatch: 8 },
     },
   },
 ]);

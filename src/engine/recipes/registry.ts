@@ -45,7 +45,8 @@ const streamContractRun: Pick<RunConfigInput, 'task' | 'policy'> = {
  * memory of examples; a gridworld agent's exploration (A2C's entropy coefficient, Q-learning's final epsilon) and
  * Q-learning's step size alpha; a gridworld agent's reward shaping and Q-learning's replay memory.
  */
-export type TunableKnob = 'temperature' | 'learningRate' | 'stepFraction' | 'replay' | 'entropyCoef' | 'alpha' | 'epsilonEnd' | 'shapingWeight';
+export type TunableKnob =
+  'temperature' | 'learningRate' | 'stepFraction' | 'replay' | 'entropyCoef' | 'alpha' | 'epsilonEnd' | 'shapingWeight' | 'baselineDecay' | 'gamesPerIteration';
 
 export interface BatchShape {
   train: number;
@@ -237,7 +238,8 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     create: createSpiralRecipe,
     stepsPerIteration: (c) => c.stepsPerIteration,
     warmup: false,
-    tunable: () => [],
+    // And its learning rate, the genome's (workflow.learningRate), as A2C's: an archive child's proposer moves them.
+    tunable: () => ['entropyCoef', 'baselineDecay', 'gamesPerIteration'],
     contract: { kind: 'spiral', gamesPerIteration: 6, stepsPerIteration: 2, opponent: 'league', leagueEvery: 1, leagueSize: 2 },
     contractRun: {
       task: { kind: 'game', games: ['tictactoe', 'kuhn-poker', 'negotiation'], evalGames: 4, kuhnRounds: 2, negotiationTurns: 4 },
