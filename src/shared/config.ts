@@ -247,7 +247,7 @@ export const ArchiveConfig = z
       .max(4096)
       .default(96)
       .describe(
-        'Size of the search set: problems of the levels above the warm-up, drawn once from the seed; every agent is evaluated on it in the same order. Never the held-out sets, which judge the final agent.',
+        "Size of the search set, drawn once from the seed: a text task's problems of the levels above the warm-up, or a game task's episodes against a random mover (a game, the agent's seat, a seed for the deal and the moves); every agent is evaluated on it in the same order. Never the held-out sets, which judge the final agent.",
       ),
     cheapTasks: z
       .number()
