@@ -15,12 +15,14 @@ interface Props {
   best: boolean;
   detail: NodeDetail | null;
   canBranch: boolean;
+  /** Why the branch button is disabled, when it is. */
+  branchHint: string;
   onBranch: () => void;
   onClose: () => void;
 }
 
 /** The selected node: what made it, the verdict, its scores, its diff against its parent, evidence and samples. */
-export function LineageDetail({ runId, node, parent, best, detail, canBranch, onBranch, onClose }: Props) {
+export function LineageDetail({ runId, node, parent, best, detail, canBranch, branchHint, onBranch, onClose }: Props) {
   const badge = statusBadge(node);
   const loaded = detail?.nodeId === node.id ? detail : null;
   const evaluations = node.successes + node.failures;
@@ -121,7 +123,7 @@ export function LineageDetail({ runId, node, parent, best, detail, canBranch, on
           disabled={!canBranch}
           onClick={onBranch}
           data-testid="branch-node"
-          title={canBranch ? "Open New run with this run's config, starting from this agent" : 'Only an evaluated node can be branched from'}
+          title={canBranch ? "Open New run with this run's config, starting from this agent" : branchHint}
         >
           Branch a new run from this node
         </button>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { ArchiveView } from '../../../shared/archive';
+import { isTextTask } from '../../../shared/config';
 import { ErrorBox } from '../../components/error-box';
 import { ErrorBoundary } from '../../components/error-boundary';
 import { ProgressBar } from '../../components/progress-bar';
@@ -160,7 +161,12 @@ export function LineageScreen({ runId }: { runId: string }) {
               parent={selectParentOf(s, selected)}
               best={selected.id === view.bestNodeId}
               detail={s.detail}
-              canBranch={run !== null && selected.status !== 'evaluating'}
+              canBranch={run !== null && selected.status !== 'evaluating' && isTextTask(run.config.task)}
+              branchHint={
+                run !== null && !isTextTask(run.config.task)
+                  ? 'Branches start from a text-task agent only; this archive is of game agents'
+                  : 'Only an evaluated node can be branched from'
+              }
               onBranch={openBranch}
               onClose={() => void lineageActions.select(null)}
             />
