@@ -129,48 +129,42 @@ export const gamePresets: PresetDefinition[] = variants.flatMap((v) => [
 ]);
 
 /**
- * Archives of SPIRAL agents on TicTacToe: every child is its parent after one self-play round (128 games, four
- * gradient steps on them) with one change of SPIRAL's knobs its proposer asked for, scored on a fixed search set of
- * episodes against a random mover (its win rate), and admitted by the gate. The smoke search is small enough for a
- * test; the full one for docs/results.md's DGM-vs-HGM table (bench/game-archive.ts).
+ * Archives of SPIRAL agents on TicTacToe (and Kuhn Poker): every child is its parent after one self-play round (128
+ * games of TicTacToe or 64 Kuhn Poker matches, four gradient steps on them) with one change of SPIRAL's knobs its
+ * proposer asked for, scored on a fixed search set of episodes against a random mover (its win rate), and admitted by
+ * the gate. The smoke searches are small enough for a test; the full TicTacToe ones make docs/results.md's DGM-vs-HGM
+ * table (bench/game-archive.ts).
  */
-const archiveRecipe = { kind: 'spiral', gamesPerIteration: 128, stepsPerIteration: 4 } as const;
-const archiveTask = { kind: 'game' as const, games: ['tictactoe' as const], evalGames: 128 };
+const archiveGames = [
+  { id: 'tictactoe', title: 'TicTacToe', game: 'tictactoe' as const, games: 128, evalGames: 128 },
+  { id: 'kuhn-poker', title: 'Kuhn Poker', game: 'kuhn-poker' as const, games: 64, evalGames: 64 },
+];
 const searches = [
   { strategy: 'dgm', name: 'DGM', how: 'parents drawn by score and novelty, children scored in stages (16 episodes, then the rest)' },
   { strategy: 'hgm', name: 'HGM', how: 'parents drawn by clade metaproductivity (Thompson sampling), children scored in batches of 8 episodes' },
 ] as const;
-export const gameArchivePresets: PresetDefinition[] = searches.flatMap((x) => [
-  {
-    id: `tictactoe-${x.strategy}`,
-    title: `TicTacToe · archive (${x.name})`,
-    summary: `An open-ended search over SPIRAL agents scored by their win rate against a random mover: ${x.how}; each child passes the gate.`,
-    smoke: false,
-    policy: 'archive',
-    config: {
-      task: archiveTask,
-      policy,
-      optim,
-      warmup: { steps: 0 },
-      iterations: 2000,
-      recipe: archiveRecipe,
-      archive: { enabled: true, strategy: x.strategy, budget: 20000, expansionCost: 64, poolSize: 64, cheapTasks: 16, evalBatch: 8 },
-    },
-  },
-  {
-    id: `tictactoe-${x.strategy}-smoke`,
-    title: `TicTacToe · archive (${x.name}, smoke)`,
-    summary: `A short search of the same whose lineage tree grows in seconds.`,
-    smoke: true,
-    policy: 'archive',
-    config: {
-      task: { ...archiveTask, evalGames: 64 },
-      policy,
-      optim,
-      warmup: { steps: 0 },
-      iterations: 100,
-      recipe: archiveRecipe,
-      archive: { enabled: true, strategy: x.strategy, budget: 2400, expansionCost: 64, poolSize: 64, cheapTasks: 16, evalBatch: 8 },
-    },
-  },
-]);
+export const gameArchivePresets: PresetDefinition[] = archiveGames.flatMap((g) =>
+  searches.flatMap((x) => {
+    const recipe = { kind: 'spiral' as const, gamesPerIteration: g.games, stepsPerIteration: 4 };
+    const task = { kind: 'game' as const, games: [g.game], evalGames: g.evalGames };
+    const archive = { enabled: true, strategy: x.strategy, expansionCost: 64, poolSize: 64, cheapTasks: 16, evalBatch: 8 };
+    return [
+      {
+        id: `${g.id}-${x.strategy}`,
+        title: `${g.title} · archive (${x.name})`,
+        summary: `An open-ended search over SPIRAL agents scored by their win rate against a random mover: ${x.how}; each child passes the gate.`,
+        smoke: false,
+        policy: 'archive' as const,
+        config: { task, policy, optim, warmup: { steps: 0 }, iterations: 2000, recipe, archive: { ...archive, budget: 20000 } },
+      },
+      {
+        id: `${g.id}-${x.strategy}-smoke`,
+        title: `${g.title} · archive (${x.name}, smoke)`,
+        summary: `A short search of the same whose lineage tree grows in seconds.`,
+        smoke: true,
+        policy: 'archive' as const,
+        config: { task: { ...task, evalGames: 64 }, policy, optim, warmup: { steps: 0 }, iterations: 100, recipe, archive: { ...archive, budget: 2400 } },
+      },
+    ];
+  }),
+);

@@ -1,8 +1,9 @@
 /**
- * Archives of game agents end to end in the engine: the DGM and HGM smoke searches over SPIRAL agents on TicTacToe
- * grow a tree whose node score is the win rate against a random mover on the search set; the best node's win rate is
- * recorded and the final agent is judged on the held-out evaluation games; every child is a proposal through the gate
- * with the game's evidence and an audit trail; a child's change is one of SPIRAL's knobs; no tensor leaks.
+ * Archives of game agents end to end in the engine: the DGM and HGM smoke searches over SPIRAL agents on TicTacToe,
+ * and DGM's on Kuhn Poker, grow a tree whose node score is the win rate against a random mover on the search set; the
+ * best node's win rate is recorded and the final agent is judged on the held-out evaluation games; every child is a
+ * proposal through the gate with the game's evidence and an audit trail; a child's change is one of SPIRAL's knobs;
+ * no tensor leaks.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +21,11 @@ afterAll(() => {
 
 const SPIRAL_PATHS = ['workflow.learningRate', 'workflow.recipe.entropyCoef', 'workflow.recipe.baselineDecay', 'workflow.recipe.gamesPerIteration'];
 
-describe.each(['tictactoe-dgm-smoke', 'tictactoe-hgm-smoke'])('%s', (preset) => {
+describe.each([
+  ['tictactoe-dgm-smoke', 'tictactoe'],
+  ['tictactoe-hgm-smoke', 'tictactoe'],
+  ['kuhn-poker-dgm-smoke', 'kuhn_poker'],
+])('%s', (preset, game) => {
   it('grows an archive scored by win rate, every child gated and audited, no tensor leaked', async () => {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-game-archive-'));
     dirs.push(ws);
@@ -72,7 +77,7 @@ describe.each(['tictactoe-dgm-smoke', 'tictactoe-hgm-smoke'])('%s', (preset) => 
       expect(after.lo).toBeLessThanOrEqual(after.value);
       expect(after.hi).toBeGreaterThanOrEqual(after.value);
       expect(after.n).toBeLessThanOrEqual(node.successes + node.failures);
-      expect(p.evidence.monitors?.map((m) => m.name)).toContain('game/tictactoe_win_rate_vs_random');
+      expect(p.evidence.monitors?.map((m) => m.name)).toContain(`game/${game}_win_rate_vs_random`);
       expect(p.evidence.notApplicable?.map((n) => n.check)).toContain('exploration-collapse');
       expect(p.evidence.rewardedWrong).toBeUndefined();
       // The child's change is SPIRAL's knobs (or none), and its weights.
