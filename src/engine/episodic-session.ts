@@ -280,6 +280,8 @@ export class EpisodicSession implements RunnerSession, ArchiveSession {
     return this;
   }
 
+  readonly searchUnit = 'episodes';
+
   /** Episodes against the random legal mover, drawn once from `seed`: games in turn, the agent's seat alternating. */
   searchSet(seed: number, config: Pick<ArchiveConfig, 'poolSize'>): GameSearchItem[] {
     return gameSearchSet(this.games(), seed, config.poolSize);

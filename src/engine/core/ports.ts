@@ -148,6 +148,8 @@ export interface ChildRoundReport {
  * game run implement it; the tree, the strategies, the gate, the audit log and resume are the same for both.
  */
 export interface ArchiveSession extends GovernedSession {
+  /** What one item of the search set is called in the evidence (absent: "tasks"). */
+  readonly searchUnit?: string;
   /** The search set, drawn once from the run's seed (never the run's stream, never the held-out sets). */
   searchSet(seed: number, config: Pick<ArchiveConfig, 'poolSize'>): SearchItem[];
   solve(items: readonly SearchItem[]): Outcome[];

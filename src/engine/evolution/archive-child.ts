@@ -145,6 +145,8 @@ export function childEvidence(input: {
   seconds: number;
   flags: Flag[];
   maxRewardedWrong: number;
+  /** What one item of the search set is called (the session's searchUnit; default "tasks"). */
+  unit?: string;
   /** What the agent's family adds (its own monitors, checks that do not apply to it); the text family adds nothing. */
   family?: (trainingBefore: Metrics | null, cards: { before: Scorecard; after: Scorecard }) => FamilyEvidence;
 }): Evidence {
@@ -160,7 +162,7 @@ export function childEvidence(input: {
   return buildEvidence({
     before,
     after,
-    baseline: `the parent ${parentId}, on the same ${overlap} search-set tasks${comparable ? '' : parentRecord.training === null ? ' (the parent made no training round to compare with)' : ' (training monitors not compared: the rounds trained at different levels)'}`,
+    baseline: `the parent ${parentId}, on the same ${overlap} search-set ${input.unit ?? 'tasks'}${comparable ? '' : parentRecord.training === null ? ' (the parent made no training round to compare with)' : ' (training monitors not compared: the rounds trained at different levels)'}`,
     trainingBefore,
     trainingAfter: input.training,
     cost: { seconds: input.seconds, tokens: 0 },

@@ -189,6 +189,7 @@ export class ArchiveLoop {
       flags,
       maxRewardedWrong: this.o.store.oversight.runPolicy(this.o.runId).maxRewardedWrong,
       family: (before, cards) => s.evidenceOf(before, round.metrics, cards),
+      unit: s.searchUnit,
     });
     const changes: GenomeChange[] = [
       ...genomeChanges,
