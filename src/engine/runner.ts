@@ -266,7 +266,7 @@ export class Runner {
   private createRunLoop(session: RunnerSession): RunLoop {
     const { config, store } = this.options;
     if (config.archive.enabled) {
-      if (!session.archive) throw new Error("This session cannot run an archive search (config.archive.enabled needs the engine's Session).");
+      if (!session.archive) throw new Error('This session cannot run an archive search (config.archive.enabled needs a text-task or a game session).');
       this.archive = new ArchiveLoop({ ...this.loopHooks(), session: session.archive() });
       return archiveRun(this.archive, store, this.runId, config);
     }

@@ -93,7 +93,7 @@ export interface GovernedSession {
   setRandomState(state: number[]): void;
 }
 
-/** The text LM's session as the loops drive it: a governed session with a text task (the archive solves its problems). */
+/** The text LM's session as the loops drive it: a governed session with a text task and its snapshots. */
 export interface OversightSession extends GovernedSession {
   readonly task: Task;
   snapshot(): AgentSnapshot;
