@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveView } from '../shared/archive';
 import { findPreset } from '../shared/presets';
+import { archiveGet } from '../engine/evolution/requests';
 import { Store } from '../engine/store/store';
 import { main } from './cli';
 import { runCli as cli } from './cli-process';
@@ -178,5 +179,30 @@ describe('evolab compare end to end', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^ {2}n0 {2}root {2}kept/m);
     expect(text.stdout).toContain(`Budget: ${first.metrics['archive/budget_used']}/${BUDGET}`);
+  });
+});
+
+describe('evolab compare of game agents', () => {
+  it("starts every strategy from the seed's initial agent, with no branch (a game run has none)", { timeout: 180_000 }, async () => {
+    const ws = path.join(tmp, 'compare-games');
+    const r = await cli(['compare', '--preset', 'tictactoe-dgm-smoke', '--strategies', 'dgm,hgm', '--budget', '600', '--json', '--workspace', ws]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout.trim()) as CompareJson;
+    expect(report.runs.map((run) => [run.strategy, run.status])).toEqual([
+      ['dgm', 'completed'],
+      ['hgm', 'completed'],
+    ]);
+    expect(r.stderr).toContain("started from the seed's initial agent");
+    withStore(ws, (store) => {
+      for (const run of report.runs) expect(store.runConfig(run.runId).startFrom).toBeUndefined();
+      // The same initial agent: the same held-out win rate and the same search-set outcomes at the root.
+      const roots = report.runs.map((run) => store.iterationMetrics(run.runId, 0)['archive/root_heldout']);
+      expect(roots[1]).toBe(roots[0]);
+      const rootOutcomes = report.runs.map((run) => {
+        const root = archiveGet(store, run.runId).nodes.find((node) => node.id === 'n0')!;
+        return [root.successes, root.failures];
+      });
+      expect(rootOutcomes[1]).toEqual(rootOutcomes[0]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { StrategyNameConfig } from '../../shared/config';
+import { isTextTask, StrategyNameConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
 import type { ApprovalPolicy, Proposal } from '../../shared/oversight';
 import { presets } from '../../shared/presets';
@@ -131,7 +131,8 @@ function exitCode(runs: ComparedRun[], planned: number, interrupted: boolean): n
 
 /**
  * Runs one archive run per strategy, in sequence, in this process. The first warms up; every later one branches
- * from the first's root (n0), so all start from the same agent, with the same seed, budget and policy.
+ * from the first's root (n0), so all start from the same agent, with the same seed, budget and policy. A game run has
+ * no warm-up to share (and no branches): every strategy starts from the seed's initial agent, which is the same one.
  */
 export async function runComparison(ctx: CommandContext, o: CompareOptions): Promise<number> {
   const id = comparisonId();
@@ -199,9 +200,10 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
       `Comparison ${id}: ${o.strategies.join(', ')} on ${o.preset.id}, seed ${o.seed}, budget ${budgetTotal}, policy ${o.policyLabel}, in ${service.store.workspace}\n`,
     );
     let first: string | null = null;
+    const branches = isTextTask(o.preset.config.task);
     for (const [i, strategy] of o.strategies.entries()) {
       if (interrupts > 0) break;
-      if (first !== null && !hasRoot(service.store, first)) {
+      if (branches && first !== null && !hasRoot(service.store, first)) {
         ctx.err(
           `Skipping ${o.strategies.slice(i).join(', ')}: run ${first} ended before its initial agent (n0) was stored, so there is nothing to branch from.\n`,
         );
@@ -209,12 +211,13 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
       }
       const config = {
         archive: { strategy, comparison: id, ...(o.budget !== undefined ? { budget: o.budget } : {}) },
-        ...(first !== null ? { startFrom: { runId: first, nodeId: 'n0' } } : {}),
+        ...(branches && first !== null ? { startFrom: { runId: first, nodeId: 'n0' } } : {}),
       };
       const started = performance.now();
       const runId = service.start({ preset: o.preset.id, config, seed: o.seed, policy: o.policy });
       current = { strategy, runId };
-      ctx.err(`[${i + 1}/${n}] ${strategy}: run ${runId} started ${first === null ? 'with a warm-up' : `from node n0 of ${first}`}\n`);
+      const from = !branches ? "from the seed's initial agent" : first === null ? 'with a warm-up' : `from node n0 of ${first}`;
+      ctx.err(`[${i + 1}/${n}] ${strategy}: run ${runId} started ${from}\n`);
       const status = await service.waitForRun(runId);
       const seconds = (performance.now() - started) / 1000;
       clearBar();
@@ -258,6 +261,7 @@ export const compareCommand: Command = {
     "  --json            one JSON object on stdout at the end: the comparison, each run's final metrics and curve",
     workspaceHelp,
     '  The first strategy warms up; the others start from its initial agent (node n0), so every run starts equal.',
+    "  A game preset (tictactoe-dgm, ...) has no warm-up: every strategy starts from the seed's initial agent.",
     '  Ctrl-C once stops the current run (its checkpoint is kept) and skips the rest; twice exits at once.',
     '  --shift-rates L   a class-stream preset (shift-*): sweep its learners across these swaps per epoch instead',
     `  --learners L      with --shift-rates: comma-separated, of ${STREAM_LEARNERS.join(', ')} (default: all)`,
