@@ -346,7 +346,7 @@ export const RunConfig = z
       ctx.addIssue({
         code: 'custom',
         path: ['startFrom'],
-        message: `a branch starts from an archive node, which only text-task runs have; task.kind "${c.task.kind}" is not a text task, so leave startFrom out`,
+        message: `a branch starts from an archive node of a text-task run (a game archive's nodes cannot be branched from yet); task.kind "${c.task.kind}" is not a text task, so leave startFrom out`,
       });
   });
 export type RunConfig = z.infer<typeof RunConfig>;
