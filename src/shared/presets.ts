@@ -1,6 +1,6 @@
 import { RunConfig } from './config';
 import type { PolicyPresetName } from './oversight';
-import { gamePresets } from './presets-games';
+import { gamePresets, textGamePresets } from './presets-games';
 import { pairwisePresets } from './presets-pairwise';
 import { addition, additionSmoke, cyclic, gridOptim, mlpPolicy, rps, rpsPolicy, smokeOptim, smokePolicy, type PresetDefinition } from './presets-parts';
 import type { PresetInfo } from './run';
@@ -373,6 +373,7 @@ const definitions: PresetDefinition[] = [
   ...selfJudgedPresets,
   ...pairwisePresets,
   ...gamePresets,
+  ...textGamePresets,
   ...governedShift,
 ];
 
