@@ -42,7 +42,7 @@ const METRICS = [
   'game/tictactoe_loss_rate_vs_minimax',
   'game/tictactoe_win_rate_vs_fixed',
   'spiral/invalid_rate',
-  'transfer/arithmetic/heldout',
+  'transfer/arithmetic_heldout',
 ];
 
 async function main(): Promise<void> {
@@ -83,10 +83,10 @@ async function main(): Promise<void> {
       const per = rows.map((r, k) => `${(first[k] ?? NaN).toFixed(3)} -> ${last[k]!.toFixed(3)}`).join('; ');
       console.log(`| ${name} | ${firstShown} | ${interval(last as number[])} | ${per} |`);
     }
-    const before = rows.map((r) => r.series[0]!['transfer/arithmetic/heldout']);
+    const before = rows.map((r) => r.series[0]!['transfer/arithmetic_heldout']);
     if (before.every((x) => x !== undefined)) {
-      const diff = rows.map((r, k) => r.series.at(-1)!['transfer/arithmetic/heldout']! - before[k]!);
-      console.log(`| transfer/arithmetic/heldout, after - before | | ${interval(diff)} | n = ${rows[0]!.series[0]!['transfer/arithmetic/n']} problems each |`);
+      const diff = rows.map((r, k) => r.series.at(-1)!['transfer/arithmetic_heldout']! - before[k]!);
+      console.log(`| transfer/arithmetic_heldout, after - before | | ${interval(diff)} | n = ${rows[0]!.series[0]!['transfer/arithmetic_n']} problems each |`);
     }
   }
   if (out) fs.writeFileSync(out, JSON.stringify(runs));

@@ -63,8 +63,8 @@ export const SPIRAL_INVALID = 'spiral/invalid_rate';
 /** Characters a text LM wrote per training move (SPIRAL's response length: collapse shows here). */
 export const SPIRAL_RESPONSE_LENGTH = 'spiral/response_length';
 /** The transfer probe: held-out accuracy of the second task (arithmetic) of a text-LM game agent, and its size. */
-export const TRANSFER_ARITHMETIC_HELDOUT = 'transfer/arithmetic/heldout';
-export const TRANSFER_ARITHMETIC_N = 'transfer/arithmetic/n';
+export const TRANSFER_ARITHMETIC_HELDOUT = 'transfer/arithmetic_heldout';
+export const TRANSFER_ARITHMETIC_N = 'transfer/arithmetic_n';
 
 // Class streams: the validation scorecard, the online (pre-update) training accuracy, the concept shifts and the
 // learning-rate trace.

@@ -158,7 +158,7 @@ describe('a text-LM game run', () => {
       const [ma, mb] = [(await a.iterate(2)).metrics, (await b.iterate(2)).metrics];
       const strip = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time/') && !k.startsWith('mem/')));
       expect(strip(mb)).toEqual(strip(ma));
-      expect(ma['transfer/arithmetic/n']).toBe(8);
+      expect(ma['transfer/arithmetic_n']).toBe(8);
     } finally {
       a.dispose();
       b.dispose();
