@@ -161,7 +161,7 @@ const textVariants: TextVariant[] = [
     recipe: { kind: 'spiral', gamesPerIteration: 32, maxNewTokens: 4 },
     transfer: false,
     full: { iterations: 100, warmup: 600 },
-    smoke: { iterations: 6, warmup: 120 },
+    smoke: { iterations: 4, warmup: 100 },
   },
   {
     id: 'kuhn-text-spiral',
