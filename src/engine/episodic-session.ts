@@ -39,7 +39,8 @@ import { createGameSet, isGameSet, type GameSet } from './environments/games/gam
 import { assessGames, gameMonitors } from './environments/games/monitors';
 import { gameSearchSet, playSearchEpisodes, type GameSearchItem } from './environments/games/search-episodes';
 import { gameEvidence } from './oversight/game-evidence';
-import { freezeMlp } from './policies/frozen-mlp';
+import { policyPlayer, type LogitsFn, type Player } from './environments/games/arena';
+import { freezeMlp, frozenLogits } from './policies/frozen-mlp';
 import { createGridworld } from './environments/gridworld';
 import { createSafetyGrid } from './environments/safety-grid';
 import { safetyMetrics } from './monitors/safety';
@@ -108,6 +109,13 @@ export function scorecardMetrics(card: EpisodicScorecard): Metrics {
   };
 }
 
+/** The untrained MLP as the monitors' agent, itself frozen as the fixed opponent, and its logits. */
+function untrainedPlayers(model: PolicyValueModel): [Player, Player, LogitsFn] {
+  const logits: LogitsFn = (v) => model.evaluate(v).logits;
+  const frozen = freezeMlp(model.getState());
+  return [policyPlayer('policy', logits), policyPlayer('fixed', (v) => frozenLogits(frozen, v)), logits];
+}
+
 export class EpisodicSession implements RunnerSession, ArchiveSession {
   private globalStep = 0;
   private warmupDone = false;
@@ -148,7 +156,11 @@ export class EpisodicSession implements RunnerSession, ArchiveSession {
    * mixed).
    */
   scorecard(): EpisodicScorecard {
-    if (isGameSet(this.env)) return assessGames(this.env, (v) => this.model.evaluate(v).logits);
+    if (isGameSet(this.env))
+      return assessGames(
+        this.env,
+        policyPlayer('policy', (v) => this.model.evaluate(v).logits),
+      );
     const act = this.recipe.act?.bind(this.recipe);
     return evaluateEpisodic(
       this.env,
@@ -163,11 +175,7 @@ export class EpisodicSession implements RunnerSession, ArchiveSession {
     this.progress('eval', 0, 1);
     const metrics = scorecardMetrics(this.scorecard());
     // A game run's monitors of the untrained policy, the baseline of their charts (its fixed opponent is itself).
-    if (isGameSet(this.env))
-      Object.assign(
-        metrics,
-        gameMonitors(this.env, (v) => this.model.evaluate(v).logits, freezeMlp(this.model.getState())),
-      );
+    if (isGameSet(this.env)) Object.assign(metrics, gameMonitors(this.env, ...untrainedPlayers(this.model)));
     this.progress('eval', 1, 1);
     this.warmupDone = true;
     return { ...metrics, [TRAIN_STEPS]: 0, 'time/iteration_s': (performance.now() - t0) / 1000, ...memoryMetrics() };

@@ -10,6 +10,7 @@ import { CodedError } from '../shared/errors';
 import { createClassStream } from './environments/class-stream';
 import { checkMemory, expectedBackend, type TaskShape } from './memory-estimate';
 import { checkFamilies } from './recipes/registry';
+import { checkTextGame, isTextGameRun } from './text-game-check';
 import { createTask, rememberTask } from './tasks';
 import { requireTextRun } from './text-run';
 import type { Task } from './types';
@@ -61,6 +62,11 @@ export function preflight(config: RunConfig, backend: string = expectedBackend(c
   // its shift rates against the minibatches of an epoch; the data set is kept for the session that starts next.
   if (config.task.kind === 'class-stream') {
     createClassStream(config.task, 'batchSize' in config.recipe ? config.recipe.batchSize : 10);
+    return { task: null, warnings: [] };
+  }
+  // A game played by the text LM: its context must hold a move (or a transfer problem), checked before the run exists.
+  if (isTextGameRun(config)) {
+    checkTextGame(config);
     return { task: null, warnings: [] };
   }
   // The context and memory checks are about a transformer on a text task; other families have no such limits here.

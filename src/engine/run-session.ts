@@ -12,6 +12,11 @@ import type { SessionHooks } from './session';
 export async function createRunSession(config: RunConfig, hooks: SessionHooks = {}): Promise<RunnerSession> {
   switch (POLICY_FAMILY[config.policy.kind]) {
     case 'text-lm': {
+      // A game played by the text LM: the episodic family with a text model (text-game-session.ts).
+      if (config.task.kind === 'game') {
+        const { TextGameSession } = await import('./text-game-session');
+        return TextGameSession.create(config, hooks);
+      }
       const { Session } = await import('./session');
       return Session.create(config, hooks);
     }

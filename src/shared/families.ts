@@ -59,6 +59,17 @@ export const RECIPE_FAMILY = {
 } as const satisfies Record<string, AlgorithmFamilies>;
 
 /**
+ * The other model families an algorithm also trains: SPIRAL plays its games with the policy-value MLP (numeric
+ * observations) or with the text LM (the games' text, engine: recipes/spiral-text.ts).
+ */
+export const ALSO_TRAINS: Partial<Record<keyof typeof RECIPE_FAMILY, readonly ModelFamily[]>> = { spiral: ['text-lm'] };
+
+/** Whether algorithm `kind` (whose own model family is `own`) trains a model of family `model`. */
+export function trainsFamily(kind: string, own: ModelFamily, model: ModelFamily): boolean {
+  return model === own || (ALSO_TRAINS[kind as keyof typeof RECIPE_FAMILY]?.includes(model) ?? false);
+}
+
+/**
  * The environment families a task of each family also serves. A preferences environment is a group of outputs for
  * one prompt and a rater that compares them (engine: environments/preferences.ts): a text task serves it, each
  * prompt's samples a group and its verifier the first rater (correct over incorrect, partial credit as a score).

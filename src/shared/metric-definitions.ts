@@ -191,7 +191,11 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   d('train/kl', 'nats', 'k3 estimate of the KL divergence from the reference (warm-up) policy; the leash GRPO keeps.'),
   d('train/pg_loss', 'loss', 'Policy-gradient part of the actor-critic loss.'),
   d('train/value_loss', 'loss', 'Value-regression part of the actor-critic loss.'),
-  d('train/entropy', 'nats', "Entropy of the policy's action distribution; a collapse to 0 means it stopped exploring."),
+  d(
+    'train/entropy',
+    'nats',
+    "Entropy of the policy's action distribution (a text LM's game run: the mean -log pi of the tokens it wrote, an on-policy estimate of the per-token entropy); a collapse to 0 means it stopped exploring.",
+  ),
   d('train/grad_norm', 'norm', 'Global gradient norm before clipping, averaged over the steps.'),
   d(M.EXPLORE_PASS_AT_K, '0–1', 'Share of prompts with at least one correct answer among the k samples (exploration, B-STaR).'),
   d('explore/distinct_2', '0–1', 'Distinct bigrams over all bigrams of the samples: diversity of what the policy writes.'),
@@ -258,6 +262,22 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   d(M.KUHN_VALUE, 'chips/round', 'Expected chips per round of the first player when the policy plays itself; -1/18 at equilibrium.'),
   d(M.SPIRAL_KEPT, '0–1', "Share of the iteration's agent moves with a non-zero advantage, the ones SPIRAL trains on (zero-advantage moves are dropped)."),
   d('spiral/moves', 'moves', "Agent moves in the iteration's training games (both seats in self-play)."),
+  d(
+    M.SPIRAL_INVALID,
+    '0–1',
+    "A text LM's game run: share of the iteration's training moves it wrote that the game could not parse or did not allow (each ended its game as the invalid action); lower is better.",
+  ),
+  d(
+    M.SPIRAL_RESPONSE_LENGTH,
+    'characters',
+    "A text LM's game run: characters written per training move (EOS not counted); SPIRAL's collapse without RAE shows here.",
+  ),
+  d(
+    M.TRANSFER_ARITHMETIC_HELDOUT,
+    '0–1',
+    'The transfer probe of a text-LM game run: greedy accuracy on the held-out addition problems (every level of task.transfer.arithmetic), measured after the warm-up (iteration 0) and at every evaluation of game training; a fall is forgetting, a rise transfer.',
+  ),
+  d(M.TRANSFER_ARITHMETIC_N, 'problems', 'Size of the held-out addition set the transfer probe is measured on.'),
   d(
     'spiral/baseline_{role}',
     'return',
@@ -335,6 +355,8 @@ export const HEADLINE_SLOTS: ReadonlyArray<{ slot: string; names: readonly strin
   {
     slot: 'monitor',
     names: [
+      // A text-LM game run with the transfer probe: the held-out accuracy of its second task is what the run asks about.
+      M.TRANSFER_ARITHMETIC_HELDOUT,
       M.KUHN_EXPLOITABILITY,
       M.TICTACTOE_MINIMAX_LOSS,
       M.ARCHIVE_BEST_ESTIMATE,

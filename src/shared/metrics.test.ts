@@ -24,6 +24,7 @@ const NAMESPACES = [
   'lr',
   'game',
   'spiral',
+  'transfer',
 ];
 /** A quoted metric name, e.g. 'reward/mean' or `heldout/acc_d${level}`. */
 const METRIC_LITERAL = new RegExp(`['"\`](?:${NAMESPACES.join('|')})/[a-z_0-9$]`);

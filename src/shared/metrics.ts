@@ -58,6 +58,13 @@ export const KUHN_VALUE = 'game/kuhn_poker_value';
 export const TICTACTOE_MINIMAX_LOSS = 'game/tictactoe_loss_rate_vs_minimax';
 /** Share of the iteration's moves with a non-zero advantage (the ones SPIRAL trains on). */
 export const SPIRAL_KEPT = 'spiral/kept_fraction';
+/** A text LM's training moves the game could not parse or did not allow (the invalid action). */
+export const SPIRAL_INVALID = 'spiral/invalid_rate';
+/** Characters a text LM wrote per training move (SPIRAL's response length: collapse shows here). */
+export const SPIRAL_RESPONSE_LENGTH = 'spiral/response_length';
+/** The transfer probe: held-out accuracy of the second task (arithmetic) of a text-LM game agent, and its size. */
+export const TRANSFER_ARITHMETIC_HELDOUT = 'transfer/arithmetic_heldout';
+export const TRANSFER_ARITHMETIC_N = 'transfer/arithmetic_n';
 
 // Class streams: the validation scorecard, the online (pre-update) training accuracy, the concept shifts and the
 // learning-rate trace.

@@ -168,3 +168,94 @@ export const gameArchivePresets: PresetDefinition[] = archiveGames.flatMap((g) =
     ];
   }),
 );
+
+/**
+ * The text LM plays the games (engine: text-game-session.ts, recipes/spiral-text.ts): a char-level transformer reads
+ * the compact text observation and writes its move; a supervised warm-up on random legal moves stands in for the
+ * instruct model SPIRAL starts from. The transfer preset also warms up on 1-2 digit sums and reports their held-out
+ * accuracy before and during game training. Sizes fit a CPU: docs/games.md says what each is for.
+ */
+interface TextVariant {
+  id: string;
+  title: string;
+  summary: string;
+  games: GameName[];
+  contextLength: number;
+  recipe: Extract<RunConfigInput['recipe'], { kind: 'spiral' }>;
+  transfer: boolean;
+  full: { iterations: number; warmup: number };
+  smoke: { iterations: number; warmup: number };
+}
+
+// One block of width 32: a step on a 140-character prompt takes some 0.4 s on a shared CPU (WASM); a constant-ish rate,
+// since the cosine over warm-up and game steps would leave the game steps at its floor.
+const textPolicy = { kind: 'transformer' as const, dModel: 32, nLayers: 1, nHeads: 2, positions: 'rope' as const };
+const textOptim = { learningRate: 1e-2, warmupSteps: 10, minLrRatio: 0.5, batchSize: 32 };
+
+const textVariants: TextVariant[] = [
+  {
+    id: 'tictactoe-text-spiral',
+    title: 'TicTacToe, text LM',
+    summary:
+      'A char-level transformer reads the board as text and writes its move ([4]); after a warm-up on random legal moves it plays itself with role-conditioned advantages, trained on the tokens it wrote. Its invalid-move rate and win rate against a random mover are on the chart.',
+    games: ['tictactoe'],
+    contextLength: 144,
+    recipe: { kind: 'spiral', gamesPerIteration: 32, maxNewTokens: 4 },
+    transfer: false,
+    full: { iterations: 100, warmup: 600 },
+    smoke: { iterations: 4, warmup: 100 },
+  },
+  {
+    id: 'kuhn-text-spiral',
+    title: 'Kuhn Poker, text LM',
+    summary:
+      "The same text LM on Kuhn Poker: it reads the round's messages and writes [check], [bet], [fold] or [call]; wins and invalid moves against a random mover and its initial self are on the chart (exploitability needs the MLP's numeric strategy).",
+    games: ['kuhn-poker'],
+    contextLength: 200,
+    recipe: { kind: 'spiral', gamesPerIteration: 8, maxNewTokens: 8 },
+    transfer: false,
+    full: { iterations: 100, warmup: 600 },
+    smoke: { iterations: 4, warmup: 60 },
+  },
+  {
+    id: 'transfer-arithmetic-tictactoe',
+    title: 'Transfer probe: arithmetic and TicTacToe',
+    summary:
+      "The text LM is warmed up on TicTacToe moves and on 1-2 digit sums, then trained on TicTacToe only; the sums' held-out accuracy is measured after the warm-up and at every evaluation (SPIRAL's transfer question, reported whatever it shows).",
+    games: ['tictactoe'],
+    contextLength: 144,
+    recipe: { kind: 'spiral', gamesPerIteration: 32, maxNewTokens: 4 },
+    transfer: true,
+    full: { iterations: 100, warmup: 800 },
+    smoke: { iterations: 4, warmup: 120 },
+  },
+];
+
+function textConfig(v: TextVariant, size: { iterations: number; warmup: number }, evalEvery: number, evalGames: number): RunConfigInput {
+  return {
+    task: {
+      kind: 'game',
+      games: v.games,
+      evalGames,
+      textObservation: 'compact',
+      transfer: v.transfer ? { arithmetic: { maxDigits: 2, warmupMaxDigits: 2, heldoutPerLevel: 64 } } : null,
+    },
+    policy: { ...textPolicy, contextLength: v.contextLength },
+    optim: textOptim,
+    warmup: { steps: size.warmup },
+    iterations: size.iterations,
+    evalEvery,
+    recipe: v.recipe,
+  };
+}
+
+export const textGamePresets: PresetDefinition[] = textVariants.flatMap((v) => [
+  { id: v.id, title: `SPIRAL · ${v.title}`, summary: v.summary, smoke: false, config: textConfig(v, v.full, 10, 64) },
+  {
+    id: `${v.id}-smoke`,
+    title: `SPIRAL · ${v.title} (smoke)`,
+    summary: `A short run of the same on a CPU: ${v.smoke.warmup} warm-up steps, ${v.smoke.iterations} iterations.`,
+    smoke: true,
+    config: textConfig(v, v.smoke, 2, 32),
+  },
+]);

@@ -1,6 +1,6 @@
 import { RunConfig } from './config';
 import type { PolicyPresetName } from './oversight';
-import { gameArchivePresets, gamePresets } from './presets-games';
+import { gameArchivePresets, gamePresets, textGamePresets } from './presets-games';
 import { pairwisePresets } from './presets-pairwise';
 import { addition, additionSmoke, cyclic, gridOptim, mlpPolicy, rps, rpsPolicy, smokeOptim, smokePolicy, type PresetDefinition } from './presets-parts';
 import type { PresetInfo } from './run';
@@ -374,6 +374,7 @@ const definitions: PresetDefinition[] = [
   ...pairwisePresets,
   ...gamePresets,
   ...gameArchivePresets,
+  ...textGamePresets,
   ...governedShift,
 ];
 

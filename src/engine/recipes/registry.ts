@@ -8,7 +8,7 @@
  */
 import type { OptimConfig, RecipeConfig, RecipeConfigInput, RunConfig, RunConfigInput } from '../../shared/config';
 import { CodedError, type FieldIssue } from '../../shared/errors';
-import { POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
+import { POLICY_FAMILY, RECIPE_FAMILY, servesFamily, TASK_FAMILY, trainsFamily, type EnvironmentFamily, type ModelFamily } from '../../shared/families';
 import type { ClassStreamRecipe, EpisodicRecipe, Recipe } from '../types';
 import { createA2cRecipe } from './a2c';
 import { createConstantLrRecipe } from './constant-lr';
@@ -373,7 +373,7 @@ export function checkFamilies(
       [{ path: 'task.kind', message: `must be a ${entry.environment} task for recipe "${config.recipe.kind}"` }],
     );
   }
-  if (model !== entry.model) {
+  if (!trainsFamily(config.recipe.kind, entry.model, model)) {
     throw new CodedError(
       'invalid_config',
       `recipe.kind "${config.recipe.kind}" trains a model of the ${entry.model} family, but policy.kind "${config.policy.kind}" is of the ${model} family; pick a policy of that family or another recipe`,

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RunConfig } from '../../shared/config';
 import { SpiralRecipeConfig } from '../../shared/recipes/spiral';
 import type { TracedMove } from '../environments/games/arena';
-import { freezeMlp, frozenLogits } from '../policies/frozen-mlp';
+import { freezeMlp, frozenLogits, type FrozenMlp } from '../policies/frozen-mlp';
 import { createMlpPolicy } from '../policies/mlp';
 import { createRng } from '../rng';
 import { createRunSession } from '../run-session';
@@ -91,7 +91,7 @@ describe('the league', () => {
       const leagues: FrozenWeights[][] = [];
       for (let i = 1; i <= 4; i++) {
         await session.iterate(i);
-        leagues.push((session.getState() as unknown as { recipe: SpiralState }).recipe.league);
+        leagues.push((session.getState() as unknown as { recipe: SpiralState }).recipe.league as FrozenWeights[]);
       }
       expect(leagues.map((l) => l.length)).toEqual([2, 3, 3, 3]);
       const first = leagues[0]![0]!.weights['pi.w']!.data;
@@ -104,7 +104,7 @@ describe('the league', () => {
   });
 });
 
-type FrozenWeights = SpiralState['league'][number];
+type FrozenWeights = FrozenMlp;
 
 describe('training against an opponent', () => {
   it('alternates the agent seat, trains only its moves, and never beats minimax', async () => {

@@ -16,42 +16,55 @@
  *   entropy bonus and value-head regression, both 0 by default).
  * - Every iteration the monitors (environments/games/monitors.ts) play the evaluation games against the random,
  *   fixed and minimax opponents and compute Kuhn Poker's exploitability exactly.
+ * The model is a port (spiral-model.ts): the policy-value MLP here (`iterate`), or the text LM, which writes each
+ * move as text from the game's text observation and is trained on the sampled tokens (spiral-text.ts, through `play`).
  * The state (baselines, the frozen initial policy, the league) is plain data in the checkpoint, so a resumed run
  * continues exactly.
  */
 import type { OptimConfig } from '../../shared/config';
 import { CodedError } from '../../shared/errors';
-import { EPISODE_LENGTH, gameMetric, REWARD_MEAN, SPIRAL_KEPT, TIME_SAMPLE_S, TIME_TRAIN_S, TRAIN_LOSS, TRAIN_STEPS } from '../../shared/metrics';
+import {
+  EPISODE_LENGTH,
+  gameMetric,
+  REWARD_MEAN,
+  SPIRAL_INVALID,
+  SPIRAL_KEPT,
+  SPIRAL_RESPONSE_LENGTH,
+  TIME_SAMPLE_S,
+  TIME_TRAIN_S,
+  TRAIN_LOSS,
+  TRAIN_STEPS,
+} from '../../shared/metrics';
 import type { SpiralRecipeConfig } from '../../shared/recipes/spiral';
 import type { Metrics } from '../../shared/run';
-import { trainStep } from '../core/train-step';
-import { minimaxPlayer, playGames, policyPlayer, randomPlayer, type Player, type TracedMove } from '../environments/games/arena';
+import { minimaxPlayer, playGames, randomPlayer, type Player, type TracedMove } from '../environments/games/arena';
 import { isGameSet, type GameSet } from '../environments/games/game-set';
 import { gameMonitors } from '../environments/games/monitors';
 import type { GameEpisode } from '../environments/games/two-seat';
-import { freezeMlp, frozenLogits, type FrozenMlp } from '../policies/frozen-mlp';
-import { tf } from '../tf';
+import { mlpSpiralModel, type AdvantagedMove, type SpiralModel } from './spiral-model';
 import type { EpisodicRecipe, EpisodicRecipeContext, IterationResult, TrajectoryRecord } from '../types';
 
 export interface SpiralState {
   /** EMA baselines by key: `game:seat` (role), `game` (shared). */
   baselines: Record<string, number>;
-  /** The policy before the first update: the fixed opponent and the fixed evaluation opponent. */
-  initial: FrozenMlp | null;
+  /** The policy before the first update, frozen as plain data (the model's own form): the fixed opponent. */
+  initial: unknown;
   /** Past checkpoints of this run (the initial one first), for the league opponent. */
-  league: FrozenMlp[];
+  league: unknown[];
 }
 
-/** Added to an illegal action's logit: its probability is 0 to float precision, its gradient 0. */
-const ILLEGAL_LOGIT = -1e9;
+/** What an iteration of SPIRAL reads: an episodic context whose model is SPIRAL's port (spiral-model.ts). */
+export interface SpiralContext extends Omit<EpisodicRecipeContext, 'model'> {
+  model: SpiralModel;
+}
 
-/** A trained move with its advantage. */
-interface Sample {
-  vector: Float32Array;
-  action: number;
-  legal: number[];
-  advantage: number;
-  ret: number;
+/** SPIRAL as an episodic recipe (the MLP's iterate) that any SPIRAL model can also play through (`play`). */
+export interface SpiralRecipe extends EpisodicRecipe {
+  play(ctx: SpiralContext): Promise<IterationResult>;
+  /** The fixed opponent's frozen weights, null before the first iteration (or `begin`). */
+  initial(): unknown;
+  /** Freezes `model` as the initial policy now, unless it is frozen already (a warm-up ends with this). */
+  begin(model: SpiralModel): void;
 }
 
 /** The baseline key of a seat's return: per (game, seat), per game, or none. */
@@ -68,7 +81,7 @@ export function roleAdvantages(
   mode: SpiralRecipeConfig['baseline'],
   decay: number,
   baselines: Record<string, number>,
-): Array<Array<{ move: TracedMove; advantage: number; ret: number }>> {
+): AdvantagedMove[][] {
   return games.map(({ game, returns, moves }) => {
     const seats = [...new Set(moves.map((m) => m.seat))];
     const bySeat = new Map<number, number>();
@@ -85,21 +98,21 @@ export function roleAdvantages(
   });
 }
 
-export function createSpiralRecipe(config: SpiralRecipeConfig, _optim: OptimConfig): EpisodicRecipe {
+export function createSpiralRecipe(config: SpiralRecipeConfig, _optim: OptimConfig): SpiralRecipe {
   let state: SpiralState = { baselines: {}, initial: null, league: [] };
 
-  function opponentFor(env: GameSet, ctx: EpisodicRecipeContext): (i: number) => Player {
+  function opponentFor(env: GameSet, ctx: SpiralContext): (i: number) => Player {
     switch (config.opponent) {
       case 'random':
         return () => randomPlayer;
       case 'minimax':
         return () => minimaxPlayer(env.actionOffset('tictactoe'));
       case 'fixed': {
-        const fixed = policyPlayer('fixed', (v) => frozenLogits(state.initial!, v));
+        const fixed = ctx.model.frozenPlayer(state.initial, 'fixed');
         return () => fixed;
       }
       case 'league': {
-        const players = state.league.map((w, k) => policyPlayer(`league-${k}`, (v) => frozenLogits(w, v)));
+        const players = state.league.map((w, k) => ctx.model.frozenPlayer(w, `league-${k}`));
         const picks = Array.from({ length: config.gamesPerIteration }, () => players[ctx.rng.int(players.length)]!);
         return (i) => picks[i]!;
       }
@@ -109,10 +122,10 @@ export function createSpiralRecipe(config: SpiralRecipeConfig, _optim: OptimConf
   }
 
   /** Plays the iteration's games; returns them with the agent's traced moves. */
-  function collect(env: GameSet, ctx: EpisodicRecipeContext): { episodes: GameEpisode[]; traces: TracedMove[][] } {
+  function collect(env: GameSet, ctx: SpiralContext): { episodes: GameEpisode[]; traces: TracedMove[][] } {
     const games = env.games;
     const episodes = Array.from({ length: config.gamesPerIteration }, (_, i) => env.play(env.drawStart(games[i % games.length]!, ctx.rng), 'training'));
-    const agent = policyPlayer('policy', (v) => ctx.model.evaluate(v).logits);
+    const agent = ctx.model.player('policy');
     if (config.opponent === 'self') return { episodes, traces: playGames(episodes, () => [agent, agent], ctx.rng, new Set([agent])) };
     const opponent = opponentFor(env, ctx);
     // The agent's seat alternates over the games of each kind (games are dealt out in turn).
@@ -122,51 +135,85 @@ export function createSpiralRecipe(config: SpiralRecipeConfig, _optim: OptimConf
     return { episodes, traces };
   }
 
-  function train(ctx: EpisodicRecipeContext, samples: Sample[]): { loss: number; steps: number; entropy: number; gradNorm: number } {
-    if (samples.length === 0) return { loss: 0, steps: 0, entropy: 0, gradNorm: 0 };
-    const size = ctx.model.inputSize;
-    const flat = new Float32Array(samples.length * size);
-    samples.forEach((s, i) => flat.set(s.vector, i * size));
-    const observations = tf.tensor2d(flat, [samples.length, size]);
-    const actions = tf.tensor1d(Int32Array.from(samples.map((s) => s.action)), 'int32');
-    const advantages = tf.tensor1d(Float32Array.from(samples.map((s) => s.advantage)));
-    const returns = tf.tensor1d(Float32Array.from(samples.map((s) => s.ret)));
-    // The moves were sampled from the softmax over the legal actions: the log-probabilities are of that softmax.
-    const maskData = new Float32Array(samples.length * ctx.model.numActions).fill(ILLEGAL_LOGIT);
-    samples.forEach((s, i) => s.legal.forEach((a) => (maskData[i * ctx.model.numActions + a] = 0)));
-    const mask = tf.tensor2d(maskData, [samples.length, ctx.model.numActions]);
-    const sums = { loss: 0, entropy: 0, gradNorm: 0 };
-    try {
-      for (let k = 0; k < config.stepsPerIteration; k++) {
-        ctx.progress('train', k, config.stepsPerIteration);
-        const step = trainStep(
-          ctx.model.trainable,
-          (keep) => {
-            const { logits, value } = ctx.model.forward(observations);
-            const logp = tf.logSoftmax(tf.add(logits, mask));
-            const taken = tf.sum(tf.mul(logp, tf.oneHot(actions, ctx.model.numActions)), 1);
-            const pg = tf.neg(tf.mean(tf.mul(taken, advantages)));
-            // Entropy of the legal-move softmax (an illegal action's probability underflows to 0).
-            const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)));
-            const valueLoss = tf.mean(tf.square(tf.sub(returns, value)));
-            keep('entropy', entropy);
-            return tf.add(tf.sub(pg, tf.mul(entropy, config.entropyCoef)), tf.mul(valueLoss, config.valueCoef)) as tf.Scalar;
-          },
-          { learningRate: ctx.learningRate(ctx.globalStep + k), gradClip: ctx.gradClip },
-        );
-        sums.loss += step.loss;
-        sums.entropy += step.aux.entropy!;
-        sums.gradNorm += step.gradNorm;
-      }
-    } finally {
-      observations.dispose();
-      actions.dispose();
-      advantages.dispose();
-      returns.dispose();
-      mask.dispose();
+  function begin(model: SpiralModel): void {
+    if (state.initial !== null) return;
+    state.initial = model.freeze();
+    state.league = [state.initial];
+  }
+
+  async function play(ctx: SpiralContext): Promise<IterationResult> {
+    const env = ctx.env;
+    if (!isGameSet(env))
+      throw new CodedError('invalid_config', 'recipe "spiral" plays two-seat games; set task.kind to "game"', [
+        { path: 'task.kind', message: 'must be "game"' },
+      ]);
+    begin(ctx.model);
+    const t0 = performance.now();
+    ctx.progress('sample', 0, config.gamesPerIteration);
+    await ctx.stepBoundary();
+    const { episodes, traces } = collect(env, ctx);
+    const records = episodes.map((e) => e.record());
+    const advantaged = roleAdvantages(
+      episodes.map((e, i) => ({ game: e.game, returns: records[i]!.returns, moves: traces[i]! })),
+      config.baseline,
+      config.baselineDecay,
+      state.baselines,
+    );
+    const all = advantaged.flat();
+    const kept: AdvantagedMove[] = all.filter((m) => m.advantage !== 0);
+    ctx.progress('sample', config.gamesPerIteration, config.gamesPerIteration);
+    const sampleSeconds = (performance.now() - t0) / 1000;
+
+    const t1 = performance.now();
+    await ctx.stepBoundary();
+    const step = ctx.model.train(kept, ctx);
+    ctx.progress('train', config.stepsPerIteration, config.stepsPerIteration);
+    const trainSeconds = (performance.now() - t1) / 1000;
+    if (config.opponent === 'league' && ctx.iteration % config.leagueEvery === 0) {
+      state.league.push(ctx.model.freeze());
+      // The initial policy stays; the oldest of the others leaves first.
+      if (state.league.length > config.leagueSize) state.league.splice(1, state.league.length - config.leagueSize);
     }
-    const n = config.stepsPerIteration;
-    return { loss: sums.loss / n, steps: n, entropy: sums.entropy / n, gradNorm: sums.gradNorm / n };
+
+    const t2 = performance.now();
+    const monitors = gameMonitors(env, ctx.model.player('policy'), ctx.model.frozenPlayer(state.initial, 'fixed'), ctx.model.logits);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const agentReturn = (e: GameEpisode, i: number) => records[i]!.returns[e.agentSeat ?? 0]!;
+    const agentMoves = all.map((m) => m.move);
+    const metrics: Metrics = {
+      [REWARD_MEAN]: mean(episodes.map(agentReturn)),
+      [EPISODE_LENGTH]: mean(records.map((r) => r.steps)),
+      [TRAIN_LOSS]: step.loss,
+      'train/entropy': step.entropy,
+      'train/grad_norm': step.gradNorm,
+      [TRAIN_STEPS]: step.steps,
+      [SPIRAL_KEPT]: all.length ? kept.length / all.length : 0,
+      'spiral/moves': all.length,
+      [TIME_SAMPLE_S]: sampleSeconds,
+      [TIME_TRAIN_S]: trainSeconds,
+      'time/monitor_s': (performance.now() - t2) / 1000,
+      ...monitors,
+    };
+    // A text LM's training moves: the share it wrote that the game could not parse or did not allow, and their length.
+    const written = agentMoves.filter((m) => m.text);
+    if (written.length > 0) {
+      metrics[SPIRAL_INVALID] = written.filter((m) => m.action < 0).length / written.length;
+      metrics[SPIRAL_RESPONSE_LENGTH] = mean(written.map((m) => m.text!.tokens.length));
+    }
+    for (const game of env.games) metrics[gameMetric(game, 'length')] = mean(records.filter((_, i) => episodes[i]!.game === game).map((r) => r.steps));
+    for (const [key, b] of Object.entries(state.baselines)) metrics[`spiral/baseline_${key.replace(/-/g, '_').replace(':', '_seat')}`] = b;
+    const trajectories: TrajectoryRecord[] = records.map((r, i) => ({
+      level: null,
+      prompt: r.start,
+      output: r.moves,
+      answer: null,
+      reward: agentReturn(episodes[i]!, i),
+      correct: episodes[i]!.agentSeat === null ? r.returns[0]! > 0 : r.success,
+      kept: advantaged[i]!.some((m) => m.advantage !== 0),
+      verdict: `${r.verdict}; returns ${r.returns.map((x) => x.toFixed(1)).join(' / ')}`,
+      episode: r.view,
+    }));
+    return { metrics, trajectories };
   }
 
   return {
@@ -175,77 +222,9 @@ export function createSpiralRecipe(config: SpiralRecipeConfig, _optim: OptimConf
     setState: (s) => {
       state = s === null || s === undefined ? { baselines: {}, initial: null, league: [] } : structuredClone(s as SpiralState);
     },
-    async iterate(ctx: EpisodicRecipeContext): Promise<IterationResult> {
-      const env = ctx.env;
-      if (!isGameSet(env))
-        throw new CodedError('invalid_config', 'recipe "spiral" plays two-seat games; set task.kind to "game"', [
-          { path: 'task.kind', message: 'must be "game"' },
-        ]);
-      if (!state.initial) {
-        state.initial = freezeMlp(ctx.model.getState());
-        state.league = [state.initial];
-      }
-      const t0 = performance.now();
-      ctx.progress('sample', 0, config.gamesPerIteration);
-      await ctx.stepBoundary();
-      const { episodes, traces } = collect(env, ctx);
-      const records = episodes.map((e) => e.record());
-      const advantaged = roleAdvantages(
-        episodes.map((e, i) => ({ game: e.game, returns: records[i]!.returns, moves: traces[i]! })),
-        config.baseline,
-        config.baselineDecay,
-        state.baselines,
-      );
-      const all = advantaged.flat();
-      const samples: Sample[] = all
-        .filter((m) => m.advantage !== 0)
-        .map((m) => ({ vector: m.move.vector, action: m.move.action, legal: m.move.legal, advantage: m.advantage, ret: m.ret }));
-      ctx.progress('sample', config.gamesPerIteration, config.gamesPerIteration);
-      const sampleSeconds = (performance.now() - t0) / 1000;
-
-      const t1 = performance.now();
-      await ctx.stepBoundary();
-      const step = train(ctx, samples);
-      ctx.progress('train', config.stepsPerIteration, config.stepsPerIteration);
-      const trainSeconds = (performance.now() - t1) / 1000;
-      if (config.opponent === 'league' && ctx.iteration % config.leagueEvery === 0) {
-        state.league.push(freezeMlp(ctx.model.getState()));
-        // The initial policy stays; the oldest of the others leaves first.
-        if (state.league.length > config.leagueSize) state.league.splice(1, state.league.length - config.leagueSize);
-      }
-
-      const t2 = performance.now();
-      const monitors = gameMonitors(env, (v) => ctx.model.evaluate(v).logits, state.initial);
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-      const agentReturn = (e: GameEpisode, i: number) => records[i]!.returns[e.agentSeat ?? 0]!;
-      const metrics: Metrics = {
-        [REWARD_MEAN]: mean(episodes.map(agentReturn)),
-        [EPISODE_LENGTH]: mean(records.map((r) => r.steps)),
-        [TRAIN_LOSS]: step.loss,
-        'train/entropy': step.entropy,
-        'train/grad_norm': step.gradNorm,
-        [TRAIN_STEPS]: step.steps,
-        [SPIRAL_KEPT]: all.length ? samples.length / all.length : 0,
-        'spiral/moves': all.length,
-        [TIME_SAMPLE_S]: sampleSeconds,
-        [TIME_TRAIN_S]: trainSeconds,
-        'time/monitor_s': (performance.now() - t2) / 1000,
-        ...monitors,
-      };
-      for (const game of env.games) metrics[gameMetric(game, 'length')] = mean(records.filter((_, i) => episodes[i]!.game === game).map((r) => r.steps));
-      for (const [key, b] of Object.entries(state.baselines)) metrics[`spiral/baseline_${key.replace(/-/g, '_').replace(':', '_seat')}`] = b;
-      const trajectories: TrajectoryRecord[] = records.map((r, i) => ({
-        level: null,
-        prompt: r.start,
-        output: r.moves,
-        answer: null,
-        reward: agentReturn(episodes[i]!, i),
-        correct: episodes[i]!.agentSeat === null ? r.returns[0]! > 0 : r.success,
-        kept: advantaged[i]!.some((m) => m.advantage !== 0),
-        verdict: `${r.verdict}; returns ${r.returns.map((x) => x.toFixed(1)).join(' / ')}`,
-        episode: r.view,
-      }));
-      return { metrics, trajectories };
-    },
+    initial: () => state.initial,
+    begin,
+    play,
+    iterate: (ctx: EpisodicRecipeContext) => play({ ...ctx, model: mlpSpiralModel(ctx.model, config) }),
   };
 }

@@ -51,6 +51,17 @@ export const SpiralRecipeConfig = z
       .max(1)
       .default(0.95)
       .describe('EMA decay of the baselines: b <- decay b + (1 - decay) R, read before the update (SPIRAL: 0.95).'),
+    // The text LM (policy.kind "transformer").
+    maxNewTokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(6)
+      .describe(
+        "With a text LM: the most characters written per move ([4] is 3, [check] 7); the loss sums a move's token log-probabilities and divides by this constant (SPIRAL's Dr. GRPO aggregation).",
+      ),
+    temperature: z.number().gt(0).max(2).default(1).describe('With a text LM: the sampling temperature of training moves (evaluation moves too).'),
     // Update.
     stepsPerIteration: z.number().int().min(1).max(100).default(1).describe("Gradient steps on each iteration's batch of moves."),
     entropyCoef: z.number().min(0).max(1).default(0).describe('Weight of an entropy bonus (SPIRAL has none: 0).'),

@@ -11,15 +11,30 @@ import type { Rng } from '../../types';
 import { GameSet, type GameStart } from './game-set';
 import { minimaxMove } from './minimax';
 import type { TicTacToe } from './tictactoe';
-import type { GameEpisode } from './two-seat';
+import { TwoSeatGame, type GameEpisode } from './two-seat';
 
 /** Logits for a batch of observation vectors (a live model's evaluate, or a frozen checkpoint's). */
 export type LogitsFn = (vectors: Float32Array[]) => Float32Array[];
 
-/** A player: the move ids it picks for a batch of episodes, each with it to move. */
+/**
+ * A move written by a text LM: the text the game parses (an unparsable or illegal one is the invalid action), with the
+ * token ids of its prompt (BOS first) and of what was sampled, and whether the sample ended with EOS (which is then
+ * one of its trained tokens).
+ */
+export interface TextMove {
+  text: string;
+  prompt: number[];
+  tokens: number[];
+  ended: boolean;
+}
+
+/** What a player answers for one episode: an action id, or text for the game to parse. */
+export type PlayerMove = number | TextMove;
+
+/** A player: the moves it picks for a batch of episodes, each with it to move. */
 export interface Player {
   readonly name: string;
-  act(episodes: GameEpisode[], rng: Rng): number[];
+  act(episodes: GameEpisode[], rng: Rng): PlayerMove[];
 }
 
 /** Samples an action id from softmax(logits) over the legal ones, one draw of `rng` (a2c.ts's rule). */
@@ -77,6 +92,8 @@ export interface TracedMove {
   action: number;
   /** The legal action ids at that move (the softmax the move was sampled from is over these). */
   legal: number[];
+  /** A text LM's move: its prompt and sampled tokens (then `action` is the parsed id, or -1 for an invalid text). */
+  text?: TextMove;
 }
 
 /**
@@ -97,12 +114,28 @@ export function playGames(episodes: GameEpisode[], seats: (i: number) => [Player
       const vectors = traced.has(player) ? group.map((e) => e.observe(e.toMove).vector) : [];
       const actions = player.act(group, rng);
       mine.forEach(([e, i], k) => {
-        if (traced.has(player)) traces[i]!.push({ seat: e.toMove, vector: vectors[k]!, action: actions[k]!, legal: e.legalActions() });
-        e.step(actions[k]!);
+        const move = actions[k]!;
+        const legal = e.legalActions();
+        if (typeof move === 'number') {
+          if (traced.has(player)) traces[i]!.push({ seat: e.toMove, vector: vectors[k]!, action: move, legal });
+          e.step(move);
+          return;
+        }
+        if (traced.has(player)) traces[i]!.push({ seat: e.toMove, vector: vectors[k]!, action: textAction(e, move.text, legal), legal, text: move });
+        e.stepText(move.text);
       });
     }
     if (!moved) return traces;
   }
+}
+
+/** The legal action id a text names in an episode (the episode's own ids, shifted in a mix), or -1. */
+function textAction(e: GameEpisode, text: string, legal: number[]): number {
+  const inner = GameSet.unwrap(e);
+  const id = inner instanceof TwoSeatGame ? inner.parseAction(text) : null;
+  if (id === null) return -1;
+  const offset = legal.length ? legal[0]! - inner.legalActions()[0]! : 0;
+  return legal.includes(id + offset) ? id + offset : -1;
 }
 
 /** Wins, losses, draws and invalid-move losses of the agent on one seat. */

@@ -13,7 +13,7 @@ import type { EpisodicEnvironment, Observation, StepOutcome } from '../episodic'
 import { drawKuhnDeals, KUHN_ACTIONS, KUHN_OBSERVATION_SIZE, KuhnPoker, type KuhnStart } from './kuhn-poker';
 import { NEGOTIATION_ACTIONS, NEGOTIATION_OBSERVATION_SIZE, Negotiation } from './negotiation';
 import { TICTACTOE_ACTIONS, TICTACTOE_OBSERVATION_SIZE, TicTacToe } from './tictactoe';
-import type { GameEpisode, Scoring } from './two-seat';
+import type { GameEpisode, Scoring, TextStyle } from './two-seat';
 
 /** A start: the game, and for Kuhn Poker the match's deals. */
 export interface GameStart {
@@ -161,6 +161,9 @@ class MixEpisode implements GameEpisode {
   }
   stepText(text: string): StepOutcome {
     return this.inner.stepText(text);
+  }
+  textObservation(seat: number, style: TextStyle): string {
+    return this.inner.textObservation(seat, style);
   }
   record() {
     return this.inner.record();

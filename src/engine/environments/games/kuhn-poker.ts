@@ -10,6 +10,8 @@
  *
  * Text observation (ALGORITHMS.md): the full history, the rules prompt then every message the seat has seen (its
  * own card each round, every move, each round's result), then its available actions `[check], [bet]`.
+ * Compact text (a small char-level LM's prompt, docs/games.md): "You are Player k.", the current round's messages
+ * (its start and card, the moves so far) and the available actions; earlier rounds and the rules prompt are left out.
  * Numeric observation (7): the seat's card one-hot (J, Q, K) and the round's betting so far one-hot ("" to open,
  * "check", "bet", "check bet"): the information set of one round. Chips and earlier rounds are not inputs, so the
  * MLP's policy is a behaviour strategy of one-round Kuhn Poker, whose exploitability kuhn-exploitability.ts computes
@@ -150,6 +152,21 @@ export class KuhnPoker extends TwoSeatGame {
       );
     const card = this.start.deals[Math.min(this.round, this.start.deals.length - 1)]![seat]!;
     return { text: lines.join('\n'), vector: kuhnVector(card, this.betting) };
+  }
+
+  /** The seat and the current round's messages (its card, the moves so far), then the available actions: no rules prompt, no earlier rounds. */
+  protected override compactText(seat: number): string {
+    const log = this.log[seat];
+    let from = log.length - 1;
+    while (from > 0 && !log[from]!.startsWith('[GAME] Starting round')) from--;
+    const lines = [`You are Player ${seat}.`, ...log.slice(Math.max(0, from))];
+    if (!this.done && this.toMove === seat)
+      lines.push(
+        `Your available actions are: ${this.legal()
+          .map((a) => KUHN_ACTIONS[a])
+          .join(', ')}`,
+      );
+    return lines.join('\n');
   }
 
   protected startText(): string {

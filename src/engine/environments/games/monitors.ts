@@ -8,8 +8,7 @@ import { gameMetric, KUHN_EXPLOITABILITY, KUHN_VALUE } from '../../../shared/met
 import type { Metrics } from '../../../shared/run';
 import type { GameKind } from '../../../shared/games';
 import type { EpisodicScorecard } from '../episodic';
-import { frozenLogits, type FrozenMlp } from '../../policies/frozen-mlp';
-import { evaluateAgainst, minimaxPlayer, policyPlayer, randomPlayer, type LogitsFn, type MatchTally, type Player } from './arena';
+import { evaluateAgainst, minimaxPlayer, randomPlayer, type LogitsFn, type MatchTally, type Player } from './arena';
 import type { GameSet } from './game-set';
 import { kuhnExploitability } from './kuhn-exploitability';
 import { KUHN_HISTORIES, kuhnLegal, kuhnVector, type KuhnHistory } from './kuhn-poker';
@@ -42,13 +41,16 @@ export function kuhnStrategyOf(env: GameSet, logits: LogitsFn): (card: number, h
   return (card, history) => table.get(`${card}:${history}`)!;
 }
 
-export function gameMonitors(env: GameSet, logits: LogitsFn, initial: FrozenMlp | null): Metrics {
-  const agent = policyPlayer('policy', logits);
+/**
+ * The monitors of `agent` (named "policy") against the random mover, minimax and `fixed` (the frozen initial policy,
+ * named "fixed"); Kuhn Poker's exploitability where the model has action logits of the numeric observation.
+ */
+export function gameMonitors(env: GameSet, agent: Player, fixed: Player | null, logits: LogitsFn | null): Metrics {
   const opponents: Array<[string, Player, (g: GameKind) => boolean]> = [
     ['random', randomPlayer, () => true],
     ['minimax', minimaxPlayer(env.games.includes('tictactoe') ? env.actionOffset('tictactoe') : 0), (g) => g === 'tictactoe'],
   ];
-  if (initial) opponents.push(['fixed', policyPlayer('fixed', (v) => frozenLogits(initial, v)), () => true]);
+  if (fixed) opponents.push(['fixed', fixed, () => true]);
   const metrics: Metrics = {};
   const starts = env.evaluationStarts();
   for (const game of env.games) {
@@ -56,7 +58,7 @@ export function gameMonitors(env: GameSet, logits: LogitsFn, initial: FrozenMlp 
       if (!plays(game)) continue;
       Object.assign(metrics, tallyMetrics(game, name, evaluateAgainst(env, game, agent, player, starts)));
     }
-    if (game === 'kuhn-poker') {
+    if (game === 'kuhn-poker' && logits) {
       const k = kuhnExploitability(kuhnStrategyOf(env, logits));
       metrics[KUHN_EXPLOITABILITY] = k.exploitability;
       metrics[KUHN_VALUE] = k.value;
@@ -69,9 +71,8 @@ export function gameMonitors(env: GameSet, logits: LogitsFn, initial: FrozenMlp 
  * The environment's scorecard of an agent on a game task: every game's evaluation starts against the random legal
  * mover, the agent's seat alternating. Its score (successRate) is the win rate, over all the task's games.
  */
-export function assessGames(env: GameSet, logits: LogitsFn): EpisodicScorecard {
+export function assessGames(env: GameSet, agent: Player): EpisodicScorecard {
   const t0 = performance.now();
-  const agent = policyPlayer('policy', logits);
   const starts = env.evaluationStarts();
   const tallies = env.games.map((game) => evaluateAgainst(env, game, agent, randomPlayer, starts));
   const episodes = tallies.flatMap((t) => t.episodes);

@@ -55,7 +55,9 @@ export function playSearchEpisodes(env: GameSet, items: readonly GameSearchItem[
     for (const i of open) {
       const e = episodes[i]!;
       if (moved.has(i) || e.done || e.toMove === items[i]!.seat) continue;
-      e.step(randomPlayer.act([e], streams[i]!)[0]!);
+      const move = randomPlayer.act([e], streams[i]!)[0]!;
+      if (typeof move === 'number') e.step(move);
+      else e.stepText(move.text);
     }
   }
   return episodes.map((e, i) => ({ correct: e.winner === items[i]!.seat, wellFormed: e.invalidBy !== items[i]!.seat }));

@@ -4,6 +4,8 @@
  *
  * Text observation (ALGORITHMS.md): the first prompt and the current board, three rows ` 0 | 1 | 2 ` separated by
  * `---+---+---`, an empty cell showing its index, then "Available Moves: [0], [4] ...".
+ * Compact text (a small char-level LM's prompt, docs/games.md): `Player 0 (X)`, the same board and the same
+ * "Available Moves" line, without the rules prompt.
  * Numeric observation (27 + 1): for each cell, one-hot of (mine, the opponent's, empty) from the mover's side, so
  * both seats share what a pattern means, and the seat (0 for X, 1 for O).
  */
@@ -89,6 +91,12 @@ export class TicTacToe extends TwoSeatGame {
     const moves = this.legalActions().map((k) => `[${k}]`);
     const text = `${tictactoePrompt(seat)}\nCurrent Board:\n\n${boardText(this.cells)}\n\nAvailable Moves: ${moves.join(', ')}`;
     return { text, vector: v };
+  }
+
+  /** The board and the available moves as in the full text, with only the seat's mark before them (no rules prompt). */
+  protected override compactText(seat: number): string {
+    const moves = this.legalActions().map((k) => `[${k}]`);
+    return `Player ${seat} (${seat === 0 ? 'X' : 'O'})\n${boardText(this.cells)}\nAvailable Moves: ${moves.join(', ')}`;
   }
 
   protected startText(): string {

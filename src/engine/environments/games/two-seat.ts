@@ -28,9 +28,17 @@ export interface GameEpisode extends Episode {
   readonly truncated: boolean;
   /** The seat the run's agent plays, when only one is (set by whoever seats the players; shown in the view). */
   agentSeat: number | null;
+  /**
+   * The prompt a text LM reads for `seat`'s move: the game's own text observation (`full`), or the same rendering
+   * without the rules prompt (`compact`, for a small char-level model; docs/games.md states what each game drops).
+   */
+  textObservation(seat: number, style: TextStyle): string;
   /** Plays a move written as text (`[4]`, `[bet]`, `[Offer: 3 Wood -> 2 Gold]`); text that names no legal action is an invalid action. */
   stepText(text: string): StepOutcome;
 }
+
+/** How a game is rendered for a text LM: its own observation text, or the compact one. */
+export type TextStyle = 'full' | 'compact';
 
 /** A move as the game applies it: the outcome, if it ended the game (winner seat or null for a draw). */
 export type MoveResult = { ended: false } | { ended: true; winner: number | null };
@@ -65,6 +73,10 @@ export abstract class TwoSeatGame implements GameEpisode {
   abstract parseAction(text: string): number | null;
   abstract observe(seat: number): Observation;
   protected abstract startText(): string;
+  /** The compact text observation; a game without a shorter one gives its full text. */
+  protected compactText(seat: number): string {
+    return this.observe(seat).text;
+  }
   protected abstract view(base: Omit<GameView, 'kind'>): GameView;
   /** A sentence about the end beyond the winner (chips, gains), or ''. */
   protected endDetail(): string {
@@ -92,6 +104,10 @@ export abstract class TwoSeatGame implements GameEpisode {
 
   legalActions(): number[] {
     return this.done ? [] : this.legal();
+  }
+
+  textObservation(seat: number, style: TextStyle): string {
+    return style === 'full' ? this.observe(seat).text : this.compactText(seat);
   }
 
   step(action: number): StepOutcome {

@@ -7,7 +7,7 @@ import { MEM_PREFIX, PERF_PREFIX, TIME_PREFIX } from '../../../shared/metrics';
 import { ClassSharesChart, PreferenceGroup, preferenceNames } from './preference-panel';
 
 /** Groups open at first: what a run is judged by. The rest (throughput, time, memory, ...) open on a click. */
-const OPEN_NAMESPACES = new Set(['heldout', 'eval', 'reward', 'explore', 'exploit', 'balance', 'archive']);
+const OPEN_NAMESPACES = new Set(['heldout', 'eval', 'reward', 'explore', 'exploit', 'balance', 'archive', 'transfer']);
 /** Namespaces shown last: the machine's side of a run rather than the agent's. */
 const LAST = [PERF_PREFIX, TIME_PREFIX, MEM_PREFIX].map((p) => p.slice(0, -1));
 
