@@ -17,9 +17,12 @@ export const BackendName = z
 export type BackendName = z.infer<typeof BackendName>;
 
 export const Workers = z
-  .union([z.literal('auto'), z.number().int().min(1).max(64)])
+  .number()
+  .int()
+  .min(0)
+  .max(64)
   .describe(
-    'Worker threads that share a text run\'s training (data-parallel gradients) and decoding (sharded held-out evaluation, archive evaluations, rollouts), each with its own WASM or JS backend: 1 runs everything in the engine process as before; "auto" takes the cores less one for the engine (os.availableParallelism() - 1, at least 1). Metrics depend on the count (sampled rollouts are drawn per shard, gradients are added in shard order), so the default is 1 and a run is reproduced with its own count. Native and CUDA backends always run with 1.',
+    'Worker threads that share a text run\'s training (data-parallel gradients) and decoding (sharded held-out evaluation, archive evaluations, rollouts), each with its own WASM or JS backend: 1 runs everything in the engine process as before; 0 is "auto", the cores less one for the engine (os.availableParallelism() - 1, at least 1). Metrics depend on the count (sampled rollouts are drawn per shard, gradients are added in shard order), so the default is 1 and a run is reproduced with its own count. Native and CUDA backends always run with 1.',
   );
 export type Workers = z.infer<typeof Workers>;
 
