@@ -13,6 +13,7 @@
  * The worker entry runs as TypeScript under Node and the tests (through tsx's loader, resolved from this package)
  * and as the built pool-worker.js beside the engine bundle under Electron (electron.vite.config.ts emits it).
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -43,8 +44,11 @@ function workerEntry(): { url: URL; execArgv: string[] } {
     const name = './pool-worker.ts';
     return { url: new URL(name, here), execArgv: ['--import', tsx] };
   }
-  const name = './pool-worker.js';
-  return { url: new URL(name, here), execArgv: [] };
+  // The bundler may put this module in a chunk folder below the entries: the worker entry is beside them.
+  const built = ['./pool-worker.js', '../pool-worker.js'].map((name) => new URL(name, here)).find((url) => fs.existsSync(url));
+  if (!built)
+    throw new CodedError('engine_unavailable', `the pool worker entry pool-worker.js is missing beside ${here}; rebuild the app, or set workers to 1`);
+  return { url: built, execArgv: [] };
 }
 
 export class WorkerPool {
