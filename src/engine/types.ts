@@ -170,6 +170,15 @@ export interface DataParallel {
    * sum by variable name: sums of the workers' shard sums, so sum / tokens is the one-worker mean.
    */
   likelihoodGradients(batch: TrainBatch): { lossSum: number; tokens: number; grads: Record<string, Float32Array> };
+  /**
+   * The same for GRPO's loss (recipes/grpo.ts's grpoLoss) as a sum over tokens: divided by `tokens` it is the
+   * one-worker token mean; `klSum` likewise (null when the batch has no reference log-probs).
+   */
+  grpoGradients(
+    batch: TrainBatch,
+    clipEpsilon: number,
+    klBeta: number,
+  ): { lossSum: number; tokens: number; grads: Record<string, Float32Array>; klSum: number | null };
 }
 
 /**

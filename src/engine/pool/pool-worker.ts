@@ -5,6 +5,7 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { createTransformerPolicy } from '../policies/transformer';
+import { grpoLoss } from '../recipes/grpo';
 import { likelihoodSum } from '../recipes/likelihood';
 import { createRng } from '../rng';
 import { initBackend, tf } from '../tf';
@@ -64,15 +65,31 @@ function handle(m: PoolRequest, names: string[]): void {
   if (m.type === 'grad') {
     const prepared = p.prepare(m.loss.batch);
     const vars = names.map((n) => p.trainable.variables[n]!);
+    const spec = m.loss;
+    // GRPO's loss is a token mean over the shard: times the shard's count it is the shard's sum, as the host adds.
+    const ntok = Math.max(prepared.tokens, 1);
+    const kept: Record<string, tf.Tensor> = {};
     const out = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => likelihoodSum(p, prepared), vars);
+      const loss = (): tf.Scalar =>
+        spec.kind === 'likelihood'
+          ? likelihoodSum(p, prepared)
+          : tf.mul(
+              grpoLoss(p, prepared, spec.clipEpsilon, spec.klBeta, (name, t) => (kept[name] = tf.keep(tf.mul(t, ntok)))),
+              ntok,
+            );
+      const { value, grads } = tf.variableGrads(loss, vars);
       return { value, flat: tf.concat(vars.map((v) => tf.reshape(grads[v.name]!, [-1]))) };
     });
     const grads = new Float32Array(out.flat.dataSync() as Float32Array);
     const loss = out.value.dataSync()[0]!;
+    const aux: Record<string, number> = {};
+    for (const [name, t] of Object.entries(kept)) {
+      aux[name] = t.dataSync()[0]!;
+      t.dispose();
+    }
     out.value.dispose();
     out.flat.dispose();
-    reply({ type: 'grad', id: m.id, loss, tokens: prepared.tokens, grads }, [grads.buffer]);
+    reply({ type: 'grad', id: m.id, loss, tokens: prepared.tokens, grads, aux }, [grads.buffer]);
     return;
   }
   const rng = createRng(m.seed ?? 0);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../rng';
 import { initBackend, memoryInfo, tf } from '../tf';
+import { grpoLoss } from '../recipes/grpo';
 import { likelihoodLoss, likelihoodStep } from '../recipes/likelihood';
 import { createTransformerPolicy, type TransformerConfig } from '../policies/transformer';
 import type { Policy, TrainBatch } from '../types';
@@ -88,6 +89,30 @@ describe('worker pool', () => {
     expect(lossSum / tokens).toBeCloseTo(loss, 5);
     inner.dispose();
     reference.dispose();
+  });
+
+  it("computes GRPO's gradient and KL estimate data-parallel, as one worker does", () => {
+    const { policy, inner } = pooled(6);
+    const reference = createTransformerPolicy(CONFIG, createRng(6));
+    const frozen = createTransformerPolicy(CONFIG, createRng(7));
+    for (let i = 0; i < 3; i++) likelihoodStep(reference, BATCH, STEP);
+    inner.setState(reference.getState());
+    const batch: TrainBatch = { ...BATCH, oldLogProbs: frozen.logProbs(BATCH), refLogProbs: frozen.logProbs(BATCH) };
+    const p = reference.prepare(batch);
+    const vars = reference.trainable.variables;
+    let kl = 0;
+    const g = tf.tidy(() => tf.variableGrads(() => grpoLoss(reference, p, 0.2, 0.05, (_name, t) => (kl = t.dataSync()[0]!)), Object.values(vars)).grads);
+    const expected: Record<string, Float32Array> = {};
+    for (const [name, v] of Object.entries(vars)) expected[name] = new Float32Array(g[v.name]!.dataSync());
+    for (const t of Object.values(g)) t.dispose();
+    const out = policy.dataParallel.grpoGradients(batch, 0.2, 0.05);
+    for (const grad of Object.values(out.grads)) for (let i = 0; i < grad.length; i++) grad[i]! /= out.tokens;
+    expect(maxRelativeDiff(expected, out.grads)).toBeLessThan(1e-4);
+    expect(out.klSum! / out.tokens).toBeCloseTo(kl, 5);
+    expect(kl).toBeGreaterThan(0);
+    inner.dispose();
+    reference.dispose();
+    frozen.dispose();
   });
 
   it('trains like one worker: the same losses and weights after steps, no tensor left behind', () => {

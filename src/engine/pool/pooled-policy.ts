@@ -15,7 +15,7 @@
 import type { DataParallel, Policy, PolicyState, PreparedBatch, SampleOptions, SampleResult, TrainBatch } from '../types';
 import type { Trainable } from '../core/train-step';
 import type { tf } from '../tf';
-import { shardRanges, type PoolReply } from './protocol';
+import { shardRanges, type BatchShard, type LossSpec, type PoolReply } from './protocol';
 import type { WorkerPool } from './worker-pool';
 
 export class PooledPolicy implements Policy {
@@ -25,7 +25,14 @@ export class PooledPolicy implements Policy {
     private readonly inner: Policy,
     private readonly pool: WorkerPool,
   ) {
-    this.dataParallel = { workers: pool.size, likelihoodGradients: (batch) => this.likelihoodGradients(batch) };
+    this.dataParallel = {
+      workers: pool.size,
+      likelihoodGradients: (batch) => this.gradients(batch, (shard) => ({ kind: 'likelihood', batch: shard })),
+      grpoGradients: (batch, clipEpsilon, klBeta) => {
+        const out = this.gradients(batch, (shard) => ({ kind: 'grpo', clipEpsilon, klBeta, batch: shard }));
+        return { ...out, klSum: batch.refLogProbs ? (out.aux.kl ?? 0) : null };
+      },
+    };
   }
 
   get numParams(): number {
@@ -70,29 +77,31 @@ export class PooledPolicy implements Policy {
     return out;
   }
 
-  private likelihoodGradients(batch: TrainBatch): { lossSum: number; tokens: number; grads: Record<string, Float32Array> } {
+  private gradients(
+    batch: TrainBatch,
+    spec: (shard: BatchShard) => LossSpec,
+  ): { lossSum: number; tokens: number; grads: Record<string, Float32Array>; aux: Record<string, number> } {
     const variables = this.inner.trainable.variables;
     // Checks the whole batch (token ids, lengths) here, so a bad row is refused with the one-worker message.
     this.inner.prepare(batch);
     this.pool.syncWeights(variables);
     const ranges = shardRanges(batch.sequences.length, this.pool.size);
+    const slice = <T>(rows: T[] | undefined, r: { start: number; end: number }): T[] | undefined => rows?.slice(r.start, r.end);
     const replies = this.pool.call(
-      ranges.map((r) => ({
-        type: 'grad' as const,
-        loss: {
-          kind: 'likelihood' as const,
-          batch: {
-            sequences: batch.sequences.slice(r.start, r.end),
-            targetStart: batch.targetStart.slice(r.start, r.end),
-            ...(batch.weights ? { weights: batch.weights.slice(r.start, r.end) } : {}),
-          },
-        },
-      })),
+      ranges.map((r) => {
+        const shard: BatchShard = { sequences: batch.sequences.slice(r.start, r.end), targetStart: batch.targetStart.slice(r.start, r.end) };
+        if (batch.weights) shard.weights = slice(batch.weights, r);
+        if (batch.oldLogProbs) shard.oldLogProbs = slice(batch.oldLogProbs, r);
+        if (batch.refLogProbs) shard.refLogProbs = slice(batch.refLogProbs, r);
+        return { type: 'grad' as const, loss: spec(shard) };
+      }),
     ) as Array<Extract<PoolReply, { type: 'grad' }>>;
     const sum = new Float32Array(replies[0]!.grads.length);
     let lossSum = 0;
     let tokens = 0;
+    const aux: Record<string, number> = {};
     for (const r of replies) {
+      for (const [name, v] of Object.entries(r.aux)) aux[name] = (aux[name] ?? 0) + v;
       if (r.grads.length !== sum.length) throw new Error(`a pool worker returned ${r.grads.length} gradient values, expected ${sum.length}`);
       for (let i = 0; i < sum.length; i++) sum[i] += r.grads[i]!;
       lossSum += r.loss;
@@ -105,7 +114,7 @@ export class PooledPolicy implements Policy {
       grads[name] = sum.subarray(offset, offset + size);
       offset += size;
     }
-    return { lossSum, tokens, grads };
+    return { lossSum, tokens, grads, aux };
   }
 
   prepare(batch: TrainBatch): PreparedBatch {

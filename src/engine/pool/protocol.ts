@@ -11,15 +11,19 @@ export interface BatchShard {
   sequences: number[][];
   targetStart: number[];
   weights?: number[];
+  oldLogProbs?: number[][];
+  refLogProbs?: number[][];
 }
 
 /**
  * The closed set of losses a worker can compute: serialisable descriptions, never code. Each is a *sum* over the
  * shard's trained tokens, so the host adds the shards' sums and divides once by the global batch's token count.
  * - likelihood: -sum_t w_b log pi(y_t | y_<t) (the warm-up, STaR/ReST fine-tuning, replay, the plain
- *   policy-gradient surrogate with advantages as weights: recipes/likelihood.ts).
+ *   policy-gradient surrogate with advantages as weights: recipes/likelihood.ts);
+ * - grpo: GRPO's clipped token policy-gradient surrogate plus klBeta times the k3 KL estimate (recipes/grpo.ts),
+ *   the shard's token-mean loss times its token count; its KL sum comes back as `aux.kl`.
  */
-export type LossSpec = { kind: 'likelihood'; batch: BatchShard };
+export type LossSpec = { kind: 'likelihood'; batch: BatchShard } | { kind: 'grpo'; clipEpsilon: number; klBeta: number; batch: BatchShard };
 
 export type PoolRequest =
   | { type: 'init'; policy: TransformerConfig; backend: BackendName; slot: number; signal: SharedArrayBuffer }
@@ -34,7 +38,7 @@ export type PoolRequest =
 export type PoolReply =
   | { type: 'ready'; backend: string }
   /** `loss`: the shard's summed loss; `grads`: its gradient sums, concatenated in the weights' `names` order. */
-  | { type: 'grad'; id: number; loss: number; tokens: number; grads: Float32Array }
+  | { type: 'grad'; id: number; loss: number; tokens: number; grads: Float32Array; aux: Record<string, number> }
   | { type: 'sample'; id: number; tokens: number[][]; logProbs: number[][] }
   | { type: 'error'; id: number | null; code: string; message: string };
 

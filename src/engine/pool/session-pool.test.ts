@@ -48,6 +48,13 @@ describe('a text run with 2 workers', () => {
     expect(await run(tiny())).toEqual(a);
   });
 
+  it('replays a GRPO run (data-parallel policy-gradient steps) from the same seed', async () => {
+    const grpo = tiny({ recipe: { kind: 'grpo', promptsPerIteration: 3, groupSize: 3, stepsPerIteration: 2 } });
+    const a = await run(grpo);
+    expect(a[1]!['grpo/entropy']).toBeDefined();
+    expect(await run(grpo)).toEqual(a);
+  });
+
   it('continues bit-for-bit from getState() in a fresh session with its own pool', async () => {
     const config = tiny();
     const straight = await run(config);
