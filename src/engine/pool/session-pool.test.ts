@@ -72,6 +72,26 @@ describe('a text run with 2 workers', () => {
     }
   });
 
+  it('evaluates exactly as one worker does: the held-out scorecard, the probes and the archive solve', async () => {
+    const one = await Session.create(tiny({ workers: 1 }));
+    const two = await Session.create(tiny());
+    try {
+      await one.warmup();
+      two.setState(one.getState());
+      const a = one.assess();
+      const b = two.assess();
+      expect(b.perLevel).toEqual(a.perLevel);
+      expect(b.score).toEqual(a.score);
+      expect(b.probes).toEqual(a.probes);
+      expect(a.perLevel.reduce((n, r) => n + r.n, 0)).toBeGreaterThan(8);
+      const problems = one.task.heldout(2);
+      expect(two.solve(problems)).toEqual(one.solve(problems));
+    } finally {
+      one.dispose();
+      two.dispose();
+    }
+  });
+
   it('runs in process with workers 1', async () => {
     const session = await Session.create(tiny({ workers: 1 }));
     expect(session.workers).toBe(1);
