@@ -26,10 +26,12 @@ export default defineConfig({
     build: {
       externalizeDeps: true,
       rolldownOptions: {
-        // The engine entry is built beside main, so the utility process forks out/main/engine.js.
+        // The engine entry is built beside main, so the utility process forks out/main/engine.js; the engine's
+        // pool workers start out/main/pool-worker.js beside it (src/engine/pool/worker-pool.ts).
         input: {
           index: resolve(here, 'src/main/index.ts'),
           engine: resolve(here, 'src/engine/main.ts'),
+          'pool-worker': resolve(here, 'src/engine/pool/pool-worker.ts'),
         },
         external,
       },

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: training and sampling throughput of the transformer policy, the backend's raw matmul speed, and the
- * same model trained with PyTorch on the CPU (one thread) for comparison. Prints a table and writes
+ * same model trained with PyTorch on the CPU (one thread) for comparison, and the worker pool's scaling (scaling.ts).
+ * Prints a table and writes
  * bench/results/latest.json. Backend: EVOLAB_BACKEND (default wasm).
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import type { TrainBatch } from '../src/engine/types';
 import { createTransformerPolicy, type TransformerConfig } from '../src/engine/policies/transformer';
 import { likelihoodStep } from '../src/engine/recipes/likelihood';
 import { trainingFlopsPerStep } from './flops';
+import { benchScaling } from './scaling';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const VOCAB = 16;
@@ -177,6 +179,10 @@ async function main(): Promise<void> {
     ['sample w64 recompute tokens/s', fmt(uncached.tokensPerS)],
     ['sample KV-cache speedup', `${fmt(cached.tokensPerS / uncached.tokensPerS, 1)}x`],
   );
+  // The worker pool's scaling (bench/scaling.ts): its own rows and its own key of latest.json.
+  const scaling = await benchScaling({ quick: QUICK, backend: backend.active });
+  result.scaling = scaling.result;
+  rows.push(...scaling.rows);
   result.tensorsAfter = memoryInfo().numTensors;
 
   const width = Math.max(...rows.map((r) => r[0].length));

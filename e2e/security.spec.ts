@@ -47,6 +47,8 @@ test.describe('token', () => {
     await app.go('#/settings');
     await expect(app.page.getByTestId('backend-active')).toHaveText(/tensorflow-gpu|tensorflow|wasm|cpu/);
     await expect(app.page.getByTestId('workspace')).toHaveText(/evolab-e2e-/);
+    await expect(app.page.getByTestId('workers-cores')).toHaveText(/^[1-9]\d*$/);
+    await expect(app.page.getByTestId('workers-auto')).toHaveText(/^[1-9]\d*$/);
     await app.screenshot('settings');
   });
 });

@@ -17,6 +17,7 @@ import type { RunStatus } from '../shared/run';
 import { canonicalJson } from './store/audit-chain';
 import { TEMP_SUFFIX } from './store/checkpoint';
 import type { Store } from './store/store';
+import { runWorkers } from './pool/workers';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -94,7 +95,7 @@ export async function buildManifest(store: Store, runId: string, backend: { acti
     configHash: configHash(config),
     seed: config.seed,
     backend: { requested: config.backend, active: backend?.active ?? detail.backend, device: backend?.details ?? null },
-    workers: 1,
+    workers: runWorkers(config, backend?.active ?? detail.backend),
     host: { platform: process.platform, arch: process.arch, cpus: os.cpus().length, node: process.versions.node },
     evolab: evolabCheckout(),
     data: dataOf(config),

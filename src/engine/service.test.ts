@@ -155,8 +155,10 @@ describe('EngineService over the in-memory transport', () => {
     expect(await service.waitForRun(runId)).toBe('completed');
     const series = (await ok('runs.metrics', { runId })) as { iterations: number[] };
     expect(series.iterations).toEqual([0, 1, 2, 3, 4, 5]);
-    const info = (await ok('system.info')) as { workspace: string; backend: { active: string } };
+    const info = (await ok('system.info')) as { workspace: string; backend: { active: string }; workers: { cores: number; auto: number } };
     expect(info.workspace).toBe(dir);
     expect(info.backend.active).toBe('cpu');
+    // auto is the cores less one for the engine, at least 1, on the pure-JS backend a worker thread can run too.
+    expect(info.workers.auto).toBe(Math.max(1, info.workers.cores - 1));
   });
 });

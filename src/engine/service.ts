@@ -1,3 +1,5 @@
+import os from 'node:os';
+import { autoWorkers, POOL_BACKENDS } from './pool/workers';
 import type { z } from 'zod';
 import { RunConfig } from '../shared/config';
 import {
@@ -207,7 +209,9 @@ export class EngineService {
       const backend = await (this.options.backendReport ?? defaultBackendReport)();
       const versions: Record<string, string> = { node: process.versions.node, v8: process.versions.v8 };
       if (process.versions.electron) versions.electron = process.versions.electron;
-      return { backend, workspace: this.store.workspace, versions };
+      const cores = os.availableParallelism();
+      const auto = POOL_BACKENDS.includes(backend.active) ? autoWorkers(cores) : 1;
+      return { backend, workspace: this.store.workspace, versions, workers: { cores, auto, poolBackends: [...POOL_BACKENDS] } };
     },
   };
 

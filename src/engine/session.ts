@@ -23,6 +23,7 @@ import { createRng, fork } from './rng';
 import { learningRateAt, totalSteps, warmupSteps, warmupTraceEvery } from './session-schedule';
 import { createTask } from './tasks';
 import { backendReport } from './tf';
+import { runWorkersHere, withPool } from './pool/attach';
 import { checkMemory, expectedBackend } from './memory-estimate';
 import { checkContext, taskShape } from './preflight';
 import { requireTextRun } from './text-run';
@@ -74,6 +75,11 @@ export class Session {
     this.total = totalSteps(config);
     this.genomeValue = initialGenome(config);
     this.agent = agentView(task, this.genomeValue);
+  }
+
+  /** Worker threads its training and decoding are shared with (1: the engine process alone). */
+  get workers(): number {
+    return this.policy.dataParallel?.workers ?? 1;
   }
 
   get genome(): Genome {
@@ -168,10 +174,17 @@ export class Session {
     checkMemory(config, taskShape(task), backendReport()?.active ?? expectedBackend(config.backend));
     const rng = createRng(config.seed);
     // Weights get their own stream so changing the data pipeline never changes the initial weights.
-    const policy = createTransformerPolicy({ ...config.policy, vocabSize: task.tokenizer.vocabSize, eos: task.tokenizer.eos }, fork(rng, 'policy-init'));
+    const policyConfig = { ...config.policy, vocabSize: task.tokenizer.vocabSize, eos: task.tokenizer.eos };
+    const local = createTransformerPolicy(policyConfig, fork(rng, 'policy-init'));
     const recipe = createRecipe(config.recipe, config.optim);
-    createRater(config.rater, task); // refuses a rater that does not fit the task before any training
-    return new Session(config, task, policy, recipe, rng, hooks);
+    try {
+      createRater(config.rater, task); // refuses a rater that does not fit the task before any training
+      const policy = await withPool(local, policyConfig, runWorkersHere(config));
+      return new Session(config, task, policy, recipe, rng, hooks);
+    } catch (e) {
+      local.dispose();
+      throw e;
+    }
   }
 
   /** Supervised warm-up on the easy levels, then freezes the reference policy. Iteration 0's metrics. */

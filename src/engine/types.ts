@@ -157,6 +157,28 @@ export interface Policy {
   /** A frozen copy (e.g. the reference policy for KL). */
   clone(): Policy;
   dispose(): void;
+  /** Present when the policy trains data-parallel on a worker pool (pool/pooled-policy.ts); absent: in process. */
+  readonly dataParallel?: DataParallel;
+}
+
+/** Gradients computed over shards of a batch by a worker pool, combined on the host in shard order. */
+export interface DataParallel {
+  /** Workers the batch is split over. */
+  readonly workers: number;
+  /**
+   * The likelihood loss summed over the batch's trained tokens (not divided), their count, and the gradient of that
+   * sum by variable name: sums of the workers' shard sums, so sum / tokens is the one-worker mean.
+   */
+  likelihoodGradients(batch: TrainBatch): { lossSum: number; tokens: number; grads: Record<string, Float32Array> };
+  /**
+   * The same for GRPO's loss (recipes/grpo.ts's grpoLoss) as a sum over tokens: divided by `tokens` it is the
+   * one-worker token mean; `klSum` likewise (null when the batch has no reference log-probs).
+   */
+  grpoGradients(
+    batch: TrainBatch,
+    clipEpsilon: number,
+    klBeta: number,
+  ): { lossSum: number; tokens: number; grads: Record<string, Float32Array>; klSum: number | null };
 }
 
 /**

@@ -16,6 +16,16 @@ export const BackendName = z
   .describe('Compute backend: "auto" takes the first that loads of tensorflow-gpu (CUDA), tensorflow (native CPU), wasm, cpu (pure JS).');
 export type BackendName = z.infer<typeof BackendName>;
 
+export const Workers = z
+  .number()
+  .int()
+  .min(0)
+  .max(64)
+  .describe(
+    'Worker threads that share a text run\'s training (data-parallel gradients) and decoding (sharded held-out evaluation, archive evaluations, rollouts), each with its own WASM or JS backend: 1 runs everything in the engine process as before; 0 is "auto", the cores less one for the engine (os.availableParallelism() - 1, at least 1). Metrics depend on the count (sampled rollouts are drawn per shard, gradients are added in shard order), so the default is 1 and a run is reproduced with its own count. Native and CUDA backends always run with 1.',
+  );
+export type Workers = z.infer<typeof Workers>;
+
 export const ArithmeticTaskConfig = z
   .object({
     kind: z.literal('arithmetic').describe('Multi-digit arithmetic; difficulty = number of digits per operand.'),
@@ -289,6 +299,7 @@ export const RunConfig = z
       .default(1)
       .describe('Seeds every random choice: same config + seed + backend = same metrics.'),
     backend: BackendName.default('auto'),
+    workers: Workers.default(1),
     iterations: z
       .number()
       .int()

@@ -146,7 +146,18 @@ export const requests = {
   ...playRequests,
   'system.info': {
     input: z.object({}),
-    output: z.object({ backend: BackendReport, workspace: z.string(), versions: z.record(z.string(), z.string()) }),
+    output: z.object({
+      backend: BackendReport,
+      workspace: z.string(),
+      versions: z.record(z.string(), z.string()),
+      workers: z
+        .object({
+          cores: z.number().int().min(1).describe('Cores this machine offers (os.availableParallelism()).'),
+          auto: z.number().int().min(1).describe('Workers a run with workers 0 ("auto") gets here on the backend in use.'),
+          poolBackends: z.array(z.string()).describe('Backends a pool worker can run; on any other a run uses 1 worker.'),
+        })
+        .describe("What a run's workers field gives on this machine."),
+    }),
   },
 } as const;
 

@@ -22,7 +22,11 @@ export const RunManifest = z.object({
     active: z.string(),
     device: z.string().nullable().describe("The backend's own words about the device: the GPU, or WASM SIMD/threads."),
   }),
-  workers: z.number().int().min(1).describe('Processes that trained this run (one engine process per run).'),
+  workers: z
+    .number()
+    .int()
+    .min(1)
+    .describe("Worker threads that shared this run's training and decoding (its workers field as resolved on this machine; 1: the engine process alone)."),
   host: z.object({ platform: z.string(), arch: z.string(), cpus: z.number().int(), node: z.string() }),
   evolab: z.object({
     version: z.string().nullable(),

@@ -73,3 +73,25 @@ export function trainStep(model: Trainable, objective: Objective, options: StepO
   disposeKept();
   return { loss: loss!, gradNorm: gradNorm!, aux };
 }
+
+/**
+ * The same clip + optimiser step from gradients computed elsewhere (a worker pool's averaged shard gradients, by
+ * variable name, as flat values in each variable's shape). Returns the pre-clip global norm.
+ */
+export function applyGradients(model: Trainable, grads: Record<string, Float32Array>, options: StepOptions): { gradNorm: number } {
+  if (!(options.learningRate >= 0) || !(options.gradClip > 0)) {
+    throw new CodedError('invalid_request', `a training step needs learningRate >= 0 and gradClip > 0 (got ${options.learningRate}, ${options.gradClip})`);
+  }
+  for (const [name, v] of Object.entries(model.variables)) {
+    if (grads[name]?.length !== v.size)
+      throw new CodedError('internal', `the gradient of "${name}" has ${grads[name]?.length ?? 0} values, expected ${v.size}`);
+  }
+  const norm = tf.tidy(() => {
+    const byName: Record<string, tf.Tensor> = {};
+    for (const [name, v] of Object.entries(model.variables)) byName[name] = tf.tensor(grads[name]!, v.shape);
+    return model.optimizer.apply(model.variables, byName, options.learningRate, options.gradClip);
+  });
+  const gradNorm = norm.dataSync()[0]!;
+  norm.dispose();
+  return { gradNorm };
+}

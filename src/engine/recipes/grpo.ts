@@ -106,6 +106,7 @@ export function createGrpoRecipe(config: GrpoRecipeConfig, optim: OptimConfig): 
       steps: config.stepsPerIteration,
       replaySteps: Math.round(config.stepsPerIteration * config.replayWarmup),
       loss: (p, keep) => grpoLoss(ctx.policy, p, config.clipEpsilon, config.klBeta, keep),
+      parallel: { kind: 'grpo', clipEpsilon: config.clipEpsilon, klBeta: config.klBeta },
       onStep(result, p) {
         lossSum += result.loss;
         klSum += result.aux.kl ?? 0;

@@ -5,9 +5,9 @@
  * waits at the step boundary (pause, stop), takes the scheduled learning rate of its place in the run and clips at
  * optim.gradClip; the recipe keeps only its loss and what it sums.
  */
-import { trainStep, type Objective, type StepResult } from '../core/train-step';
+import { applyGradients, trainStep, type Objective, type StepOptions, type StepResult, type Trainable } from '../core/train-step';
 import type { tf } from '../tf';
-import type { PreparedBatch, RecipeContext, TrainBatch } from '../types';
+import type { DataParallel, PreparedBatch, RecipeContext, TrainBatch } from '../types';
 import { trainOnReplay } from './likelihood';
 
 export interface IterationTraining {
@@ -17,6 +17,11 @@ export interface IterationTraining {
   replaySteps: number;
   /** The recipe's loss on the batch as the policy prepared it; `keep` reports a scalar by name (StepResult.aux). */
   loss: (p: PreparedBatch, keep: Parameters<Objective>[0]) => tf.Scalar;
+  /**
+   * The same loss as a pool worker computes it (pool/protocol.ts's loss specs), so that on a policy with a worker
+   * pool the steps are data-parallel; absent: the loss always trains in process.
+   */
+  parallel?: { kind: 'grpo'; clipEpsilon: number; klBeta: number };
   /** Sees each step of the loss (its result and the prepared batch), for the recipe's sums. */
   onStep?: (result: StepResult, p: PreparedBatch) => void;
 }
@@ -47,14 +52,31 @@ export async function trainIteration(
       ctx.progress('train', step, totalSteps);
       await ctx.stepBoundary();
       const p = ctx.policy.prepare(batch);
-      const result = trainStep(ctx.policy.trainable, (keep) => plan.loss(p, keep), {
-        learningRate: ctx.learningRate(ctx.globalStep + step),
-        gradClip: optim.gradClip,
-      });
+      const options = { learningRate: ctx.learningRate(ctx.globalStep + step), gradClip: optim.gradClip };
+      const parallel = ctx.policy.dataParallel;
+      const result =
+        parallel && plan.parallel && batch.sequences.length >= 2
+          ? grpoParallelStep(ctx.policy.trainable, parallel, batch, plan.parallel, options)
+          : trainStep(ctx.policy.trainable, (keep) => plan.loss(p, keep), options);
       plan.onStep?.(result, p);
     }
   }
   const replayTokens = await trainOnReplay(ctx, optim, plan.replaySteps, step, totalSteps);
   ctx.progress('train', totalSteps, totalSteps);
   return { steps: step + plan.replaySteps, lossSteps: step, replayTokens };
+}
+
+/** One GRPO step data-parallel: the workers' token sums over the global token count, then the one shared step. */
+function grpoParallelStep(
+  model: Trainable,
+  parallel: DataParallel,
+  batch: TrainBatch,
+  loss: NonNullable<IterationTraining['parallel']>,
+  options: StepOptions,
+): StepResult {
+  const { lossSum, tokens, grads, klSum } = parallel.grpoGradients(batch, loss.clipEpsilon, loss.klBeta);
+  const scale = 1 / Math.max(tokens, 1);
+  for (const g of Object.values(grads)) for (let i = 0; i < g.length; i++) g[i] *= scale;
+  const { gradNorm } = applyGradients(model, grads, options);
+  return { loss: lossSum * scale, gradNorm, aux: klSum === null ? {} : { kl: klSum * scale } };
 }

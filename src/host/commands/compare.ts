@@ -96,6 +96,8 @@ export interface CompareOptions {
   strategies: StrategyName[];
   seed: number;
   budget: number | undefined;
+  /** Every run's workers field (default: the preset's). */
+  workers?: number;
   policy: PolicyPreset | ApprovalPolicy;
   policyLabel: string;
   json: boolean;
@@ -211,6 +213,7 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
       }
       const config = {
         archive: { strategy, comparison: id, ...(o.budget !== undefined ? { budget: o.budget } : {}) },
+        ...(o.workers !== undefined ? { workers: o.workers } : {}),
         ...(branches && first !== null ? { startFrom: { runId: first, nodeId: 'n0' } } : {}),
       };
       const started = performance.now();
@@ -249,13 +252,14 @@ export const compareCommand: Command = {
   name: 'compare',
   summary: 'run DGM, HGM and the baselines on one archive preset, same seed and budget, and compare them',
   usage:
-    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N | --seeds S] [--budget N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds S] [--policy P] [--json]',
+    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N | --seeds S] [--budget N] [--workers N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds S] [--policy P] [--json]',
   help: [
     `  --preset NAME     an archive preset (${archivePresetIds()})`,
     `  --strategies L    comma-separated, run in this order: ${STRATEGIES.join(', ')}`,
     "  --seed N          the seed of every run (default: the preset's)",
     "  --seeds S         one comparison per seed (1-5, 1,2,7), then each strategy's mean and bootstrap 95% interval",
     "  --budget N        search budget of every run, in evaluation units (default: the preset's)",
+    "  --workers N       every run's workers field: worker threads sharing training and evaluation, 0 = auto (default: the preset's)",
     '  --policy P        approval policy of every run: archive (default) | batch | default | auto | ask | FILE (JSON);',
     '                    with a pausing policy, a held child waits for `evolab decide` and so does the comparison',
     "  --json            one JSON object on stdout at the end: the comparison, each run's final metrics and curve",
@@ -275,6 +279,7 @@ export const compareCommand: Command = {
     seed: { type: 'string' },
     seeds: { type: 'string' },
     budget: { type: 'string' },
+    workers: { type: 'string' },
     policy: { type: 'string' },
     json: { type: 'boolean' },
     'shift-rates': { type: 'string' },
@@ -292,12 +297,13 @@ export const compareCommand: Command = {
       ]);
     }
     const seed = intOption(ctx.values, 'seed') ?? preset.config.seed;
+    const workers = intOption(ctx.values, 'workers', 0);
     const policyLabel = stringOption(ctx.values, 'policy') ?? 'archive';
     const policy = policyArgument(policyLabel, '--policy');
     if (ctx.positionals.length > 0) {
       throw new CodedError('invalid_request', `compare takes no positional arguments, got "${ctx.positionals.join(' ')}".\nUsage: ${compareCommand.usage}`);
     }
-    const options = { preset, strategies, seed, budget, policy, policyLabel, json: ctx.values.json === true };
+    const options = { preset, strategies, seed, budget, workers, policy, policyLabel, json: ctx.values.json === true };
     if (ctx.values.seeds !== undefined) return compareSeeds(ctx, options, parseSeeds(stringOption(ctx.values, 'seeds')), runComparison);
     return runComparison(ctx, options);
   },

@@ -1,7 +1,9 @@
+import os from 'node:os';
 import { BackendName } from '../../shared/config';
 import { parseOrThrow } from '../../shared/errors';
 import { presets } from '../../shared/presets';
 import { Store } from '../../engine/store/store';
+import { autoWorkers, POOL_BACKENDS } from '../../engine/pool/workers';
 import { type Command, stringOption, table, workspaceHelp, workspaceOption } from './common';
 
 export const presetsCommand: Command = {
@@ -63,7 +65,7 @@ export const runsCommand: Command = {
 export const doctorCommand: Command = {
   name: 'doctor',
   positionals: 0,
-  summary: 'say which compute backend is used and why each other was skipped',
+  summary: 'say which compute backend is used, why each other was skipped, and the workers a run gets',
   usage: 'evolab doctor [--backend B] [--json]',
   help: ['  --backend B       check this backend instead of auto', '  --json            the backend report as JSON', workspaceHelp],
   options: { ...workspaceOption, backend: { type: 'string' }, json: { type: 'boolean' } },
@@ -71,13 +73,19 @@ export const doctorCommand: Command = {
     const requested = parseOrThrow(BackendName, stringOption(ctx.values, 'backend') ?? 'auto', 'invalid_request', '--backend');
     const { initBackend } = await import('../../engine/tf');
     const report = await initBackend(requested);
+    const cores = os.availableParallelism();
+    const auto = POOL_BACKENDS.includes(report.active) ? autoWorkers(cores) : 1;
     if (ctx.values.json) {
-      ctx.out(JSON.stringify({ ...report, node: process.versions.node, workspace: ctx.workspace }, null, 2));
+      ctx.out(JSON.stringify({ ...report, cores, workers: { auto }, node: process.versions.node, workspace: ctx.workspace }, null, 2));
       return 0;
     }
     ctx.out(`backend    ${report.active}${report.details ? ` (${report.details})` : ''}`);
     ctx.out(`requested  ${report.requested}`);
     for (const s of report.skipped) ctx.out(`skipped    ${s.name}: ${s.reason}`);
+    ctx.out(`cores      ${cores}`);
+    ctx.out(
+      `workers    a run's workers field: 1 (default) runs in the engine alone; 0 (auto) gives ${auto} here${POOL_BACKENDS.includes(report.active) ? '' : ` (worker threads need ${POOL_BACKENDS.join(' or ')})`}`,
+    );
     ctx.out(`node       ${process.versions.node}`);
     ctx.out(`workspace  ${ctx.workspace}`);
     return 0;

@@ -149,13 +149,15 @@ export const reproduceCommand: Command = {
         { path: 'results', message: 'null' },
       ]);
     }
-    const config = parseOrThrow(RunConfig, manifest.config, 'invalid_request', `The config in ${file}`);
+    const parsed = parseOrThrow(RunConfig, manifest.config, 'invalid_request', `The config in ${file}`);
+    // Metrics depend on the worker count: "auto" (0) is rerun with the count it gave on the run's machine.
+    const config = parsed.workers === 0 ? { ...parsed, workers: manifest.workers } : parsed;
     const backend = stringOption(ctx.values, 'backend') ?? manifest.backend.active;
     const checks = await environmentChecks(manifest, config);
     const json = ctx.values.json === true;
     if (!json) {
       ctx.out(
-        `Reproducing run ${manifest.runId} (config sha256 ${manifest.configHash.slice(0, 12)}, seed ${manifest.seed}) on ${backend}; the run used ${manifest.backend.active}${manifest.backend.device ? ` (${manifest.backend.device})` : ''}, ${manifest.workers} worker.`,
+        `Reproducing run ${manifest.runId} (config sha256 ${manifest.configHash.slice(0, 12)}, seed ${manifest.seed}) on ${backend}; the run used ${manifest.backend.active}${manifest.backend.device ? ` (${manifest.backend.device})` : ''}, ${manifest.workers} worker${manifest.workers === 1 ? '' : 's'}.`,
       );
       for (const line of table(checks.map((c) => [`  ${c.what}`, c.same ? 'same' : 'DIFFERS', c.note]))) ctx.out(line);
     }

@@ -73,6 +73,31 @@ export function SettingsScreen() {
             </p>
           </section>
           <section className="panel">
+            <h2>Workers</h2>
+            <table className="kv" data-testid="workers">
+              <tbody>
+                <tr>
+                  <th>Cores</th>
+                  <td data-testid="workers-cores">{info.workers.cores}</td>
+                </tr>
+                <tr>
+                  <th>
+                    <code>workers: 0</code> (auto) gives
+                  </th>
+                  <td>
+                    <strong data-testid="workers-auto">{info.workers.auto}</strong> <span className="muted">on {info.backend.active}</span>
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+            <p className="help">
+              A text run shares its training (data-parallel gradients) and decoding (held-out evaluation, archive evaluations, rollouts) with the number of
+              worker threads in its <code>workers</code> field: 1 (the default) runs in the engine alone, 0 takes the cores less one. Worker threads run on{' '}
+              {info.workers.poolBackends.join(' or ')}; on another backend a run uses 1. A run replays from its seed with the same worker count; its samples
+              differ with another count.
+            </p>
+          </section>
+          <section className="panel">
             <h2>Workspace</h2>
             <p className="mono" data-testid="workspace">
               {info.workspace}
