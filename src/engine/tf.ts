@@ -14,8 +14,10 @@ import { CodedError } from '../shared/errors';
 import type { BackendName } from '../shared/config';
 import type { BackendReport } from '../shared/run';
 import { registerGradients } from './tf-gradients';
+import { registerWasmKernels } from './tf-wasm-kernels';
 
 registerGradients(tf);
+registerWasmKernels(tf);
 
 export { tf };
 
