@@ -53,7 +53,7 @@ describe('the copy-free wasm data-movement kernels', () => {
     expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
     expect(Array.from(z.dataSync())).toEqual([1, 2, 3]);
     const v = tf.variable(y);
-    const next = tf.add(y, 1);
+    const next = tf.add(y, 1) as tf.Tensor1D;
     v.assign(next);
     expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
     expect(Array.from(v.dataSync())).toEqual([2, 3, 4]);
