@@ -1,10 +1,9 @@
 /**
  * `npm run bench`: training and sampling throughput of the transformer policy, the backend's raw matmul speed, and the
- * same model trained with PyTorch on the CPU (one thread) for comparison, and the worker pool's scaling (scaling.ts).
- * Prints a table and writes
+ * same models trained with PyTorch on the CPU at 1 and 2 threads for comparison (the text LM here, the MLP and the
+ * classifier in bench/peers.ts), and the worker pool's scaling (scaling.ts). Prints a table and writes
  * bench/results/latest.json. Backend: EVOLAB_BACKEND (default wasm).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { createTransformerPolicy, type TransformerConfig } from '../src/engine/p
 import { likelihoodStep } from '../src/engine/recipes/likelihood';
 import { trainingFlopsPerStep } from './flops';
 import { benchScaling } from './scaling';
+import { familyPeers, TORCH_THREADS, torchPeer, torchRow } from './peers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const VOCAB = 16;
@@ -102,43 +102,6 @@ function benchSampling(useCache: boolean) {
   return { useCache, ms, tokensPerS: (BATCH * newTokens) / (ms / 1000) };
 }
 
-function torchPeer(width: number): { tokensPerS: number; torch: string } | { skipped: string } {
-  const python = process.env.EVOLAB_TORCH_PYTHON ?? '/usr/bin/python3';
-  const r = spawnSync(
-    python,
-    [
-      path.join(here, 'torch-peer.py'),
-      '--width',
-      String(width),
-      '--layers',
-      String(LAYERS),
-      '--heads',
-      String(HEADS),
-      '--ctx',
-      String(CTX),
-      '--batch',
-      String(BATCH),
-      '--vocab',
-      String(VOCAB),
-      '--steps',
-      QUICK ? '5' : '20',
-    ],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-      timeout: 300_000,
-    },
-  );
-  if (r.error) return { skipped: `${python} could not run (${r.error.message}); install python3-torch and libopenblas0-pthread` };
-  try {
-    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { error?: string; tokens_per_s?: number; torch?: string };
-    if (out.error || out.tokens_per_s === undefined) return { skipped: `${out.error ?? 'no result'}; install python3-torch and libopenblas0-pthread` };
-    return { tokensPerS: out.tokens_per_s, torch: out.torch ?? '?' };
-  } catch {
-    return { skipped: `torch-peer.py printed no JSON: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}` };
-  }
-}
-
 async function main(): Promise<void> {
   const requested = BackendName.parse(process.env.EVOLAB_BACKEND ?? 'wasm');
   const backend = await initBackend(requested);
@@ -156,16 +119,23 @@ async function main(): Promise<void> {
   const peak = Math.max(mm[512], mm[1024]);
   const training = [64, 128].map((w) => {
     const t = benchTraining(w);
-    const torch = torchPeer(w);
+    const shape = { model: 'transformer', width: w, layers: LAYERS, heads: HEADS, ctx: CTX, batch: BATCH, vocab: VOCAB };
+    const torch = TORCH_THREADS.map((threads) => torchPeer(shape, threads, QUICK));
     rows.push(
       [`train w${w} tokens/s`, fmt(t.tokensPerS)],
       [`train w${w} step ms (best / median)`, `${fmt(t.stepMs, 1)} / ${fmt(t.medianStepMs, 1)}`],
       [`train w${w} achieved GFLOP/s (ratio to matmul)`, `${fmt(t.gflops, 2)} (${fmt((100 * t.gflops) / peak)}%)`],
-      'skipped' in torch
-        ? [`pytorch w${w} tokens/s`, `skipped: ${torch.skipped}`]
-        : [`pytorch w${w} tokens/s (ours / pytorch)`, `${fmt(torch.tokensPerS)} (${fmt(t.tokensPerS / torch.tokensPerS, 2)}x)`],
+      ...torch.map((p) => torchRow(`pytorch w${w} ${p.threads} thr tokens/s`, p, t.tokensPerS, fmt)),
     );
-    return { ...t, ratioToMatmul: t.gflops / peak, torch, oursOverTorch: 'skipped' in torch ? null : t.tokensPerS / torch.tokensPerS };
+    const ratio = (p: (typeof torch)[number]) => ('skipped' in p ? null : t.tokensPerS / p.tokensPerS);
+    // torch / oursOverTorch stay the one-thread peer (Evolab's WASM backend runs one thread); torchByThreads has all.
+    return {
+      ...t,
+      ratioToMatmul: t.gflops / peak,
+      torch: torch[0],
+      oursOverTorch: ratio(torch[0]!),
+      torchByThreads: torch.map((p) => ({ ...p, oursOverTorch: ratio(p) })),
+    };
   });
   result.training = training;
   const rope = benchTraining(64, 'rope');
@@ -179,6 +149,9 @@ async function main(): Promise<void> {
     ['sample w64 recompute tokens/s', fmt(uncached.tokensPerS)],
     ['sample KV-cache speedup', `${fmt(cached.tokensPerS / uncached.tokensPerS, 1)}x`],
   );
+  const peers = familyPeers(QUICK);
+  result.families = peers.json;
+  rows.push(...peers.rows);
   // The worker pool's scaling (bench/scaling.ts): its own rows and its own key of latest.json.
   const scaling = await benchScaling({ quick: QUICK, backend: backend.active });
   result.scaling = scaling.result;

@@ -33,11 +33,12 @@ export const defaultSessionFactory: SessionFactory = async (config, hooks) => {
 };
 
 export const defaultBackendInit: BackendInit = async (requested) => {
-  const { initBackend, backendReport } = await import('./tf');
+  const { backendReport } = await import('./tf');
+  const { initProvenBackend } = await import('./backend-proof');
   // "auto" means "whatever works": accept the backend this process already runs on rather than refusing.
   const current = backendReport();
   if (current && requested === 'auto') return current;
-  return initBackend(requested);
+  return initProvenBackend(requested);
 };
 
 export interface RunnerOptions {

@@ -41,7 +41,8 @@ export interface EngineServiceOptions {
 
 async function defaultBackendReport(): Promise<BackendReport> {
   const tf = await import('./tf');
-  return tf.backendReport() ?? (await tf.initBackend('auto'));
+  const { initProvenBackend } = await import('./backend-proof');
+  return tf.backendReport() ?? (await initProvenBackend('auto'));
 }
 
 /**

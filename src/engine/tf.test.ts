@@ -23,10 +23,10 @@ describe('backend choice', () => {
     const r = await chooseBackend('auto', fakeProbe({ wasm: 'SIMD on', cpu: 'js' }, calls));
     expect(r.active).toBe('wasm');
     expect(r.details).toBe('SIMD on');
-    expect(r.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
-    expect(r.skipped[0].reason).toMatch(/tensorflow-gpu unavailable/);
+    expect(r.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu']);
+    expect(r.skipped[0].reason).toMatch(/could not be loaded: tensorflow-gpu unavailable/);
     // Nothing is probed after the winner: a second native package must never load in the same process.
-    expect(calls).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm']);
+    expect(calls).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm']);
   });
 
   it('stops at the GPU when it loads', async () => {
@@ -44,7 +44,7 @@ describe('backend choice', () => {
   });
 
   it('fails with every reason when nothing loads', async () => {
-    await expect(chooseBackend('auto', fakeProbe({}))).rejects.toThrow(/tensorflow-gpu: .*cpu: cpu unavailable/);
+    await expect(chooseBackend('auto', fakeProbe({}))).rejects.toThrow(/tensorflow-gpu: could not be loaded: .*cpu: could not be loaded: cpu unavailable/);
   });
 });
 
@@ -82,8 +82,9 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe(r.active);
     expect(r.active).toBe('wasm');
     expect(r.details).toMatch(/SIMD on, 1 thread/);
-    expect(r.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(r.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu']);
     expect(r.skipped[0].reason).toMatch(/not installed.*CUDA 11\.2/);
+    expect(r.skipped[2].reason).toMatch(/no Node WebGPU implementation is installed \(missing webgpu and @tensorflow\/tfjs-backend-webgpu/);
     expect(await initBackend('auto')).toBe(r);
     await expect(initBackend('cpu')).rejects.toThrow(/cannot switch/);
     const before = memoryInfo().numTensors;

@@ -1,7 +1,9 @@
 /**
  * The one module that imports TensorFlow.js. It registers the pure-JS and WASM backends, and chooses the compute
- * backend: for 'auto' the first that loads of tensorflow-gpu (tfjs-node-gpu, CUDA), tensorflow (tfjs-node), wasm,
- * cpu. Every skipped backend gets a reason, shown to the user in Settings and in the run's report.
+ * backend: for 'auto' the first that loads and passes its proof of tensorflow-gpu (tfjs-node-gpu, CUDA), tensorflow
+ * (tfjs-node), webgpu (tfjs-backend-webgpu on a Node WebGPU implementation), wasm, cpu. The proof (backend-proof.ts)
+ * is injected, since it builds the models, which import this module. Every skipped backend gets a reason, shown to
+ * the user in Settings, in `evolab doctor` and in the run's report.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -12,8 +14,10 @@ import { CodedError } from '../shared/errors';
 import type { BackendName } from '../shared/config';
 import type { BackendReport } from '../shared/run';
 import { registerGradients } from './tf-gradients';
+import { registerWasmKernels } from './tf-wasm-kernels';
 
 registerGradients(tf);
+registerWasmKernels(tf);
 
 export { tf };
 
@@ -21,8 +25,11 @@ export type ConcreteBackend = Exclude<BackendName, 'auto'>;
 export type ProbeResult = { ok: true; details: string } | { ok: false; reason: string };
 /** Tries to bring one backend up; resolves with why not instead of throwing. */
 export type BackendProbe = (name: ConcreteBackend) => Promise<ProbeResult>;
+/** Checks that the backend `name`, now active, computes what cpu computes; resolves with why not. */
+export type BackendProof = (name: ConcreteBackend) => Promise<ProbeResult>;
 
-export const AUTO_ORDER: readonly ConcreteBackend[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const AUTO_ORDER: readonly ConcreteBackend[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+const isNative = (name: ConcreteBackend): name is 'tensorflow-gpu' | 'tensorflow' => name === 'tensorflow-gpu' || name === 'tensorflow';
 const NATIVE_PACKAGE: Record<'tensorflow-gpu' | 'tensorflow', string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
@@ -33,33 +40,60 @@ let report: BackendReport | null = null;
 let pending: Promise<BackendReport> | null = null;
 
 /**
- * The decision alone, with the probe injected so it can be tested without native packages. A native backend's probe
- * loads it for real, so once one succeeds nothing after it is tried: two native packages in one process would
- * register kernels twice.
+ * The decision alone, with the probe and the proof injected so it can be tested without native packages. A native
+ * backend's probe loads it for real, so once one has loaded no other native one is tried, even when the loaded one
+ * fails its proof: two native packages in one process would register kernels twice.
  */
-export async function chooseBackend(requested: BackendName, probe: BackendProbe): Promise<BackendReport> {
+export async function chooseBackend(requested: BackendName, probe: BackendProbe, prove: BackendProof = unproved): Promise<BackendReport> {
   if (requested !== 'auto') {
-    const result = await probe(requested);
+    const result = await bringUp(requested, probe, prove);
     if (!result.ok) {
       throw new CodedError(
         'engine_unavailable',
-        `The "${requested}" backend could not be loaded: ${result.reason}. Choose another backend (or "auto") in the run's "backend" field.`,
+        `The "${requested}" backend ${result.reason}. Choose another backend (or "auto") in the run's "backend" field.`,
       );
     }
-    return { active: requested, requested, skipped: [], details: result.details };
+    return { active: requested, requested, skipped: [], details: result.details, proof: result.proof };
   }
   const skipped: BackendReport['skipped'] = [];
+  let nativeLoaded: 'tensorflow-gpu' | 'tensorflow' | null = null;
   for (const name of AUTO_ORDER) {
-    const result = await probe(name);
-    if (result.ok) return { active: name, requested, skipped, details: result.details };
+    if (nativeLoaded && isNative(name)) {
+      skipped.push({
+        name,
+        reason: `not tried: ${NATIVE_PACKAGE[nativeLoaded]} is already loaded in this process (it failed its proof), and a second native package would register its kernels twice`,
+      });
+      continue;
+    }
+    const result = await bringUp(name, probe, prove);
+    if (result.ok) return { active: name, requested, skipped, details: result.details, proof: result.proof };
+    if (result.loaded && isNative(name)) nativeLoaded = name;
     skipped.push({ name, reason: result.reason });
   }
   const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   throw new CodedError('engine_unavailable', `No compute backend could be loaded (${reasons}).`);
 }
 
-/** Chooses and activates the backend once per process; later calls with the same request return the same report. */
-export async function initBackend(requested: BackendName): Promise<BackendReport> {
+type BringUp = { ok: true; details: string; proof: string } | { ok: false; loaded: boolean; reason: string };
+
+/** Probe, then prove: the reason says which of the two failed. */
+async function bringUp(name: ConcreteBackend, probe: BackendProbe, prove: BackendProof): Promise<BringUp> {
+  const loaded = await probe(name);
+  if (!loaded.ok) return { ok: false, loaded: false, reason: `could not be loaded: ${loaded.reason}` };
+  const proved = await prove(name);
+  if (!proved.ok) return { ok: false, loaded: true, reason: `loaded but failed its proof against cpu: ${proved.reason}` };
+  return { ok: true, details: loaded.details, proof: proved.details };
+}
+
+/** For callers that choose a backend for a test or a benchmark, where the proof's start-up cost buys nothing. */
+const unproved: BackendProof = async () => ({ ok: true, details: 'not proved (chosen without the start-up proof)' });
+
+/**
+ * Chooses and activates the backend once per process; later calls with the same request return the same report.
+ * The app, the CLI and the engine pass backend-proof.ts's proof (initProvenBackend there); tests and benchmarks
+ * that name their backend may leave it out.
+ */
+export async function initBackend(requested: BackendName, prove: BackendProof = unproved): Promise<BackendReport> {
   if (report) {
     if (requested === report.requested || requested === report.active) return report;
     throw new CodedError(
@@ -69,7 +103,7 @@ export async function initBackend(requested: BackendName): Promise<BackendReport
   }
   if (!pending) {
     tf.env().set('PROD', true);
-    pending = chooseBackend(requested, realProbe).then(
+    pending = chooseBackend(requested, realProbe, prove).then(
       (r) => (report = r),
       (e: unknown) => {
         pending = null;
@@ -97,6 +131,8 @@ const realProbe: BackendProbe = async (name) => {
         : { ok: false, reason: 'tf.setBackend("cpu") failed' };
     case 'wasm':
       return activateWasm();
+    case 'webgpu':
+      return activateWebgpu();
     case 'tensorflow-gpu':
     case 'tensorflow':
       return activateNative(name);
@@ -116,6 +152,37 @@ async function activateWasm(): Promise<ProbeResult> {
     return { ok: true, details: `WebAssembly, SIMD ${simd ? 'on' : 'off'}, ${getThreadsCount()} thread` };
   } catch (e) {
     return { ok: false, reason: `the WebAssembly module failed to load: ${firstLine(e)}` };
+  }
+}
+
+export const WEBGPU_PACKAGES = { backend: '@tensorflow/tfjs-backend-webgpu', node: 'webgpu' } as const;
+
+/**
+ * WebGPU in Node needs two packages Evolab does not ship: a WebGPU implementation (webgpu, Dawn's Node binding,
+ * which puts navigator.gpu in place) and tfjs's WebGPU backend. Where both are installed it is tried like any other,
+ * and the proof decides whether it computes the models' gradients correctly.
+ */
+async function activateWebgpu(): Promise<ProbeResult> {
+  const missing = [WEBGPU_PACKAGES.node, WEBGPU_PACKAGES.backend].filter((p) => !resolvePackage(p));
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      reason: `no Node WebGPU implementation is installed (missing ${missing.join(' and ')}; Evolab does not ship them: npm install ${WEBGPU_PACKAGES.node} ${WEBGPU_PACKAGES.backend}@${tf.version_core} to try it)`,
+    };
+  }
+  try {
+    const dawn = (await import(WEBGPU_PACKAGES.node)) as { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
+    Object.assign(globalThis, dawn.globals);
+    const nav = ((globalThis as unknown as { navigator?: Record<string, unknown> }).navigator ??= {});
+    nav.gpu ??= dawn.create([]);
+    await import(WEBGPU_PACKAGES.backend);
+    const ok = await tf.setBackend('webgpu');
+    if (!ok || tf.getBackend() !== 'webgpu') {
+      return { ok: false, reason: `tf.setBackend("webgpu") did not activate it (no WebGPU adapter; active: ${tf.getBackend() ?? 'none'})` };
+    }
+    return { ok: true, details: `WebGPU through ${WEBGPU_PACKAGES.node} (Dawn)` };
+  } catch (e) {
+    return { ok: false, reason: `the WebGPU backend failed to start: ${firstLine(e)}` };
   }
 }
 

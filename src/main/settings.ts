@@ -11,7 +11,7 @@ import Store, { type Schema } from 'electron-store';
 export const SETTINGS_FORMAT = '2.0.0';
 
 export type Theme = 'system' | 'light' | 'dark';
-export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendSetting = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export interface WindowBounds {
   x?: number;
@@ -28,7 +28,7 @@ export interface Settings {
   defaultBackend: BackendSetting;
 }
 
-const BACKENDS: BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS: BackendSetting[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 const DEFAULT_BOUNDS: WindowBounds = { width: 1280, height: 820 };
 
 export const settingsSchema: Schema<Settings> = {

@@ -12,8 +12,10 @@ import { RecipeConfig, type TextRecipeConfig } from './recipes';
  */
 
 export const BackendName = z
-  .enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
-  .describe('Compute backend: "auto" takes the first that loads of tensorflow-gpu (CUDA), tensorflow (native CPU), wasm, cpu (pure JS).');
+  .enum(['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'])
+  .describe(
+    'Compute backend: "auto" takes the first that loads and matches the cpu backend on a tiny forward and backward of each model family, of tensorflow-gpu (CUDA), tensorflow (native CPU), webgpu (a Node WebGPU implementation, if installed), wasm, cpu (pure JS).',
+  );
 export type BackendName = z.infer<typeof BackendName>;
 
 export const Workers = z

@@ -213,6 +213,7 @@ export const BackendReport = z.object({
   requested: BackendName,
   skipped: z.array(z.object({ name: BackendName.exclude(['auto']), reason: z.string() })),
   details: z.string().describe('e.g. the GPU device, or WASM SIMD/threads.'),
+  proof: z.string().optional().describe('How the active backend was proved against the cpu backend (families, worst difference, time), or why it was not.'),
 });
 export type BackendReport = z.infer<typeof BackendReport>;
 

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { BackendName } from '../../shared/config';
 import { parseOrThrow } from '../../shared/errors';
 import { presets } from '../../shared/presets';
+import type { BackendReport } from '../../shared/run';
 import { Store } from '../../engine/store/store';
 import { autoWorkers, POOL_BACKENDS } from '../../engine/pool/workers';
 import { type Command, stringOption, table, workspaceHelp, workspaceOption } from './common';
@@ -62,26 +63,34 @@ export const runsCommand: Command = {
   },
 };
 
+/** What `evolab doctor` prints about the backend: the one in use, how it was proved, and why each other was skipped. */
+export function backendLines(report: BackendReport): string[] {
+  return [
+    `backend    ${report.active}${report.details ? ` (${report.details})` : ''}`,
+    `requested  ${report.requested}`,
+    ...(report.proof ? [`proof      ${report.proof}`] : []),
+    ...report.skipped.map((s) => `skipped    ${s.name}: ${s.reason}`),
+  ];
+}
+
 export const doctorCommand: Command = {
   name: 'doctor',
   positionals: 0,
-  summary: 'say which compute backend is used, why each other was skipped, and the workers a run gets',
+  summary: 'say which compute backend is used, how it was proved against cpu, why each other was skipped, and the workers a run gets',
   usage: 'evolab doctor [--backend B] [--json]',
   help: ['  --backend B       check this backend instead of auto', '  --json            the backend report as JSON', workspaceHelp],
   options: { ...workspaceOption, backend: { type: 'string' }, json: { type: 'boolean' } },
   async run(ctx) {
     const requested = parseOrThrow(BackendName, stringOption(ctx.values, 'backend') ?? 'auto', 'invalid_request', '--backend');
-    const { initBackend } = await import('../../engine/tf');
-    const report = await initBackend(requested);
+    const { initProvenBackend } = await import('../../engine/backend-proof');
+    const report = await initProvenBackend(requested);
     const cores = os.availableParallelism();
     const auto = POOL_BACKENDS.includes(report.active) ? autoWorkers(cores) : 1;
     if (ctx.values.json) {
       ctx.out(JSON.stringify({ ...report, cores, workers: { auto }, node: process.versions.node, workspace: ctx.workspace }, null, 2));
       return 0;
     }
-    ctx.out(`backend    ${report.active}${report.details ? ` (${report.details})` : ''}`);
-    ctx.out(`requested  ${report.requested}`);
-    for (const s of report.skipped) ctx.out(`skipped    ${s.name}: ${s.reason}`);
+    for (const line of backendLines(report)) ctx.out(line);
     ctx.out(`cores      ${cores}`);
     ctx.out(
       `workers    a run's workers field: 1 (default) runs in the engine alone; 0 (auto) gives ${auto} here${POOL_BACKENDS.includes(report.active) ? '' : ` (worker threads need ${POOL_BACKENDS.join(' or ')})`}`,

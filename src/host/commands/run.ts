@@ -133,7 +133,7 @@ export const runCommand: Command = {
     '  --preset NAME     start from a preset (see `evolab presets`)',
     '  --config FILE     a JSON run config; with --preset, its fields override the preset',
     '  --seed N          random seed (same config + seed + backend = same metrics)',
-    '  --backend B       auto | tensorflow-gpu | tensorflow | wasm | cpu',
+    '  --backend B       auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu',
     '  --iterations N    self-improvement iterations after the warm-up',
     POLICY_HELP,
     '  --json            one JSON object per line on stdout instead of the table',

@@ -23,7 +23,7 @@ describe('schema walker', () => {
 
   it('takes the description from inside a default wrapper (backend)', () => {
     const backend = find(fields, 'backend');
-    expect(backend).toMatchObject({ kind: 'enum', options: ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'], defaultValue: 'auto' });
+    expect(backend).toMatchObject({ kind: 'enum', options: ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'], defaultValue: 'auto' });
     expect(backend?.description).toMatch(/Compute backend/);
   });
 

@@ -54,6 +54,12 @@ export function SettingsScreen() {
                   <th>Details</th>
                   <td>{info.backend.details}</td>
                 </tr>
+                {info.backend.proof && (
+                  <tr>
+                    <th>Proof</th>
+                    <td data-testid="backend-proof">{info.backend.proof}</td>
+                  </tr>
+                )}
               </tbody>
             </table>
             <h3>Skipped backends</h3>
@@ -69,7 +75,8 @@ export function SettingsScreen() {
               </ul>
             )}
             <p className="help">
-              A run chooses its backend with the <code>backend</code> field of its config; <code>auto</code> takes the first that loads.
+              A run chooses its backend with the <code>backend</code> field of its config; <code>auto</code> takes the first that loads and computes a tiny
+              forward and backward of each model family as the pure-JS <code>cpu</code> backend does.
             </p>
           </section>
           <section className="panel">
