@@ -41,7 +41,7 @@ describe('parseOrThrow field issues', () => {
   it('names the nearest option of an enum', () => {
     expect(issuesOf({ ...base, backend: 'wsam' })).toContainEqual({
       path: 'backend',
-      message: 'must be one of "auto", "tensorflow-gpu", "tensorflow", "wasm", "cpu"; did you mean "wasm"?',
+      message: 'must be one of "auto", "tensorflow-gpu", "tensorflow", "webgpu", "wasm", "cpu"; did you mean "wasm"?',
     });
   });
 });
