@@ -21,7 +21,8 @@ export function totalSteps(config: RunConfig): number {
 
 /** Supervised warm-up steps of the run: its config's, when its algorithm wants a warm-up. */
 export function warmupSteps(config: RunConfig): number {
-  return algorithm(config.recipe.kind).warmup ? config.warmup.steps : 0;
+  const wants = algorithm(config.recipe.kind).warmup;
+  return (typeof wants === 'function' ? wants(config) : wants) ? config.warmup.steps : 0;
 }
 
 /** The warm-up keeps its loss every this many steps (and at its last), so at most WARMUP_LOSS_POINTS points. */

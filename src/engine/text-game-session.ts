@@ -33,7 +33,7 @@ import { createSpiralRecipe, type SpiralRecipe } from './recipes/spiral';
 import { randomMoveExamples, textSpiralModel } from './recipes/spiral-text';
 import { createRng, fork } from './rng';
 import type { SessionHooks } from './session';
-import { learningRateAt } from './session-schedule';
+import { learningRateAt, totalSteps } from './session-schedule';
 import type { IterationResult, Policy, PolicyState, Rng, Task, Tokenizer, TrainBatch } from './types';
 
 /** What a text-LM game run's checkpoint holds. */
@@ -67,7 +67,7 @@ export class TextGameSession implements RunnerSession {
     private readonly rng: Rng,
     private readonly hooks: SessionHooks,
   ) {
-    this.total = config.warmup.steps + config.iterations * config.recipe.stepsPerIteration;
+    this.total = totalSteps(config);
     const policyConfig = { ...config.policy, vocabSize: tokenizer.vocabSize, eos: tokenizer.eos };
     this.model = textSpiralModel({
       policy,

@@ -60,7 +60,8 @@ export interface AlgorithmEntry<K extends Kind = Kind> {
   model: ModelFamily;
   create(config: ConfigOf<K>, optim: OptimConfig): RecipeOf<K>;
   stepsPerIteration(config: ConfigOf<K>): number;
-  warmup: boolean;
+  /** Whether a run wants the supervised warm-up; a function where it depends on the run's model (SPIRAL's text LM does). */
+  warmup: boolean | ((config: RunConfig) => boolean);
   /**
    * The rows it trains on in one step and samples at once (the memory estimate's batch shapes), and the fields that
    * set each, for the advice when a run will not fit.
@@ -237,7 +238,8 @@ export const algorithms: { [K in Kind]: AlgorithmEntry<K> } = {
     ...RECIPE_FAMILY.spiral,
     create: createSpiralRecipe,
     stepsPerIteration: (c) => c.stepsPerIteration,
-    warmup: false,
+    // The MLP starts untrained; a char-level text LM writes nothing legal without one (text-game-session.ts).
+    warmup: (c) => c.policy.kind === 'transformer',
     // And its learning rate, the genome's (workflow.learningRate), as A2C's: an archive child's proposer moves them.
     tunable: () => ['entropyCoef', 'baselineDecay', 'gamesPerIteration'],
     contract: { kind: 'spiral', gamesPerIteration: 6, stepsPerIteration: 2, opponent: 'league', leagueEvery: 1, leagueSize: 2 },
