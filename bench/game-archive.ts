@@ -14,25 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { EngineService } from '../src/engine/service';
 import type { ArchiveView } from '../src/shared/archive';
+import { arg, interval } from './cli';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 const presetIds = arg('presets', 'tictactoe-dgm,tictactoe-hgm').split(',');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const budget = arg('budget', '');
 const out = arg('out', '');
-
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
-function interval(xs: number[], digits = 3): string {
-  const n = xs.length;
-  const m = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return m.toFixed(digits);
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
-  const h = (T95[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
-  return `${m.toFixed(digits)} [${(m - h).toFixed(digits)}, ${(m + h).toFixed(digits)}]`;
-}
 
 const ROWS: Array<{ key: string; label: string; digits: number }> = [
   { key: 'root_heldout', label: "root's held-out win rate vs random", digits: 3 },
@@ -84,7 +71,7 @@ console.log(`|---|${presetIds.map(() => '---').join('|')}|`);
 for (const row of ROWS) {
   const cells = presetIds.map((id) => {
     const xs = results[id]!.map((r) => r[row.key]!);
-    return `${interval(xs, row.digits)} (${xs.map((x) => (row.digits === 1 ? String(x) : x.toFixed(2))).join(' ')})`;
+    return `${interval(xs, { digits: row.digits })} (${xs.map((x) => (row.digits === 1 ? String(x) : x.toFixed(2))).join(' ')})`;
   });
   console.log(`| ${row.label} | ${cells.join(' | ')} |`);
 }

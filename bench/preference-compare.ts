@@ -17,11 +17,7 @@ import { findPreset } from '../src/shared/presets';
 import { Session } from '../src/engine/session';
 import { initBackend } from '../src/engine/tf';
 import { stepsPerIteration } from '../src/engine/recipes/registry';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
+import { arg, interval } from './cli';
 
 const presetId = arg('preset', 'addition-dpo-smoke');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
@@ -70,17 +66,6 @@ async function runOne(config: RunConfig, onIteration: (i: number, m: Record<stri
   }
 }
 
-/** Two-sided 95% Student t quantiles by degrees of freedom. */
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
-function interval(xs: number[]): string {
-  const n = xs.length;
-  const m = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return m.toFixed(3);
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
-  const h = (T95[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
-  return `${m.toFixed(3)} [${Math.max(0, m - h).toFixed(3)}, ${Math.min(1, m + h).toFixed(3)}]`;
-}
-
 await initBackend('wasm');
 if (dump) {
   await runOne(variantConfig('dpo', seeds[0]!), (i, m) => {
@@ -104,6 +89,15 @@ if (dump) {
   console.log(`| iteration | ${variants.join(' | ')} |`);
   console.log(`|---|${variants.map(() => '---').join('|')}|`);
   for (let i = 0; i < iterations; i++) {
-    console.log(`| ${i} | ${variants.map((v) => interval(curves[v]!.map((c) => c[i]!))).join(' | ')} |`);
+    console.log(
+      `| ${i} | ${variants
+        .map((v) =>
+          interval(
+            curves[v]!.map((c) => c[i]!),
+            { clamp: true },
+          ),
+        )
+        .join(' | ')} |`,
+    );
   }
 }

@@ -14,27 +14,14 @@ import { RunConfig } from '../src/shared/config';
 import { findPreset } from '../src/shared/presets';
 import { Session } from '../src/engine/session';
 import { initBackend } from '../src/engine/tf';
+import { arg, interval } from './cli';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 const presetIds = arg('presets', 'preference-spo,preference-reward-model').split(',');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const iterations = arg('iterations', '');
 const every = Number(arg('every', '5'));
 const out = arg('out', '');
 const keys = ['pref/minimax_distance', 'pref/minimax_distance_avg', 'pref/share_rock', 'pref/share_scissors', 'pref/share_paper'];
-
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
-function interval(xs: number[]): string {
-  const n = xs.length;
-  const m = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return m.toFixed(3);
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
-  const h = (T95[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
-  return `${m.toFixed(2)} [${Math.max(0, m - h).toFixed(2)}, ${Math.min(1, m + h).toFixed(2)}]`;
-}
 
 await initBackend('wasm');
 const runs: Record<string, Array<Array<Record<string, number>>>> = {};

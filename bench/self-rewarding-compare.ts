@@ -14,11 +14,7 @@ import { RunConfig, type RunConfigInput } from '../src/shared/config';
 import { findPreset } from '../src/shared/presets';
 import { Session } from '../src/engine/session';
 import { initBackend } from '../src/engine/tf';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
+import { arg, interval } from './cli';
 
 const presetId = arg('preset', 'addition-self-rewarding-smoke');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
@@ -50,19 +46,6 @@ async function runOne(config: RunConfig, onIteration: (i: number, m: Record<stri
   }
 }
 
-/** Two-sided 95% Student t quantiles by degrees of freedom. */
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
-function interval(xs: number[]): string {
-  const finite = xs.filter(Number.isFinite);
-  const n = finite.length;
-  if (n === 0) return '–';
-  const m = finite.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return m.toFixed(3);
-  const sd = Math.sqrt(finite.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
-  const h = (T95[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
-  return `${m.toFixed(3)} [${(m - h).toFixed(3)}, ${(m + h).toFixed(3)}]`;
-}
-
 await initBackend('wasm');
 if (dump) {
   await runOne(variantConfig(variants[0]!, seeds[0]!), (i, m) => {
@@ -89,6 +72,16 @@ if (dump) {
     const iterations = Math.max(...Object.values(curves[m]!).flatMap((c) => c.map((x) => x.length)));
     console.log(`\n${m}\n\n| iteration | ${variants.join(' | ')} |`);
     console.log(`|---|${variants.map(() => '---').join('|')}|`);
-    for (let i = 0; i < iterations; i++) console.log(`| ${i} | ${variants.map((v) => interval(curves[m]![v]!.map((c) => c[i]!))).join(' | ')} |`);
+    for (let i = 0; i < iterations; i++)
+      console.log(
+        `| ${i} | ${variants
+          .map((v) =>
+            interval(
+              curves[m]![v]!.map((c) => c[i]!),
+              { finiteOnly: true },
+            ),
+          )
+          .join(' | ')} |`,
+      );
   }
 }

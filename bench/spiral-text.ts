@@ -15,26 +15,13 @@ import { RunConfig } from '../src/shared/config';
 import { findPreset } from '../src/shared/presets';
 import { createRunSession } from '../src/engine/run-session';
 import { initBackend } from '../src/engine/tf';
+import { arg, interval } from './cli';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 const presetIds = arg('presets', 'tictactoe-text-spiral,transfer-arithmetic-tictactoe').split(',');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const warmup = arg('warmup', '');
 const iterations = arg('iterations', '');
 const out = arg('out', '');
-
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262];
-function interval(xs: number[]): string {
-  const n = xs.length;
-  const m = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return m.toFixed(3);
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
-  const h = (T95[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
-  return `${m.toFixed(3)} [${(m - h).toFixed(3)}, ${(m + h).toFixed(3)}]`;
-}
 
 const METRICS = [
   'game/tictactoe_win_rate_vs_random',
