@@ -125,10 +125,37 @@ interface CompareJson {
   }>;
 }
 
+/** Each run's stored metrics by strategy, less those that measure the machine (time, throughput, memory). */
+function metricsByStrategy(workspace: string, report: CompareJson): Record<string, Array<Record<string, number>>> {
+  return withStore(workspace, (store) =>
+    Object.fromEntries(
+      report.runs.map((run) => [
+        run.strategy,
+        store
+          .iterationNumbers(run.runId)
+          .map((i) => Object.fromEntries(Object.entries(store.iterationMetrics(run.runId, i)).filter(([k]) => !/^(perf|time|mem)\//.test(k)))),
+      ]),
+    ),
+  );
+}
+
 describe('evolab compare end to end', () => {
   it('runs dgm then hgm from the same initial agent, and archive shows each tree', { timeout: 180_000 }, async () => {
     const ws = path.join(tmp, 'compare');
-    const r = await cli(['compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm,hgm', '--budget', String(BUDGET), '--json', '--workspace', ws]);
+    const r = await cli([
+      'compare',
+      '--preset',
+      'addition-archive-smoke',
+      '--strategies',
+      'dgm,hgm',
+      '--budget',
+      String(BUDGET),
+      '--parallel',
+      '2',
+      '--json',
+      '--workspace',
+      ws,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     // Nothing but the one JSON object on stdout.
     const lines = r.stdout.split('\n').filter((l) => l.trim());
@@ -179,6 +206,29 @@ describe('evolab compare end to end', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^ {2}n0 {2}root {2}kept/m);
     expect(text.stdout).toContain(`Budget: ${first.metrics['archive/budget_used']}/${BUDGET}`);
+
+    // Side by side (above: hgm started once dgm's n0 was stored) gives the metrics of one after another in process.
+    expect(r.stderr).toContain('2 runs at a time');
+    expect(r.stderr).toContain(`[2/2] hgm: started from node n0 of ${first.runId}`);
+    const wsSerial = path.join(tmp, 'compare-serial');
+    const serial = await cli([
+      'compare',
+      '--preset',
+      'addition-archive-smoke',
+      '--strategies',
+      'dgm,hgm',
+      '--budget',
+      String(BUDGET),
+      '--parallel',
+      '1',
+      '--json',
+      '--workspace',
+      wsSerial,
+    ]);
+    expect(serial.code, serial.stderr).toBe(0);
+    const serialReport = JSON.parse(serial.stdout.trim()) as CompareJson;
+    expect(serial.stderr).not.toContain('runs at a time');
+    expect(metricsByStrategy(wsSerial, serialReport)).toEqual(metricsByStrategy(ws, report));
   });
 });
 
@@ -204,5 +254,40 @@ describe('evolab compare of game agents', () => {
       });
       expect(rootOutcomes[1]).toEqual(rootOutcomes[0]);
     });
+  });
+
+  it('runs every seed of --seeds side by side, with the metrics of one comparison after another', { timeout: 180_000 }, async () => {
+    type SeedsJson = { seeds: number[]; comparisons: CompareJson[]; groups: Array<{ label: string; runs: Array<{ seed: number; status: string }> }> };
+    const args = ['compare', '--preset', 'tictactoe-dgm-smoke', '--strategies', 'dgm,hgm', '--budget', '400', '--seeds', '1,2', '--json'];
+    const results: Array<{ ws: string; report: SeedsJson }> = [];
+    for (const parallel of ['3', '1']) {
+      const ws = path.join(tmp, `compare-seeds-${parallel}`);
+      const r = await cli([...args, '--parallel', parallel, '--workspace', ws]);
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout.trim()) as SeedsJson;
+      expect(report.comparisons.map((c) => c.seed)).toEqual([1, 2]);
+      expect(report.groups.map((g) => [g.label, g.runs.map((x) => [x.seed, x.status])])).toEqual([
+        [
+          'dgm',
+          [
+            [1, 'completed'],
+            [2, 'completed'],
+          ],
+        ],
+        [
+          'hgm',
+          [
+            [1, 'completed'],
+            [2, 'completed'],
+          ],
+        ],
+      ]);
+      if (parallel === '3') expect(r.stderr).toContain('seed 2 [1/2] dgm: started');
+      results.push({ ws, report });
+    }
+    const [side, serial] = results;
+    for (const i of [0, 1]) {
+      expect(metricsByStrategy(side.ws, side.report.comparisons[i])).toEqual(metricsByStrategy(serial.ws, serial.report.comparisons[i]));
+    }
   });
 });

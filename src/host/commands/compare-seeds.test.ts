@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findPreset } from '../../shared/presets';
 import { Store } from '../../engine/store/store';
 import type { CommandContext } from './common';
-import { compareSeeds, type SeededComparison } from './compare-seeds';
+import { compareSeeds, oneAtATime, type SeededComparison } from './compare-seeds';
 import type { ComparedRun } from './compare-report';
 
 let ws: string;
@@ -56,7 +56,7 @@ describe('evolab compare --seeds', () => {
     };
     const ctx = context();
     const options = { preset: { id: 'addition-archive-smoke' }, strategies: ['dgm', 'hgm'], seed: 1, policyLabel: 'archive', json: true };
-    expect(await compareSeeds(ctx, options, [1, 2, 3], fakeComparison)).toBe(0);
+    expect(await compareSeeds(ctx, options, [1, 2, 3], oneAtATime(fakeComparison))).toBe(0);
     store.close();
     expect(seen).toEqual([1, 2, 3]);
     const report = JSON.parse(ctx.stdout.join('\n')) as {
@@ -75,6 +75,6 @@ describe('evolab compare --seeds', () => {
   it('refuses --seed together with --seeds', async () => {
     const run = async () => 0;
     const options = { preset: { id: 'p' }, strategies: ['dgm'], seed: 1, policyLabel: 'archive', json: false };
-    await expect(compareSeeds(context({ seed: '1' }), options, [1, 2], run)).rejects.toThrow('Give --seed N or --seeds S, not both.');
+    await expect(compareSeeds(context({ seed: '1' }), options, [1, 2], oneAtATime(run))).rejects.toThrow('Give --seed N or --seeds S, not both.');
   });
 });

@@ -20,22 +20,29 @@ export interface SeededComparison {
   print?: boolean;
 }
 
-export async function compareSeeds<O extends SeededComparison>(
-  ctx: CommandContext,
-  o: O,
-  seeds: number[],
-  runComparison: (ctx: CommandContext, o: O) => Promise<number>,
-): Promise<number> {
+/** Runs the comparisons of these seeds, handing each report over; resolves with the worst exit code. */
+export type SeedsRunner<O> = (ctx: CommandContext, o: O, seeds: number[], onReport: (report: ComparisonReport) => void) => Promise<number>;
+
+/** One comparison after another, as `evolab compare --seed N` runs each; an interrupted one (130) ends the series. */
+export function oneAtATime<O extends SeededComparison>(runComparison: (ctx: CommandContext, o: O) => Promise<number>): SeedsRunner<O> {
+  return async (ctx, o, seeds, onReport) => {
+    let code = 0;
+    for (const seed of seeds) {
+      const c = await runComparison(ctx, { ...o, seed, print: false, onReport });
+      code = Math.max(code, c);
+      if (c === 130) break;
+    }
+    return code;
+  };
+}
+
+export async function compareSeeds<O extends SeededComparison>(ctx: CommandContext, o: O, seeds: number[], runSeeds: SeedsRunner<O>): Promise<number> {
   if (ctx.values.seed !== undefined) {
     throw new CodedError('invalid_request', 'Give --seed N or --seeds S, not both.', [{ path: 'seeds', message: 'with --seed' }]);
   }
   const reports: ComparisonReport[] = [];
-  let code = 0;
-  for (const seed of seeds) {
-    const c = await runComparison(ctx, { ...o, seed, print: false, onReport: (r) => reports.push(r) });
-    code = Math.max(code, c);
-    if (c === 130) break;
-  }
+  const code = await runSeeds(ctx, o, seeds, (r) => reports.push(r));
+  reports.sort((a, b) => seeds.indexOf(a.seed) - seeds.indexOf(b.seed));
   const store = Store.open(ctx.workspace);
   let groups: GroupReport[];
   try {

@@ -13,7 +13,9 @@ import { type ComparedRun, type ComparisonReport, budgetCurve, comparisonJson, c
 import { parseIntList, parseLearners, runStreamSweep, STREAM_LEARNERS } from './compare-stream';
 import { progressBar } from './monitor-view';
 import { onStopSignals } from './stop-signals';
-import { compareSeeds } from './compare-seeds';
+import { compareSeeds, oneAtATime } from './compare-seeds';
+import { runComparisonsInParallel } from './compare-parallel';
+import os from 'node:os';
 import { parseSeeds } from '../sweep/plan';
 import { type PolicyPreset, policyArgument, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
 import { ARCHIVE_BEST_ESTIMATE, ARCHIVE_BUDGET_USED, ARCHIVE_ROOT_HELDOUT } from '../../shared/metrics';
@@ -98,6 +100,8 @@ export interface CompareOptions {
   budget: number | undefined;
   /** Every run's workers field (default: the preset's). */
   workers?: number;
+  /** Runs at a time, each its own process (compare-parallel.ts); 1: one after another in this process. */
+  parallel?: number;
   policy: PolicyPreset | ApprovalPolicy;
   policyLabel: string;
   json: boolean;
@@ -107,7 +111,7 @@ export interface CompareOptions {
 }
 
 /** The comparison's record of one finished run, read back from the store. */
-function collect(store: Store, strategy: string, runId: string, status: RunStatus, seconds: number): ComparedRun {
+export function collect(store: Store, strategy: string, runId: string, status: RunStatus, seconds: number): ComparedRun {
   const root: Metrics = store.iterationNumbers(runId).includes(0) ? store.iterationMetrics(runId, 0) : {};
   return {
     strategy,
@@ -137,6 +141,7 @@ function exitCode(runs: ComparedRun[], planned: number, interrupted: boolean): n
  * no warm-up to share (and no branches): every strategy starts from the seed's initial agent, which is the same one.
  */
 export async function runComparison(ctx: CommandContext, o: CompareOptions): Promise<number> {
+  if ((o.parallel ?? 1) > 1) return inParallel(ctx, o, [o.seed], (report) => printReport(ctx, o, report));
   const id = comparisonId();
   const n = o.strategies.length;
   const budgetTotal = o.budget ?? o.preset.config.archive.budget;
@@ -235,11 +240,7 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
       first ??= runId;
     }
     current = null;
-    const report: ComparisonReport = { comparison: id, seed: o.seed, preset: o.preset.id, policy: o.policyLabel, runs };
-    o.onReport?.(report);
-    if (o.print === false) return exitCode(runs, n, interrupts > 0);
-    if (o.json) ctx.out(comparisonJson(report));
-    else for (const line of comparisonTable(report)) ctx.out(line);
+    printReport(ctx, o, { comparison: id, seed: o.seed, preset: o.preset.id, policy: o.policyLabel, runs });
     return exitCode(runs, n, interrupts > 0);
   } finally {
     detach();
@@ -248,25 +249,50 @@ export async function runComparison(ctx: CommandContext, o: CompareOptions): Pro
   }
 }
 
+/** Hands the report to `onReport` and prints it (the table, or JSON), unless `print` is false. */
+function printReport(ctx: CommandContext, o: CompareOptions, report: ComparisonReport): void {
+  o.onReport?.(report);
+  if (o.print === false) return;
+  if (o.json) ctx.out(comparisonJson(report));
+  else for (const line of comparisonTable(report)) ctx.out(line);
+}
+
+/** The comparisons of these seeds with `o.parallel` runs at a time, each its own process; each report to `onReport`. */
+async function inParallel(ctx: CommandContext, o: CompareOptions, seeds: number[], onReport: (report: ComparisonReport) => void): Promise<number> {
+  const ids = seeds.map(() => comparisonId());
+  const parallel = o.parallel ?? 1;
+  const budget = o.budget ?? o.preset.config.archive.budget;
+  const list = seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${seeds[0]}`;
+  ctx.err(
+    `Comparison ${ids.join(', ')}: ${o.strategies.join(', ')} on ${o.preset.id}, ${list}, budget ${budget}, policy ${o.policyLabel}, ${parallel} runs at a time, in ${ctx.workspace}\n`,
+  );
+  const outcome = await runComparisonsInParallel(ctx, o, seeds, ids, parallel, collect);
+  for (const report of outcome.reports) onReport(report);
+  return outcome.code;
+}
+
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'run DGM, HGM and the baselines on one archive preset, same seed and budget, and compare them',
   usage:
-    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N | --seeds S] [--budget N] [--workers N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds S] [--policy P] [--json]',
+    'evolab compare --preset NAME --strategies dgm,hgm,no-darwin,no-selfimprove [--seed N | --seeds S] [--budget N] [--parallel N] [--workers N] [--policy P] [--json]\n       evolab compare --preset SHIFT-PRESET --shift-rates 0,1,5,20,50 [--learners L] [--seeds S] [--policy P] [--json]',
   help: [
     `  --preset NAME     an archive preset (${archivePresetIds()})`,
     `  --strategies L    comma-separated, run in this order: ${STRATEGIES.join(', ')}`,
     "  --seed N          the seed of every run (default: the preset's)",
     "  --seeds S         one comparison per seed (1-5, 1,2,7), then each strategy's mean and bootstrap 95% interval",
     "  --budget N        search budget of every run, in evaluation units (default: the preset's)",
+    `  --parallel N      runs at a time, each its own process (default: the cores, ${os.availableParallelism()} here); the metrics are`,
+    '                    those of --parallel 1, which runs them one after another in this process',
     "  --workers N       every run's workers field: worker threads sharing training and evaluation, 0 = auto (default: the preset's)",
     '  --policy P        approval policy of every run: archive (default) | batch | default | auto | ask | FILE (JSON);',
     '                    with a pausing policy, a held child waits for `evolab decide` and so does the comparison',
     "  --json            one JSON object on stdout at the end: the comparison, each run's final metrics and curve",
     workspaceHelp,
-    '  The first strategy warms up; the others start from its initial agent (node n0), so every run starts equal.',
+    '  The first strategy warms up; the others start from its initial agent (node n0), so every run starts equal;',
+    '  side by side, they start as soon as n0 is stored, and with --seeds the next seed starts while one warms up.',
     "  A game preset (tictactoe-dgm, ...) has no warm-up: every strategy starts from the seed's initial agent.",
-    '  Ctrl-C once stops the current run (its checkpoint is kept) and skips the rest; twice exits at once.',
+    '  Ctrl-C once stops the running runs (each keeps its checkpoint) and skips the rest; twice exits at once.',
     '  --shift-rates L   a class-stream preset (shift-*): sweep its learners across these swaps per epoch instead',
     `  --learners L      with --shift-rates: comma-separated, of ${STREAM_LEARNERS.join(', ')} (default: all)`,
     "  --seeds S         with --shift-rates: the seeds of each learner and rate (default: the preset's)",
@@ -280,6 +306,7 @@ export const compareCommand: Command = {
     seeds: { type: 'string' },
     budget: { type: 'string' },
     workers: { type: 'string' },
+    parallel: { type: 'string' },
     policy: { type: 'string' },
     json: { type: 'boolean' },
     'shift-rates': { type: 'string' },
@@ -298,13 +325,17 @@ export const compareCommand: Command = {
     }
     const seed = intOption(ctx.values, 'seed') ?? preset.config.seed;
     const workers = intOption(ctx.values, 'workers', 0);
+    const parallel = intOption(ctx.values, 'parallel', 1) ?? os.availableParallelism();
     const policyLabel = stringOption(ctx.values, 'policy') ?? 'archive';
     const policy = policyArgument(policyLabel, '--policy');
     if (ctx.positionals.length > 0) {
       throw new CodedError('invalid_request', `compare takes no positional arguments, got "${ctx.positionals.join(' ')}".\nUsage: ${compareCommand.usage}`);
     }
-    const options = { preset, strategies, seed, budget, workers, policy, policyLabel, json: ctx.values.json === true };
-    if (ctx.values.seeds !== undefined) return compareSeeds(ctx, options, parseSeeds(stringOption(ctx.values, 'seeds')), runComparison);
+    const options = { preset, strategies, seed, budget, workers, parallel, policy, policyLabel, json: ctx.values.json === true };
+    if (ctx.values.seeds !== undefined) {
+      const seeds = parseSeeds(stringOption(ctx.values, 'seeds'));
+      return compareSeeds(ctx, options, seeds, parallel > 1 ? (c, o, s, onReport) => inParallel(c, o, s, onReport) : oneAtATime(runComparison));
+    }
     return runComparison(ctx, options);
   },
 };

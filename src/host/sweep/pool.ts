@@ -10,6 +10,8 @@ const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..
 
 export interface Job {
   args: string[];
+  /** Each line the child writes on stdout (a JSON event of `evolab run --json`), as it comes. */
+  onLine?: (line: string) => void;
 }
 
 export interface JobResult {
@@ -21,7 +23,8 @@ export interface JobResult {
   stderrTail: string;
 }
 
-function runJob(job: Job, children: Set<ChildProcess>): Promise<JobResult> {
+/** Starts one `evolab run ... --json` child and resolves when it has ended; `children` holds it while it runs. */
+export function runJob(job: Job, children: Set<ChildProcess>): Promise<JobResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     // EVOLAB_WORKSPACE is cleared: the job's own --workspace is the one that counts.
@@ -29,7 +32,15 @@ function runJob(job: Job, children: Set<ChildProcess>): Promise<JobResult> {
     children.add(child);
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    let seen = 0;
+    child.stdout!.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (!job.onLine) return;
+      const end = stdout.lastIndexOf('\n');
+      if (end < seen) return;
+      for (const line of stdout.slice(seen, end).split('\n')) if (line.trim()) job.onLine(line);
+      seen = end + 1;
+    });
     child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
     const finish = (code: number | null, error?: Error) => {
       children.delete(child);
