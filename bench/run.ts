@@ -156,6 +156,14 @@ async function main(): Promise<void> {
   const scaling = await benchScaling({ quick: QUICK, backend: backend.active });
   result.scaling = scaling.result;
   rows.push(...scaling.rows);
+  // At equal threads: the pool's width-128 training at N workers against PyTorch at N threads.
+  const torch128 = training[1]!.torchByThreads;
+  result.equalThreads = scaling.result.trainingW128.flatMap((p) => {
+    const peer = torch128.find((t) => t.threads === p.workers);
+    if (!peer || 'skipped' in peer) return [];
+    rows.push([`w128 ours at ${p.workers} workers / pytorch at ${p.workers} threads`, `${fmt(p.tokensPerS / peer.tokensPerS, 2)}x`]);
+    return [{ threads: p.workers, ours: p.tokensPerS, pytorch: peer.tokensPerS, oursOverTorch: p.tokensPerS / peer.tokensPerS }];
+  });
   result.tensorsAfter = memoryInfo().numTensors;
 
   const width = Math.max(...rows.map((r) => r[0].length));

@@ -1,10 +1,12 @@
 /**
  * The worker pool's scaling, for `npm run bench` (bench/run.ts calls `benchScaling`): tokens/s of data-parallel
- * training and of sharded sampling at 1, 2, ... N workers (N: the cores, at least 2), each with its scaling
- * efficiency throughput_N / (N * throughput_1), and the wall time of the four-way archive smoke comparison
- * (`evolab compare --preset addition-archive-smoke --strategies dgm,hgm,no-darwin,no-selfimprove`) at 1 and 2
- * workers. With --quick the comparison is left out (it takes minutes) and the timings are short: a check that the
- * bench runs, not a measurement. Targets (issue 17): efficiency >= 0.85 at 2 workers on 2 cores; comparison >= 1.7x.
+ * training (widths 64 and 128) and of sharded sampling (width 64) at 1, 2, ... N workers (N: the cores, at least 2),
+ * each with its scaling efficiency throughput_N / (N * throughput_1), and the wall time of the four-way archive smoke
+ * comparison (`evolab compare --preset addition-archive-smoke --strategies dgm,hgm,no-darwin,no-selfimprove`) on one
+ * core (`--parallel 1 --workers 1`), with 2 workers inside each run (`--parallel 1 --workers 2`), with 2 runs side by
+ * side (`--parallel 2`), and over seeds 1-3 on one core and side by side. With --quick the comparisons are left out
+ * (they take minutes) and the timings are short: a check that the bench runs, not a measurement. Targets (issue 17):
+ * efficiency >= 0.85 at 2 workers on 2 cores; comparison >= 1.7x faster on 2 cores than with one worker.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,11 +35,23 @@ export interface ScalingPoint {
   efficiency: number;
 }
 
+/** One way of running the four-way comparison: its flags and wall time. */
+export interface CompareTiming {
+  label: string;
+  args: string[];
+  wallS: number;
+  /** One-core wall time (of the same seeds) / this one. */
+  speedup: number;
+}
+
 export interface ScalingResult {
   cores: number;
+  /** Width 64 (as before), then width 128 in `trainingW128`. */
   training: ScalingPoint[];
+  trainingW128: ScalingPoint[];
   sampling: ScalingPoint[];
-  archiveCompare: { workers: number; wallS: number }[] | { skipped: string };
+  archiveCompare: CompareTiming[] | { skipped: string };
+  /** The best speedup of one seed's comparison on the cores over one core. */
   archiveSpeedup: number | null;
 }
 
@@ -75,21 +89,37 @@ function points(raw: Array<{ workers: number; tokensPerS: number }>): ScalingPoi
   return raw.map((r) => ({ ...r, efficiency: r.tokensPerS / (r.workers * one) }));
 }
 
-function archiveCompare(workers: number): number {
+const COMPARE = ['compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm,hgm,no-darwin,no-selfimprove'];
+
+/** Wall time of `evolab compare` with these flags, in a fresh workspace. */
+function archiveCompare(flags: string[]): number {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-bench-archive-'));
   try {
-    const args = ['bin/evolab.js', 'compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm,hgm,no-darwin,no-selfimprove'];
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [...args, '--seed', '1', '--workers', String(workers), '--json', '--workspace', ws], {
+    const r = spawnSync(process.execPath, ['bin/evolab.js', ...COMPARE, ...flags, '--json', '--workspace', ws], {
       cwd: path.join(here, '..'),
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
-    if (r.status !== 0) throw new Error(`evolab compare with --workers ${workers} failed: ${(r.stderr || '').trim().split('\n').pop() ?? r.status}`);
+    if (r.status !== 0) throw new Error(`evolab compare ${flags.join(' ')} failed: ${(r.stderr || '').trim().split('\n').pop() ?? r.status}`);
     return (performance.now() - t0) / 1000;
   } finally {
     fs.rmSync(ws, { recursive: true, force: true });
   }
+}
+
+function compareTimings(): CompareTiming[] {
+  const one = ['--seed', '1'];
+  const seeds = ['--seeds', '1-3'];
+  const plan: Array<{ label: string; args: string[]; base: number }> = [
+    { label: 'seed 1, one core', args: [...one, '--parallel', '1', '--workers', '1'], base: 0 },
+    { label: 'seed 1, 2 workers in each run', args: [...one, '--parallel', '1', '--workers', '2'], base: 0 },
+    { label: 'seed 1, 2 runs side by side', args: [...one, '--parallel', '2'], base: 0 },
+    { label: 'seeds 1-3, one core', args: [...seeds, '--parallel', '1', '--workers', '1'], base: 3 },
+    { label: 'seeds 1-3, 2 runs side by side', args: [...seeds, '--parallel', '2'], base: 3 },
+  ];
+  const walls = plan.map((p) => archiveCompare(p.args));
+  return plan.map((p, i) => ({ label: p.label, args: p.args, wallS: walls[i]!, speedup: walls[p.base]! / walls[i]! }));
 }
 
 export async function benchScaling(options: { quick: boolean; backend: BackendName }): Promise<{ rows: Array<[string, string]>; result: ScalingResult }> {
@@ -97,34 +127,40 @@ export async function benchScaling(options: { quick: boolean; backend: BackendNa
   const counts = Array.from({ length: Math.max(2, cores) }, (_, i) => i + 1);
   const minMs = options.quick ? 300 : 3000;
   const train: TransformerConfig = { kind: 'transformer', dModel: 64, nLayers: 2, nHeads: 4, contextLength: CTX, vocabSize: VOCAB };
+  const train128: TransformerConfig = { ...train, dModel: 128 };
   const sample: TransformerConfig = { ...train, contextLength: PROMPT + NEW_TOKENS, eos: -1 };
   const batch = batchOf(2);
   const prompts = batchOf(3).sequences.map((s) => s.slice(0, PROMPT));
   const trainRaw: Array<{ workers: number; tokensPerS: number }> = [];
+  const train128Raw: Array<{ workers: number; tokensPerS: number }> = [];
   const sampleRaw: Array<{ workers: number; tokensPerS: number }> = [];
   for (const workers of counts) {
     const ms = await withPolicy(train, workers, options.backend, (p) => bestMs(() => likelihoodStep(p, batch, { learningRate: 1e-3, gradClip: 1 }), minMs, 3));
     trainRaw.push({ workers, tokensPerS: (BATCH * (CTX - 1)) / (ms / 1000) });
+    const ms128 = await withPolicy(train128, workers, options.backend, (p) =>
+      bestMs(() => likelihoodStep(p, batch, { learningRate: 1e-3, gradClip: 1 }), minMs, 3),
+    );
+    train128Raw.push({ workers, tokensPerS: (BATCH * (CTX - 1)) / (ms128 / 1000) });
     const sms = await withPolicy(sample, workers, options.backend, (p) =>
       bestMs(() => p.sample(prompts, { maxNewTokens: NEW_TOKENS, temperature: 1, rng: createRng(4) }), minMs, 2),
     );
     sampleRaw.push({ workers, tokensPerS: (BATCH * NEW_TOKENS) / (sms / 1000) });
   }
   const training = points(trainRaw);
+  const trainingW128 = points(train128Raw);
   const sampling = points(sampleRaw);
-  let archive: ScalingResult['archiveCompare'] = { skipped: '--quick: the four-way comparison takes minutes per worker count' };
+  let archive: ScalingResult['archiveCompare'] = { skipped: '--quick: the four-way comparisons take minutes each' };
   let speedup: number | null = null;
   if (!options.quick) {
-    const runs = [1, 2].map((workers) => ({ workers, wallS: archiveCompare(workers) }));
-    archive = runs;
-    speedup = runs[0]!.wallS / runs[1]!.wallS;
+    archive = compareTimings();
+    speedup = Math.max(...archive.slice(1, 3).map((t) => t.speedup));
   }
   const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const rows: Array<[string, string]> = [];
   for (const p of training) rows.push([`pool train w64 ${p.workers} workers tokens/s (efficiency)`, `${fmt(p.tokensPerS)} (${fmt(p.efficiency, 2)})`]);
+  for (const p of trainingW128) rows.push([`pool train w128 ${p.workers} workers tokens/s (efficiency)`, `${fmt(p.tokensPerS)} (${fmt(p.efficiency, 2)})`]);
   for (const p of sampling) rows.push([`pool sample w64 ${p.workers} workers tokens/s (efficiency)`, `${fmt(p.tokensPerS)} (${fmt(p.efficiency, 2)})`]);
-  if ('skipped' in archive) rows.push(['archive smoke compare 1 vs 2 workers', `skipped: ${archive.skipped}`]);
-  else
-    rows.push(['archive smoke compare wall s, 1 / 2 workers (speedup)', `${fmt(archive[0]!.wallS, 1)} / ${fmt(archive[1]!.wallS, 1)} (${fmt(speedup!, 2)}x)`]);
-  return { rows, result: { cores, training, sampling, archiveCompare: archive, archiveSpeedup: speedup } };
+  if ('skipped' in archive) rows.push(['archive smoke compare', `skipped: ${archive.skipped}`]);
+  else for (const t of archive) rows.push([`archive smoke compare, ${t.label}: wall s (speedup)`, `${fmt(t.wallS, 1)} (${fmt(t.speedup, 2)}x)`]);
+  return { rows, result: { cores, training, trainingW128, sampling, archiveCompare: archive, archiveSpeedup: speedup } };
 }
