@@ -19,7 +19,7 @@ async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ wasm: number[
 }
 
 describe('the copy-free wasm data-movement kernels', () => {
-  it('slice every rank, contiguous or strided, and split along any axis, bit for bit as tfjs does', async () => {
+  it('slice every rank, contiguous or strided, split and concat along any axis, bit for bit as tfjs does', async () => {
     await initBackend('wasm');
     const rng = createRng(3);
     const data = Float32Array.from({ length: 2 * 3 * 4 * 5 * 2 }, () => rng.normal());
@@ -35,6 +35,13 @@ describe('the copy-free wasm data-movement kernels', () => {
       () => tf.split(tf.tensor2d(data, [24, 10]), [3, 3, 4], 1),
       () => tf.split(tf.tensor3d(data, [6, 4, 10]), 2, 0),
       () => tf.slice(tf.tensor2d(data, [24, 10]), [0, 0], [0, 4]),
+      // Concat: the decoding cache's append (one position after many), long rows, several inputs, empty inputs, int32.
+      () => tf.concat([tf.tensor3d(data.slice(0, 96), [8, 3, 4]), tf.tensor3d(data.slice(96, 128), [8, 1, 4])], 1),
+      () => tf.concat([tf.tensor3d(data.slice(0, 96), [8, 4, 3]), tf.tensor3d(data.slice(96, 128), [8, 4, 1])], 2),
+      () => tf.concat([tf.tensor2d(data.slice(0, 80), [2, 40]), tf.tensor2d(data.slice(80, 160), [2, 40]), tf.tensor2d(data.slice(160, 166), [2, 3])], 1),
+      () => tf.concat([tf.tensor2d(data.slice(0, 40), [4, 10]), tf.tensor2d(data.slice(40, 100), [6, 10])], 0),
+      () => tf.concat([tf.tensor3d([], [2, 0, 3]), tf.tensor3d(data.slice(0, 12), [2, 2, 3]), tf.tensor3d(data.slice(12, 18), [2, 1, 3])], 1),
+      () => tf.concat([tf.cast(tf.tensor2d(data.slice(0, 6), [3, 2]), 'int32'), tf.cast(tf.tensor2d(data.slice(6, 9), [3, 1]), 'int32')], 1),
     ];
     for (const [i, c] of cases.entries()) {
       const { wasm, cpu } = await onBoth(c);

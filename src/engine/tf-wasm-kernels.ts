@@ -7,6 +7,9 @@
  * - Cast to the same dtype copies too (the gradients cast float32 operands to float32, 80 a step): shared the same way.
  * - Slice and SplitV read their whole input with readSync, which copies the heap out for every piece: Adam's split of
  *   the flat update (400k floats into 30 pieces) copied 48 MB per step. Here they read a view of the heap instead.
+ * - Concat copies each input's rows with a typed-array view and set() per row: appending one position to the
+ *   decoding cache's transposed keys ([B*H, hd, Tk] along its last axis) is thousands of one-float rows per step,
+ *   where creating the view costs more than the copy. Here short rows are copied element by element.
  * Every value is bit-for-bit what the stock kernels give; only copies are gone.
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
@@ -34,7 +37,8 @@ export function registerWasmKernels(tf: Tf): void {
   const stockIdentity = tf.getKernel(tf.Identity, 'wasm')?.kernelFunc;
   const stockCast = tf.getKernel(tf.Cast, 'wasm')?.kernelFunc;
   const stockSlice = tf.getKernel(tf.Slice, 'wasm')?.kernelFunc;
-  if (!stockIdentity || !stockCast || !stockSlice) return;
+  const stockConcat = tf.getKernel(tf.Concat, 'wasm')?.kernelFunc;
+  if (!stockIdentity || !stockCast || !stockSlice || !stockConcat) return;
 
   replace(tf.Identity, (args) => {
     const x = args.inputs.x as Info;
@@ -76,6 +80,47 @@ export function registerWasmKernels(tf: Tf): void {
         }
     return out;
   };
+
+  replace(tf.Concat, (args) => {
+    const inputs = args.inputs as unknown as Info[];
+    const backend = args.backend as WasmBackend;
+    const nonEmpty = inputs.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
+    if (inputs.length === 0 || inputs[0]!.dtype === 'string' || nonEmpty.length < 2) return stockConcat(args);
+    const axis = tf.util.parseAxisParam((args.attrs as { axis: number | number[] }).axis, inputs[0]!.shape)[0]!;
+    tf.backend_util.assertParamsConsistent(
+      inputs.map((t) => t.shape),
+      axis,
+    );
+    const out = backend.makeOutput(
+      tf.backend_util.computeOutShape(
+        inputs.map((t) => t.shape),
+        axis,
+      ),
+      inputs[0]!.dtype,
+    );
+    const outer = tf.util.sizeFromShape(nonEmpty[0]!.shape.slice(0, axis));
+    const inner = nonEmpty.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));
+    const total = inner.reduce((a, b) => a + b, 0);
+    // Views after makeOutput: allocating may grow the heap, which detaches earlier views.
+    const src = nonEmpty.map((t) => backend.typedArrayFromHeap(t));
+    const dst = backend.typedArrayFromHeap(out);
+    let at = 0;
+    for (let i = 0; i < nonEmpty.length; i++) {
+      const n = inner[i]!;
+      const from = src[i]!;
+      if (n >= 32) {
+        for (let b = 0; b < outer; b++) dst.set(from.subarray(b * n, b * n + n), b * total + at);
+      } else {
+        for (let b = 0; b < outer; b++) {
+          const o = b * total + at;
+          const q = b * n;
+          for (let j = 0; j < n; j++) dst[o + j] = from[q + j]!;
+        }
+      }
+      at += n;
+    }
+    return out;
+  });
 
   replace(tf.Slice, (args) => {
     const { begin, size } = args.attrs as { begin: number[]; size: number[] };

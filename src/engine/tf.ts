@@ -15,9 +15,11 @@ import type { BackendName } from '../shared/config';
 import type { BackendReport } from '../shared/run';
 import { registerGradients } from './tf-gradients';
 import { registerWasmKernels } from './tf-wasm-kernels';
+import { registerWasmFusedKernels } from './tf-wasm-fused';
 
 registerGradients(tf);
 registerWasmKernels(tf);
+registerWasmFusedKernels(tf);
 
 export { tf };
 

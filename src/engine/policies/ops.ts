@@ -4,8 +4,19 @@
  * one-hot matmuls because WASM has no UnsortedSegmentSum, which the gradient of gather needs.
  */
 import { tf } from '../tf';
+import { FUSED_GELU_INNER, FUSED_GELU_OUTER, FUSED_LAYER_NORM, GELU_C, GELU_CUBE } from '../tf-wasm-fused';
 
 type T = tf.Tensor;
+
+/** Whether a gradient tape is recording (inside tf.variableGrads / tf.grads): then every op must be a tf op. */
+export function recording(): boolean {
+  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
+}
+
+/** Whether `kernel` (tf-wasm-fused.ts) can stand in for tf ops now: on its backend, with no tape recording. */
+function fused(kernel: string): boolean {
+  return !recording() && tf.getKernel(kernel, tf.getBackend()) !== undefined;
+}
 
 function swapLast(x: T): T {
   const perm = x.shape.map((_, i) => i);
@@ -19,7 +30,7 @@ function swapLast(x: T): T {
  * a @ b for [.., M, K] x [.., K, N] (same batch dims), whose gradient builds the transposes explicitly:
  * tfjs's own matMul gradient asks for transposeA/transposeB, the slow path on WASM.
  */
-export const mm = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
+const mmGrad = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
   const a = args[0] as T;
   const b = args[1] as T;
   const save = args[2] as tf.GradSaveFunc;
@@ -30,11 +41,16 @@ export const mm = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
   };
 }) as (a: T, b: T) => T;
 
+/** a @ b (above); with no tape recording, the plain matMul that is its forward. */
+export function mm(a: T, b: T): T {
+  return recording() ? mmGrad(a, b) : tf.matMul(a, b);
+}
+
 /**
  * x @ w + b for x [N, K], w [K, N'], b [N'] as one fused kernel (XNNPACK adds the bias while writing the output),
  * with the same explicit-transpose gradient as mm.
  */
-export const linear = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
+const linearGrad = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
   const x = args[0] as T;
   const w = args[1] as T;
   const b = args[2] as T;
@@ -46,16 +62,35 @@ export const linear = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
   };
 }) as (x: T, w: T, b: T) => T;
 
-/** LayerNorm over the last axis, eps 1e-5. */
+/** x @ w + b (above); with no tape recording, the fused matMul that is its forward. */
+export function linear(x: T, w: T, b: T): T {
+  return recording() ? linearGrad(x, w, b) : tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b });
+}
+
+/** LayerNorm over the last axis, eps 1e-5 (one fused kernel, bit-identical, where tf-wasm-fused.ts runs). */
 export function layerNorm(x: T, gain: T, bias: T): T {
+  if (fused(FUSED_LAYER_NORM)) return tf.engine().runKernel(FUSED_LAYER_NORM, { x, gain, bias }, { eps: 1e-5 }) as T;
+  return layerNormOps(x, gain, bias);
+}
+
+/** LayerNorm as tf ops (differentiable). */
+export function layerNormOps(x: T, gain: T, bias: T): T {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
 }
 
-const GELU_C = Math.sqrt(2 / Math.PI);
-/** GELU, tanh approximation (as in GPT-2). */
+/** GELU, tanh approximation (as in GPT-2); the arithmetic around the tanh fused where it can be (forward only). */
 export function gelu(x: T): T {
-  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), GELU_C);
+  if (fused(FUSED_GELU_INNER) && fused(FUSED_GELU_OUTER)) {
+    const t = tf.tanh(tf.engine().runKernel(FUSED_GELU_INNER, { x }, {}) as T);
+    return tf.engine().runKernel(FUSED_GELU_OUTER, { x, t }, {}) as T;
+  }
+  return geluOps(x);
+}
+
+/** GELU as tf ops (differentiable). */
+export function geluOps(x: T): T {
+  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), GELU_CUBE)), GELU_C);
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
 }
 

@@ -5,7 +5,7 @@
  */
 import { tf } from '../tf';
 import type { Rng } from '../types';
-import { gelu, layerNorm, linear, mm } from './ops';
+import { gelu, layerNorm, linear, mm, recording } from './ops';
 
 type T = tf.Tensor;
 
@@ -63,9 +63,12 @@ export function initWeightData(s: ModelShape, rng: Rng): Record<string, { shape:
   return out;
 }
 
-/** Per-layer attention cache: keys stored transposed [B*H, hd, Tk] (ready for q @ K^T), values [B*H, Tk, hd]. */
+/**
+ * Per-layer attention cache: keys and values [B*H, Tk, hd], so a decoding step appends one position to each with
+ * whole contiguous rows.
+ */
 export interface LayerCache {
-  kT: T;
+  k: T;
   v: T;
 }
 
@@ -133,6 +136,27 @@ function rotate(x: T, rope: Rope, batch: number, heads: number): T {
  * [B, H, Tq, Tk]. With `past`, keys/values of earlier positions are prepended; the new cache is returned (when
  * `wantCache`), and the caller owns its tensors.
  */
+/**
+ * [B*Tq, D] -> [B*H, Tq, hd]. With Tq = 1 (a decoding step) the transpose moves an axis of size 1, which leaves the
+ * data where it is, so a reshape does it without a kernel's copy (the same values).
+ */
+function heads(x: T, batch: number, tq: number, h: number, hd: number): T {
+  if (tq === 1) return tf.reshape(x, [batch * h, 1, hd]);
+  return tf.reshape(tf.transpose(tf.reshape(x, [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]);
+}
+
+/**
+ * q @ k^T for q [B*H, Tq, hd] and k [B*H, Tk, hd]. Under a gradient tape with the explicit transpose (ops.ts mm).
+ * Without one, and with more than one matrix in the batch, as matMul's transposed operand: tfjs-backend-wasm
+ * computes every batched product in one loop whose sums run in the same order whatever the operands' strides, so
+ * this is bit-for-bit q @ transpose(k) without the transpose's copy (a batch of one takes XNNPACK's path instead,
+ * whose sums differ, so it keeps the transpose).
+ */
+function queryKeys(q: T, k: T, matrices: number): T {
+  if (!recording() && matrices > 1) return tf.matMul(q, k, false, true);
+  return mm(q, tf.transpose(k, [0, 2, 1]));
+}
+
 export function blocks(
   w: Weights,
   s: ModelShape,
@@ -155,25 +179,23 @@ export function blocks(
     const n1 = layerNorm(xs, w[p + 'ln1.g'], w[p + 'ln1.b']);
     const qkv = linear(n1, w[p + 'attn.wqkv'], w[p + 'attn.bqkv']);
     const [q2, k2, v2] = tf.split(qkv, 3, 1);
-    let q = tf.reshape(tf.transpose(tf.reshape(tf.mul(q2, scale), [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]);
-    let kT: T;
+    let q = heads(tf.mul(q2, scale), batch, tq, h, hd);
+    let k = heads(k2, batch, tq, h, hd);
     if (rope) {
       q = rotate(q, rope, batch, h);
-      const k = rotate(tf.reshape(tf.transpose(tf.reshape(k2, [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]), rope, batch, h);
-      kT = tf.transpose(k, [0, 2, 1]);
-    } else {
-      kT = tf.reshape(tf.transpose(tf.reshape(k2, [batch, tq, h, hd]), [0, 2, 3, 1]), [batch * h, hd, tq]);
+      k = rotate(k, rope, batch, h);
     }
-    let v = tf.reshape(tf.transpose(tf.reshape(v2, [batch, tq, h, hd]), [0, 2, 1, 3]), [batch * h, tq, hd]);
+    let v = heads(v2, batch, tq, h, hd);
     if (past) {
-      kT = tf.concat([past[l].kT, kT], 2);
+      k = tf.concat([past[l].k, k], 1);
       v = tf.concat([past[l].v, v], 1);
     }
-    if (wantCache) cache.push({ kT, v });
+    if (wantCache) cache.push({ k, v });
     const tk = v.shape[1] as number;
-    const scores = tf.add(tf.reshape(mm(q, kT), [batch, h, tq, tk]), mask);
+    const scores = tf.add(tf.reshape(queryKeys(q, k, batch * h), [batch, h, tq, tk]), mask);
     const att = tf.reshape(tf.softmax(scores), [batch * h, tq, tk]);
-    const ctx = tf.reshape(tf.transpose(tf.reshape(mm(att, v), [batch, h, tq, hd]), [0, 2, 1, 3]), [batch * tq, d]);
+    const heads2 = mm(att, v);
+    const ctx = tq === 1 ? tf.reshape(heads2, [batch, d]) : tf.reshape(tf.transpose(tf.reshape(heads2, [batch, h, tq, hd]), [0, 2, 1, 3]), [batch * tq, d]);
     xs = tf.add(xs, linear(ctx, w[p + 'attn.wo'], w[p + 'attn.bo']));
     const n2 = layerNorm(xs, w[p + 'ln2.g'], w[p + 'ln2.b']);
     const m = gelu(linear(n2, w[p + 'mlp.w1'], w[p + 'mlp.b1']));

@@ -219,7 +219,7 @@ class TransformerPolicy implements Policy {
       const { hidden, cache } = blocks(this.w, this.shape, x, n, len, paddedMask(pads, len, len), null, wantCache, this.rope(pads, 0, len));
       if (wantCache) {
         for (const c of cache) {
-          tf.keep(c.kT);
+          tf.keep(c.k);
           tf.keep(c.v);
         }
         keep(cache);
@@ -239,7 +239,7 @@ class TransformerPolicy implements Policy {
       const x = this.embed(ids, this.positions(pads, col, col + 1));
       const { hidden, cache } = blocks(this.w, this.shape, x, n, 1, paddedMask(pads, 1, col + 1), past, true, this.rope(pads, col, col + 1));
       for (const c of cache) {
-        tf.keep(c.kT);
+        tf.keep(c.k);
         tf.keep(c.v);
       }
       keep(cache);
@@ -295,7 +295,7 @@ class TransformerPolicy implements Policy {
 
 function disposeCache(cache: LayerCache[]): void {
   for (const c of cache) {
-    c.kT.dispose();
+    c.k.dispose();
     c.v.dispose();
   }
 }
