@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   result.families = peers.json;
   rows.push(...peers.rows);
   // The worker pool's scaling (bench/scaling.ts): its own rows and its own key of latest.json.
-  const scaling = await benchScaling({ quick: QUICK, backend: backend.active });
+  const scaling = await benchScaling({ quick: QUICK, backend: backend.active, compare: !process.argv.includes('--no-compare') });
   result.scaling = scaling.result;
   rows.push(...scaling.rows);
   // At equal threads: the pool's width-128 training at N workers against PyTorch at N threads.
