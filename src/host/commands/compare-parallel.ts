@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isTextTask } from '../../shared/config';
 import type { Proposal } from '../../shared/oversight';
+import { ARCHIVE_BEST_ESTIMATE } from '../../shared/metrics';
 import { isCompleted, type RunStatus } from '../../shared/run';
 import { Store } from '../../engine/store/store';
 import { runJob, type JobResult } from '../sweep/pool';
@@ -141,7 +142,7 @@ export async function runComparisonsInParallel(
       slot.result = result;
       slot.state = 'done';
       running--;
-      const best = result.runId === null ? undefined : store.lastMetrics(result.runId)?.['archive/best_estimate'];
+      const best = result.runId === null ? undefined : store.lastMetrics(result.runId)?.[ARCHIVE_BEST_ESTIMATE];
       ctx.err(
         `${label(slot)}: run ${result.runId ?? '(none)'} ${result.status} in ${result.seconds.toFixed(1)} s; best estimate ${best === undefined ? '-' : best.toFixed(3)}\n`,
       );
