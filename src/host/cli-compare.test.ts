@@ -7,7 +7,7 @@ import { findPreset } from '../shared/presets';
 import { archiveGet } from '../engine/evolution/requests';
 import { Store } from '../engine/store/store';
 import { main } from './cli';
-import { runCli as cli } from './cli-process';
+import { finishCli, runCli as cli, startCli } from './cli-process';
 
 /** `evolab compare` and `evolab archive`: argument errors in process, one real comparison as a separate process. */
 const BUDGET = 300;
@@ -229,6 +229,56 @@ describe('evolab compare end to end', () => {
     const serialReport = JSON.parse(serial.stdout.trim()) as CompareJson;
     expect(serial.stderr).not.toContain('runs at a time');
     expect(metricsByStrategy(wsSerial, serialReport)).toEqual(metricsByStrategy(ws, report));
+  });
+});
+
+describe('evolab compare side by side: Ctrl-C', () => {
+  it('stops every running run at its next step, starts no more, and each resumes', { timeout: 300_000 }, async () => {
+    const ws = path.join(tmp, 'compare-sigint');
+    const child = startCli([
+      'compare',
+      '--preset',
+      'addition-archive-smoke',
+      '--strategies',
+      'dgm,hgm,no-darwin',
+      '--budget',
+      String(BUDGET),
+      '--parallel',
+      '2',
+      '--workspace',
+      ws,
+    ]);
+    let sent = false;
+    let second = false;
+    child.stderr!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('[2/3] hgm: started')) second = true;
+    });
+    // Once the second run has committed its first step beside the first, both are running: interrupt then.
+    const poll = setInterval(() => {
+      if (sent || !second || !fs.existsSync(path.join(ws, 'evolab.db'))) return;
+      const running = withStore(ws, (store) => store.listRuns().filter((run) => store.iterationNumbers(run.id).length > 0).length);
+      if (running === 2) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    }, 100);
+    const r = await finishCli(child);
+    clearInterval(poll);
+    expect(sent, r.stderr).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('Stopping the running runs at their next step on SIGINT');
+    expect(r.stderr).not.toContain('no-darwin: started');
+    const runs = withStore(ws, (store) => store.listRuns().map((run) => ({ id: run.id, status: run.status })));
+    expect(runs).toHaveLength(2);
+    // The first may have finished its short search before the signal reached it; the second was stopped.
+    for (const run of runs) expect(['stopped', 'completed'], run.id).toContain(run.status);
+    expect(runs.some((run) => run.status === 'stopped')).toBe(true);
+    for (const run of runs.filter((x) => x.status === 'stopped')) {
+      expect(r.stderr).toContain(`Continue it with: evolab resume ${run.id}`);
+      const resumed = await cli(['resume', run.id, '--json', '--workspace', ws]);
+      expect(resumed.code, resumed.stderr).toBe(0);
+    }
+    expect(withStore(ws, (store) => store.listRuns().map((run) => run.status))).toEqual(['completed', 'completed']);
   });
 });
 

@@ -143,6 +143,12 @@ export async function runComparisonsInParallel(
       slot.state = 'done';
       running--;
       const best = result.runId === null ? undefined : store.lastMetrics(result.runId)?.[ARCHIVE_BEST_ESTIMATE];
+      if (result.runId === null && interrupts > 0) {
+        // Its process took the signal before it had created a run: nothing to resume, nothing failed.
+        ctx.err(`${label(slot)}: interrupted before its run was created\n`);
+        pump();
+        return;
+      }
       ctx.err(
         `${label(slot)}: run ${result.runId ?? '(none)'} ${result.status} in ${result.seconds.toFixed(1)} s; best estimate ${best === undefined ? '-' : best.toFixed(3)}\n`,
       );
@@ -154,9 +160,10 @@ export async function runComparisonsInParallel(
           roots.set(slot.seed, false);
           const rest = slots.filter((s) => s.seed === slot.seed && s.index > 0);
           for (const s of rest) s.state = 'skipped';
-          ctx.err(
-            `Skipping ${rest.map((s) => s.strategy).join(', ')}${seeds.length > 1 ? ` of seed ${slot.seed}` : ''}: run ${result.runId ?? '(none)'} ended before its initial agent (n0) was stored, so there is nothing to branch from.\n`,
-          );
+          if (interrupts === 0)
+            ctx.err(
+              `Skipping ${rest.map((s) => s.strategy).join(', ')}${seeds.length > 1 ? ` of seed ${slot.seed}` : ''}: run ${result.runId ?? '(none)'} ended before its initial agent (n0) was stored, so there is nothing to branch from.\n`,
+            );
         }
       }
       pump();
