@@ -142,20 +142,8 @@ function metricsByStrategy(workspace: string, report: CompareJson): Record<strin
 describe('evolab compare end to end', () => {
   it('runs dgm then hgm from the same initial agent, and archive shows each tree', { timeout: 180_000 }, async () => {
     const ws = path.join(tmp, 'compare');
-    const r = await cli([
-      'compare',
-      '--preset',
-      'addition-archive-smoke',
-      '--strategies',
-      'dgm,hgm',
-      '--budget',
-      String(BUDGET),
-      '--parallel',
-      '2',
-      '--json',
-      '--workspace',
-      ws,
-    ]);
+    const args = ['compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm,hgm', '--budget', String(BUDGET), '--json'];
+    const r = await cli([...args, '--parallel', '2', '--workspace', ws]);
     expect(r.code, r.stderr).toBe(0);
     // Nothing but the one JSON object on stdout.
     const lines = r.stdout.split('\n').filter((l) => l.trim());
@@ -211,20 +199,7 @@ describe('evolab compare end to end', () => {
     expect(r.stderr).toContain('2 runs at a time');
     expect(r.stderr).toContain(`[2/2] hgm: started from node n0 of ${first.runId}`);
     const wsSerial = path.join(tmp, 'compare-serial');
-    const serial = await cli([
-      'compare',
-      '--preset',
-      'addition-archive-smoke',
-      '--strategies',
-      'dgm,hgm',
-      '--budget',
-      String(BUDGET),
-      '--parallel',
-      '1',
-      '--json',
-      '--workspace',
-      wsSerial,
-    ]);
+    const serial = await cli([...args, '--parallel', '1', '--workspace', wsSerial]);
     expect(serial.code, serial.stderr).toBe(0);
     const serialReport = JSON.parse(serial.stdout.trim()) as CompareJson;
     expect(serial.stderr).not.toContain('runs at a time');

@@ -14,22 +14,31 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isTextTask } from '../../shared/config';
-import type { Proposal } from '../../shared/oversight';
+import type { ApprovalPolicy, Proposal } from '../../shared/oversight';
 import { ARCHIVE_BEST_ESTIMATE } from '../../shared/metrics';
-import { isCompleted, type RunStatus } from '../../shared/run';
+import { isCompleted, type PresetInfo, type RunStatus } from '../../shared/run';
 import { Store } from '../../engine/store/store';
 import { runJob, type JobResult } from '../sweep/pool';
 import type { CommandContext } from './common';
 import type { ComparedRun, ComparisonReport } from './compare-report';
-import { proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
+import { type PolicyPreset, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
 import { onStopSignals } from './stop-signals';
-import type { CompareOptions, StrategyName } from './compare';
+
+/** What this needs of `evolab compare`'s options (compare.ts's CompareOptions). */
+export interface ParallelComparison {
+  preset: PresetInfo;
+  strategies: readonly string[];
+  budget: number | undefined;
+  workers?: number;
+  policy: PolicyPreset | ApprovalPolicy;
+  policyLabel: string;
+}
 
 /** One run of a comparison: a seed's strategy. */
 interface Slot {
   seed: number;
   comparison: string;
-  strategy: StrategyName;
+  strategy: string;
   /** Its place in its comparison (0: the run that warms up). */
   index: number;
   state: 'waiting' | 'running' | 'done' | 'skipped';
@@ -61,7 +70,7 @@ function hasRoot(store: Store, runId: string): boolean {
  */
 export async function runComparisonsInParallel(
   ctx: CommandContext,
-  o: CompareOptions,
+  o: ParallelComparison,
   seeds: number[],
   ids: string[],
   parallel: number,
