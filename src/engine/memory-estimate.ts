@@ -13,6 +13,10 @@
  * - sampling: rows are sampled 512 at a time; the prefill keeps its forward's intermediates (one tidy) and the
  *   key/value cache (2 T d per row and layer) exists twice while a decoding step extends it.
  * T is the longest sequence the run can see: min(policy.contextLength, the task's longest problem).
+ * - pool workers (`workers` > 1, pool/): each worker thread holds a replica of the weights, its shard's gradient
+ *   and that gradient flattened (three copies, no Adam state or reference), and the activations of its shard of
+ *   the rows (a training batch or a sampling chunk split in contiguous shards). Each must fit its own backend (a
+ *   WASM worker has its own 4 GiB address space), and the engine with all its workers the machine's free memory.
  * Text-task runs only (a transformer on a text task); preflight routes other families past it.
  */
 import os from 'node:os';
@@ -46,7 +50,11 @@ export interface MemoryEstimate {
   weights: number;
   training: number;
   sampling: number;
+  /** The engine process (host) alone. */
   total: number;
+  /** Pool workers (1: none) and each one's share in bytes (0 without a pool). */
+  workers: number;
+  perWorker: number;
 }
 
 export function parameterCount(policy: PolicyConfig, vocabSize: number): number {
@@ -59,7 +67,7 @@ export function parameterCount(policy: PolicyConfig, vocabSize: number): number 
   return vocabSize * d + positions + policy.nLayers * (12 * d * d + 13 * d) + 2 * d + d * vocabSize + vocabSize;
 }
 
-export function estimateMemory(runConfig: RunConfig, task: TaskShape): MemoryEstimate {
+export function estimateMemory(runConfig: RunConfig, task: TaskShape, workers = 1): MemoryEstimate {
   const config = requireTextRun(runConfig);
   const { dModel: d, nLayers: layers, nHeads: heads } = config.policy;
   const t = Math.max(2, Math.min(config.policy.contextLength, task.maxSequenceLength));
@@ -73,7 +81,10 @@ export function estimateMemory(runConfig: RunConfig, task: TaskShape): MemoryEst
   const prefill = layers * (16 * t * d + 4 * heads * t * t + t * t) + t * v;
   const cache = 2 * layers * 2 * t * d;
   const sampling = sampleRows * (prefill + cache) * FLOAT;
-  return { parameters, time: t, trainRows: rows.train, sampleRows, weights, training, sampling, total: weights + Math.max(training, sampling) };
+  const total = weights + Math.max(training, sampling);
+  const shard = (n: number) => Math.ceil(n / workers);
+  const perWorker = workers > 1 ? 3 * parameters * FLOAT + Math.max(2 * shard(rows.train) * perRowForward, shard(sampleRows) * (prefill + cache)) * FLOAT : 0;
+  return { parameters, time: t, trainRows: rows.train, sampleRows, weights, training, sampling, total, workers, perWorker };
 }
 
 export interface MemoryLimit {
@@ -117,6 +128,26 @@ export function formatBytes(bytes: number): string {
   return bytes >= GiB ? `${(bytes / GiB).toFixed(1)} GiB` : `${Math.max(1, Math.round(bytes / 2 ** 20))} MiB`;
 }
 
+/** With a pool: each worker within its backend's limit, and the engine with every worker within the free memory. */
+function checkWorkers(e: MemoryEstimate, backend: string, available: number): void {
+  if (e.workers <= 1) return;
+  const each = memoryLimit(backend, available);
+  const all = e.total + e.workers * e.perWorker;
+  const over =
+    e.perWorker > each.bytes
+      ? `each needs about ${formatBytes(e.perWorker)}, more than the ${backend} backend's limit of ${formatBytes(each.bytes)} (${each.reason})`
+      : all > available
+        ? `the engine (${formatBytes(e.total)}) and its workers (${e.workers} x ${formatBytes(e.perWorker)}) need about ${formatBytes(all)}, more than the ${formatBytes(available)} of free memory`
+        : null;
+  if (over === null) return;
+  const fewer = Math.max(1, Math.floor((available - e.total) / Math.max(1, e.perWorker)));
+  throw new CodedError(
+    'invalid_config',
+    `The run's ${e.workers} pool workers do not fit: ${over}. Lower workers (${fewer > 1 && e.perWorker <= each.bytes ? `at most ${Math.min(fewer, e.workers - 1)} fit` : '1 runs in the engine alone'}), or the batch and model fields that size each worker's share.`,
+    [{ path: 'workers', message: `${e.workers}: each worker holds a replica of the model and a shard of the batch` }],
+  );
+}
+
 /** The fields that shrink the largest part of the estimate, each with what to do. */
 function whatToLower(config: TextRunConfig, task: TaskShape, e: MemoryEstimate, limit: number): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -142,12 +173,18 @@ function whatToLower(config: TextRunConfig, task: TaskShape, e: MemoryEstimate, 
   return issues;
 }
 
-/** Refuses a run whose estimate exceeds the backend's limit, naming the fields to lower. */
-export function checkMemory(config: RunConfig, task: TaskShape, backend: string, available?: number): MemoryEstimate {
-  const estimate = estimateMemory(config, task);
+/**
+ * Refuses a run whose estimate exceeds the backend's limit, naming the fields to lower; with `workers` > 1 also one
+ * whose engine and pool workers together need more than the machine's free memory, naming `workers`.
+ */
+export function checkMemory(config: RunConfig, task: TaskShape, backend: string, available?: number, workers = 1): MemoryEstimate {
+  const estimate = estimateMemory(config, task, workers);
   const text = requireTextRun(config);
   const limit = memoryLimit(backend, available);
-  if (estimate.total <= limit.bytes) return estimate;
+  if (estimate.total <= limit.bytes) {
+    checkWorkers(estimate, backend, available ?? freeMemory());
+    return estimate;
+  }
   const issues = whatToLower(text, task, estimate, limit.bytes);
   const parts = [
     `weights, reference, Adam state and gradients ${formatBytes(estimate.weights)} for ${(estimate.parameters / 1e6).toFixed(1)}M parameters`,

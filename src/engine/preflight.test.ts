@@ -169,6 +169,32 @@ describe('memory estimate', () => {
     expect(() => checkMemory(c, { ...shape, maxSequenceLength: 20 }, 'wasm')).not.toThrow();
   });
 
+  it('counts every pool worker: each within its backend, all within the free memory, naming workers', () => {
+    const c = config({ policy: { dModel: 256, nLayers: 4, nHeads: 8, contextLength: 64 }, workers: 8 });
+    const medium = { vocabSize: 16, maxSequenceLength: 24, heldoutProblems: 64 };
+    const alone = estimateMemory(c, medium);
+    const pooled = estimateMemory(c, medium, 8);
+    expect(alone.perWorker).toBe(0);
+    // A replica is the weights, a gradient and its flat copy, plus a shard of the batch: less than the engine's share.
+    expect(pooled.perWorker).toBeGreaterThan(3 * 4 * pooled.parameters);
+    expect(pooled.perWorker).toBeLessThan(pooled.total);
+    const room = pooled.total + 3 * pooled.perWorker;
+    expect(() => checkMemory(c, medium, 'wasm', 64 * 2 ** 30, 8)).not.toThrow();
+    let error: CodedError | null = null;
+    try {
+      checkMemory(c, medium, 'wasm', room, 8);
+    } catch (caught) {
+      error = caught as CodedError;
+    }
+    expect(error?.message).toContain("The run's 8 pool workers do not fit");
+    expect(error?.message).toContain('at most 3 fit');
+    expect(error?.issues.map((i) => i.path)).toEqual(['workers']);
+    // The same memory holds the engine alone.
+    expect(() => checkMemory(c, medium, 'wasm', room, 1)).not.toThrow();
+    // Preflight resolves the config's workers (auto too) before it checks.
+    expect(() => preflight({ ...c, workers: 2 }, 'wasm')).not.toThrow();
+  });
+
   it('never advises a context above the schema maximum', () => {
     const file = jsonl(
       'huge.jsonl',

@@ -9,6 +9,7 @@ import { TASK_FAMILY } from '../shared/families';
 import { CodedError } from '../shared/errors';
 import { createClassStream } from './environments/class-stream';
 import { checkMemory, expectedBackend, type TaskShape } from './memory-estimate';
+import { runWorkers } from './pool/workers';
 import { checkFamilies } from './recipes/registry';
 import { checkTextGame, isTextGameRun } from './text-game-check';
 import { createTask, rememberTask } from './tasks';
@@ -74,7 +75,7 @@ export function preflight(config: RunConfig, backend: string = expectedBackend(c
   const text = requireTextRun(config);
   const task = createTask(text.task);
   checkContext(text, task);
-  checkMemory(text, taskShape(task), backend);
+  checkMemory(text, taskShape(task), backend, undefined, runWorkers(text, backend));
   rememberTask(text.task, task);
   return { task, warnings: [...(task.warnings ?? [])] };
 }

@@ -171,7 +171,7 @@ export class Session {
     const task = createTask(config.task);
     // service.start checked these before the run existed; again here for the backend this process really runs on.
     checkContext(config, task);
-    checkMemory(config, taskShape(task), backendReport()?.active ?? expectedBackend(config.backend));
+    checkMemory(config, taskShape(task), backendReport()?.active ?? expectedBackend(config.backend), undefined, runWorkersHere(config));
     const rng = createRng(config.seed);
     // Weights get their own stream so changing the data pipeline never changes the initial weights.
     const policyConfig = { ...config.policy, vocabSize: task.tokenizer.vocabSize, eos: task.tokenizer.eos };
