@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from './rng';
 import { initBackend, memoryInfo, tf } from './tf';
-import { gelu, geluOps, layerNorm, layerNormOps, recording } from './policies/ops';
+import { FUSED_MAX_ELEMENTS, gelu, geluOps, layerNorm, layerNormOps, recording } from './policies/ops';
 import { FUSED_LAYER_NORM } from './tf-wasm-fused';
 
 /** The bits of each value, so -0 and NaN payloads compare too. */
@@ -75,6 +75,11 @@ describe('the fused wasm forward kernels', () => {
     expect(profile.kernels.map((k) => k.name)).not.toContain(FUSED_LAYER_NORM);
     const forward = await tf.profile(() => tf.tidy(() => layerNorm(x, g, b)).dispose());
     expect(forward.kernels.map((k) => k.name)).toEqual([FUSED_LAYER_NORM]);
+    // Above FUSED_MAX_ELEMENTS the stock kernels are faster, and they run.
+    const big = tf.zeros([FUSED_MAX_ELEMENTS / 4 + 1, 4]);
+    const large = await tf.profile(() => tf.tidy(() => layerNorm(big, g, b)).dispose());
+    expect(large.kernels.map((k) => k.name)).not.toContain(FUSED_LAYER_NORM);
+    big.dispose();
     for (const t of [g, b, x]) t.dispose();
   });
 });
