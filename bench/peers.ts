@@ -12,6 +12,7 @@ import { createClassifier } from '../src/engine/policies/classifier';
 import { createMlpPolicy } from '../src/engine/policies/mlp';
 import { createRng } from '../src/engine/rng';
 import { tf } from '../src/engine/tf';
+import { timeIt } from './timing';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -45,20 +46,6 @@ export function torchPeer(args: Record<string, string | number>, threads: number
   } catch {
     return { threads, skipped: `torch-peer.py printed no JSON: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}` };
   }
-}
-
-/** Best and median milliseconds of `fn` over at least `minMs` and `minReps` calls, after one warm-up call. */
-function timeIt(fn: () => void, minMs: number, minReps: number): { best: number; median: number } {
-  fn();
-  const times: number[] = [];
-  const t0 = performance.now();
-  while (times.length < minReps || performance.now() - t0 < minMs) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return { best: times[0]!, median: times[Math.floor(times.length / 2)]! };
 }
 
 /** Shapes of the two small families' bench: the width the issue's target names, batches the recipes use. */

@@ -16,6 +16,7 @@ import { createTransformerPolicy, type TransformerConfig } from '../src/engine/p
 import { likelihoodStep } from '../src/engine/recipes/likelihood';
 import { trainingFlopsPerStep } from './flops';
 import { benchScaling } from './scaling';
+import { timeIt } from './timing';
 import { familyPeers, TORCH_THREADS, torchPeer, torchRow } from './peers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,25 +26,6 @@ const HEADS = 4;
 const CTX = 32;
 const BATCH = 32;
 const QUICK = process.argv.includes('--quick');
-
-/**
- * Best-of-N milliseconds per call: the machine may be shared, and the fastest repetition is the least disturbed
- * estimate of what the code itself costs. The median is recorded too.
- */
-function timeIt(fn: () => void, minMs: number, minReps: number): number {
-  fn();
-  const times: number[] = [];
-  const t0 = performance.now();
-  while (times.length < minReps || performance.now() - t0 < minMs) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  lastMedianMs = times[Math.floor(times.length / 2)];
-  return times[0];
-}
-let lastMedianMs = 0;
 
 function matmulGflops(n: number): number {
   const a = tf.randomNormal([n, n]);
@@ -57,7 +39,7 @@ function matmulGflops(n: number): number {
     },
     QUICK ? 200 : 1000,
     3,
-  );
+  ).best;
   tf.dispose([a, b]);
   return (2 * n ** 3) / ms / 1e6;
 }
@@ -73,8 +55,7 @@ function benchTraining(width: number, positions: 'learned' | 'rope' = 'learned')
   const config: TransformerConfig = { kind: 'transformer', dModel: width, nLayers: LAYERS, nHeads: HEADS, contextLength: CTX, vocabSize: VOCAB, positions };
   const policy = createTransformerPolicy(config, createRng(1));
   const batch = randomBatch(2);
-  const ms = timeIt(() => likelihoodStep(policy, batch, { learningRate: 1e-3, gradClip: 1 }), QUICK ? 500 : 3000, 3);
-  const medianMs = lastMedianMs;
+  const { best: ms, median: medianMs } = timeIt(() => likelihoodStep(policy, batch, { learningRate: 1e-3, gradClip: 1 }), QUICK ? 500 : 3000, 3);
   policy.dispose();
   const tokens = BATCH * (CTX - 1);
   const flops = trainingFlopsPerStep({ vocab: VOCAB, width, layers: LAYERS, time: CTX - 1, batch: BATCH });
@@ -97,7 +78,7 @@ function benchSampling(useCache: boolean) {
   };
   const policy = createTransformerPolicy(config, createRng(1));
   const prompts = randomBatch(3).sequences.map((s) => s.slice(0, promptLen));
-  const ms = timeIt(() => policy.sample(prompts, { maxNewTokens: newTokens, temperature: 1, rng: createRng(4), useCache }), QUICK ? 500 : 3000, 2);
+  const ms = timeIt(() => policy.sample(prompts, { maxNewTokens: newTokens, temperature: 1, rng: createRng(4), useCache }), QUICK ? 500 : 3000, 2).best;
   policy.dispose();
   return { useCache, ms, tokensPerS: (BATCH * newTokens) / (ms / 1000) };
 }

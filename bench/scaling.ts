@@ -20,6 +20,7 @@ import { createTransformerPolicy, type TransformerConfig } from '../src/engine/p
 import { likelihoodStep } from '../src/engine/recipes/likelihood';
 import { PooledPolicy } from '../src/engine/pool/pooled-policy';
 import { WorkerPool } from '../src/engine/pool/worker-pool';
+import { timeIt } from './timing';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const VOCAB = 16;
@@ -57,24 +58,6 @@ export interface ScalingResult {
   archiveCompare: CompareTiming[] | { skipped: string };
   /** The best speedup of one seed's comparison on the cores over one core. */
   archiveSpeedup: number | null;
-}
-
-/**
- * Best and median of the repetitions, in ms. The best is the least disturbed estimate on a shared machine; the
- * median is what a run sees, and with several workers the two differ (each worker's step time varies by 20-50% when
- * both cores compute, against a few percent for one thread), so both are reported.
- */
-function timeMs(fn: () => void, minMs: number, minReps: number): { best: number; median: number } {
-  fn();
-  const all: number[] = [];
-  const t0 = performance.now();
-  for (let reps = 0; reps < minReps || performance.now() - t0 < minMs; reps++) {
-    const t = performance.now();
-    fn();
-    all.push(performance.now() - t);
-  }
-  all.sort((a, b) => a - b);
-  return { best: all[0]!, median: all[Math.floor(all.length / 2)]! };
 }
 
 function batchOf(seed: number): TrainBatch {
@@ -158,14 +141,14 @@ export async function benchScaling(options: {
   const train128Raw: Raw[] = [];
   const sampleRaw: Raw[] = [];
   for (const workers of counts) {
-    const ms = await withPolicy(train, workers, options.backend, (p) => timeMs(() => likelihoodStep(p, batch, { learningRate: 1e-3, gradClip: 1 }), minMs, 3));
+    const ms = await withPolicy(train, workers, options.backend, (p) => timeIt(() => likelihoodStep(p, batch, { learningRate: 1e-3, gradClip: 1 }), minMs, 3));
     trainRaw.push(raw(workers, BATCH * (CTX - 1), ms));
     const ms128 = await withPolicy(train128, workers, options.backend, (p) =>
-      timeMs(() => likelihoodStep(p, batch, { learningRate: 1e-3, gradClip: 1 }), minMs, 3),
+      timeIt(() => likelihoodStep(p, batch, { learningRate: 1e-3, gradClip: 1 }), minMs, 3),
     );
     train128Raw.push(raw(workers, BATCH * (CTX - 1), ms128));
     const sms = await withPolicy(sample, workers, options.backend, (p) =>
-      timeMs(() => p.sample(prompts, { maxNewTokens: NEW_TOKENS, temperature: 1, rng: createRng(4) }), minMs, 2),
+      timeIt(() => p.sample(prompts, { maxNewTokens: NEW_TOKENS, temperature: 1, rng: createRng(4) }), minMs, 2),
     );
     sampleRaw.push(raw(workers, BATCH * NEW_TOKENS, sms));
   }

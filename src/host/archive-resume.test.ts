@@ -1,7 +1,8 @@
 /**
  * An archive run killed with SIGKILL mid-search resumes from its last checkpoint to the same archive and the same
  * metrics as an uninterrupted run: the tree, every node's evaluations and verdicts, one proposal per child (a step
- * redone after the kill reuses its child's proposal), and an intact audit chain.
+ * redone after the kill reuses its child's proposal), and an intact audit chain. For the text archive and for
+ * archives of game agents (SPIRAL on TicTacToe, DGM and HGM, scored by win rate).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,33 +13,45 @@ import { Store } from '../engine/store/store';
 import { finishCli as finish, startCli as start } from './cli-process';
 import { runSnapshot } from './run-snapshot';
 
-const PRESET = 'addition-archive-smoke';
-// A short warm-up and budget: the test is about the kill, not the search's quality.
-const CONFIG = { warmup: { steps: 300 }, archive: { budget: 500, stagedFloor: 0.2 } };
+// Short warm-ups and budgets: the test is about the kill, not the search's quality.
+const CASES: Array<{ preset: string; config: object }> = [
+  { preset: 'addition-archive-smoke', config: { warmup: { steps: 300 }, archive: { budget: 500, stagedFloor: 0.2 } } },
+  { preset: 'tictactoe-dgm-smoke', config: { archive: { budget: 1500 } } },
+  { preset: 'tictactoe-hgm-smoke', config: { archive: { budget: 1500 } } },
+];
 
 let tmp: string;
-let configFile: string;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-archive-kill-'));
-  configFile = path.join(tmp, 'config.json');
-  fs.writeFileSync(configFile, JSON.stringify(CONFIG));
+  for (const c of CASES) fs.writeFileSync(path.join(tmp, `${c.preset}.json`), JSON.stringify(c.config));
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const runArgs = (ws: string) => ['run', '--preset', PRESET, '--config', configFile, '--policy', 'archive', '--json', '--workspace', ws];
+const runArgs = (preset: string, ws: string) => [
+  'run',
+  '--preset',
+  preset,
+  '--config',
+  path.join(tmp, `${preset}.json`),
+  '--policy',
+  'archive',
+  '--json',
+  '--workspace',
+  ws,
+];
 
-describe('archive run across SIGKILL', () => {
+describe.each(CASES.map((c) => c.preset))('%s across SIGKILL', (preset) => {
   it('resumes to the same archive and metrics as an uninterrupted run', async () => {
-    const wsRef = path.join(tmp, 'reference');
-    const ref = await finish(start(runArgs(wsRef)));
+    const wsRef = path.join(tmp, `${preset}-reference`);
+    const ref = await finish(start(runArgs(preset, wsRef)));
     expect(ref.code, ref.stderr).toBe(0);
     const refRun = JSON.parse(ref.stdout.trim().split('\n').at(-1)!) as { runId: string; status: string };
     expect(refRun.status).toBe('completed');
     const expected = runSnapshot(wsRef, refRun.runId);
     expect(expected.archive!.length).toBeGreaterThan(3);
 
-    const ws = path.join(tmp, 'killed');
-    const child = start(runArgs(ws));
+    const ws = path.join(tmp, `${preset}-killed`);
+    const child = start(runArgs(preset, ws));
     let steps = 0;
     const killed = await finish(child, (line) => {
       if (line.includes('"event":"iteration"') && ++steps === 3) child.kill('SIGKILL');

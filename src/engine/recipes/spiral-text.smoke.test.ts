@@ -5,33 +5,16 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunConfig } from '../../shared/config';
-import { gameMetric, MEM_TENSORS, SPIRAL_INVALID, SPIRAL_KEPT, TRANSFER_ARITHMETIC_HELDOUT, TRANSFER_ARITHMETIC_N } from '../../shared/metrics';
+import { gameMetric, SPIRAL_INVALID, SPIRAL_KEPT, TRANSFER_ARITHMETIC_HELDOUT, TRANSFER_ARITHMETIC_N } from '../../shared/metrics';
 import { findPreset } from '../../shared/presets';
-import type { Metrics } from '../../shared/run';
-import { createRunSession } from '../run-session';
-import { initBackend, memoryInfo } from '../tf';
+import { smokeSeries } from './smoke-run';
+import { initBackend } from '../tf';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-/** Every iteration's metrics of a smoke preset (iteration 0 first), checking the tensor count never moves. */
-async function run(id: string, over: Record<string, unknown> = {}): Promise<Metrics[]> {
-  const config = RunConfig.parse({ ...findPreset(id)!.config, backend: 'wasm', ...over });
-  const session = await createRunSession(config);
-  try {
-    const out = [await session.warmup()];
-    const tensors = memoryInfo().numTensors;
-    for (let i = 1; i <= config.iterations; i++) {
-      out.push((await session.iterate(i)).metrics);
-      expect(out[i]![MEM_TENSORS], `tensors after iteration ${i}`).toBe(tensors);
-    }
-    expect(memoryInfo().numTensors).toBe(tensors);
-    return out;
-  } finally {
-    session.dispose();
-  }
-}
+const run = smokeSeries;
 
 const ttt = (stat: string) => gameMetric('tictactoe', stat);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

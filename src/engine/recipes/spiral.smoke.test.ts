@@ -4,34 +4,16 @@
  * mover rises on TicTacToe, Kuhn Poker's exact exploitability falls, and so on; no tensor leaks over any run.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RunConfig } from '../../shared/config';
-import { EVAL_SUCCESS_RATE, gameMetric, KUHN_EXPLOITABILITY, MEM_TENSORS, SPIRAL_KEPT } from '../../shared/metrics';
-import { findPreset } from '../../shared/presets';
+import { EVAL_SUCCESS_RATE, gameMetric, KUHN_EXPLOITABILITY, SPIRAL_KEPT } from '../../shared/metrics';
 import type { Metrics } from '../../shared/run';
-import { createRunSession } from '../run-session';
-import { initBackend, memoryInfo } from '../tf';
+import { smokeSeries } from './smoke-run';
+import { initBackend } from '../tf';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-/** Every iteration's metrics of a smoke preset (iteration 0 first), checking the tensor count never moves. */
-async function run(id: string): Promise<Metrics[]> {
-  const config = RunConfig.parse({ ...findPreset(id)!.config, backend: 'wasm' });
-  const session = await createRunSession(config);
-  try {
-    const out = [await session.warmup()];
-    const tensors = memoryInfo().numTensors;
-    for (let i = 1; i <= config.iterations; i++) {
-      out.push((await session.iterate(i)).metrics);
-      expect(out[i]![MEM_TENSORS], `tensors after iteration ${i}`).toBe(tensors);
-    }
-    expect(memoryInfo().numTensors).toBe(tensors);
-    return out;
-  } finally {
-    session.dispose();
-  }
-}
+const run = smokeSeries;
 
 const ttt = (stat: string) => gameMetric('tictactoe', stat);
 const last = (series: Metrics[], name: string) => series.at(-1)![name]!;

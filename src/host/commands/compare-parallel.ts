@@ -59,7 +59,8 @@ function findRun(store: Store, comparison: string, strategy: string): string | n
   return null;
 }
 
-function hasRoot(store: Store, runId: string): boolean {
+/** Whether a run's archive holds its initial agent (n0), the node every later strategy branches from. */
+export function hasRoot(store: Store, runId: string): boolean {
   return store.iterationNumbers(runId).includes(0) && store.archive.load(runId) !== null;
 }
 

@@ -14,7 +14,7 @@ import { parseIntList, parseLearners, runStreamSweep, STREAM_LEARNERS } from './
 import { progressBar } from './monitor-view';
 import { onStopSignals } from './stop-signals';
 import { compareSeeds, oneAtATime } from './compare-seeds';
-import { runComparisonsInParallel } from './compare-parallel';
+import { hasRoot, runComparisonsInParallel } from './compare-parallel';
 import os from 'node:os';
 import { parseSeeds } from '../sweep/plan';
 import { type PolicyPreset, policyArgument, proposalLines, resolvePolicy, workspaceSuffix } from './oversight';
@@ -123,11 +123,6 @@ export function collect(store: Store, strategy: string, runId: string, status: R
     budgetTotal: store.runConfig(runId).archive.budget,
     seconds,
   };
-}
-
-/** Whether a run's archive holds its initial agent (n0), the node every later strategy branches from. */
-function hasRoot(store: Store, runId: string): boolean {
-  return store.iterationNumbers(runId).includes(0) && store.archive.load(runId) !== null;
 }
 
 function exitCode(runs: ComparedRun[], planned: number, interrupted: boolean): number {
