@@ -17,10 +17,10 @@ import { buildSearchSet } from './evolution/search-set';
 import type { FieldIssue } from '../shared/errors';
 import { memoryConsensus } from './oversight/consensus';
 import { initialLevel, MASTERY_THRESHOLD, nextLevel } from './recipes/curriculum';
-import { likelihoodStep } from './recipes/likelihood';
 import { warmupTrainBatch } from './recipes/rollout';
 import { createRng, fork } from './rng';
-import { learningRateAt, totalSteps, warmupSteps, warmupTraceEvery } from './session-schedule';
+import { learningRateAt, totalSteps, warmupSteps } from './session-schedule';
+import { meanOf, recordWarmupStep, runWarmup } from './warmup-loop';
 import { createTask } from './tasks';
 import { backendReport } from './tf';
 import { runWorkersHere, withPool } from './pool/attach';
@@ -41,12 +41,8 @@ export interface SessionHooks {
   person?: PersonRater;
 }
 
-/** Mean of the last steps' losses is the warm-up's reported loss (less noisy than the last step alone). */
-const WARMUP_LOSS_WINDOW = 20;
-/** The mean of the warm-up's loss window, or undefined before its first step. */
-const meanOf = (xs: readonly number[]): number | undefined => (xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length);
 /** How often a long warm-up is checkpointed (a kill loses at most this many steps; a stop loses none). */
-export const WARMUP_CHECKPOINT_EVERY = 200;
+export { WARMUP_CHECKPOINT_EVERY } from './warmup-loop';
 
 /**
  * One training run in memory: the task, the policy, the frozen reference, the recipe, the curriculum level and
@@ -194,29 +190,26 @@ export class Session {
     // A resumed warm-up continues where its checkpoint left it, with the same losses window and token count.
     const progress = this.warmupProgress;
     const tokensBefore = progress.tokens;
-    // Its loss curve, kept with the run: bounded, so a long warm-up stores no more than a short one.
-    const every = warmupTraceEvery(steps);
-    const trace = (progress.trace ??= { steps: [], loss: [] });
-    for (let step = progress.step; step < steps; step++) {
-      this.progress('warmup', step, steps, meanOf(progress.losses));
-      if (step > 0 && step % WARMUP_CHECKPOINT_EVERY === 0) this.hooks.checkpointWarmup?.();
-      await this.stepBoundary();
-      const batch = warmupTrainBatch(this.task, this.rng, this.config.optim.batchSize);
-      if (batch.sequences.length === 0) break; // the task has no supervised examples (e.g. regex answers without examples)
-      const result = likelihoodStep(this.policy, batch, {
-        learningRate: learningRateAt(this.config.optim, this.globalStep, this.total),
-        gradClip: this.config.optim.gradClip,
-      });
-      progress.losses = [...progress.losses.slice(1 - WARMUP_LOSS_WINDOW), result.loss];
-      progress.trained++;
-      progress.tokens += result.tokens;
-      progress.step = step + 1;
-      this.globalStep++;
-      if (progress.step % every === 0 || progress.step === steps) {
-        trace.steps.push(progress.step);
-        trace.loss.push(meanOf(progress.losses)!);
-      }
-    }
+    progress.trace ??= { steps: [], loss: [] };
+    await runWarmup({
+      policy: this.policy,
+      optim: this.config.optim,
+      from: progress.step,
+      steps,
+      globalStep: () => this.globalStep,
+      totalSteps: this.total,
+      nextBatch: () => {
+        const batch = warmupTrainBatch(this.task, this.rng, this.config.optim.batchSize);
+        return batch.sequences.length === 0 ? null : batch; // no supervised examples (e.g. regex answers without examples)
+      },
+      progress: (step) => this.progress('warmup', step, steps, meanOf(progress.losses)),
+      checkpoint: () => this.hooks.checkpointWarmup?.(),
+      boundary: () => this.stepBoundary(),
+      afterStep: (result, done) => {
+        recordWarmupStep(progress, result, done, steps);
+        this.globalStep++;
+      },
+    });
     const { losses } = progress;
     const tokens = progress.tokens - tokensBefore;
     this.progress('warmup', steps, steps, meanOf(progress.losses));

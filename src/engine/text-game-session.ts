@@ -28,13 +28,13 @@ import { evaluate } from './environments/text-task';
 import { scorecardMetrics } from './episodic-session';
 import { createTransformerPolicy } from './policies/transformer';
 import { checkTextGame, isTextGameRun, textGameTokenizer, transferTask, type TextGameConfig } from './text-game-check';
-import { likelihoodStep } from './recipes/likelihood';
 import { createSpiralRecipe, type SpiralRecipe } from './recipes/spiral';
 import { randomMoveExamples, textSpiralModel } from './recipes/spiral-text';
 import { createRng, fork } from './rng';
 import type { SessionHooks } from './session';
 import { learningRateAt, totalSteps } from './session-schedule';
 import type { IterationResult, Policy, PolicyState, Rng, Task, Tokenizer, TrainBatch } from './types';
+import { runWarmup } from './warmup-loop';
 
 /** What a text-LM game run's checkpoint holds. */
 export interface TextGameSessionState {
@@ -46,9 +46,6 @@ export interface TextGameSessionState {
   warmupStep: number;
   warmupDone: boolean;
 }
-
-/** How often a long warm-up is checkpointed (as the text session's). */
-const WARMUP_CHECKPOINT_EVERY = 200;
 
 export class TextGameSession implements RunnerSession {
   private globalStep = 0;
@@ -105,18 +102,23 @@ export class TextGameSession implements RunnerSession {
     const t0 = performance.now();
     const steps = this.config.warmup.steps;
     let loss = 0;
-    for (let step = this.warmupStep; step < steps; step++) {
-      this.progress('warmup', step, steps);
-      if (step > 0 && step % WARMUP_CHECKPOINT_EVERY === 0) this.hooks.checkpointWarmup?.();
-      await this.hooks.stepBoundary?.();
-      const result = likelihoodStep(this.policy, this.warmupBatch(), {
-        learningRate: learningRateAt(this.config.optim, this.globalStep, this.total),
-        gradClip: this.config.optim.gradClip,
-      });
-      loss = result.loss;
-      this.warmupStep = step + 1;
-      this.globalStep++;
-    }
+    await runWarmup({
+      policy: this.policy,
+      optim: this.config.optim,
+      from: this.warmupStep,
+      steps,
+      globalStep: () => this.globalStep,
+      totalSteps: this.total,
+      nextBatch: () => this.warmupBatch(),
+      progress: (step) => this.progress('warmup', step, steps),
+      checkpoint: () => this.hooks.checkpointWarmup?.(),
+      boundary: async () => this.hooks.stepBoundary?.(),
+      afterStep: (result, done) => {
+        loss = result.loss;
+        this.warmupStep = done;
+        this.globalStep++;
+      },
+    });
     this.progress('warmup', steps, steps);
     this.recipe.begin(this.model);
     this.warmupDone = true;
