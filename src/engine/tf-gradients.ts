@@ -11,9 +11,12 @@ type Grads = Record<string, () => T>;
 type Attrs = Record<string, unknown>;
 
 export function registerGradients(tf: Tf): void {
-  const reduceTo = (g: T, shape: number[]): T => {
+  const reduceTo = (g: T, shape: number[], dy: T): T => {
     const axes = tf.backend_util.getReductionAxes(shape, g.shape);
-    return tf.reshape(axes.length > 0 ? tf.sum(g, axes) : g, shape);
+    if (axes.length > 0) return tf.reshape(tf.sum(g, axes), shape);
+    // A fresh gradient of the input's shape is returned as it is (one kernel fewer). dy itself (Add's, Sub's) gets a
+    // handle of its own, as in tfjs-core: the tape may dispose one input's gradient while another still holds it.
+    return g !== dy && tf.util.arraysEqual(g.shape, shape) ? g : tf.reshape(g, shape);
   };
   const binary = (kernelName: string, grad: (dy: T, a: T, b: T) => [T, T]) => ({
     kernelName,
@@ -21,7 +24,7 @@ export function registerGradients(tf: Tf): void {
     gradFunc: (dy: T | T[], saved: T[]): Grads => {
       const [a, b] = saved;
       const [ga, gb] = grad(dy as T, a, b);
-      return { a: () => reduceTo(ga, a.shape), b: () => reduceTo(gb, b.shape) };
+      return { a: () => reduceTo(ga, a.shape, dy as T), b: () => reduceTo(gb, b.shape, dy as T) };
     },
   });
   const unary = (kernelName: string, grad: (dy: T, x: T, y: T, attrs: Attrs) => T, save: 'x' | 'y' | 'none' = 'x') => ({
@@ -36,7 +39,9 @@ export function registerGradients(tf: Tf): void {
     const axes = tf.util.parseAxisParam(axisAttr as number | number[], x.shape);
     // Works whether or not the op kept its reduced dims: dy has the same elements either way.
     const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-    const g = tf.mul(tf.reshape(dy, kept), tf.ones(x.shape));
+    // Spread by multiplying with ones, as tfjs-core's own gradient does; tf.fill writes them in the backend, where
+    // tf.ones would build them in JavaScript and upload them (broadcastTo's Tile kernel is slower still on WASM).
+    const g = tf.mul(tf.reshape(dy, kept), tf.fill(x.shape, 1));
     return scale === null ? g : tf.div(g, scale);
   };
   const configs: TfCore.GradConfig[] = [
