@@ -81,7 +81,7 @@ describe('initBackend', () => {
     const r = await initBackend('auto');
     expect(tf.getBackend()).toBe(r.active);
     expect(r.active).toBe('wasm');
-    expect(r.details).toMatch(/SIMD on, 1 thread/);
+    expect(r.details).toMatch(/SIMD on, 1 thread, own SIMD kernels on/);
     expect(r.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu']);
     expect(r.skipped[0].reason).toMatch(/not installed.*CUDA 11\.2/);
     expect(r.skipped[2].reason).toMatch(/no Node WebGPU implementation is installed \(missing webgpu and @tensorflow\/tfjs-backend-webgpu/);

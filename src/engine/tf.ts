@@ -15,11 +15,11 @@ import type { BackendName } from '../shared/config';
 import type { BackendReport } from '../shared/run';
 import { registerGradients } from './tf-gradients';
 import { registerWasmKernels } from './tf-wasm-kernels';
-import { registerWasmFusedKernels } from './tf-wasm-fused';
+import { registerWasmSimdKernels, wasmSimdStatus } from './tf-wasm-simd';
 
 registerGradients(tf);
 registerWasmKernels(tf);
-registerWasmFusedKernels(tf);
+registerWasmSimdKernels(tf);
 
 export { tf };
 
@@ -151,7 +151,7 @@ async function activateWasm(): Promise<ProbeResult> {
       return { ok: false, reason: `tf.setBackend("wasm") did not activate it (active: ${tf.getBackend() ?? 'none'})` };
     }
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-    return { ok: true, details: `WebAssembly, SIMD ${simd ? 'on' : 'off'}, ${getThreadsCount()} thread` };
+    return { ok: true, details: `WebAssembly, SIMD ${simd ? 'on' : 'off'}, ${getThreadsCount()} thread, ${wasmSimdStatus(tf)}` };
   } catch (e) {
     return { ok: false, reason: `the WebAssembly module failed to load: ${firstLine(e)}` };
   }

@@ -4,25 +4,13 @@
  * one-hot matmuls because WASM has no UnsortedSegmentSum, which the gradient of gather needs.
  */
 import { tf } from '../tf';
-import { FUSED_GELU_INNER, FUSED_GELU_OUTER, FUSED_LAYER_NORM, GELU_C, GELU_CUBE } from '../tf-wasm-fused';
+import { GELU_C, GELU_CUBE, SIMD_GELU, SIMD_LAYER_NORM, wasmSimdActive } from '../tf-wasm-simd';
 
 type T = tf.Tensor;
 
 /** Whether a gradient tape is recording (inside tf.variableGrads / tf.grads): then every op must be a tf op. */
 export function recording(): boolean {
   return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
-}
-
-/**
- * Above this many elements the stock kernels are faster: the fused kernels are scalar JavaScript loops, which beat
- * a dozen SIMD kernels only while dispatch dominates (a decoding step's few rows). Measured on WASM: LayerNorm of
- * 256 x 64 fused 0.15 ms against 0.17, of 1024 x 64 0.62 against 0.34; GELU alike. Same values either way.
- */
-export const FUSED_MAX_ELEMENTS = 16_384;
-
-/** Whether `kernel` (tf-wasm-fused.ts) can stand in for tf ops on `x` now: on its backend, small, no tape recording. */
-function fused(kernel: string, x: T): boolean {
-  return !recording() && x.size <= FUSED_MAX_ELEMENTS && tf.getKernel(kernel, tf.getBackend()) !== undefined;
 }
 
 function swapLast(x: T): T {
@@ -74,9 +62,10 @@ export function linear(x: T, w: T, b: T): T {
   return recording() ? linearGrad(x, w, b) : tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b });
 }
 
-/** LayerNorm over the last axis, eps 1e-5 (one fused kernel, bit-identical, where tf-wasm-fused.ts runs). */
+/** LayerNorm over the last axis, eps 1e-5 (one SIMD kernel, bit-identical, where tf-wasm-simd.ts runs; forward only). */
 export function layerNorm(x: T, gain: T, bias: T): T {
-  if (fused(FUSED_LAYER_NORM, x)) return tf.engine().runKernel(FUSED_LAYER_NORM, { x, gain, bias }, { eps: 1e-5 }) as T;
+  if (!recording() && x.shape[x.shape.length - 1]! >= 4 && wasmSimdActive(tf))
+    return tf.engine().runKernel(SIMD_LAYER_NORM, { x, gain, bias }, { eps: 1e-5 }) as T;
   return layerNormOps(x, gain, bias);
 }
 
@@ -86,12 +75,9 @@ export function layerNormOps(x: T, gain: T, bias: T): T {
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
 }
 
-/** GELU, tanh approximation (as in GPT-2); the arithmetic around the tanh fused where it can be (forward only). */
+/** GELU, tanh approximation (as in GPT-2); one SIMD kernel, bit-identical, where tf-wasm-simd.ts runs (forward only). */
 export function gelu(x: T): T {
-  if (fused(FUSED_GELU_INNER, x) && fused(FUSED_GELU_OUTER, x)) {
-    const t = tf.tanh(tf.engine().runKernel(FUSED_GELU_INNER, { x }, {}) as T);
-    return tf.engine().runKernel(FUSED_GELU_OUTER, { x, t }, {}) as T;
-  }
+  if (!recording() && x.size >= 4 && wasmSimdActive(tf)) return tf.engine().runKernel(SIMD_GELU, { x }, {}) as T;
   return geluOps(x);
 }
 

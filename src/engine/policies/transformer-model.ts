@@ -97,6 +97,26 @@ const ROPE_BASE = 100;
  * output digit i reads its operands at the same offsets whatever i is. `positions[row][t]`: one row, or one per
  * batch row.
  */
+/** cos and sin of one position's angles (the same numbers every time): kept, since decoding asks for them every step. */
+const ropeRows = new Map<string, { cos: Float32Array; sin: Float32Array }>();
+function ropeRow(hd: number, p: number): { cos: Float32Array; sin: Float32Array } {
+  const key = `${hd}:${p}`;
+  let row = ropeRows.get(key);
+  if (!row) {
+    const half = hd / 2;
+    row = { cos: new Float32Array(hd), sin: new Float32Array(hd) };
+    for (let j = 0; j < hd; j++) {
+      const angle = p * ROPE_BASE ** (-(2 * (j % half)) / hd);
+      row.cos[j] = Math.cos(angle);
+      row.sin[j] = Math.sin(angle);
+    }
+    // Positions are below the context length, so this stays small; a bound all the same.
+    if (ropeRows.size > 1 << 16) ropeRows.clear();
+    ropeRows.set(key, row);
+  }
+  return row;
+}
+
 export function ropeTables(s: ModelShape, positions: number[][]): Rope {
   const hd = s.dModel / s.nHeads;
   const half = hd / 2;
@@ -106,13 +126,9 @@ export function ropeTables(s: ModelShape, positions: number[][]): Rope {
   const sin = new Float32Array(rows * tq * hd);
   for (let b = 0; b < rows; b++) {
     for (let t = 0; t < tq; t++) {
-      const p = positions[b][t];
-      for (let j = 0; j < hd; j++) {
-        const angle = p * ROPE_BASE ** (-(2 * (j % half)) / hd);
-        const at = (b * tq + t) * hd + j;
-        cos[at] = Math.cos(angle);
-        sin[at] = Math.sin(angle);
-      }
+      const row = ropeRow(hd, positions[b][t]);
+      cos.set(row.cos, (b * tq + t) * hd);
+      sin.set(row.sin, (b * tq + t) * hd);
     }
   }
   const rot = new Float32Array(hd * hd);
