@@ -1,8 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, memoryInfo, tf } from './tf';
-import { GELU_C, GELU_CUBE, SIMD_GELU, SIMD_LAYER_NORM, STOCK_BATCH_MATMUL, STOCK_K_BLOCK, STOCK_TANH, takesBatchMatMul, wasmSimdActive } from './tf-wasm-simd';
+import {
+  GELU_C,
+  GELU_CUBE,
+  SIMD_GELU,
+  SIMD_GELU_GRAD,
+  SIMD_GELU_TRAIN,
+  SIMD_LAYER_NORM,
+  STOCK_BATCH_MATMUL,
+  STOCK_K_BLOCK,
+  STOCK_TANH,
+  takesBatchMatMul,
+  wasmSimdActive,
+} from './tf-wasm-simd';
 import { createRng } from './rng';
-import { gelu, layerNorm, layerNormOps, mm, recording } from './policies/ops';
+import { gelu, geluOps, layerNorm, layerNormOps, mm, recording } from './policies/ops';
 
 function random(shape: number[], seed: number, scale = 1): tf.Tensor {
   const rng = createRng(seed);
@@ -147,12 +159,47 @@ describe('the WebAssembly SIMD kernels', () => {
     }
     const forward = await tf.profile(() => tf.tidy(() => gelu(tf.ones([8, 8]))).dispose());
     expect(forward.kernels.map((k) => k.name)).toContain(SIMD_GELU);
+  });
+
+  it("gives GELU's gradient under a tape in two kernels, bit for bit as tfjs differentiates the tf ops", async () => {
+    const rng = createRng(10);
+    for (const [n, scale] of [
+      [64 * 96, 1],
+      [1001, 3],
+      [4, 0.1],
+      [4099, 30],
+      [37, 1e-3],
+    ] as const) {
+      tf.tidy(() => {
+        const x = tf.tensor1d(Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale));
+        // The upstream gradient: a random weight per element, as a loss above GELU gives.
+        const w = tf.tensor1d(Float32Array.from({ length: n }, () => rng.next() * 2 - 1));
+        const ours = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(gelu(v), w)))(x);
+        const ops = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(geluOps(v), w)))(x);
+        expect(bits(ours), `n ${n} scale ${scale}`).toEqual(bits(ops));
+        // and the forward value under the tape
+        let y: tf.Tensor | null = null;
+        tf.grad((v: tf.Tensor) => {
+          y = tf.keep(gelu(v));
+          return tf.sum(tf.mul(y, w));
+        })(x);
+        expect(bits(y!)).toEqual(bits(geluOps(x)));
+        (y as tf.Tensor | null)?.dispose();
+      });
+    }
+    tf.tidy(() => {
+      const edges = tf.tensor1d([0, -0, 1e-38, -1e-38, 1e-45, 5, -5, 20, -20, 1e10, -1e10, 3, -3]);
+      expect(bits(tf.grad((v: tf.Tensor) => tf.sum(gelu(v)))(edges))).toEqual(bits(tf.grad((v: tf.Tensor) => tf.sum(geluOps(v)))(edges)));
+    });
     const x = tf.variable(tf.ones([8, 8]));
     const taped = await tf.profile(() => {
-      const { grads } = tf.variableGrads(() => tf.sum(gelu(x)), [x]);
+      const { value, grads } = tf.variableGrads(() => tf.sum(gelu(x)), [x]);
+      value.dispose();
       for (const g of Object.values(grads)) g.dispose();
     });
-    expect(taped.kernels.map((k) => k.name)).not.toContain(SIMD_GELU);
+    const names = taped.kernels.map((k) => k.name);
+    expect(names).toEqual(expect.arrayContaining([SIMD_GELU_TRAIN, SIMD_GELU_GRAD]));
+    expect(names).not.toContain('Tanh');
     x.dispose();
   });
 

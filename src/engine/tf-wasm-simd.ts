@@ -92,6 +92,9 @@ export const STOCK_TANH = 'EvolabStockTanh';
 
 /** GELU's forward pass as one SIMD kernel (ops.ts uses it when nothing is differentiated). */
 export const SIMD_GELU = 'EvolabGelu';
+/** GELU's forward pass under a tape, [y, tanh(inner)], and its gradient from x, tanh(inner) and dy (ops.ts's custom gradient). */
+export const SIMD_GELU_TRAIN = 'EvolabGeluTrain';
+export const SIMD_GELU_GRAD = 'EvolabGeluGrad';
 /** LayerNorm's forward pass (the last axis, d >= 4) as one SIMD kernel, for ops.ts likewise. */
 export const SIMD_LAYER_NORM = 'EvolabLayerNormSimd';
 
@@ -116,6 +119,8 @@ interface Kernels {
   bmmT(a: number, b: number, out: number, batch: number, m: number, k: number, n: number): void;
   tanh(x: number, out: number, n: number): void;
   gelu(x: number, out: number, n: number): void;
+  geluWithTanh(x: number, out: number, tanh: number, n: number): void;
+  geluGrad(x: number, tanh: number, dy: number, dx: number, n: number): void;
   layerNorm(x: number, gain: number, bias: number, out: number, rows: number, d: number, epsBits: number): void;
 }
 
@@ -381,18 +386,21 @@ function tanhLanes(L: Locals, x: number): { code: Code; result: number } {
   return { code, result: r };
 }
 
+/** What an elementwise kernel's lanes compute: from v128 locals holding its inputs, code and the locals of its outputs. */
+type Lanes = (L: Locals, inputs: number[]) => { code: Code; results: number[] };
+
 /**
- * An elementwise function of n >= 4 floats at byte offsets (x, out): `lanes` maps the v128 local it is given to
- * code and the local holding the result. Four at a time; the last four may overlap the ones before (each element
- * is rewritten with the same value).
+ * An elementwise function of n >= 4 floats: params (in_0 .. in_{a-1}, out_0 .. out_{b-1}, n), byte offsets and a
+ * count. Four at a time; the last four may overlap the ones before (each element is rewritten with the same value).
+ * Constants become locals set once before the loop.
  */
-function elementwise(name: string, lanes: (L: Locals, x: number) => { code: Code; result: number }) {
-  const [X, OUT, N] = [0, 1, 2];
-  const L = new Locals(3);
+function elementwise(name: string, inputs: number, outputs: number, lanes: Lanes) {
+  const N = inputs + outputs;
+  const L = new Locals(N + 1);
   const i = L.add(I32);
-  const x = L.add(V128);
+  const xs = L.many(V128, inputs);
   pool = { L, locals: new Map() };
-  const f = lanes(L, x);
+  const f = lanes(L, xs);
   const constants = pool.locals;
   pool = null;
   const at = (base: number): Code => [...get(base), ...get(i), ...i32(4), ...i32Mul, ...i32Add];
@@ -409,13 +417,9 @@ function elementwise(name: string, lanes: (L: Locals, x: number) => { code: Code
     ...i32GtU,
     ...selectI32,
     ...set(i),
-    ...at(X),
-    ...vLoad(),
-    ...set(x),
+    ...xs.flatMap((x, k) => [...at(k), ...vLoad(), ...set(x)]),
     ...f.code,
-    ...at(OUT),
-    ...get(f.result),
-    ...vStore(),
+    ...f.results.flatMap((r, k) => [...at(inputs + k), ...get(r), ...vStore()]),
     ...get(i),
     ...i32(4),
     ...i32Add,
@@ -423,7 +427,7 @@ function elementwise(name: string, lanes: (L: Locals, x: number) => { code: Code
   ];
   const init = [...constants].flatMap(([bits, l]) => [...vConstBits(bits), ...set(l)]);
   const code = [...init, ...i32(0), ...set(i), ...whileLoop([...get(i), ...get(N), ...i32LtU], body)];
-  return { name, params: 3, locals: L.types, code };
+  return { name, params: N + 1, locals: L.types, code };
 }
 
 /** The constants of ops.ts's GELU (as float32 scalars, as tf.mul makes of them). */
@@ -434,7 +438,7 @@ export const GELU_C = Math.sqrt(2 / Math.PI);
  * ops.ts's GELU as its tf ops compute it: inner = (x + ((x * x) * x) * 0.044715) * sqrt(2/pi), then
  * (x * 0.5) * (tanh(inner) + 1), each operation rounded to float32.
  */
-function geluLanes(L: Locals, x: number): { code: Code; result: number } {
+function geluLanes(L: Locals, x: number): { code: Code; result: number; tanh: number } {
   const [inner, out] = L.many(V128, 2);
   const X = get(x);
   const t = tanhLanes(L, inner);
@@ -445,7 +449,32 @@ function geluLanes(L: Locals, x: number): { code: Code; result: number } {
     ...fmul(fmul(X, c(0.5)), fadd(get(t.result), c(1))),
     ...set(out),
   ];
-  return { code, result: out };
+  return { code, result: out, tanh: t.result };
+}
+
+/**
+ * The gradient of ops.ts's GELU tf ops with respect to x, given x, t = tanh(inner) and dy, as tfjs's tape computes it
+ * (tf-gradients.ts's Multiply, Add and Tanh gradients in the order the tape walks them, x's four parts added in that
+ * order): dh = dy (t + 1), du = dy (x 0.5), de = (1 - t t) du, dd = de c, db = dd cube, then
+ * ((((dh 0.5 + dd) + db (x x)) + db x x) + db x x), the last two the same product.
+ */
+function geluGradLanes(L: Locals, [x, t, dy]: number[]): { code: Code; results: number[] } {
+  const [dd, db, last, acc] = L.many(V128, 4);
+  const X = get(x);
+  const code: Code = [
+    // dd = ((1 - t t) (dy (x 0.5))) c
+    ...fmul(fmul(fsub(c(1), fmul(get(t), get(t))), fmul(get(dy), fmul(X, c(0.5)))), c(GELU_C)),
+    ...set(dd),
+    ...fmul(get(dd), c(GELU_CUBE)),
+    ...set(db),
+    // last = (db x) x
+    ...fmul(fmul(get(db), X), X),
+    ...set(last),
+    // acc = (((dy (t + 1)) 0.5 + dd) + db (x x)) + last, then + last
+    ...fadd(fadd(fadd(fadd(fmul(fmul(get(dy), fadd(get(t), c(1))), c(0.5)), get(dd)), fmul(get(db), fmul(X, X))), get(last)), get(last)),
+    ...set(acc),
+  ];
+  return { code, results: [acc] };
 }
 
 /**
@@ -609,7 +638,24 @@ function kernelsFor(backend: WasmBackend): Kernels | null {
     if (!WA || !(memory instanceof WA.Memory)) problem = "the backend's WebAssembly memory is not reachable";
     else {
       if (compiled === undefined) {
-        const bytes = wasmModule([bmmFunction(false), bmmFunction(true), elementwise('tanh', tanhLanes), elementwise('gelu', geluLanes), layerNormFunction()]);
+        const bytes = wasmModule([
+          bmmFunction(false),
+          bmmFunction(true),
+          elementwise('tanh', 1, 1, (L, [x]) => {
+            const t = tanhLanes(L, x!);
+            return { code: t.code, results: [t.result] };
+          }),
+          elementwise('gelu', 1, 1, (L, [x]) => {
+            const g = geluLanes(L, x!);
+            return { code: g.code, results: [g.result] };
+          }),
+          elementwise('geluWithTanh', 1, 2, (L, [x]) => {
+            const g = geluLanes(L, x!);
+            return { code: g.code, results: [g.result, g.tanh] };
+          }),
+          elementwise('geluGrad', 3, 1, geluGradLanes),
+          layerNormFunction(),
+        ]);
         compiled = WA.validate(bytes) ? new WA.Module(bytes) : null;
         if (!compiled) problem = 'this WebAssembly engine does not take the SIMD module';
       }
@@ -698,6 +744,53 @@ export function registerWasmSimdKernels(tf: Tf): void {
         const out = backend.makeOutput([...x.shape], 'float32');
         kernels.gelu(offset(backend, x), offset(backend, out), n);
         return out;
+      },
+    });
+
+  /** The kernels for an elementwise call of float32 tensors of n >= 4 values (else a caller's mistake, said). */
+  const elementwiseKernels = (name: string, backend: WasmBackend, xs: Info[]): Kernels => {
+    const kernels = kernelsFor(backend);
+    const n = xs[0]!.shape.reduce((p, d) => p * d, 1);
+    if (!kernels || n < 4 || xs.some((x) => x.dtype !== 'float32' || x.shape.reduce((p, d) => p * d, 1) !== n))
+      throw new Error(`${name} takes float32 tensors of one size, 4 or more values, on the WASM backend`);
+    return kernels;
+  };
+  if (!tf.getKernel(SIMD_GELU_TRAIN, 'wasm'))
+    tf.registerKernel({
+      kernelName: SIMD_GELU_TRAIN,
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const { x } = args.inputs as { x: Info };
+        const backend = args.backend as WasmBackend;
+        const kernels = elementwiseKernels(SIMD_GELU_TRAIN, backend, [x]);
+        const y = backend.makeOutput([...x.shape], 'float32');
+        const t = backend.makeOutput([...x.shape], 'float32');
+        kernels.geluWithTanh(
+          offset(backend, x),
+          offset(backend, y),
+          offset(backend, t),
+          x.shape.reduce((p, d) => p * d, 1),
+        );
+        return [y, t];
+      },
+    });
+  if (!tf.getKernel(SIMD_GELU_GRAD, 'wasm'))
+    tf.registerKernel({
+      kernelName: SIMD_GELU_GRAD,
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const { x, t, dy } = args.inputs as { x: Info; t: Info; dy: Info };
+        const backend = args.backend as WasmBackend;
+        const kernels = elementwiseKernels(SIMD_GELU_GRAD, backend, [x, t, dy]);
+        const dx = backend.makeOutput([...x.shape], 'float32');
+        kernels.geluGrad(
+          offset(backend, x),
+          offset(backend, t),
+          offset(backend, dy),
+          offset(backend, dx),
+          x.shape.reduce((p, d) => p * d, 1),
+        );
+        return dx;
       },
     });
 

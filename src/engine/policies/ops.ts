@@ -4,7 +4,7 @@
  * one-hot matmuls because WASM has no UnsortedSegmentSum, which the gradient of gather needs.
  */
 import { tf } from '../tf';
-import { GELU_C, GELU_CUBE, SIMD_GELU, SIMD_LAYER_NORM, wasmSimdActive } from '../tf-wasm-simd';
+import { GELU_C, GELU_CUBE, SIMD_GELU, SIMD_GELU_GRAD, SIMD_GELU_TRAIN, SIMD_LAYER_NORM, wasmSimdActive } from '../tf-wasm-simd';
 
 type T = tf.Tensor;
 
@@ -75,10 +75,22 @@ export function layerNormOps(x: T, gain: T, bias: T): T {
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
 }
 
-/** GELU, tanh approximation (as in GPT-2); one SIMD kernel, bit-identical, where tf-wasm-simd.ts runs (forward only). */
+/**
+ * GELU under a tape as two SIMD kernels (tf-wasm-simd.ts): the forward, which also keeps tanh(inner), and the
+ * gradient, each the values of geluOps and of tfjs's gradients of its ops, bit for bit.
+ */
+const geluGrad = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
+  const x = args[0] as T;
+  const save = args[1] as tf.GradSaveFunc;
+  const [y, t] = tf.engine().runKernel(SIMD_GELU_TRAIN, { x }, {}) as unknown as [T, T];
+  save([x, t!]);
+  return { value: y!, gradFunc: (dy: T, saved: T[]) => tf.engine().runKernel(SIMD_GELU_GRAD, { x: saved[0]!, t: saved[1]!, dy }, {}) as T };
+}) as (x: T) => T;
+
+/** GELU, tanh approximation (as in GPT-2): SIMD kernels where tf-wasm-simd.ts runs, bit-identical to geluOps. */
 export function gelu(x: T): T {
-  if (!recording() && x.size >= 4 && wasmSimdActive(tf)) return tf.engine().runKernel(SIMD_GELU, { x }, {}) as T;
-  return geluOps(x);
+  if (x.size < 4 || !wasmSimdActive(tf)) return geluOps(x);
+  return recording() ? geluGrad(x) : (tf.engine().runKernel(SIMD_GELU, { x }, {}) as T);
 }
 
 /** GELU as tf ops (differentiable). */
