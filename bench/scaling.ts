@@ -28,6 +28,12 @@ const CTX = 32;
 const BATCH = 32;
 const NEW_TOKENS = 24;
 const PROMPT = 8;
+/**
+ * Rows of one rollout call: a rollout samples up to 512 rows per policy.sample (recipes/rollout.ts's chunkRows),
+ * which a STaR smoke iteration fills (64 prompts x 8 samples). Sampling is measured at this size and at BATCH rows
+ * (the size of a small evaluation), because a shard's fixed cost per decoding step weighs less in a bigger batch.
+ */
+const ROLLOUT_ROWS = 512;
 
 export interface ScalingPoint {
   workers: number;
@@ -54,7 +60,10 @@ export interface ScalingResult {
   /** Width 64 (as before), then width 128 in `trainingW128`. */
   training: ScalingPoint[];
   trainingW128: ScalingPoint[];
+  /** BATCH rows per call (a small evaluation). */
   sampling: ScalingPoint[];
+  /** ROLLOUT_ROWS rows per call (one rollout chunk). */
+  samplingRollout: ScalingPoint[];
   archiveCompare: CompareTiming[] | { skipped: string };
   /** The best speedup of one seed's comparison on the cores over one core. */
   archiveSpeedup: number | null;
@@ -137,9 +146,11 @@ export async function benchScaling(options: {
   const sample: TransformerConfig = { ...train, contextLength: PROMPT + NEW_TOKENS, eos: -1 };
   const batch = batchOf(2);
   const prompts = batchOf(3).sequences.map((s) => s.slice(0, PROMPT));
+  const rolloutPrompts = Array.from({ length: ROLLOUT_ROWS / BATCH }, (_, i) => batchOf(10 + i).sequences.map((s) => s.slice(0, PROMPT))).flat();
   const trainRaw: Raw[] = [];
   const train128Raw: Raw[] = [];
   const sampleRaw: Raw[] = [];
+  const rolloutRaw: Raw[] = [];
   for (const workers of counts) {
     const ms = await withPolicy(train, workers, options.backend, (p) => timeIt(() => likelihoodStep(p, batch, { learningRate: 1e-3, gradClip: 1 }), minMs, 3));
     trainRaw.push(raw(workers, BATCH * (CTX - 1), ms));
@@ -151,10 +162,15 @@ export async function benchScaling(options: {
       timeIt(() => p.sample(prompts, { maxNewTokens: NEW_TOKENS, temperature: 1, rng: createRng(4) }), minMs, 2),
     );
     sampleRaw.push(raw(workers, BATCH * NEW_TOKENS, sms));
+    const rms = await withPolicy(sample, workers, options.backend, (p) =>
+      timeIt(() => p.sample(rolloutPrompts, { maxNewTokens: NEW_TOKENS, temperature: 1, rng: createRng(4) }), minMs, 2),
+    );
+    rolloutRaw.push(raw(workers, ROLLOUT_ROWS * NEW_TOKENS, rms));
   }
   const training = points(trainRaw);
   const trainingW128 = points(train128Raw);
   const sampling = points(sampleRaw);
+  const samplingRollout = points(rolloutRaw);
   let archive: ScalingResult['archiveCompare'] = {
     skipped: options.quick ? '--quick: the four-way comparisons take minutes each' : '--no-compare',
   };
@@ -171,8 +187,9 @@ export async function benchScaling(options: {
   ];
   for (const p of training) rows.push(row('pool train w64', p));
   for (const p of trainingW128) rows.push(row('pool train w128', p));
-  for (const p of sampling) rows.push(row('pool sample w64', p));
+  for (const p of sampling) rows.push(row(`pool sample w64 ${BATCH} rows`, p));
+  for (const p of samplingRollout) rows.push(row(`pool sample w64 ${ROLLOUT_ROWS} rows`, p));
   if ('skipped' in archive) rows.push(['archive smoke compare', `skipped: ${archive.skipped}`]);
   else for (const t of archive) rows.push([`archive smoke compare, ${t.label}: wall s (speedup)`, `${fmt(t.wallS, 1)} (${fmt(t.speedup, 2)}x)`]);
-  return { rows, result: { cores, training, trainingW128, sampling, archiveCompare: archive, archiveSpeedup: speedup } };
+  return { rows, result: { cores, training, trainingW128, sampling, samplingRollout, archiveCompare: archive, archiveSpeedup: speedup } };
 }
