@@ -140,15 +140,19 @@ describe('the WebAssembly SIMD kernels', () => {
     });
   });
 
+  /** Sizes (a multiple of four or not, the smallest the kernel takes) and scales (tanh's branches) for GELU. */
+  const GELU_CASES = [
+    [64 * 96, 1],
+    [1001, 3],
+    [4, 0.1],
+    [4099, 30],
+    [7, 1e-3],
+    [37, 1e-3],
+  ] as const;
+
   it('runs GELU in one kernel, bit for bit the tf ops around the stock tanh, and not under a tape', async () => {
     const rng = createRng(9);
-    for (const [n, scale] of [
-      [64 * 96, 1],
-      [1001, 3],
-      [4, 0.1],
-      [4099, 30],
-      [7, 1e-3],
-    ] as const) {
+    for (const [n, scale] of GELU_CASES) {
       tf.tidy(() => {
         const x = tf.tensor1d(Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale));
         const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), GELU_CUBE)), GELU_C);
@@ -163,13 +167,7 @@ describe('the WebAssembly SIMD kernels', () => {
 
   it("gives GELU's gradient under a tape in two kernels, bit for bit as tfjs differentiates the tf ops", async () => {
     const rng = createRng(10);
-    for (const [n, scale] of [
-      [64 * 96, 1],
-      [1001, 3],
-      [4, 0.1],
-      [4099, 30],
-      [37, 1e-3],
-    ] as const) {
+    for (const [n, scale] of GELU_CASES) {
       tf.tidy(() => {
         const x = tf.tensor1d(Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale));
         // The upstream gradient: a random weight per element, as a loss above GELU gives.

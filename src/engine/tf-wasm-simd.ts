@@ -386,6 +386,24 @@ function tanhLanes(L: Locals, x: number): { code: Code; result: number } {
   return { code, result: r };
 }
 
+/**
+ * `index = min(index, count - 4)`: the last vector of a row of count >= 4 floats starts 4 before its end, and may
+ * overlap the one before it (elementwise work, so it rewrites the same values).
+ */
+const lastVector = (index: number, count: number): Code => [
+  ...get(count),
+  ...i32(4),
+  ...i32Sub,
+  ...get(index),
+  ...get(index),
+  ...i32(4),
+  ...i32Add,
+  ...get(count),
+  ...i32GtU,
+  ...selectI32,
+  ...set(index),
+];
+
 /** What an elementwise kernel's lanes compute: from v128 locals holding its inputs, code and the locals of its outputs. */
 type Lanes = (L: Locals, inputs: number[]) => { code: Code; results: number[] };
 
@@ -405,18 +423,7 @@ function elementwise(name: string, inputs: number, outputs: number, lanes: Lanes
   pool = null;
   const at = (base: number): Code => [...get(base), ...get(i), ...i32(4), ...i32Mul, ...i32Add];
   const body: Code = [
-    // i = min(i, n - 4)
-    ...get(N),
-    ...i32(4),
-    ...i32Sub,
-    ...get(i),
-    ...get(i),
-    ...i32(4),
-    ...i32Add,
-    ...get(N),
-    ...i32GtU,
-    ...selectI32,
-    ...set(i),
+    ...lastVector(i, N),
     ...xs.flatMap((x, k) => [...at(k), ...vLoad(), ...set(x)]),
     ...f.code,
     ...f.results.flatMap((r, k) => [...at(inputs + k), ...get(r), ...vStore()]),
@@ -542,18 +549,7 @@ function layerNormFunction() {
     ...whileLoop(
       [...get(jj), ...get(D), ...i32LtU],
       [
-        // jj = min(jj, d - 4)
-        ...get(D),
-        ...i32(4),
-        ...i32Sub,
-        ...get(jj),
-        ...get(jj),
-        ...i32(4),
-        ...i32Add,
-        ...get(D),
-        ...i32GtU,
-        ...selectI32,
-        ...set(jj),
+        ...lastVector(jj, D),
         ...at(OUT, true),
         ...fadd(fmul(fmul(fsub([...at(X, true), ...vLoad()], get(m)), get(iv)), [...at(G, false), ...vLoad()]), [...at(BIAS, false), ...vLoad()]),
         ...vStore(),
@@ -730,69 +726,32 @@ export function registerWasmSimdKernels(tf: Tf): void {
     return out;
   });
 
-  if (tf.getKernel(tf.Tanh, 'wasm') && !tf.getKernel(SIMD_GELU, 'wasm'))
+  /**
+   * An elementwise kernel of the module under `name`: float32 inputs of one size (4 or more values: ops.ts asks only
+   * then, so anything else is a caller's mistake, said), `outputs` outputs of that shape, `fn` the export to call
+   * with the inputs' offsets, the outputs' and the count.
+   */
+  const elementwiseKernel = (name: string, inputNames: string[], outputs: number, fn: (k: Kernels) => (...args: number[]) => void) => {
+    if (tf.getKernel(name, 'wasm')) return;
     tf.registerKernel({
-      kernelName: SIMD_GELU,
+      kernelName: name,
       backendName: 'wasm',
       kernelFunc: (args) => {
-        const { x } = args.inputs as { x: Info };
+        const xs = inputNames.map((n) => (args.inputs as Record<string, Info>)[n]!);
         const backend = args.backend as WasmBackend;
-        const n = x.shape.reduce((p, d) => p * d, 1);
         const kernels = kernelsFor(backend);
-        // ops.ts asks only where wasmSimdActive and n >= 4; anything else is a caller's mistake.
-        if (!kernels || x.dtype !== 'float32' || n < 4) throw new Error(`${SIMD_GELU} takes float32 tensors of 4 or more values on the WASM backend`);
-        const out = backend.makeOutput([...x.shape], 'float32');
-        kernels.gelu(offset(backend, x), offset(backend, out), n);
-        return out;
+        const n = xs[0]!.shape.reduce((p, d) => p * d, 1);
+        if (!kernels || n < 4 || xs.some((x) => x.dtype !== 'float32' || x.shape.reduce((p, d) => p * d, 1) !== n))
+          throw new Error(`${name} takes float32 tensors of one size, 4 or more values, on the WASM backend`);
+        const outs = Array.from({ length: outputs }, () => backend.makeOutput([...xs[0]!.shape], 'float32'));
+        fn(kernels)(...xs.map((x) => offset(backend, x)), ...outs.map((o) => offset(backend, o)), n);
+        return outputs === 1 ? outs[0]! : outs;
       },
     });
-
-  /** The kernels for an elementwise call of float32 tensors of n >= 4 values (else a caller's mistake, said). */
-  const elementwiseKernels = (name: string, backend: WasmBackend, xs: Info[]): Kernels => {
-    const kernels = kernelsFor(backend);
-    const n = xs[0]!.shape.reduce((p, d) => p * d, 1);
-    if (!kernels || n < 4 || xs.some((x) => x.dtype !== 'float32' || x.shape.reduce((p, d) => p * d, 1) !== n))
-      throw new Error(`${name} takes float32 tensors of one size, 4 or more values, on the WASM backend`);
-    return kernels;
   };
-  if (!tf.getKernel(SIMD_GELU_TRAIN, 'wasm'))
-    tf.registerKernel({
-      kernelName: SIMD_GELU_TRAIN,
-      backendName: 'wasm',
-      kernelFunc: (args) => {
-        const { x } = args.inputs as { x: Info };
-        const backend = args.backend as WasmBackend;
-        const kernels = elementwiseKernels(SIMD_GELU_TRAIN, backend, [x]);
-        const y = backend.makeOutput([...x.shape], 'float32');
-        const t = backend.makeOutput([...x.shape], 'float32');
-        kernels.geluWithTanh(
-          offset(backend, x),
-          offset(backend, y),
-          offset(backend, t),
-          x.shape.reduce((p, d) => p * d, 1),
-        );
-        return [y, t];
-      },
-    });
-  if (!tf.getKernel(SIMD_GELU_GRAD, 'wasm'))
-    tf.registerKernel({
-      kernelName: SIMD_GELU_GRAD,
-      backendName: 'wasm',
-      kernelFunc: (args) => {
-        const { x, t, dy } = args.inputs as { x: Info; t: Info; dy: Info };
-        const backend = args.backend as WasmBackend;
-        const kernels = elementwiseKernels(SIMD_GELU_GRAD, backend, [x, t, dy]);
-        const dx = backend.makeOutput([...x.shape], 'float32');
-        kernels.geluGrad(
-          offset(backend, x),
-          offset(backend, t),
-          offset(backend, dy),
-          offset(backend, dx),
-          x.shape.reduce((p, d) => p * d, 1),
-        );
-        return dx;
-      },
-    });
+  elementwiseKernel(SIMD_GELU, ['x'], 1, (k) => k.gelu);
+  elementwiseKernel(SIMD_GELU_TRAIN, ['x'], 2, (k) => k.geluWithTanh);
+  elementwiseKernel(SIMD_GELU_GRAD, ['x', 't', 'dy'], 1, (k) => k.geluGrad);
 
   if (!tf.getKernel(SIMD_LAYER_NORM, 'wasm'))
     tf.registerKernel({
