@@ -1,7 +1,8 @@
 /**
  * A minimal WebAssembly encoder: the instructions tf-wasm-simd.ts's kernels use, as byte arrays that concatenate
- * (stack code: operands first, then the operation), and a module of exported functions that imports one memory
- * (`env.memory`). No toolchain is needed; WebAssembly.validate and the kernels' tests check what it writes.
+ * (stack code: operands first, then the operation), a module of exported functions that imports one memory
+ * (`env.memory`), and a few helpers over them (locals, f32x4 expressions, constants kept in locals, elementwise
+ * loops). No toolchain is needed; WebAssembly.validate and the kernels' tests check what it writes.
  */
 
 export type Code = number[];
@@ -56,7 +57,7 @@ export const f32Mul: Code = [0x94];
 export const f32ConvertI32U: Code = [0xb3];
 export const f32ReinterpretI32: Code = [0xbe];
 /** select(a, b, cond): a if cond is not 0, else b. */
-export const select: Code = [0x1b];
+export const selectI32: Code = [0x1b];
 
 /** `block { loop { leave unless cond; body; continue } }`. */
 export const whileLoop = (cond: Code, body: Code): Code => [0x02, 0x40, 0x03, 0x40, ...cond, ...i32Eqz, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
@@ -132,4 +133,94 @@ export function wasmModule(functions: WasmFunction[]): Uint8Array {
     ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
     ...section(10, vec(bodies)),
   ]);
+}
+
+// --- A small language over the instructions, for tf-wasm-simd.ts's kernels ---
+
+/** Hands out local indices after the parameters, recording their types. */
+export class Locals {
+  readonly types: ValType[] = [];
+  constructor(private readonly params: number) {}
+  add(type: ValType): number {
+    this.types.push(type);
+    return this.params + this.types.length - 1;
+  }
+  many(type: ValType, n: number): number[] {
+    return Array.from({ length: n }, () => this.add(type));
+  }
+}
+
+const x4 =
+  (op: Code) =>
+  (a: Code, b: Code): Code => [...a, ...b, ...op];
+export const fadd = x4(f32x4Add);
+export const fsub = x4(f32x4Sub);
+export const fmul = x4(f32x4Mul);
+export const fdiv = x4(f32x4Div);
+export const and = x4(vAnd);
+export const andNot = x4(vAndNot);
+export const gtS = x4(i32x4GtS);
+export const ltS = x4(i32x4LtS);
+/** a where mask, else b. */
+export const select = (a: Code, b: Code, mask: Code): Code => [...a, ...b, ...mask, ...vBitselect];
+/** While a function is generated: its constants as locals, set once before its loop. */
+let pool: { L: Locals; locals: Map<number, number> } | null = null;
+export const bitsC = (bits: number): Code => {
+  if (!pool) return vConstBits(bits);
+  const key = bits >>> 0;
+  let l = pool.locals.get(key);
+  if (l === undefined) pool.locals.set(key, (l = pool.L.add(V128)));
+  return get(l);
+};
+export const c = (x: number): Code => bitsC(new Uint32Array(new Float32Array([x]).buffer)[0]!);
+
+/**
+ * `index = min(index, count - 4)`: the last vector of a row of count >= 4 floats starts 4 before its end, and may
+ * overlap the one before it (elementwise work, so it rewrites the same values).
+ */
+export const lastVector = (index: number, count: number): Code => [
+  ...get(count),
+  ...i32(4),
+  ...i32Sub,
+  ...get(index),
+  ...get(index),
+  ...i32(4),
+  ...i32Add,
+  ...get(count),
+  ...i32GtU,
+  ...selectI32,
+  ...set(index),
+];
+
+/** What an elementwise kernel's lanes compute: from v128 locals holding its inputs, code and the locals of its outputs. */
+export type Lanes = (L: Locals, inputs: number[]) => { code: Code; results: number[] };
+
+/**
+ * An elementwise function of n >= 4 floats: params (in_0 .. in_{a-1}, out_0 .. out_{b-1}, n), byte offsets and a
+ * count. Four at a time; the last four may overlap the ones before (each element is rewritten with the same value).
+ * Constants become locals set once before the loop.
+ */
+export function elementwise(name: string, inputs: number, outputs: number, lanes: Lanes) {
+  const N = inputs + outputs;
+  const L = new Locals(N + 1);
+  const i = L.add(I32);
+  const xs = L.many(V128, inputs);
+  pool = { L, locals: new Map() };
+  const f = lanes(L, xs);
+  const constants = pool.locals;
+  pool = null;
+  const at = (base: number): Code => [...get(base), ...get(i), ...i32(4), ...i32Mul, ...i32Add];
+  const body: Code = [
+    ...lastVector(i, N),
+    ...xs.flatMap((x, k) => [...at(k), ...vLoad(), ...set(x)]),
+    ...f.code,
+    ...f.results.flatMap((r, k) => [...at(inputs + k), ...get(r), ...vStore()]),
+    ...get(i),
+    ...i32(4),
+    ...i32Add,
+    ...set(i),
+  ];
+  const init = [...constants].flatMap(([bits, l]) => [...vConstBits(bits), ...set(l)]);
+  const code = [...init, ...i32(0), ...set(i), ...whileLoop([...get(i), ...get(N), ...i32LtU], body)];
+  return { name, params: N + 1, locals: L.types, code };
 }
