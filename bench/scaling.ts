@@ -158,14 +158,12 @@ export async function benchScaling(options: {
       timeIt(() => likelihoodStep(p, batch, { learningRate: 1e-3, gradClip: 1 }), minMs, 3),
     );
     train128Raw.push(raw(workers, BATCH * (CTX - 1), ms128));
-    const sms = await withPolicy(sample, workers, options.backend, (p) =>
-      timeIt(() => p.sample(prompts, { maxNewTokens: NEW_TOKENS, temperature: 1, rng: createRng(4) }), minMs, 2),
+    // One pool for both sampling sizes: a small evaluation's rows, then one rollout call's.
+    const [sms, rms] = await withPolicy(sample, workers, options.backend, (p) =>
+      [prompts, rolloutPrompts].map((rows) => timeIt(() => p.sample(rows, { maxNewTokens: NEW_TOKENS, temperature: 1, rng: createRng(4) }), minMs, 2)),
     );
-    sampleRaw.push(raw(workers, BATCH * NEW_TOKENS, sms));
-    const rms = await withPolicy(sample, workers, options.backend, (p) =>
-      timeIt(() => p.sample(rolloutPrompts, { maxNewTokens: NEW_TOKENS, temperature: 1, rng: createRng(4) }), minMs, 2),
-    );
-    rolloutRaw.push(raw(workers, ROLLOUT_ROWS * NEW_TOKENS, rms));
+    sampleRaw.push(raw(workers, BATCH * NEW_TOKENS, sms!));
+    rolloutRaw.push(raw(workers, ROLLOUT_ROWS * NEW_TOKENS, rms!));
   }
   const training = points(trainRaw);
   const trainingW128 = points(train128Raw);

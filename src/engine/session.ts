@@ -190,7 +190,6 @@ export class Session {
     // A resumed warm-up continues where its checkpoint left it, with the same losses window and token count.
     const progress = this.warmupProgress;
     const tokensBefore = progress.tokens;
-    progress.trace ??= { steps: [], loss: [] };
     await runWarmup({
       policy: this.policy,
       optim: this.config.optim,
@@ -210,9 +209,9 @@ export class Session {
         this.globalStep++;
       },
     });
-    const { losses } = progress;
+    const loss = meanOf(progress.losses);
     const tokens = progress.tokens - tokensBefore;
-    this.progress('warmup', steps, steps, meanOf(progress.losses));
+    this.progress('warmup', steps, steps, loss);
     this.reference?.dispose();
     this.reference = this.policy.clone();
     this.warmupDone = true;
@@ -220,7 +219,7 @@ export class Session {
     const t1 = performance.now();
     const metrics = this.evaluate();
     const evalSeconds = (performance.now() - t1) / 1000;
-    if (losses.length > 0) metrics[TRAIN_LOSS] = losses.reduce((a, b) => a + b, 0) / losses.length;
+    if (loss !== undefined) metrics[TRAIN_LOSS] = loss;
     return {
       ...metrics,
       [TRAIN_STEPS]: progress.trained,

@@ -137,7 +137,7 @@ export function wasmSimdActive(tf: Tf): boolean {
 export function takesBatchMatMul(a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
   if (transposeA || a.length < 3 || a.length !== b.length) return false;
   for (let d = 0; d < a.length - 2; d++) if (a[d] !== b[d]) return false;
-  const batch = a.slice(0, -2).reduce((x, y) => x * y, 1);
+  const batch = sizeFromShape(a.slice(0, -2));
   const k = a[a.length - 1]!;
   const [bk, n] = transposeB ? [b[b.length - 1]!, b[b.length - 2]!] : [b[b.length - 2]!, b[b.length - 1]!];
   // No batch and neither operand transposed is XNNPACK's case (other sums): left to the stock kernel.
@@ -145,9 +145,10 @@ export function takesBatchMatMul(a: readonly number[], b: readonly number[], tra
 }
 
 const offset = (backend: WasmBackend, t: Info): number => backend.typedArrayFromHeap(t).byteOffset;
+const sizeFromShape = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
 export function registerWasmSimdKernels(tf: Tf): void {
-  /** Puts `kernelFunc` in the stock kernel's place (keeping it as `stockName` too), or returns false. */
+  /** Puts the kernel `make` builds in the stock kernel's place, keeping the stock one as `stockName` too. */
   const replace = (kernelName: string, stockName: string, make: (stock: TfCore.KernelFunc) => TfCore.KernelFunc): void => {
     const stock = tf.getKernel(kernelName, 'wasm');
     if (!stock) return;
@@ -168,45 +169,37 @@ export function registerWasmSimdKernels(tf: Tf): void {
     const r = a.shape.length;
     const [m, k, n] = [a.shape[r - 2]!, a.shape[r - 1]!, b.shape[transposeB ? r - 2 : r - 1]!];
     const out = backend.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
-    const batch = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+    const batch = sizeFromShape(a.shape.slice(0, -2));
     (transposeB ? kernels.bmmT : kernels.bmm)(offset(backend, a), offset(backend, b), offset(backend, out), batch, m, k, n);
     return out;
   });
 
-  replace(tf.Tanh, STOCK_TANH, (stock) => (args) => {
-    const { x } = args.inputs as { x: Info };
-    const backend = args.backend as WasmBackend;
-    const n = x.shape.reduce((p, d) => p * d, 1);
-    const kernels = x.dtype === 'float32' && n >= 4 ? kernelsFor(backend) : null;
-    if (!kernels) return stock(args);
-    const out = backend.makeOutput([...x.shape], 'float32');
-    kernels.tanh(offset(backend, x), offset(backend, out), n);
-    return out;
-  });
-
   /**
-   * An elementwise kernel of the module under `name`: float32 inputs of one size (4 or more values: ops.ts asks only
-   * then, so anything else is a caller's mistake, said), `outputs` outputs of that shape, `fn` the export to call
-   * with the inputs' offsets, the outputs' and the count.
+   * An elementwise kernel of the module: float32 inputs of one size (4 or more values), `outputs` outputs of their
+   * shape, `fn` the export to call with the inputs' offsets, the outputs' and the count. Anything else goes to
+   * `fallback` (the stock kernel a replacement stands in for), or is a caller's mistake, said (ops.ts asks for its
+   * own kernels only where they take the input).
    */
+  const elementwiseFunc =
+    (name: string, inputNames: string[], outputs: number, fn: (k: Kernels) => (...args: number[]) => void, fallback?: TfCore.KernelFunc): TfCore.KernelFunc =>
+    (args) => {
+      const xs = inputNames.map((n) => (args.inputs as Record<string, Info>)[n]!);
+      const backend = args.backend as WasmBackend;
+      const n = sizeFromShape(xs[0]!.shape);
+      const takes = n >= 4 && xs.every((x) => x.dtype === 'float32' && sizeFromShape(x.shape) === n);
+      const kernels = takes ? kernelsFor(backend) : null;
+      if (!kernels) {
+        if (fallback) return fallback(args);
+        throw new Error(`${name} takes float32 tensors of one size, 4 or more values, on the WASM backend`);
+      }
+      const outs = Array.from({ length: outputs }, () => backend.makeOutput([...xs[0]!.shape], 'float32'));
+      fn(kernels)(...xs.map((x) => offset(backend, x)), ...outs.map((o) => offset(backend, o)), n);
+      return outputs === 1 ? outs[0]! : outs;
+    };
   const elementwiseKernel = (name: string, inputNames: string[], outputs: number, fn: (k: Kernels) => (...args: number[]) => void) => {
-    if (tf.getKernel(name, 'wasm')) return;
-    tf.registerKernel({
-      kernelName: name,
-      backendName: 'wasm',
-      kernelFunc: (args) => {
-        const xs = inputNames.map((n) => (args.inputs as Record<string, Info>)[n]!);
-        const backend = args.backend as WasmBackend;
-        const kernels = kernelsFor(backend);
-        const n = xs[0]!.shape.reduce((p, d) => p * d, 1);
-        if (!kernels || n < 4 || xs.some((x) => x.dtype !== 'float32' || x.shape.reduce((p, d) => p * d, 1) !== n))
-          throw new Error(`${name} takes float32 tensors of one size, 4 or more values, on the WASM backend`);
-        const outs = Array.from({ length: outputs }, () => backend.makeOutput([...xs[0]!.shape], 'float32'));
-        fn(kernels)(...xs.map((x) => offset(backend, x)), ...outs.map((o) => offset(backend, o)), n);
-        return outputs === 1 ? outs[0]! : outs;
-      },
-    });
+    if (!tf.getKernel(name, 'wasm')) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: elementwiseFunc(name, inputNames, outputs, fn) });
   };
+  replace(tf.Tanh, STOCK_TANH, (stock) => elementwiseFunc(tf.Tanh, ['x'], 1, (k) => k.tanh, stock));
   elementwiseKernel(SIMD_GELU, ['x'], 1, (k) => k.gelu);
   elementwiseKernel(SIMD_GELU_TRAIN, ['x'], 2, (k) => k.geluWithTanh);
   elementwiseKernel(SIMD_GELU_GRAD, ['x', 't', 'dy'], 1, (k) => k.geluGrad);
@@ -222,7 +215,7 @@ export function registerWasmSimdKernels(tf: Tf): void {
         const kernels = kernelsFor(backend);
         if (!kernels || x.dtype !== 'float32' || d < 4 || gain.shape.join() !== String(d) || bias.shape.join() !== String(d))
           throw new Error(`${SIMD_LAYER_NORM} takes float32 rows of 4 or more values, with a gain and a bias of that width, on the WASM backend`);
-        const rows = x.shape.slice(0, -1).reduce((p, n) => p * n, 1);
+        const rows = sizeFromShape(x.shape.slice(0, -1));
         const out = backend.makeOutput([...x.shape], 'float32');
         const eps = new Uint32Array(new Float32Array([(args.attrs as { eps: number }).eps]).buffer)[0]!;
         kernels.layerNorm(offset(backend, x), offset(backend, gain), offset(backend, bias), offset(backend, out), rows, d, eps | 0);

@@ -59,8 +59,23 @@ export const f32ReinterpretI32: Code = [0xbe];
 /** select(a, b, cond): a if cond is not 0, else b. */
 export const selectI32: Code = [0x1b];
 
+export const i32And: Code = [0x71];
+export const i32Eq: Code = [0x46];
+
 /** `block { loop { leave unless cond; body; continue } }`. */
 export const whileLoop = (cond: Code, body: Code): Code => [0x02, 0x40, 0x03, 0x40, ...cond, ...i32Eqz, 0x0d, 1, ...body, 0x0c, 0, 0x0b, 0x0b];
+/** `if (cond) { body }`. */
+export const ifThen = (cond: Code, body: Code): Code => [...cond, 0x04, 0x40, ...body, 0x0b];
+/** local += by (an i32 constant, or code that leaves an i32). */
+export const increment = (l: number, by: number | Code): Code => [...get(l), ...(typeof by === 'number' ? i32(by) : by), ...i32Add, ...set(l)];
+/** `for (index = 0; index < limit; index += step) body`, limit as code that leaves an i32. */
+export const countUp = (index: number, limit: Code, body: Code, step = 1): Code => [
+  ...i32(0),
+  ...set(index),
+  ...whileLoop([...get(index), ...limit, ...i32LtU], [...body, ...increment(index, step)]),
+];
+/** x * 4: a float32 count to bytes. */
+export const times4 = (x: Code): Code => [...x, ...i32(4), ...i32Mul];
 
 // --- SIMD (128-bit) instructions ---
 const simd = (op: number): Code => [0xfd, ...uleb(op)];
@@ -209,18 +224,14 @@ export function elementwise(name: string, inputs: number, outputs: number, lanes
   const f = lanes(L, xs);
   const constants = pool.locals;
   pool = null;
-  const at = (base: number): Code => [...get(base), ...get(i), ...i32(4), ...i32Mul, ...i32Add];
+  const at = (base: number): Code => [...get(base), ...times4(get(i)), ...i32Add];
   const body: Code = [
     ...lastVector(i, N),
     ...xs.flatMap((x, k) => [...at(k), ...vLoad(), ...set(x)]),
     ...f.code,
     ...f.results.flatMap((r, k) => [...at(inputs + k), ...get(r), ...vStore()]),
-    ...get(i),
-    ...i32(4),
-    ...i32Add,
-    ...set(i),
   ];
   const init = [...constants].flatMap(([bits, l]) => [...vConstBits(bits), ...set(l)]);
-  const code = [...init, ...i32(0), ...set(i), ...whileLoop([...get(i), ...get(N), ...i32LtU], body)];
+  const code = [...init, ...countUp(i, get(N), body, 4)];
   return { name, params: N + 1, locals: L.types, code };
 }

@@ -50,6 +50,12 @@ import {
   vStore,
   vXor,
   whileLoop,
+  countUp,
+  ifThen,
+  increment,
+  times4,
+  i32And,
+  i32Eq,
 } from './wasm-encoder';
 
 /** musl's expm1f on four lanes of `y` (a v128 local), for the arguments tanhf gives it (|y| <= 20, no NaN). */
@@ -245,7 +251,6 @@ export function layerNormFunction() {
   const [r, j, q, p0, p1, p2, p3, row, jj] = L.many(I32, 9);
   const [sum, mean, sq, inv, v, dev, m, iv, dF] = L.many(V128, 9);
   const ptrs = [p0, p1, p2, p3];
-  const times4 = (x: Code): Code => [...x, ...i32(4), ...i32Mul];
   /** The lanes' values at column j: x[row_q, j] for q < 4. */
   const gather: Code = [
     ...get(p0),
@@ -256,11 +261,7 @@ export function layerNormFunction() {
     ...[1, 2, 3].flatMap((lane) => [...get(ptrs[lane]!), ...times4(get(j)), ...i32Add, ...f32Load, ...f32x4ReplaceLane(lane)]),
     ...set(v),
   ];
-  const overColumns = (body: Code): Code => [
-    ...i32(0),
-    ...set(j),
-    ...whileLoop([...get(j), ...get(D), ...i32LtU], [...body, ...get(j), ...i32(1), ...i32Add, ...set(j)]),
-  ];
+  const overColumns = (body: Code): Code => countUp(j, get(D), body);
   // Row pointers: x + 4*d*min(r + q, rows - 1).
   const pointers: Code = ptrs.flatMap((ptr, lane) => [
     ...get(r),
@@ -286,61 +287,40 @@ export function layerNormFunction() {
   /** Row `row`'s output, its mean and inv splat in m and iv, four columns at a time. */
   const at = (base: number, inRow: boolean): Code => [
     ...get(base),
-    ...(inRow ? [...get(row), ...get(D), ...i32Mul, ...get(jj), ...i32Add] : get(jj)),
-    ...i32(4),
-    ...i32Mul,
+    ...times4(inRow ? [...get(row), ...get(D), ...i32Mul, ...get(jj), ...i32Add] : get(jj)),
     ...i32Add,
   ];
-  const outRow: Code = [
-    ...i32(0),
-    ...set(jj),
-    ...whileLoop(
-      [...get(jj), ...get(D), ...i32LtU],
-      [
-        ...lastVector(jj, D),
-        ...at(OUT, true),
-        ...fadd(fmul(fmul(fsub([...at(X, true), ...vLoad()], get(m)), get(iv)), [...at(G, false), ...vLoad()]), [...at(BIAS, false), ...vLoad()]),
-        ...vStore(),
-        ...get(jj),
-        ...i32(4),
-        ...i32Add,
-        ...set(jj),
-      ],
-    ),
-  ];
+  const outRow: Code = countUp(
+    jj,
+    get(D),
+    [
+      ...lastVector(jj, D),
+      ...at(OUT, true),
+      ...fadd(fmul(fmul(fsub([...at(X, true), ...vLoad()], get(m)), get(iv)), [...at(G, false), ...vLoad()]), [...at(BIAS, false), ...vLoad()]),
+      ...vStore(),
+    ],
+    4,
+  );
   const perLane: Code = [
     ...i32(0),
     ...set(q),
     ...whileLoop(
       // q < 4 and r + q < rows
-      [...get(q), ...i32(4), ...i32LtU, ...get(r), ...get(q), ...i32Add, ...get(ROWS), ...i32LtU, 0x71],
+      [...get(q), ...i32(4), ...i32LtU, ...get(r), ...get(q), ...i32Add, ...get(ROWS), ...i32LtU, ...i32And],
       [
         ...get(r),
         ...get(q),
         ...i32Add,
         ...set(row),
         // m, iv = lane q of mean, inv (a lane index must be a constant: one branch per lane)
-        ...[0, 1, 2, 3].flatMap((lane) => [
-          ...get(q),
-          ...i32(lane),
-          0x46, // i32.eq
-          0x04,
-          0x40, // if
-          ...get(mean),
-          ...f32x4ExtractLane(lane),
-          ...f32x4Splat,
-          ...set(m),
-          ...get(inv),
-          ...f32x4ExtractLane(lane),
-          ...f32x4Splat,
-          ...set(iv),
-          0x0b,
-        ]),
+        ...[0, 1, 2, 3].flatMap((lane) =>
+          ifThen(
+            [...get(q), ...i32(lane), ...i32Eq],
+            [...get(mean), ...f32x4ExtractLane(lane), ...f32x4Splat, ...set(m), ...get(inv), ...f32x4ExtractLane(lane), ...f32x4Splat, ...set(iv)],
+          ),
+        ),
         ...outRow,
-        ...get(q),
-        ...i32(1),
-        ...i32Add,
-        ...set(q),
+        ...increment(q, 1),
       ],
     ),
   ];
@@ -357,11 +337,7 @@ export function layerNormFunction() {
     ...fdiv(c(1), [...fadd(fdiv(get(sq), get(dF)), [...get(EPS), ...f32ReinterpretI32, ...f32x4Splat]), ...f32x4Sqrt]),
     ...set(inv),
     ...perLane,
-    ...get(r),
-    ...i32(4),
-    ...i32Add,
-    ...set(r),
   ];
-  const code = [...get(D), ...f32ConvertI32U, ...f32x4Splat, ...set(dF), ...i32(0), ...set(r), ...whileLoop([...get(r), ...get(ROWS), ...i32LtU], group)];
+  const code = [...get(D), ...f32ConvertI32U, ...f32x4Splat, ...set(dF), ...countUp(r, get(ROWS), group, 4)];
   return { name: 'layerNorm', params: 7, locals: L.types, code };
 }

@@ -29,6 +29,9 @@ import {
   vLoad,
   vStore,
   whileLoop,
+  countUp,
+  increment,
+  times4,
 } from './wasm-encoder';
 
 /**
@@ -42,11 +45,9 @@ export function bmmFunction(transposedB: boolean) {
   const acc = L.many(V128, 4);
   const s = L.add(F32);
   const sv = L.add(V128);
-  const times4 = (x: Code): Code => [...x, ...i32(4), ...i32Mul];
-  const step = (l: number, by: Code): Code => [...get(l), ...by, ...i32Add, ...set(l)];
   // b[p, j] is at b + 4*(p*n + j); transposed (b [n, k]), at b + 4*(j*k + p).
   const columnStart: Code = [...get(bMat), ...(transposedB ? times4([...get(j), ...get(K), ...i32Mul]) : times4(get(j))), ...i32Add, ...set(bCol)];
-  const nextP: Code = step(bCol, transposedB ? i32(4) : times4(get(N)));
+  const nextP: Code = increment(bCol, transposedB ? 4 : times4(get(N)));
   /** b[p, j + 4q .. j + 4q + 3] as a vector: one load, or transposed four (lane l is kb4*(4q + l) bytes on). */
   const loadB = (q: number): Code =>
     transposedB
@@ -61,34 +62,31 @@ export function bmmFunction(transposedB: boolean) {
   const chunk = (width: number): Code => {
     const inner: Code = [...get(aRow), ...times4(get(p)), ...i32Add, ...f32Load, ...f32x4Splat, ...set(sv)];
     for (let q = 0; q < width; q++) inner.push(...get(acc[q]!), ...get(sv), ...loadB(q), ...f32x4Mul, ...f32x4Add, ...set(acc[q]!));
-    inner.push(...nextP, ...step(p, i32(1)));
+    inner.push(...nextP);
     const body: Code = [];
     for (let q = 0; q < width; q++) body.push(...c(0), ...set(acc[q]!));
-    body.push(...columnStart, ...i32(0), ...set(p));
-    body.push(...whileLoop([...get(p), ...get(K), ...i32LtU], inner));
+    body.push(...columnStart, ...countUp(p, get(K), inner));
     for (let q = 0; q < width; q++) body.push(...get(oRow), ...times4(get(j)), ...i32Add, ...get(acc[q]!), ...vStore(16 * q));
-    body.push(...step(j, i32(4 * width)));
+    body.push(...increment(j, 4 * width));
     // while j + 4*width <= n
     return whileLoop([...get(j), ...i32(4 * width), ...i32Add, ...get(N), ...i32GtU, ...i32Eqz], body);
   };
   /** The last n % 4 outputs of the row, one scalar sum each. */
   const inner = [...get(s), ...get(aRow), ...times4(get(p)), ...i32Add, ...f32Load, ...get(bCol), ...f32Load, ...f32Mul, ...f32Add, ...set(s)];
-  inner.push(...nextP, ...step(p, i32(1)));
+  inner.push(...nextP);
   const tail = whileLoop(
     [...get(j), ...get(N), ...i32LtU],
     [
       ...f32(0),
       ...set(s),
       ...columnStart,
-      ...i32(0),
-      ...set(p),
-      ...whileLoop([...get(p), ...get(K), ...i32LtU], inner),
+      ...countUp(p, get(K), inner),
       ...get(oRow),
       ...times4(get(j)),
       ...i32Add,
       ...get(s),
       ...f32Store,
-      ...step(j, i32(1)),
+      ...increment(j, 1),
     ],
   );
   const row = (base: number, width: number): Code => [
@@ -96,29 +94,8 @@ export function bmmFunction(transposedB: boolean) {
     ...times4([...get(t), ...get(M), ...i32Mul, ...get(i), ...i32Add, ...get(width), ...i32Mul]),
     ...i32Add,
   ];
-  const rowBody = [
-    ...row(A, K),
-    ...set(aRow),
-    ...row(OUT, N),
-    ...set(oRow),
-    ...i32(0),
-    ...set(j),
-    ...chunk(4),
-    ...chunk(2),
-    ...chunk(1),
-    ...tail,
-    ...step(i, i32(1)),
-  ];
-  const matBody = [
-    ...get(B),
-    ...times4([...get(t), ...get(K), ...i32Mul, ...get(N), ...i32Mul]),
-    ...i32Add,
-    ...set(bMat),
-    ...i32(0),
-    ...set(i),
-    ...whileLoop([...get(i), ...get(M), ...i32LtU], rowBody),
-    ...step(t, i32(1)),
-  ];
-  const code = [...times4(get(K)), ...set(kb4), ...i32(0), ...set(t), ...whileLoop([...get(t), ...get(BATCH), ...i32LtU], matBody)];
+  const rowBody = [...row(A, K), ...set(aRow), ...row(OUT, N), ...set(oRow), ...i32(0), ...set(j), ...chunk(4), ...chunk(2), ...chunk(1), ...tail];
+  const matBody = [...get(B), ...times4([...get(t), ...get(K), ...i32Mul, ...get(N), ...i32Mul]), ...i32Add, ...set(bMat), ...countUp(i, get(M), rowBody)];
+  const code = [...times4(get(K)), ...set(kb4), ...countUp(t, get(BATCH), matBody)];
   return { name: transposedB ? 'bmmT' : 'bmm', params: 7, locals: L.types, code };
 }

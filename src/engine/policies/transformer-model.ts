@@ -91,16 +91,11 @@ export interface Rope {
  */
 const ROPE_BASE = 100;
 
-/**
- * Rotary position embeddings (Su et al. 2021): attention scores depend on the offset between query and key, not
- * on absolute positions. That is what lets a digit-adding circuit learned at one place value work at the next:
- * output digit i reads its operands at the same offsets whatever i is. `positions[row][t]`: one row, or one per
- * batch row.
- */
 /** cos and sin of one position's angles (the same numbers every time): kept, since decoding asks for them every step. */
-const ropeRows = new Map<string, { cos: Float32Array; sin: Float32Array }>();
+const ropeRows = new Map<number, { cos: Float32Array; sin: Float32Array }>();
 function ropeRow(hd: number, p: number): { cos: Float32Array; sin: Float32Array } {
-  const key = `${hd}:${p}`;
+  // Positions are below contextLength (at most 1024), so this key is unique.
+  const key = hd * 4096 + p;
   let row = ropeRows.get(key);
   if (!row) {
     const half = hd / 2;
@@ -117,6 +112,12 @@ function ropeRow(hd: number, p: number): { cos: Float32Array; sin: Float32Array 
   return row;
 }
 
+/**
+ * Rotary position embeddings (Su et al. 2021): attention scores depend on the offset between query and key, not
+ * on absolute positions. That is what lets a digit-adding circuit learned at one place value work at the next:
+ * output digit i reads its operands at the same offsets whatever i is. `positions[row][t]`: one row, or one per
+ * batch row.
+ */
 export function ropeTables(s: ModelShape, positions: number[][]): Rope {
   const hd = s.dModel / s.nHeads;
   const half = hd / 2;
