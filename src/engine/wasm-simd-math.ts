@@ -1,28 +1,20 @@
 /**
- * tf-wasm-simd.ts's elementwise and row kernels as WebAssembly SIMD code (wasm-encoder.ts): musl's tanhf (through
- * its expm1f), ops.ts's GELU forward and its gradient in tfjs's tape order, and LayerNorm's forward, each the
- * float32 operations of the code it stands for, in their order, on four lanes.
+ * tf-wasm-simd.ts's elementwise kernels as WebAssembly SIMD code (wasm-encoder.ts): musl's tanhf (through its
+ * expm1f), and ops.ts's GELU forward and its gradient in tfjs's tape order, each the float32 operations of the code
+ * it stands for, in their order, on four lanes (LayerNorm's are in wasm-simd-layernorm.ts).
  */
 import {
   type Code,
-  I32,
   Locals,
   V128,
   and,
   andNot,
   bitsC,
   c,
-  f32ConvertI32U,
-  f32Load,
-  f32ReinterpretI32,
   f32x4ConvertI32x4S,
-  f32x4ExtractLane,
   f32x4Lt,
   f32x4Ne,
   f32x4Neg,
-  f32x4ReplaceLane,
-  f32x4Splat,
-  f32x4Sqrt,
   fadd,
   fdiv,
   fmul,
@@ -30,10 +22,6 @@ import {
   get,
   gtS,
   i32,
-  i32Add,
-  i32LtU,
-  i32Mul,
-  i32Sub,
   i32x4Add,
   i32x4Eq,
   i32x4GeS,
@@ -41,21 +29,10 @@ import {
   i32x4ShrS,
   i32x4Sub,
   i32x4TruncSatF32x4S,
-  lastVector,
   ltS,
   select,
-  selectI32,
   set,
-  vLoad,
-  vStore,
   vXor,
-  whileLoop,
-  countUp,
-  ifThen,
-  increment,
-  times4,
-  i32And,
-  i32Eq,
 } from './wasm-encoder';
 
 /** musl's expm1f on four lanes of `y` (a v128 local), for the arguments tanhf gives it (|y| <= 20, no NaN). */
@@ -236,108 +213,4 @@ export function geluGradLanes(L: Locals, [x, t, dy]: number[]): { code: Code; re
     ...set(acc),
   ];
   return { code, results: [acc] };
-}
-
-/**
- * layerNorm(x, gain, bias, out, rows, d, epsBits): ops.ts's LayerNorm over the last axis (d >= 4), in the stock
- * kernels' float32 order (tfjs-backend-wasm's Mean sums a row left to right in float32 and divides by its length): mean = (sum of the row, left to right) / d, variance likewise of the squared
- * deviations, inv = 1 / sqrt(variance + eps), y = ((x - mean) * inv) * gain + bias. The sums run four rows at a time
- * (a lane per row, so each row keeps its own left-to-right order; a last partial group repeats its last row), the
- * output four columns at a time (the last four may overlap).
- */
-export function layerNormFunction() {
-  const [X, G, BIAS, OUT, ROWS, D, EPS] = [0, 1, 2, 3, 4, 5, 6];
-  const L = new Locals(7);
-  const [r, j, q, p0, p1, p2, p3, row, jj] = L.many(I32, 9);
-  const [sum, mean, sq, inv, v, dev, m, iv, dF] = L.many(V128, 9);
-  const ptrs = [p0, p1, p2, p3];
-  /** The lanes' values at column j: x[row_q, j] for q < 4. */
-  const gather: Code = [
-    ...get(p0),
-    ...times4(get(j)),
-    ...i32Add,
-    ...f32Load,
-    ...f32x4Splat,
-    ...[1, 2, 3].flatMap((lane) => [...get(ptrs[lane]!), ...times4(get(j)), ...i32Add, ...f32Load, ...f32x4ReplaceLane(lane)]),
-    ...set(v),
-  ];
-  const overColumns = (body: Code): Code => countUp(j, get(D), body);
-  // Row pointers: x + 4*d*min(r + q, rows - 1).
-  const pointers: Code = ptrs.flatMap((ptr, lane) => [
-    ...get(r),
-    ...i32(lane),
-    ...i32Add,
-    ...get(ROWS),
-    ...i32(1),
-    ...i32Sub,
-    ...get(r),
-    ...i32(lane),
-    ...i32Add,
-    ...get(ROWS),
-    ...i32LtU,
-    ...selectI32,
-    ...get(D),
-    ...i32Mul,
-    ...i32(4),
-    ...i32Mul,
-    ...get(X),
-    ...i32Add,
-    ...set(ptr),
-  ]);
-  /** Row `row`'s output, its mean and inv splat in m and iv, four columns at a time. */
-  const at = (base: number, inRow: boolean): Code => [
-    ...get(base),
-    ...times4(inRow ? [...get(row), ...get(D), ...i32Mul, ...get(jj), ...i32Add] : get(jj)),
-    ...i32Add,
-  ];
-  const outRow: Code = countUp(
-    jj,
-    get(D),
-    [
-      ...lastVector(jj, D),
-      ...at(OUT, true),
-      ...fadd(fmul(fmul(fsub([...at(X, true), ...vLoad()], get(m)), get(iv)), [...at(G, false), ...vLoad()]), [...at(BIAS, false), ...vLoad()]),
-      ...vStore(),
-    ],
-    4,
-  );
-  const perLane: Code = [
-    ...i32(0),
-    ...set(q),
-    ...whileLoop(
-      // q < 4 and r + q < rows
-      [...get(q), ...i32(4), ...i32LtU, ...get(r), ...get(q), ...i32Add, ...get(ROWS), ...i32LtU, ...i32And],
-      [
-        ...get(r),
-        ...get(q),
-        ...i32Add,
-        ...set(row),
-        // m, iv = lane q of mean, inv (a lane index must be a constant: one branch per lane)
-        ...[0, 1, 2, 3].flatMap((lane) =>
-          ifThen(
-            [...get(q), ...i32(lane), ...i32Eq],
-            [...get(mean), ...f32x4ExtractLane(lane), ...f32x4Splat, ...set(m), ...get(inv), ...f32x4ExtractLane(lane), ...f32x4Splat, ...set(iv)],
-          ),
-        ),
-        ...outRow,
-        ...increment(q, 1),
-      ],
-    ),
-  ];
-  const group: Code = [
-    ...pointers,
-    ...c(0),
-    ...set(sum),
-    ...overColumns([...gather, ...fadd(get(sum), get(v)), ...set(sum)]),
-    ...fdiv(get(sum), get(dF)),
-    ...set(mean),
-    ...c(0),
-    ...set(sq),
-    ...overColumns([...gather, ...fsub(get(v), get(mean)), ...set(dev), ...fadd(get(sq), fmul(get(dev), get(dev))), ...set(sq)]),
-    ...fdiv(c(1), [...fadd(fdiv(get(sq), get(dF)), [...get(EPS), ...f32ReinterpretI32, ...f32x4Splat]), ...f32x4Sqrt]),
-    ...set(inv),
-    ...perLane,
-  ];
-  const code = [...get(D), ...f32ConvertI32U, ...f32x4Splat, ...set(dF), ...countUp(r, get(ROWS), group, 4)];
-  return { name: 'layerNorm', params: 7, locals: L.types, code };
 }

@@ -4,7 +4,18 @@
  * one-hot matmuls because WASM has no UnsortedSegmentSum, which the gradient of gather needs.
  */
 import { tf } from '../tf';
-import { GELU_C, GELU_CUBE, SIMD_GELU, SIMD_GELU_GRAD, SIMD_GELU_TRAIN, SIMD_LAYER_NORM, wasmSimdActive } from '../tf-wasm-simd';
+import {
+  GELU_C,
+  GELU_CUBE,
+  SIMD_GELU,
+  SIMD_GELU_GRAD,
+  SIMD_GELU_TRAIN,
+  SIMD_LAYER_NORM,
+  SIMD_LAYER_NORM_GRAD,
+  SIMD_LAYER_NORM_GRAD2,
+  SIMD_LAYER_NORM_TRAIN,
+  wasmSimdActive,
+} from '../tf-wasm-simd';
 
 type T = tf.Tensor;
 
@@ -62,17 +73,42 @@ export function linear(x: T, w: T, b: T): T {
   return recording() ? linearGrad(x, w, b) : tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b });
 }
 
-/** LayerNorm over the last axis, eps 1e-5 (one SIMD kernel, bit-identical, where tf-wasm-simd.ts runs; forward only). */
+const LAYER_NORM_EPS = 1e-5;
+
+/**
+ * LayerNorm under a tape as three SIMD kernels around the stock Pow (tf-wasm-simd.ts), each the values of
+ * layerNormOps and of tfjs's gradients of its ops, bit for bit. The tf ops read x three times (the Sub of the mean,
+ * the Cast in the variance, the Mean) and the tape adds each part to x's gradient in turn, after the parts of x's
+ * later readers (a residual): x comes in three times, with its three parts in the tape's order. Rsqrt's gradient
+ * is tf-gradients.ts's, on one value a row, so `pow(ve, 1.5)` is the stock kernel's.
+ */
+const layerNormGrad = tf.customGrad((...args: Array<T | tf.GradSaveFunc>) => {
+  const [x, , , gain, bias] = args as T[];
+  const save = args[5] as tf.GradSaveFunc;
+  const [y, mean, inv, ve] = tf.engine().runKernel(SIMD_LAYER_NORM_TRAIN, { x: x!, gain: gain!, bias: bias! }, { eps: LAYER_NORM_EPS }) as unknown as T[];
+  save([x!, gain!, mean!, inv!, ve!]);
+  return {
+    value: y!,
+    gradFunc: (dy: T, saved: T[]) => {
+      const [sx, sgain, smean, sinv, sve] = saved as [T, T, T, T, T];
+      const [g0, dr, dmA, dgain, dbias] = tf.engine().runKernel(SIMD_LAYER_NORM_GRAD, { x: sx, mean: smean, inv: sinv, dy, gain: sgain }, {}) as unknown as T[];
+      const dve = tf.div(dr!, tf.neg(tf.mul(tf.pow(sve, 1.5), 2)));
+      const [g1, g2] = tf.engine().runKernel(SIMD_LAYER_NORM_GRAD2, { x: sx, mean: smean, dve, dmA: dmA! }, {}) as unknown as T[];
+      return [g0!, g1!, g2!, dgain!, dbias!];
+    },
+  };
+}) as (x: T, x1: T, x2: T, gain: T, bias: T) => T;
+
+/** LayerNorm over the last axis, eps 1e-5: SIMD kernels where tf-wasm-simd.ts runs, bit-identical to layerNormOps. */
 export function layerNorm(x: T, gain: T, bias: T): T {
-  if (!recording() && x.shape[x.shape.length - 1]! >= 4 && wasmSimdActive(tf))
-    return tf.engine().runKernel(SIMD_LAYER_NORM, { x, gain, bias }, { eps: 1e-5 }) as T;
-  return layerNormOps(x, gain, bias);
+  if (x.shape[x.shape.length - 1]! < 4 || !wasmSimdActive(tf)) return layerNormOps(x, gain, bias);
+  return recording() ? layerNormGrad(x, x, x, gain, bias) : (tf.engine().runKernel(SIMD_LAYER_NORM, { x, gain, bias }, { eps: LAYER_NORM_EPS }) as T);
 }
 
 /** LayerNorm as tf ops (differentiable). */
 export function layerNormOps(x: T, gain: T, bias: T): T {
   const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gain), bias);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LAYER_NORM_EPS))), gain), bias);
 }
 
 /**
