@@ -32,6 +32,15 @@ function bits(t: tf.Tensor): Uint32Array {
   return new Uint32Array((t.dataSync() as Float32Array).slice().buffer);
 }
 
+/**
+ * LayerNorm's test rows: `n` normal values at a scale around an offset (the mean), with an exact zero every
+ * `zeroEvery`-th element and an exact repeat of the offset every `offEvery`-th.
+ */
+function rowData(rng: ReturnType<typeof createRng>, zeroEvery: number, offEvery: number) {
+  return (n: number, scale: number, off: number) =>
+    Float32Array.from({ length: n }, (_, i) => (i % zeroEvery === 0 ? 0 : i % offEvery === 0 ? off : off + scale * rng.normal()));
+}
+
 describe('the WebAssembly SIMD kernels', () => {
   beforeAll(async () => {
     await initBackend('wasm');
@@ -205,10 +214,7 @@ describe('the WebAssembly SIMD kernels', () => {
   });
 
   it('runs LayerNorm bit for bit as the tf ops do, for any width, scale and offset, in one kernel where nothing is differentiated', async () => {
-    const rng = createRng(11);
-    // Rows of normal values at a scale, with an offset (the mean) and a few exact repeats and zeros.
-    const data = (n: number, scale: number, off: number) =>
-      Float32Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : i % 23 === 0 ? off : off + scale * rng.normal()));
+    const data = rowData(createRng(11), 17, 23);
     const before = memoryInfo().numTensors;
     let compared = 0;
     for (const d of [1, 2, 3, 4, 5, 16, 32, 64, 100, 128, 257]) {
@@ -250,9 +256,7 @@ describe('the WebAssembly SIMD kernels', () => {
   });
 
   it("gives LayerNorm's gradients under a tape in three kernels, bit for bit as tfjs differentiates the tf ops", async () => {
-    const rng = createRng(12);
-    const data = (n: number, scale: number, off: number) =>
-      Float32Array.from({ length: n }, (_, i) => (i % 19 === 0 ? 0 : i % 29 === 0 ? off : off + scale * rng.normal()));
+    const data = rowData(createRng(12), 19, 29);
     const before = memoryInfo().numTensors;
     let compared = 0;
     for (const d of [4, 5, 7, 16, 33, 64, 128]) {

@@ -6,8 +6,9 @@
  *
  * Order: a text preset's first strategy warms up, and the others branch from its initial agent (n0), so they wait
  * until that node is stored (not until the first run ends). With several seeds, every seed's runs share the N
- * places: while one seed's first run warms up, the next seed's may start. A free place takes the first run, in
- * seed-then-strategy order, that may start. A game preset has nothing to wait for.
+ * places, and a free place takes the next run by `nextSlot`: a warm-up first (three runs wait on each, and it is
+ * the longest), then the first other run, in seed-then-strategy order, that may start. A game preset has nothing to
+ * wait for, and takes its runs in seed-then-strategy order.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -57,6 +58,15 @@ function findRun(store: Store, comparison: string, strategy: string): string | n
     if (a?.comparison === comparison && a.strategy === strategy) return run.id;
   }
   return null;
+}
+
+/**
+ * The run a free place starts next, or undefined. Where later strategies branch (`branches`), a run that warms up
+ * goes before any run that branches: the others of its seed wait on it, and it is the longest, so starting every
+ * warm-up first follows the critical path and starts the longest jobs first (docs/performance.md has the times).
+ */
+export function nextSlot<S extends { index: number }>(slots: readonly S[], mayStart: (slot: S) => boolean, branches: boolean): S | undefined {
+  return (branches ? slots.find((s) => s.index === 0 && mayStart(s)) : undefined) ?? slots.find(mayStart);
 }
 
 /** Whether a run's archive holds its initial agent (n0), the node every later strategy branches from. */
@@ -182,7 +192,7 @@ export async function runComparisonsInParallel(
 
   const pump = () => {
     while (interrupts === 0 && running < parallel) {
-      const next = slots.find(mayStart);
+      const next = nextSlot(slots, mayStart, branches);
       if (!next) break;
       start(next);
     }

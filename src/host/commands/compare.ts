@@ -285,7 +285,7 @@ export const compareCommand: Command = {
     "  --json            one JSON object on stdout at the end: the comparison, each run's final metrics and curve",
     workspaceHelp,
     '  The first strategy warms up; the others start from its initial agent (node n0), so every run starts equal;',
-    '  side by side, they start as soon as n0 is stored, and with --seeds the next seed starts while one warms up.',
+    '  side by side, they start as soon as n0 is stored, and with --seeds every warm-up starts before any branching run.',
     "  A game preset (tictactoe-dgm, ...) has no warm-up: every strategy starts from the seed's initial agent.",
     '  Ctrl-C once stops the running runs (each keeps its checkpoint) and skips the rest; twice exits at once.',
     '  --shift-rates L   a class-stream preset (shift-*): sweep its learners across these swaps per epoch instead',
