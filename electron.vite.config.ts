@@ -27,11 +27,12 @@ export default defineConfig({
       externalizeDeps: true,
       rolldownOptions: {
         // The engine entry is built beside main, so the utility process forks out/main/engine.js; the engine's
-        // pool workers start out/main/pool-worker.js beside it (src/engine/pool/worker-pool.ts).
+        // pool starts out/main/pool-watch.js and its workers out/main/pool-worker.js beside it (src/engine/pool/worker-pool.ts).
         input: {
           index: resolve(here, 'src/main/index.ts'),
           engine: resolve(here, 'src/engine/main.ts'),
           'pool-worker': resolve(here, 'src/engine/pool/pool-worker.ts'),
+          'pool-watch': resolve(here, 'src/engine/pool/pool-watch.ts'),
         },
         external,
       },
