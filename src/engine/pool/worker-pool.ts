@@ -109,7 +109,7 @@ export class WorkerPool {
       for (let slot = 0; slot < size; slot++) {
         // Loading a backend is asynchronous in the worker: wait without blocking this process's event loop.
         const deadline = Date.now() + READY_LIMIT_MS;
-        while (Atomics.load(signal, slot) === 0 && !watcher.ended(slot) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        while (watcher.waiting(slot) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
         const reply = watcher.take(members[slot]!, slot, 'start');
         if (reply.type === 'error')
           throw new CodedError('engine_unavailable', `pool worker ${slot} did not start: ${reply.message}; set workers to 1 to run in process`);
@@ -176,8 +176,7 @@ export class WorkerPool {
     });
     const replies = requests.map((_, slot) => {
       const deadline = Date.now() + ANSWER_LIMIT_MS;
-      while (Atomics.load(this.signal, slot) === 0 && !this.watcher.ended(slot) && Date.now() < deadline)
-        Atomics.wait(this.signal, slot, 0, Math.min(LOOK_MS, deadline - Date.now()));
+      while (this.watcher.waiting(slot) && Date.now() < deadline) Atomics.wait(this.signal, slot, 0, Math.min(LOOK_MS, deadline - Date.now()));
       return this.watcher.take(this.members[slot]!, slot, 'call');
     });
     replies.forEach((r, slot) => {
@@ -225,6 +224,11 @@ class Watcher {
 
   ended(slot: number): boolean {
     return Atomics.load(this.signal, this.size + slot) !== 0;
+  }
+
+  /** Whether worker `slot` has neither answered nor ended. */
+  waiting(slot: number): boolean {
+    return Atomics.load(this.signal, slot) === 0 && !this.ended(slot);
   }
 
   /** Throws, naming the worker and why, if any worker has ended; the pool is then of no more use. */
