@@ -9,7 +9,8 @@ import { evaluate, greedyAnswers, scorecardMetrics, type Scorecard } from './env
 import { createRater } from './environments/raters';
 import { agentView, masteryThreshold } from './oversight/agent-view';
 import type { AgentPosition, AgentSnapshot, SessionState, WarmupProgress } from './core/agent';
-import { disposeModelSnapshot, memoryMetrics, relativeChange, restoreModel, snapshotModel } from './core/snapshot';
+import { memoryMetrics, relativeChange, restoreModel } from './core/snapshot';
+import { matchReference, snapshotModels } from './text-models';
 import type { ArchiveSession, ChildRoundReport, FamilyEvidence, OversightSession, RoundReport, Candidate, SearchItem } from './core/ports';
 import { textCandidates, textChildCandidates } from './oversight/proposer';
 import { rescored } from './evolution/archive-child';
@@ -306,32 +307,14 @@ export class Session {
 
   /** The agent forked on the device (weights, optimiser, reference as tensors): a loop's way back to a parent. */
   snapshot(): AgentSnapshot {
-    const policy = snapshotModel(this.policy.trainable);
-    const reference = this.reference ? snapshotModel(this.reference.trainable) : null;
-    let disposed = false;
-    return {
-      policy,
-      reference,
-      ...this.plainState(),
-      dispose() {
-        if (disposed) return;
-        disposed = true;
-        disposeModelSnapshot(policy);
-        if (reference) disposeModelSnapshot(reference);
-      },
-    };
+    return { ...snapshotModels(this.policy, this.reference), ...this.plainState() };
   }
 
   /** Back to `snapshot` (still the caller's to dispose); `keep` holds this run's position instead of the snapshot's. */
   restore(snapshot: AgentSnapshot, keep?: AgentPosition): void {
     restoreModel(this.policy.trainable, snapshot.policy);
-    if (snapshot.reference === null) {
-      this.reference?.dispose();
-      this.reference = null;
-    } else {
-      this.reference ??= this.policy.clone();
-      restoreModel(this.reference.trainable, snapshot.reference);
-    }
+    const frozen = snapshot.reference;
+    this.reference = matchReference(this.policy, this.reference, frozen && ((ref) => restoreModel(ref.trainable, frozen)));
     this.setPlainState({ ...snapshot, ...keep });
   }
 
@@ -354,13 +337,8 @@ export class Session {
 
   setState(state: SessionState): void {
     this.policy.setState(state.policy);
-    if (state.reference === null) {
-      this.reference?.dispose();
-      this.reference = null;
-    } else {
-      this.reference ??= this.policy.clone();
-      this.reference.setState(state.reference);
-    }
+    const frozen = state.reference;
+    this.reference = matchReference(this.policy, this.reference, frozen && ((ref) => ref.setState(frozen)));
     this.setPlainState(state);
   }
 
