@@ -4,7 +4,8 @@
  * each with its scaling efficiency throughput_N / (N * throughput_1), and the wall time of the four-way archive smoke
  * comparison (`evolab compare --preset addition-archive-smoke --strategies dgm,hgm,no-darwin,no-selfimprove`) on one
  * core (`--parallel 1 --workers 1`), with 2 workers inside each run (`--parallel 1 --workers 2`), with 2 runs side by
- * side (`--parallel 2`), and over seeds 1-3 on one core and side by side. With --quick the comparisons are left out
+ * side (`--parallel 2`), and over seeds 1-3 on one core and side by side; and the wall time of the text LM's TicTacToe
+ * smoke run (`evolab run --preset tictactoe-text-spiral-smoke`) with 1 and 2 workers. With --quick the CLI runs are left out
  * (they take minutes) and the timings are short: a check that the bench runs, not a measurement. Targets (issue 17):
  * efficiency >= 0.85 at 2 workers on 2 cores; comparison >= 1.7x faster on 2 cores than with one worker.
  */
@@ -67,6 +68,8 @@ export interface ScalingResult {
   archiveCompare: CompareTiming[] | { skipped: string };
   /** The best speedup of one seed's comparison on the cores over one core. */
   archiveSpeedup: number | null;
+  /** `evolab run --preset tictactoe-text-spiral-smoke` with workers 1 and 2 (the config file's field). */
+  textGame: CompareTiming[] | { skipped: string };
 }
 
 function batchOf(seed: number): TrainBatch {
@@ -102,21 +105,41 @@ function points(raws: Raw[]): ScalingPoint[] {
 
 const COMPARE = ['compare', '--preset', 'addition-archive-smoke', '--strategies', 'dgm,hgm,no-darwin,no-selfimprove'];
 
-/** Wall time of `evolab compare` with these flags, in a fresh workspace. */
-function archiveCompare(flags: string[]): number {
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-bench-archive-'));
+/** Wall time of the CLI with these arguments, in a fresh workspace (a config file `config` is written there first). */
+function cliWall(args: string[], config?: object): number {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'evolab-bench-cli-'));
   try {
+    const extra = config ? ['--config', path.join(ws, 'config.json')] : [];
+    if (config) fs.writeFileSync(extra[1]!, JSON.stringify(config));
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['bin/evolab.js', ...COMPARE, ...flags, '--json', '--workspace', ws], {
+    const r = spawnSync(process.execPath, ['bin/evolab.js', ...args, ...extra, '--json', '--workspace', ws], {
       cwd: path.join(here, '..'),
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
-    if (r.status !== 0) throw new Error(`evolab compare ${flags.join(' ')} failed: ${(r.stderr || '').trim().split('\n').pop() ?? r.status}`);
+    if (r.status !== 0) throw new Error(`evolab ${args.join(' ')} failed: ${(r.stderr || '').trim().split('\n').pop() ?? r.status}`);
     return (performance.now() - t0) / 1000;
   } finally {
     fs.rmSync(ws, { recursive: true, force: true });
   }
+}
+
+/** Wall time of `evolab compare` with these flags, in a fresh workspace. */
+function archiveCompare(flags: string[]): number {
+  return cliWall([...COMPARE, ...flags]);
+}
+
+const TEXT_GAME = ['run', '--preset', 'tictactoe-text-spiral-smoke', '--policy', 'auto'];
+
+/** The text LM's TicTacToe smoke run (its games' moves sharded over the pool) with 1 worker, then with 2. */
+function textGameTimings(): CompareTiming[] {
+  const walls = [1, 2].map((workers) => cliWall(TEXT_GAME, { workers }));
+  return [1, 2].map((workers, i) => ({
+    label: `${workers} worker${workers > 1 ? 's' : ''}`,
+    args: [...TEXT_GAME, '--config', `{"workers": ${workers}}`],
+    wallS: walls[i]!,
+    speedup: walls[0]! / walls[i]!,
+  }));
 }
 
 function compareTimings(): CompareTiming[] {
@@ -173,9 +196,11 @@ export async function benchScaling(options: {
     skipped: options.quick ? '--quick: the four-way comparisons take minutes each' : '--no-compare',
   };
   let speedup: number | null = null;
+  let textGame: ScalingResult['textGame'] = { skipped: 'skipped' in archive ? archive.skipped : '' };
   if (!options.quick && options.compare !== false) {
     archive = compareTimings();
     speedup = Math.max(...archive.slice(1, 3).map((t) => t.speedup));
+    textGame = textGameTimings();
   }
   const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const rows: Array<[string, string]> = [];
@@ -189,5 +214,7 @@ export async function benchScaling(options: {
   for (const p of samplingRollout) rows.push(row(`pool sample w64 ${ROLLOUT_ROWS} rows`, p));
   if ('skipped' in archive) rows.push(['archive smoke compare', `skipped: ${archive.skipped}`]);
   else for (const t of archive) rows.push([`archive smoke compare, ${t.label}: wall s (speedup)`, `${fmt(t.wallS, 1)} (${fmt(t.speedup, 2)}x)`]);
-  return { rows, result: { cores, training, trainingW128, sampling, samplingRollout, archiveCompare: archive, archiveSpeedup: speedup } };
+  if ('skipped' in textGame) rows.push(['text-LM TicTacToe smoke run', `skipped: ${textGame.skipped}`]);
+  else for (const t of textGame) rows.push([`text-LM TicTacToe smoke run, ${t.label}: wall s (speedup)`, `${fmt(t.wallS, 1)} (${fmt(t.speedup, 2)}x)`]);
+  return { rows, result: { cores, training, trainingW128, sampling, samplingRollout, archiveCompare: archive, archiveSpeedup: speedup, textGame } };
 }

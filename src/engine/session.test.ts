@@ -3,6 +3,7 @@ import { RunConfig, type RunConfigInput } from '../shared/config';
 import { CodedError } from '../shared/errors';
 import { WARMUP_LOSS_POINTS, type Metrics } from '../shared/run';
 import { Session } from './session';
+import { replayable, runSession, straightAndResumed } from './session-replay';
 import { learningRateAt, warmupTraceEvery } from './session-schedule';
 import { initBackend, memoryInfo } from './tf';
 
@@ -28,18 +29,7 @@ const star: RunConfigInput['recipe'] = {
 const grpo: RunConfigInput['recipe'] = { kind: 'grpo', promptsPerIteration: 3, groupSize: 3, stepsPerIteration: 2 };
 
 /** Metrics that must replay exactly (time, speed and memory vary from run to run). */
-const replayable = (m: Metrics): Metrics => Object.fromEntries(Object.entries(m).filter(([k]) => !/^(time|perf|mem)\//.test(k)));
-
-async function run(config: RunConfig): Promise<Metrics[]> {
-  const session = await Session.create(config);
-  try {
-    const out = [replayable(await session.warmup())];
-    for (let i = 1; i <= config.iterations; i++) out.push(replayable((await session.iterate(i)).metrics));
-    return out;
-  } finally {
-    session.dispose();
-  }
-}
+const run = (config: RunConfig): Promise<Metrics[]> => runSession(config);
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -88,17 +78,7 @@ describe('Session', () => {
   });
 
   it('continues bit-for-bit from getState() in a fresh session (resume neither repeats nor skips)', async () => {
-    const config = tiny(star, { iterations: 2 });
-    const straight = await run(config);
-    const first = await Session.create(config);
-    await first.warmup();
-    await first.iterate(1);
-    const state = first.getState();
-    first.dispose();
-    const second = await Session.create(config);
-    second.setState(state);
-    const resumed = replayable((await second.iterate(2)).metrics);
-    second.dispose();
+    const { straight, resumed } = await straightAndResumed(tiny(star, { iterations: 2 }));
     expect(resumed).toEqual(straight[2]);
   });
 

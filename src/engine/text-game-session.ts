@@ -27,6 +27,7 @@ import { assessGames, gameMonitors } from './environments/games/monitors';
 import { evaluate } from './environments/text-task';
 import { scorecardMetrics } from './episodic-session';
 import { createTransformerPolicy } from './policies/transformer';
+import { runWorkersHere, withPool } from './pool/attach';
 import { checkTextGame, isTextGameRun, textGameTokenizer, transferTask, type TextGameConfig } from './text-game-check';
 import { createSpiralRecipe, type SpiralRecipe } from './recipes/spiral';
 import { randomMoveExamples, textSpiralModel } from './recipes/spiral-text';
@@ -92,9 +93,18 @@ export class TextGameSession implements RunnerSession {
     const tokenizer = textGameTokenizer();
     const rng = createRng(config.seed);
     // Weights get their own stream, as in the other sessions, so collection never changes the initial weights.
-    const policy = createTransformerPolicy({ ...config.policy, vocabSize: tokenizer.vocabSize, eos: tokenizer.eos }, fork(rng, 'policy-init'));
+    const policyConfig = { ...config.policy, vocabSize: tokenizer.vocabSize, eos: tokenizer.eos };
+    const local = createTransformerPolicy(policyConfig, fork(rng, 'policy-init'));
     const recipe = createSpiralRecipe(config.recipe, config.optim);
-    return new TextGameSession(config, env, tokenizer, policy, transferTask(config.task, tokenizer), recipe, rng, hooks);
+    try {
+      // With workers > 1 every batched move of the games (one row per episode), the warm-up and SPIRAL's steps are shared
+      // with a pool (pool/attach.ts), and so is the transfer probe's greedy evaluation; the frozen opponents stay in process.
+      const policy = await withPool(local, policyConfig, runWorkersHere(config));
+      return new TextGameSession(config, env, tokenizer, policy, transferTask(config.task, tokenizer), recipe, rng, hooks);
+    } catch (e) {
+      local.dispose();
+      throw e;
+    }
   }
 
   /** Iteration 0: the supervised warm-up, the initial policy frozen, then its monitors and scorecard. */
@@ -217,6 +227,11 @@ export class TextGameSession implements RunnerSession {
     this.globalStep = state.globalStep;
     this.warmupStep = state.warmupStep;
     this.warmupDone = state.warmupDone;
+  }
+
+  /** Pool workers the run shares its games' moves and training with (1: in process). */
+  get workers(): number {
+    return this.policy.dataParallel?.workers ?? 1;
   }
 
   dispose(): void {

@@ -167,9 +167,10 @@ export interface DataParallel {
   readonly workers: number;
   /**
    * The likelihood loss summed over the batch's trained tokens (not divided), their count, and the gradient of that
-   * sum by variable name: sums of the workers' shard sums, so sum / tokens is the one-worker mean.
+   * sum by variable name: sums of the workers' shard sums, so sum / tokens is the one-worker mean; `nllSum` is the
+   * unweighted -sum_t log pi over the same tokens.
    */
-  likelihoodGradients(batch: TrainBatch): { lossSum: number; tokens: number; grads: Record<string, Float32Array> };
+  likelihoodGradients(batch: TrainBatch): { lossSum: number; tokens: number; grads: Record<string, Float32Array>; nllSum: number };
   /**
    * The same for GRPO's loss (recipes/grpo.ts's grpoLoss) as a sum over tokens: divided by `tokens` it is the
    * one-worker token mean; `klSum` likewise (null when the batch has no reference log-probs).
@@ -179,7 +180,25 @@ export interface DataParallel {
     clipEpsilon: number,
     klBeta: number,
   ): { lossSum: number; tokens: number; grads: Record<string, Float32Array>; klSum: number | null };
+  /**
+   * A pair loss (recipes/pair-loss.ts) on a pair batch, sharded by pairs (a shard holds its pairs' chosen rows, then
+   * their rejected rows): the whole batch's loss, its gradient by variable name and the loss's monitors, each the sum
+   * of the shards' shares of it, so they equal the one-worker values up to float summation order.
+   */
+  pairGradients(batch: TrainBatch, loss: PairLoss): { loss: number; grads: Record<string, Float32Array>; aux: Record<string, number> };
 }
+
+/**
+ * The preference recipes' losses on a pair batch (chosen rows [0, P), rejected rows [P, 2P) in the same pair order,
+ * refLogProbs the reference's), as serialisable descriptions a pool worker can compute too:
+ * - dpo: recipes/dpo-loss.ts's dpoLoss (DPO, plus nllWeight times the chosen answers' per-token NLL);
+ * - cream: recipes/cream.ts's creamDpoLoss, with one consistency weight C per pair;
+ * - sppo: recipes/sppo-loss.ts's squared loss, with one win rate per row.
+ */
+export type PairLoss =
+  | { kind: 'dpo'; beta: number; nllWeight: number }
+  | { kind: 'cream'; beta: number; nllWeight: number; consistency: number[] }
+  | { kind: 'sppo'; beta: number; winRates: number[] };
 
 /**
  * The agent's own modifiable parts that a recipe consults: built from its genome's tools and memory. The task's

@@ -24,7 +24,7 @@ export const Workers = z
   .min(0)
   .max(64)
   .describe(
-    'Worker threads that share a text run\'s training (data-parallel gradients) and decoding (sharded held-out evaluation, archive evaluations, rollouts), each with its own WASM or JS backend: 1 runs everything in the engine process as before; 0 is "auto", the cores less one for the engine (os.availableParallelism() - 1, at least 1). Metrics depend on the count (sampled rollouts are drawn per shard, gradients are added in shard order), so the default is 1 and a run is reproduced with its own count. Native and CUDA backends always run with 1.',
+    'Worker threads that share the text LM\'s training (data-parallel gradients) and decoding (sharded held-out evaluation, archive evaluations, rollouts, the moves of a text game\'s episodes), each with its own WASM or JS backend: 1 runs everything in the engine process as before; 0 is "auto", the cores less one for the engine (os.availableParallelism() - 1, at least 1). Metrics depend on the count (sampled rollouts are drawn per shard, gradients are added in shard order), so the default is 1 and a run is reproduced with its own count. Native and CUDA backends always run with 1.',
   );
 export type Workers = z.infer<typeof Workers>;
 

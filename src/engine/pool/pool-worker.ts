@@ -7,6 +7,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { createTransformerPolicy } from '../policies/transformer';
 import { grpoLoss } from '../recipes/grpo';
 import { likelihoodSum } from '../recipes/likelihood';
+import { pairLoss } from '../recipes/pair-loss';
 import { createRng } from '../rng';
 import { initBackend, tf } from '../tf';
 import type { Policy } from '../types';
@@ -66,17 +67,23 @@ function handle(m: PoolRequest, names: string[]): void {
     const prepared = p.prepare(m.loss.batch);
     const vars = names.map((n) => p.trainable.variables[n]!);
     const spec = m.loss;
-    // GRPO's loss is a token mean over the shard: times the shard's count it is the shard's sum, as the host adds.
+    // GRPO's loss is a token mean over the shard: times the shard's count it is the shard's sum, as the host adds;
+    // a pair loss times its scale is the shard's share of the whole batch's loss.
     const ntok = Math.max(prepared.tokens, 1);
     const kept: Record<string, tf.Tensor> = {};
     const out = tf.tidy(() => {
-      const loss = (): tf.Scalar =>
-        spec.kind === 'likelihood'
-          ? likelihoodSum(p, prepared)
-          : tf.mul(
-              grpoLoss(p, prepared, spec.clipEpsilon, spec.klBeta, (name, t) => (kept[name] = tf.keep(tf.mul(t, ntok)))),
-              ntok,
-            );
+      const loss = (): tf.Scalar => {
+        if (spec.kind === 'likelihood') return likelihoodSum(p, prepared, (nll) => (kept.nll = tf.keep(nll)));
+        if (spec.kind === 'grpo')
+          return tf.mul(
+            grpoLoss(p, prepared, spec.clipEpsilon, spec.klBeta, (name, t) => (kept[name] = tf.keep(tf.mul(t, ntok)))),
+            ntok,
+          );
+        return tf.mul(
+          pairLoss(p, prepared, spec.loss, (name, t) => (kept[name] = tf.keep(tf.mul(t, spec.scale)))),
+          spec.scale,
+        );
+      };
       const { value, grads } = tf.variableGrads(loss, vars);
       return { value, flat: tf.concat(vars.map((v) => tf.reshape(grads[v.name]!, [-1]))) };
     });

@@ -4,7 +4,8 @@ import { initBackend, memoryInfo, tf } from '../tf';
 import { grpoLoss } from '../recipes/grpo';
 import { likelihoodLoss, likelihoodStep } from '../recipes/likelihood';
 import { createTransformerPolicy, type TransformerConfig } from '../policies/transformer';
-import type { Policy, TrainBatch } from '../types';
+import { pairLoss } from '../recipes/pair-loss';
+import type { PairLoss, Policy, TrainBatch } from '../types';
 import { PooledPolicy } from './pooled-policy';
 import { shardRanges } from './protocol';
 import { WorkerPool } from './worker-pool';
@@ -66,6 +67,19 @@ function pooled(seed: number): { policy: PooledPolicy; inner: Policy } {
   return { policy: new PooledPolicy(inner, pool), inner };
 }
 
+/**
+ * A pooled policy and an in-process one with the same weights, a few steps from seed `seed`, and a frozen policy
+ * (seed + 1) for the old and reference log-probs.
+ */
+function trainedWithFrozen(seed: number): { policy: PooledPolicy; inner: Policy; reference: Policy; frozen: Policy } {
+  const { policy, inner } = pooled(seed);
+  const reference = createTransformerPolicy(CONFIG, createRng(seed));
+  const frozen = createTransformerPolicy(CONFIG, createRng(seed + 1));
+  for (let i = 0; i < 3; i++) likelihoodStep(reference, BATCH, STEP);
+  inner.setState(reference.getState());
+  return { policy, inner, reference, frozen };
+}
+
 describe('worker pool', () => {
   it('splits rows into fixed contiguous shards, the first ones a row longer', () => {
     expect(shardRanges(5, 2)).toEqual([
@@ -92,11 +106,7 @@ describe('worker pool', () => {
   });
 
   it("computes GRPO's gradient and KL estimate data-parallel, as one worker does", () => {
-    const { policy, inner } = pooled(6);
-    const reference = createTransformerPolicy(CONFIG, createRng(6));
-    const frozen = createTransformerPolicy(CONFIG, createRng(7));
-    for (let i = 0; i < 3; i++) likelihoodStep(reference, BATCH, STEP);
-    inner.setState(reference.getState());
+    const { policy, inner, reference, frozen } = trainedWithFrozen(6);
     const batch: TrainBatch = { ...BATCH, oldLogProbs: frozen.logProbs(BATCH), refLogProbs: frozen.logProbs(BATCH) };
     const p = reference.prepare(batch);
     const vars = reference.trainable.variables;
@@ -110,6 +120,38 @@ describe('worker pool', () => {
     expect(maxRelativeDiff(expected, out.grads)).toBeLessThan(1e-4);
     expect(out.klSum! / out.tokens).toBeCloseTo(kl, 5);
     expect(kl).toBeGreaterThan(0);
+    inner.dispose();
+    reference.dispose();
+    frozen.dispose();
+  });
+
+  it("computes the preference recipes' pair losses data-parallel (pairs kept whole), as one worker does", () => {
+    const { policy, inner, reference, frozen } = trainedWithFrozen(8);
+    // Three pairs (chosen rows 0-2, rejected rows 3-5) of different lengths: shards of two pairs and one.
+    const rows = [...BATCH.sequences, BATCH.sequences[0]!.slice(0, -2)];
+    const batch: TrainBatch = { sequences: rows, targetStart: [...BATCH.targetStart, BATCH.targetStart[0]!] };
+    batch.refLogProbs = frozen.logProbs(batch);
+    const losses: PairLoss[] = [
+      { kind: 'dpo', beta: 0.5, nllWeight: 0.7 },
+      { kind: 'cream', beta: 0.5, nllWeight: 0.4, consistency: [1, 0.25, 0.6] },
+      { kind: 'sppo', beta: 0.5, winRates: [0.9, 0.6, 0.7, 0.2, 0.5, 0.3] },
+    ];
+    for (const loss of losses) {
+      const p = reference.prepare(batch);
+      const vars = reference.trainable.variables;
+      const aux: Record<string, number> = {};
+      const { value, grads } = tf.tidy(() => tf.variableGrads(() => pairLoss(reference, p, loss, (n, t) => (aux[n] = t.dataSync()[0]!)), Object.values(vars)));
+      const expected: Record<string, Float32Array> = {};
+      for (const [name, v] of Object.entries(vars)) expected[name] = new Float32Array(grads[v.name]!.dataSync());
+      const expectedLoss = value.dataSync()[0]!;
+      for (const t of [value, ...Object.values(grads)]) t.dispose();
+      const out = policy.dataParallel.pairGradients(batch, loss);
+      expect(maxRelativeDiff(expected, out.grads)).toBeLessThan(1e-4);
+      expect(out.loss).toBeCloseTo(expectedLoss, 5);
+      expect(expectedLoss).toBeGreaterThan(0);
+      expect(Object.keys(out.aux).sort()).toEqual(Object.keys(aux).sort());
+      for (const [name, v] of Object.entries(aux)) expect(out.aux[name]).toBeCloseTo(v, 5);
+    }
     inner.dispose();
     reference.dispose();
     frozen.dispose();

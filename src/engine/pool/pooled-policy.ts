@@ -4,7 +4,8 @@
  * replicas that take the weights before each call. What it shares out, in fixed contiguous shards:
  * - training (`dataParallel`): each worker returns the gradient of its shard's summed loss; recipes/likelihood.ts
  *   adds them in shard order and takes the one optimiser step, so a step equals the one-worker step at the same
- *   global batch up to float summation order;
+ *   global batch up to float summation order. The preference recipes' pair losses shard by pairs (a pair's two
+ *   rows stay on one worker), and each worker returns its share of the whole batch's loss (recipes/pair-loss.ts);
  * - greedy decoding (temperature 0: every held-out evaluation, the archive's `solve`, the probes): rows are
  *   independent and nothing is drawn, so the answers are the one-worker answers;
  * - sampled decoding: shard s draws from its own stream, seeded from the caller's stream (one draw per shard, in
@@ -14,9 +15,16 @@
  */
 import type { DataParallel, Policy, PolicyState, PreparedBatch, SampleOptions, SampleResult, TrainBatch } from '../types';
 import type { Trainable } from '../core/train-step';
+import { pairShare } from '../recipes/pair-loss';
 import type { tf } from '../tf';
 import { shardRanges, type BatchShard, type LossSpec, type PoolReply } from './protocol';
 import type { WorkerPool } from './worker-pool';
+
+/** One worker's part of a training batch: its rows (indices into the batch, in order) and the loss it computes on them. */
+interface Shard {
+  rows: number[];
+  spec: (shard: BatchShard) => LossSpec;
+}
 
 export class PooledPolicy implements Policy {
   readonly dataParallel: DataParallel;
@@ -27,10 +35,29 @@ export class PooledPolicy implements Policy {
   ) {
     this.dataParallel = {
       workers: pool.size,
-      likelihoodGradients: (batch) => this.gradients(batch, (shard) => ({ kind: 'likelihood', batch: shard })),
+      likelihoodGradients: (batch) => {
+        const out = this.gradients(
+          batch,
+          this.rowShards(batch, (shard) => ({ kind: 'likelihood', batch: shard })),
+        );
+        return { ...out, nllSum: out.aux.nll ?? 0 };
+      },
       grpoGradients: (batch, clipEpsilon, klBeta) => {
-        const out = this.gradients(batch, (shard) => ({ kind: 'grpo', clipEpsilon, klBeta, batch: shard }));
+        const out = this.gradients(
+          batch,
+          this.rowShards(batch, (shard) => ({ kind: 'grpo', clipEpsilon, klBeta, batch: shard })),
+        );
         return { ...out, klSum: batch.refLogProbs ? (out.aux.kl ?? 0) : null };
+      },
+      pairGradients: (batch, loss) => {
+        // Checks the whole batch first, as gradients() does, and reads its per-row token counts.
+        const p = this.inner.prepare(batch);
+        const shards = shardRanges(p.batch / 2, this.pool.size).map((r) => {
+          const share = pairShare(loss, p, r.start, r.end);
+          return { rows: share.rows, spec: (shard: BatchShard): LossSpec => ({ kind: 'pairs', loss: share.loss, scale: share.scale, batch: shard }) };
+        });
+        const out = this.gradients(batch, shards);
+        return { loss: out.lossSum, grads: out.grads, aux: out.aux };
       },
     };
   }
@@ -77,22 +104,24 @@ export class PooledPolicy implements Policy {
     return out;
   }
 
-  private gradients(
-    batch: TrainBatch,
-    spec: (shard: BatchShard) => LossSpec,
-  ): { lossSum: number; tokens: number; grads: Record<string, Float32Array>; aux: Record<string, number> } {
+  /** Contiguous shards of the batch's rows, one per worker: the layout of the losses that sum over rows. */
+  private rowShards(batch: TrainBatch, spec: (shard: BatchShard) => LossSpec): Shard[] {
+    return shardRanges(batch.sequences.length, this.pool.size).map((r) => ({ rows: Array.from({ length: r.end - r.start }, (_, i) => r.start + i), spec }));
+  }
+
+  /** Each shard's loss on its rows of `batch`, on its worker; the shards' losses, tokens, gradients and aux added. */
+  private gradients(batch: TrainBatch, shards: Shard[]): { lossSum: number; tokens: number; grads: Record<string, Float32Array>; aux: Record<string, number> } {
     const variables = this.inner.trainable.variables;
     // Checks the whole batch (token ids, lengths) here, so a bad row is refused with the one-worker message.
     this.inner.prepare(batch);
     this.pool.syncWeights(variables);
-    const ranges = shardRanges(batch.sequences.length, this.pool.size);
-    const slice = <T>(rows: T[] | undefined, r: { start: number; end: number }): T[] | undefined => rows?.slice(r.start, r.end);
+    const pick = <T>(all: T[] | undefined, rows: number[]): T[] | undefined => (all ? rows.map((i) => all[i]!) : undefined);
     const replies = this.pool.call(
-      ranges.map((r) => {
-        const shard: BatchShard = { sequences: batch.sequences.slice(r.start, r.end), targetStart: batch.targetStart.slice(r.start, r.end) };
-        if (batch.weights) shard.weights = slice(batch.weights, r);
-        if (batch.oldLogProbs) shard.oldLogProbs = slice(batch.oldLogProbs, r);
-        if (batch.refLogProbs) shard.refLogProbs = slice(batch.refLogProbs, r);
+      shards.map(({ rows, spec }) => {
+        const shard: BatchShard = { sequences: pick(batch.sequences, rows)!, targetStart: pick(batch.targetStart, rows)! };
+        if (batch.weights) shard.weights = pick(batch.weights, rows);
+        if (batch.oldLogProbs) shard.oldLogProbs = pick(batch.oldLogProbs, rows);
+        if (batch.refLogProbs) shard.refLogProbs = pick(batch.refLogProbs, rows);
         return { type: 'grad' as const, loss: spec(shard) };
       }),
     ) as Array<Extract<PoolReply, { type: 'grad' }>>;

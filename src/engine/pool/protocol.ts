@@ -5,6 +5,7 @@
  */
 import type { BackendName } from '../../shared/config';
 import type { TransformerConfig } from '../policies/transformer';
+import type { PairLoss } from '../types';
 
 /** The rows of a training batch a worker computes the gradient of (a TrainBatch without the recipe-only fields). */
 export interface BatchShard {
@@ -19,11 +20,17 @@ export interface BatchShard {
  * The closed set of losses a worker can compute: serialisable descriptions, never code. Each is a *sum* over the
  * shard's trained tokens, so the host adds the shards' sums and divides once by the global batch's token count.
  * - likelihood: -sum_t w_b log pi(y_t | y_<t) (the warm-up, STaR/ReST fine-tuning, replay, the plain
- *   policy-gradient surrogate with advantages as weights: recipes/likelihood.ts);
+ *   policy-gradient surrogate with advantages as weights: recipes/likelihood.ts, SPIRAL's text moves); the
+ *   unweighted sum -sum_t log pi comes back as `aux.nll`;
  * - grpo: GRPO's clipped token policy-gradient surrogate plus klBeta times the k3 KL estimate (recipes/grpo.ts),
- *   the shard's token-mean loss times its token count; its KL sum comes back as `aux.kl`.
+ *   the shard's token-mean loss times its token count; its KL sum comes back as `aux.kl`;
+ * - pairs: a preference recipe's pair loss (recipes/pair-loss.ts) on the shard's pairs, times `scale`: not a sum
+ *   but already the shard's share of the whole batch's loss (pairShare), and so are its monitors in `aux`.
  */
-export type LossSpec = { kind: 'likelihood'; batch: BatchShard } | { kind: 'grpo'; clipEpsilon: number; klBeta: number; batch: BatchShard };
+export type LossSpec =
+  | { kind: 'likelihood'; batch: BatchShard }
+  | { kind: 'grpo'; clipEpsilon: number; klBeta: number; batch: BatchShard }
+  | { kind: 'pairs'; loss: PairLoss; scale: number; batch: BatchShard };
 
 export type PoolRequest =
   | { type: 'init'; policy: TransformerConfig; backend: BackendName; slot: number; signal: SharedArrayBuffer }

@@ -2,11 +2,13 @@
  * A text run with 2 pool workers: it trains and evaluates through the pool, replays the same metrics from the same
  * seed, and continues bit-for-bit from its state in a fresh session (the checkpoint holds nothing of the workers).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { RunConfig, type RunConfigInput } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
 import { Session } from '../session';
+import { runSession, straightAndResumed } from '../session-replay';
 import { initBackend } from '../tf';
+import { WorkerPool } from './worker-pool';
 
 const tiny = (over: Partial<RunConfigInput> = {}): RunConfig =>
   RunConfig.parse({
@@ -22,19 +24,29 @@ const tiny = (over: Partial<RunConfigInput> = {}): RunConfig =>
     ...over,
   });
 
-const replayable = (m: Metrics): Metrics => Object.fromEntries(Object.entries(m).filter(([k]) => !/^(time|perf|mem)\//.test(k)));
+/**
+ * The preference recipes (DPO, Self-Rewarding with CREAM, SPPO on pair losses; SPO on GRPO's), at their registry
+ * contract sizes.
+ * DPO and SPPO run on the preference task under the cyclic rater, with a warm-up long enough that a group's samples
+ * differ (a tiny model's sums are all wrong, and equal rewards give no pair).
+ */
+const onPreferences: Partial<RunConfigInput> = {
+  task: { kind: 'preference' },
+  rater: { kind: 'cyclic', p: 0.8 },
+  policy: { dModel: 16, nLayers: 1, nHeads: 2, contextLength: 16 },
+  optim: { batchSize: 8, warmupSteps: 2, learningRate: 0.01 },
+  warmup: { steps: 100 },
+};
+const PREFERENCE_RUNS: Array<Partial<RunConfigInput>> = [
+  { ...onPreferences, recipe: { kind: 'dpo', promptsPerIteration: 4, samplesPerPrompt: 4, pairsPerPrompt: 2, stepsPerIteration: 2, nllWeight: 0.5 } },
+  { recipe: { kind: 'self-rewarding', promptsPerIteration: 4, samplesPerPrompt: 4, stepsPerIteration: 2, consistency: 'sample', winRatePrompts: 3 } },
+  { ...onPreferences, recipe: { kind: 'sppo', promptsPerIteration: 3, samplesPerPrompt: 4, stepsPerIteration: 2, winRatePrompts: 3 } },
+  // SPO is GRPO's loss on win-rate advantages: its steps are the GRPO requests.
+  { ...onPreferences, recipe: { kind: 'spo', promptsPerIteration: 3, groupSize: 4, stepsPerIteration: 2 } },
+];
 
-async function run(config: RunConfig): Promise<Metrics[]> {
-  const session = await Session.create(config);
-  try {
-    expect(session.workers).toBe(config.workers);
-    const out = [replayable(await session.warmup())];
-    for (let i = 1; i <= config.iterations; i++) out.push(replayable((await session.iterate(i)).metrics));
-    return out;
-  } finally {
-    session.dispose();
-  }
-}
+/** The run straight through, checking it has the workers it asked for. */
+const run = (config: RunConfig): Promise<Metrics[]> => runSession(config, (session) => expect(session.workers).toBe(config.workers));
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -55,21 +67,31 @@ describe('a text run with 2 workers', () => {
     expect(await run(grpo)).toEqual(a);
   });
 
-  it('continues bit-for-bit from getState() in a fresh session with its own pool', async () => {
-    const config = tiny();
-    const straight = await run(config);
-    const first = await Session.create(config);
-    await first.warmup();
-    await first.iterate(1);
-    const state = first.getState();
-    first.dispose();
-    const second = await Session.create(config);
+  it('replays the preference recipes (data-parallel pair and GRPO steps) from the same seed, and resumes DPO bit-for-bit', async () => {
+    const kinds = new Set<string>();
+    const realCall = WorkerPool.prototype.call;
+    const call = vi.spyOn(WorkerPool.prototype, 'call').mockImplementation(function (this: WorkerPool, requests) {
+      for (const r of requests) if (r.type === 'grad') kinds.add(r.loss.kind === 'pairs' ? r.loss.loss.kind : r.loss.kind);
+      return realCall.call(this, requests);
+    });
     try {
-      second.setState(state);
-      expect(replayable((await second.iterate(2)).metrics)).toEqual(straight[2]);
+      for (const over of PREFERENCE_RUNS) {
+        const config = tiny(over);
+        const a = await run(config);
+        expect(await run(config)).toEqual(a);
+      }
+      expect([...kinds].sort()).toEqual(['cream', 'dpo', 'grpo', 'likelihood', 'sppo']);
+      const { straight, resumed } = await straightAndResumed(tiny(PREFERENCE_RUNS[0]));
+      expect(resumed).toEqual(straight[2]);
+      expect(straight[2]!['dpo/pairs']).toBeGreaterThan(0);
     } finally {
-      second.dispose();
+      call.mockRestore();
     }
+  });
+
+  it('continues bit-for-bit from getState() in a fresh session with its own pool', async () => {
+    const { straight, resumed } = await straightAndResumed(tiny());
+    expect(resumed).toEqual(straight[2]);
   });
 
   it('evaluates exactly as one worker does: the held-out scorecard, the probes and the archive solve', async () => {

@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { isTextRun, type RunConfig, type Workers } from '../../shared/config';
+import { isTextGameRun } from '../text-game-check';
 
 /** Backends a pool worker can bring up in its own thread. */
 export const POOL_BACKENDS: readonly string[] = ['wasm', 'cpu'];
@@ -23,7 +24,10 @@ export function resolveWorkers(requested: Workers, backend: string | null, cores
   return requested === AUTO_WORKERS ? autoWorkers(cores) : requested;
 }
 
-/** The workers `config` runs with: only text runs share their work with a pool (a stored config from before the field: 1). */
+/**
+ * The workers `config` runs with: only the text LM's runs share their work with a pool, on a text task or playing a
+ * game (a stored config from before the field: 1).
+ */
 export function runWorkers(config: RunConfig, backend: string | null, cores = os.availableParallelism()): number {
-  return isTextRun(config) ? resolveWorkers((config.workers as Workers | undefined) ?? 1, backend, cores) : 1;
+  return isTextRun(config) || isTextGameRun(config) ? resolveWorkers((config.workers as Workers | undefined) ?? 1, backend, cores) : 1;
 }

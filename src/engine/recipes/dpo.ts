@@ -47,10 +47,10 @@ import type { DpoRecipeConfig, OptimConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
 import { meanPassAtK } from '../monitors/exploration';
 import type { PairRole } from '../../shared/ratings';
-import type { IterationResult, Recipe, RecipeContext, TrainBatch, TrajectoryRecord } from '../types';
+import type { IterationResult, PairLoss, Recipe, RecipeContext, TrainBatch, TrajectoryRecord } from '../types';
 import { majorityAccuracy, sampleGroups } from './curriculum';
-import { dpoLoss } from './dpo-loss';
 import { personPairs, raterPairs, scoreGroups, type Scored } from './dpo-pairs';
+import { pairLoss } from './pair-loss';
 import { promptTokens } from './rollout';
 import { trainIteration } from './steps';
 
@@ -83,10 +83,12 @@ export function createDpoRecipe(config: DpoRecipeConfig, optim: OptimConfig): Re
     const sums = { loss: 0, dpo: 0, margin: 0, chosen: 0, rejected: 0, accuracy: 0 };
     let trainTokens = 0;
     if (chosen.length > 0) batch.refLogProbs = ctx.reference.logProbs(batch);
+    const loss: PairLoss = { kind: 'dpo', beta: config.beta, nllWeight: config.nllWeight };
     const trained = await trainIteration(ctx, optim, chosen.length > 0 ? batch : null, {
       steps: config.stepsPerIteration,
       replaySteps: Math.round(config.stepsPerIteration * config.replayWarmup),
-      loss: (p, keep) => dpoLoss(ctx.policy, p, config.beta, config.nllWeight, keep),
+      loss: (p, keep) => pairLoss(ctx.policy, p, loss, keep),
+      parallel: loss,
       onStep(result, p) {
         sums.loss += result.loss;
         sums.dpo += result.aux.dpo!;

@@ -10,11 +10,15 @@ import { tf } from '../tf';
 import type { Policy, PreparedBatch, RecipeContext, TrainBatch } from '../types';
 import { replayBatch } from './rollout';
 
-/** -sum_t w_b log pi(y_t | y_<t) over the trained positions, not yet divided by their count (what a pool worker sums). */
-export function likelihoodSum(policy: Policy, p: PreparedBatch): tf.Scalar {
+/**
+ * -sum_t w_b log pi(y_t | y_<t) over the trained positions, not yet divided by their count (what a pool worker sums).
+ * `keepNll`, when given, sees the unweighted sum -sum_t log pi (a pool worker reports it for SPIRAL's entropy estimate).
+ */
+export function likelihoodSum(policy: Policy, p: PreparedBatch, keepNll?: (nll: tf.Scalar) => void): tf.Scalar {
   const mask = tf.tensor2d(p.mask, [p.batch, p.time]);
   const weights = tf.tensor2d(p.weights, [p.batch, 1]);
   const lp = policy.tokenLogProbs(p, true);
+  keepNll?.(tf.neg(tf.sum(tf.mul(lp, mask))) as tf.Scalar);
   return tf.neg(tf.sum(tf.mul(tf.mul(lp, weights), mask))) as tf.Scalar;
 }
 

@@ -35,9 +35,10 @@ import type { OptimConfig, SelfRewardingRecipeConfig } from '../../shared/config
 import type { Metrics } from '../../shared/run';
 import { groupScores } from '../environments/preferences';
 import { meanPassAtK } from '../monitors/exploration';
-import type { IterationResult, Recipe, RecipeContext, Rng, TrainBatch, TrajectoryRecord } from '../types';
-import { consistencyWeights, creamDpoLoss, kendallTauB } from './cream';
+import type { IterationResult, PairLoss, Recipe, RecipeContext, Rng, TrainBatch, TrajectoryRecord } from '../types';
+import { consistencyWeights, kendallTauB } from './cream';
 import { majorityAccuracy, sampleGroups } from './curriculum';
+import { pairLoss } from './pair-loss';
 import { readPreviousWeights, selfAgreement, sequenceLogProbs, winRateMonitors, withPrevious, type PreviousWeights } from './preference-monitors';
 import { promptTokens, type Sample } from './rollout';
 import { trainIteration } from './steps';
@@ -156,10 +157,12 @@ export function createSelfRewardingRecipe(config: SelfRewardingRecipeConfig, opt
       }
       batch.refLogProbs = ctx.reference.logProbs(batch);
     }
+    const loss: PairLoss = { kind: 'cream', beta: config.beta, nllWeight: config.nllWeight, consistency: weights };
     const trained = await trainIteration(ctx, optim, batch, {
       steps: config.stepsPerIteration,
       replaySteps: Math.round(config.stepsPerIteration * config.replayWarmup),
-      loss: (p, keep) => creamDpoLoss(ctx.policy, p, weights, config.beta, config.nllWeight, keep),
+      loss: (p, keep) => pairLoss(ctx.policy, p, loss, keep),
+      parallel: loss,
       onStep(result) {
         sums.loss += result.loss;
         sums.dpo += result.aux.dpo!;

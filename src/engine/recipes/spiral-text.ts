@@ -16,11 +16,11 @@
  * arrays); it becomes a live policy once, when it is first played against, and is kept until another copy replaces it.
  */
 import type { TrainBatch } from '../types';
-import type { Policy, PolicyState, PreparedBatch, Rng, Tokenizer } from '../types';
+import type { DataParallel, Policy, PolicyState, PreparedBatch, Rng, Tokenizer } from '../types';
 import type { Player, TextMove } from '../environments/games/arena';
 import { GameSet, type GameStart } from '../environments/games/game-set';
 import { TwoSeatGame, type GameEpisode, type TextStyle } from '../environments/games/two-seat';
-import { trainStep } from '../core/train-step';
+import { applyGradients, trainStep, type StepOptions, type StepResult } from '../core/train-step';
 import { tf } from '../tf';
 import type { AdvantagedMove, SpiralModel, TrainContext, TrainStats } from './spiral-model';
 
@@ -106,23 +106,40 @@ function trainText(o: TextModelOptions, kept: AdvantagedMove[], ctx: TrainContex
   if (batch.sequences.length === 0) return { loss: 0, steps: 0, entropy: 0, gradNorm: 0 };
   const p = o.policy.prepare(batch);
   const sums = { loss: 0, entropy: 0, gradNorm: 0 };
+  const parallel = o.policy.dataParallel && batch.sequences.length >= 2 ? o.policy.dataParallel : null;
   for (let k = 0; k < o.stepsPerIteration; k++) {
     ctx.progress('train', k, o.stepsPerIteration);
-    const step = trainStep(
-      o.policy.trainable,
-      (keep) => {
-        const { loss, surprise } = textMoveLoss(o.policy, p, o.maxNewTokens);
-        keep('entropy', surprise);
-        return loss;
-      },
-      { learningRate: ctx.learningRate(ctx.globalStep + k), gradClip: ctx.gradClip },
-    );
+    const options = { learningRate: ctx.learningRate(ctx.globalStep + k), gradClip: ctx.gradClip };
+    const step = parallel
+      ? parallelMoveStep(o.policy, parallel, batch, o.maxNewTokens, options)
+      : trainStep(
+          o.policy.trainable,
+          (keep) => {
+            const { loss, surprise } = textMoveLoss(o.policy, p, o.maxNewTokens);
+            keep('entropy', surprise);
+            return loss;
+          },
+          options,
+        );
     sums.loss += step.loss;
     sums.entropy += step.aux.entropy!;
     sums.gradNorm += step.gradNorm;
   }
   const n = o.stepsPerIteration;
   return { loss: sums.loss / n, steps: n, entropy: sums.entropy / n, gradNorm: sums.gradNorm / n };
+}
+
+/**
+ * textMoveLoss's step on a worker pool: its loss is the likelihood sum with the advantages as weights over B * L
+ * (rows times the move budget), and its entropy estimate the unweighted sum over the trained tokens, so the workers'
+ * likelihood sums (pool/pooled-policy.ts) give both; then the one shared clip + optimiser step.
+ */
+function parallelMoveStep(policy: Policy, parallel: DataParallel, batch: TrainBatch, maxNewTokens: number, options: StepOptions): StepResult {
+  const { lossSum, tokens, grads, nllSum } = parallel.likelihoodGradients(batch);
+  const scale = 1 / (batch.sequences.length * maxNewTokens);
+  for (const g of Object.values(grads)) for (let i = 0; i < g.length; i++) g[i] *= scale;
+  const { gradNorm } = applyGradients(policy.trainable, grads, options);
+  return { loss: lossSum * scale, gradNorm, aux: { entropy: nllSum / Math.max(1, tokens) } };
 }
 
 /** One warm-up example: a seat's text observation and the move written after it. */

@@ -194,6 +194,7 @@ export async function policyGradientSteps(
     steps: config.stepsPerIteration,
     replaySteps: Math.round(config.stepsPerIteration * (config.replayWarmup ?? 0)),
     loss: (p, keep) => grpoLoss(ctx.policy, p, config.clipEpsilon, klBeta, keep),
+    parallel: { kind: 'grpo', clipEpsilon: config.clipEpsilon, klBeta },
     onStep(result) {
       lossSum += result.loss;
       klSum += result.aux.kl ?? 0;

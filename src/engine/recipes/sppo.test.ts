@@ -4,7 +4,8 @@ import { createTransformerPolicy, type TransformerConfig } from '../policies/tra
 import { createRng } from '../rng';
 import { initBackend, memoryInfo, tf } from '../tf';
 import type { Problem, Rater, TrainBatch } from '../types';
-import { groupWinRates, preferenceMatrix, sppoLoss, sppoPair } from './sppo';
+import { groupWinRates, preferenceMatrix, sppoPair } from './sppo';
+import { sppoLoss } from './sppo-loss';
 
 const problem: Problem = { id: 'q', prompt: 'q', answer: null, level: 1 };
 

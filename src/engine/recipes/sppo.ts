@@ -31,9 +31,9 @@
 import type { OptimConfig, SppoRecipeConfig } from '../../shared/config';
 import type { Metrics } from '../../shared/run';
 import { meanPassAtK } from '../monitors/exploration';
-import { tf } from '../tf';
-import type { IterationResult, Policy, PreparedBatch, Problem, Rater, Recipe, Rng, TrainBatch, TrajectoryRecord } from '../types';
+import type { IterationResult, PairLoss, Problem, Rater, Recipe, Rng, TrainBatch, TrajectoryRecord } from '../types';
 import { majorityAccuracy, sampleGroups } from './curriculum';
+import { pairLoss } from './pair-loss';
 import { winRateMonitors } from './preference-monitors';
 import { promptTokens, type Sample } from './rollout';
 import { readShareState, shareMonitors, type ShareState } from './spo';
@@ -67,34 +67,6 @@ export function sppoPair(rates: readonly number[], rng: Rng): [number, number] |
     return at[rng.int(at.length)]!;
   };
   return [pick(hi), pick(lo)];
-}
-
-/**
- * SPPO's squared loss on a pair batch (chosen rows [0, P), rejected rows [P, 2P), refLogProbs the iteration's
- * starting policy's): mean over pairs of (r_w - target_w)^2 + (r_l - target_l)^2, r the summed log-ratio and target
- * (P - 1/2) / beta. Keeps the mean chosen and rejected log-ratios.
- */
-export function sppoLoss(
-  policy: Policy,
-  p: PreparedBatch,
-  winRates: readonly number[],
-  beta: number,
-  keep: (name: string, value: tf.Tensor) => void,
-): tf.Scalar {
-  if (p.batch % 2 !== 0 || p.batch === 0) throw new Error(`an SPPO batch holds chosen then rejected rows, an even number (got ${p.batch})`);
-  if (!p.refLogProbs) throw new Error("an SPPO batch needs the iteration's starting log-probs (refLogProbs)");
-  if (winRates.length !== p.batch) throw new Error(`sppoLoss: ${winRates.length} win rates for ${p.batch} rows`);
-  const pairs = p.batch / 2;
-  const mask = tf.tensor2d(p.mask, [p.batch, p.time]);
-  const seq = tf.sum(tf.mul(policy.tokenLogProbs(p, true), mask), 1);
-  const ref = tf.sum(tf.mul(tf.tensor2d(p.refLogProbs, [p.batch, p.time]), mask), 1);
-  const ratio = tf.sub(seq, ref);
-  const target = tf.tensor1d(winRates.map((w) => (w - 0.5) / beta));
-  const [chosen, rejected] = tf.split(ratio, [pairs, pairs]);
-  keep('chosen_logratio', tf.mean(chosen!));
-  keep('rejected_logratio', tf.mean(rejected!));
-  // Sum of the two squares per pair, averaged over pairs = the sum over rows divided by the pairs.
-  return tf.div(tf.sum(tf.square(tf.sub(ratio, target))), pairs) as tf.Scalar;
 }
 
 interface Scored extends Sample {
@@ -153,11 +125,12 @@ export function createSppoRecipe(config: SppoRecipeConfig, optim: OptimConfig): 
       // The reference is pi_t, the policy as this iteration found it.
       batch.refLogProbs = ctx.policy.logProbs(batch);
     }
-    const rates = rows.map((s) => s.winRate);
+    const loss: PairLoss = { kind: 'sppo', beta: config.beta, winRates: rows.map((s) => s.winRate) };
     const trained = await trainIteration(ctx, optim, batch, {
       steps: config.stepsPerIteration,
       replaySteps: Math.round(config.stepsPerIteration * config.replayWarmup),
-      loss: (p, keep) => sppoLoss(ctx.policy, p, rates, config.beta, keep),
+      loss: (p, keep) => pairLoss(ctx.policy, p, loss, keep),
+      parallel: loss,
       onStep(result) {
         sums.loss += result.loss;
         sums.chosen += result.aux.chosen_logratio!;

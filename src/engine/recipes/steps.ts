@@ -7,7 +7,7 @@
  */
 import { applyGradients, trainStep, type Objective, type StepOptions, type StepResult, type Trainable } from '../core/train-step';
 import type { tf } from '../tf';
-import type { DataParallel, PreparedBatch, RecipeContext, TrainBatch } from '../types';
+import type { DataParallel, PairLoss, PreparedBatch, RecipeContext, TrainBatch } from '../types';
 import { trainOnReplay } from './likelihood';
 
 export interface IterationTraining {
@@ -21,10 +21,13 @@ export interface IterationTraining {
    * The same loss as a pool worker computes it (pool/protocol.ts's loss specs), so that on a policy with a worker
    * pool the steps are data-parallel; absent: the loss always trains in process.
    */
-  parallel?: { kind: 'grpo'; clipEpsilon: number; klBeta: number };
+  parallel?: ParallelLoss;
   /** Sees each step of the loss (its result and the prepared batch), for the recipe's sums. */
   onStep?: (result: StepResult, p: PreparedBatch) => void;
 }
+
+/** The losses a worker pool computes: GRPO's surrogate (grpo.ts) or a preference recipe's pair loss (pair-loss.ts). */
+export type ParallelLoss = { kind: 'grpo'; clipEpsilon: number; klBeta: number } | PairLoss;
 
 export interface IterationTrained {
   /** All steps taken, the loss's and replay's. */
@@ -56,7 +59,7 @@ export async function trainIteration(
       const parallel = ctx.policy.dataParallel;
       const result =
         parallel && plan.parallel && batch.sequences.length >= 2
-          ? grpoParallelStep(ctx.policy.trainable, parallel, batch, plan.parallel, options)
+          ? parallelStep(ctx.policy.trainable, parallel, batch, plan.parallel, options)
           : trainStep(ctx.policy.trainable, (keep) => plan.loss(p, keep), options);
       plan.onStep?.(result, p);
     }
@@ -66,14 +69,16 @@ export async function trainIteration(
   return { steps: step + plan.replaySteps, lossSteps: step, replayTokens };
 }
 
-/** One GRPO step data-parallel: the workers' token sums over the global token count, then the one shared step. */
-function grpoParallelStep(
-  model: Trainable,
-  parallel: DataParallel,
-  batch: TrainBatch,
-  loss: NonNullable<IterationTraining['parallel']>,
-  options: StepOptions,
-): StepResult {
+/**
+ * One step data-parallel. GRPO: the workers' token sums over the global token count; a pair loss: the sum of the
+ * workers' shares. Then the one shared clip + optimiser step.
+ */
+function parallelStep(model: Trainable, parallel: DataParallel, batch: TrainBatch, loss: ParallelLoss, options: StepOptions): StepResult {
+  if (loss.kind !== 'grpo') {
+    const out = parallel.pairGradients(batch, loss);
+    const { gradNorm } = applyGradients(model, out.grads, options);
+    return { loss: out.loss, gradNorm, aux: out.aux };
+  }
   const { lossSum, tokens, grads, klSum } = parallel.grpoGradients(batch, loss.clipEpsilon, loss.klBeta);
   const scale = 1 / Math.max(tokens, 1);
   for (const g of Object.values(grads)) for (let i = 0; i < g.length; i++) g[i] *= scale;

@@ -98,10 +98,10 @@ export function SettingsScreen() {
               </tbody>
             </table>
             <p className="help">
-              A text run shares its training (data-parallel gradients) and decoding (held-out evaluation, archive evaluations, rollouts) with the number of
-              worker threads in its <code>workers</code> field: 1 (the default) runs in the engine alone, 0 takes the cores less one. Worker threads run on{' '}
-              {info.workers.poolBackends.join(' or ')}; on another backend a run uses 1. A run replays from its seed with the same worker count; its samples
-              differ with another count.
+              A run of the text LM shares its training (data-parallel gradients) and decoding (held-out evaluation, archive evaluations, rollouts, the moves of
+              a text game&apos;s episodes) with the number of worker threads in its <code>workers</code> field: 1 (the default) runs in the engine alone, 0
+              takes the cores less one. Worker threads run on {info.workers.poolBackends.join(' or ')}; on another backend a run uses 1. A run replays from its
+              seed with the same worker count; its samples differ with another count.
             </p>
           </section>
           <section className="panel">
