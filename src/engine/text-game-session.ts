@@ -27,7 +27,7 @@ import { assessGames, gameMonitors } from './environments/games/monitors';
 import { evaluate } from './environments/text-task';
 import { scorecardMetrics } from './episodic-session';
 import { createTransformerPolicy } from './policies/transformer';
-import { runWorkersHere, withPool } from './pool/attach';
+import { onPoolOf, runWorkersHere, withPool } from './pool/attach';
 import { checkTextGame, isTextGameRun, textGameTokenizer, transferTask, type TextGameConfig } from './text-game-check';
 import { createSpiralRecipe, type SpiralRecipe } from './recipes/spiral';
 import { randomMoveExamples, textSpiralModel } from './recipes/spiral-text';
@@ -78,7 +78,8 @@ export class TextGameSession implements RunnerSession {
         // The draw of the throwaway initial weights uses a stream of its own: the run's stays untouched.
         const copy = createTransformerPolicy(policyConfig, createRng(0));
         copy.setState(state);
-        return copy;
+        // With workers > 1 the opponent's moves are shared with the policy's pool too (its weights sent before each).
+        return onPoolOf(policy, copy);
       },
     });
   }
@@ -98,7 +99,7 @@ export class TextGameSession implements RunnerSession {
     const recipe = createSpiralRecipe(config.recipe, config.optim);
     try {
       // With workers > 1 every batched move of the games (one row per episode), the warm-up and SPIRAL's steps are shared
-      // with a pool (pool/attach.ts), and so is the transfer probe's greedy evaluation; the frozen opponents stay in process.
+      // with a pool (pool/attach.ts), and so is the transfer probe's greedy evaluation; a frozen opponent's moves use the same pool (thaw above).
       const policy = await withPool(local, policyConfig, runWorkersHere(config));
       return new TextGameSession(config, env, tokenizer, policy, transferTask(config.task, tokenizer), recipe, rng, hooks);
     } catch (e) {

@@ -23,3 +23,8 @@ export async function withPool(policy: Policy, config: TransformerConfig, worker
   const pool = await WorkerPool.start(workers, config, backendReport()!.active as BackendName);
   return new PooledPolicy(policy, pool);
 }
+
+/** `other` on `policy`'s pool when `policy` has one (PooledPolicy.alongside), else `other` as it is, in process. */
+export function onPoolOf(policy: Policy, other: Policy): Policy {
+  return policy instanceof PooledPolicy ? policy.alongside(other) : other;
+}

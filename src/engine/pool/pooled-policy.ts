@@ -29,9 +29,11 @@ interface Shard {
 export class PooledPolicy implements Policy {
   readonly dataParallel: DataParallel;
 
+  /** `owns`: the pool closes with this policy (false for a policy that shares another's pool: see `alongside`). */
   constructor(
     private readonly inner: Policy,
     private readonly pool: WorkerPool,
+    private readonly owns = true,
   ) {
     this.dataParallel = {
       workers: pool.size,
@@ -171,8 +173,16 @@ export class PooledPolicy implements Policy {
     return this.inner.clone();
   }
 
+  /**
+   * `other` (a policy of the same architecture, such as a game's frozen opponent) sharing this policy's pool: its
+   * calls send its own weights first, and disposing it frees `other` but leaves the pool open.
+   */
+  alongside(other: Policy): PooledPolicy {
+    return new PooledPolicy(other, this.pool, false);
+  }
+
   dispose(): void {
     this.inner.dispose();
-    this.pool.close();
+    if (this.owns) this.pool.close();
   }
 }

@@ -76,6 +76,18 @@ describe('a text-LM game run with 2 workers', () => {
 
   it('samples its moves and trains on the pool, replays from its seed and resumes bit-for-bit', async () => {
     const seen = new Set<string>();
+    // The frozen opponent's moves go to the same pool: count the batched moves it samples there.
+    let opponentMoves = 0;
+    const realAlongside = PooledPolicy.prototype.alongside;
+    const alongside = vi.spyOn(PooledPolicy.prototype, 'alongside').mockImplementation(function (this: PooledPolicy, other) {
+      const shared = realAlongside.call(this, other);
+      const sample = shared.sample.bind(shared);
+      shared.sample = (prompts, options) => {
+        if (prompts.length >= 2) opponentMoves += 1;
+        return sample(prompts, options);
+      };
+      return shared;
+    });
     const realCall = WorkerPool.prototype.call;
     const call = vi.spyOn(WorkerPool.prototype, 'call').mockImplementation(function (this: WorkerPool, requests) {
       for (const r of requests) seen.add(r.type === 'grad' ? r.loss.kind : r.type);
@@ -94,6 +106,7 @@ describe('a text-LM game run with 2 workers', () => {
     try {
       const straight = await run();
       expect([...seen].sort()).toEqual(['likelihood', 'sample']);
+      expect(opponentMoves).toBeGreaterThan(0);
       expect(await run()).toEqual(straight);
       const first = await createRunSession(config());
       await first.warmup();
@@ -109,6 +122,29 @@ describe('a text-LM game run with 2 workers', () => {
       }
     } finally {
       call.mockRestore();
+      alongside.mockRestore();
     }
+  });
+
+  it('leaves the pool open when a policy sharing it is disposed, and closes it with the policy that owns it', async () => {
+    const own = await WorkerPool.start(2, POLICY, 'wasm');
+    const owner = new PooledPolicy(createTransformerPolicy(POLICY, createRng(5)), own);
+    const opponent = owner.alongside(createTransformerPolicy(POLICY, createRng(6)));
+    const prompts = [
+      [tokenizer.bos, ...tokenizer.encode('X..|.O.|...')],
+      [tokenizer.bos, ...tokenizer.encode('...|...|...')],
+    ];
+    const greedy = { maxNewTokens: 3, temperature: 0, rng: createRng(7) };
+    const before = opponent.sample(prompts, greedy);
+    const inProcess = createTransformerPolicy(POLICY, createRng(6));
+    // Greedy rows are independent, so the pool answers as the opponent in process does, with the opponent's weights.
+    expect(before.tokens).toEqual(inProcess.sample(prompts, greedy).tokens);
+    inProcess.dispose();
+    opponent.dispose();
+    expect(owner.sample(prompts, greedy).tokens).toHaveLength(2);
+    owner.dispose();
+    const late = owner.alongside(createTransformerPolicy(POLICY, createRng(6)));
+    expect(() => late.sample(prompts, greedy)).toThrow();
+    late.dispose();
   });
 });
