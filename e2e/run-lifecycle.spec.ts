@@ -26,6 +26,8 @@ test('a smoke preset started from the gallery fills its charts and completes', a
   // The warm-up was watched from its start: its own loss curve, apart from the iteration charts.
   await expect(app.page.getByTestId('warmup-chart')).not.toHaveAttribute('data-points', '0');
   await app.screenshot('run-live');
+  // The header says where the run computes: the preset keeps the default of one worker, in the engine process.
+  await expect(app.page.getByTestId('run-workers')).toHaveText('1 worker');
   await run.waitForStatus('completed', 300_000);
   await expect(run.timelineDone()).toHaveCount(N);
   await app.screenshot('run-completed');

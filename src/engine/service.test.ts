@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HOST_REQUESTS, isHostRequest, requests, type Frame, type RequestName } from '../shared/contract';
 import type { CodedErrorShape } from '../shared/errors';
 import { FakeSession } from './fake-session';
+import { resolveRunConfig } from './run-setup';
 import { EngineService } from './service';
 import { createMemoryPair, serveEngine, type MemoryTransport } from './transport';
 
@@ -98,6 +99,18 @@ describe('EngineService over the in-memory transport', () => {
     expect(bad.code).toBe('invalid_request');
     expect(bad.issues).toEqual([{ path: 'limit', message: 'must be at most 1000' }]);
     expect((await fails('runs.get', { runId: 'nope' })).code).toBe('unknown_run');
+  });
+
+  it("gives a run's workers resolved on the backend it ran on: the text LM's field on WASM, 1 on a native backend or for an MLP", async () => {
+    const text = resolveRunConfig({ preset: 'addition-star-smoke', config: { workers: 3 } });
+    const mlp = resolveRunConfig({ preset: 'gridworld-a2c-smoke', config: { workers: 3 } });
+    const onWasm = service.store.createRun(text, 'wasm').id;
+    const onNative = service.store.createRun(text, 'tensorflow').id;
+    const mlpOnWasm = service.store.createRun(mlp, 'wasm').id;
+    const workers = async (runId: string) => ((await ok('runs.get', { runId })) as { workers: number }).workers;
+    expect(await workers(onWasm)).toBe(3);
+    expect(await workers(onNative)).toBe(1);
+    expect(await workers(mlpOnWasm)).toBe(1);
   });
 
   it("has a handler for every engine request of the contract and leaves only the host's own to the host", async () => {

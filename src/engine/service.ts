@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { autoWorkers, POOL_BACKENDS } from './pool/workers';
+import { autoWorkers, POOL_BACKENDS, runWorkers } from './pool/workers';
 import type { z } from 'zod';
 import { RunConfig } from '../shared/config';
 import {
@@ -150,7 +150,10 @@ export class EngineService {
     'config.validate': ({ config }) => ({ config: parseOrThrow(RunConfig, config, 'invalid_config', 'The run config') }),
     'runs.start': (input) => this.begin(input),
     'runs.list': () => this.store.listRuns(),
-    'runs.get': ({ runId }) => this.store.runDetail(runId),
+    'runs.get': ({ runId }) => {
+      const detail = this.store.runDetail(runId);
+      return { ...detail, workers: runWorkers(detail.config, detail.backend) };
+    },
     'runs.metrics': ({ runId, sinceIteration }) => this.store.metricSeries(runId, sinceIteration),
     'runs.trajectories': (query) => this.store.trajectories(query),
     'runs.pause': ({ runId }) => ({ status: this.control(runId, (r) => r.pause()) }),

@@ -103,6 +103,12 @@ export const RunDetail = RunSummary.extend({
   config: RunConfig,
   lastMetrics: Metrics.nullable(),
   lastCheckpointIteration: z.number().int().nullable(),
+  workers: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("The pool workers the run uses: its `workers` field resolved on its backend and this machine's cores (1: in process)."),
   warmupLoss: WarmupLoss.optional().describe(
     "The warm-up's loss curve, stored with iteration 0; absent for a run without a warm-up (a branch), one not yet past it, or one stored before Evolab kept it.",
   ),

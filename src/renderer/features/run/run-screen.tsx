@@ -93,6 +93,17 @@ export function RunScreen({ runId }: { runId: string }) {
           <h1>{d?.name ?? runId}</h1>
           <div className="muted small">
             {d ? `${d.recipe} · preset ${d.preset ?? '—'} · seed ${d.seed} · backend ${d.backend}` : s.loading ? 'Loading…' : ''}
+            {d?.workers !== undefined && (
+              <>
+                {' · '}
+                <span
+                  data-testid="run-workers"
+                  title="Worker threads that share this run's training and sampling (the workers field resolved on its backend); 1 runs in the engine process. A run replays from its seed with the same count."
+                >
+                  {d.workers === 1 ? '1 worker' : `${d.workers} workers`}
+                </span>
+              </>
+            )}
             {' · '}
             <a href={`#/runs/${encodeURIComponent(runId)}/trajectories`} data-testid="open-trajectories">
               Trajectories
