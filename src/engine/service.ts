@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { autoWorkers, POOL_BACKENDS, runWorkers } from './pool/workers';
+import { AUTO_WORKERS, POOL_BACKENDS, resolveWorkers, runWorkers } from './pool/workers';
 import type { z } from 'zod';
 import { RunConfig } from '../shared/config';
 import {
@@ -214,7 +214,7 @@ export class EngineService {
       const versions: Record<string, string> = { node: process.versions.node, v8: process.versions.v8 };
       if (process.versions.electron) versions.electron = process.versions.electron;
       const cores = os.availableParallelism();
-      const auto = POOL_BACKENDS.includes(backend.active) ? autoWorkers(cores) : 1;
+      const auto = resolveWorkers(AUTO_WORKERS, backend.active, cores);
       return { backend, workspace: this.store.workspace, versions, workers: { cores, auto, poolBackends: [...POOL_BACKENDS] } };
     },
   };

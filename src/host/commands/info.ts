@@ -4,7 +4,7 @@ import { parseOrThrow } from '../../shared/errors';
 import { presets } from '../../shared/presets';
 import type { BackendReport } from '../../shared/run';
 import { Store } from '../../engine/store/store';
-import { autoWorkers, POOL_BACKENDS } from '../../engine/pool/workers';
+import { AUTO_WORKERS, POOL_BACKENDS, resolveWorkers } from '../../engine/pool/workers';
 import { type Command, stringOption, table, workspaceHelp, workspaceOption } from './common';
 
 export const presetsCommand: Command = {
@@ -85,7 +85,7 @@ export const doctorCommand: Command = {
     const { initProvenBackend } = await import('../../engine/backend-proof');
     const report = await initProvenBackend(requested);
     const cores = os.availableParallelism();
-    const auto = POOL_BACKENDS.includes(report.active) ? autoWorkers(cores) : 1;
+    const auto = resolveWorkers(AUTO_WORKERS, report.active, cores);
     if (ctx.values.json) {
       ctx.out(JSON.stringify({ ...report, cores, workers: { auto }, node: process.versions.node, workspace: ctx.workspace }, null, 2));
       return 0;
